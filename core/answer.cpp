@@ -1,0 +1,209 @@
+#include "core/answer.hpp"
+
+#include "core/clock.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace fieldkiosk::core {
+
+using nlohmann::json;
+
+Value Answer::to_value() const {
+    return std::visit(
+        [](const auto& d) -> Value {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, std::string>) {
+                return Value::string(d);
+            } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                std::string joined;
+                for (const auto& v : d) {
+                    if (!joined.empty()) joined += ' ';
+                    joined += v;
+                }
+                return Value::string(std::move(joined));
+            } else {
+                return Value::number(static_cast<double>(d));
+            }
+        },
+        data);
+}
+
+std::string Answer::to_display() const {
+    if (const auto* d = std::get_if<double>(&data)) return format_xpath_number(*d);
+    return to_value().to_string();
+}
+
+namespace {
+
+std::expected<Answer::Data, std::string> data_from_json(const Question& q, const json& j) {
+    switch (q.type) {
+        case QuestionType::SelectOne:
+        case QuestionType::Text:
+            if (!j.is_string()) return std::unexpected(std::string("expected text in quotes"));
+            return Answer::Data{j.get<std::string>()};
+        case QuestionType::SelectMultiple: {
+            if (!j.is_array()) return std::unexpected(std::string("expected a list of choice values, like [\"a\", \"b\"]"));
+            std::vector<std::string> values;
+            for (const auto& v : j) {
+                if (!v.is_string()) return std::unexpected(std::string("every selected value must be text in quotes"));
+                values.push_back(v.get<std::string>());
+            }
+            return Answer::Data{std::move(values)};
+        }
+        case QuestionType::Integer:
+        case QuestionType::Scale:
+            if (j.is_number_integer()) return Answer::Data{j.get<std::int64_t>()};
+            if (j.is_number_float()) {
+                const double d = j.get<double>();
+                if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15) return Answer::Data{static_cast<std::int64_t>(d)};
+            }
+            return std::unexpected(std::string("expected a whole number"));
+        case QuestionType::Decimal:
+            if (j.is_number()) {
+                const double d = j.get<double>();
+                if (std::isfinite(d)) return Answer::Data{d};
+            }
+            return std::unexpected(std::string("expected a number"));
+        case QuestionType::Note:
+        case QuestionType::Calculate: break;
+    }
+    return std::unexpected(std::string(to_string(q.type)) + " questions take no answer");
+}
+
+}  // namespace
+
+std::expected<Answer, std::string> answer_from_json(const Question& q, const json& j) {
+    if (j.is_object()) {
+        auto v = j.find("value");
+        if (v == j.end()) return std::unexpected(std::string("an answer object needs a \"value\""));
+        auto data = data_from_json(q, *v);
+        if (!data) return std::unexpected(data.error());
+        Answer a{std::move(*data), {}};
+        if (auto o = j.find("other"); o != j.end()) {
+            if (!o->is_string()) return std::unexpected(std::string("\"other\" must be text"));
+            a.write_in = o->get<std::string>();
+        }
+        return a;
+    }
+    auto data = data_from_json(q, j);
+    if (!data) return std::unexpected(data.error());
+    return Answer{std::move(*data), {}};
+}
+
+json answer_to_json(const Answer& a) {
+    json v = std::visit([](const auto& d) { return json(d); }, a.data);
+    if (a.write_in.empty()) return v;
+    return json{{"value", std::move(v)}, {"other", a.write_in}};
+}
+
+namespace {
+std::string trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return std::string(s);
+}
+
+// "3" -> the third choice's value; "yes" -> "yes" if it is a value.
+std::expected<std::string, std::string> choice_from_token(const Question& q, const std::string& token) {
+    if (q.find_choice(token)) return token;
+    std::size_t n = 0;
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), n);
+    if (ec == std::errc{} && ptr == token.data() + token.size() && n >= 1 && n <= q.choices.size())
+        return q.choices[n - 1].value;
+    return std::unexpected("'" + token + "' is not a choice: type its number (1-" + std::to_string(q.choices.size()) + ") or its value");
+}
+}  // namespace
+
+std::expected<Answer, std::string> answer_from_text(const Question& q, std::string_view text_in) {
+    const std::string text = trim(text_in);
+    switch (q.type) {
+        case QuestionType::SelectOne: {
+            auto v = choice_from_token(q, text);
+            if (!v) return std::unexpected(v.error());
+            return Answer::choice(*v);
+        }
+        case QuestionType::SelectMultiple: {
+            std::string spaced = text;
+            for (char& c : spaced)
+                if (c == ',') c = ' ';
+            std::istringstream in(spaced);
+            std::vector<std::string> values;
+            for (std::string tok; in >> tok;) {
+                auto v = choice_from_token(q, tok);
+                if (!v) return std::unexpected(v.error());
+                values.push_back(*v);
+            }
+            return Answer::choices(std::move(values));
+        }
+        case QuestionType::Integer:
+        case QuestionType::Scale: {
+            std::int64_t v = 0;
+            auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+            if (ec != std::errc{} || ptr != text.data() + text.size() || text.empty())
+                return std::unexpected("'" + text + "' is not a whole number");
+            return Answer::integer(v);
+        }
+        case QuestionType::Decimal: {
+            const double d = parse_xpath_number(text);
+            if (std::isnan(d)) return std::unexpected("'" + text + "' is not a number");
+            return Answer::decimal(d);
+        }
+        case QuestionType::Text: return Answer::text(text);
+        case QuestionType::Note:
+        case QuestionType::Calculate: break;
+    }
+    return std::unexpected(std::string(to_string(q.type)) + " questions take no answer");
+}
+
+std::string_view to_string(Mode m) { return m == Mode::Kiosk ? "kiosk" : "assisted"; }
+
+std::optional<Mode> mode_from_string(std::string_view s) {
+    if (s == "kiosk") return Mode::Kiosk;
+    if (s == "assisted") return Mode::Assisted;
+    return std::nullopt;
+}
+
+const Answer* Response::find(std::string_view name) const {
+    for (const auto& [n, a] : answers)
+        if (n == name) return &a;
+    return nullptr;
+}
+
+json response_to_json(const Response& r) {
+    json answers = json::object();
+    json write_ins = json::object();
+    for (const auto& [name, a] : r.answers) {
+        answers[name] = std::visit([](const auto& d) { return json(d); }, a.data);
+        if (!a.write_in.empty()) write_ins[name] = a.write_in;
+    }
+    json calculated = json::object();
+    for (const auto& [name, v] : r.calculated) {
+        const double d = v.to_number();
+        if (v.kind() == Value::Kind::Number && std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15)
+            calculated[name] = static_cast<std::int64_t>(d);
+        else if (v.kind() == Value::Kind::Number && std::isfinite(d)) calculated[name] = d;
+        else if (v.kind() == Value::Kind::Boolean) calculated[name] = v.to_bool();
+        else calculated[name] = v.to_string();
+    }
+    json out = {
+        {"id", r.id},
+        {"survey", r.survey_id},
+        {"survey_version", r.survey_version},
+        {"language", r.language},
+        {"mode", to_string(r.mode)},
+        {"site", r.site},
+        {"started_at", format_utc(r.started_at)},
+        {"completed_at", format_utc(r.completed_at)},
+        {"answers", std::move(answers)},
+        {"write_ins", std::move(write_ins)},
+        {"calculated", std::move(calculated)},
+    };
+    if (!r.worker.empty()) out["worker"] = r.worker;
+    return out;
+}
+
+}  // namespace fieldkiosk::core

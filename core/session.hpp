@@ -1,0 +1,129 @@
+// fieldkiosk::core::Session — one respondent's walk through a survey. A pure state machine: no I/O,
+// no threads, time and randomness injected. Not thread-safe: one Session belongs to one thread.
+//
+// Index:
+//   ValidationError   why an answer or a Continue was refused, in the resident's language
+//   Progress          "question 4 of about 12"
+//   Session           states, transitions, queries
+//
+// States (docs/session.md has the full table and invariants):
+//
+//            Session()                     next() [valid, a later relevant question exists]
+//               │                         ┌───────────────┐
+//               ▼                         │               ▼
+//        ┌─────────────┐   next() [valid, none left]  ┌──────────┐  complete()  ┌───────────┐
+//        │ Answering(i)│ ────────────────────────────▶│ Finished │ ───────────▶ │ Completed │
+//        └─────────────┘ ◀──────────────────────────  └──────────┘              └───────────┘
+//           ▲        │          back()
+//           └────────┘ back() [to the previous relevant question]
+//
+// Invariants (checked by debug_check_invariants() after every transition in debug builds):
+//   - Answering: current() is shown (not calculate) and relevant.
+//   - No question that is not relevant holds an answer; only questions that take an answer hold one.
+//   - Every held answer passed the type checks of set_answer() (choices exist, exclusivity, lengths).
+//   - Completed: no action changes anything; response() stays as it was returned.
+#pragma once
+
+#include "core/answer.hpp"
+#include "core/clock.hpp"
+#include "core/survey.hpp"
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fieldkiosk::core {
+
+struct ValidationError {
+    enum class Kind : std::uint8_t { Required, Constraint, NotAChoice, Exclusive, TooLong, OutOfRange, WrongType };
+    Kind kind = Kind::Required;
+    std::string question;   // the question's name
+    std::string message;    // for the resident, in the session's language
+};
+
+struct Progress {
+    std::size_t position = 0;   // 1-based position of the current question among relevant shown questions
+    std::size_t total = 0;      // relevant shown questions given the answers so far ("about": it can change)
+};
+
+class Session {
+public:
+    enum class State : std::uint8_t { Answering, Finished, Completed };
+    enum class Step : std::uint8_t { Moved, ReachedEnd };
+
+    struct Options {
+        std::string language;          // empty: the survey's default language
+        Mode mode = Mode::Kiosk;
+        std::string site;
+        std::string worker;
+    };
+
+    // Starts a walk: makes the response id (from `rng`) and records the start time (from `clock`).
+    // `clock` must outlive the Session. Throws std::invalid_argument if options.language is not one of
+    // the survey's languages (callers choose from survey.languages).
+    Session(SurveyPtr survey, Options options, const Clock& clock, Rng& rng);
+
+    // --- queries ---
+    [[nodiscard]] const Survey& survey() const { return *m_survey; }
+    [[nodiscard]] const SurveyPtr& survey_ptr() const { return m_survey; }
+    [[nodiscard]] State state() const { return m_state; }
+    [[nodiscard]] const std::string& id() const { return m_id; }
+    [[nodiscard]] const std::string& language() const { return m_language; }
+    [[nodiscard]] std::size_t current_index() const { return m_current; }
+    [[nodiscard]] const Question& current() const;          // precondition: state() == Answering
+    [[nodiscard]] const Answer* answer(std::size_t index) const;
+    [[nodiscard]] const Answer* answer(std::string_view name) const;
+    [[nodiscard]] const Answer* current_answer() const { return answer(m_current); }
+    [[nodiscard]] bool is_relevant(std::size_t index) const { return m_relevant[index] != 0; }
+    [[nodiscard]] const Value& value(std::size_t index) const { return m_values[index]; }  // answers and calculations
+    [[nodiscard]] Progress progress() const;
+    [[nodiscard]] bool can_go_back() const;
+    [[nodiscard]] std::size_t answered_count() const;
+    // Would Continue be accepted now? nullopt if yes; else the message to show.
+    [[nodiscard]] std::optional<ValidationError> check_current() const;
+
+    // --- actions (each is a transition; none throws) ---
+    // Sets the current question's answer after type checks; an empty text or selection clears it.
+    // Answers of later questions that stop being relevant are dropped.
+    std::expected<void, ValidationError> set_answer(Answer answer);
+    void clear_answer();
+    // Validates the current answer (required, constraint) and moves to the next relevant question.
+    std::expected<Step, ValidationError> next();
+    // Moves to the previous relevant question (from Finished: to the last one). False at the first.
+    bool back();
+    // Switches the language of every text and message; keeps every answer. False if not declared.
+    bool set_language(std::string_view code);
+    // Precondition: state() == Finished. Builds the immutable Response and moves to Completed.
+    std::expected<Response, ValidationError> complete();
+
+    void debug_check_invariants() const;   // aborts with a message when an invariant is broken
+
+private:
+    class Context;
+    void recompute();
+    void arrive(std::size_t index);
+    std::optional<std::size_t> next_shown(std::size_t from) const;
+    std::optional<std::size_t> previous_shown(std::size_t before) const;
+    std::optional<ValidationError> check(std::size_t index) const;
+    ValidationError error(ValidationError::Kind kind, std::size_t index, std::string detail = {}) const;
+    void check_invariants_in_debug() const;
+
+    SurveyPtr m_survey;
+    Options m_options;
+    const Clock* m_clock;
+    std::string m_id;
+    std::string m_language;
+    std::chrono::system_clock::time_point m_started_at;
+    State m_state = State::Answering;
+    std::size_t m_current = 0;
+    std::vector<std::optional<Answer>> m_answers;   // by question index
+    std::vector<Value> m_values;                    // what expressions see, by question index
+    std::vector<char> m_relevant;                   // by question index
+    std::vector<char> m_arrived;                    // defaults are applied on first arrival
+};
+
+// The engine's default messages, by kind, in `lang` (English when there is no translation).
+[[nodiscard]] std::string default_message(ValidationError::Kind kind, std::string_view lang);
+
+}  // namespace fieldkiosk::core

@@ -1,0 +1,121 @@
+// fieldkiosk::core survey model — what a loaded, validated survey definition is.
+//
+// Index:
+//   LocalizedText   language code -> text
+//   QuestionType, Appearance, Choice, Question
+//   Language, Source, Survey
+//
+// A Survey is built only by the loader (loader.hpp), which guarantees the invariants stated here; it
+// is immutable afterwards and shared between threads as std::shared_ptr<const Survey>.
+// The file format is documented in docs/survey_format.md.
+#pragma once
+
+#include "core/expression.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fieldkiosk::core {
+
+class LocalizedText {
+public:
+    LocalizedText() = default;
+    explicit LocalizedText(std::map<std::string, std::string, std::less<>> texts) : m_texts(std::move(texts)) {}
+
+    // The text in `lang`, else in `fallback`, else any text, else "". Never throws.
+    [[nodiscard]] const std::string& get(std::string_view lang, std::string_view fallback = "en") const;
+    [[nodiscard]] bool has(std::string_view lang) const;
+    [[nodiscard]] bool empty() const { return m_texts.empty(); }
+    [[nodiscard]] const auto& texts() const { return m_texts; }
+
+private:
+    std::map<std::string, std::string, std::less<>> m_texts;
+};
+
+enum class QuestionType : std::uint8_t {
+    SelectOne, SelectMultiple, Integer, Decimal, Text, Scale, Note, Calculate,
+};
+[[nodiscard]] std::string_view to_string(QuestionType t);
+[[nodiscard]] std::optional<QuestionType> question_type_from_string(std::string_view s);
+
+enum class Appearance : std::uint8_t {
+    None, Likert, Faces, Columns, LongList, YesNo, Multiline, Keypad, Intro, Signpost,
+};
+[[nodiscard]] std::string_view to_string(Appearance a);
+[[nodiscard]] std::optional<Appearance> appearance_from_string(std::string_view s);
+// The appearances a question type accepts (None is always accepted).
+[[nodiscard]] std::vector<Appearance> appearances_for(QuestionType t);
+
+struct Choice {
+    std::string value;          // unique within its question; [A-Za-z0-9_-]+
+    LocalizedText label;
+    bool exclusive = false;     // select_multiple: clears every other choice ("None", "Prefer not to say")
+    bool other = false;         // asks for a write-in text when chosen
+};
+
+struct Question {
+    std::string name;                       // unique in the survey
+    QuestionType type = QuestionType::Note;
+    LocalizedText label;
+    LocalizedText hint;
+    bool required = false;
+    LocalizedText required_message;         // empty: the engine's default message
+    std::optional<Expression> relevant;     // refers only to earlier questions, bound to their index
+    std::optional<Expression> constraint;   // may use '.'
+    LocalizedText constraint_message;
+    std::optional<Expression> calculation;  // calculate only
+    std::vector<Choice> choices;            // select_one / select_multiple: non-empty, unique values
+    Appearance appearance = Appearance::None;
+    std::optional<std::string> default_value;  // as text; validated against the type at load
+    int max_length = 200;                   // text
+    int scale_min = 0, scale_max = 10;      // scale
+    LocalizedText min_label, max_label;     // scale
+    std::string source;                     // id in Survey::sources, or empty
+    std::filesystem::path defined_in;       // the file (survey or block) this question came from
+
+    [[nodiscard]] bool is_shown() const { return type != QuestionType::Calculate; }
+    [[nodiscard]] bool takes_answer() const { return type != QuestionType::Note && type != QuestionType::Calculate; }
+    [[nodiscard]] bool is_select() const { return type == QuestionType::SelectOne || type == QuestionType::SelectMultiple; }
+    [[nodiscard]] const Choice* find_choice(std::string_view value) const;
+};
+
+enum class LanguageStatus : std::uint8_t { Complete, Draft };
+
+struct Language {
+    std::string code;     // e.g. "en", "so"
+    std::string name;     // the language named in itself: "Español", "Soomaali"
+    LanguageStatus status = LanguageStatus::Complete;
+};
+
+struct Source {
+    std::string id, instrument, source, url, licence;
+};
+
+struct Survey {
+    std::string id;
+    std::string version;
+    bool enabled = true;
+    std::string default_language;           // one of languages
+    std::vector<Language> languages;        // non-empty, unique codes
+    LocalizedText title, description;
+    int estimated_minutes = 5;
+    std::vector<Source> sources;
+    std::vector<Question> questions;        // after includes; names unique
+    std::filesystem::path file;
+
+    [[nodiscard]] std::optional<std::size_t> index_of(std::string_view name) const;
+    [[nodiscard]] const Question* find(std::string_view name) const;
+    [[nodiscard]] const Language* language(std::string_view code) const;
+    [[nodiscard]] bool has_language(std::string_view code) const { return language(code) != nullptr; }
+    [[nodiscard]] std::size_t shown_question_count() const;  // every question a resident could see
+};
+
+using SurveyPtr = std::shared_ptr<const Survey>;
+
+}  // namespace fieldkiosk::core

@@ -1,0 +1,93 @@
+#include "core/value.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+namespace fieldkiosk::core {
+
+namespace {
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+}  // namespace
+
+double parse_xpath_number(std::string_view text) {
+    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    if (text.empty()) return nan;
+    // XPath numbers: -?(digits(.digits?)?|.digits). No exponent, no hex, no inf/nan words.
+    std::size_t i = 0;
+    if (text[i] == '-') ++i;
+    bool digits = false;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') { ++i; digits = true; }
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') { ++i; digits = true; }
+    }
+    if (!digits || i != text.size()) return nan;
+    double out = nan;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (ec != std::errc{} || ptr != text.data() + text.size()) return nan;
+    return out;
+}
+
+std::string format_xpath_number(double v) {
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+    if (v == 0.0) return "0";
+    char buf[64];
+    if (std::abs(v) < 1e15 && v == std::trunc(v)) {
+        auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
+        return std::string(buf, ec == std::errc{} ? ptr : buf);
+    }
+    auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    if (ec != std::errc{}) return "NaN";
+    std::string s(buf, ptr);
+    return s;
+}
+
+bool Value::is_empty() const {
+    if (m_v.index() == 0) return true;
+    if (const auto* s = std::get_if<std::string>(&m_v)) return s->empty();
+    return false;
+}
+
+double Value::to_number() const {
+    switch (kind()) {
+        case Kind::Empty: return std::numeric_limits<double>::quiet_NaN();
+        case Kind::Number: return std::get<double>(m_v);
+        case Kind::String: return parse_xpath_number(std::get<std::string>(m_v));
+        case Kind::Boolean: return std::get<bool>(m_v) ? 1.0 : 0.0;
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string Value::to_string() const {
+    switch (kind()) {
+        case Kind::Empty: return {};
+        case Kind::Number: return format_xpath_number(std::get<double>(m_v));
+        case Kind::String: return std::get<std::string>(m_v);
+        case Kind::Boolean: return std::get<bool>(m_v) ? "true" : "false";
+    }
+    return {};
+}
+
+bool Value::to_bool() const {
+    switch (kind()) {
+        case Kind::Empty: return false;
+        case Kind::Number: {
+            const double d = std::get<double>(m_v);
+            return d != 0.0 && !std::isnan(d);
+        }
+        case Kind::String: return !std::get<std::string>(m_v).empty();
+        case Kind::Boolean: return std::get<bool>(m_v);
+    }
+    return false;
+}
+
+std::string_view Value::text() const {
+    if (const auto* s = std::get_if<std::string>(&m_v)) return *s;
+    return {};
+}
+
+}  // namespace fieldkiosk::core

@@ -1,0 +1,146 @@
+// fieldkiosk-ctl preview SURVEY: walk a survey in the terminal, as a resident would on the kiosk.
+// Nothing is saved: the response is printed at the end and then discarded.
+#include "core/session.hpp"
+#include "tools/ctl/commands.hpp"
+#include "tools/ctl/common.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <istream>
+#include <memory>
+#include <ostream>
+
+namespace fieldkiosk::tools {
+
+namespace {
+
+constexpr std::string_view k_help =
+    "  Type a choice's number (or several, like 1,3) or a value, a number, or text, then Enter.\n"
+    "  Enter alone: continue.   b: back   c: clear the answer   l CODE: language (e.g. l es)\n"
+    "  o TEXT: write-in for an 'other' choice   ?: this help   q: quit without saving\n";
+
+void print_question(const core::Session& s, std::ostream& out) {
+    const auto& q = s.current();
+    const auto& lang = s.language();
+    const auto& def = s.survey().default_language;
+    const auto p = s.progress();
+    out << "\n── Question " << p.position << " of about " << p.total << " ──  [" << q.name << "]\n";
+    out << q.label.get(lang, def) << "\n";
+    if (!q.hint.empty()) out << "  (" << q.hint.get(lang, def) << ")\n";
+    const core::Answer* a = s.current_answer();
+    if (q.is_select()) {
+        for (std::size_t i = 0; i < q.choices.size(); ++i) {
+            const auto& c = q.choices[i];
+            const bool on = a && core::list_contains(a->to_value().text(), c.value);
+            out << "  " << (on ? "[x] " : "[ ] ") << (i + 1) << ") " << c.label.get(lang, def);
+            if (c.other) out << "  (write-in: o TEXT)";
+            if (c.exclusive) out << "  (only this)";
+            out << "\n";
+        }
+        if (q.type == core::QuestionType::SelectMultiple) out << "  Choose any that apply, e.g. 1,3\n";
+    } else if (q.type == core::QuestionType::Scale) {
+        out << "  " << q.scale_min << " = " << q.min_label.get(lang, def) << " … " << q.scale_max << " = " << q.max_label.get(lang, def) << "\n";
+    } else if (q.type == core::QuestionType::Note) {
+        out << "  (Press Enter to continue)\n";
+    }
+    if (a && !q.is_select()) out << "  Answer: " << a->to_display() << "\n";
+    if (a && !a->write_in.empty()) out << "  Write-in: " << a->write_in << "\n";
+    if (!q.required && q.takes_answer()) out << "  (optional)\n";
+}
+
+}  // namespace
+
+Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err) {
+    struct Args {
+        SurveyArgs survey;
+        std::string lang;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("preview", "Walk a survey interactively in the terminal (nothing is saved)");
+    add_survey_options(*cmd, args->survey);
+    cmd->add_option("--lang", args->lang, "Language code (default: the survey's default language)");
+    cmd->footer(std::string("Keys during the walk:\n") + std::string(k_help));
+    return [args, &in, &out, &err]() -> int {
+        auto survey = resolve_survey(args->survey, err);
+        if (!survey) return k_exit_usage;
+        if (!args->lang.empty() && !survey->has_language(args->lang)) {
+            err << "error: survey '" << survey->id << "' has no language '" << args->lang << "'\n";
+            return k_exit_usage;
+        }
+        core::SystemClock clock;
+        core::SystemRng rng;
+        core::Session s(survey, {.language = args->lang}, clock, rng);
+        const auto& def = survey->default_language;
+        out << survey->title.get(s.language(), def) << " — about " << survey->estimated_minutes << " minutes\n"
+            << survey->description.get(s.language(), def) << "\nLanguages:";
+        for (const auto& l : survey->languages)
+            out << " " << l.code << " (" << l.name << (l.status == core::LanguageStatus::Draft ? ", draft" : "") << ")";
+        out << "\nPreview only: nothing you type is saved.\n" << k_help;
+
+        while (s.state() != core::Session::State::Completed) {
+            if (s.state() == core::Session::State::Finished) {
+                auto r = s.complete();
+                if (!r) {
+                    out << "  ! " << r.error().message << "\n";
+                    (void)s.back();
+                    continue;
+                }
+                out << "\nThank you: the survey is complete. The response the kiosk would save:\n"
+                    << core::response_to_json(*r).dump(2) << "\n(preview: not saved)\n";
+                return k_exit_ok;
+            }
+            print_question(s, out);
+            out << "> " << std::flush;
+            std::string line;
+            if (!std::getline(in, line)) {
+                out << "\nInput ended: preview stopped, nothing saved.\n";
+                return k_exit_ok;
+            }
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+            const auto& q = s.current();
+            if (line == "q") {
+                out << "Stopped: nothing saved.\n";
+                return k_exit_ok;
+            }
+            if (line == "?") { out << k_help; continue; }
+            if (line == "b") {
+                if (!s.back()) out << "  (this is the first question)\n";
+                continue;
+            }
+            if (line == "c") { s.clear_answer(); continue; }
+            if (line.starts_with("l ")) {
+                if (!s.set_language(line.substr(2))) out << "  ! no language '" << line.substr(2) << "' in this survey\n";
+                continue;
+            }
+            if (line.starts_with("o ")) {
+                const core::Answer* a = s.current_answer();
+                if (!a) { out << "  ! choose the 'other' answer first\n"; continue; }
+                core::Answer with = *a;
+                with.write_in = line.substr(2);
+                if (auto r = s.set_answer(with); !r) out << "  ! " << r.error().message << "\n";
+                else if (s.current_answer()->write_in.empty()) out << "  ! a write-in goes with an 'other' answer\n";
+                continue;
+            }
+            if (!line.empty() && q.takes_answer()) {
+                auto a = core::answer_from_text(q, line);
+                if (!a) { out << "  ! " << a.error() << "\n"; continue; }
+                if (const core::Answer* old = s.current_answer()) a->write_in = old->write_in;
+                if (auto r = s.set_answer(*a); !r) { out << "  ! " << r.error().message << "\n"; continue; }
+                // An 'other' choice waits for its write-in; anything else moves on.
+                bool wants_write_in = false;
+                if (q.is_select())
+                    for (const auto& c : q.choices)
+                        wants_write_in = wants_write_in || (c.other && core::list_contains(s.current_answer()->to_value().text(), c.value));
+                if (wants_write_in && s.current_answer()->write_in.empty()) {
+                    out << "  Please describe (o TEXT), or press Enter to continue.\n";
+                    continue;
+                }
+                if (q.type == core::QuestionType::SelectMultiple) continue;   // show the ticks; Enter continues
+            }
+            if (auto step = s.next(); !step) out << "  ! " << step.error().message << "\n";
+        }
+        return k_exit_ok;
+    };
+}
+
+}  // namespace fieldkiosk::tools

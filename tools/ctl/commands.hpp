@@ -1,0 +1,21 @@
+// The verbs of fieldkiosk-ctl. Each registers a subcommand and returns the function that runs it.
+// Output goes to the given streams so that tests can run verbs in-process.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iosfwd>
+
+namespace fieldkiosk::tools {
+
+using Runner = std::function<int()>;
+
+Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err);
+
+// Builds the whole CLI and runs it on argv; returns the exit code.
+int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);
+
+}  // namespace fieldkiosk::tools
