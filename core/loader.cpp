@@ -115,6 +115,12 @@ const std::vector<std::string> k_question_keys = {
 const std::vector<std::string> k_choice_keys = {"value", "label", "exclusive", "other"};
 const std::vector<std::string> k_source_keys = {"id", "instrument", "source", "url", "licence"};
 
+// "a select_one", "an integer"
+std::string a_type(QuestionType t) {
+    const std::string name(to_string(t));
+    return (t == QuestionType::Integer ? "an " : "a ") + name;
+}
+
 std::vector<std::string> type_names() {
     std::vector<std::string> out;
     for (auto t : {QuestionType::SelectOne, QuestionType::SelectMultiple, QuestionType::Integer, QuestionType::Decimal,
@@ -640,7 +646,7 @@ private:
         out.hint = localized(q, "hint", file, qname, "hint", false);
 
         auto not_for = [&](const char* key, std::string_view why) {
-            if (q.contains(key)) report(file, qname, key, "does not apply to a " + std::string(to_string(out.type)) + " question" + std::string(why));
+            if (q.contains(key)) report(file, qname, key, "does not apply to " + a_type(out.type) + " question" + std::string(why));
         };
 
         // required / messages
@@ -675,7 +681,7 @@ private:
         if (select) {
             auto c = q.find("choices");
             if (c == q.end()) {
-                report(file, qname, "choices", "is missing: a " + std::string(to_string(out.type)) + " question needs a list of choices");
+                report(file, qname, "choices", "is missing: " + a_type(out.type) + " question needs a list of choices");
             } else if (c->is_string()) {
                 const auto list_name = c->get<std::string>();
                 auto found = m_parsed_lists.find(list_name);
@@ -872,7 +878,7 @@ private:
             if (*j == index) {
                 report(file, q.name, field,
                        is_constraint ? std::string("refers to its own question as ${" + ref + "}; write '.' for this answer")
-                                     : std::string(field) + " refers to its own question; it can depend only on earlier answers");
+                                     : std::string("refers to its own question; it can depend only on earlier answers"));
                 ok = false;
             } else if (*j > index) {
                 report(file, q.name, field, "refers to ${" + ref + "}, which comes later (question " + std::to_string(*j + 1) +

@@ -1,0 +1,210 @@
+#include "core/loader.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace fieldkiosk::core {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path k_data = FIELDKIOSK_TEST_DATA_DIR;
+
+std::string all(const std::vector<Diagnostic>& ds) {
+    std::string out;
+    for (const auto& d : ds) out += d.to_string() + "\n";
+    return out;
+}
+
+TEST(Loader, LoadsAValidSurveyWithEverything) {
+    auto r = load_survey_file(k_data / "valid_example.json");
+    ASSERT_TRUE(r.ok()) << all(r.diagnostics);
+    const Survey& s = *r.survey;
+    EXPECT_EQ(s.id, "broken_example");
+    EXPECT_EQ(s.default_language, "en");   // the first declared language when not given
+    ASSERT_EQ(s.languages.size(), 2u);
+    EXPECT_EQ(s.languages[1].status, LanguageStatus::Draft);
+    EXPECT_EQ(s.questions.size(), 8u);
+    EXPECT_EQ(s.shown_question_count(), 7u);   // the calculate question is never shown
+    const Question* safe = s.find("safe");
+    ASSERT_NE(safe, nullptr);
+    ASSERT_EQ(safe->choices.size(), 2u);          // resolved from choice_lists
+    EXPECT_EQ(safe->choices[0].label.get("es"), "Sí");
+    EXPECT_TRUE(safe->relevant.has_value());
+    EXPECT_EQ(s.find("worries")->choices[1].exclusive, true);
+    EXPECT_EQ(s.find("life")->scale_max, 10);
+    EXPECT_EQ(s.find("comments")->max_length, 300);
+    EXPECT_EQ(s.sources.at(0).licence, "OGL v3");
+}
+
+// Each file in tests/data/broken is one deliberate mistake; expected.json says which file, question
+// and field the loader must name, and a phrase its message must contain.
+class BrokenDefinitions : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(BrokenDefinitions, NameTheFileQuestionAndField) {
+    const fs::path dir = k_data / "broken";
+    const json expected = json::parse(std::ifstream(dir / "expected.json"));
+    const json& e = expected.at(GetParam());
+    auto r = load_survey_file(dir / GetParam());
+    ASSERT_FALSE(r.ok()) << GetParam() << " loaded without complaint";
+    ASSERT_EQ(r.survey, nullptr);
+    const fs::path expected_file = dir / e.value("file", GetParam());
+    bool found = false;
+    for (const auto& d : r.diagnostics) {
+        found = found || (fs::path(d.file) == expected_file && d.question == e.at("question").get<std::string>() &&
+                          d.field == e.at("field").get<std::string>() &&
+                          d.message.find(e.at("contains").get<std::string>()) != std::string::npos);
+    }
+    EXPECT_TRUE(found) << "expected " << expected_file.filename() << ": " << e.at("question") << "." << e.at("field")
+                       << " containing " << e.at("contains") << "\ngot:\n" << all(r.diagnostics);
+}
+
+std::vector<std::string> broken_files() {
+    std::vector<std::string> out;
+    const json expected = json::parse(std::ifstream(k_data / "broken" / "expected.json"));
+    for (const auto& [name, _] : expected.items()) out.push_back(name);
+    return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Loader, BrokenDefinitions, ::testing::ValuesIn(broken_files()),
+                         [](const auto& param_info) {
+                             std::string n = param_info.param.substr(0, param_info.param.find('.'));
+                             for (char& c : n)
+                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return "f" + n;
+                         });
+
+TEST(Loader, AtLeastThirtyBrokenDefinitionsAreCovered) { EXPECT_GE(broken_files().size(), 30u); }
+
+TEST(Loader, ReportsJsonSyntaxErrorsWithLineAndColumn) {
+    auto r = load_survey_text("{\n  \"survey\": \"x\",\n  \"version\": 1,,\n}", "mem.json");
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_EQ(r.diagnostics[0].line, 3);
+    EXPECT_EQ(r.diagnostics[0].column, 16);
+    EXPECT_EQ(r.diagnostics[0].to_string().rfind("mem.json:3:16: invalid JSON", 0), 0u) << r.diagnostics[0].to_string();
+}
+
+TEST(Loader, CollectsEveryErrorNotOnlyTheFirst) {
+    json s = json::parse(std::ifstream(k_data / "valid_example.json"));
+    s["questions"][0]["type"] = "select_won";
+    s["questions"][3]["appearance"] = "faces";
+    s["questions"][4]["min"] = 20;
+    s["estimated_minutes"] = 0;
+    auto r = load_survey_text(s.dump(), "many.json");
+    EXPECT_GE(r.diagnostics.size(), 4u) << all(r.diagnostics);
+    std::string text = all(r.diagnostics);
+    EXPECT_NE(text.find("age_band.type"), std::string::npos);
+    EXPECT_NE(text.find("people.appearance"), std::string::npos);
+    EXPECT_NE(text.find("life.max"), std::string::npos);
+    EXPECT_NE(text.find("estimated_minutes"), std::string::npos);
+}
+
+TEST(Loader, IncludesBlocksAndMergesTheirChoiceListsAndSources) {
+    testing::TempDir dir;
+    dir.write("blocks/about.json", R"({"block": "about", "languages": ["en"],
+        "sources": [{"id": "gss", "instrument": "GSS", "source": "ONS", "licence": "OGL"}],
+        "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes"}}, {"value": "no", "label": {"en": "No"}}]},
+        "questions": [{"type": "select_one", "name": "disabled", "label": {"en": "Condition?"}, "choices": "yn", "source": "gss"},
+                      {"type": "select_one", "name": "impact", "label": {"en": "Impact?"}, "choices": "yn",
+                       "relevant": "${disabled} = 'yes' and ${topic} = 'yes'"}]})");
+    const auto file = dir.write("s.json", R"({"survey": "s", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}],
+        "title": {"en": "T"}, "description": {"en": "D"},
+        "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes"}}, {"value": "no", "label": {"en": "No"}}]},
+        "questions": [{"type": "select_one", "name": "topic", "label": {"en": "Topic?"}, "choices": "yn"},
+                      {"include": "blocks/about.json"}]})");
+    auto r = load_survey_file(file);
+    ASSERT_TRUE(r.ok()) << all(r.diagnostics);
+    ASSERT_EQ(r.survey->questions.size(), 3u);
+    EXPECT_EQ(r.survey->questions[1].name, "disabled");
+    EXPECT_EQ(r.survey->questions[1].defined_in.filename(), "about.json");
+    EXPECT_EQ(r.survey->sources.size(), 1u);
+}
+
+TEST(Loader, RejectsTwoDifferentChoiceListsWithOneName) {
+    testing::TempDir dir;
+    dir.write("b.json", R"({"block": "b", "languages": ["en"],
+        "choice_lists": {"yn": [{"value": "y", "label": {"en": "Y"}}]},
+        "questions": [{"type": "note", "name": "n", "label": {"en": "N"}}]})");
+    const auto file = dir.write("s.json", R"({"survey": "s", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}], "title": {"en": "T"}, "description": {"en": "D"},
+        "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes"}}]},
+        "questions": [{"include": "b.json"}]})");
+    auto r = load_survey_file(file);
+    EXPECT_NE(all(r.diagnostics).find("choice_lists.yn: a different list named 'yn' already exists"), std::string::npos) << all(r.diagnostics);
+}
+
+TEST(Loader, NeverThrowsOnWrongJsonShapes) {
+    // Every field given the wrong JSON type: the loader must report, not throw or crash.
+    json s = json::parse(std::ifstream(k_data / "valid_example.json"));
+    for (const auto& v : {json(nullptr), json(1), json("x"), json::array(), json::object(), json(true)}) {
+        for (const auto& key : {"survey", "version", "languages", "title", "questions", "choice_lists", "sources", "enabled"}) {
+            json copy = s;
+            copy[key] = v;
+            EXPECT_NO_THROW((void)load_survey_text(copy.dump(), "shape.json")) << key << "=" << v.dump();
+        }
+        for (const auto& key : {"type", "name", "label", "choices", "relevant", "min", "default", "appearance", "required"}) {
+            json copy = s;
+            copy["questions"][1][key] = v;
+            EXPECT_NO_THROW((void)load_survey_text(copy.dump(), "shape.json")) << key << "=" << v.dump();
+            copy["questions"][1] = v;
+            EXPECT_NO_THROW((void)load_survey_text(copy.dump(), "shape.json"));
+        }
+    }
+}
+
+TEST(Loader, MissingFileIsADiagnosticNotAnException) {
+    auto r = load_survey_file("/nonexistent/fieldkiosk/survey.json");
+    ASSERT_EQ(r.diagnostics.size(), 1u);
+    EXPECT_NE(r.diagnostics[0].message.find("cannot be read"), std::string::npos);
+}
+
+TEST(Catalog, LoadsFoldersValidatesBlocksAndSkipsSchemas) {
+    testing::TempDir dir;
+    std::ifstream in(k_data / "valid_example.json");
+    std::string valid((std::istreambuf_iterator<char>(in)), {});
+    dir.write("a.json", valid);
+    dir.write("schema/survey.schema.json", R"({"$schema": "https://json-schema.org/draft/2020-12/schema"})");
+    dir.write("blocks/ok.json", R"({"block": "ok", "languages": ["en"], "questions": [{"type": "note", "name": "n", "label": {"en": "N"}}]})");
+    const fs::path paths[] = {dir.path()};
+    auto c = load_paths(paths);
+    EXPECT_TRUE(c.diagnostics.empty()) << all(c.diagnostics);
+    EXPECT_EQ(c.files_checked, 2u);
+    ASSERT_EQ(c.surveys.size(), 1u);
+    EXPECT_NE(c.find("broken_example"), nullptr);
+    EXPECT_EQ(c.find("nope"), nullptr);
+}
+
+TEST(Catalog, TwoSurveysWithOneIdIsAnError) {
+    testing::TempDir dir;
+    std::ifstream in(k_data / "valid_example.json");
+    std::string valid((std::istreambuf_iterator<char>(in)), {});
+    dir.write("a.json", valid);
+    dir.write("b.json", valid);
+    const fs::path paths[] = {dir.path()};
+    auto c = load_paths(paths);
+    ASSERT_EQ(c.diagnostics.size(), 1u) << all(c.diagnostics);
+    EXPECT_NE(c.diagnostics[0].message.find("also used by"), std::string::npos);
+    EXPECT_EQ(c.surveys.size(), 1u);
+}
+
+TEST(Catalog, ReportsPathsThatDoNotExist) {
+    const fs::path paths[] = {"/nonexistent/fieldkiosk"};
+    auto c = load_paths(paths);
+    ASSERT_EQ(c.diagnostics.size(), 1u);
+    EXPECT_EQ(c.diagnostics[0].message, "does not exist");
+}
+
+TEST(Diagnostic, FormatsFileQuestionField) {
+    EXPECT_EQ((Diagnostic{"f.json", "q", "label", "msg"}.to_string()), "f.json: q.label: msg");
+    EXPECT_EQ((Diagnostic{"f.json", "", "version", "msg"}.to_string()), "f.json: version: msg");
+    EXPECT_EQ((Diagnostic{"f.json", "", "", "msg"}.to_string()), "f.json: msg");
+    EXPECT_EQ((Diagnostic{"f.json", "", "", "msg", 2, 5}.to_string()), "f.json:2:5: msg");
+}
+
+}  // namespace
+}  // namespace fieldkiosk::core

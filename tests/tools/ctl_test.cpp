@@ -1,0 +1,163 @@
+// fieldkiosk-ctl verbs run in-process through run_ctl(), with their real argument parsing and output.
+#include "tests/support/temp_dir.hpp"
+#include "tools/ctl/commands.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace fieldkiosk::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const fs::path k_data = FIELDKIOSK_TEST_DATA_DIR;
+const fs::path k_surveys = FIELDKIOSK_SURVEY_DEFS_DIR;
+
+struct Run {
+    int code = -1;
+    std::string out, err;
+};
+
+Run ctl(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), "fieldkiosk-ctl");
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    std::istringstream in(input);
+    std::ostringstream out, err;
+    Run r;
+    r.code = run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
+    r.out = out.str();
+    r.err = err.str();
+    return r;
+}
+
+TEST(Ctl, VersionAndHelp) {
+    auto v = ctl({"--version"});
+    EXPECT_EQ(v.code, 0);
+    EXPECT_EQ(v.out, std::string("fieldkiosk-ctl ") + FIELDKIOSK_VERSION + "\n");
+    auto h = ctl({"--help"});
+    EXPECT_EQ(h.code, 0);
+    for (const char* verb : {"validate", "walk", "preview"}) EXPECT_NE(h.out.find(verb), std::string::npos) << verb;
+    auto wh = ctl({"walk", "--help"});
+    EXPECT_EQ(wh.code, 0);
+    EXPECT_NE(wh.out.find("--answers"), std::string::npos);
+}
+
+TEST(Ctl, UsageErrorsExitTwo) {
+    EXPECT_EQ(ctl({}).code, 2);
+    EXPECT_EQ(ctl({"frobnicate"}).code, 2);
+    auto r = ctl({"walk", "food"});   // --answers is required
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("--answers"), std::string::npos) << r.err;
+}
+
+TEST(CtlValidate, ShippedSurveysAreValid) {
+    auto r = ctl({"validate", k_surveys.string()});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("0 problems"), std::string::npos) << r.out;
+}
+
+TEST(CtlValidate, EveryBrokenDefinitionExitsOneNamingFileQuestionAndField) {
+    const json expected = json::parse(std::ifstream(k_data / "broken" / "expected.json"));
+    ASSERT_GE(expected.size(), 30u);
+    for (const auto& [name, e] : expected.items()) {
+        const fs::path file = k_data / "broken" / name;
+        auto r = ctl({"validate", file.string()});
+        EXPECT_EQ(r.code, 1) << name;
+        std::string prefix = (k_data / "broken" / e.value("file", name)).string();
+        const std::string q = e.at("question"), f = e.at("field");
+        if (!q.empty() || !f.empty()) prefix += ": " + q + (q.empty() || f.empty() ? "" : ".") + f + ": ";
+        EXPECT_NE(r.out.find(prefix), std::string::npos) << name << ": expected a line starting '" << prefix << "' in:\n" << r.out;
+    }
+}
+
+TEST(CtlValidate, JsonOutputListsEveryProblem) {
+    auto r = ctl({"validate", "--json", (k_data / "broken" / "13_inverted_scale.json").string()});
+    EXPECT_EQ(r.code, 1);
+    const auto j = json::parse(r.out);
+    ASSERT_EQ(j.size(), 1u);
+    EXPECT_EQ(j[0]["question"], "life");
+    EXPECT_EQ(j[0]["field"], "max");
+}
+
+TEST(CtlValidate, MissingPathAndEmptyFolderAreInvalid) {
+    EXPECT_EQ(ctl({"validate", "/nonexistent/fieldkiosk"}).code, 1);
+    testing::TempDir empty;
+    auto r = ctl({"validate", empty.path().string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("no .json files"), std::string::npos);
+}
+
+TEST(CtlWalk, PrintsShownQuestionsErrorsAndTheResponse) {
+    testing::TempDir dir;
+    const auto answers = dir.write("a.json", R"({"age_band": "young", "worries": ["food"], "safe": "yes", "people": 25, "life": 7})");
+    auto r = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--seed", "1"});
+    EXPECT_EQ(r.code, 1);   // people = 25 breaks the constraint
+    EXPECT_NE(r.out.find("shown   3/7  safe"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("error   people: 1 to 20"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("stopped"), std::string::npos);
+
+    dir.write("a.json", R"({"age_band": "young", "worries": ["none"], "safe": "yes", "people": 2, "life": 7})");
+    auto ok = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--json", "--seed", "1"});
+    EXPECT_EQ(ok.code, 0);   // "safe" was given but never asked on this path: listed, not an error
+    const auto j = json::parse(ok.out);
+    EXPECT_EQ(j["completed"], true);
+    EXPECT_EQ(j["not_asked"], json::array({"safe"}));
+    EXPECT_EQ(j["shown"], json::array({"age_band", "worries", "people", "life", "comments", "thanks"}));
+    EXPECT_EQ(j["response"]["answers"]["people"], 2);
+    EXPECT_FALSE(j["response"]["answers"].contains("safe"));
+}
+
+TEST(CtlWalk, CleanWalkExitsZero) {
+    testing::TempDir dir;
+    const auto answers = dir.write("a.json", R"({"age_band": "older", "worries": ["food"], "safe": "no"})");
+    auto r = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--json"});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_EQ(json::parse(r.out)["response"]["calculated"]["score"], 0);
+}
+
+TEST(CtlWalk, BadAnswersFileIsAUsageError) {
+    testing::TempDir dir;
+    const auto bad = dir.write("bad.json", "{not json");
+    EXPECT_EQ(ctl({"walk", (k_data / "valid_example.json").string(), "--answers", bad.string()}).code, 2);
+    EXPECT_EQ(ctl({"walk", (k_data / "valid_example.json").string(), "--answers", "/nonexistent.json"}).code, 2);
+    const auto list = dir.write("list.json", "[1, 2]");
+    EXPECT_EQ(ctl({"walk", (k_data / "valid_example.json").string(), "--answers", list.string()}).code, 2);
+}
+
+TEST(CtlWalk, FindsSurveysByIdInTheSurveysFolder) {
+    testing::TempDir dir;
+    const auto answers = dir.write("a.json", "{}");
+    auto r = ctl({"walk", "--survey", "no_such_survey", "--surveys", k_surveys.string(), "--answers", answers.string()});
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("available:"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("food"), std::string::npos) << r.err;
+}
+
+TEST(CtlPreview, WalksBySteppingThroughInput) {
+    // age 2 (older) -> worries "1" (food) + Enter -> safe "yes" -> people: letters refused, then 3
+    // -> life 5 -> comments typed -> thanks: Enter -> complete.
+    const std::string input = "2\n1\n\nyes\nabc\n3\n5\nAll good\n\n";
+    auto r = ctl({"preview", (k_data / "valid_example.json").string()}, input);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("'abc' is not a whole number"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("survey is complete"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\"comments\": \"All good\""), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("not saved"), std::string::npos);
+}
+
+TEST(CtlPreview, LanguageSwitchBackAndEndOfInput) {
+    auto r = ctl({"preview", (k_data / "valid_example.json").string()}, "l es\nb\nl xx\n");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("¿Edad?"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("this is the first question"), std::string::npos);
+    EXPECT_NE(r.out.find("no language 'xx'"), std::string::npos);
+    EXPECT_NE(r.out.find("Input ended"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldkiosk::tools
