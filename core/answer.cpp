@@ -59,7 +59,8 @@ std::expected<Answer::Data, std::string> data_from_json(const Question& q, const
             if (j.is_number_integer()) return Answer::Data{j.get<std::int64_t>()};
             if (j.is_number_float()) {
                 const double d = j.get<double>();
-                if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15) return Answer::Data{static_cast<std::int64_t>(d)};
+                if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15)
+                    return Answer::Data{static_cast<std::int64_t>(d)};
             }
             return std::unexpected(std::string("expected a whole number"));
         case QuestionType::Decimal:
@@ -69,7 +70,8 @@ std::expected<Answer::Data, std::string> data_from_json(const Question& q, const
             }
             return std::unexpected(std::string("expected a number"));
         case QuestionType::Note:
-        case QuestionType::Calculate: break;
+        case QuestionType::Calculate:
+            break;
     }
     return std::unexpected(std::string(to_string(q.type)) + " questions take no answer");
 }
@@ -112,9 +114,9 @@ std::expected<std::string, std::string> choice_from_token(const Question& q, con
     if (q.find_choice(token)) return token;
     std::size_t n = 0;
     auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), n);
-    if (ec == std::errc{} && ptr == token.data() + token.size() && n >= 1 && n <= q.choices.size())
-        return q.choices[n - 1].value;
-    return std::unexpected("'" + token + "' is not a choice: type its number (1-" + std::to_string(q.choices.size()) + ") or its value");
+    if (ec == std::errc{} && ptr == token.data() + token.size() && n >= 1 && n <= q.choices.size()) return q.choices[n - 1].value;
+    return std::unexpected("'" + token + "' is not a choice: type its number (1-" + std::to_string(q.choices.size()) +
+                           ") or its value");
 }
 }  // namespace
 
@@ -152,9 +154,11 @@ std::expected<Answer, std::string> answer_from_text(const Question& q, std::stri
             if (std::isnan(d)) return std::unexpected("'" + text + "' is not a number");
             return Answer::decimal(d);
         }
-        case QuestionType::Text: return Answer::text(text);
+        case QuestionType::Text:
+            return Answer::text(text);
         case QuestionType::Note:
-        case QuestionType::Calculate: break;
+        case QuestionType::Calculate:
+            break;
     }
     return std::unexpected(std::string(to_string(q.type)) + " questions take no answer");
 }
@@ -185,9 +189,12 @@ json response_to_json(const Response& r) {
         const double d = v.to_number();
         if (v.kind() == Value::Kind::Number && std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15)
             calculated[name] = static_cast<std::int64_t>(d);
-        else if (v.kind() == Value::Kind::Number && std::isfinite(d)) calculated[name] = d;
-        else if (v.kind() == Value::Kind::Boolean) calculated[name] = v.to_bool();
-        else calculated[name] = v.to_string();
+        else if (v.kind() == Value::Kind::Number && std::isfinite(d))
+            calculated[name] = d;
+        else if (v.kind() == Value::Kind::Boolean)
+            calculated[name] = v.to_bool();
+        else
+            calculated[name] = v.to_string();
     }
     json out = {
         {"id", r.id},

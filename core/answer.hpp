@@ -25,11 +25,13 @@ struct Answer {
     // select_one and text: string; select_multiple: list of values; integer and scale: int64; decimal: double.
     using Data = std::variant<std::string, std::vector<std::string>, std::int64_t, double>;
     Data data;
-    std::string write_in;   // text for a chosen choice marked "other"; empty otherwise
+    std::string write_in;  // text for a chosen choice marked "other"; empty otherwise
 
     static Answer text(std::string s) { return {Data{std::move(s)}, {}}; }
     static Answer choice(std::string v, std::string write_in = {}) { return {Data{std::move(v)}, std::move(write_in)}; }
-    static Answer choices(std::vector<std::string> v, std::string write_in = {}) { return {Data{std::move(v)}, std::move(write_in)}; }
+    static Answer choices(std::vector<std::string> v, std::string write_in = {}) {
+        return {Data{std::move(v)}, std::move(write_in)};
+    }
     static Answer integer(std::int64_t v) { return {Data{v}, {}}; }
     static Answer decimal(double v) { return {Data{v}, {}}; }
 
@@ -55,14 +57,14 @@ enum class Mode : std::uint8_t { Kiosk, Assisted };
 [[nodiscard]] std::optional<Mode> mode_from_string(std::string_view s);
 
 struct Response {
-    std::string id;                         // UUID v4, made when the respondent started
+    std::string id;  // UUID v4, made when the respondent started
     std::string survey_id, survey_version;
-    std::string language;                   // the language in use at completion
+    std::string language;  // the language in use at completion
     Mode mode = Mode::Kiosk;
-    std::string site;                       // where it was collected (kiosk site or outreach location)
-    std::string worker;                     // assisted mode: the outreach worker; empty at kiosks
+    std::string site;    // where it was collected (kiosk site or outreach location)
+    std::string worker;  // assisted mode: the outreach worker; empty at kiosks
     std::chrono::system_clock::time_point started_at, completed_at;
-    std::vector<std::pair<std::string, Answer>> answers;  // survey order; only relevant questions
+    std::vector<std::pair<std::string, Answer>> answers;    // survey order; only relevant questions
     std::vector<std::pair<std::string, Value>> calculated;  // calculate questions that were relevant
 
     [[nodiscard]] const Answer* find(std::string_view name) const;

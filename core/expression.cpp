@@ -13,14 +13,31 @@ namespace fieldkiosk::core {
 namespace {
 
 enum class Tok : std::uint8_t {
-    End, Number, String, Ref, Dot, Name, LParen, RParen, Comma,
-    Eq, Ne, Lt, Le, Gt, Ge, Plus, Minus, Star, Error,
+    End,
+    Number,
+    String,
+    Ref,
+    Dot,
+    Name,
+    LParen,
+    RParen,
+    Comma,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Plus,
+    Minus,
+    Star,
+    Error,
 };
 
 struct Token {
     Tok kind = Tok::End;
-    std::size_t pos = 0;     // 0-based offset
-    std::string text;        // Name / String / Ref contents, or an error message
+    std::size_t pos = 0;  // 0-based offset
+    std::string text;     // Name / String / Ref contents, or an error message
     double number = 0.0;
 };
 
@@ -38,17 +55,32 @@ public:
         t.pos = m_i;
         if (m_i >= m_s.size()) return t;
         const char c = m_s[m_i];
-        auto one = [&](Tok k) { ++m_i; t.kind = k; return t; };
+        auto one = [&](Tok k) {
+            ++m_i;
+            t.kind = k;
+            return t;
+        };
         switch (c) {
-            case '(': return one(Tok::LParen);
-            case ')': return one(Tok::RParen);
-            case ',': return one(Tok::Comma);
-            case '+': return one(Tok::Plus);
-            case '-': return one(Tok::Minus);
-            case '*': return one(Tok::Star);
-            case '=': return one(Tok::Eq);
+            case '(':
+                return one(Tok::LParen);
+            case ')':
+                return one(Tok::RParen);
+            case ',':
+                return one(Tok::Comma);
+            case '+':
+                return one(Tok::Plus);
+            case '-':
+                return one(Tok::Minus);
+            case '*':
+                return one(Tok::Star);
+            case '=':
+                return one(Tok::Eq);
             case '!':
-                if (m_i + 1 < m_s.size() && m_s[m_i + 1] == '=') { m_i += 2; t.kind = Tok::Ne; return t; }
+                if (m_i + 1 < m_s.size() && m_s[m_i + 1] == '=') {
+                    m_i += 2;
+                    t.kind = Tok::Ne;
+                    return t;
+                }
                 return error(t, "'!' must be followed by '=' (use not(...) for negation)");
             case '<':
             case '>': {
@@ -67,11 +99,13 @@ public:
                 return t;
             }
             case '$': {
-                if (m_i + 1 >= m_s.size() || m_s[m_i + 1] != '{') return error(t, "'$' must start a reference like ${question_name}");
+                if (m_i + 1 >= m_s.size() || m_s[m_i + 1] != '{')
+                    return error(t, "'$' must start a reference like ${question_name}");
                 const auto close = m_s.find('}', m_i + 2);
                 if (close == std::string_view::npos) return error(t, "reference is missing its closing '}'");
                 const auto name = m_s.substr(m_i + 2, close - m_i - 2);
-                if (name.empty() || !is_name_start(name[0])) return error(t, "a reference needs a question name, like ${age_band}");
+                if (name.empty() || !is_name_start(name[0]))
+                    return error(t, "a reference needs a question name, like ${age_band}");
                 for (char n : name)
                     if (!is_name_char(n)) return error(t, "'" + std::string(name) + "' is not a valid question name");
                 t.kind = Tok::Ref;
@@ -79,7 +113,8 @@ public:
                 m_i = close + 1;
                 return t;
             }
-            default: break;
+            default:
+                break;
         }
         if (is_digit(c) || (c == '.' && m_i + 1 < m_s.size() && is_digit(m_s[m_i + 1]))) {
             std::size_t j = m_i;
@@ -190,17 +225,26 @@ private:
 
     std::optional<Op> binary_op(int level) const {
         switch (level) {
-            case 0: return is_word("or") ? std::optional(Op::Or) : std::nullopt;
-            case 1: return is_word("and") ? std::optional(Op::And) : std::nullopt;
+            case 0:
+                return is_word("or") ? std::optional(Op::Or) : std::nullopt;
+            case 1:
+                return is_word("and") ? std::optional(Op::And) : std::nullopt;
             case 2:
                 switch (m_tok.kind) {
-                    case Tok::Eq: return Op::Eq;
-                    case Tok::Ne: return Op::Ne;
-                    case Tok::Lt: return Op::Lt;
-                    case Tok::Le: return Op::Le;
-                    case Tok::Gt: return Op::Gt;
-                    case Tok::Ge: return Op::Ge;
-                    default: return std::nullopt;
+                    case Tok::Eq:
+                        return Op::Eq;
+                    case Tok::Ne:
+                        return Op::Ne;
+                    case Tok::Lt:
+                        return Op::Lt;
+                    case Tok::Le:
+                        return Op::Le;
+                    case Tok::Gt:
+                        return Op::Gt;
+                    case Tok::Ge:
+                        return Op::Ge;
+                    default:
+                        return std::nullopt;
                 }
             case 3:
                 if (m_tok.kind == Tok::Plus) return Op::Add;
@@ -266,10 +310,14 @@ private:
                 advance();
                 return inner;
             }
-            case Tok::Name: return parse_call(t);
-            case Tok::Error: return fail_opt(t.pos, t.text);
-            case Tok::End: return fail_opt(t.pos, "the expression ends where a value was expected");
-            default: return fail_opt(t.pos, "expected a value, found " + describe(t));
+            case Tok::Name:
+                return parse_call(t);
+            case Tok::Error:
+                return fail_opt(t.pos, t.text);
+            case Tok::End:
+                return fail_opt(t.pos, "the expression ends where a value was expected");
+            default:
+                return fail_opt(t.pos, "expected a value, found " + describe(t));
         }
     }
 
@@ -281,8 +329,7 @@ private:
         if (m_tok.kind != Tok::LParen) {
             if (name.text == "and" || name.text == "or" || name.text == "div" || name.text == "mod")
                 return fail_opt(name.pos, "'" + name.text + "' needs a value on its left");
-            return fail_opt(name.pos, "'" + name.text +
-                                          "' is not a value: write a question as ${" + name.text +
+            return fail_opt(name.pos, "'" + name.text + "' is not a value: write a question as ${" + name.text +
                                           "}, text in quotes ('" + name.text + "'), or call a function with ()");
         }
         if (!fn) return fail_opt(name.pos, "unknown function '" + name.text + "()'; known functions: " + known_functions());
@@ -295,7 +342,10 @@ private:
                 --m_depth;
                 if (!arg) return std::nullopt;
                 args.push_back(*arg);
-                if (m_tok.kind == Tok::Comma) { advance(); continue; }
+                if (m_tok.kind == Tok::Comma) {
+                    advance();
+                    continue;
+                }
                 break;
             }
         }
@@ -314,16 +364,26 @@ private:
 
     static std::string describe(const Token& t) {
         switch (t.kind) {
-            case Tok::End: return "the end of the expression";
-            case Tok::Number: return "a number";
-            case Tok::String: return "text '" + t.text + "'";
-            case Tok::Ref: return "${" + t.text + "}";
-            case Tok::Name: return "'" + t.text + "'";
-            case Tok::LParen: return "'('";
-            case Tok::RParen: return "')'";
-            case Tok::Comma: return "','";
-            case Tok::Dot: return "'.'";
-            default: return "an operator";
+            case Tok::End:
+                return "the end of the expression";
+            case Tok::Number:
+                return "a number";
+            case Tok::String:
+                return "text '" + t.text + "'";
+            case Tok::Ref:
+                return "${" + t.text + "}";
+            case Tok::Name:
+                return "'" + t.text + "'";
+            case Tok::LParen:
+                return "'('";
+            case Tok::RParen:
+                return "')'";
+            case Tok::Comma:
+                return "','";
+            case Tok::Dot:
+                return "'.'";
+            default:
+                return "an operator";
         }
     }
 
@@ -361,8 +421,7 @@ std::expected<Expression, ExpressionError> Expression::parse(std::string_view te
     return p.run(text);
 }
 
-std::vector<std::string> Expression::bind(
-    const std::function<std::optional<std::uint32_t>(std::string_view)>& resolve) {
+std::vector<std::string> Expression::bind(const std::function<std::optional<std::uint32_t>(std::string_view)>& resolve) {
     std::vector<std::string> missing;
     for (auto& n : m_nodes) {
         if (n.op != Op::Ref) continue;
@@ -428,28 +487,46 @@ Value Expression::eval(std::uint32_t index, const EvalContext& ctx) const {
     auto num = [&](std::uint32_t i) { return eval(i, ctx).to_number(); };
     auto boolean = [&](std::uint32_t i) { return eval(i, ctx).to_bool(); };
     switch (n.op) {
-        case Op::Number: return Value::number(n.number);
-        case Op::String: return Value::string(n.text);
+        case Op::Number:
+            return Value::number(n.number);
+        case Op::String:
+            return Value::string(n.text);
         case Op::Ref:
             assert(n.slot != k_unbound && "Expression::bind() must resolve every ${name} before evaluate()");
             if (n.slot == k_unbound) return Value{};
             return ctx.value_of(n.slot);
-        case Op::Self: return ctx.self();
-        case Op::Or: return Value::boolean(boolean(n.a) || boolean(n.b));
-        case Op::And: return Value::boolean(boolean(n.a) && boolean(n.b));
-        case Op::Eq: return Value::boolean(values_equal(eval(n.a, ctx), eval(n.b, ctx)));
-        case Op::Ne: return Value::boolean(!values_equal(eval(n.a, ctx), eval(n.b, ctx)));
-        case Op::Lt: return Value::boolean(num(n.a) < num(n.b));
-        case Op::Le: return Value::boolean(num(n.a) <= num(n.b));
-        case Op::Gt: return Value::boolean(num(n.a) > num(n.b));
-        case Op::Ge: return Value::boolean(num(n.a) >= num(n.b));
-        case Op::Add: return Value::number(num(n.a) + num(n.b));
-        case Op::Sub: return Value::number(num(n.a) - num(n.b));
-        case Op::Mul: return Value::number(num(n.a) * num(n.b));
-        case Op::Div: return Value::number(num(n.a) / num(n.b));  // IEEE: x div 0 = ±Infinity/NaN
-        case Op::Mod: return Value::number(std::fmod(num(n.a), num(n.b)));
-        case Op::Neg: return Value::number(-num(n.a));
-        case Op::Not: return Value::boolean(!boolean(n.a));
+        case Op::Self:
+            return ctx.self();
+        case Op::Or:
+            return Value::boolean(boolean(n.a) || boolean(n.b));
+        case Op::And:
+            return Value::boolean(boolean(n.a) && boolean(n.b));
+        case Op::Eq:
+            return Value::boolean(values_equal(eval(n.a, ctx), eval(n.b, ctx)));
+        case Op::Ne:
+            return Value::boolean(!values_equal(eval(n.a, ctx), eval(n.b, ctx)));
+        case Op::Lt:
+            return Value::boolean(num(n.a) < num(n.b));
+        case Op::Le:
+            return Value::boolean(num(n.a) <= num(n.b));
+        case Op::Gt:
+            return Value::boolean(num(n.a) > num(n.b));
+        case Op::Ge:
+            return Value::boolean(num(n.a) >= num(n.b));
+        case Op::Add:
+            return Value::number(num(n.a) + num(n.b));
+        case Op::Sub:
+            return Value::number(num(n.a) - num(n.b));
+        case Op::Mul:
+            return Value::number(num(n.a) * num(n.b));
+        case Op::Div:
+            return Value::number(num(n.a) / num(n.b));  // IEEE: x div 0 = ±Infinity/NaN
+        case Op::Mod:
+            return Value::number(std::fmod(num(n.a), num(n.b)));
+        case Op::Neg:
+            return Value::number(-num(n.a));
+        case Op::Not:
+            return Value::boolean(!boolean(n.a));
         case Op::Selected: {
             const Value list = eval(n.a, ctx);
             const Value item = eval(n.b, ctx);
@@ -467,18 +544,22 @@ Value Expression::eval(std::uint32_t index, const EvalContext& ctx) const {
             for (unsigned char c : s) count += (c & 0xC0u) != 0x80u ? 1u : 0u;
             return Value::number(static_cast<double>(count));
         }
-        case Op::If: return boolean(n.a) ? eval(n.b, ctx) : eval(n.c, ctx);
+        case Op::If:
+            return boolean(n.a) ? eval(n.b, ctx) : eval(n.c, ctx);
         case Op::Coalesce: {
             Value first = eval(n.a, ctx);
             return first.is_empty() ? eval(n.b, ctx) : first;
         }
-        case Op::ToNumber: return Value::number(num(n.a));
+        case Op::ToNumber:
+            return Value::number(num(n.a));
         case Op::Round: {
             const double d = num(n.a);
             return Value::number(std::isfinite(d) ? std::floor(d + 0.5) : d);  // XPath rounds .5 up
         }
-        case Op::True: return Value::boolean(true);
-        case Op::False: return Value::boolean(false);
+        case Op::True:
+            return Value::boolean(true);
+        case Op::False:
+            return Value::boolean(false);
     }
     return Value{};
 }

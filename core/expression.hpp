@@ -29,8 +29,8 @@
 namespace fieldkiosk::core {
 
 struct ExpressionError {
-    std::size_t column = 0;   // 1-based column in the expression text where the problem was found
-    std::string message;      // e.g. "expected ')' to close '(' opened at column 3"
+    std::size_t column = 0;  // 1-based column in the expression text where the problem was found
+    std::string message;     // e.g. "expected ')' to close '(' opened at column 3"
 };
 
 // Supplies values to an evaluating expression. Implemented by Session (answers) and by tests.
@@ -38,7 +38,7 @@ class EvalContext {
 public:
     virtual ~EvalContext() = default;
     [[nodiscard]] virtual const Value& value_of(std::uint32_t slot) const = 0;  // a bound ${name}
-    [[nodiscard]] virtual const Value& self() const = 0;                         // '.'
+    [[nodiscard]] virtual const Value& self() const = 0;                        // '.'
 };
 
 class Expression {
@@ -59,16 +59,41 @@ public:
     [[nodiscard]] bool evaluate_bool(const EvalContext& ctx) const { return evaluate(ctx).to_bool(); }
 
     enum class Op : std::uint8_t {
-        Number, String, Ref, Self,
-        Or, And, Eq, Ne, Lt, Le, Gt, Ge, Add, Sub, Mul, Div, Mod, Neg,
-        Not, Selected, CountSelected, StringLength, If, Coalesce, ToNumber, Round, True, False,
+        Number,
+        String,
+        Ref,
+        Self,
+        Or,
+        And,
+        Eq,
+        Ne,
+        Lt,
+        Le,
+        Gt,
+        Ge,
+        Add,
+        Sub,
+        Mul,
+        Div,
+        Mod,
+        Neg,
+        Not,
+        Selected,
+        CountSelected,
+        StringLength,
+        If,
+        Coalesce,
+        ToNumber,
+        Round,
+        True,
+        False,
     };
     struct Node {
         Op op = Op::Number;
-        std::uint32_t a = 0, b = 0, c = 0;   // child node indices (by arity)
-        std::uint32_t slot = k_unbound;       // Ref: bound slot
-        double number = 0.0;                  // Number literal
-        std::string text;                     // String literal, or Ref name
+        std::uint32_t a = 0, b = 0, c = 0;  // child node indices (by arity)
+        std::uint32_t slot = k_unbound;     // Ref: bound slot
+        double number = 0.0;                // Number literal
+        std::string text;                   // String literal, or Ref name
     };
     static constexpr std::uint32_t k_unbound = 0xFFFFFFFFu;
 
@@ -77,7 +102,7 @@ private:
     Value eval(std::uint32_t node, const EvalContext& ctx) const;
 
     std::string m_text;
-    std::vector<Node> m_nodes;   // m_nodes[m_root] is the root; children precede parents
+    std::vector<Node> m_nodes;  // m_nodes[m_root] is the root; children precede parents
     std::uint32_t m_root = 0;
     std::vector<std::string> m_references;
     bool m_uses_self = false;

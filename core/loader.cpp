@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-constexpr std::size_t k_max_file_bytes = 4u << 20;   // a survey file is a few tens of KiB
+constexpr std::size_t k_max_file_bytes = 4u << 20;  // a survey file is a few tens of KiB
 constexpr std::size_t k_max_include_depth = 8;
 
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
@@ -54,9 +54,8 @@ bool matches_language_code(std::string_view s) {
     if (i < 2 || i > 3) return false;
     if (i == s.size()) return true;
     if (s[i] != '-' || i + 1 == s.size()) return false;
-    return std::ranges::all_of(s.substr(i + 1), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    });
+    return std::ranges::all_of(s.substr(i + 1),
+                               [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -80,7 +79,10 @@ std::string suggestion(std::string_view wrong, const std::vector<std::string>& c
     std::size_t best_d = 3;
     for (const auto& c : candidates) {
         const auto d = edit_distance(wrong, c);
-        if (d < best_d) { best_d = d; best = c; }
+        if (d < best_d) {
+            best_d = d;
+            best = c;
+        }
     }
     return best.empty() ? std::string{} : " (did you mean '" + best + "'?)";
 }
@@ -93,25 +95,36 @@ fs::path canonical_or_same(const fs::path& p) {
 
 std::string type_name(const json& j) {
     switch (j.type()) {
-        case json::value_t::null: return "null";
-        case json::value_t::object: return "an object";
-        case json::value_t::array: return "a list";
-        case json::value_t::string: return "text";
-        case json::value_t::boolean: return "true/false";
+        case json::value_t::null:
+            return "null";
+        case json::value_t::object:
+            return "an object";
+        case json::value_t::array:
+            return "a list";
+        case json::value_t::string:
+            return "text";
+        case json::value_t::boolean:
+            return "true/false";
         case json::value_t::number_integer:
         case json::value_t::number_unsigned:
-        case json::value_t::number_float: return "a number";
-        default: return "an unsupported value";
+        case json::value_t::number_float:
+            return "a number";
+        default:
+            return "an unsupported value";
     }
 }
 
-const std::vector<std::string> k_survey_keys = {"$schema", "survey", "version", "enabled", "default_language", "languages",
-                                                "title", "description", "estimated_minutes", "sources", "choice_lists",
-                                                "questions"};
+const std::vector<std::string> k_survey_keys = {"$schema",           "survey",    "version",      "enabled",
+                                                "default_language",  "languages", "title",        "description",
+                                                "estimated_minutes", "sources",   "choice_lists", "questions"};
 const std::vector<std::string> k_block_keys = {"$schema", "block", "languages", "sources", "choice_lists", "questions"};
-const std::vector<std::string> k_question_keys = {
-    "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
-    "calculation", "choices", "appearance", "default", "max_length", "min", "max", "min_label", "max_label", "source"};
+const std::vector<std::string> k_question_keys = {"type",        "name",       "label",
+                                                  "hint",        "required",   "required_message",
+                                                  "relevant",    "constraint", "constraint_message",
+                                                  "calculation", "choices",    "appearance",
+                                                  "default",     "max_length", "min",
+                                                  "max",         "min_label",  "max_label",
+                                                  "source"};
 const std::vector<std::string> k_choice_keys = {"value", "label", "exclusive", "other"};
 const std::vector<std::string> k_source_keys = {"id", "instrument", "source", "url", "licence"};
 
@@ -133,9 +146,7 @@ std::vector<std::string> type_names() {
 
 std::string Diagnostic::to_string() const {
     std::string out = file;
-    if (line > 0) {
-        out += ":" + std::to_string(line) + ":" + std::to_string(column);
-    }
+    if (line > 0) { out += ":" + std::to_string(line) + ":" + std::to_string(column); }
     out += ": ";
     if (!question.empty() || !field.empty()) {
         out += question;
@@ -172,8 +183,9 @@ public:
                 return std::nullopt;
             }
             if (size > k_max_file_bytes) {
-                report(file, "", "", "is " + std::to_string(size) + " bytes; a survey file may be at most " +
-                                         std::to_string(k_max_file_bytes) + " bytes");
+                report(file, "", "",
+                       "is " + std::to_string(size) + " bytes; a survey file may be at most " + std::to_string(k_max_file_bytes) +
+                           " bytes");
                 return std::nullopt;
             }
             std::ifstream in(path, std::ios::binary);
@@ -197,13 +209,18 @@ public:
             int line = 1, col = 1;
             for (std::size_t i = 0; i < at; ++i) {
                 const auto c = static_cast<unsigned char>(text[i]);
-                if (c == '\n') { ++line; col = 1; }
-                else if ((c & 0xC0u) != 0x80u) ++col;
+                if (c == '\n') {
+                    ++line;
+                    col = 1;
+                } else if ((c & 0xC0u) != 0x80u)
+                    ++col;
             }
             std::string what = e.what();
             // nlohmann: "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while parsing ..."
-            if (auto p = what.find("syntax error"); p != std::string::npos) what = what.substr(p);
-            else if (auto q = what.find("]"); q != std::string::npos) what = what.substr(q + 2);
+            if (auto p = what.find("syntax error"); p != std::string::npos)
+                what = what.substr(p);
+            else if (auto q = what.find("]"); q != std::string::npos)
+                what = what.substr(q + 2);
             Diagnostic d{file, "", "", "invalid JSON: " + what, line, col};
             m_diags.push_back(std::move(d));
             return std::nullopt;
@@ -216,30 +233,37 @@ public:
         auto survey = std::make_shared<Survey>();
         survey->file = path;
         if (!root.is_object()) {
-            report(file, "", "", "must be a JSON object with \"survey\", \"version\", \"languages\" and \"questions\"; found " +
-                                     type_name(root));
+            report(
+                file, "", "",
+                "must be a JSON object with \"survey\", \"version\", \"languages\" and \"questions\"; found " + type_name(root));
             return nullptr;
         }
         check_keys(root, k_survey_keys, file, "", "", "a survey file");
 
         survey->id = required_string(root, "survey", file, "", "survey");
         if (!survey->id.empty() && !matches_name(survey->id))
-            report(file, "", "survey", "'" + survey->id + "' is not a valid survey id: use lower-case letters, digits and '_', starting with a letter");
+            report(
+                file, "", "survey",
+                "'" + survey->id + "' is not a valid survey id: use lower-case letters, digits and '_', starting with a letter");
         survey->version = required_string(root, "version", file, "", "version");
         if (auto it = root.find("enabled"); it != root.end()) {
-            if (it->is_boolean()) survey->enabled = it->get<bool>();
-            else report(file, "", "enabled", "must be true or false, not " + type_name(*it));
+            if (it->is_boolean())
+                survey->enabled = it->get<bool>();
+            else
+                report(file, "", "enabled", "must be true or false, not " + type_name(*it));
         }
         parse_languages(root, file, *survey);
         if (auto it = root.find("default_language"); it != root.end()) {
-            if (!it->is_string()) report(file, "", "default_language", "must be a language code in quotes, like \"en\"");
-            else survey->default_language = it->get<std::string>();
+            if (!it->is_string())
+                report(file, "", "default_language", "must be a language code in quotes, like \"en\"");
+            else
+                survey->default_language = it->get<std::string>();
         } else if (!survey->languages.empty()) {
             survey->default_language = survey->languages.front().code;
         }
         if (!survey->default_language.empty() && !survey->languages.empty() && !survey->has_language(survey->default_language))
-            report(file, "", "default_language", "'" + survey->default_language + "' is not one of the declared languages (" +
-                                                     join(m_languages) + ")");
+            report(file, "", "default_language",
+                   "'" + survey->default_language + "' is not one of the declared languages (" + join(m_languages) + ")");
         survey->title = localized(root, "title", file, "", "title", true);
         survey->description = localized(root, "description", file, "", "description", true);
         if (auto it = root.find("estimated_minutes"); it == root.end()) {
@@ -267,7 +291,8 @@ public:
     void check_block(const json& root, const fs::path& path) {
         const std::string file = path.string();
         if (!root.is_object()) {
-            report(file, "", "", "must be a JSON object with \"block\", \"languages\" and \"questions\"; found " + type_name(root));
+            report(file, "", "",
+                   "must be a JSON object with \"block\", \"languages\" and \"questions\"; found " + type_name(root));
             return;
         }
         check_keys(root, k_block_keys, file, "", "", "a block file");
@@ -335,9 +360,11 @@ private:
             lang.code = required_string(l, "code", file, "", field + ".code");
             lang.name = required_string(l, "name", file, "", field + ".name");
             const auto status = required_string(l, "status", file, "", field + ".status");
-            if (status == "draft") lang.status = LanguageStatus::Draft;
+            if (status == "draft")
+                lang.status = LanguageStatus::Draft;
             else if (!status.empty() && status != "complete")
-                report(file, "", field + ".status", "'" + status + "' is not a status: use 'complete' or 'draft' (needs a translator's review)");
+                report(file, "", field + ".status",
+                       "'" + status + "' is not a status: use 'complete' or 'draft' (needs a translator's review)");
             if (lang.code.empty()) continue;
             if (!matches_language_code(lang.code)) {
                 report(file, "", field + ".code", "'" + lang.code + "' is not a language code like 'en', 'so' or 'pt-BR'");
@@ -356,7 +383,8 @@ private:
         std::vector<std::string> out;
         auto it = root.find("languages");
         if (it == root.end() || !it->is_array() || it->empty()) {
-            report(file, "", "languages", "must be a non-empty list of the language codes the block's texts cover, like [\"en\", \"es\"]");
+            report(file, "", "languages",
+                   "must be a non-empty list of the language codes the block's texts cover, like [\"en\", \"es\"]");
             return out;
         }
         for (std::size_t i = 0; i < it->size(); ++i) {
@@ -373,7 +401,8 @@ private:
                             const std::string& field, bool required) {
         auto it = obj.find(key);
         if (it == obj.end()) {
-            if (required) report(file, question, field, "is missing: give the text in every declared language (" + join(m_languages) + ")");
+            if (required)
+                report(file, question, field, "is missing: give the text in every declared language (" + join(m_languages) + ")");
             return {};
         }
         return localized_value(*it, file, question, field);
@@ -390,7 +419,8 @@ private:
         for (const auto& [code, text] : v.items()) {
             if (know_languages && std::ranges::find(m_languages, code) == m_languages.end()) {
                 report(file, question, field + "." + code,
-                       "'" + code + "' is not a declared language" + suggestion(code, m_languages) + "; declared: " + join(m_languages));
+                       "'" + code + "' is not a declared language" + suggestion(code, m_languages) +
+                           "; declared: " + join(m_languages));
                 continue;
             }
             if (!text.is_string() || text.get_ref<const std::string&>().empty()) {
@@ -401,8 +431,9 @@ private:
         }
         for (const auto& code : m_languages) {
             if (texts.contains(code) || v.contains(code)) continue;
-            report(file, question, field, "has no '" + code + "' text; every declared language (" + join(m_languages) +
-                                              ") needs one (mark the language 'draft' if the translation is unreviewed)");
+            report(file, question, field,
+                   "has no '" + code + "' text; every declared language (" + join(m_languages) +
+                       ") needs one (mark the language 'draft' if the translation is unreviewed)");
         }
         return LocalizedText(std::move(texts));
     }
@@ -428,8 +459,10 @@ private:
             src.source = required_string(s, "source", file, "", field + ".source");
             src.licence = required_string(s, "licence", file, "", field + ".licence");
             if (auto u = s.find("url"); u != s.end()) {
-                if (u->is_string()) src.url = u->get<std::string>();
-                else report(file, "", field + ".url", "must be text");
+                if (u->is_string())
+                    src.url = u->get<std::string>();
+                else
+                    report(file, "", field + ".url", "must be text");
             }
             if (src.id.empty()) continue;
             auto existing = std::ranges::find(m_sources, src.id, &Source::id);
@@ -458,8 +491,9 @@ private:
             auto choices = parse_choices(list, file, "", field);
             if (auto existing = m_choice_lists.find(name); existing != m_choice_lists.end()) {
                 if (existing->second.second != list)
-                    report(file, "", field, "a different list named '" + name + "' already exists (from " +
-                                                existing->second.first + "); rename one of them");
+                    report(file, "", field,
+                           "a different list named '" + name + "' already exists (from " + existing->second.first +
+                               "); rename one of them");
                 continue;
             }
             m_choice_lists.emplace(name, std::make_pair(file, list));
@@ -471,7 +505,8 @@ private:
                                       const std::string& field) {
         std::vector<Choice> out;
         if (!list.is_array()) {
-            report(file, question, field, "must be a list of choices like [{\"value\": \"yes\", \"label\": {...}}], not " + type_name(list));
+            report(file, question, field,
+                   "must be a list of choices like [{\"value\": \"yes\", \"label\": {...}}], not " + type_name(list));
             return out;
         }
         if (list.empty()) {
@@ -520,8 +555,7 @@ private:
         return it->get<bool>();
     }
 
-    std::optional<Expression> expression(const json& obj, const char* key, const std::string& file,
-                                         const std::string& question) {
+    std::optional<Expression> expression(const json& obj, const char* key, const std::string& file, const std::string& question) {
         auto it = obj.find(key);
         if (it == obj.end()) return std::nullopt;
         if (!it->is_string()) {
@@ -535,8 +569,9 @@ private:
         }
         auto parsed = Expression::parse(text);
         if (!parsed) {
-            report(file, question, key, "does not parse at column " + std::to_string(parsed.error().column) + ": " +
-                                            parsed.error().message + " (in \"" + text + "\")");
+            report(file, question, key,
+                   "does not parse at column " + std::to_string(parsed.error().column) + ": " + parsed.error().message +
+                       " (in \"" + text + "\")");
             return std::nullopt;
         }
         return std::move(*parsed);
@@ -569,8 +604,9 @@ private:
         const fs::path block_path = path.parent_path() / target.get<std::string>();
         std::error_code ec;
         if (!fs::is_regular_file(block_path, ec)) {
-            report(file, where, "include", "cannot find '" + block_path.string() + "' (paths are relative to " +
-                                               (path.parent_path().empty() ? std::string("the current folder") : path.parent_path().string()) + ")");
+            report(file, where, "include",
+                   "cannot find '" + block_path.string() + "' (paths are relative to " +
+                       (path.parent_path().empty() ? std::string("the current folder") : path.parent_path().string()) + ")");
             return;
         }
         const auto canonical = canonical_or_same(block_path);
@@ -608,7 +644,8 @@ private:
 
     void parse_question(const json& q, const fs::path& path, const std::string& file, const std::string& where) {
         if (!q.is_object()) {
-            report(file, where, "", "must be a question object (with type, name, label) or {\"include\": \"...\"}, not " + type_name(q));
+            report(file, where, "",
+                   "must be a question object (with type, name, label) or {\"include\": \"...\"}, not " + type_name(q));
             return;
         }
         Question out;
@@ -618,8 +655,9 @@ private:
         if (auto n = q.find("name"); n == q.end()) {
             report(file, where, "name", "is missing: every question needs a unique name like \"age_band\"");
         } else if (!n->is_string() || !matches_name(n->get<std::string>())) {
-            report(file, where, "name", (n->is_string() ? "'" + n->get<std::string>() + "'" : type_name(*n)) +
-                                            " is not a valid name: use lower-case letters, digits and '_', starting with a letter (at most 64)");
+            report(file, where, "name",
+                   (n->is_string() ? "'" + n->get<std::string>() + "'" : type_name(*n)) +
+                       " is not a valid name: use lower-case letters, digits and '_', starting with a letter (at most 64)");
         } else {
             out.name = n->get<std::string>();
             qname = out.name;
@@ -632,8 +670,9 @@ private:
             report(file, qname, "type", "is missing; valid types: " + join(type_names()));
         } else if (!t->is_string() || !(type = question_type_from_string(t->get<std::string>()))) {
             const std::string given = t->is_string() ? t->get<std::string>() : type_name(*t);
-            report(file, qname, "type", "'" + given + "' is not a question type" + suggestion(given, type_names()) +
-                                            "; valid types: " + join(type_names()));
+            report(file, qname, "type",
+                   "'" + given + "' is not a question type" + suggestion(given, type_names()) +
+                       "; valid types: " + join(type_names()));
         }
         if (!type) {
             if (!out.name.empty()) m_questions.push_back(std::move(out));  // keep the name for reference checks
@@ -646,7 +685,8 @@ private:
         out.hint = localized(q, "hint", file, qname, "hint", false);
 
         auto not_for = [&](const char* key, std::string_view why) {
-            if (q.contains(key)) report(file, qname, key, "does not apply to " + a_type(out.type) + " question" + std::string(why));
+            if (q.contains(key))
+                report(file, qname, key, "does not apply to " + a_type(out.type) + " question" + std::string(why));
         };
 
         // required / messages
@@ -672,7 +712,8 @@ private:
         }
         if (out.type == QuestionType::Calculate) {
             out.calculation = expression(q, "calculation", file, qname);
-            if (!q.contains("calculation")) report(file, qname, "calculation", "is missing: a calculate question needs an expression");
+            if (!q.contains("calculation"))
+                report(file, qname, "calculation", "is missing: a calculate question needs an expression");
         } else {
             not_for("calculation", "; only calculate questions have one");
         }
@@ -688,9 +729,10 @@ private:
                 if (found == m_parsed_lists.end()) {
                     std::vector<std::string> names;
                     for (const auto& [k, _] : m_parsed_lists) names.push_back(k);
-                    report(file, qname, "choices", "no choice list named '" + list_name + "'" + suggestion(list_name, names) +
-                                                       (names.empty() ? std::string("; this file defines no choice_lists")
-                                                                      : "; defined lists: " + join(names)));
+                    report(file, qname, "choices",
+                           "no choice list named '" + list_name + "'" + suggestion(list_name, names) +
+                               (names.empty() ? std::string("; this file defines no choice_lists")
+                                              : "; defined lists: " + join(names)));
                 } else {
                     out.choices = found->second;
                 }
@@ -755,11 +797,13 @@ private:
             const bool have_max = bound("max", out.scale_max);
             if (have_min && have_max) {
                 if (out.scale_min >= out.scale_max)
-                    report(file, qname, "max", "is " + std::to_string(out.scale_max) + ", not above min " + std::to_string(out.scale_min) +
-                                                   ": the bounds are inverted or equal (did you mean min " + std::to_string(out.scale_max) +
-                                                   ", max " + std::to_string(out.scale_min) + "?)");
+                    report(file, qname, "max",
+                           "is " + std::to_string(out.scale_max) + ", not above min " + std::to_string(out.scale_min) +
+                               ": the bounds are inverted or equal (did you mean min " + std::to_string(out.scale_max) +
+                               ", max " + std::to_string(out.scale_min) + "?)");
                 else if (out.scale_max - out.scale_min > 10)
-                    report(file, qname, "max", "a scale has at most 11 points (max - min <= 10) so each stays a large tap target");
+                    report(file, qname, "max",
+                           "a scale has at most 11 points (max - min <= 10) so each stays a large tap target");
             }
             out.min_label = localized(q, "min_label", file, qname, "min_label", true);
             out.max_label = localized(q, "max_label", file, qname, "max_label", true);
@@ -774,7 +818,8 @@ private:
             } else if (d->is_string()) {
                 out.default_value = d->get<std::string>();
             } else if (d->is_number()) {
-                out.default_value = d->is_number_integer() ? std::to_string(d->get<std::int64_t>()) : format_xpath_number(d->get<double>());
+                out.default_value =
+                    d->is_number_integer() ? std::to_string(d->get<std::int64_t>()) : format_xpath_number(d->get<double>());
             } else {
                 report(file, qname, "default", "must be a choice value, a number or text, not " + type_name(*d));
             }
@@ -782,8 +827,10 @@ private:
 
         // source
         if (auto s = q.find("source"); s != q.end()) {
-            if (!s->is_string()) report(file, qname, "source", "must be the id of an entry in sources");
-            else out.source = s->get<std::string>();
+            if (!s->is_string())
+                report(file, qname, "source", "must be the id of an entry in sources");
+            else
+                out.source = s->get<std::string>();
         }
 
         m_questions.push_back(std::move(out));
@@ -815,8 +862,9 @@ private:
             const std::string file = q.defined_in.string();
             any_shown = any_shown || (q.is_shown() && !q.name.empty());
             if (!q.source.empty() && std::ranges::find(source_ids, q.source) == source_ids.end())
-                report(file, q.name, "source", "'" + q.source + "' is not the id of an entry in sources" + suggestion(q.source, source_ids) +
-                                                   (source_ids.empty() ? std::string("; add it to sources") : "; known: " + join(source_ids)));
+                report(file, q.name, "source",
+                       "'" + q.source + "' is not the id of an entry in sources" + suggestion(q.source, source_ids) +
+                           (source_ids.empty() ? std::string("; add it to sources") : "; known: " + join(source_ids)));
             check_default(q, file);
             check_expression(survey, q.relevant, i, "relevant", all_names);
             check_expression(survey, q.calculation, i, "calculation", all_names);
@@ -843,7 +891,8 @@ private:
             case QuestionType::Integer:
             case QuestionType::Scale: {
                 const double v = parse_xpath_number(d);
-                if (std::isnan(v) || v != std::trunc(v)) bad("is not a whole number");
+                if (std::isnan(v) || v != std::trunc(v))
+                    bad("is not a whole number");
                 else if (q.type == QuestionType::Scale && (v < q.scale_min || v > q.scale_max))
                     bad("is outside the scale " + std::to_string(q.scale_min) + " to " + std::to_string(q.scale_max));
                 break;
@@ -854,7 +903,8 @@ private:
             case QuestionType::Text:
                 if (d.size() > static_cast<std::size_t>(q.max_length)) bad("is longer than max_length");
                 break;
-            default: break;
+            default:
+                break;
         }
     }
 
@@ -865,12 +915,15 @@ private:
         const std::string file = q.defined_in.string();
         const bool is_constraint = std::string_view(field) == "constraint";
         if (expr->uses_self() && !is_constraint)
-            report(file, q.name, field, "uses '.', which means \"this answer\" and only makes sense in a constraint; refer to other questions as ${name}");
+            report(file, q.name, field,
+                   "uses '.', which means \"this answer\" and only makes sense in a constraint; refer to other questions as "
+                   "${name}");
         bool ok = true;
         for (const auto& ref : expr->references()) {
             auto j = survey.index_of(ref);
             if (!j) {
-                report(file, q.name, field, "refers to ${" + ref + "}, but there is no question named '" + ref + "'" + suggestion(ref, all_names));
+                report(file, q.name, field,
+                       "refers to ${" + ref + "}, but there is no question named '" + ref + "'" + suggestion(ref, all_names));
                 ok = false;
                 continue;
             }
@@ -881,8 +934,9 @@ private:
                                      : std::string("refers to its own question; it can depend only on earlier answers"));
                 ok = false;
             } else if (*j > index) {
-                report(file, q.name, field, "refers to ${" + ref + "}, which comes later (question " + std::to_string(*j + 1) +
-                                                " of " + std::to_string(survey.questions.size()) + "); it can depend only on questions asked before it");
+                report(file, q.name, field,
+                       "refers to ${" + ref + "}, which comes later (question " + std::to_string(*j + 1) + " of " +
+                           std::to_string(survey.questions.size()) + "); it can depend only on questions asked before it");
                 ok = false;
             } else if (target.type == QuestionType::Note) {
                 report(file, q.name, field, "refers to ${" + ref + "}, a note, which has no answer");
@@ -897,7 +951,7 @@ private:
     }
 
     std::vector<Diagnostic> m_diags;
-    std::vector<std::string> m_languages;        // declared language codes in force
+    std::vector<std::string> m_languages;  // declared language codes in force
     std::vector<Source> m_sources;
     std::map<std::string, std::pair<std::string, json>, std::less<>> m_choice_lists;  // name -> (file, raw)
     std::map<std::string, std::vector<Choice>, std::less<>> m_parsed_lists;

@@ -22,11 +22,11 @@
 namespace fieldkiosk::core {
 
 struct Diagnostic {
-    std::string file;       // the file with the problem, as the path was given
-    std::string question;   // the question's name (or "questions[3]" if it has none); "" for the survey itself
-    std::string field;      // e.g. "label", "choices[2].value", "relevant"; "" when the whole file is wrong
-    std::string message;    // what is wrong and what would be valid
-    int line = 0;           // JSON syntax errors only (1-based), else 0
+    std::string file;      // the file with the problem, as the path was given
+    std::string question;  // the question's name (or "questions[3]" if it has none); "" for the survey itself
+    std::string field;     // e.g. "label", "choices[2].value", "relevant"; "" when the whole file is wrong
+    std::string message;   // what is wrong and what would be valid
+    int line = 0;          // JSON syntax errors only (1-based), else 0
     int column = 0;
 
     // "file: question.field: message", or "file:line:column: message" for syntax errors.
@@ -34,7 +34,7 @@ struct Diagnostic {
 };
 
 struct LoadResult {
-    SurveyPtr survey;                      // set only when diagnostics is empty
+    SurveyPtr survey;  // set only when diagnostics is empty
     std::vector<Diagnostic> diagnostics;
     [[nodiscard]] bool ok() const { return survey != nullptr && diagnostics.empty(); }
 };
@@ -48,8 +48,8 @@ struct LoadResult {
 [[nodiscard]] std::vector<Diagnostic> validate_block_file(const std::filesystem::path& file);
 
 struct Catalog {
-    std::vector<SurveyPtr> surveys;        // valid surveys, sorted by id
-    std::vector<Diagnostic> diagnostics;   // every problem in every file
+    std::vector<SurveyPtr> surveys;       // valid surveys, sorted by id
+    std::vector<Diagnostic> diagnostics;  // every problem in every file
     std::size_t files_checked = 0;
 
     [[nodiscard]] SurveyPtr find(std::string_view id) const;

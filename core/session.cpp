@@ -21,26 +21,31 @@ namespace {
 
 struct MessageRow {
     std::string_view lang;
-    std::array<std::string_view, 7> text;   // indexed by ValidationError::Kind; {n} and {m} are filled in
+    std::array<std::string_view, 7> text;  // indexed by ValidationError::Kind; {n} and {m} are filled in
 };
 
 // Draft translations (es, pt, fr, so) share the status of the surveys' draft languages.
 constexpr std::array<MessageRow, 5> k_messages{{
-    {"en", {"Please answer this question to continue.", "Please check this answer.",
-            "Please choose one of the answers shown.", "This answer can't be combined with the others you chose.",
-            "Please use at most {n} characters.", "Please choose a number from {n} to {m}.", "Please enter a number."}},
-    {"es", {"Responda a esta pregunta para continuar.", "Revise esta respuesta, por favor.",
-            "Elija una de las respuestas que se muestran.", "Esta respuesta no se puede combinar con las otras que eligió.",
-            "Use como máximo {n} caracteres.", "Elija un número del {n} al {m}.", "Escriba un número."}},
-    {"pt", {"Responda a esta pergunta para continuar.", "Verifique esta resposta, por favor.",
-            "Escolha uma das respostas apresentadas.", "Esta resposta não pode ser combinada com as outras que escolheu.",
-            "Use no máximo {n} caracteres.", "Escolha um número de {n} a {m}.", "Escreva um número."}},
-    {"fr", {"Veuillez répondre à cette question pour continuer.", "Veuillez vérifier cette réponse.",
-            "Veuillez choisir l'une des réponses proposées.", "Cette réponse ne peut pas être combinée avec les autres choisies.",
-            "Veuillez utiliser {n} caractères au maximum.", "Veuillez choisir un nombre de {n} à {m}.", "Veuillez saisir un nombre."}},
-    {"so", {"Fadlan ka jawaab su'aashan si aad u sii wadato.", "Fadlan hubi jawaabtan.",
-            "Fadlan dooro mid ka mid ah jawaabaha la muujiyey.", "Jawaabtan lama raacin karo jawaabaha kale ee aad dooratay.",
-            "Fadlan isticmaal ugu badnaan {n} xaraf.", "Fadlan dooro lambar u dhexeeya {n} iyo {m}.", "Fadlan qor lambar."}},
+    {"en",
+     {"Please answer this question to continue.", "Please check this answer.", "Please choose one of the answers shown.",
+      "This answer can't be combined with the others you chose.", "Please use at most {n} characters.",
+      "Please choose a number from {n} to {m}.", "Please enter a number."}},
+    {"es",
+     {"Responda a esta pregunta para continuar.", "Revise esta respuesta, por favor.",
+      "Elija una de las respuestas que se muestran.", "Esta respuesta no se puede combinar con las otras que eligió.",
+      "Use como máximo {n} caracteres.", "Elija un número del {n} al {m}.", "Escriba un número."}},
+    {"pt",
+     {"Responda a esta pergunta para continuar.", "Verifique esta resposta, por favor.",
+      "Escolha uma das respostas apresentadas.", "Esta resposta não pode ser combinada com as outras que escolheu.",
+      "Use no máximo {n} caracteres.", "Escolha um número de {n} a {m}.", "Escreva um número."}},
+    {"fr",
+     {"Veuillez répondre à cette question pour continuer.", "Veuillez vérifier cette réponse.",
+      "Veuillez choisir l'une des réponses proposées.", "Cette réponse ne peut pas être combinée avec les autres choisies.",
+      "Veuillez utiliser {n} caractères au maximum.", "Veuillez choisir un nombre de {n} à {m}.", "Veuillez saisir un nombre."}},
+    {"so",
+     {"Fadlan ka jawaab su'aashan si aad u sii wadato.", "Fadlan hubi jawaabtan.",
+      "Fadlan dooro mid ka mid ah jawaabaha la muujiyey.", "Jawaabtan lama raacin karo jawaabaha kale ee aad dooratay.",
+      "Fadlan isticmaal ugu badnaan {n} xaraf.", "Fadlan dooro lambar u dhexeeya {n} iyo {m}.", "Fadlan qor lambar."}},
 }};
 
 std::string fill(std::string_view tmpl, long n, long m) {
@@ -104,7 +109,7 @@ Session::Session(SurveyPtr survey, Options options, const Clock& clock, Rng& rng
     if (auto first = next_shown(0)) {
         arrive(*first);
     } else {
-        m_state = State::Finished;   // nothing is relevant: an empty (but valid) walk
+        m_state = State::Finished;  // nothing is relevant: an empty (but valid) walk
     }
     check_invariants_in_debug();
 }
@@ -159,7 +164,8 @@ ValidationError Session::error(ValidationError::Kind kind, std::size_t index, st
         msg = q.constraint_message.get(m_language, m_survey->default_language);
     else
         msg = default_message(kind, m_language);
-    if (kind == ValidationError::Kind::TooLong) msg = fill(msg, q.type == QuestionType::Text ? q.max_length : static_cast<long>(k_max_write_in), 0);
+    if (kind == ValidationError::Kind::TooLong)
+        msg = fill(msg, q.type == QuestionType::Text ? q.max_length : static_cast<long>(k_max_write_in), 0);
     if (kind == ValidationError::Kind::OutOfRange) msg = fill(msg, q.scale_min, q.scale_max);
     (void)detail;
     return ValidationError{kind, q.name, std::move(msg)};
@@ -188,12 +194,15 @@ std::expected<void, ValidationError> Session::set_answer(Answer a) {
     using K = ValidationError::Kind;
     auto fail = [&](K k) { return std::unexpected(error(k, i)); };
 
-    std::string chosen_other;   // the choice value marked "other" that is selected, if any
+    std::string chosen_other;  // the choice value marked "other" that is selected, if any
     switch (q.type) {
         case QuestionType::SelectOne: {
             auto* v = std::get_if<std::string>(&a.data);
             if (!v) return fail(K::WrongType);
-            if (v->empty()) { clear_answer(); return {}; }
+            if (v->empty()) {
+                clear_answer();
+                return {};
+            }
             const Choice* c = q.find_choice(*v);
             if (!c) return fail(K::NotAChoice);
             if (c->other) chosen_other = c->value;
@@ -214,7 +223,10 @@ std::expected<void, ValidationError> Session::set_answer(Answer a) {
             for (const auto& s : *v)
                 if (!q.find_choice(s)) return fail(K::NotAChoice);
             if (exclusive && ordered.size() > 1) return fail(K::Exclusive);
-            if (ordered.empty()) { clear_answer(); return {}; }
+            if (ordered.empty()) {
+                clear_answer();
+                return {};
+            }
             *v = std::move(ordered);
             break;
         }
@@ -236,15 +248,21 @@ std::expected<void, ValidationError> Session::set_answer(Answer a) {
         case QuestionType::Text: {
             auto* s = std::get_if<std::string>(&a.data);
             if (!s) return fail(K::WrongType);
-            if (s->empty()) { clear_answer(); return {}; }
+            if (s->empty()) {
+                clear_answer();
+                return {};
+            }
             if (utf8_length(*s) > static_cast<std::size_t>(q.max_length)) return fail(K::TooLong);
             break;
         }
         case QuestionType::Note:
-        case QuestionType::Calculate: return fail(K::WrongType);
+        case QuestionType::Calculate:
+            return fail(K::WrongType);
     }
-    if (chosen_other.empty()) a.write_in.clear();   // a write-in belongs to an "other" choice only
-    else if (utf8_length(a.write_in) > k_max_write_in) return fail(K::TooLong);
+    if (chosen_other.empty())
+        a.write_in.clear();  // a write-in belongs to an "other" choice only
+    else if (utf8_length(a.write_in) > k_max_write_in)
+        return fail(K::TooLong);
 
     m_answers[i] = std::move(a);
     recompute();
@@ -329,13 +347,16 @@ void Session::recompute() {
         const bool relevant = !q.relevant || q.relevant->evaluate_bool(ctx);
         m_relevant[i] = relevant ? 1 : 0;
         if (!relevant) {
-            m_answers[i].reset();   // an answer to a question that no longer applies is dropped
+            m_answers[i].reset();  // an answer to a question that no longer applies is dropped
             m_values[i] = Value{};
             continue;
         }
-        if (q.type == QuestionType::Calculate) m_values[i] = q.calculation->evaluate(ctx);
-        else if (m_answers[i]) m_values[i] = m_answers[i]->to_value();
-        else m_values[i] = Value{};
+        if (q.type == QuestionType::Calculate)
+            m_values[i] = q.calculation->evaluate(ctx);
+        else if (m_answers[i])
+            m_values[i] = m_answers[i]->to_value();
+        else
+            m_values[i] = Value{};
     }
 }
 

@@ -38,13 +38,13 @@ namespace fieldkiosk::core {
 struct ValidationError {
     enum class Kind : std::uint8_t { Required, Constraint, NotAChoice, Exclusive, TooLong, OutOfRange, WrongType };
     Kind kind = Kind::Required;
-    std::string question;   // the question's name
-    std::string message;    // for the resident, in the session's language
+    std::string question;  // the question's name
+    std::string message;   // for the resident, in the session's language
 };
 
 struct Progress {
-    std::size_t position = 0;   // 1-based position of the current question among relevant shown questions
-    std::size_t total = 0;      // relevant shown questions given the answers so far ("about": it can change)
+    std::size_t position = 0;  // 1-based position of the current question among relevant shown questions
+    std::size_t total = 0;     // relevant shown questions given the answers so far ("about": it can change)
 };
 
 class Session {
@@ -53,7 +53,7 @@ public:
     enum class Step : std::uint8_t { Moved, ReachedEnd };
 
     struct Options {
-        std::string language;          // empty: the survey's default language
+        std::string language;  // empty: the survey's default language
         Mode mode = Mode::Kiosk;
         std::string site;
         std::string worker;
@@ -71,7 +71,7 @@ public:
     [[nodiscard]] const std::string& id() const { return m_id; }
     [[nodiscard]] const std::string& language() const { return m_language; }
     [[nodiscard]] std::size_t current_index() const { return m_current; }
-    [[nodiscard]] const Question& current() const;          // precondition: state() == Answering
+    [[nodiscard]] const Question& current() const;  // precondition: state() == Answering
     [[nodiscard]] const Answer* answer(std::size_t index) const;
     [[nodiscard]] const Answer* answer(std::string_view name) const;
     [[nodiscard]] const Answer* current_answer() const { return answer(m_current); }
@@ -97,7 +97,7 @@ public:
     // Precondition: state() == Finished. Builds the immutable Response and moves to Completed.
     std::expected<Response, ValidationError> complete();
 
-    void debug_check_invariants() const;   // aborts with a message when an invariant is broken
+    void debug_check_invariants() const;  // aborts with a message when an invariant is broken
 
 private:
     class Context;
@@ -117,10 +117,10 @@ private:
     std::chrono::system_clock::time_point m_started_at;
     State m_state = State::Answering;
     std::size_t m_current = 0;
-    std::vector<std::optional<Answer>> m_answers;   // by question index
-    std::vector<Value> m_values;                    // what expressions see, by question index
-    std::vector<char> m_relevant;                   // by question index
-    std::vector<char> m_arrived;                    // defaults are applied on first arrival
+    std::vector<std::optional<Answer>> m_answers;  // by question index
+    std::vector<Value> m_values;                   // what expressions see, by question index
+    std::vector<char> m_relevant;                  // by question index
+    std::vector<char> m_arrived;                   // defaults are applied on first arrival
 };
 
 // The engine's default messages, by kind, in `lang` (English when there is no translation).

@@ -74,13 +74,19 @@ std::vector<Appearance> appearances_for(QuestionType t) {
     switch (t) {
         case QuestionType::SelectOne:
             return {Appearance::Likert, Appearance::Faces, Appearance::Columns, Appearance::LongList, Appearance::YesNo};
-        case QuestionType::SelectMultiple: return {Appearance::Columns, Appearance::LongList};
-        case QuestionType::Scale: return {Appearance::Faces};
-        case QuestionType::Text: return {Appearance::Multiline};
+        case QuestionType::SelectMultiple:
+            return {Appearance::Columns, Appearance::LongList};
+        case QuestionType::Scale:
+            return {Appearance::Faces};
+        case QuestionType::Text:
+            return {Appearance::Multiline};
         case QuestionType::Integer:
-        case QuestionType::Decimal: return {Appearance::Keypad};
-        case QuestionType::Note: return {Appearance::Intro, Appearance::Signpost};
-        case QuestionType::Calculate: return {};
+        case QuestionType::Decimal:
+            return {Appearance::Keypad};
+        case QuestionType::Note:
+            return {Appearance::Intro, Appearance::Signpost};
+        case QuestionType::Calculate:
+            return {};
     }
     return {};
 }

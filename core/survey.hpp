@@ -39,13 +39,29 @@ private:
 };
 
 enum class QuestionType : std::uint8_t {
-    SelectOne, SelectMultiple, Integer, Decimal, Text, Scale, Note, Calculate,
+    SelectOne,
+    SelectMultiple,
+    Integer,
+    Decimal,
+    Text,
+    Scale,
+    Note,
+    Calculate,
 };
 [[nodiscard]] std::string_view to_string(QuestionType t);
 [[nodiscard]] std::optional<QuestionType> question_type_from_string(std::string_view s);
 
 enum class Appearance : std::uint8_t {
-    None, Likert, Faces, Columns, LongList, YesNo, Multiline, Keypad, Intro, Signpost,
+    None,
+    Likert,
+    Faces,
+    Columns,
+    LongList,
+    YesNo,
+    Multiline,
+    Keypad,
+    Intro,
+    Signpost,
 };
 [[nodiscard]] std::string_view to_string(Appearance a);
 [[nodiscard]] std::optional<Appearance> appearance_from_string(std::string_view s);
@@ -53,31 +69,31 @@ enum class Appearance : std::uint8_t {
 [[nodiscard]] std::vector<Appearance> appearances_for(QuestionType t);
 
 struct Choice {
-    std::string value;          // unique within its question; [A-Za-z0-9_-]+
+    std::string value;  // unique within its question; [A-Za-z0-9_-]+
     LocalizedText label;
-    bool exclusive = false;     // select_multiple: clears every other choice ("None", "Prefer not to say")
-    bool other = false;         // asks for a write-in text when chosen
+    bool exclusive = false;  // select_multiple: clears every other choice ("None", "Prefer not to say")
+    bool other = false;      // asks for a write-in text when chosen
 };
 
 struct Question {
-    std::string name;                       // unique in the survey
+    std::string name;  // unique in the survey
     QuestionType type = QuestionType::Note;
     LocalizedText label;
     LocalizedText hint;
     bool required = false;
-    LocalizedText required_message;         // empty: the engine's default message
-    std::optional<Expression> relevant;     // refers only to earlier questions, bound to their index
-    std::optional<Expression> constraint;   // may use '.'
+    LocalizedText required_message;        // empty: the engine's default message
+    std::optional<Expression> relevant;    // refers only to earlier questions, bound to their index
+    std::optional<Expression> constraint;  // may use '.'
     LocalizedText constraint_message;
     std::optional<Expression> calculation;  // calculate only
     std::vector<Choice> choices;            // select_one / select_multiple: non-empty, unique values
     Appearance appearance = Appearance::None;
     std::optional<std::string> default_value;  // as text; validated against the type at load
-    int max_length = 200;                   // text
-    int scale_min = 0, scale_max = 10;      // scale
-    LocalizedText min_label, max_label;     // scale
-    std::string source;                     // id in Survey::sources, or empty
-    std::filesystem::path defined_in;       // the file (survey or block) this question came from
+    int max_length = 200;                      // text
+    int scale_min = 0, scale_max = 10;         // scale
+    LocalizedText min_label, max_label;        // scale
+    std::string source;                        // id in Survey::sources, or empty
+    std::filesystem::path defined_in;          // the file (survey or block) this question came from
 
     [[nodiscard]] bool is_shown() const { return type != QuestionType::Calculate; }
     [[nodiscard]] bool takes_answer() const { return type != QuestionType::Note && type != QuestionType::Calculate; }
@@ -88,8 +104,8 @@ struct Question {
 enum class LanguageStatus : std::uint8_t { Complete, Draft };
 
 struct Language {
-    std::string code;     // e.g. "en", "so"
-    std::string name;     // the language named in itself: "Español", "Soomaali"
+    std::string code;  // e.g. "en", "so"
+    std::string name;  // the language named in itself: "Español", "Soomaali"
     LanguageStatus status = LanguageStatus::Complete;
 };
 
@@ -101,12 +117,12 @@ struct Survey {
     std::string id;
     std::string version;
     bool enabled = true;
-    std::string default_language;           // one of languages
-    std::vector<Language> languages;        // non-empty, unique codes
+    std::string default_language;     // one of languages
+    std::vector<Language> languages;  // non-empty, unique codes
     LocalizedText title, description;
     int estimated_minutes = 5;
     std::vector<Source> sources;
-    std::vector<Question> questions;        // after includes; names unique
+    std::vector<Question> questions;  // after includes; names unique
     std::filesystem::path file;
 
     [[nodiscard]] std::optional<std::size_t> index_of(std::string_view name) const;

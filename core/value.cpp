@@ -19,10 +19,16 @@ double parse_xpath_number(std::string_view text) {
     std::size_t i = 0;
     if (text[i] == '-') ++i;
     bool digits = false;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') { ++i; digits = true; }
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+        ++i;
+        digits = true;
+    }
     if (i < text.size() && text[i] == '.') {
         ++i;
-        while (i < text.size() && text[i] >= '0' && text[i] <= '9') { ++i; digits = true; }
+        while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+            ++i;
+            digits = true;
+        }
     }
     if (!digits || i != text.size()) return nan;
     double out = nan;
@@ -54,33 +60,44 @@ bool Value::is_empty() const {
 
 double Value::to_number() const {
     switch (kind()) {
-        case Kind::Empty: return std::numeric_limits<double>::quiet_NaN();
-        case Kind::Number: return std::get<double>(m_v);
-        case Kind::String: return parse_xpath_number(std::get<std::string>(m_v));
-        case Kind::Boolean: return std::get<bool>(m_v) ? 1.0 : 0.0;
+        case Kind::Empty:
+            return std::numeric_limits<double>::quiet_NaN();
+        case Kind::Number:
+            return std::get<double>(m_v);
+        case Kind::String:
+            return parse_xpath_number(std::get<std::string>(m_v));
+        case Kind::Boolean:
+            return std::get<bool>(m_v) ? 1.0 : 0.0;
     }
     return std::numeric_limits<double>::quiet_NaN();
 }
 
 std::string Value::to_string() const {
     switch (kind()) {
-        case Kind::Empty: return {};
-        case Kind::Number: return format_xpath_number(std::get<double>(m_v));
-        case Kind::String: return std::get<std::string>(m_v);
-        case Kind::Boolean: return std::get<bool>(m_v) ? "true" : "false";
+        case Kind::Empty:
+            return {};
+        case Kind::Number:
+            return format_xpath_number(std::get<double>(m_v));
+        case Kind::String:
+            return std::get<std::string>(m_v);
+        case Kind::Boolean:
+            return std::get<bool>(m_v) ? "true" : "false";
     }
     return {};
 }
 
 bool Value::to_bool() const {
     switch (kind()) {
-        case Kind::Empty: return false;
+        case Kind::Empty:
+            return false;
         case Kind::Number: {
             const double d = std::get<double>(m_v);
             return d != 0.0 && !std::isnan(d);
         }
-        case Kind::String: return !std::get<std::string>(m_v).empty();
-        case Kind::Boolean: return std::get<bool>(m_v);
+        case Kind::String:
+            return !std::get<std::string>(m_v).empty();
+        case Kind::Boolean:
+            return std::get<bool>(m_v);
     }
     return false;
 }

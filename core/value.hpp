@@ -18,16 +18,16 @@ class Value {
 public:
     enum class Kind : std::uint8_t { Empty, Number, String, Boolean };
 
-    Value() = default;                                   // the empty value ('')
+    Value() = default;  // the empty value ('')
     static Value number(double v) { return Value{Storage{std::in_place_index<1>, v}}; }
     static Value string(std::string v) { return Value{Storage{std::in_place_index<2>, std::move(v)}}; }
     static Value boolean(bool v) { return Value{Storage{std::in_place_index<3>, v}}; }
 
     [[nodiscard]] Kind kind() const { return static_cast<Kind>(m_v.index()); }
-    [[nodiscard]] bool is_empty() const;                // Empty, or a string of length 0
-    [[nodiscard]] double to_number() const;             // XPath number(): NaN when not numeric
-    [[nodiscard]] std::string to_string() const;        // XPath string(): 3 not 3.0, NaN as "NaN"
-    [[nodiscard]] bool to_bool() const;                 // XPath boolean()
+    [[nodiscard]] bool is_empty() const;          // Empty, or a string of length 0
+    [[nodiscard]] double to_number() const;       // XPath number(): NaN when not numeric
+    [[nodiscard]] std::string to_string() const;  // XPath string(): 3 not 3.0, NaN as "NaN"
+    [[nodiscard]] bool to_bool() const;           // XPath boolean()
 
     // Text view of a string value without copying; empty for other kinds.
     [[nodiscard]] std::string_view text() const;

@@ -19,13 +19,15 @@ Question make(QuestionType t) {
 
 TEST(Answer, ReadsEachTypeFromJson) {
     EXPECT_EQ(answer_from_json(make(QuestionType::SelectOne), json("yes")).value(), Answer::choice("yes"));
-    EXPECT_EQ(answer_from_json(make(QuestionType::SelectMultiple), json::array({"yes", "no"})).value(), Answer::choices({"yes", "no"}));
+    EXPECT_EQ(answer_from_json(make(QuestionType::SelectMultiple), json::array({"yes", "no"})).value(),
+              Answer::choices({"yes", "no"}));
     EXPECT_EQ(answer_from_json(make(QuestionType::Integer), json(12)).value(), Answer::integer(12));
     EXPECT_EQ(answer_from_json(make(QuestionType::Integer), json(12.0)).value(), Answer::integer(12));
     EXPECT_EQ(answer_from_json(make(QuestionType::Decimal), json(2.5)).value(), Answer::decimal(2.5));
     EXPECT_EQ(answer_from_json(make(QuestionType::Scale), json(7)).value(), Answer::integer(7));
     EXPECT_EQ(answer_from_json(make(QuestionType::Text), json("hi")).value(), Answer::text("hi"));
-    EXPECT_EQ(answer_from_json(make(QuestionType::SelectOne), json{{"value", "other"}, {"other", "x"}}).value(), Answer::choice("other", "x"));
+    EXPECT_EQ(answer_from_json(make(QuestionType::SelectOne), json{{"value", "other"}, {"other", "x"}}).value(),
+              Answer::choice("other", "x"));
 }
 
 TEST(Answer, RefusesShapesThatDoNotFit) {

@@ -46,7 +46,7 @@ TEST(Expression, ArithmeticFollowsXPathPrecedence) {
     EXPECT_EQ(c.num("7 div 2"), 3.5);
     EXPECT_EQ(c.num("7 mod 3"), 1);
     EXPECT_EQ(c.num("-2 - -3"), 1);
-    EXPECT_EQ(c.num("10 - 2 - 3"), 5);   // left-associative
+    EXPECT_EQ(c.num("10 - 2 - 3"), 5);  // left-associative
     EXPECT_TRUE(std::isinf(c.num("1 div 0")));
     EXPECT_TRUE(c.truth("1 < 2 and 2 <= 2 and 3 > 2 and 3 >= 3"));
     EXPECT_TRUE(c.truth("1 = 2 or 2 = 2"));
@@ -72,11 +72,11 @@ TEST(Expression, ComparesNumbersWithTextByConvertingTheText) {
     EXPECT_TRUE(c.truth("${age} = 17"));
     EXPECT_TRUE(c.truth("${age} < 18"));
     EXPECT_TRUE(c.truth("${age} = '17'"));
-    EXPECT_FALSE(c.truth("${age} = '17.0'"));   // both strings: compared as text
-    EXPECT_TRUE(c.truth("${age} = 17.0"));      // one number: compared as numbers
+    EXPECT_FALSE(c.truth("${age} = '17.0'"));  // both strings: compared as text
+    EXPECT_TRUE(c.truth("${age} = 17.0"));     // one number: compared as numbers
     c.values["band"] = Value::string("16_17");
     EXPECT_TRUE(c.truth("${band} = '16_17'"));
-    EXPECT_FALSE(c.truth("${band} > 3"));       // not numeric: NaN
+    EXPECT_FALSE(c.truth("${band} > 3"));  // not numeric: NaN
 }
 
 TEST(Expression, SelectedAndCountSelectedReadSpaceSeparatedLists) {
@@ -84,7 +84,7 @@ TEST(Expression, SelectedAndCountSelectedReadSpaceSeparatedLists) {
     c.values["w"] = Value::string("food safety");
     EXPECT_TRUE(c.truth("selected(${w}, 'food')"));
     EXPECT_TRUE(c.truth("selected(${w}, 'safety')"));
-    EXPECT_FALSE(c.truth("selected(${w}, 'foo')"));      // whole values only
+    EXPECT_FALSE(c.truth("selected(${w}, 'foo')"));  // whole values only
     EXPECT_FALSE(c.truth("selected(${w}, '')"));
     EXPECT_EQ(c.num("count-selected(${w})"), 2);
     EXPECT_TRUE(c.truth("not(selected(${w}, 'none'))"));
@@ -99,7 +99,7 @@ TEST(Expression, FunctionsIfCoalesceNumberRoundStringLength) {
     EXPECT_EQ(c.eval("coalesce(${a}, 'fallback')").to_string(), "yes");
     EXPECT_EQ(c.num("number('4.5') * 2"), 9);
     EXPECT_EQ(c.num("round(2.5)"), 3);
-    EXPECT_EQ(c.num("round(-2.5)"), -2);   // XPath rounds .5 towards +infinity
+    EXPECT_EQ(c.num("round(-2.5)"), -2);  // XPath rounds .5 towards +infinity
     c.values["name"] = Value::string("Zoë");
     EXPECT_EQ(c.num("string-length(${name})"), 3);  // characters, not bytes
     EXPECT_TRUE(c.truth("true()"));
@@ -152,22 +152,14 @@ TEST_P(ExpressionErrors, SayWhereAndWhy) {
 
 INSTANTIATE_TEST_SUITE_P(
     Expression, ExpressionErrors,
-    ::testing::Values(BadCase{"", 1, "empty"},
-                      BadCase{"${a} = ", 8, "ends where a value was expected"},
-                      BadCase{"(1 + 2", 7, "expected ')'"},
-                      BadCase{"'open", 1, "unterminated string"},
-                      BadCase{"${a", 1, "closing '}'"},
-                      BadCase{"${} = 1", 1, "needs a question name"},
-                      BadCase{"$a = 1", 1, "'$' must start a reference"},
-                      BadCase{"${a} == 1", 7, "expected a value"},
-                      BadCase{"${a} ! 1", 6, "'!' must be followed by '='"},
-                      BadCase{"age > 3", 1, "is not a value"},
-                      BadCase{"frobnicate(1)", 1, "unknown function"},
-                      BadCase{"if(1, 2)", 1, "takes 3 arguments"},
-                      BadCase{"not(1, 2)", 1, "takes 1 argument"},
-                      BadCase{"1 2", 3, "after a complete expression"},
-                      BadCase{"and 1", 1, "needs a value on its left"},
-                      BadCase{"${a} = 1 # 2", 10, "unexpected character"}));
+    ::testing::Values(BadCase{"", 1, "empty"}, BadCase{"${a} = ", 8, "ends where a value was expected"},
+                      BadCase{"(1 + 2", 7, "expected ')'"}, BadCase{"'open", 1, "unterminated string"},
+                      BadCase{"${a", 1, "closing '}'"}, BadCase{"${} = 1", 1, "needs a question name"},
+                      BadCase{"$a = 1", 1, "'$' must start a reference"}, BadCase{"${a} == 1", 7, "expected a value"},
+                      BadCase{"${a} ! 1", 6, "'!' must be followed by '='"}, BadCase{"age > 3", 1, "is not a value"},
+                      BadCase{"frobnicate(1)", 1, "unknown function"}, BadCase{"if(1, 2)", 1, "takes 3 arguments"},
+                      BadCase{"not(1, 2)", 1, "takes 1 argument"}, BadCase{"1 2", 3, "after a complete expression"},
+                      BadCase{"and 1", 1, "needs a value on its left"}, BadCase{"${a} = 1 # 2", 10, "unexpected character"}));
 
 TEST(Expression, RejectsPathologicalNestingWithoutCrashing) {
     std::string deep(200, '(');

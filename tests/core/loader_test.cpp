@@ -25,14 +25,14 @@ TEST(Loader, LoadsAValidSurveyWithEverything) {
     ASSERT_TRUE(r.ok()) << all(r.diagnostics);
     const Survey& s = *r.survey;
     EXPECT_EQ(s.id, "broken_example");
-    EXPECT_EQ(s.default_language, "en");   // the first declared language when not given
+    EXPECT_EQ(s.default_language, "en");  // the first declared language when not given
     ASSERT_EQ(s.languages.size(), 2u);
     EXPECT_EQ(s.languages[1].status, LanguageStatus::Draft);
     EXPECT_EQ(s.questions.size(), 8u);
-    EXPECT_EQ(s.shown_question_count(), 7u);   // the calculate question is never shown
+    EXPECT_EQ(s.shown_question_count(), 7u);  // the calculate question is never shown
     const Question* safe = s.find("safe");
     ASSERT_NE(safe, nullptr);
-    ASSERT_EQ(safe->choices.size(), 2u);          // resolved from choice_lists
+    ASSERT_EQ(safe->choices.size(), 2u);  // resolved from choice_lists
     EXPECT_EQ(safe->choices[0].label.get("es"), "Sí");
     EXPECT_TRUE(safe->relevant.has_value());
     EXPECT_EQ(s.find("worries")->choices[1].exclusive, true);
@@ -60,7 +60,8 @@ TEST_P(BrokenDefinitions, NameTheFileQuestionAndField) {
                           d.message.find(e.at("contains").get<std::string>()) != std::string::npos);
     }
     EXPECT_TRUE(found) << "expected " << expected_file.filename() << ": " << e.at("question") << "." << e.at("field")
-                       << " containing " << e.at("contains") << "\ngot:\n" << all(r.diagnostics);
+                       << " containing " << e.at("contains") << "\ngot:\n"
+                       << all(r.diagnostics);
 }
 
 std::vector<std::string> broken_files() {
@@ -70,13 +71,12 @@ std::vector<std::string> broken_files() {
     return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Loader, BrokenDefinitions, ::testing::ValuesIn(broken_files()),
-                         [](const auto& param_info) {
-                             std::string n = param_info.param.substr(0, param_info.param.find('.'));
-                             for (char& c : n)
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                             return "f" + n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Loader, BrokenDefinitions, ::testing::ValuesIn(broken_files()), [](const auto& param_info) {
+    std::string n = param_info.param.substr(0, param_info.param.find('.'));
+    for (char& c : n)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    return "f" + n;
+});
 
 TEST(Loader, AtLeastThirtyBrokenDefinitionsAreCovered) { EXPECT_GE(broken_files().size(), 30u); }
 
@@ -135,7 +135,8 @@ TEST(Loader, RejectsTwoDifferentChoiceListsWithOneName) {
         "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes"}}]},
         "questions": [{"include": "b.json"}]})");
     auto r = load_survey_file(file);
-    EXPECT_NE(all(r.diagnostics).find("choice_lists.yn: a different list named 'yn' already exists"), std::string::npos) << all(r.diagnostics);
+    EXPECT_NE(all(r.diagnostics).find("choice_lists.yn: a different list named 'yn' already exists"), std::string::npos)
+        << all(r.diagnostics);
 }
 
 TEST(Loader, NeverThrowsOnWrongJsonShapes) {
@@ -169,7 +170,8 @@ TEST(Catalog, LoadsFoldersValidatesBlocksAndSkipsSchemas) {
     std::string valid((std::istreambuf_iterator<char>(in)), {});
     dir.write("a.json", valid);
     dir.write("schema/survey.schema.json", R"({"$schema": "https://json-schema.org/draft/2020-12/schema"})");
-    dir.write("blocks/ok.json", R"({"block": "ok", "languages": ["en"], "questions": [{"type": "note", "name": "n", "label": {"en": "N"}}]})");
+    dir.write("blocks/ok.json",
+              R"({"block": "ok", "languages": ["en"], "questions": [{"type": "note", "name": "n", "label": {"en": "N"}}]})");
     const fs::path paths[] = {dir.path()};
     auto c = load_paths(paths);
     EXPECT_TRUE(c.diagnostics.empty()) << all(c.diagnostics);

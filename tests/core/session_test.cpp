@@ -1,5 +1,5 @@
-#include "core/loader.hpp"
 #include "core/session.hpp"
+#include "core/loader.hpp"
 #include "tests/support/fake_clock.hpp"
 
 #include <gtest/gtest.h>
@@ -56,7 +56,7 @@ TEST_F(SessionTest, SkipsIrrelevantQuestionsGoingForward) {
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_TRUE(s.set_answer(Answer::choices({"none"})));
     ASSERT_EQ(s.next(), Step::Moved);
-    EXPECT_EQ(s.current().name, "people");   // "safe" is asked only when food worries were selected
+    EXPECT_EQ(s.current().name, "people");  // "safe" is asked only when food worries were selected
 }
 
 TEST_F(SessionTest, AsksRoutedQuestionWhenItsConditionHolds) {
@@ -69,11 +69,11 @@ TEST_F(SessionTest, AsksRoutedQuestionWhenItsConditionHolds) {
 
 TEST_F(SessionTest, SkipsIrrelevantQuestionWhenGoingBack) {
     auto s = start();
-    ASSERT_EQ(s.next(), Step::Moved);                     // age_band -> worries (optional, skipped)
+    ASSERT_EQ(s.next(), Step::Moved);  // age_band -> worries (optional, skipped)
     ASSERT_TRUE(s.set_answer(Answer::choices({"none"})));
-    ASSERT_EQ(s.next(), Step::Moved);                     // -> people
+    ASSERT_EQ(s.next(), Step::Moved);  // -> people
     ASSERT_TRUE(s.back());
-    EXPECT_EQ(s.current().name, "worries");               // not "safe"
+    EXPECT_EQ(s.current().name, "worries");  // not "safe"
     ASSERT_TRUE(s.back());
     EXPECT_EQ(s.current().name, "age_band");
     EXPECT_FALSE(s.back());
@@ -118,7 +118,7 @@ TEST_F(SessionTest, ConstraintUsesTheQuestionsMessageInTheCurrentLanguage) {
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_EQ(s.current().name, "people");
-    ASSERT_TRUE(s.set_answer(Answer::integer(25)));   // stored; checked on Continue
+    ASSERT_TRUE(s.set_answer(Answer::integer(25)));  // stored; checked on Continue
     auto step = s.next();
     ASSERT_FALSE(step);
     EXPECT_EQ(step.error().kind, ValidationError::Kind::Constraint);
@@ -162,7 +162,7 @@ TEST_F(SessionTest, MultiSelectIsStoredInChoiceOrderWithoutRepeatsAndEmptyClears
 TEST_F(SessionTest, ProgressCountsOnlyRelevantShownQuestions) {
     auto s = start();
     EXPECT_EQ(s.progress().position, 1u);
-    EXPECT_EQ(s.progress().total, 6u);    // 7 shown, "safe" not (yet) relevant
+    EXPECT_EQ(s.progress().total, 6u);  // 7 shown, "safe" not (yet) relevant
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_TRUE(s.set_answer(Answer::choices({"food"})));
     EXPECT_EQ(s.progress().position, 2u);
@@ -192,12 +192,12 @@ TEST_F(SessionTest, CompletesIntoAResponseWithOnlyRelevantAnswersAndCalculations
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_TRUE(s.set_answer(Answer::choice("yes")));
     ASSERT_EQ(s.next(), Step::Moved);
-    ASSERT_EQ(s.next(), Step::Moved);   // people: optional, left empty
+    ASSERT_EQ(s.next(), Step::Moved);  // people: optional, left empty
     ASSERT_TRUE(s.set_answer(Answer::integer(7)));
     ASSERT_EQ(s.next(), Step::Moved);
-    ASSERT_EQ(s.next(), Step::Moved);   // comments -> thanks (score is never shown)
+    ASSERT_EQ(s.next(), Step::Moved);  // comments -> thanks (score is never shown)
     EXPECT_EQ(s.current().name, "thanks");
-    EXPECT_FALSE(s.complete());         // not finished yet
+    EXPECT_FALSE(s.complete());  // not finished yet
     clock.advance(90s);
     ASSERT_EQ(s.next(), Step::ReachedEnd);
     EXPECT_EQ(s.state(), State::Finished);
@@ -260,7 +260,7 @@ TEST_F(SessionTest, DefaultIsAppliedWhenTheQuestionIsFirstShown) {
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_NE(s.current_answer(), nullptr);
     EXPECT_EQ(std::get<std::int64_t>(s.current_answer()->data), 3);
-    s.clear_answer();   // a cleared default stays cleared when the resident comes back
+    s.clear_answer();  // a cleared default stays cleared when the resident comes back
     ASSERT_TRUE(s.back());
     ASSERT_EQ(s.next(), Step::Moved);
     EXPECT_EQ(s.current_answer(), nullptr);

@@ -7,7 +7,8 @@ namespace fieldkiosk::testing {
 
 class FakeClock final : public core::Clock {
 public:
-    explicit FakeClock(std::chrono::system_clock::time_point start = std::chrono::system_clock::time_point{std::chrono::seconds{1'800'000'000}})
+    explicit FakeClock(std::chrono::system_clock::time_point start = std::chrono::system_clock::time_point{std::chrono::seconds{
+                           1'800'000'000}})
         : m_wall(start) {}
     [[nodiscard]] std::chrono::system_clock::time_point wall_now() const override { return m_wall; }
     [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return m_steady; }

@@ -50,7 +50,7 @@ TEST(Ctl, VersionAndHelp) {
 TEST(Ctl, UsageErrorsExitTwo) {
     EXPECT_EQ(ctl({}).code, 2);
     EXPECT_EQ(ctl({"frobnicate"}).code, 2);
-    auto r = ctl({"walk", "food"});   // --answers is required
+    auto r = ctl({"walk", "food"});  // --answers is required
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("--answers"), std::string::npos) << r.err;
 }
@@ -71,7 +71,8 @@ TEST(CtlValidate, EveryBrokenDefinitionExitsOneNamingFileQuestionAndField) {
         std::string prefix = (k_data / "broken" / e.value("file", name)).string();
         const std::string q = e.at("question"), f = e.at("field");
         if (!q.empty() || !f.empty()) prefix += ": " + q + (q.empty() || f.empty() ? "" : ".") + f + ": ";
-        EXPECT_NE(r.out.find(prefix), std::string::npos) << name << ": expected a line starting '" << prefix << "' in:\n" << r.out;
+        EXPECT_NE(r.out.find(prefix), std::string::npos) << name << ": expected a line starting '" << prefix << "' in:\n"
+                                                         << r.out;
     }
 }
 
@@ -94,16 +95,17 @@ TEST(CtlValidate, MissingPathAndEmptyFolderAreInvalid) {
 
 TEST(CtlWalk, PrintsShownQuestionsErrorsAndTheResponse) {
     testing::TempDir dir;
-    const auto answers = dir.write("a.json", R"({"age_band": "young", "worries": ["food"], "safe": "yes", "people": 25, "life": 7})");
+    const auto answers =
+        dir.write("a.json", R"({"age_band": "young", "worries": ["food"], "safe": "yes", "people": 25, "life": 7})");
     auto r = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--seed", "1"});
-    EXPECT_EQ(r.code, 1);   // people = 25 breaks the constraint
+    EXPECT_EQ(r.code, 1);  // people = 25 breaks the constraint
     EXPECT_NE(r.out.find("shown   3/7  safe"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("error   people: 1 to 20"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("stopped"), std::string::npos);
 
     dir.write("a.json", R"({"age_band": "young", "worries": ["none"], "safe": "yes", "people": 2, "life": 7})");
     auto ok = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--json", "--seed", "1"});
-    EXPECT_EQ(ok.code, 0);   // "safe" was given but never asked on this path: listed, not an error
+    EXPECT_EQ(ok.code, 0);  // "safe" was given but never asked on this path: listed, not an error
     const auto j = json::parse(ok.out);
     EXPECT_EQ(j["completed"], true);
     EXPECT_EQ(j["not_asked"], json::array({"safe"}));

@@ -39,7 +39,8 @@ void print_question(const core::Session& s, std::ostream& out) {
         }
         if (q.type == core::QuestionType::SelectMultiple) out << "  Choose any that apply, e.g. 1,3\n";
     } else if (q.type == core::QuestionType::Scale) {
-        out << "  " << q.scale_min << " = " << q.min_label.get(lang, def) << " … " << q.scale_max << " = " << q.max_label.get(lang, def) << "\n";
+        out << "  " << q.scale_min << " = " << q.min_label.get(lang, def) << " … " << q.scale_max << " = "
+            << q.max_label.get(lang, def) << "\n";
     } else if (q.type == core::QuestionType::Note) {
         out << "  (Press Enter to continue)\n";
     }
@@ -102,40 +103,58 @@ Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostr
                 out << "Stopped: nothing saved.\n";
                 return k_exit_ok;
             }
-            if (line == "?") { out << k_help; continue; }
+            if (line == "?") {
+                out << k_help;
+                continue;
+            }
             if (line == "b") {
                 if (!s.back()) out << "  (this is the first question)\n";
                 continue;
             }
-            if (line == "c") { s.clear_answer(); continue; }
+            if (line == "c") {
+                s.clear_answer();
+                continue;
+            }
             if (line.starts_with("l ")) {
                 if (!s.set_language(line.substr(2))) out << "  ! no language '" << line.substr(2) << "' in this survey\n";
                 continue;
             }
             if (line.starts_with("o ")) {
                 const core::Answer* a = s.current_answer();
-                if (!a) { out << "  ! choose the 'other' answer first\n"; continue; }
+                if (!a) {
+                    out << "  ! choose the 'other' answer first\n";
+                    continue;
+                }
                 core::Answer with = *a;
                 with.write_in = line.substr(2);
-                if (auto r = s.set_answer(with); !r) out << "  ! " << r.error().message << "\n";
-                else if (s.current_answer()->write_in.empty()) out << "  ! a write-in goes with an 'other' answer\n";
+                if (auto r = s.set_answer(with); !r)
+                    out << "  ! " << r.error().message << "\n";
+                else if (s.current_answer()->write_in.empty())
+                    out << "  ! a write-in goes with an 'other' answer\n";
                 continue;
             }
             if (!line.empty() && q.takes_answer()) {
                 auto a = core::answer_from_text(q, line);
-                if (!a) { out << "  ! " << a.error() << "\n"; continue; }
+                if (!a) {
+                    out << "  ! " << a.error() << "\n";
+                    continue;
+                }
                 if (const core::Answer* old = s.current_answer()) a->write_in = old->write_in;
-                if (auto r = s.set_answer(*a); !r) { out << "  ! " << r.error().message << "\n"; continue; }
+                if (auto r = s.set_answer(*a); !r) {
+                    out << "  ! " << r.error().message << "\n";
+                    continue;
+                }
                 // An 'other' choice waits for its write-in; anything else moves on.
                 bool wants_write_in = false;
                 if (q.is_select())
                     for (const auto& c : q.choices)
-                        wants_write_in = wants_write_in || (c.other && core::list_contains(s.current_answer()->to_value().text(), c.value));
+                        wants_write_in =
+                            wants_write_in || (c.other && core::list_contains(s.current_answer()->to_value().text(), c.value));
                 if (wants_write_in && s.current_answer()->write_in.empty()) {
                     out << "  Please describe (o TEXT), or press Enter to continue.\n";
                     continue;
                 }
-                if (q.type == core::QuestionType::SelectMultiple) continue;   // show the ticks; Enter continues
+                if (q.type == core::QuestionType::SelectMultiple) continue;  // show the ticks; Enter continues
             }
             if (auto step = s.next(); !step) out << "  ! " << step.error().message << "\n";
         }

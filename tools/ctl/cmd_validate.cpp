@@ -20,7 +20,9 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
     cmd->add_option("PATH", args->paths, "Survey or block files, or folders searched for *.json (default: the surveys folder)");
     cmd->add_flag("--json", args->json, "Print the problems as a JSON list of {file, question, field, message, line, column}");
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the problems, not the summary");
-    cmd->footer("Each problem is printed as 'file: question.field: message'.\nExit status: 0 when everything is valid, 1 when anything is invalid.");
+    cmd->footer(
+        "Each problem is printed as 'file: question.field: message'.\nExit status: 0 when everything is valid, 1 when anything "
+        "is invalid.");
     return [args, &out, &err] {
         std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
         if (paths.empty()) paths.push_back(default_surveys_dir());
@@ -28,8 +30,12 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
         if (args->json) {
             auto list = nlohmann::json::array();
             for (const auto& d : catalog.diagnostics)
-                list.push_back({{"file", d.file}, {"question", d.question}, {"field", d.field}, {"message", d.message},
-                                {"line", d.line}, {"column", d.column}});
+                list.push_back({{"file", d.file},
+                                {"question", d.question},
+                                {"field", d.field},
+                                {"message", d.message},
+                                {"line", d.line},
+                                {"column", d.column}});
             out << list.dump(2) << "\n";
         } else {
             for (const auto& d : catalog.diagnostics) out << d.to_string() << "\n";

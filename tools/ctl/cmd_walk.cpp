@@ -25,8 +25,10 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("walk", "Replay a set of answers through the survey, as a resident would give them");
     add_survey_options(*cmd, args->survey);
-    cmd->add_option("--answers", args->answers, "JSON file: {\"question\": answer, ...}; answer is \"value\", [\"v1\",\"v2\"], a number, "
-                                                "or {\"value\": ..., \"other\": \"write-in\"}")->required();
+    cmd->add_option("--answers", args->answers,
+                    "JSON file: {\"question\": answer, ...}; answer is \"value\", [\"v1\",\"v2\"], a number, "
+                    "or {\"value\": ..., \"other\": \"write-in\"}")
+        ->required();
     cmd->add_option("--lang", args->lang, "Language code (default: the survey's default language)");
     cmd->add_flag("--json", args->json, "Print one JSON object: shown, errors, not_asked, completed, response");
     cmd->add_option("--seed", args->seed, "Seed for the response id, for repeatable output");
@@ -62,8 +64,10 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
 
         core::SystemClock clock;
         std::unique_ptr<core::Rng> rng;
-        if (args->seed) rng = std::make_unique<core::SeededRng>(*args->seed);
-        else rng = std::make_unique<core::SystemRng>();
+        if (args->seed)
+            rng = std::make_unique<core::SeededRng>(*args->seed);
+        else
+            rng = std::make_unique<core::SystemRng>();
         core::Session session(survey, {.language = args->lang}, clock, *rng);
 
         json shown = json::array();
@@ -84,7 +88,8 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
                 used.insert(q.name);
                 auto a = core::answer_from_json(q, *it);
                 if (!a) {
-                    report(q.name, "answer " + it->dump() + " does not fit a " + std::string(core::to_string(q.type)) + " question: " + a.error());
+                    report(q.name, "answer " + it->dump() + " does not fit a " + std::string(core::to_string(q.type)) +
+                                       " question: " + a.error());
                 } else if (auto set = session.set_answer(*a); !set) {
                     report(q.name, "answer " + it->dump() + " refused: " + set.error().message);
                 } else if (!args->json) {
@@ -103,8 +108,10 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
         json result = {{"survey", survey->id}, {"shown", shown}, {"errors", errors}, {"not_asked", not_asked}};
         std::optional<core::Response> response;
         if (!stopped) {
-            if (auto r = session.complete()) response = std::move(*r);
-            else report(r.error().question, r.error().message);
+            if (auto r = session.complete())
+                response = std::move(*r);
+            else
+                report(r.error().question, r.error().message);
         }
         result["completed"] = response.has_value();
         if (response) result["response"] = core::response_to_json(*response);
@@ -112,8 +119,10 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
             out << result.dump(2) << "\n";
         } else {
             for (const auto& n : not_asked) out << "  not asked (not relevant on this path): " << n.get<std::string>() << "\n";
-            if (response) out << "response:\n" << core::response_to_json(*response).dump(2) << "\n";
-            else out << "stopped: the walk did not reach the end\n";
+            if (response)
+                out << "response:\n" << core::response_to_json(*response).dump(2) << "\n";
+            else
+                out << "stopped: the walk did not reach the end\n";
         }
         return response && errors.empty() ? k_exit_ok : k_exit_invalid;
     };

@@ -21,7 +21,8 @@ fs::path default_surveys_dir() {
 void add_survey_options(CLI::App& cmd, SurveyArgs& args) {
     cmd.add_option("SURVEY", args.survey, "Survey id (e.g. food) or path to a survey file");
     cmd.add_option("--survey", args.survey_id, "Survey id, looked up in the surveys folder");
-    cmd.add_option("--surveys", args.surveys_dir, "Folder of survey definitions (default: " + default_surveys_dir().string() + ")");
+    cmd.add_option("--surveys", args.surveys_dir,
+                   "Folder of survey definitions (default: " + default_surveys_dir().string() + ")");
 }
 
 core::SurveyPtr resolve_survey(const SurveyArgs& args, std::ostream& err) {
@@ -75,7 +76,7 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        out << app.help();   // CLI11 prints the selected subcommand's help when there is one
+        out << app.help();  // CLI11 prints the selected subcommand's help when there is one
         return k_exit_ok;
     } catch (const CLI::CallForAllHelp&) {
         out << app.help("", CLI::AppFormatMode::All);
@@ -86,7 +87,10 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     } catch (const CLI::ParseError& e) {
         err << "error: " << e.what() << "\n";
         for (auto* sub : app.get_subcommands())
-            if (sub->parsed()) { err << "Run 'fieldkiosk-ctl " << sub->get_name() << " --help' for its options.\n"; return k_exit_usage; }
+            if (sub->parsed()) {
+                err << "Run 'fieldkiosk-ctl " << sub->get_name() << " --help' for its options.\n";
+                return k_exit_usage;
+            }
         err << "Run 'fieldkiosk-ctl --help' for the verbs.\n";
         return k_exit_usage;
     }

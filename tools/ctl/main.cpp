@@ -2,6 +2,4 @@
 
 #include <iostream>
 
-int main(int argc, char** argv) {
-    return fieldkiosk::tools::run_ctl(argc, argv, std::cin, std::cout, std::cerr);
-}
+int main(int argc, char** argv) { return fieldkiosk::tools::run_ctl(argc, argv, std::cin, std::cout, std::cerr); }

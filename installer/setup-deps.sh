@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# installer/setup-deps.sh — installs the Debian 12 packages fieldkiosk needs to build, test and run.
+#
+# This file is the one list of every Debian package the project needs. It is idempotent: it asks apt
+# only for what is missing, so a second run does nothing and needs no network.
+#
+#   sudo bash installer/setup-deps.sh            # build + test + run dependencies
+#   sudo bash installer/setup-deps.sh --fuzz     # also clang + libFuzzer, for the fuzz preset
+#   bash installer/setup-deps.sh --list          # print the package list and exit
+set -euo pipefail
+
+# Build toolchain
+BUILD=(build-essential cmake ninja-build pkg-config git)
+# Libraries (headers) the code compiles against
+LIBS=(nlohmann-json3-dev libcli11-dev)
+# Test and benchmark frameworks
+TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
+# Formatting and static analysis (used by developers and CI lint steps)
+TOOLS=(clang-format clang-tidy)
+# libFuzzer: clang 16 (clang 14 lacks the C++20 concepts std::expected needs); only with --fuzz
+FUZZ=(clang-16 libclang-rt-16-dev)
+
+want=("${BUILD[@]}" "${LIBS[@]}" "${TEST[@]}" "${TOOLS[@]}")
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) want+=("${FUZZ[@]}") ;;
+    --list) printf '%s\n' "${want[@]}" "${FUZZ[@]}"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "setup-deps: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for pkg in "${want[@]}"; do
+  # dpkg-query prints "install ok installed" only for a fully installed package.
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup-deps: all ${#want[@]} packages already installed"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup-deps: missing packages: ${missing[*]}" >&2
+  echo "setup-deps: run as root (sudo bash $0) to install them" >&2
+  exit 1
+fi
+
+echo "setup-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "setup-deps: done"
