@@ -4,3 +4,11 @@ if(FIELDKIOSK_SANITIZE)
   target_compile_options(fieldkiosk_options INTERFACE ${_san})
   target_link_options(fieldkiosk_options INTERFACE ${_san})
 endif()
+
+# The fuzz preset: every target is instrumented for libFuzzer's coverage and runs under ASan + UBSan;
+# fuzz/CMakeLists.txt adds the libFuzzer driver to the fuzz targets only.
+if(FIELDKIOSK_FUZZ)
+  set(_fuzz -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_compile_options(fieldkiosk_options INTERFACE ${_fuzz})
+  target_link_options(fieldkiosk_options INTERFACE ${_fuzz})
+endif()

@@ -111,10 +111,11 @@ std::string trim(std::string_view s) {
 
 // "3" -> the third choice's value; "yes" -> "yes" if it is a value.
 std::expected<std::string, std::string> choice_from_token(const Question& q, const std::string& token) {
-    if (q.find_choice(token)) return token;
+    // Positions first: they are what a terminal shows, even when choice values are numbers themselves.
     std::size_t n = 0;
     auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), n);
     if (ec == std::errc{} && ptr == token.data() + token.size() && n >= 1 && n <= q.choices.size()) return q.choices[n - 1].value;
+    if (q.find_choice(token)) return token;
     return std::unexpected("'" + token + "' is not a choice: type its number (1-" + std::to_string(q.choices.size()) +
                            ") or its value");
 }

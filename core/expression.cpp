@@ -137,6 +137,13 @@ public:
             m_i = j;
             return t;
         }
+        const auto rest = m_s.substr(m_i);
+        for (std::string_view curly : {"\u2018", "\u2019", "\u201C", "\u201D"})
+            if (rest.starts_with(curly))
+                return error(t,
+                             "curly quotes are not quotes here: use straight ' or \" (a word processor may have changed them)");
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return error(t, "unexpected non-ASCII character: only quoted text may contain it");
         return error(t, std::string("unexpected character '") + c + "'");
     }
 
@@ -203,13 +210,13 @@ public:
 
 private:
     using Op = Expression::Op;
-    static constexpr int k_max_depth = 64;
+    static constexpr int k_max_depth = 64;                   // parser recursion (parentheses, calls, unary minus)
+    static constexpr std::uint32_t k_max_tree_height = 100;  // evaluation recursion
 
     std::optional<std::uint32_t> parse_or() { return binary_level(0); }
 
     // Levels: 0 or, 1 and, 2 comparison, 3 additive, 4 multiplicative.
     std::optional<std::uint32_t> binary_level(int level) {
-        if (++m_depth > k_max_depth) return fail_opt(m_tok.pos, "the expression is nested too deeply");
         auto lhs = level == 4 ? parse_unary() : binary_level(level + 1);
         while (lhs) {
             const auto op = binary_op(level);
@@ -218,8 +225,9 @@ private:
             auto rhs = level == 4 ? parse_unary() : binary_level(level + 1);
             if (!rhs) return std::nullopt;
             lhs = add(make(*op, *lhs, *rhs));
+            if (!lhs) return std::nullopt;
         }
-        --m_depth;
+
         return lhs;
     }
 
@@ -329,6 +337,9 @@ private:
         if (m_tok.kind != Tok::LParen) {
             if (name.text == "and" || name.text == "or" || name.text == "div" || name.text == "mod")
                 return fail_opt(name.pos, "'" + name.text + "' needs a value on its left");
+            if (fn)
+                return fail_opt(name.pos, "'" + name.text + "' is a function: write " + name.text + "(" +
+                                              (fn->arity == 0 ? "" : "...") + ")");
             return fail_opt(name.pos, "'" + name.text + "' is not a value: write a question as ${" + name.text +
                                           "}, text in quotes ('" + name.text + "'), or call a function with ()");
         }
@@ -396,9 +407,43 @@ private:
     }
     bool is_word(std::string_view w) const { return m_tok.kind == Tok::Name && m_tok.text == w; }
     void advance() { m_tok = m_lex.next(); }
-    std::uint32_t add(Expression::Node n) {
+    // Appends a node. Children are already in m_nodes; a tree taller than k_max_tree_height (a long
+    // chain like 1+1+1+... builds a left-deep tree) is refused so that evaluation's recursion stays bounded.
+    std::optional<std::uint32_t> add(Expression::Node n) {
+        const auto& nodes = m_expr.m_nodes;
+        const int arity = child_count(n.op);
+        std::uint32_t h = 0;
+        if (arity > 0) h = std::max(h, nodes[n.a].depth);
+        if (arity > 1) h = std::max(h, nodes[n.b].depth);
+        if (arity > 2) h = std::max(h, nodes[n.c].depth);
+        n.depth = h + 1;
+        if (n.depth > k_max_tree_height)
+            return fail_opt(m_tok.pos, "the expression is too long or nested too deeply (split it with a calculate question)");
         m_expr.m_nodes.push_back(std::move(n));
         return static_cast<std::uint32_t>(m_expr.m_nodes.size() - 1);
+    }
+
+    static int child_count(Op op) {
+        switch (op) {
+            case Op::Number:
+            case Op::String:
+            case Op::Ref:
+            case Op::Self:
+            case Op::True:
+            case Op::False:
+                return 0;
+            case Op::Neg:
+            case Op::Not:
+            case Op::CountSelected:
+            case Op::StringLength:
+            case Op::ToNumber:
+            case Op::Round:
+                return 1;
+            case Op::If:
+                return 3;
+            default:
+                return 2;
+        }
     }
     std::unexpected<ExpressionError> fail(std::size_t pos, std::string msg) {
         return std::unexpected(ExpressionError{pos + 1, std::move(msg)});
@@ -539,10 +584,7 @@ Value Expression::eval(std::uint32_t index, const EvalContext& ctx) const {
         }
         case Op::StringLength: {
             // Length in characters (code points), not bytes: residents type accented and non-Latin text.
-            const std::string s = eval(n.a, ctx).to_string();
-            std::size_t count = 0;
-            for (unsigned char c : s) count += (c & 0xC0u) != 0x80u ? 1u : 0u;
-            return Value::number(static_cast<double>(count));
+            return Value::number(static_cast<double>(utf8_length(eval(n.a, ctx).to_string())));
         }
         case Op::If:
             return boolean(n.a) ? eval(n.b, ctx) : eval(n.c, ctx);

@@ -92,10 +92,14 @@ public:
         Op op = Op::Number;
         std::uint32_t a = 0, b = 0, c = 0;  // child node indices (by arity)
         std::uint32_t slot = k_unbound;     // Ref: bound slot
+        std::uint32_t depth = 1;            // height of the subtree; bounds evaluation's recursion
         double number = 0.0;                // Number literal
         std::string text;                   // String literal, or Ref name
     };
     static constexpr std::uint32_t k_unbound = 0xFFFFFFFFu;
+
+    // The parsed tree, for static checks (the loader compares literals with choice values).
+    [[nodiscard]] const std::vector<Node>& nodes() const { return m_nodes; }
 
 private:
     friend class ExpressionParser;

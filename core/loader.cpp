@@ -4,6 +4,8 @@
 //   public functions load_survey_file, load_survey_text, validate_block_file, load_paths
 #include "core/loader.hpp"
 
+#include "core/session.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <system_error>
+#include <utility>
 
 namespace fieldkiosk::core {
 
@@ -25,6 +28,29 @@ namespace {
 
 constexpr std::size_t k_max_file_bytes = 4u << 20;  // a survey file is a few tens of KiB
 constexpr std::size_t k_max_include_depth = 8;
+constexpr int k_max_nesting = 64;  // JSON nesting; copying or comparing deeper trees recurses deeply
+
+// The byte offset where `text` first nests [ and { deeper than `limit` (outside strings), if it does.
+std::optional<std::size_t> nesting_beyond(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
 
 std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
     std::string out;
@@ -201,6 +227,12 @@ public:
             report(file, "", "", "is too large for a survey file");
             return std::nullopt;
         }
+        if (auto too_deep = nesting_beyond(text, k_max_nesting)) {
+            report(file, "", "",
+                   "nests lists and objects more than " + std::to_string(k_max_nesting) + " deep (at byte " +
+                       std::to_string(*too_deep) + "); a survey needs far less");
+            return std::nullopt;
+        }
         try {
             return json::parse(text);
         } catch (const json::parse_error& e) {
@@ -223,6 +255,12 @@ public:
                 what = what.substr(q + 2);
             Diagnostic d{file, "", "", "invalid JSON: " + what, line, col};
             m_diags.push_back(std::move(d));
+            return std::nullopt;
+        } catch (const json::exception& e) {
+            // e.g. out_of_range 406 "number overflow parsing '2e6244'": valid JSON syntax that cannot be held.
+            std::string what = e.what();
+            if (auto q = what.find("] "); q != std::string::npos) what = what.substr(q + 2);
+            report(file, "", "", "cannot be read as JSON: " + what);
             return std::nullopt;
         }
     }
@@ -306,6 +344,7 @@ public:
         expand_questions(root, path, file);
         m_include_stack.pop_back();
         Survey s;
+        s.file = path;
         s.questions = std::move(m_questions);
         finish(s);
     }
@@ -418,6 +457,8 @@ private:
         const bool know_languages = !m_languages.empty();  // else the languages list itself was reported
         for (const auto& [code, text] : v.items()) {
             if (know_languages && std::ranges::find(m_languages, code) == m_languages.end()) {
+                // A block may carry more languages than the survey that includes it: those texts are unused.
+                if (std::ranges::find(m_block_languages, code) != m_block_languages.end()) continue;
                 report(file, question, field + "." + code,
                        "'" + code + "' is not a declared language" + suggestion(code, m_languages) +
                            "; declared: " + join(m_languages));
@@ -629,17 +670,24 @@ private:
             return;
         }
         check_keys(*root, k_block_keys, block_file, "", "", "a block file");
+        std::vector<std::string> block_langs;
         if (auto langs = root->find("languages"); langs != root->end() && langs->is_array()) {
+            for (const auto& l : *langs)
+                if (l.is_string()) block_langs.push_back(l.get<std::string>());
             for (const auto& code : m_languages) {
-                if (std::ranges::find(*langs, json(code)) == langs->end())
+                if (std::ranges::find(block_langs, code) == block_langs.end())
                     report(block_file, "", "languages", "does not cover '" + code + "', which " + file + " declares");
             }
+        } else {
+            report(block_file, "", "languages", "must list the language codes the block's texts cover, like [\"en\", \"es\"]");
         }
         parse_sources(*root, block_file);
+        auto outer_langs = std::exchange(m_block_languages, std::move(block_langs));
         parse_choice_lists(*root, block_file);
         m_include_stack.push_back(canonical);
         expand_questions(*root, block_path, block_file);
         m_include_stack.pop_back();
+        m_block_languages = std::move(outer_langs);
     }
 
     void parse_question(const json& q, const fs::path& path, const std::string& file, const std::string& where) {
@@ -675,7 +723,10 @@ private:
                        "; valid types: " + join(type_names()));
         }
         if (!type) {
-            if (!out.name.empty()) m_questions.push_back(std::move(out));  // keep the name for reference checks
+            if (!out.name.empty()) {  // keep the name so references to it are not reported as unknown
+                m_untyped.insert(out.name);
+                m_questions.push_back(std::move(out));
+            }
             return;
         }
         out.type = *type;
@@ -859,6 +910,7 @@ private:
         bool any_shown = false;
         for (std::size_t i = 0; i < qs.size(); ++i) {
             auto& q = qs[i];
+            if (q.name.empty()) continue;  // already reported; its diagnostics would have no question to name
             const std::string file = q.defined_in.string();
             any_shown = any_shown || (q.is_shown() && !q.name.empty());
             if (!q.source.empty() && std::ranges::find(source_ids, q.source) == source_ids.end())
@@ -874,37 +926,39 @@ private:
             report(survey.file.string(), "", "questions", "has no question to show: add at least one");
     }
 
+    // A default must be an answer the resident could give: read it as typed text, then run the same
+    // checks as Session::set_answer().
     void check_default(const Question& q, const std::string& file) {
         if (!q.default_value) return;
         const std::string& d = *q.default_value;
-        auto bad = [&](const std::string& why) { report(file, q.name, "default", "'" + d + "' " + why); };
-        switch (q.type) {
-            case QuestionType::SelectOne:
-                if (!q.find_choice(d)) bad("is not one of this question's choice values");
-                break;
-            case QuestionType::SelectMultiple: {
-                std::istringstream in(d);
-                for (std::string v; in >> v;)
-                    if (!q.find_choice(v)) bad("names '" + v + "', which is not one of this question's choice values");
-                break;
+        auto a =
+            q.type == QuestionType::SelectOne ? std::expected<Answer, std::string>(Answer::choice(d)) : answer_from_text(q, d);
+        if (!a) {
+            report(file, q.name, "default", a.error());
+            return;
+        }
+        auto checked = check_answer(q, *a);
+        if (!checked) {
+            const char* why = "is not a valid answer for this question";
+            switch (checked.error()) {
+                case ValidationError::Kind::NotAChoice:
+                    why = "is not one of this question's choice values";
+                    break;
+                case ValidationError::Kind::Exclusive:
+                    why = "combines an exclusive choice with others";
+                    break;
+                case ValidationError::Kind::TooLong:
+                    why = "is longer than max_length";
+                    break;
+                case ValidationError::Kind::OutOfRange:
+                    why = "is outside the scale's min..max";
+                    break;
+                default:
+                    break;
             }
-            case QuestionType::Integer:
-            case QuestionType::Scale: {
-                const double v = parse_xpath_number(d);
-                if (std::isnan(v) || v != std::trunc(v))
-                    bad("is not a whole number");
-                else if (q.type == QuestionType::Scale && (v < q.scale_min || v > q.scale_max))
-                    bad("is outside the scale " + std::to_string(q.scale_min) + " to " + std::to_string(q.scale_max));
-                break;
-            }
-            case QuestionType::Decimal:
-                if (std::isnan(parse_xpath_number(d))) bad("is not a number");
-                break;
-            case QuestionType::Text:
-                if (d.size() > static_cast<std::size_t>(q.max_length)) bad("is longer than max_length");
-                break;
-            default:
-                break;
+            report(file, q.name, "default", "'" + d + "' " + why);
+        } else if (*checked == AnswerCheck::Empty) {
+            report(file, q.name, "default", "is empty: remove it, or give an answer");
         }
     }
 
@@ -938,8 +992,13 @@ private:
                        "refers to ${" + ref + "}, which comes later (question " + std::to_string(*j + 1) + " of " +
                            std::to_string(survey.questions.size()) + "); it can depend only on questions asked before it");
                 ok = false;
-            } else if (target.type == QuestionType::Note) {
+            } else if (target.type == QuestionType::Note && !m_untyped.contains(ref)) {
                 report(file, q.name, field, "refers to ${" + ref + "}, a note, which has no answer");
+                ok = false;
+            } else if (q.defined_in != survey.file && target.defined_in != q.defined_in) {
+                report(file, q.name, field,
+                       "refers to ${" + ref + "} in " + target.defined_in.filename().string() +
+                           "; a block may refer only to its own questions, so that it works in every survey");
                 ok = false;
             }
         }
@@ -948,15 +1007,56 @@ private:
             if (auto j = survey.index_of(name)) return static_cast<std::uint32_t>(*j);
             return std::nullopt;
         });
+        check_literals(survey, *expr, q, field);
+    }
+
+    // The commonest routing mistakes parse and bind fine but can never be true: comparing a choice
+    // question with text that is not one of its values ('16-17' for 16_17), or comparing a
+    // select_multiple with '=' (true only when that one value is all that was chosen).
+    void check_literals(const Survey& survey, const Expression& expr, const Question& q, const char* field) {
+        const auto& nodes = expr.nodes();
+        const std::string file = q.defined_in.string();
+        auto question_of = [&](const Expression::Node& n) -> const Question* {
+            return n.op == Expression::Op::Ref ? survey.find(n.text) : nullptr;
+        };
+        auto check_value = [&](const Question& target, const std::string& literal) {
+            if (literal.empty() || target.find_choice(literal)) return;
+            std::vector<std::string> values;
+            for (const auto& c : target.choices) values.push_back(c.value);
+            report(file, q.name, field,
+                   "compares ${" + target.name + "} with '" + literal + "', which is not one of its choice values" +
+                       suggestion(literal, values) + ", so it can never match");
+        };
+        for (const auto& n : nodes) {
+            using Op = Expression::Op;
+            if (n.op == Op::Eq || n.op == Op::Ne) {
+                for (auto [ref, lit] : {std::pair{n.a, n.b}, std::pair{n.b, n.a}}) {
+                    const Question* target = question_of(nodes[ref]);
+                    if (!target || !target->is_select() || nodes[lit].op != Op::String) continue;
+                    if (target->type == QuestionType::SelectMultiple && !nodes[lit].text.empty())
+                        report(file, q.name, field,
+                               "compares ${" + target->name + "}, a select_multiple, with '" + nodes[lit].text + "' using " +
+                                   (n.op == Op::Eq ? "'='" : "'!='") + ": write selected(${" + target->name + "}, '" +
+                                   nodes[lit].text + "')");
+                    else
+                        check_value(*target, nodes[lit].text);
+                }
+            } else if (n.op == Op::Selected) {
+                const Question* target = question_of(nodes[n.a]);
+                if (target && target->is_select() && nodes[n.b].op == Op::String) check_value(*target, nodes[n.b].text);
+            }
+        }
     }
 
     std::vector<Diagnostic> m_diags;
-    std::vector<std::string> m_languages;  // declared language codes in force
+    std::vector<std::string> m_languages;        // declared language codes in force
+    std::vector<std::string> m_block_languages;  // while inside an included block: the languages it covers
     std::vector<Source> m_sources;
     std::map<std::string, std::pair<std::string, json>, std::less<>> m_choice_lists;  // name -> (file, raw)
     std::map<std::string, std::vector<Choice>, std::less<>> m_parsed_lists;
     std::vector<Question> m_questions;
     std::vector<fs::path> m_include_stack;
+    std::set<std::string, std::less<>> m_untyped;  // questions whose type was missing or unknown (already reported)
 };
 
 LoadResult load_root(Loader& loader, const std::optional<json>& root, const fs::path& path) {
@@ -1013,12 +1113,20 @@ Catalog load_paths(std::span<const fs::path> paths) {
                 continue;
             }
             for (; it != end; it.increment(ec)) {
-                if (ec) break;
-                if (it->is_directory() && it->path().filename() == "schema") {
+                if (ec) {
+                    out.diagnostics.push_back({p.string(), "", "", "could not be searched completely: " + ec.message()});
+                    break;
+                }
+                std::error_code sec;
+                if (it->is_directory(sec) && it->path().filename() == "schema") {
                     it.disable_recursion_pending();
                     continue;
                 }
-                if (it->is_regular_file() && it->path().extension() == ".json") found.push_back(it->path());
+                if (it->path().extension() != ".json") continue;
+                if (it->is_regular_file(sec))
+                    found.push_back(it->path());
+                else if (sec)
+                    out.diagnostics.push_back({it->path().string(), "", "", "cannot be read: " + sec.message()});
             }
             std::ranges::sort(found);
             files.insert(files.end(), found.begin(), found.end());
@@ -1056,6 +1164,13 @@ Catalog load_paths(std::span<const fs::path> paths) {
         out.surveys.push_back(std::move(result.survey));
     }
     std::ranges::sort(out.surveys, {}, [](const SurveyPtr& s) { return s->id; });
+    // A block's problems are found when it is checked alone and again in each survey that includes
+    // it: report each once.
+    std::vector<Diagnostic> unique;
+    std::set<std::string> seen;
+    for (auto& d : out.diagnostics)
+        if (seen.insert(d.to_string()).second) unique.push_back(std::move(d));
+    out.diagnostics = std::move(unique);
     return out;
 }
 

@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 namespace fieldkiosk::core {
 
 // ---------------------------------------------------------------------------------------------
@@ -58,12 +60,6 @@ std::string fill(std::string_view tmpl, long n, long m) {
     return out;
 }
 
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0u) != 0x80u ? 1u : 0u;
-    return n;
-}
-
 constexpr std::size_t k_max_write_in = 200;
 
 }  // namespace
@@ -73,6 +69,75 @@ std::string default_message(ValidationError::Kind kind, std::string_view lang) {
     for (const auto& row : k_messages)
         if (row.lang == lang) return std::string(row.text[k]);
     return std::string(k_messages[0].text[k]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// check_answer: the type checks shared by set_answer() and the loader's check of defaults
+// ---------------------------------------------------------------------------------------------
+std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q, Answer& a) {
+    using K = ValidationError::Kind;
+    std::string chosen_other;  // the choice value marked "other" that is selected, if any
+    switch (q.type) {
+        case QuestionType::SelectOne: {
+            auto* v = std::get_if<std::string>(&a.data);
+            if (!v) return std::unexpected(K::WrongType);
+            if (v->empty()) return AnswerCheck::Empty;
+            const Choice* c = q.find_choice(*v);
+            if (!c) return std::unexpected(K::NotAChoice);
+            if (c->other) chosen_other = c->value;
+            break;
+        }
+        case QuestionType::SelectMultiple: {
+            auto* v = std::get_if<std::vector<std::string>>(&a.data);
+            if (!v) return std::unexpected(K::WrongType);
+            for (const auto& s : *v)
+                if (!q.find_choice(s)) return std::unexpected(K::NotAChoice);
+            // Keep the survey's choice order and drop repeats, so equal selections compare equal.
+            std::vector<std::string> ordered;
+            bool exclusive = false;
+            for (const auto& c : q.choices) {
+                if (std::ranges::find(*v, c.value) == v->end()) continue;
+                ordered.push_back(c.value);
+                exclusive = exclusive || c.exclusive;
+                if (c.other) chosen_other = c.value;
+            }
+            if (exclusive && ordered.size() > 1) return std::unexpected(K::Exclusive);
+            if (ordered.empty()) return AnswerCheck::Empty;
+            *v = std::move(ordered);
+            break;
+        }
+        case QuestionType::Integer:
+            if (auto* d = std::get_if<double>(&a.data); d && std::isfinite(*d) && *d == std::trunc(*d) && std::abs(*d) < 9e15)
+                a.data = static_cast<std::int64_t>(*d);
+            if (!std::holds_alternative<std::int64_t>(a.data)) return std::unexpected(K::WrongType);
+            break;
+        case QuestionType::Decimal:
+            if (auto* n = std::get_if<std::int64_t>(&a.data)) a.data = static_cast<double>(*n);
+            if (auto* d = std::get_if<double>(&a.data); !d || !std::isfinite(*d)) return std::unexpected(K::WrongType);
+            break;
+        case QuestionType::Scale: {
+            auto* n = std::get_if<std::int64_t>(&a.data);
+            if (!n) return std::unexpected(K::WrongType);
+            if (*n < q.scale_min || *n > q.scale_max) return std::unexpected(K::OutOfRange);
+            break;
+        }
+        case QuestionType::Text: {
+            auto* s = std::get_if<std::string>(&a.data);
+            if (!s) return std::unexpected(K::WrongType);
+            // Only spaces is no answer: it must not satisfy `required`.
+            if (s->find_first_not_of(" \t\r\n") == std::string::npos) return AnswerCheck::Empty;
+            if (utf8_length(*s) > static_cast<std::size_t>(q.max_length)) return std::unexpected(K::TooLong);
+            break;
+        }
+        case QuestionType::Note:
+        case QuestionType::Calculate:
+            return std::unexpected(K::WrongType);
+    }
+    if (chosen_other.empty())
+        a.write_in.clear();  // a write-in belongs to an "other" choice only
+    else if (utf8_length(a.write_in) > k_max_write_in)
+        return std::unexpected(K::TooLong);
+    return AnswerCheck::Ok;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -93,13 +158,15 @@ private:
 // Session
 // ---------------------------------------------------------------------------------------------
 Session::Session(SurveyPtr survey, Options options, const Clock& clock, Rng& rng)
-    : m_survey(std::move(survey)), m_options(std::move(options)), m_clock(&clock) {
+    : Session(std::move(survey), std::move(options), clock, make_uuid_v4(rng), clock.wall_now()) {}
+
+Session::Session(SurveyPtr survey, Options options, const Clock& clock, std::string id,
+                 std::chrono::system_clock::time_point started_at)
+    : m_survey(std::move(survey)), m_options(std::move(options)), m_clock(&clock), m_id(std::move(id)), m_started_at(started_at) {
     if (!m_survey) throw std::invalid_argument("Session needs a survey");
     m_language = m_options.language.empty() ? m_survey->default_language : m_options.language;
     if (!m_survey->has_language(m_language))
         throw std::invalid_argument("survey '" + m_survey->id + "' has no language '" + m_language + "'");
-    m_id = make_uuid_v4(rng);
-    m_started_at = m_clock->wall_now();
     const auto n = m_survey->questions.size();
     m_answers.resize(n);
     m_values.resize(n);
@@ -114,13 +181,90 @@ Session::Session(SurveyPtr survey, Options options, const Clock& clock, Rng& rng
     check_invariants_in_debug();
 }
 
+nlohmann::json Session::snapshot() const {
+    using nlohmann::json;
+    json answers = json::object();
+    json arrived = json::array();
+    const auto& qs = m_survey->questions;
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+        if (const Answer* a = answer(i)) answers[qs[i].name] = answer_to_json(*a);
+        if (m_arrived[i]) arrived.push_back(qs[i].name);
+    }
+    return json{
+        {"format", 1},
+        {"id", m_id},
+        {"survey", m_survey->id},
+        {"survey_version", m_survey->version},
+        {"language", m_language},
+        {"mode", to_string(m_options.mode)},
+        {"site", m_options.site},
+        {"worker", m_options.worker},
+        {"started_at_ms", std::chrono::duration_cast<std::chrono::milliseconds>(m_started_at.time_since_epoch()).count()},
+        {"state", m_state == State::Answering  ? "answering"
+                  : m_state == State::Finished ? "finished"
+                                               : "completed"},
+        {"current", m_state == State::Answering ? qs[m_current].name : std::string{}},
+        {"answers", std::move(answers)},
+        {"arrived", std::move(arrived)},
+    };
+}
+
+std::expected<Session, std::string> Session::restore(SurveyPtr survey, const nlohmann::json& j, const Clock& clock) {
+    if (!survey) return std::unexpected(std::string("no survey"));
+    if (!j.is_object() || j.value("format", 0) != 1) return std::unexpected(std::string("not a session snapshot (format 1)"));
+    try {
+        if (j.at("survey").get<std::string>() != survey->id)
+            return std::unexpected("the draft is for survey '" + j.at("survey").get<std::string>() + "'");
+        if (j.at("survey_version").get<std::string>() != survey->version)
+            return std::unexpected("the draft was started on version " + j.at("survey_version").get<std::string>() + " of '" +
+                                   survey->id + "', which is no longer loaded");
+        const auto mode = mode_from_string(j.at("mode").get<std::string>());
+        if (!mode) return std::unexpected(std::string("unknown mode in the draft"));
+        Options o{j.at("language").get<std::string>(), *mode, j.at("site").get<std::string>(), j.at("worker").get<std::string>()};
+        if (!survey->has_language(o.language)) o.language = survey->default_language;
+        const std::chrono::system_clock::time_point started{std::chrono::milliseconds{j.at("started_at_ms").get<std::int64_t>()}};
+        Session s(survey, std::move(o), clock, j.at("id").get<std::string>(), started);
+        // Start from nothing (the constructor may have applied a default the resident had cleared).
+        s.m_answers.assign(survey->questions.size(), std::nullopt);
+        s.m_arrived.assign(survey->questions.size(), 0);
+        s.recompute();
+        for (const auto& name : j.at("arrived"))
+            if (auto i = survey->index_of(name.get<std::string>())) s.m_arrived[*i] = 1;
+        // Replay answers in survey order through the same checks as set_answer().
+        for (std::size_t i = 0; i < survey->questions.size(); ++i) {
+            const auto& q = survey->questions[i];
+            auto it = j.at("answers").find(q.name);
+            if (it == j.at("answers").end() || !s.m_relevant[i] || !q.takes_answer()) continue;
+            auto a = answer_from_json(q, *it);
+            if (!a) continue;
+            s.m_state = State::Answering;
+            s.m_current = i;
+            (void)s.set_answer(std::move(*a));
+        }
+        s.m_state = State::Answering;
+        const auto current = j.at("current").get<std::string>();
+        auto ci = survey->index_of(current);
+        if (j.at("state") == "answering" && ci && s.m_relevant[*ci] && survey->questions[*ci].is_shown()) {
+            s.m_current = *ci;
+        } else if (auto last = s.previous_shown(survey->questions.size()); j.at("state") != "answering" && last) {
+            s.m_current = *last;  // a finished draft resumes on its last question
+        } else if (auto first = s.next_shown(0)) {
+            s.m_current = *first;
+        } else {
+            s.m_state = State::Finished;
+        }
+        s.check_invariants_in_debug();
+        return s;
+    } catch (const nlohmann::json::exception& e) { return std::unexpected(std::string("the draft is damaged: ") + e.what()); }
+}
+
 const Question& Session::current() const {
     assert(m_state == State::Answering && "Session::current() is only valid while Answering; check state() first");
     return m_survey->questions[m_current];
 }
 
 const Answer* Session::answer(std::size_t index) const {
-    if (index >= m_answers.size() || !m_answers[index]) return nullptr;
+    if (index >= m_answers.size() || !m_answers[index] || !m_relevant[index]) return nullptr;
     return &*m_answers[index];
 }
 
@@ -147,7 +291,9 @@ bool Session::can_go_back() const {
 }
 
 std::size_t Session::answered_count() const {
-    return static_cast<std::size_t>(std::ranges::count_if(m_answers, [](const auto& a) { return a.has_value(); }));
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < m_answers.size(); ++i) n += (m_answers[i] && m_relevant[i]) ? 1u : 0u;
+    return n;
 }
 
 std::optional<ValidationError> Session::check_current() const {
@@ -190,84 +336,42 @@ std::expected<void, ValidationError> Session::set_answer(Answer a) {
     if (m_state != State::Answering)
         return std::unexpected(ValidationError{ValidationError::Kind::WrongType, {}, "the survey is not waiting for an answer"});
     const std::size_t i = m_current;
-    const Question& q = m_survey->questions[i];
-    using K = ValidationError::Kind;
-    auto fail = [&](K k) { return std::unexpected(error(k, i)); };
-
-    std::string chosen_other;  // the choice value marked "other" that is selected, if any
-    switch (q.type) {
-        case QuestionType::SelectOne: {
-            auto* v = std::get_if<std::string>(&a.data);
-            if (!v) return fail(K::WrongType);
-            if (v->empty()) {
-                clear_answer();
-                return {};
-            }
-            const Choice* c = q.find_choice(*v);
-            if (!c) return fail(K::NotAChoice);
-            if (c->other) chosen_other = c->value;
-            break;
-        }
-        case QuestionType::SelectMultiple: {
-            auto* v = std::get_if<std::vector<std::string>>(&a.data);
-            if (!v) return fail(K::WrongType);
-            // Keep the survey's choice order and drop repeats, so equal selections compare equal.
-            std::vector<std::string> ordered;
-            bool exclusive = false;
-            for (const auto& c : q.choices) {
-                if (std::ranges::find(*v, c.value) == v->end()) continue;
-                ordered.push_back(c.value);
-                exclusive = exclusive || c.exclusive;
-                if (c.other) chosen_other = c.value;
-            }
-            for (const auto& s : *v)
-                if (!q.find_choice(s)) return fail(K::NotAChoice);
-            if (exclusive && ordered.size() > 1) return fail(K::Exclusive);
-            if (ordered.empty()) {
-                clear_answer();
-                return {};
-            }
-            *v = std::move(ordered);
-            break;
-        }
-        case QuestionType::Integer:
-            if (auto* d = std::get_if<double>(&a.data); d && std::isfinite(*d) && *d == std::trunc(*d) && std::abs(*d) < 9e15)
-                a.data = static_cast<std::int64_t>(*d);
-            if (!std::holds_alternative<std::int64_t>(a.data)) return fail(K::WrongType);
-            break;
-        case QuestionType::Decimal:
-            if (auto* n = std::get_if<std::int64_t>(&a.data)) a.data = static_cast<double>(*n);
-            if (auto* d = std::get_if<double>(&a.data); !d || !std::isfinite(*d)) return fail(K::WrongType);
-            break;
-        case QuestionType::Scale: {
-            auto* n = std::get_if<std::int64_t>(&a.data);
-            if (!n) return fail(K::WrongType);
-            if (*n < q.scale_min || *n > q.scale_max) return fail(K::OutOfRange);
-            break;
-        }
-        case QuestionType::Text: {
-            auto* s = std::get_if<std::string>(&a.data);
-            if (!s) return fail(K::WrongType);
-            if (s->empty()) {
-                clear_answer();
-                return {};
-            }
-            if (utf8_length(*s) > static_cast<std::size_t>(q.max_length)) return fail(K::TooLong);
-            break;
-        }
-        case QuestionType::Note:
-        case QuestionType::Calculate:
-            return fail(K::WrongType);
+    const auto checked = check_answer(m_survey->questions[i], a);
+    if (!checked) return std::unexpected(error(checked.error(), i));
+    if (*checked == AnswerCheck::Empty) {
+        clear_answer();
+        return {};
     }
-    if (chosen_other.empty())
-        a.write_in.clear();  // a write-in belongs to an "other" choice only
-    else if (utf8_length(a.write_in) > k_max_write_in)
-        return fail(K::TooLong);
-
     m_answers[i] = std::move(a);
     recompute();
     check_invariants_in_debug();
     return {};
+}
+
+std::expected<void, ValidationError> Session::toggle_choice(std::string_view value) {
+    if (m_state != State::Answering)
+        return std::unexpected(ValidationError{ValidationError::Kind::WrongType, {}, "the survey is not waiting for an answer"});
+    const Question& q = m_survey->questions[m_current];
+    const Choice* c = q.find_choice(value);
+    if (!c) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
+    if (q.type == QuestionType::SelectOne)
+        return set_answer(Answer::choice(std::string(value), current_answer() ? current_answer()->write_in : ""));
+    if (q.type != QuestionType::SelectMultiple) return std::unexpected(error(ValidationError::Kind::WrongType, m_current));
+    std::vector<std::string> selected;
+    std::string write_in;
+    if (const Answer* a = current_answer()) {
+        selected = std::get<std::vector<std::string>>(a->data);
+        write_in = a->write_in;
+    }
+    if (auto it = std::ranges::find(selected, value); it != selected.end()) {
+        selected.erase(it);
+    } else if (c->exclusive) {
+        selected = {std::string(value)};  // "None of these" / "Prefer not to say" stands alone
+    } else {
+        std::erase_if(selected, [&](const std::string& v) { return q.find_choice(v)->exclusive; });
+        selected.emplace_back(value);
+    }
+    return set_answer(Answer::choices(std::move(selected), std::move(write_in)));
 }
 
 void Session::clear_answer() {
@@ -278,7 +382,9 @@ void Session::clear_answer() {
 }
 
 std::expected<Session::Step, ValidationError> Session::next() {
-    if (m_state != State::Answering) return Step::ReachedEnd;
+    if (m_state == State::Finished) return Step::ReachedEnd;
+    if (m_state == State::Completed)
+        return std::unexpected(ValidationError{ValidationError::Kind::WrongType, {}, "the survey is already complete"});
     if (auto err = check(m_current)) return std::unexpected(std::move(*err));
     if (auto j = next_shown(m_current + 1)) {
         arrive(*j);
@@ -347,7 +453,9 @@ void Session::recompute() {
         const bool relevant = !q.relevant || q.relevant->evaluate_bool(ctx);
         m_relevant[i] = relevant ? 1 : 0;
         if (!relevant) {
-            m_answers[i].reset();  // an answer to a question that no longer applies is dropped
+            // The answer is hidden, not forgotten: expressions see '', answer() and the response
+            // leave it out, and it comes back if a mis-tap is undone. Session is per respondent and
+            // is destroyed on time-out, so nothing outlives the walk.
             m_values[i] = Value{};
             continue;
         }
@@ -401,9 +509,12 @@ void Session::debug_check_invariants() const {
         if (!m_relevant[m_current]) fail("current question is not relevant");
     }
     for (std::size_t i = 0; i < qs.size(); ++i) {
+        if (!m_relevant[i] && !m_values[i].is_empty()) fail("an irrelevant question has a value (recompute() must blank it)");
         if (!m_answers[i]) continue;
-        if (!m_relevant[i]) fail("an irrelevant question holds an answer (recompute() must drop it)");
         if (!qs[i].takes_answer()) fail("a note or calculate question holds an answer");
+        Answer copy = *m_answers[i];
+        if (auto c = check_answer(qs[i], copy); !c || *c != AnswerCheck::Ok || !(copy == *m_answers[i]))
+            fail("a held answer does not pass check_answer() unchanged");
     }
 }
 

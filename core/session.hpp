@@ -19,8 +19,9 @@
 //
 // Invariants (checked by debug_check_invariants() after every transition in debug builds):
 //   - Answering: current() is shown (not calculate) and relevant.
-//   - No question that is not relevant holds an answer; only questions that take an answer hold one.
-//   - Every held answer passed the type checks of set_answer() (choices exist, exclusivity, lengths).
+//   - A question that is not relevant has the empty value; its answer (if any) is hidden: answer()
+//     returns null and the Response leaves it out. Only questions that take an answer hold one.
+//   - Every held answer passes check_answer() unchanged (choices exist, exclusivity, lengths, ranges).
 //   - Completed: no action changes anything; response() stays as it was returned.
 #pragma once
 
@@ -29,6 +30,7 @@
 #include "core/survey.hpp"
 
 #include <expected>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +43,11 @@ struct ValidationError {
     std::string question;  // the question's name
     std::string message;   // for the resident, in the session's language
 };
+
+// Result of the type checks an answer must pass for its question (choice exists, exclusive alone,
+// length, range, numeric type). check_answer() also normalises: choice order, int/double.
+enum class AnswerCheck : std::uint8_t { Ok, Empty };  // Empty: nothing chosen or typed; means "clear"
+[[nodiscard]] std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q, Answer& answer);
 
 struct Progress {
     std::size_t position = 0;  // 1-based position of the current question among relevant shown questions
@@ -84,10 +91,13 @@ public:
     [[nodiscard]] std::optional<ValidationError> check_current() const;
 
     // --- actions (each is a transition; none throws) ---
-    // Sets the current question's answer after type checks; an empty text or selection clears it.
-    // Answers of later questions that stop being relevant are dropped.
+    // Sets the current question's answer after check_answer(); an empty text or selection clears it.
+    // Later questions that stop being relevant have their answers hidden (not in the response).
     std::expected<void, ValidationError> set_answer(Answer answer);
     void clear_answer();
+    // A tap on a choice. select_one: chooses it. select_multiple: toggles it; an exclusive choice
+    // ("None of these") clears the others, and any other choice clears a selected exclusive one.
+    std::expected<void, ValidationError> toggle_choice(std::string_view value);
     // Validates the current answer (required, constraint) and moves to the next relevant question.
     std::expected<Step, ValidationError> next();
     // Moves to the previous relevant question (from Finished: to the last one). False at the first.
@@ -97,10 +107,21 @@ public:
     // Precondition: state() == Finished. Builds the immutable Response and moves to Completed.
     std::expected<Response, ValidationError> complete();
 
+    // Everything needed to resume this walk later (assisted-mode drafts): id, survey id and version,
+    // options, language, start time, answers, the current question. It holds answers: store it with
+    // the same care as a response.
+    [[nodiscard]] nlohmann::json snapshot() const;
+    // Resumes a snapshot. Fails (with the reason) if it is for another survey or version or is malformed.
+    // An answer that no longer fits its question is dropped; relevance is recomputed.
+    [[nodiscard]] static std::expected<Session, std::string> restore(SurveyPtr survey, const nlohmann::json& snapshot,
+                                                                     const Clock& clock);
+
     void debug_check_invariants() const;  // aborts with a message when an invariant is broken
 
 private:
     class Context;
+    Session(SurveyPtr survey, Options options, const Clock& clock, std::string id,
+            std::chrono::system_clock::time_point started_at);
     void recompute();
     void arrive(std::size_t index);
     std::optional<std::size_t> next_shown(std::size_t from) const;

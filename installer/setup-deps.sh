@@ -17,7 +17,7 @@ LIBS=(nlohmann-json3-dev libcli11-dev)
 TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
 # Formatting and static analysis (used by developers and CI lint steps)
 TOOLS=(clang-format clang-tidy)
-# libFuzzer: clang 16 (clang 14 lacks the C++20 concepts std::expected needs); only with --fuzz
+# libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz
 FUZZ=(clang-16 libclang-rt-16-dev)
 
 want=("${BUILD[@]}" "${LIBS[@]}" "${TEST[@]}" "${TOOLS[@]}")

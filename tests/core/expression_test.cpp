@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace fieldkiosk::core {
@@ -171,6 +173,25 @@ TEST(Expression, RejectsPathologicalNestingWithoutCrashing) {
     std::string minus(500, '-');
     EXPECT_FALSE(Expression::parse(minus + "1").has_value());
     EXPECT_FALSE(Expression::parse(std::string(5000, '1')).has_value());
+}
+
+TEST(Expression, LongOperatorChainsAreRefusedNotRecursedInto) {
+    // Found by expression_fuzz: a 3.5 KB chain of comparisons built a left-deep tree whose evaluation
+    // overflowed the stack. Trees taller than 100 are now refused at parse time.
+    std::ifstream in(std::filesystem::path(FIELDKIOSK_TEST_DATA_DIR) / "fuzz_regressions" / "expression_deep_chain.txt");
+    const std::string crash((std::istreambuf_iterator<char>(in)), {});
+    ASSERT_GT(crash.size(), 1000u);
+    EXPECT_FALSE(Expression::parse(crash).has_value());
+    std::string chain = "1";
+    for (int i = 0; i < 150; ++i) chain += " + 1";
+    auto e = Expression::parse(chain);
+    ASSERT_FALSE(e.has_value());
+    EXPECT_NE(e.error().message.find("too long"), std::string::npos) << e.error().message;
+    // A realistic long sum (the FIES raw score has 8 terms) is fine.
+    std::string sum = "1";
+    for (int i = 0; i < 40; ++i) sum += " + if(1 = 1, 1, 0)";
+    MapContext c;
+    EXPECT_EQ(c.num(sum), 41);
 }
 
 TEST(Expression, ListHelpers) {

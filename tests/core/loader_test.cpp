@@ -103,6 +103,16 @@ TEST(Loader, CollectsEveryErrorNotOnlyTheFirst) {
     EXPECT_NE(text.find("estimated_minutes"), std::string::npos);
 }
 
+TEST(Loader, UnknownTypeIsReportedOnceWithoutCascadingIntoReferenceErrors) {
+    json s = json::parse(std::ifstream(k_data / "valid_example.json"));
+    s["questions"][2]["type"] = "select_on";  // "safe", which the calculation "score" refers to
+    auto r = load_survey_text(s.dump(), "typo.json");
+    ASSERT_EQ(r.diagnostics.size(), 1u) << all(r.diagnostics);
+    EXPECT_EQ(r.diagnostics[0].to_string().rfind(
+                  "typo.json: safe.type: 'select_on' is not a question type (did you mean 'select_one'?)", 0),
+              0u);
+}
+
 TEST(Loader, IncludesBlocksAndMergesTheirChoiceListsAndSources) {
     testing::TempDir dir;
     dir.write("blocks/about.json", R"({"block": "about", "languages": ["en"],
@@ -110,7 +120,7 @@ TEST(Loader, IncludesBlocksAndMergesTheirChoiceListsAndSources) {
         "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes"}}, {"value": "no", "label": {"en": "No"}}]},
         "questions": [{"type": "select_one", "name": "disabled", "label": {"en": "Condition?"}, "choices": "yn", "source": "gss"},
                       {"type": "select_one", "name": "impact", "label": {"en": "Impact?"}, "choices": "yn",
-                       "relevant": "${disabled} = 'yes' and ${topic} = 'yes'"}]})");
+                       "relevant": "${disabled} = 'yes'"}]})");
     const auto file = dir.write("s.json", R"({"survey": "s", "version": "1", "estimated_minutes": 1,
         "languages": [{"code": "en", "name": "English", "status": "complete"}],
         "title": {"en": "T"}, "description": {"en": "D"},
@@ -123,6 +133,18 @@ TEST(Loader, IncludesBlocksAndMergesTheirChoiceListsAndSources) {
     EXPECT_EQ(r.survey->questions[1].name, "disabled");
     EXPECT_EQ(r.survey->questions[1].defined_in.filename(), "about.json");
     EXPECT_EQ(r.survey->sources.size(), 1u);
+}
+
+TEST(Loader, ABlockMayCoverMoreLanguagesThanTheSurvey) {
+    testing::TempDir dir;
+    dir.write("b.json", R"({"block": "b", "languages": ["en", "so"],
+        "questions": [{"type": "note", "name": "n", "label": {"en": "Hello", "so": "Salaan"}}]})");
+    const auto file = dir.write("s.json", R"({"survey": "s", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}], "title": {"en": "T"}, "description": {"en": "D"},
+        "questions": [{"include": "b.json"}]})");
+    auto r = load_survey_file(file);
+    ASSERT_TRUE(r.ok()) << all(r.diagnostics);
+    EXPECT_FALSE(r.survey->questions[0].label.has("so"));  // unused texts are dropped
 }
 
 TEST(Loader, RejectsTwoDifferentChoiceListsWithOneName) {
@@ -156,6 +178,15 @@ TEST(Loader, NeverThrowsOnWrongJsonShapes) {
             EXPECT_NO_THROW((void)load_survey_text(copy.dump(), "shape.json"));
         }
     }
+}
+
+TEST(Loader, NumbersTooLargeForJsonAreADiagnosticNotAnException) {
+    // Found by loader_fuzz: "2e6244" is valid JSON syntax, but nlohmann throws out_of_range for it.
+    auto r = load_survey_file(k_data / "fuzz_regressions" / "loader_number_overflow.json");
+    ASSERT_EQ(r.diagnostics.size(), 1u) << all(r.diagnostics);
+    EXPECT_NE(r.diagnostics[0].message.find("number overflow"), std::string::npos) << r.diagnostics[0].message;
+    auto big = load_survey_text(R"({"survey": "s", "estimated_minutes": 1e999})", "big.json");
+    EXPECT_FALSE(big.diagnostics.empty());
 }
 
 TEST(Loader, MissingFileIsADiagnosticNotAnException) {

@@ -79,7 +79,7 @@ TEST_F(SessionTest, SkipsIrrelevantQuestionWhenGoingBack) {
     EXPECT_FALSE(s.back());
 }
 
-TEST_F(SessionTest, ChangingAnAnswerDropsAnswersOfQuestionsThatStopApplying) {
+TEST_F(SessionTest, ChangingAnAnswerHidesAnswersOfQuestionsThatStopApplyingUntilUndone) {
     auto s = start();
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_TRUE(s.set_answer(Answer::choices({"food"})));
@@ -93,6 +93,77 @@ TEST_F(SessionTest, ChangingAnAnswerDropsAnswersOfQuestionsThatStopApplying) {
     ASSERT_TRUE(s.set_answer(Answer::choices({"none"})));
     EXPECT_EQ(s.answer("safe"), nullptr);
     EXPECT_FALSE(s.is_relevant(*s.survey().index_of("safe")));
+    EXPECT_TRUE(s.value(*s.survey().index_of("safe")).is_empty());  // expressions see ''
+    EXPECT_EQ(s.snapshot()["answers"].contains("safe"), false);
+    // A mis-tap undone brings the answer back...
+    ASSERT_TRUE(s.set_answer(Answer::choices({"food"})));
+    ASSERT_NE(s.answer("safe"), nullptr);
+    EXPECT_EQ(s.answer("safe")->to_display(), "yes");
+    // ...and a completed response never contains a hidden one.
+    ASSERT_TRUE(s.set_answer(Answer::choices({"none"})));
+    while (s.state() == State::Answering) ASSERT_TRUE(s.next());
+    auto r = s.complete();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->find("safe"), nullptr);
+    EXPECT_EQ(r->calculated[0].second.to_number(), 0.0);  // score: if(${safe} = 'yes', 1, 0) sees ''
+}
+
+TEST_F(SessionTest, ToggleChoiceMakesExclusiveChoicesStandAlone) {
+    auto s = start();
+    ASSERT_EQ(s.next(), Step::Moved);
+    ASSERT_TRUE(s.toggle_choice("food"));
+    EXPECT_EQ(s.current_answer()->to_display(), "food");
+    ASSERT_TRUE(s.toggle_choice("none"));  // "None" clears the others
+    EXPECT_EQ(s.current_answer()->to_display(), "none");
+    ASSERT_TRUE(s.toggle_choice("food"));  // any other choice clears "None"
+    EXPECT_EQ(s.current_answer()->to_display(), "food");
+    ASSERT_TRUE(s.toggle_choice("food"));  // a second tap unselects
+    EXPECT_EQ(s.current_answer(), nullptr);
+    EXPECT_FALSE(s.toggle_choice("pizza"));
+}
+
+TEST_F(SessionTest, WhitespaceOnlyTextIsNoAnswer) {
+    auto s = start(from_text(R"({"survey": "t", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}], "title": {"en": "T"}, "description": {"en": "D"},
+        "questions": [{"type": "text", "name": "a", "label": {"en": "A"}, "required": true, "max_length": 3}]})"));
+    ASSERT_TRUE(s.set_answer(Answer::text("  \t ")));
+    EXPECT_EQ(s.current_answer(), nullptr);
+    EXPECT_EQ(s.next().error().kind, ValidationError::Kind::Required);
+    EXPECT_TRUE(s.set_answer(Answer::text("Zoë")));  // 3 characters, 4 bytes
+    EXPECT_FALSE(s.set_answer(Answer::text("Zoëy")));
+}
+
+TEST_F(SessionTest, SnapshotRestoresAnUnfinishedWalk) {
+    auto s = start(example(), {.language = "es", .mode = Mode::Assisted, .site = "Outreach van", .worker = "Sam"});
+    ASSERT_TRUE(s.set_answer(Answer::choice("young")));
+    ASSERT_EQ(s.next(), Step::Moved);
+    ASSERT_TRUE(s.set_answer(Answer::choices({"food"})));
+    ASSERT_EQ(s.next(), Step::Moved);
+    const auto snap = s.snapshot();
+    clock.advance(std::chrono::hours(3));
+    auto r = Session::restore(example(), nlohmann::json::parse(snap.dump()), clock);
+    ASSERT_TRUE(r) << r.error();
+    EXPECT_EQ(r->id(), s.id());
+    EXPECT_EQ(r->language(), "es");
+    EXPECT_EQ(r->current().name, "safe");
+    EXPECT_EQ(r->answer("worries")->to_display(), "food");
+    ASSERT_TRUE(r->set_answer(Answer::choice("no")));
+    while (r->state() == State::Answering) ASSERT_TRUE(r->next());
+    auto done = r->complete();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->worker, "Sam");
+    EXPECT_EQ(done->completed_at - done->started_at, std::chrono::hours(3));
+}
+
+TEST_F(SessionTest, RestoreRefusesAnotherSurveyVersionAndDamagedSnapshots) {
+    auto s = start();
+    auto snap = s.snapshot();
+    snap["survey_version"] = "0";
+    EXPECT_FALSE(Session::restore(example(), snap, clock));
+    EXPECT_FALSE(Session::restore(example(), nlohmann::json::object(), clock));
+    auto broken = s.snapshot();
+    broken.erase("answers");
+    EXPECT_FALSE(Session::restore(example(), broken, clock));
 }
 
 TEST_F(SessionTest, RequiredQuestionBlocksContinueWithTranslatedMessage) {
@@ -218,6 +289,7 @@ TEST_F(SessionTest, CompletesIntoAResponseWithOnlyRelevantAnswersAndCalculations
     ASSERT_EQ(r->calculated.size(), 1u);
     EXPECT_EQ(r->calculated[0].second.to_number(), 1.0);
     // Completed is final: nothing changes it.
+    EXPECT_FALSE(s.next());
     EXPECT_FALSE(s.back());
     EXPECT_FALSE(s.set_answer(Answer::choice("older")));
     EXPECT_FALSE(s.set_language("es"));

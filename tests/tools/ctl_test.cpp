@@ -122,6 +122,21 @@ TEST(CtlWalk, CleanWalkExitsZero) {
     EXPECT_EQ(json::parse(r.out)["response"]["calculated"]["score"], 0);
 }
 
+TEST(CtlWalk, EmptyAnswersClearAndUnknownNamesAreErrors) {
+    testing::TempDir dir;
+    const auto answers = dir.write("a.json", R"({"age_band": "", "worries": [], "comments": ""})");
+    auto r = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string()});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("age_band = (left empty)"), std::string::npos) << r.out;
+    dir.write("a.json", R"({"age_bnad": "young", "score": 1})");
+    auto typo = ctl({"walk", (k_data / "valid_example.json").string(), "--answers", answers.string(), "--json"});
+    EXPECT_EQ(typo.code, 1);
+    const auto j = json::parse(typo.out);
+    ASSERT_EQ(j["errors"].size(), 2u);
+    EXPECT_EQ(j["errors"][0]["question"], "age_bnad");
+    EXPECT_EQ(j["errors"][1]["question"], "score");  // a calculate question takes no answer
+}
+
 TEST(CtlWalk, BadAnswersFileIsAUsageError) {
     testing::TempDir dir;
     const auto bad = dir.write("bad.json", "{not json");
@@ -152,8 +167,14 @@ TEST(CtlPreview, WalksBySteppingThroughInput) {
     EXPECT_NE(r.out.find("not saved"), std::string::npos);
 }
 
+TEST(CtlPreview, AnEmptySelectionClearsWithoutCrashing) {
+    auto r = ctl({"preview", (k_data / "valid_example.json").string()}, "\n,\n:q\n");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("Stopped: nothing saved"), std::string::npos) << r.out;
+}
+
 TEST(CtlPreview, LanguageSwitchBackAndEndOfInput) {
-    auto r = ctl({"preview", (k_data / "valid_example.json").string()}, "l es\nb\nl xx\n");
+    auto r = ctl({"preview", (k_data / "valid_example.json").string()}, ":l es\n:b\n:l xx\n");
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("¿Edad?"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("this is the first question"), std::string::npos);

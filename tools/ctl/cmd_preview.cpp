@@ -16,8 +16,8 @@ namespace {
 
 constexpr std::string_view k_help =
     "  Type a choice's number (or several, like 1,3) or a value, a number, or text, then Enter.\n"
-    "  Enter alone: continue.   b: back   c: clear the answer   l CODE: language (e.g. l es)\n"
-    "  o TEXT: write-in for an 'other' choice   ?: this help   q: quit without saving\n";
+    "  Enter alone: continue.   :b back   :c clear the answer   :l CODE language (e.g. :l es)\n"
+    "  :o TEXT write-in for an 'other' choice   :? this help   :q quit without saving\n";
 
 void print_question(const core::Session& s, std::ostream& out) {
     const auto& q = s.current();
@@ -33,7 +33,7 @@ void print_question(const core::Session& s, std::ostream& out) {
             const auto& c = q.choices[i];
             const bool on = a && core::list_contains(a->to_value().text(), c.value);
             out << "  " << (on ? "[x] " : "[ ] ") << (i + 1) << ") " << c.label.get(lang, def);
-            if (c.other) out << "  (write-in: o TEXT)";
+            if (c.other) out << "  (write-in: :o TEXT)";
             if (c.exclusive) out << "  (only this)";
             out << "\n";
         }
@@ -99,34 +99,34 @@ Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostr
             }
             while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
             const auto& q = s.current();
-            if (line == "q") {
+            if (line == ":q") {
                 out << "Stopped: nothing saved.\n";
                 return k_exit_ok;
             }
-            if (line == "?") {
+            if (line == ":?") {
                 out << k_help;
                 continue;
             }
-            if (line == "b") {
+            if (line == ":b") {
                 if (!s.back()) out << "  (this is the first question)\n";
                 continue;
             }
-            if (line == "c") {
+            if (line == ":c") {
                 s.clear_answer();
                 continue;
             }
-            if (line.starts_with("l ")) {
-                if (!s.set_language(line.substr(2))) out << "  ! no language '" << line.substr(2) << "' in this survey\n";
+            if (line.starts_with(":l ")) {
+                if (!s.set_language(line.substr(3))) out << "  ! no language '" << line.substr(3) << "' in this survey\n";
                 continue;
             }
-            if (line.starts_with("o ")) {
+            if (line.starts_with(":o ")) {
                 const core::Answer* a = s.current_answer();
                 if (!a) {
                     out << "  ! choose the 'other' answer first\n";
                     continue;
                 }
                 core::Answer with = *a;
-                with.write_in = line.substr(2);
+                with.write_in = line.substr(3);
                 if (auto r = s.set_answer(with); !r)
                     out << "  ! " << r.error().message << "\n";
                 else if (s.current_answer()->write_in.empty())
@@ -145,13 +145,13 @@ Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostr
                     continue;
                 }
                 // An 'other' choice waits for its write-in; anything else moves on.
+                const core::Answer* now = s.current_answer();  // null if the input cleared the answer
                 bool wants_write_in = false;
-                if (q.is_select())
+                if (now && q.is_select())
                     for (const auto& c : q.choices)
-                        wants_write_in =
-                            wants_write_in || (c.other && core::list_contains(s.current_answer()->to_value().text(), c.value));
-                if (wants_write_in && s.current_answer()->write_in.empty()) {
-                    out << "  Please describe (o TEXT), or press Enter to continue.\n";
+                        wants_write_in = wants_write_in || (c.other && core::list_contains(now->to_value().text(), c.value));
+                if (wants_write_in && now->write_in.empty()) {
+                    out << "  Please describe (:o TEXT), or press Enter to continue.\n";
                     continue;
                 }
                 if (q.type == core::QuestionType::SelectMultiple) continue;  // show the ticks; Enter continues

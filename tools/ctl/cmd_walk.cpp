@@ -33,8 +33,9 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
     cmd->add_flag("--json", args->json, "Print one JSON object: shown, errors, not_asked, completed, response");
     cmd->add_option("--seed", args->seed, "Seed for the response id, for repeatable output");
     cmd->footer(
-        "Questions are shown in order, honouring relevance. A question with no entry in the answers file is left\n"
-        "unanswered; a required one stops the walk. Answers for questions that were never asked are listed.\n"
+        "Questions are shown in order, honouring relevance. A question with no entry in the answers file keeps\n"
+        "its default (if any) or is left unanswered; a required one stops the walk. Answers for questions\n"
+        "that were not relevant on this path are listed; a name that is not a question is an error.\n"
         "Exit status: 0 when the walk completes with no error, 1 otherwise, 2 for a bad command line or file.");
     return [args, &out, &err]() -> int {
         auto survey = resolve_survey(args->survey, err);
@@ -47,7 +48,7 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
         json answers;
         try {
             answers = json::parse(in);
-        } catch (const json::parse_error& e) {
+        } catch (const json::exception& e) {
             err << args->answers << ": invalid JSON: " << e.what() << "\n";
             return k_exit_usage;
         }
@@ -59,8 +60,6 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
             err << "error: survey '" << survey->id << "' has no language '" << args->lang << "'\n";
             return k_exit_usage;
         }
-        for (const auto& [name, _] : answers.items())
-            if (!survey->find(name)) err << args->answers << ": " << name << ": no such question in " << survey->id << "\n";
 
         core::SystemClock clock;
         std::unique_ptr<core::Rng> rng;
@@ -78,6 +77,15 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
             if (!args->json) out << "  error   " << q << ": " << msg << "\n";
         };
         if (!args->json) out << survey->id << " " << survey->version << " (" << session.language() << ")\n";
+        // A name that is not a question of this survey is a mistake in the answers file (a typo would
+        // otherwise pass silently as "left unanswered").
+        for (const auto& [name, _] : answers.items()) {
+            const core::Question* q = survey->find(name);
+            if (!q)
+                report(name, "no question with this name in " + survey->id);
+            else if (!q->takes_answer())
+                report(name, "is a " + std::string(core::to_string(q->type)) + " question, which takes no answer");
+        }
         bool stopped = false;
         while (session.state() == core::Session::State::Answering) {
             const auto& q = session.current();
@@ -93,7 +101,9 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
                 } else if (auto set = session.set_answer(*a); !set) {
                     report(q.name, "answer " + it->dump() + " refused: " + set.error().message);
                 } else if (!args->json) {
-                    out << "  answer           " << q.name << " = " << session.current_answer()->to_display() << "\n";
+                    const core::Answer* now = session.current_answer();
+                    out << "  answer           " << q.name << " = " << (now ? now->to_display() : std::string("(left empty)"))
+                        << "\n";
                 }
             }
             if (auto step = session.next(); !step) {
@@ -104,7 +114,7 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
         }
         json not_asked = json::array();
         for (const auto& [name, _] : answers.items())
-            if (!used.contains(name) && survey->find(name)) not_asked.push_back(name);
+            if (const auto* q = survey->find(name); q && q->takes_answer() && !used.contains(name)) not_asked.push_back(name);
         json result = {{"survey", survey->id}, {"shown", shown}, {"errors", errors}, {"not_asked", not_asked}};
         std::optional<core::Response> response;
         if (!stopped) {
