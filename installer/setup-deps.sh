@@ -12,7 +12,9 @@ set -euo pipefail
 # Build toolchain
 BUILD=(build-essential cmake ninja-build pkg-config git)
 # Libraries (headers) the code compiles against
-LIBS=(nlohmann-json3-dev libcli11-dev)
+LIBS=(nlohmann-json3-dev libcli11-dev libsqlite3-dev)
+# Operator tools used by the docs and tests (sqlite3 shell for inspecting a kiosk database)
+RUNTIME=(sqlite3)
 # Test and benchmark frameworks
 TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
 # Formatting and static analysis (used by developers and CI lint steps)
@@ -20,7 +22,7 @@ TOOLS=(clang-format clang-tidy)
 # libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz
 FUZZ=(clang-16 libclang-rt-16-dev)
 
-want=("${BUILD[@]}" "${LIBS[@]}" "${TEST[@]}" "${TOOLS[@]}")
+want=("${BUILD[@]}" "${LIBS[@]}" "${RUNTIME[@]}" "${TEST[@]}" "${TOOLS[@]}")
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want+=("${FUZZ[@]}") ;;

@@ -14,6 +14,10 @@ using Runner = std::function<int()>;
 Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err);
+Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
 
 // Builds the whole CLI and runs it on argv; returns the exit code.
 int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

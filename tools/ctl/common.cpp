@@ -73,6 +73,10 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     reg(add_validate(app, out, err));
     reg(add_walk(app, out, err));
     reg(add_preview(app, in, out, err));
+    reg(add_stats(app, out, err));
+    reg(add_export(app, out, err));
+    reg(add_simulate(app, out, err));
+    reg(add_check(app, out, err));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
