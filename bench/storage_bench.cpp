@@ -1,0 +1,111 @@
+// Durable save latency: ResponseStore::save_completed() against a bare SQLite INSERT + commit with the
+// same durability (WAL, synchronous=FULL) on the same disk, measured side by side in one run.
+// Goal (issue 3): within 2x of the bare INSERT. Each iteration is timed alone for p50 / p99.
+// Run: ./build/release/bench/storage_bench   (figures recorded in docs/performance.md)
+#include "core/clock.hpp"
+#include "storage/response_store.hpp"
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+
+namespace {
+
+using namespace fieldkiosk;
+using Clock = std::chrono::steady_clock;
+
+// Bench databases live next to the build (a real disk), not in /tmp (often RAM).
+std::filesystem::path bench_dir() {
+    auto d = std::filesystem::current_path() / "bench-data";
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+core::Response make_response(core::Rng& rng) {
+    core::Response r;
+    r.id = core::make_uuid_v4(rng);
+    r.survey_id = "food";
+    r.survey_version = "2026.1";
+    r.language = "en";
+    r.site = "Kentish Town Library";
+    r.started_at = r.completed_at = std::chrono::system_clock::now();
+    for (const char* q : {"fies_worried", "fies_healthy", "fies_few_kinds", "fies_skipped", "fies_ate_less", "fies_ran_out",
+                          "fies_hungry", "fies_whole_day"})
+        r.answers.emplace_back(q, core::Answer::choice("no"));
+    r.answers.emplace_back("age_band", core::Answer::choice("25_34"));
+    r.answers.emplace_back("ward", core::Answer::choice("kentish_town_south"));
+    return r;
+}
+
+void report_percentiles(benchmark::State& state, std::vector<double>& us) {
+    if (us.empty()) return;
+    std::ranges::sort(us);
+    state.counters["p50_us"] = us[us.size() / 2];
+    state.counters["p99_us"] = us[std::min(us.size() - 1, us.size() * 99 / 100)];
+    state.counters["saves_per_s"] = benchmark::Counter(static_cast<double>(us.size()), benchmark::Counter::kIsRate);
+}
+
+void BM_SaveCompleted(benchmark::State& state) {
+    const auto path = bench_dir() / "store.db";
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
+    core::SystemClock clock;
+    core::SeededRng rng(1);
+    auto store = storage::ResponseStore::open(path, clock);
+    if (!store) {
+        state.SkipWithError(store.error().message.c_str());
+        return;
+    }
+    std::vector<double> us;
+    for (auto _ : state) {
+        const auto r = make_response(rng);
+        const auto t0 = Clock::now();
+        auto ok = store->save_completed(r);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (!ok) state.SkipWithError(ok.error().message.c_str());
+    }
+    report_percentiles(state, us);
+}
+BENCHMARK(BM_SaveCompleted)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+
+// The floor: one INSERT of the same payload into one table, its own transaction, same pragmas.
+void BM_BareSqliteInsertCommit(benchmark::State& state) {
+    const auto path = bench_dir() / "bare.db";
+    std::filesystem::remove(path);
+    std::filesystem::remove(path.string() + "-wal");
+    std::filesystem::remove(path.string() + "-shm");
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id TEXT PRIMARY KEY, payload BLOB);", nullptr,
+                 nullptr, nullptr);
+    sqlite3_stmt* ins = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO t(id, payload) VALUES (?1, ?2)", -1, &ins, nullptr);
+    core::SeededRng rng(2);
+    std::vector<double> us;
+    for (auto _ : state) {
+        const auto r = make_response(rng);
+        const std::string payload = core::response_to_json(r).dump();
+        const auto t0 = Clock::now();
+        sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+        sqlite3_bind_text(ins, 1, r.id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(ins, 2, payload.data(), static_cast<int>(payload.size()), SQLITE_TRANSIENT);
+        const int rc = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+        us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+        if (rc != SQLITE_DONE) state.SkipWithError("insert failed");
+    }
+    sqlite3_finalize(ins);
+    sqlite3_close(db);
+    report_percentiles(state, us);
+}
+BENCHMARK(BM_BareSqliteInsertCommit)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();
