@@ -96,6 +96,16 @@ public:
     [[nodiscard]] Result<bool> step();
     // Runs to completion, ignoring rows.
     [[nodiscard]] Result<void> run();
+    // Steps to the end, calling on_row(*this) for each row. Stops at the first error.
+    template <class F>
+    [[nodiscard]] Result<void> for_each_row(F&& on_row) {
+        while (true) {
+            auto row = step();
+            if (!row) return std::unexpected(row.error());
+            if (!*row) return {};
+            on_row(*this);
+        }
+    }
     void reset();  // ready to bind and step again; bindings are cleared
 
     [[nodiscard]] std::int64_t column_int64(int col) const;

@@ -307,13 +307,10 @@ Result<OutboxCounts> ResponseStore::outbox_counts() {
     OutboxCounts c;
     auto st = m_db.prepare("SELECT state, count(*) FROM outbox GROUP BY state");
     if (!st) return std::unexpected(st.error());
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(st->for_each_row([&](Statement&) {
         const auto s = state_from(st->column_text(0));
         const auto n = st->column_int64(1);
-        if (!s) continue;
+        if (!s) return;
         switch (*s) {
             case OutboxState::Queued:
                 c.queued = n;
@@ -328,7 +325,7 @@ Result<OutboxCounts> ResponseStore::outbox_counts() {
                 c.conflict = n;
                 break;
         }
-    }
+    }));
     auto oldest = m_db.prepare(
         "SELECT r.completed_at FROM outbox o JOIN responses r ON r.seq = o.response_seq WHERE o.state = 'queued'"
         " ORDER BY o.response_seq LIMIT 1");
@@ -345,12 +342,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ResponseStore::quaranti
         "SELECT r.id, o.state || ': ' || o.reason FROM outbox o JOIN responses r ON r.seq = o.response_seq"
         " WHERE o.state IN ('rejected', 'conflict') ORDER BY o.response_seq");
     if (!st) return std::unexpected(st.error());
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
-        out.emplace_back(st->column_text(0), st->column_text(1));
-    }
+    FK_TRY(st->for_each_row([&](Statement&) { out.emplace_back(st->column_text(0), st->column_text(1)); }));
     return out;
 }
 
@@ -383,12 +375,9 @@ Result<std::vector<DraftInfo>> ResponseStore::list_drafts() {
     std::vector<DraftInfo> out;
     auto st = m_db.prepare("SELECT id, survey_id, worker, site, saved_at FROM drafts ORDER BY saved_at DESC");
     if (!st) return std::unexpected(st.error());
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(st->for_each_row([&](Statement&) {
         out.push_back({st->column_text(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4)});
-    }
+    }));
     return out;
 }
 
@@ -420,12 +409,9 @@ Result<Stats> ResponseStore::stats() {
         "SELECT survey_id, sum(completed_local_date = ?1), count(*) FROM responses GROUP BY survey_id ORDER BY survey_id");
     if (!per) return std::unexpected(per.error());
     per->bind(1, local_date(m_clock->wall_now()));
-    while (true) {
-        auto row = per->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(per->for_each_row([&](Statement&) {
         s.surveys.push_back({per->column_text(0), per->column_int64(1), per->column_int64(2)});
-    }
+    }));
     auto counts = outbox_counts();
     if (!counts) return std::unexpected(counts.error());
     s.outbox = *counts;
@@ -433,12 +419,9 @@ Result<Stats> ResponseStore::stats() {
         "SELECT survey_id, last_question, count(*) AS n FROM dropoffs GROUP BY survey_id, last_question ORDER BY survey_id, n "
         "DESC, last_question");
     if (!drop) return std::unexpected(drop.error());
-    while (true) {
-        auto row = drop->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(drop->for_each_row([&](Statement&) {
         s.dropoffs.push_back({drop->column_text(0), drop->column_text(1), drop->column_int64(2)});
-    }
+    }));
     auto drafts = m_db.prepare("SELECT count(*) FROM drafts");
     if (!drafts) return std::unexpected(drafts.error());
     if (auto row = drafts->step(); !row) return std::unexpected(row.error());
@@ -452,10 +435,7 @@ Result<void> ResponseStore::for_each_response(std::string_view survey_id, const 
         " FROM responses r JOIN outbox o ON o.response_seq = r.seq WHERE ?1 = '' OR r.survey_id = ?1 ORDER BY r.seq");
     if (!st) return std::unexpected(st.error());
     st->bind(1, survey_id);
-    while (true) {
-        auto row = st->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(st->for_each_row([&](Statement&) {
         StoredResponse r{st->column_text(0),
                          st->column_text(1),
                          st->column_text(2),
@@ -464,7 +444,7 @@ Result<void> ResponseStore::for_each_response(std::string_view survey_id, const 
                          st->column_is_null(5) ? std::nullopt : std::optional(st->column_blob_as_string(5)),
                          state_from(st->column_text(6)).value_or(OutboxState::Queued)};
         fn(r);
-    }
+    }));
     return {};
 }
 
@@ -486,12 +466,9 @@ Result<CheckReport> ResponseStore::check() {
     };
     auto integrity = m_db.prepare("PRAGMA integrity_check");
     if (!integrity) return std::unexpected(integrity.error());
-    while (true) {
-        auto row = integrity->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(integrity->for_each_row([&](Statement&) {
         if (const auto line = integrity->column_text(0); line != "ok") add("integrity_check: " + line);
-    }
+    }));
     auto fk = m_db.prepare("PRAGMA foreign_key_check");
     if (!fk) return std::unexpected(fk.error());
     if (auto row = fk->step(); !row)
@@ -519,16 +496,13 @@ Result<CheckReport> ResponseStore::check() {
     // Every payload is the JSON of the response it belongs to.
     auto payloads = m_db.prepare("SELECT id, survey_id, payload FROM responses WHERE payload IS NOT NULL");
     if (!payloads) return std::unexpected(payloads.error());
-    while (true) {
-        auto row = payloads->step();
-        if (!row) return std::unexpected(row.error());
-        if (!*row) break;
+    FK_TRY(payloads->for_each_row([&](Statement&) {
         ++report.responses;
         const auto id = payloads->column_text(0);
         const auto j = nlohmann::json::parse(payloads->column_blob_as_string(2), nullptr, false);
         if (j.is_discarded() || !j.is_object() || j.value("id", "") != id || j.value("survey", "") != payloads->column_text(1))
             add("response " + id + ": payload is not that response's JSON");
-    }
+    }));
     return report;
 }
 
