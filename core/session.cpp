@@ -301,7 +301,7 @@ std::optional<ValidationError> Session::check_current() const {
     return check(m_current);
 }
 
-ValidationError Session::error(ValidationError::Kind kind, std::size_t index, std::string detail) const {
+ValidationError Session::error(ValidationError::Kind kind, std::size_t index) const {
     const Question& q = m_survey->questions[index];
     std::string msg;
     if (kind == ValidationError::Kind::Required && !q.required_message.empty())
@@ -313,7 +313,6 @@ ValidationError Session::error(ValidationError::Kind kind, std::size_t index, st
     if (kind == ValidationError::Kind::TooLong)
         msg = fill(msg, q.type == QuestionType::Text ? q.max_length : static_cast<long>(k_max_write_in), 0);
     if (kind == ValidationError::Kind::OutOfRange) msg = fill(msg, q.scale_min, q.scale_max);
-    (void)detail;
     return ValidationError{kind, q.name, std::move(msg)};
 }
 

@@ -127,7 +127,7 @@ private:
     std::optional<std::size_t> next_shown(std::size_t from) const;
     std::optional<std::size_t> previous_shown(std::size_t before) const;
     std::optional<ValidationError> check(std::size_t index) const;
-    ValidationError error(ValidationError::Kind kind, std::size_t index, std::string detail = {}) const;
+    ValidationError error(ValidationError::Kind kind, std::size_t index) const;
     void check_invariants_in_debug() const;
 
     SurveyPtr m_survey;
