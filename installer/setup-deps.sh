@@ -13,8 +13,17 @@ set -euo pipefail
 BUILD=(build-essential cmake ninja-build pkg-config git)
 # Libraries (headers) the code compiles against
 LIBS=(nlohmann-json3-dev libcli11-dev libsqlite3-dev)
+# Sync (issue 4): libcurl (OpenSSL) for the kiosk's client; cpp-httplib, libpq, OpenSSL and zlib for
+# the client's gzip and for fieldkiosk-server
+SYNC=(libcurl4-openssl-dev libcpp-httplib-dev libpq-dev libssl-dev zlib1g-dev)
 # Operator tools used by the docs and tests (sqlite3 shell for inspecting a kiosk database)
 RUNTIME=(sqlite3)
+# A real PostgreSQL for the receiver's tests (tests/support/start-postgres.sh) and for production
+SERVER=(postgresql)
+# The touch kiosk (issue 3): Dear ImGui 1.86 (SDL2 + OpenGL3 backends), SDL2, OpenGL headers, stb
+# (stb_image_write for --screenshot), libsodium (admin PIN hash), toml++ (settings); at run time the
+# Noto Sans fonts and Mesa's OpenGL; Xvfb for the screenshot tests
+KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlplusplus-dev fonts-noto-core libgl1-mesa-dri xvfb xauth)
 # Test and benchmark frameworks
 TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
 # Formatting and static analysis (used by developers and CI lint steps)
@@ -22,7 +31,7 @@ TOOLS=(clang-format clang-tidy)
 # libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz
 FUZZ=(clang-16 libclang-rt-16-dev)
 
-want=("${BUILD[@]}" "${LIBS[@]}" "${RUNTIME[@]}" "${TEST[@]}" "${TOOLS[@]}")
+want=("${BUILD[@]}" "${LIBS[@]}" "${SYNC[@]}" "${RUNTIME[@]}" "${SERVER[@]}" "${KIOSK[@]}" "${TEST[@]}" "${TOOLS[@]}")
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want+=("${FUZZ[@]}") ;;

@@ -18,6 +18,9 @@ Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
+#ifdef FIELDKIOSK_WITH_SYNC
+Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_sync.cpp
+#endif
 
 // Builds the whole CLI and runs it on argv; returns the exit code.
 int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& out, std::ostream& err);

@@ -77,6 +77,9 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     reg(add_export(app, out, err));
     reg(add_simulate(app, out, err));
     reg(add_check(app, out, err));
+#ifdef FIELDKIOSK_WITH_SYNC
+    reg(add_sync(app, out, err));
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -1,0 +1,84 @@
+// fieldkiosk::kiosk actions — what a screen asks for. Screens push them into a queue during the frame;
+// App::apply() performs them after the frame (never while ImGui is drawing), in order.
+#pragma once
+
+#include "core/answer.hpp"
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace fieldkiosk::kiosk {
+
+namespace act {
+struct Activity {};    // any touch or key: restarts the idle timer
+struct CornerHeld {};  // a finger is down on the hidden admin corner this frame
+struct OpenSurvey {
+    std::string survey_id;
+};                       // an attract tile
+struct OpenLanguage {};  // the language button (every screen)
+struct ChooseLanguage {
+    std::string code;
+};
+struct CloseLanguage {};
+struct ConsentStart {};    // "Start": makes the Session
+struct ConsentDecline {};  // "No thanks"
+struct ShowFullPrivacy {
+    bool show = true;
+};
+struct TapChoice {
+    std::string value;
+};  // select_one chooses; select_multiple toggles
+struct SetScale {
+    std::int64_t value = 0;
+};
+struct TypeText {
+    std::string utf8;
+};  // keyboard / keypad: appends to the text being edited
+struct Backspace {};
+struct ListScroll {
+    std::size_t first = 0;
+};               // long lists: first row shown (letter strip, page buttons)
+struct Next {};  // Continue (validates; at the end, completes and saves)
+struct Back {};
+struct StartAgain {};  // asks for confirmation
+struct StartAgainConfirm {
+    bool yes = false;
+};
+struct StillHere {};  // "I need more time"
+struct ThanksDone {};
+struct RetrySave {};
+struct PinDigit {
+    char digit = '0';
+};
+struct PinBackspace {};
+struct PinSubmit {};
+struct AdminClose {};
+struct AdminToggleSurvey {
+    std::string survey_id;
+};
+struct AdminSetMode {
+    core::Mode mode = core::Mode::Kiosk;
+};
+struct AdminExit {};
+struct OpenDrafts {};  // assisted mode: unfinished interviews
+struct ResumeDraft {
+    std::string id;
+};
+struct DiscardDraft {
+    std::string id;
+};
+struct CloseDrafts {};
+}  // namespace act
+
+using Action = std::variant<act::Activity, act::CornerHeld, act::OpenSurvey, act::OpenLanguage, act::ChooseLanguage,
+                            act::CloseLanguage, act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice,
+                            act::SetScale, act::TypeText, act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain,
+                            act::StartAgainConfirm, act::StillHere, act::ThanksDone, act::RetrySave, act::PinDigit,
+                            act::PinBackspace, act::PinSubmit, act::AdminClose, act::AdminToggleSurvey, act::AdminSetMode,
+                            act::AdminExit, act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::CloseDrafts>;
+
+using ActionQueue = std::vector<Action>;
+
+}  // namespace fieldkiosk::kiosk

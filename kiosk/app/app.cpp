@@ -1,0 +1,959 @@
+// Index:
+//   helpers          screen names, survey lookup, number parsing
+//   App              construction, apply() per action, tick(), next_wakeup()
+//   respondent       start_session(), abandon() (the wipe), finish() (complete + durable save)
+//   editing          text, write-in and number buffers
+//   admin, drafts    PIN with lock-out, stats, survey toggles, assisted-mode drafts
+//   view             view() and question_view()
+//   go_to            screenshot states
+//   invariants
+#include "kiosk/app/app.hpp"
+
+#include "kiosk/app/pin.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+
+namespace fieldkiosk::kiosk {
+
+// ---------------------------------------------------------------- helpers
+
+std::string_view to_string(Screen s) {
+    switch (s) {
+        case Screen::Attract:
+            return "attract";
+        case Screen::Language:
+            return "language";
+        case Screen::Consent:
+            return "consent";
+        case Screen::Question:
+            return "question";
+        case Screen::Thanks:
+            return "thanks";
+        case Screen::SaveFailed:
+            return "save_failed";
+        case Screen::Admin:
+            return "admin";
+        case Screen::Drafts:
+            return "drafts";
+    }
+    return "?";
+}
+
+const std::string& ViewModel::t(std::string_view key) const {
+    static const std::string empty;
+    return strings != nullptr ? strings->get(lang, key) : empty;
+}
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_decimal(std::string_view s) {
+    if (s.empty() || s == "-" || s == "." || s.back() == '.') return std::nullopt;
+    double v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+// Removes the last UTF-8 code point.
+void pop_utf8(std::string& s) {
+    while (!s.empty()) {
+        const auto c = static_cast<unsigned char>(s.back());
+        s.pop_back();
+        if ((c & 0xC0u) != 0x80u) break;
+    }
+}
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (char ch : s)
+        if ((static_cast<unsigned char>(ch) & 0xC0u) != 0x80u) ++n;
+    return n;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- App
+
+App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& store, const Strings& strings,
+         const core::Clock& clock, core::Rng& rng)
+    : m_config(std::move(config)),
+      m_surveys(std::move(surveys)),
+      m_store(&store),
+      m_strings(&strings),
+      m_clock(&clock),
+      m_rng(&rng) {
+    for (const auto& s : m_surveys) {
+        const bool on = m_config.enabled_surveys.empty()
+                            ? s->enabled
+                            : std::ranges::find(m_config.enabled_surveys, s->id) != m_config.enabled_surveys.end();
+        if (on) m_enabled.insert(s->id);
+    }
+    m_language = m_config.default_language;
+    set_screen(Screen::Attract);
+    m_last_activity = m_clock->steady_now();
+    m_last_retry = m_last_activity;
+}
+
+core::SurveyPtr App::find_survey(std::string_view id) const {
+    for (const auto& s : m_surveys)
+        if (s->id == id) return s;
+    return nullptr;
+}
+
+bool App::is_enabled(const core::Survey& s) const { return m_enabled.contains(s.id); }
+
+std::vector<std::string> App::enabled_survey_ids() const {
+    std::vector<std::string> out;
+    for (const auto& s : m_surveys)
+        if (is_enabled(*s)) out.push_back(s->id);
+    return out;
+}
+
+bool App::respondent_screen() const {
+    return m_screen == Screen::Language || m_screen == Screen::Consent || m_screen == Screen::Question ||
+           m_screen == Screen::SaveFailed || m_screen == Screen::Admin || m_screen == Screen::Drafts;
+}
+
+void App::set_screen(Screen s) {
+    m_screen = s;
+    if (s == Screen::Attract && m_config.mode == core::Mode::Assisted) {  // once per visit, not per frame
+        auto list = m_store->list_drafts();
+        m_drafts_count = list ? list->size() : 0;
+    }
+    m_idle_since.reset();
+    m_confirm_start_again = false;
+    m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
+    if (s != Screen::Consent) m_full_privacy = false;
+}
+
+// Restarts the idle timer. While the idle prompt is up, only its button counts as "I'm here" (act::Activity
+// is ignored then), so a stray tap on the dimmed screen cannot hide the countdown.
+void App::touch() { m_last_activity = m_clock->steady_now(); }
+
+std::string App::survey_language(const core::Survey& s) const {
+    return s.has_language(m_language) ? m_language : s.default_language;
+}
+
+void App::apply_language(const std::string& code) {
+    m_language = code;
+    if (m_session) (void)m_session->set_language(survey_language(m_session->survey()));
+    if (m_session && m_session->state() == core::Session::State::Answering && !m_error.empty()) {
+        // Re-say the validation message in the new language.
+        if (auto e = m_session->check_current())
+            m_error = e->message;
+        else
+            m_error.clear();
+    }
+}
+
+void App::apply_all(ActionQueue& actions) {
+    for (const auto& a : actions) apply(a);
+    actions.clear();
+}
+
+void App::apply(const Action& action) {
+    using namespace act;
+    const bool idle = m_idle_since.has_value();
+    std::visit(Overloaded{
+                   [&](const Activity&) {
+                       if (!idle) touch();
+                   },
+                   [&](const CornerHeld&) {
+                       m_corner_this_frame = true;
+                       if (!m_corner_since) m_corner_since = m_clock->steady_now();
+                   },
+                   [&](const OpenSurvey& a) {
+                       if (m_screen != Screen::Attract) return;
+                       auto s = find_survey(a.survey_id);
+                       if (!s || !is_enabled(*s)) return;
+                       m_survey = s;
+                       touch();
+                       if (m_config.ask_language && s->languages.size() > 1) {
+                           m_language_return = Screen::Consent;
+                           set_screen(Screen::Language);
+                       } else {
+                           set_screen(Screen::Consent);
+                       }
+                   },
+                   [&](const OpenLanguage&) {
+                       if (idle || m_screen == Screen::Language || m_screen == Screen::Admin) return;
+                       m_language_return = m_screen;
+                       set_screen(Screen::Language);
+                   },
+                   [&](const ChooseLanguage& a) {
+                       if (m_screen != Screen::Language) return;
+                       apply_language(a.code);
+                       set_screen(m_language_return);
+                   },
+                   [&](const CloseLanguage&) {
+                       if (m_screen == Screen::Language) set_screen(m_language_return);
+                   },
+                   [&](const ShowFullPrivacy& a) {
+                       if (m_screen == Screen::Consent) m_full_privacy = a.show;
+                   },
+                   [&](const ConsentStart&) {
+                       if (m_screen != Screen::Consent || !m_survey) return;
+                       start_session();
+                   },
+                   [&](const ConsentDecline&) {
+                       // Counted as a drop-off only if a walk had started (Back from the first question).
+                       if (m_screen == Screen::Consent) abandon(true);
+                   },
+                   [&](const TapChoice& a) {
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_session->state() != core::Session::State::Answering) return;
+                       if (auto r = m_session->toggle_choice(a.value); !r)
+                           m_error = r.error().message;
+                       else
+                           m_error.clear();
+                   },
+                   [&](const SetScale& a) {
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_session->state() != core::Session::State::Answering) return;
+                       if (auto r = m_session->set_answer(core::Answer::integer(a.value)); !r)
+                           m_error = r.error().message;
+                       else
+                           m_error.clear();
+                   },
+                   [&](const TypeText& a) {
+                       if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text(a.utf8, false);
+                   },
+                   [&](const Backspace&) {
+                       if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text({}, true);
+                   },
+                   [&](const ListScroll& a) {
+                       if (m_screen == Screen::Question) m_list_first = a.first;
+                   },
+                   [&](const Next&) {
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_session->state() == core::Session::State::Answering) {
+                           const auto& q = m_session->current();
+                           if ((q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) &&
+                               !m_number_buffer.empty() && m_session->current_answer() == nullptr) {
+                               m_error = m_strings->get(m_language, "number_invalid");
+                               return;
+                           }
+                           auto r = m_session->next();
+                           if (!r) {
+                               m_error = r.error().message;
+                               return;
+                           }
+                           m_error.clear();
+                           m_list_first = 0;
+                           sync_edit_buffers();
+                           if (*r == core::Session::Step::Moved) return;
+                       }
+                       if (m_session->state() == core::Session::State::Finished) finish();
+                   },
+                   [&](const Back&) {
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_session->back()) {
+                           m_error.clear();
+                           m_list_first = 0;
+                           sync_edit_buffers();
+                       } else {
+                           set_screen(Screen::Consent);  // Back from the first question: the privacy notice again
+                       }
+                   },
+                   [&](const StartAgain&) {
+                       if (m_screen == Screen::Question && !idle) m_confirm_start_again = true;
+                   },
+                   [&](const StartAgainConfirm& a) {
+                       if (!m_confirm_start_again) return;
+                       m_confirm_start_again = false;
+                       if (a.yes) abandon(true);
+                   },
+                   [&](const StillHere&) {
+                       if (!idle) return;
+                       m_idle_since.reset();
+                       touch();
+                   },
+                   [&](const ThanksDone&) {
+                       if (m_screen == Screen::Thanks) abandon(false);
+                   },
+                   [&](const RetrySave&) {
+                       if (m_screen == Screen::SaveFailed && try_save_unsaved()) set_screen(Screen::Thanks);
+                   },
+                   [&](const PinDigit& a) {
+                       if (m_screen != Screen::Admin || m_admin_unlocked || m_pin.size() >= 12) return;
+                       if (a.digit >= '0' && a.digit <= '9') m_pin.push_back(a.digit);
+                   },
+                   [&](const PinBackspace&) {
+                       if (m_screen == Screen::Admin && !m_pin.empty()) m_pin.pop_back();
+                   },
+                   [&](const PinSubmit&) {
+                       if (m_screen != Screen::Admin || m_admin_unlocked) return;
+                       const auto now = m_clock->steady_now();
+                       if (m_locked_until && now < *m_locked_until) return;
+                       if (m_config.pin_hash.empty()) {
+                           m_admin_message = m_strings->get("en", "admin_no_pin");
+                           m_pin.clear();
+                           return;
+                       }
+                       const bool ok = verify_pin(m_config.pin_hash, m_pin);
+                       std::fill(m_pin.begin(), m_pin.end(), '\0');
+                       m_pin.clear();
+                       if (ok) {
+                           m_failed_pins = 0;
+                           m_locked_until.reset();
+                           m_admin_unlocked = true;
+                           m_admin_message.clear();
+                           refresh_admin();
+                           return;
+                       }
+                       ++m_failed_pins;
+                       m_admin_message = m_strings->get("en", "admin_wrong_pin");
+                       if (m_failed_pins >= m_config.lockout_after_attempts) {
+                           const int doublings = std::min(m_failed_pins - m_config.lockout_after_attempts, 7);
+                           auto lock = m_config.lockout_base * (1 << doublings);
+                           lock = std::min<std::chrono::seconds>(lock, std::chrono::hours{1});
+                           m_locked_until = now + lock;
+                       }
+                   },
+                   [&](const AdminClose&) {
+                       if (m_screen != Screen::Admin) return;
+                       m_admin_unlocked = false;
+                       m_pin.clear();
+                       m_admin_message.clear();
+                       m_admin_stats.clear();
+                       const bool back_ok = m_admin_return != Screen::Admin &&
+                                            (m_admin_return != Screen::Question || m_session) &&
+                                            (m_admin_return != Screen::Consent || m_survey);
+                       set_screen(back_ok ? m_admin_return : Screen::Attract);
+                       touch();
+                   },
+                   [&](const AdminToggleSurvey& a) {
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || !find_survey(a.survey_id)) return;
+                       if (!m_enabled.erase(a.survey_id)) m_enabled.insert(a.survey_id);
+                   },
+                   [&](const AdminSetMode& a) {
+                       if (m_screen != Screen::Admin || !m_admin_unlocked) return;
+                       m_config.mode = a.mode;
+                       refresh_admin();
+                   },
+                   [&](const AdminExit&) {
+                       if (m_screen == Screen::Admin && m_admin_unlocked) m_quit = true;
+                   },
+                   [&](const OpenDrafts&) {
+                       if (m_screen != Screen::Attract || m_config.mode != core::Mode::Assisted) return;
+                       refresh_drafts();
+                       set_screen(Screen::Drafts);
+                       touch();
+                   },
+                   [&](const ResumeDraft& a) {
+                       if (m_screen != Screen::Drafts) return;
+                       auto d = m_store->load_draft(a.id);
+                       if (!d || !*d) {
+                           m_drafts_message = d ? std::string("That interview is no longer saved.") : d.error().message;
+                           refresh_drafts();
+                           return;
+                       }
+                       auto survey = find_survey((*d)->info.survey_id);
+                       if (!survey) {
+                           m_drafts_message = "The survey '" + (*d)->info.survey_id + "' is not installed on this device.";
+                           return;
+                       }
+                       const auto snapshot = nlohmann::json::parse((*d)->state, nullptr, false);
+                       auto s = core::Session::restore(survey, snapshot, *m_clock);
+                       if (!s) {
+                           m_drafts_message = "Cannot resume: " + s.error();
+                           return;
+                       }
+                       m_survey = survey;
+                       m_session.emplace(std::move(*s));
+                       m_resumed_draft = a.id;
+                       m_language = m_session->language();
+                       m_error.clear();
+                       m_list_first = 0;
+                       sync_edit_buffers();
+                       if (m_session->state() == core::Session::State::Finished)
+                           (void)m_session->back();  // show the last question
+                       set_screen(Screen::Question);
+                       touch();
+                   },
+                   [&](const DiscardDraft& a) {
+                       if (m_screen != Screen::Drafts) return;
+                       if (auto r = m_store->discard_draft(a.id); !r) m_drafts_message = r.error().message;
+                       refresh_drafts();
+                   },
+                   [&](const CloseDrafts&) {
+                       if (m_screen == Screen::Drafts) set_screen(Screen::Attract);
+                   },
+               },
+               action);
+#ifndef NDEBUG
+    debug_check_invariants();
+#endif
+}
+
+void App::tick() {
+    const auto now = m_clock->steady_now();
+    // The hidden admin gesture: a finger held on the corner for admin_hold.
+    if (!m_corner_this_frame) m_corner_since.reset();
+    m_corner_this_frame = false;
+    if (m_corner_since && now - *m_corner_since >= m_config.admin_hold && m_screen != Screen::Admin) {
+        m_corner_since.reset();
+        m_admin_return = m_screen;
+        m_pin.clear();
+        m_admin_unlocked = false;
+        m_admin_message.clear();
+        set_screen(Screen::Admin);
+        touch();
+    }
+    // Background retries of a save that failed: a completed response is never dropped.
+    if (!m_unsaved.empty() && now - m_last_retry >= m_config.save_retry) {
+        m_last_retry = now;
+        if (try_save_unsaved() && m_screen == Screen::SaveFailed) set_screen(Screen::Thanks);
+    }
+    if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
+    if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
+
+    if (respondent_screen()) {
+        if (!m_idle_since && now - m_last_activity >= m_config.idle_timeout) m_idle_since = now;
+        if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
+            if (m_screen == Screen::Admin) {
+                m_admin_unlocked = false;
+                m_pin.clear();
+            }
+            if (m_screen == Screen::SaveFailed) {
+                set_screen(Screen::Attract);  // the response stays in m_unsaved and is retried
+                m_survey.reset();
+                m_language = m_config.default_language;
+            } else {
+                abandon(true);
+            }
+        }
+    }
+#ifndef NDEBUG
+    debug_check_invariants();
+#endif
+}
+
+std::chrono::milliseconds App::next_wakeup() const {
+    using std::chrono::milliseconds;
+    const auto now = m_clock->steady_now();
+    auto soonest = milliseconds{60'000};
+    auto consider = [&](steady::time_point when) {
+        soonest = std::min(soonest, std::max(milliseconds{0}, std::chrono::ceil<milliseconds>(when - now)));
+    };
+    auto second_boundary = [&](steady::time_point since) {  // countdowns redraw when their number changes
+        const auto elapsed = std::chrono::duration_cast<milliseconds>(now - since).count();
+        soonest = std::min(soonest, milliseconds{1000 - elapsed % 1000});
+    };
+    if (m_corner_since) consider(*m_corner_since + m_config.admin_hold);
+    if (!m_unsaved.empty()) consider(m_last_retry + m_config.save_retry);
+    if (m_thanks_since) {
+        consider(*m_thanks_since + m_config.thanks_return);
+        second_boundary(*m_thanks_since);
+    }
+    if (m_locked_until) {
+        consider(*m_locked_until);
+        soonest = std::min(soonest, milliseconds{1000});
+    }
+    if (respondent_screen()) {
+        if (m_idle_since) {
+            consider(*m_idle_since + m_config.idle_countdown);
+            second_boundary(*m_idle_since);
+        } else {
+            consider(m_last_activity + m_config.idle_timeout);
+        }
+    }
+    return soonest;
+}
+
+// ---------------------------------------------------------------- respondent
+
+void App::start_session() {
+    core::Session::Options o;
+    o.language = survey_language(*m_survey);
+    o.mode = m_config.mode;
+    o.site = m_config.site;
+    if (m_config.mode == core::Mode::Assisted) o.worker = m_config.worker;
+    m_session.emplace(m_survey, std::move(o), *m_clock, *m_rng);
+    m_resumed_draft.reset();
+    m_error.clear();
+    m_list_first = 0;
+    sync_edit_buffers();
+    touch();
+    if (m_session->state() == core::Session::State::Finished) {
+        finish();  // a survey with nothing to ask (every question irrelevant) completes at once
+        return;
+    }
+    set_screen(Screen::Question);
+}
+
+void App::abandon(bool record) {
+    if (m_session && m_session->state() != core::Session::State::Completed && record) {
+        const std::string last = m_session->state() == core::Session::State::Answering ? m_session->current().name : "(end)";
+        if (m_config.mode == core::Mode::Assisted) {
+            storage::Draft d;
+            d.info.id = m_session->id();
+            d.info.survey_id = m_session->survey().id;
+            d.info.worker = m_config.worker;
+            d.info.site = m_config.site;
+            d.state = m_session->snapshot().dump();
+            if (auto r = m_store->save_draft(d); !r)
+                std::fprintf(stderr, "fieldkiosk: could not keep the interview as a draft: %s\n", r.error().message.c_str());
+        } else if (auto r = m_store->record_dropoff(m_session->survey().id, last); !r) {
+            std::fprintf(stderr, "fieldkiosk: could not count a drop-off: %s\n", r.error().message.c_str());
+        }
+    }
+    // The wipe: nothing of this respondent stays reachable from the App.
+    m_session.reset();
+    std::fill(m_number_buffer.begin(), m_number_buffer.end(), '\0');
+    m_number_buffer.clear();
+    m_error.clear();
+    m_survey.reset();
+    m_resumed_draft.reset();
+    m_list_first = 0;
+    m_language = m_config.default_language;
+    m_language_return = Screen::Attract;
+    set_screen(Screen::Attract);
+    touch();
+}
+
+void App::finish() {
+    auto r = m_session->complete();
+    if (!r) {  // a relevant question is invalid: go back to it
+        m_error = r.error().message;
+        (void)m_session->back();
+        return;
+    }
+    m_unsaved.push_back(std::move(*r));
+    if (m_resumed_draft) (void)m_store->discard_draft(*m_resumed_draft);
+    m_session.reset();  // the completed response lives only in m_unsaved until it is durable
+    m_resumed_draft.reset();
+    if (try_save_unsaved())
+        set_screen(Screen::Thanks);
+    else
+        set_screen(Screen::SaveFailed);
+}
+
+bool App::try_save_unsaved() {
+    m_last_retry = m_clock->steady_now();
+    while (!m_unsaved.empty()) {
+        auto r = m_store->save_completed(m_unsaved.front());
+        if (!r) {
+            m_save_error = r.error().message;
+            std::fprintf(stderr, "fieldkiosk: saving response %s failed (kept in memory, will retry): %s\n",
+                         m_unsaved.front().id.c_str(), r.error().message.c_str());
+            return false;
+        }
+        m_unsaved.pop_front();
+    }
+    m_save_error.clear();
+    return true;
+}
+
+// ---------------------------------------------------------------- editing
+
+void App::sync_edit_buffers() {
+    m_number_buffer.clear();
+    if (!m_session || m_session->state() != core::Session::State::Answering) return;
+    const auto& q = m_session->current();
+    if (const auto* a = m_session->current_answer()) {
+        if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) m_number_buffer = a->to_display();
+    }
+}
+
+void App::edit_text(const std::string& add, bool backspace) {
+    if (!m_session || m_session->state() != core::Session::State::Answering) return;
+    const auto& q = m_session->current();
+    const core::Answer* current = m_session->current_answer();
+    if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) {
+        std::string next = m_number_buffer;
+        if (backspace)
+            pop_utf8(next);
+        else {
+            for (char ch : add) {
+                const bool digit = ch >= '0' && ch <= '9';
+                const bool minus = ch == '-' && next.empty();
+                const bool point = ch == '.' && q.type == core::QuestionType::Decimal && next.find('.') == std::string::npos;
+                if (digit || minus || point) next.push_back(ch);
+            }
+            if (next.size() > 15) return;
+        }
+        m_number_buffer = next;
+        m_error.clear();
+        if (next.empty()) {
+            m_session->clear_answer();
+            return;
+        }
+        std::optional<core::Answer> a;
+        if (q.type == core::QuestionType::Integer) {
+            if (auto v = parse_int(next)) a = core::Answer::integer(*v);
+        } else if (auto v = parse_decimal(next)) {
+            a = core::Answer::decimal(*v);
+        }
+        if (a) {
+            if (auto r = m_session->set_answer(*a); !r) m_error = r.error().message;
+        } else {
+            m_session->clear_answer();  // "3." or "-": not a number yet
+        }
+        return;
+    }
+    if (q.type == core::QuestionType::Text) {
+        std::string text = current ? std::get<std::string>(current->data) : std::string{};
+        if (backspace)
+            pop_utf8(text);
+        else
+            text += add;
+        if (!backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length)) {
+            m_error = core::default_message(core::ValidationError::Kind::TooLong, m_session->language());
+            return;
+        }
+        if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
+            m_error = r.error().message;
+        else
+            m_error.clear();
+        return;
+    }
+    if (q.is_select() && current) {  // the write-in of a chosen "other" choice
+        core::Answer a = *current;
+        if (backspace)
+            pop_utf8(a.write_in);
+        else
+            a.write_in += add;
+        if (!backspace && utf8_length(a.write_in) > 200) return;
+        if (auto r = m_session->set_answer(a); !r)
+            m_error = r.error().message;
+        else
+            m_error.clear();
+    }
+}
+
+// ---------------------------------------------------------------- admin, drafts
+
+void App::refresh_admin() {
+    m_admin_stats.clear();
+    auto st = m_store->stats();
+    if (!st) {
+        m_admin_stats.push_back("Cannot read the store: " + st.error().message);
+        return;
+    }
+    for (const auto& s : st->surveys)
+        m_admin_stats.push_back(s.survey_id + ": " + std::to_string(s.completed_today) + " today, " +
+                                std::to_string(s.completed_total) + " in total");
+    if (st->surveys.empty()) m_admin_stats.push_back("No completed responses yet.");
+    std::string q = "Waiting to send: " + std::to_string(st->outbox.queued);
+    if (st->outbox.oldest_queued_completed_at) q += " (oldest " + *st->outbox.oldest_queued_completed_at + ")";
+    m_admin_stats.push_back(q);
+    m_admin_stats.push_back("Sent: " + std::to_string(st->outbox.acknowledged) +
+                            "; kept aside: " + std::to_string(st->outbox.rejected + st->outbox.conflict));
+    std::int64_t dropped = 0;
+    for (const auto& d : st->dropoffs) dropped += d.count;
+    m_admin_stats.push_back("Left unfinished: " + std::to_string(dropped) + "; drafts: " + std::to_string(st->drafts));
+    m_admin_stats.push_back("Sync: not set up on this device yet (no server configured).");
+}
+
+void App::refresh_drafts() {
+    auto list = m_store->list_drafts();
+    if (!list) {
+        m_drafts.clear();
+        m_drafts_message = list.error().message;
+        return;
+    }
+    m_drafts = std::move(*list);
+}
+
+// ---------------------------------------------------------------- view
+
+QuestionVm App::question_view() const {
+    QuestionVm v;
+    if (!m_session) return v;
+    const auto& s = *m_session;
+    const std::string& lang = s.language();
+    v.survey_title = s.survey().title.get(lang);
+    const auto p = s.progress();
+    v.position = p.position;
+    v.total = p.total;
+    v.can_back = true;  // from the first question, Back returns to the notice
+    v.error = m_error;
+    v.list_first = m_list_first;
+    if (s.state() != core::Session::State::Answering) return v;
+    const auto& q = s.current();
+    v.name = q.name;
+    v.label = q.label.get(lang);
+    v.hint = q.hint.get(lang);
+    v.type = q.type;
+    v.appearance = q.appearance;
+    v.max_length = q.max_length;
+    const core::Answer* a = s.current_answer();
+    for (const auto& c : q.choices) {
+        ChoiceVm cv{c.value, c.label.get(lang), false, c.exclusive, c.other};
+        if (a) {
+            if (const auto* one = std::get_if<std::string>(&a->data)) cv.selected = *one == c.value;
+            if (const auto* many = std::get_if<std::vector<std::string>>(&a->data))
+                cv.selected = std::ranges::find(*many, c.value) != many->end();
+        }
+        if (cv.selected && c.other) {
+            v.write_in = true;
+            v.write_in_text = a->write_in;
+        }
+        v.choices.push_back(std::move(cv));
+    }
+    v.scale_min = q.scale_min;
+    v.scale_max = q.scale_max;
+    v.min_label = q.min_label.get(lang);
+    v.max_label = q.max_label.get(lang);
+    if (a && q.type == core::QuestionType::Scale)
+        if (const auto* i = std::get_if<std::int64_t>(&a->data)) v.scale_value = *i;
+    if (q.type == core::QuestionType::Text && a)
+        if (const auto* t = std::get_if<std::string>(&a->data)) v.text = *t;
+    if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) v.text = m_number_buffer;
+    return v;
+}
+
+ViewModel App::view() const {
+    ViewModel v;
+    v.screen = m_screen;
+    v.lang = m_language;
+    v.strings = m_strings;
+    v.assisted = m_config.mode == core::Mode::Assisted;
+    v.organisation = m_config.organisation;
+    const auto now = m_clock->steady_now();
+    if (m_idle_since) {
+        v.idle_prompt = true;
+        v.idle_seconds_total = static_cast<int>(m_config.idle_countdown.count());
+        const auto left = m_config.idle_countdown - (now - *m_idle_since);
+        v.idle_seconds_left = static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
+    }
+    v.confirm_start_again = m_confirm_start_again;
+    // The language named in itself, from any survey that declares it.
+    v.language_name = m_language;
+    for (const auto& s : m_surveys)
+        if (const auto* l = s->language(m_language)) {
+            v.language_name = l->name;
+            break;
+        }
+    switch (m_screen) {
+        case Screen::Attract:
+            for (const auto& s : m_surveys)
+                if (is_enabled(*s))
+                    v.tiles.push_back({s->id, s->title.get(survey_language(*s)), s->description.get(survey_language(*s)),
+                                       s->estimated_minutes});
+            v.drafts_count = m_drafts_count;
+            break;
+        case Screen::Language: {
+            std::vector<const core::Survey*> sources;
+            if (m_survey)
+                sources.push_back(m_survey.get());
+            else
+                for (const auto& s : m_surveys)
+                    if (is_enabled(*s)) sources.push_back(s.get());
+            for (const auto* s : sources)
+                for (const auto& l : s->languages) {
+                    if (std::ranges::any_of(v.languages.items, [&](const auto& i) { return i.code == l.code; })) continue;
+                    v.languages.items.push_back({l.code, l.name, l.code == m_language, l.status == core::LanguageStatus::Draft});
+                }
+            break;
+        }
+        case Screen::Consent:
+            v.survey_title = m_survey ? m_survey->title.get(survey_language(*m_survey)) : std::string{};
+            v.full_privacy = m_full_privacy;
+            break;
+        case Screen::Question:
+            v.question = question_view();
+            break;
+        case Screen::Thanks:
+            if (m_thanks_since) {
+                const auto left = m_config.thanks_return - (now - *m_thanks_since);
+                v.thanks_seconds_left =
+                    static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
+            }
+            break;
+        case Screen::SaveFailed:
+            v.save_error = m_save_error;
+            break;
+        case Screen::Admin: {
+            auto& a = v.admin;
+            a.unlocked = m_admin_unlocked;
+            a.pin_configured = !m_config.pin_hash.empty();
+            a.pin_length = m_pin.size();
+            a.message = m_admin_message;
+            if (m_locked_until && now < *m_locked_until)
+                a.locked_seconds = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*m_locked_until - now).count());
+            a.stats_lines = m_admin_stats;
+            for (const auto& s : m_surveys) a.surveys.push_back({s->id, s->title.get("en"), is_enabled(*s)});
+            a.assisted = m_config.mode == core::Mode::Assisted;
+            a.unsaved = m_unsaved.size();
+            break;
+        }
+        case Screen::Drafts:
+            for (const auto& d : m_drafts) {
+                auto s = find_survey(d.survey_id);
+                v.drafts.items.push_back({d.id, s ? s->title.get(m_language) : d.survey_id, d.saved_at, d.worker});
+            }
+            v.drafts.message = m_drafts_message;
+            break;
+    }
+    return v;
+}
+
+// ---------------------------------------------------------------- go_to
+
+std::expected<void, std::string> App::go_to(std::string_view spec) {
+    auto first_enabled = [&]() -> core::SurveyPtr {
+        for (const auto& s : m_surveys)
+            if (is_enabled(*s)) return s;
+        return nullptr;
+    };
+    auto open = [&](core::SurveyPtr s) -> std::expected<void, std::string> {
+        if (!s) return std::unexpected("no enabled survey");
+        m_survey = std::move(s);
+        set_screen(Screen::Consent);
+        start_session();
+        return {};
+    };
+    // Answers the current question with something valid (first non-exclusive choice, a middle value).
+    auto answer_something = [&]() {
+        const auto& q = m_session->current();
+        if (q.is_select()) {
+            for (const auto& c : q.choices)
+                if (!c.exclusive && !c.other) {
+                    (void)m_session->toggle_choice(c.value);
+                    return;
+                }
+        } else if (q.type == core::QuestionType::Scale) {
+            (void)m_session->set_answer(core::Answer::integer((q.scale_min + q.scale_max) / 2));
+        } else if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) {
+            edit_text("1", false);
+        } else if (q.type == core::QuestionType::Text) {
+            edit_text("-", false);
+        }
+    };
+    if (spec == "attract") {
+        set_screen(Screen::Attract);
+        return {};
+    }
+    if (spec == "language") {
+        m_survey = first_enabled();
+        m_language_return = Screen::Consent;
+        set_screen(Screen::Language);
+        return {};
+    }
+    if (spec == "consent") {
+        m_survey = first_enabled();
+        if (!m_survey) return std::unexpected("no enabled survey");
+        set_screen(Screen::Consent);
+        return {};
+    }
+    if (spec == "idle") {
+        auto r = go_to("question:" + (first_enabled() ? first_enabled()->id : std::string()) + ":");
+        if (!r) return r;
+        m_idle_since = m_clock->steady_now() - (m_config.idle_countdown - std::chrono::seconds{14});
+        if (m_config.idle_countdown <= std::chrono::seconds{14}) m_idle_since = m_clock->steady_now();
+        return {};
+    }
+    if (spec == "thanks") {
+        m_survey = first_enabled();
+        set_screen(Screen::Thanks);
+        return {};
+    }
+    if (spec == "save_failed") {  // a completed response whose save failed (as on a full disk)
+        if (auto r = open(first_enabled()); !r) return r;
+        while (m_session->state() == core::Session::State::Answering) {
+            if (!m_session->current_answer()) answer_something();
+            if (!m_session->next()) return std::unexpected("cannot finish " + m_session->survey().id);
+        }
+        auto done = m_session->complete();
+        if (!done) return std::unexpected(done.error().message);
+        m_unsaved.push_back(std::move(*done));
+        m_session.reset();
+        m_save_error = "database or disk is full";
+        set_screen(Screen::SaveFailed);
+        return {};
+    }
+    if (spec == "admin" || spec == "admin:panel") {
+        m_admin_return = Screen::Attract;
+        set_screen(Screen::Admin);
+        if (spec == "admin") {
+            m_pin = "12";
+        } else {
+            m_admin_unlocked = true;
+            refresh_admin();
+        }
+        return {};
+    }
+    if (spec == "drafts") {
+        m_config.mode = core::Mode::Assisted;
+        refresh_drafts();
+        set_screen(Screen::Drafts);
+        return {};
+    }
+    if (spec.starts_with("question:")) {
+        std::string rest(spec.substr(9));
+        const auto c1 = rest.find(':');
+        const std::string survey_id = rest.substr(0, c1);
+        std::string name = c1 == std::string::npos ? std::string{} : rest.substr(c1 + 1);
+        std::string choice;
+        if (const auto c2 = name.find(':'); c2 != std::string::npos) {
+            choice = name.substr(c2 + 1);
+            name = name.substr(0, c2);
+        }
+        auto s = find_survey(survey_id);
+        if (!s) return std::unexpected("no survey '" + survey_id + "'");
+        if (auto r = open(s); !r) return r;
+        if (!name.empty() && !s->find(name)) return std::unexpected("survey '" + survey_id + "' has no question '" + name + "'");
+        while (!name.empty() && m_session->state() == core::Session::State::Answering && m_session->current().name != name) {
+            if (!m_session->current_answer()) answer_something();
+            auto r = m_session->next();
+            if (!r) return std::unexpected("cannot pass " + m_session->current().name + ": " + r.error().message);
+            sync_edit_buffers();
+        }
+        if (m_session->state() != core::Session::State::Answering)
+            return std::unexpected("question '" + name + "' is not reachable with the first choices");
+        if (!choice.empty() && !m_session->current().is_select()) {
+            edit_text(choice, false);  // text and numbers: VALUE is typed
+        } else if (!choice.empty()) {
+            for (std::size_t pos = 0; pos <= choice.size();) {  // "a+b": several choices
+                const auto plus = choice.find('+', pos);
+                const auto one = choice.substr(pos, plus == std::string::npos ? std::string::npos : plus - pos);
+                if (auto r = m_session->toggle_choice(one); !r)
+                    return std::unexpected("choice '" + one + "': " + r.error().message);
+                if (plus == std::string::npos) break;
+                pos = plus + 1;
+            }
+        }
+        m_last_activity = m_clock->steady_now();
+        return {};
+    }
+    return std::unexpected("unknown screen '" + std::string(spec) +
+                           "' (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, admin:panel, "
+                           "drafts, save_failed)");
+}
+
+// ---------------------------------------------------------------- invariants
+
+void App::debug_check_invariants() const {
+    auto fail = [](const char* what) {
+        std::fprintf(stderr, "fieldkiosk: App invariant broken: %s\n", what);
+        std::abort();
+    };
+    if (m_screen == Screen::Question && !m_session) fail("the question screen needs a Session");
+    if (m_screen == Screen::Attract && m_session) fail("the attract screen must hold no Session (respondent wiped)");
+    if (m_screen == Screen::Attract && !m_number_buffer.empty()) fail("the attract screen must hold no typed text");
+    if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
+    if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
+    if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
+}
+
+}  // namespace fieldkiosk::kiosk

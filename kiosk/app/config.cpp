@@ -1,0 +1,190 @@
+// Index: helpers (typed reads with messages), parse_config, load_config.
+#include "kiosk/app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fieldkiosk::kiosk {
+namespace {
+
+class Reader {
+public:
+    Reader(const toml::table& root, std::string_view name, std::vector<std::string>& messages)
+        : m_root(root), m_name(name), m_messages(messages) {}
+
+    const toml::table* table(std::string_view key, std::initializer_list<std::string_view> known) {
+        const toml::node* node = m_root.get(key);
+        if (node == nullptr) return nullptr;
+        const toml::table* t = node->as_table();
+        if (t == nullptr) {
+            warn(std::string(key), "is not a table; using the defaults for this section");
+            return nullptr;
+        }
+        for (const auto& [k, v] : *t) {
+            const std::string_view ks = k.str();
+            bool ok = false;
+            for (auto kk : known) ok = ok || kk == ks;
+            if (!ok) warn(std::string(key) + "." + std::string(ks), "is not a setting (see docs/kiosk_config.md); ignored");
+        }
+        return t;
+    }
+
+    void text(const toml::table* t, std::string_view section, std::string_view key, std::string& out) {
+        if (t == nullptr) return;
+        if (const auto* n = t->get(key)) {
+            if (auto v = n->value<std::string>())
+                out = *v;
+            else
+                warn(path(section, key), "must be a string; using \"" + out + "\"");
+        }
+    }
+    void boolean(const toml::table* t, std::string_view section, std::string_view key, bool& out) {
+        if (t == nullptr) return;
+        if (const auto* n = t->get(key)) {
+            if (auto v = n->value<bool>())
+                out = *v;
+            else
+                warn(path(section, key), std::string("must be true or false; using ") + (out ? "true" : "false"));
+        }
+    }
+    void integer(const toml::table* t, std::string_view section, std::string_view key, int& out, int lo, int hi) {
+        if (t == nullptr) return;
+        if (const auto* n = t->get(key)) {
+            auto v = n->value<std::int64_t>();
+            if (v && *v >= lo && *v <= hi)
+                out = static_cast<int>(*v);
+            else
+                warn(path(section, key), "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                                             "; using " + std::to_string(out));
+        }
+    }
+    void seconds(const toml::table* t, std::string_view section, std::string_view key, std::chrono::seconds& out, int lo,
+                 int hi) {
+        int v = static_cast<int>(out.count());
+        integer(t, section, key, v, lo, hi);
+        out = std::chrono::seconds{v};
+    }
+    void number(const toml::table* t, std::string_view section, std::string_view key, float& out, double lo, double hi) {
+        if (t == nullptr) return;
+        if (const auto* n = t->get(key)) {
+            auto v = n->value<double>();
+            if (v && *v >= lo && *v <= hi)
+                out = static_cast<float>(*v);
+            else {
+                std::ostringstream msg;
+                msg << "must be a number from " << lo << " to " << hi << "; using " << out;
+                warn(path(section, key), msg.str());
+            }
+        }
+    }
+    void text_list(const toml::table* t, std::string_view section, std::string_view key, std::vector<std::string>& out) {
+        if (t == nullptr) return;
+        if (const auto* n = t->get(key)) {
+            const auto* arr = n->as_array();
+            std::vector<std::string> values;
+            bool ok = arr != nullptr;
+            if (arr != nullptr)
+                for (const auto& e : *arr) {
+                    if (auto s = e.value<std::string>())
+                        values.push_back(*s);
+                    else
+                        ok = false;
+                }
+            if (ok)
+                out = std::move(values);
+            else
+                warn(path(section, key), "must be a list of survey ids, e.g. [\"food\", \"safety\"]; using []");
+        }
+    }
+    void warn(const std::string& key, const std::string& what) {
+        m_messages.push_back(std::string(m_name) + ": " + key + " " + what);
+    }
+
+private:
+    static std::string path(std::string_view section, std::string_view key) {
+        return std::string(section) + "." + std::string(key);
+    }
+    const toml::table& m_root;
+    std::string_view m_name;
+    std::vector<std::string>& m_messages;
+};
+
+}  // namespace
+
+ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
+    ConfigResult result;
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, name);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream msg;
+        msg << name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description()
+            << "; the whole file is ignored and every setting has its safe default";
+        result.messages.push_back(msg.str());
+        return result;
+    }
+    result.file_used = true;
+    auto& c = result.config;
+    Reader r(root, name, result.messages);
+    for (const auto& [k, v] : root) {
+        const std::string_view ks = k.str();
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display")
+            r.warn(std::string(ks), "is not a section (expected [kiosk], [timing], [admin] or [display]); ignored");
+    }
+    const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
+                                          "assets_dir", "enabled_surveys", "organisation"});
+    std::string mode(core::to_string(c.mode));
+    r.text(kiosk, "kiosk", "mode", mode);
+    if (auto m = core::mode_from_string(mode))
+        c.mode = *m;
+    else
+        r.warn("kiosk.mode", "is \"" + mode + "\", not \"kiosk\" or \"assisted\"; using \"kiosk\"");
+    r.text(kiosk, "kiosk", "site", c.site);
+    r.text(kiosk, "kiosk", "worker", c.worker);
+    r.text(kiosk, "kiosk", "default_language", c.default_language);
+    r.boolean(kiosk, "kiosk", "ask_language", c.ask_language);
+    r.text(kiosk, "kiosk", "database", c.database);
+    r.text(kiosk, "kiosk", "surveys_dir", c.surveys_dir);
+    r.text(kiosk, "kiosk", "assets_dir", c.assets_dir);
+    r.text_list(kiosk, "kiosk", "enabled_surveys", c.enabled_surveys);
+    r.text(kiosk, "kiosk", "organisation", c.organisation);
+
+    const auto* timing = r.table("timing", {"idle_timeout_seconds", "idle_countdown_seconds", "thanks_return_seconds",
+                                            "admin_hold_seconds", "save_retry_seconds"});
+    r.seconds(timing, "timing", "idle_timeout_seconds", c.idle_timeout, 10, 3600);
+    r.seconds(timing, "timing", "idle_countdown_seconds", c.idle_countdown, 5, 600);
+    r.seconds(timing, "timing", "thanks_return_seconds", c.thanks_return, 3, 600);
+    r.seconds(timing, "timing", "admin_hold_seconds", c.admin_hold, 1, 30);
+    r.seconds(timing, "timing", "save_retry_seconds", c.save_retry, 1, 3600);
+
+    const auto* admin = r.table("admin", {"pin_hash", "lockout_after_attempts", "lockout_base_seconds"});
+    r.text(admin, "admin", "pin_hash", c.pin_hash);
+    r.integer(admin, "admin", "lockout_after_attempts", c.lockout_after_attempts, 1, 20);
+    r.seconds(admin, "admin", "lockout_base_seconds", c.lockout_base, 1, 3600);
+
+    const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir"});
+    r.boolean(display, "display", "fullscreen", c.fullscreen);
+    r.integer(display, "display", "width", c.window_width, 320, 8192);
+    r.integer(display, "display", "height", c.window_height, 320, 8192);
+    r.number(display, "display", "ui_scale", c.ui_scale, 0.5, 3.0);
+    r.text(display, "display", "font_dir", c.font_dir);
+    return result;
+}
+
+ConfigResult load_config(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        ConfigResult result;
+        result.messages.push_back(path.string() +
+                                  ": cannot be read (missing, or no permission); every setting has its safe default");
+        return result;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), path.string());
+}
+
+}  // namespace fieldkiosk::kiosk

@@ -1,0 +1,17 @@
+#include "kiosk/app/store_port.hpp"
+
+namespace fieldkiosk::kiosk {
+
+storage::Result<void> ResponseStorePort::save_completed(const core::Response& r) { return m_store->save_completed(r); }
+storage::Result<void> ResponseStorePort::record_dropoff(std::string_view s, std::string_view q) {
+    return m_store->record_dropoff(s, q);
+}
+storage::Result<storage::Stats> ResponseStorePort::stats() { return m_store->stats(); }
+storage::Result<void> ResponseStorePort::save_draft(const storage::Draft& d) { return m_store->save_draft(d); }
+storage::Result<std::vector<storage::DraftInfo>> ResponseStorePort::list_drafts() { return m_store->list_drafts(); }
+storage::Result<std::optional<storage::Draft>> ResponseStorePort::load_draft(std::string_view id) {
+    return m_store->load_draft(id);
+}
+storage::Result<void> ResponseStorePort::discard_draft(std::string_view id) { return m_store->discard_draft(id); }
+
+}  // namespace fieldkiosk::kiosk

@@ -1,0 +1,75 @@
+#include "kiosk/app/strings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+
+namespace fieldkiosk::kiosk {
+
+Strings Strings::load(const std::filesystem::path& dir, std::vector<std::string>& errors) {
+    Strings s;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+        errors.push_back(dir.string() + ": no such folder of UI strings");
+        return s;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        if (entry.path().extension() != ".json") continue;
+        const std::string lang = entry.path().stem().string();
+        std::ifstream in(entry.path(), std::ios::binary);
+        const auto j = nlohmann::json::parse(in, nullptr, false);
+        if (j.is_discarded() || !j.is_object()) {
+            errors.push_back(entry.path().string() + ": not a JSON object of strings; that language falls back to English");
+            continue;
+        }
+        for (const auto& [key, value] : j.items()) {
+            if (key.starts_with("_")) continue;  // comments, translator notes
+            if (value.is_string())
+                s.set(lang, key, value.get<std::string>());
+            else
+                errors.push_back(entry.path().string() + ": " + key + " is not a string");
+        }
+    }
+    return s;
+}
+
+void Strings::set(std::string lang, std::string key, std::string text) {
+    m_texts[std::move(lang)][std::move(key)] = std::move(text);
+}
+
+const std::string& Strings::get(std::string_view lang, std::string_view key) const {
+    for (std::string_view l : {lang, std::string_view("en")}) {
+        if (auto it = m_texts.find(l); it != m_texts.end())
+            if (auto k = it->second.find(key); k != it->second.end() && !k->second.empty()) return k->second;
+    }
+    auto it = m_missing.find(key);
+    if (it == m_missing.end()) it = m_missing.emplace(std::string(key), std::string(key)).first;
+    return it->second;
+}
+
+std::vector<std::string> Strings::keys(std::string_view lang) const {
+    std::vector<std::string> out;
+    if (auto it = m_texts.find(lang); it != m_texts.end())
+        for (const auto& [k, v] : it->second) out.push_back(k);
+    return out;
+}
+
+std::string fill(std::string_view text, std::initializer_list<std::pair<std::string_view, std::string>> values) {
+    std::string out(text);
+    for (const auto& [name, value] : values) {
+        const std::string token = "{" + std::string(name) + "}";
+        for (std::size_t pos = out.find(token); pos != std::string::npos; pos = out.find(token, pos + value.size()))
+            out.replace(pos, token.size(), value);
+    }
+    return out;
+}
+
+std::filesystem::path default_assets_dir() {
+    if (const char* env = std::getenv("FIELDKIOSK_ASSETS"); env && *env) return env;
+    std::error_code ec;
+    if (std::filesystem::is_directory(FIELDKIOSK_INSTALLED_ASSETS_DIR "/strings", ec)) return FIELDKIOSK_INSTALLED_ASSETS_DIR;
+    return FIELDKIOSK_SOURCE_ASSETS_DIR;
+}
+
+}  // namespace fieldkiosk::kiosk

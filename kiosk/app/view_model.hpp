@@ -1,0 +1,107 @@
+// fieldkiosk::kiosk view model — everything a screen draws, computed by App::view(). Screens read only
+// this (never the Session), so what a resident can see is decided, and tested, in the app layer.
+#pragma once
+
+#include "core/survey.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fieldkiosk::kiosk {
+
+class Strings;
+
+enum class Screen : std::uint8_t { Attract, Language, Consent, Question, Thanks, SaveFailed, Admin, Drafts };
+[[nodiscard]] std::string_view to_string(Screen s);
+
+struct TileVm {
+    std::string survey_id, title, description;
+    int minutes = 5;
+};
+
+struct LanguageVm {
+    struct Item {
+        std::string code, name;  // name: the language named in itself
+        bool current = false;
+        bool draft = false;  // translation awaiting review
+    };
+    std::vector<Item> items;
+};
+
+struct ChoiceVm {
+    std::string value, label;
+    bool selected = false, exclusive = false, other = false;
+};
+
+struct QuestionVm {
+    std::string name, label, hint, survey_title;
+    core::QuestionType type = core::QuestionType::Note;
+    core::Appearance appearance = core::Appearance::None;
+    std::vector<ChoiceVm> choices;
+    std::int64_t scale_min = 0, scale_max = 10;
+    std::optional<std::int64_t> scale_value;
+    std::string min_label, max_label;
+    std::string text;       // text answer, or the number being typed
+    bool write_in = false;  // an "other" choice is selected: ask for its text
+    std::string write_in_text;
+    int max_length = 200;
+    std::string error;  // validation message, in the respondent's language
+    std::size_t position = 0, total = 0;
+    bool can_back = false;
+    std::size_t list_first = 0;  // long lists: first row shown
+};
+
+struct AdminVm {
+    bool unlocked = false;
+    bool pin_configured = false;
+    std::size_t pin_length = 0;
+    std::string message;                   // wrong PIN, lock-out, errors
+    int locked_seconds = 0;                // > 0: keypad disabled for this long
+    std::vector<std::string> stats_lines;  // per survey: today / total; queue; drop-offs
+    struct SurveyToggle {
+        std::string id, title;
+        bool enabled = false;
+    };
+    std::vector<SurveyToggle> surveys;
+    bool assisted = false;
+    std::size_t unsaved = 0;  // completed responses waiting for a successful save
+};
+
+struct DraftsVm {
+    struct Item {
+        std::string id, survey_title, saved_at, worker;
+    };
+    std::vector<Item> items;
+    std::string message;
+};
+
+struct ViewModel {
+    Screen screen = Screen::Attract;
+    std::string lang = "en";
+    const Strings* strings = nullptr;
+    bool assisted = false;
+    bool idle_prompt = false;  // "Are you still there?" over the current screen
+    int idle_seconds_left = 0;
+    int idle_seconds_total = 20;       // the configured countdown (the ring empties over it)
+    bool confirm_start_again = false;  // "Start again?" over the question screen
+    std::string language_name;         // the current language, named in itself (language button)
+
+    std::vector<TileVm> tiles;  // attract
+    std::size_t drafts_count = 0;
+    LanguageVm languages;
+    std::string survey_title;  // consent
+    std::string organisation;  // consent: who collects
+    bool full_privacy = false;
+    QuestionVm question;
+    int thanks_seconds_left = 0;
+    std::string save_error;  // SaveFailed: the store's words, for staff
+    AdminVm admin;
+    DraftsVm drafts;
+
+    // The UI text for `key` in the current language (English fallback).
+    [[nodiscard]] const std::string& t(std::string_view key) const;
+};
+
+}  // namespace fieldkiosk::kiosk

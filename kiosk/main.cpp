@@ -1,0 +1,232 @@
+// fieldkiosk — the touch kiosk. Index: flags, configuration, surveys, store, the main loop, screenshots.
+//
+// The loop redraws only when something changed: input, an action that changed the state, or a timer the
+// app asked for (countdowns, the idle time-out). Otherwise it sleeps in SDL_WaitEventTimeout.
+#include "core/loader.hpp"
+#include "kiosk/app/app.hpp"
+#include "kiosk/app/pin.hpp"
+#include "kiosk/platform/window.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "storage/response_store.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <unistd.h>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+namespace fs = std::filesystem;
+using namespace fieldkiosk;
+
+namespace {
+
+fs::path default_surveys_dir() {  // as fieldkiosk-ctl does
+    if (const char* env = std::getenv("FIELDKIOSK_SURVEYS"); env && *env) return env;
+    std::error_code ec;
+    if (fs::is_directory(FIELDKIOSK_INSTALLED_SURVEYS_DIR, ec)) return FIELDKIOSK_INSTALLED_SURVEYS_DIR;
+    if (fs::is_directory(FIELDKIOSK_SOURCE_SURVEYS_DIR, ec)) return FIELDKIOSK_SOURCE_SURVEYS_DIR;
+    return "survey_defs";
+}
+
+// The config file used when --config is not given: the first that exists, else none (defaults).
+fs::path default_config_path() {
+    std::error_code ec;
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) {
+        if (fs::path p = fs::path(x) / "fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    } else if (const char* h = std::getenv("HOME"); h && *h) {
+        if (fs::path p = fs::path(h) / ".config/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    }
+    if (fs::path p = "/etc/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    return {};
+}
+
+bool parse_size(const std::string& s, int& w, int& h) {
+    const auto x = s.find('x');
+    if (x == std::string::npos) return false;
+    try {
+        w = std::stoi(s.substr(0, x));
+        h = std::stoi(s.substr(x + 1));
+    } catch (...) { return false; }
+    return w >= 320 && h >= 320 && w <= 8192 && h <= 8192;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto process_start = std::chrono::steady_clock::now();
+    CLI::App cli{"fieldkiosk: the touch survey kiosk (docs/kiosk.md, docs/kiosk_config.md)"};
+    cli.set_version_flag("--version", std::string("fieldkiosk ") + FIELDKIOSK_VERSION);
+    std::string config_path, db_path, mode, surveys_dir, windowed, screenshot, go_to;
+    bool hash_pin_flag = false;
+    cli.add_option(
+        "--config", config_path,
+        "Settings file (TOML); default: $XDG_CONFIG_HOME/fieldkiosk/fieldkiosk.toml, then /etc/fieldkiosk/fieldkiosk.toml");
+    cli.add_option("--db", db_path, "Database file (default: " + storage::default_database_path().string() + ")");
+    cli.add_option("--mode", mode, "kiosk (unattended) or assisted (outreach worker)")
+        ->check(CLI::IsMember({"kiosk", "assisted"}));
+    cli.add_option("--surveys", surveys_dir, "Folder of survey definitions (default: " + default_surveys_dir().string() + ")");
+    cli.add_option("--windowed", windowed, "Open a window of WxH pixels instead of full screen, e.g. 1080x1920");
+    cli.add_option("--screenshot", screenshot, "Render one screen (see --goto) to this PNG file and exit");
+    cli.add_option("--goto", go_to,
+                   "Screen for --screenshot: attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, "
+                   "admin:panel, drafts, save_failed");
+    cli.add_flag("--hash-pin", hash_pin_flag, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
+    CLI11_PARSE(cli, argc, argv);
+
+    if (hash_pin_flag) {
+        std::string pin;
+        std::getline(std::cin, pin);
+        if (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos) {
+            std::cerr << "fieldkiosk: a PIN is 4 to 12 digits\n";
+            return 2;
+        }
+        auto h = kiosk::hash_pin(pin);
+        if (!h) {
+            std::cerr << "fieldkiosk: " << h.error() << "\n";
+            return 1;
+        }
+        std::cout << *h << "\n";
+        return 0;
+    }
+
+    // --- configuration: file, then flags ---
+    kiosk::ConfigResult cfg;
+    const fs::path cfg_file = config_path.empty() ? default_config_path() : fs::path(config_path);
+    if (!cfg_file.empty()) cfg = kiosk::load_config(cfg_file);
+    for (const auto& m : cfg.messages) std::cerr << "fieldkiosk: config: " << m << "\n";
+    kiosk::KioskConfig config = cfg.config;
+    if (!mode.empty()) config.mode = *core::mode_from_string(mode);
+    if (!surveys_dir.empty()) config.surveys_dir = surveys_dir;
+    if (!db_path.empty()) config.database = db_path;
+    if (!windowed.empty()) {
+        if (!parse_size(windowed, config.window_width, config.window_height)) {
+            std::cerr << "fieldkiosk: --windowed wants WIDTHxHEIGHT, e.g. 1080x1920 (each 320..8192)\n";
+            return 2;
+        }
+        config.fullscreen = false;
+    }
+    const bool shot = !screenshot.empty();
+    if (shot && go_to.empty()) go_to = "attract";
+
+    // --- surveys and strings ---
+    const fs::path sdir = config.surveys_dir.empty() ? default_surveys_dir() : fs::path(config.surveys_dir);
+    const fs::path paths[] = {sdir};
+    auto catalog = core::load_paths(paths);
+    for (const auto& d : catalog.diagnostics) std::cerr << "fieldkiosk: survey: " << d.to_string() << "\n";
+    if (catalog.surveys.empty()) std::cerr << "fieldkiosk: no valid survey in " << sdir.string() << "\n";
+    const fs::path assets = config.assets_dir.empty() ? kiosk::default_assets_dir() : fs::path(config.assets_dir);
+    std::vector<std::string> string_errors;
+    const auto strings = kiosk::Strings::load(assets / "strings", string_errors);
+    for (const auto& e : string_errors) std::cerr << "fieldkiosk: strings: " << e << "\n";
+
+    // --- the store (screenshots use a throw-away database unless --db is given) ---
+    fs::path db = config.database.empty() ? storage::default_database_path() : fs::path(config.database);
+    fs::path scratch;
+    if (shot && config.database.empty()) {
+        scratch = fs::temp_directory_path() / ("fieldkiosk-screenshot-" + std::to_string(::getpid()));
+        db = scratch / "kiosk.db";
+    }
+    core::SystemClock clock;
+    core::SystemRng rng;
+    auto store = storage::ResponseStore::open(db, clock);
+    if (!store) {
+        std::cerr << "fieldkiosk: cannot open the database " << db.string() << ": " << store.error().message
+                  << "\n(no response can be kept safely, so the kiosk does not start; use --db PATH or fix the folder)\n";
+        return 1;
+    }
+    kiosk::ResponseStorePort port(*store);
+    int exit_code = 0;
+    {
+        kiosk::App app(config, catalog.surveys, port, strings, clock, rng);
+        if (!go_to.empty()) {
+            if (auto r = app.go_to(go_to); !r) {
+                std::cerr << "fieldkiosk: --goto " << go_to << ": " << r.error() << "\n";
+                exit_code = 2;
+            }
+        }
+        kiosk::platform::WindowOptions wo;
+        wo.fullscreen = config.fullscreen && !shot;
+        wo.width = config.window_width;
+        wo.height = config.window_height;
+        wo.offscreen = shot;
+        std::expected<std::unique_ptr<kiosk::platform::Window>, std::string> window = std::unexpected(std::string("not started"));
+        if (exit_code == 0) {
+            window = kiosk::platform::Window::create(wo);
+            if (!window) {
+                std::cerr << "fieldkiosk: " << window.error() << "\n";
+                exit_code = 1;
+            }
+        }
+        if (exit_code == 0) {
+            auto& win = **window;
+            ImGuiIO& io = ImGui::GetIO();
+            ImVec2 fonts_for = win.size();
+            if (!kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(fonts_for, win.px_per_9mm(), config.ui_scale),
+                                        config.font_dir))
+                std::cerr << "fieldkiosk: Noto Sans not found in " << config.font_dir
+                          << " (install fonts-noto-core); using the built-in font\n";
+            int frames_left = shot ? 3 : -1;  // a few frames so every window has its size
+            int redraw = 2;
+            bool first_frame = true;
+            bool running = true;
+            while (running) {
+                bool input = false;
+                const auto wait = (redraw > 0 || shot) ? std::chrono::milliseconds{0} : app.next_wakeup();
+                running = win.pump(wait, input);
+                if (input) redraw = std::max(redraw, 2);
+                const ImVec2 now_size = win.size();
+                if (now_size.x != fonts_for.x || now_size.y != fonts_for.y) {  // rotated or resized
+                    fonts_for = now_size;
+                    (void)kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(now_size, win.px_per_9mm(), config.ui_scale),
+                                                 config.font_dir);
+                    io.Fonts->Build();
+                    win.fonts_changed();
+                }
+                if (!shot) app.tick();  // what time did while we slept shows on this very frame
+                win.begin_frame();
+                ImGui::NewFrame();
+                auto actions = kiosk::ui::draw_frame(app.view());
+                ImGui::Render();
+                win.end_frame();
+                if (first_frame) {  // FIELDKIOSK_STARTUP_TIMING=1: cold start to first frame, for docs/kiosk.md
+                    first_frame = false;
+                    if (const char* e = std::getenv("FIELDKIOSK_STARTUP_TIMING"); e && *e == '1') {
+                        std::cerr
+                            << "fieldkiosk: first frame after "
+                            << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - process_start).count()
+                            << " ms\n";
+                    }
+                }
+                // The atlas is on the GPU now: drop the CPU copies (tens of MB at large sizes).
+                if (io.Fonts->TexPixelsAlpha8 != nullptr || io.Fonts->TexPixelsRGBA32 != nullptr) io.Fonts->ClearTexData();
+                // Holding a finger still (Activity, CornerHeld every frame) needs no redraw of its own: the
+                // app's timers wake the loop when the hold matters.
+                const bool acted = std::any_of(actions.begin(), actions.end(), [](const kiosk::Action& a) {
+                    return !std::holds_alternative<kiosk::act::Activity>(a) && !std::holds_alternative<kiosk::act::CornerHeld>(a);
+                });
+                if (!shot) app.apply_all(actions);
+                if (acted) redraw = std::max(redraw, 2);  // show what the actions changed
+                if (redraw > 0) --redraw;
+                if (app.quit_requested()) running = false;
+                if (shot && --frames_left <= 0) {
+                    if (auto r = win.screenshot(screenshot); !r) {
+                        std::cerr << "fieldkiosk: " << r.error() << "\n";
+                        exit_code = 1;
+                    }
+                    running = false;
+                }
+            }
+            if (app.unsaved_count() > 0)
+                std::cerr << "fieldkiosk: WARNING: " << app.unsaved_count()
+                          << " completed response(s) could not be saved before exit\n";
+        }
+    }
+    if (!scratch.empty()) {
+        std::error_code ec;
+        fs::remove_all(scratch, ec);
+    }
+    return exit_code;
+}

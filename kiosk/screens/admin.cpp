@@ -1,0 +1,136 @@
+// Admin (staff only, English): PIN keypad with lock-out, then counts, queue depth, sync status, survey
+// toggles, mode, exit. Reached by holding the top-left corner; the app decides when it unlocks.
+#include "kiosk/app/strings.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "kiosk/widgets/icons.hpp"
+
+#include <algorithm>
+
+namespace fieldkiosk::kiosk::ui {
+namespace {
+
+void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const AdminVm& a = vm.admin;
+    area = centered(area, 640 * t.scale);
+    const float h = draw_text(dl, t.fonts.title, area, vm.t("admin_pin_heading"), t.text, Align::Center);
+    cut_top(area, h + t.gap);
+    // One dot per digit typed: the PIN itself is never drawn.
+    Rect dots = cut_top(area, t.target);
+    const float dr = 14 * t.scale;
+    const auto n = std::max<std::size_t>(a.pin_length, 4);
+    const float total = static_cast<float>(n) * dr * 3;
+    for (std::size_t i = 0; i < n; ++i) {
+        const ImVec2 c{dots.center().x - total * 0.5f + dr * 1.5f + static_cast<float>(i) * dr * 3, dots.center().y};
+        if (i < a.pin_length)
+            dl->AddCircleFilled(c, dr, t.text, 24);
+        else
+            dl->AddCircle(c, dr, t.border, 24, 3 * t.scale);
+    }
+    std::string msg = a.message;
+    if (a.locked_seconds > 0)
+        msg = fill(vm.t("admin_locked"), {{"n", std::to_string(a.locked_seconds)}});
+    else if (!a.pin_configured)
+        msg = vm.t("admin_no_pin");
+    Rect msg_r = cut_top(area, font_px(t.fonts.small) * 2.6f);
+    if (!msg.empty()) draw_text(dl, t.fonts.small, msg_r, msg, t.error, Align::Center, true);
+    cut_top(area, t.gap * 0.5f);
+    Rect close = cut_bottom(area, t.target * 1.3f);
+    if (button("admin:close", close, vm.t("admin_close"), Look::Secondary)) out.push_back(act::AdminClose{});
+    cut_bottom(area, t.gap);
+    const bool live = a.locked_seconds == 0;
+    const float g = t.gap * 0.6f;
+    const float kw = (area.w() - g * 2) / 3;
+    const float kh = std::clamp((area.h() - g * 3) / 4, t.target, t.target * 2.0f);
+    static constexpr const char* k_keys[4][3] = {{"1", "2", "3"}, {"4", "5", "6"}, {"7", "8", "9"}, {"<", "0", "OK"}};
+    for (int row = 0; row < 4; ++row)
+        for (int col = 0; col < 3; ++col) {
+            const float x = area.min.x + static_cast<float>(col) * (kw + g);
+            const float y = area.min.y + static_cast<float>(row) * (kh + g);
+            const Rect k{{x, y}, {x + kw, y + kh}};
+            const std::string key = k_keys[row][col];
+            if (key == "<") {
+                if (button("pin:backspace", k, "", Look::Secondary, live)) out.push_back(act::PinBackspace{});
+                draw_backspace(dl, k.center(), std::min(k.w(), k.h()) * 0.5f, t.text);
+            } else if (key == "OK") {
+                if (button("pin:ok", k, vm.t("admin_ok"), Look::Primary, live)) out.push_back(act::PinSubmit{});
+            } else if (button("pin:" + key, k, key, Look::Quiet, live, t.fonts.title)) {
+                out.push_back(act::PinDigit{key[0]});
+            }
+        }
+}
+
+void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const AdminVm& a = vm.admin;
+    Rect nav = cut_bottom(area, t.target * 1.4f);
+    const float third = (nav.w() - t.gap * 2) / 3;
+    if (button("admin:close", {nav.min, {nav.min.x + third, nav.max.y}}, vm.t("admin_close"), Look::Primary))
+        out.push_back(act::AdminClose{});
+    (void)button("admin:sync", {{nav.min.x + third + t.gap, nav.min.y}, {nav.min.x + third * 2 + t.gap, nav.max.y}},
+                 vm.t("admin_sync_now"), Look::Secondary, false);
+    if (button("admin:exit", {{nav.max.x - third, nav.min.y}, nav.max}, vm.t("admin_exit"), Look::Danger))
+        out.push_back(act::AdminExit{});
+    cut_bottom(area, t.gap);
+    std::vector<std::string> lines = a.stats_lines;
+    if (a.unsaved > 0)
+        lines.insert(lines.begin(), std::to_string(a.unsaved) + " completed response(s) NOT yet saved: check the disk.");
+    Rect left = area, right = area;
+    if (tall) {  // counts on top, as tall as they need
+        float need = measure(t.fonts.bold, vm.t("admin_counts"), area.w()).y + t.gap * 0.5f;
+        for (const auto& l : lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        left = cut_top(right, std::min(need, area.h() * 0.45f));
+        cut_top(right, t.gap * 2);
+    } else {
+        right = cut_right(left, area.w() * 0.48f);
+        cut_right(left, t.pad);
+    }
+    // Counts.
+    float h = draw_text(dl, t.fonts.bold, left, vm.t("admin_counts"), t.text);
+    cut_top(left, h + t.gap * 0.5f);
+    for (const auto& l : lines) {
+        h = draw_text(dl, t.fonts.small, left, l, t.text);
+        cut_top(left, h + t.gap * 0.4f);
+    }
+    // Mode.
+    h = draw_text(dl, t.fonts.bold, right, vm.t("admin_mode"), t.text);
+    cut_top(right, h + t.gap * 0.5f);
+    Rect modes = cut_top(right, t.target * 1.2f);
+    const float half = (modes.w() - t.gap) * 0.5f;
+    if (choice_button("admin:mode:kiosk", {modes.min, {modes.min.x + half, modes.max.y}}, vm.t("admin_mode_kiosk"), !a.assisted,
+                      false))
+        out.push_back(act::AdminSetMode{core::Mode::Kiosk});
+    if (choice_button("admin:mode:assisted", {{modes.max.x - half, modes.min.y}, modes.max}, vm.t("admin_mode_assisted"),
+                      a.assisted, false))
+        out.push_back(act::AdminSetMode{core::Mode::Assisted});
+    cut_top(right, t.gap * 1.5f);
+    // Surveys offered.
+    h = draw_text(dl, t.fonts.bold, right, vm.t("admin_surveys"), t.text);
+    cut_top(right, h + t.gap * 0.5f);
+    const auto n = static_cast<float>(std::max<std::size_t>(a.surveys.size(), 1));
+    const float bh = std::clamp((right.h() - t.gap * 0.5f * (n - 1)) / n, t.target, t.target * 1.3f);
+    for (const auto& s : a.surveys) {
+        Rect r = cut_top(right, bh);
+        if (choice_button("admin:survey:" + s.id, r, s.title + "  (" + s.id + ")", s.enabled, true))
+            out.push_back(act::AdminToggleSurvey{s.id});
+        cut_top(right, t.gap * 0.5f);
+    }
+}
+
+}  // namespace
+
+void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    Rect area = screen;
+    top_bar(vm, area, vm.t("admin_heading"), out, false);
+    area = inset(area, t.pad);
+    area.min.y -= t.pad * 0.4f;
+    if (vm.admin.unlocked)
+        panel(vm, area, portrait(screen), out);
+    else
+        pin_pad(vm, area, out);
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,103 @@
+// Attract: the enabled surveys as large tiles (icon, title, description, minutes) and the language button.
+#include "kiosk/app/strings.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "kiosk/widgets/icons.hpp"
+
+#include <algorithm>
+
+namespace fieldkiosk::kiosk::ui {
+namespace {
+
+void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    bool held = false;
+    if (hit_area("tile:" + tv.survey_id, r, &held)) out.push_back(act::OpenSurvey{tv.survey_id});
+    const ImU32 accent = survey_colour(tv.survey_id);
+    dl->AddRectFilled({r.min.x + 4, r.min.y + 6}, {r.max.x + 4, r.max.y + 6}, IM_COL32(0, 0, 0, 0x22), t.radius * 1.5f);
+    dl->AddRectFilled(r.min, r.max, held ? t.selected_bg : t.surface, t.radius * 1.5f);
+    dl->AddRect(r.min, r.max, held ? t.focus : IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), t.radius * 1.5f, 0,
+                (held ? 5.0f : 2.0f) * t.scale);
+    Rect body = r;
+    Rect icon_r;
+    if (vertical) {  // landscape: icon band on top
+        icon_r = cut_top(body, std::min(r.h() * 0.36f, r.w() * 0.6f));
+        dl->AddRectFilled(icon_r.min, icon_r.max, accent, t.radius * 1.5f, ImDrawFlags_RoundCornersTop);
+    } else {  // portrait: icon band on the left
+        icon_r = cut_left(body, std::min(r.h(), r.w() * 0.3f));
+        dl->AddRectFilled(icon_r.min, icon_r.max, accent, t.radius * 1.5f, ImDrawFlags_RoundCornersLeft);
+    }
+    const float s = std::min(icon_r.w(), icon_r.h()) * 0.62f;
+    const ImVec2 c = icon_r.center();
+    draw_survey_icon(dl, {c.x - s * 0.5f, c.y - s * 0.5f}, {c.x + s * 0.5f, c.y + s * 0.5f}, tv.survey_id, t.on_primary);
+    body = inset(body, t.gap * 1.4f);
+    // Bottom line: minutes, and a "Start" call to action in the survey's colour.
+    Rect foot = cut_bottom(body, t.target * 0.95f);
+    const float cr = font_px(t.fonts.small) * 0.45f;
+    draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
+    draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max},
+              fill(vm.t("minutes"), {{"n", std::to_string(tv.minutes)}}), t.muted, Align::Left, true);
+    const std::string& start = vm.t("attract_start");
+    const float sw = measure(t.fonts.bold, start, 10000).x + t.target * 1.4f;
+    const Rect sb{{foot.max.x - sw, foot.min.y}, foot.max};
+    dl->AddRectFilled(sb.min, sb.max, accent, sb.h() * 0.5f);
+    draw_text(dl, t.fonts.bold, {sb.min, {sb.max.x - t.target * 0.45f, sb.max.y}}, start, t.on_primary, Align::Center, true);
+    draw_arrow(dl, {sb.max.x - t.target * 0.5f, sb.center().y}, font_px(t.fonts.small) * 0.7f, 1, t.on_primary);
+    cut_bottom(body, t.gap * 0.5f);
+    const float title_h = draw_text(dl, fit_font({t.fonts.title, t.fonts.bold}, body, tv.title), body, tv.title, t.text);
+    Rect desc = body;
+    desc.min.y += title_h + t.gap * 0.5f;
+    if (desc.h() > font_px(t.fonts.small) * 1.2f) {
+        // Only as many lines as fit: a tile is a door, not a leaflet.
+        const ImVec2 m = measure(t.fonts.small, tv.description, desc.w());
+        if (m.y <= desc.h()) draw_text(dl, t.fonts.small, desc, tv.description, t.muted);
+    }
+}
+
+}  // namespace
+
+void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect area = screen;
+    top_bar(vm, area, vm.organisation, out);
+    area = inset(area, t.pad);
+    area.min.y -= t.pad * 0.4f;
+    const bool tall = portrait(screen);
+    const float h1 = draw_text(dl, t.fonts.huge, area, vm.t("attract_heading"), t.text, tall ? Align::Left : Align::Center);
+    cut_top(area, h1 + t.gap * 0.5f);
+    const float h2 = draw_text(dl, t.fonts.body, area, vm.t("attract_sub"), t.muted, tall ? Align::Left : Align::Center);
+    cut_top(area, h2 + t.gap * 1.5f);
+    if (vm.assisted) {
+        Rect b = cut_bottom(area, t.target * 1.3f);
+        if (button("drafts:open", centered(b, 900 * t.scale),
+                   fill(vm.t("drafts_button"), {{"n", std::to_string(vm.drafts_count)}}), Look::Secondary))
+            out.push_back(act::OpenDrafts{});
+        cut_bottom(area, t.gap);
+    }
+    Rect foot = cut_bottom(area, font_px(t.fonts.small) * 2.6f);
+    draw_text(dl, t.fonts.small, foot, fill(vm.t("attract_footer"), {{"org", vm.organisation}}), t.muted, Align::Center, true);
+    if (vm.tiles.empty()) {
+        draw_text(dl, t.fonts.title, area, vm.t("attract_none"), t.text, Align::Center, true);
+        return;
+    }
+    const auto n = static_cast<float>(vm.tiles.size());
+    if (tall) {
+        const float th = std::min((area.h() - t.gap * 1.5f * (n - 1)) / n, 420.0f * t.scale);
+        for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
+            const float y = area.min.y + static_cast<float>(i) * (th + t.gap * 1.5f);
+            tile(vm, vm.tiles[i], {{area.min.x, y}, {area.max.x, y + th}}, false, out);
+        }
+    } else {
+        const float tw = std::min((area.w() - t.gap * 1.5f * (n - 1)) / n, 640.0f * t.scale);
+        const float total = tw * n + t.gap * 1.5f * (n - 1);
+        const float x0 = area.min.x + (area.w() - total) * 0.5f;
+        const float th = std::min(area.h(), 640.0f * t.scale);
+        for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
+            const float x = x0 + static_cast<float>(i) * (tw + t.gap * 1.5f);
+            tile(vm, vm.tiles[i], {{x, area.min.y}, {x + tw, area.min.y + th}}, true, out);
+        }
+    }
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,49 @@
+// Drafts (assisted mode): unfinished interviews kept on this device, to resume or discard.
+#include "kiosk/screens/screens.hpp"
+
+#include <algorithm>
+
+namespace fieldkiosk::kiosk::ui {
+
+void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect area = screen;
+    top_bar(vm, area, vm.t("drafts_heading"), out);
+    area = inset(area, t.pad);
+    area.min.y -= t.pad * 0.4f;
+    Rect nav = cut_bottom(area, t.target * 1.4f);
+    if (button("drafts:close", {nav.min, {nav.min.x + std::max(nav.w() * 0.3f, t.target * 3), nav.max.y}}, vm.t("back"),
+               Look::Secondary))
+        out.push_back(act::CloseDrafts{});
+    cut_bottom(area, t.gap);
+    if (!vm.drafts.message.empty()) {
+        const float h = draw_text(dl, t.fonts.bold, area, vm.drafts.message, t.error);
+        cut_top(area, h + t.gap);
+    }
+    if (vm.drafts.items.empty()) {
+        draw_text(dl, t.fonts.body, area, vm.t("drafts_none"), t.muted);
+        return;
+    }
+    const float row_h = t.target * 1.6f;
+    for (const auto& d : vm.drafts.items) {
+        if (area.h() < row_h) break;
+        Rect row = cut_top(area, row_h);
+        cut_top(area, t.gap * 0.6f);
+        dl->AddRectFilled(row.min, row.max, t.surface, t.radius);
+        dl->AddRect(row.min, row.max, IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), t.radius, 0, 2 * t.scale);
+        Rect inner = inset(row, t.gap * 0.6f);
+        Rect discard = cut_right(inner, t.target * 3.2f);
+        cut_right(inner, t.gap);
+        Rect resume = cut_right(inner, t.target * 3.2f);
+        cut_right(inner, t.gap);
+        if (button("drafts:resume:" + d.id, resume, vm.t("drafts_resume"), Look::Primary)) out.push_back(act::ResumeDraft{d.id});
+        if (button("drafts:discard:" + d.id, discard, vm.t("drafts_discard"), Look::Secondary))
+            out.push_back(act::DiscardDraft{d.id});
+        draw_text(dl, t.fonts.bold, inner, d.survey_title, t.text);
+        draw_text(dl, t.fonts.small, {{inner.min.x, inner.center().y}, inner.max},
+                  d.saved_at + (d.worker.empty() ? "" : "  ·  " + d.worker), t.muted);
+    }
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,144 @@
+// The frame: one borderless full-screen window, the current screen, dialogs on top, and the two inputs
+// every screen shares (any touch = activity; a finger held on the top-left corner = admin gesture).
+#include "kiosk/screens/screens.hpp"
+#include "kiosk/widgets/icons.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace fieldkiosk::kiosk::ui {
+
+bool portrait(Rect screen) { return screen.h() > screen.w(); }
+
+namespace {
+std::string utf8_of(unsigned c) {  // ImWchar is 16-bit in Debian's build: at most three bytes
+    std::string s;
+    if (c < 0x80) {
+        s += static_cast<char>(c);
+    } else if (c < 0x800) {
+        s += static_cast<char>(0xC0u | (c >> 6));
+        s += static_cast<char>(0x80u | (c & 0x3Fu));
+    } else {
+        s += static_cast<char>(0xE0u | (c >> 12));
+        s += static_cast<char>(0x80u | ((c >> 6) & 0x3Fu));
+        s += static_cast<char>(0x80u | (c & 0x3Fu));
+    }
+    return s;
+}
+}  // namespace
+
+ImU32 survey_colour(std::string_view id) {
+    if (id == "food") return IM_COL32(0x00, 0x6A, 0x39, 0xFF);    // white on it: 6.6:1
+    if (id == "safety") return IM_COL32(0x1D, 0x4F, 0x91, 0xFF);  // 8.3:1
+    if (id == "youth") return IM_COL32(0x6F, 0x2C, 0x91, 0xFF);   // 9.0:1
+    return IM_COL32(0x3A, 0x47, 0x50, 0xFF);
+}
+
+void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect bar = cut_top(area, t.target * 1.55f);
+    dl->AddRectFilled(bar.min, bar.max, t.surface);
+    dl->AddLine({bar.min.x, bar.max.y}, {bar.max.x, bar.max.y}, IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), 2.0f * t.scale);
+    Rect inner = inset(bar, t.gap * 0.6f);
+    inner.min.x = bar.min.x + t.pad;
+    inner.max.x = bar.max.x - t.pad * 0.6f;
+    if (language_button) {
+        const std::string label = vm.language_name;
+        const float w = std::max(measure(t.fonts.bold, label, 10000).x + t.target * 1.3f, t.target * 3.2f);
+        const Rect b = cut_right(inner, w);
+        if (button("lang:open", b, "", Look::Secondary)) out.push_back(act::OpenLanguage{});
+        const float r = b.h() * 0.24f;
+        draw_globe(dl, {b.min.x + t.gap + r, b.center().y}, r, t.text);
+        draw_text(dl, t.fonts.bold, {{b.min.x + t.gap * 1.6f + r * 2, b.min.y}, {b.max.x - t.gap * 0.5f, b.max.y}}, label, t.text,
+                  Align::Center, true);
+        cut_right(inner, t.gap);
+    }
+    const ImFont* f = fit_font({t.fonts.bold, t.fonts.small}, inner, left);
+    draw_text(dl, f, inner, left, t.text, Align::Left, true);
+    cut_top(area, t.gap);
+}
+
+Rect dialog_card(Rect screen, float w, float h) {
+    const Theme& t = theme();
+    ImDrawList* wdl = ImGui::GetWindowDrawList();
+    wdl->AddRectFilled(screen.min, screen.max, t.dim);
+    w = std::min(w, screen.w() - t.pad * 2);
+    h = std::min(h, screen.h() - t.pad * 2);
+    const ImVec2 c = screen.center();
+    const Rect card{{c.x - w * 0.5f, c.y - h * 0.5f}, {c.x + w * 0.5f, c.y + h * 0.5f}};
+    wdl->AddRectFilled(card.min, card.max, t.surface, t.radius * 1.5f);
+    return inset(card, t.pad);
+}
+
+ActionQueue draw_frame(const ViewModel& vm) {
+    ActionQueue out;
+    hits().clear();
+    const ImGuiIO& io = ImGui::GetIO();
+    const Theme& t = theme();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(t.bg));
+    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
+    ImGui::Begin("##kiosk", nullptr, flags);
+    const Rect screen{{0, 0}, io.DisplaySize};
+    set_blocked(vm.idle_prompt || vm.confirm_start_again);
+    switch (vm.screen) {
+        case Screen::Attract:
+            draw_attract(vm, screen, out);
+            break;
+        case Screen::Language:
+            draw_language(vm, screen, out);
+            break;
+        case Screen::Consent:
+            draw_consent(vm, screen, out);
+            break;
+        case Screen::Question:
+            draw_question(vm, screen, out);
+            break;
+        case Screen::Thanks:
+            draw_thanks(vm, screen, out);
+            break;
+        case Screen::SaveFailed:
+            draw_save_failed(vm, screen, out);
+            break;
+        case Screen::Admin:
+            draw_admin(vm, screen, out);
+            break;
+        case Screen::Drafts:
+            draw_drafts(vm, screen, out);
+            break;
+    }
+    set_blocked(false);
+    if (vm.idle_prompt)
+        draw_idle(vm, screen, out);
+    else if (vm.confirm_start_again)
+        draw_start_again(vm, screen, out);
+
+    // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
+    // code points; the app takes UTF-8.
+    if (vm.screen == Screen::Question && !vm.idle_prompt && !vm.confirm_start_again) {
+        for (const ImWchar c : io.InputQueueCharacters) {
+            if (c < 0x20) continue;
+            out.emplace_back(act::TypeText{utf8_of(c)});
+        }
+        if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) out.emplace_back(act::Backspace{});
+    }
+    const bool key_down = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace));
+    if (io.MouseDown[0] || ImGui::IsMouseReleased(ImGuiMouseButton_Left) || io.InputQueueCharacters.Size > 0 || key_down)
+        out.emplace_back(act::Activity{});
+    const float corner = t.target * 1.5f;
+    if (io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner && io.MousePos.y >= 0 && io.MousePos.y < corner)
+        out.emplace_back(act::CornerHeld{});
+    ImGui::End();
+    ImGui::PopStyleColor();
+    ImGui::PopStyleVar(3);
+    return out;
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,280 @@
+// Question: one question per screen with the widget for its type, hint, validation message, progress,
+// Back / Start again / Continue. Reads only the QuestionVm; every tap becomes an action.
+#include "kiosk/app/strings.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "kiosk/widgets/icons.hpp"
+
+#include <algorithm>
+
+namespace fieldkiosk::kiosk::ui {
+namespace {
+
+using core::Appearance;
+using core::QuestionType;
+
+void push_key(const std::optional<KeyInput>& k, ActionQueue& out) {
+    if (!k) return;
+    if (k->backspace)
+        out.push_back(act::Backspace{});
+    else
+        out.push_back(act::TypeText{k->text});
+}
+
+// A grid of choice buttons: as few columns as keep each button comfortably tall.
+void choice_grid(const QuestionVm& q, Rect area, bool multi, bool wide, ActionQueue& out) {
+    const Theme& t = theme();
+    const auto n = q.choices.size();
+    if (n == 0) return;
+    int cols = 1;
+    float h = t.target;
+    for (int c = 1; c <= 4; ++c) {
+        const auto rows = static_cast<float>((n + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
+        const float col_w = (area.w() - t.gap * static_cast<float>(c - 1)) / static_cast<float>(c);
+        h = (area.h() - t.gap * 0.75f * (rows - 1)) / rows;
+        cols = c;
+        if (h >= t.target * 1.25f || col_w < 320 * t.scale) break;
+    }
+    h = std::clamp(h, t.target, t.target * 1.6f);
+    if (cols == 1 && wide) area.max.x = std::min(area.max.x, area.min.x + 1300 * t.scale);  // under the question
+    const float col_w = (area.w() - t.gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    const std::size_t rows = (n + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
+    // One text size for the whole grid: mixed sizes look like a mistake.
+    const Rect sample = choice_text_rect({{0, 0}, {col_w, h}});
+    const ImFont* font = t.fonts.body;
+    for (const auto& c : q.choices)
+        if (fit_font({t.fonts.body, t.fonts.small}, sample, c.label) != t.fonts.body) font = t.fonts.small;
+    for (std::size_t i = 0; i < n; ++i) {
+        // Fill down each column first, so the order reads naturally.
+        const std::size_t col = i / rows, row = i % rows;
+        const float x = area.min.x + static_cast<float>(col) * (col_w + t.gap);
+        const float y = area.min.y + static_cast<float>(row) * (h + t.gap * 0.75f);
+        const auto& c = q.choices[i];
+        if (choice_button("choice:" + c.value, {{x, y}, {x + col_w, y + h}}, c.label, c.selected, multi,
+                          c.selected && font == t.fonts.body ? t.fonts.bold : font))
+            out.push_back(act::TapChoice{c.value});
+    }
+}
+
+// Likert in landscape: the ordered options side by side, each a tall cell with its radio on top.
+void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const auto n = static_cast<float>(q.choices.size());
+    const float w = (area.w() - t.gap * 0.6f * (n - 1)) / n;
+    const float h = std::min(area.h(), t.target * 3.4f);
+    for (std::size_t i = 0; i < q.choices.size(); ++i) {
+        const auto& c = q.choices[i];
+        const float x = area.min.x + static_cast<float>(i) * (w + t.gap * 0.6f);
+        const Rect r{{x, area.min.y}, {x + w, area.min.y + h}};
+        bool held = false;
+        if (hit_area("choice:" + c.value, r, &held)) out.push_back(act::TapChoice{c.value});
+        dl->AddRectFilled(r.min, r.max, c.selected ? t.primary : (held ? t.secondary : t.surface), t.radius);
+        dl->AddRect(r.min, r.max, c.selected ? t.primary_down : t.border, t.radius, 0, std::max(2.0f, 3.0f * t.scale));
+        const float rad = 22 * t.scale;
+        const ImVec2 rc{r.center().x, r.min.y + t.gap + rad};
+        dl->AddCircleFilled(rc, rad, t.surface, 32);
+        dl->AddCircle(rc, rad, c.selected ? t.on_primary : t.border, 32, std::max(2.0f, 3.0f * t.scale));
+        if (c.selected) dl->AddCircleFilled(rc, rad * 0.52f, t.primary, 24);
+        const Rect tr{{r.min.x + t.gap * 0.5f, rc.y + rad + t.gap * 0.5f}, {r.max.x - t.gap * 0.5f, r.max.y - t.gap * 0.5f}};
+        const ImFont* f = fit_font({c.selected ? t.fonts.bold : t.fonts.body, t.fonts.small}, tr, c.label);
+        draw_text(dl, f, tr, c.label, c.selected ? t.on_primary : t.text, Align::Center, true);
+    }
+}
+
+void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    if (!label.empty()) {
+        const float h = draw_text(dl, t.fonts.bold, area, label, t.text);
+        cut_top(area, h + t.gap * 0.4f);
+    }
+    // The field, then the keyboard right under it; a long answer gets a taller field if there is room.
+    const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - t.gap);
+    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * (text.size() > 40 ? 2.6f : 1.6f));
+    Rect field = cut_top(area, fh);
+    cut_top(area, t.gap);
+    Rect kb = cut_top(area, kh);
+    text_field(field, text, vm.t("type_here"), true);
+    push_key(keyboard("kb", kb, vm.t("keyboard_accents"), vm.t("keyboard_letters"), vm.t("keyboard_space")), out);
+}
+
+}  // namespace
+
+void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const bool tall = portrait(screen);
+    Rect area = screen;
+    // Per-question ImGui ids: UI-only state (keyboard layer, Shift) starts afresh on every question.
+    ImGui::PushID(q.name.c_str());
+    struct PopId {
+        ~PopId() { ImGui::PopID(); }
+    } pop_id;
+    const std::string progress =
+        q.total > 0 ? fill(vm.t("progress"), {{"n", std::to_string(q.position)}, {"total", std::to_string(q.total)}})
+                    : std::string{};
+    top_bar(vm, area, q.survey_title, out);
+    // Progress: a thin bar under the top bar plus "Question 3 of about 12".
+    if (q.total > 0) {
+        const float frac = std::clamp(static_cast<float>(q.position) / static_cast<float>(q.total), 0.0f, 1.0f);
+        const float y = area.min.y - t.gap;
+        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + 8 * t.scale}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
+        dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + 8 * t.scale}, t.primary);
+    }
+    area = inset(area, t.pad);
+    area.min.y -= t.pad * 0.5f;
+
+    // Navigation along the bottom.
+    Rect nav = cut_bottom(area, t.target * 1.5f);
+    cut_bottom(area, t.gap);
+    const float nav_w = nav.w();
+    const Rect back{nav.min, {nav.min.x + nav_w * 0.24f, nav.max.y}};
+    const Rect again{{back.max.x + t.gap, nav.min.y}, {back.max.x + t.gap + nav_w * 0.3f, nav.max.y}};
+    const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
+    if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
+    if (button("nav:start_again", again, vm.t("start_again"), Look::Quiet)) out.push_back(act::StartAgain{});
+    const bool is_note = q.type == QuestionType::Note;
+    const bool last = q.total > 0 && q.position == q.total;
+    if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
+    {
+        const std::string& label = last ? vm.t("finish") : vm.t("continue");
+        const float lw = measure(t.fonts.bold, label, 10000).x;
+        const float aw = font_px(t.fonts.bold) * 0.7f;
+        const float x0 = next.center().x - (lw + aw + t.gap) * 0.5f;
+        draw_text(dl, t.fonts.bold, {{x0, next.min.y}, {x0 + lw + 2, next.max.y}}, label, t.on_primary, Align::Left, true);
+        draw_arrow(dl, {x0 + lw + t.gap + aw * 0.5f, next.center().y}, aw, 1, t.on_primary);
+    }
+
+    // Progress text, label, hint, error.
+    if (!progress.empty()) {
+        const float ph = draw_text(dl, t.fonts.small, area, progress, t.muted);
+        cut_top(area, ph + t.gap * 0.3f);
+    }
+    const bool keyboard_kind = q.type == QuestionType::Text || q.write_in;
+    const ImFont* label_font = fit_font(
+        {t.fonts.title, t.fonts.bold}, {area.min, {area.max.x, area.min.y + area.h() * (keyboard_kind ? 0.22f : 0.3f)}}, q.label);
+    const float lh = draw_text(dl, label_font, area, q.label, t.text);
+    cut_top(area, lh + t.gap * 0.5f);
+    if (!q.hint.empty() && !is_note) {
+        const float hh = draw_text(dl, t.fonts.small, area, q.hint, t.muted);
+        cut_top(area, hh + t.gap * 0.5f);
+    } else if (!is_note) {
+        std::string_view how;
+        if (q.type == QuestionType::SelectMultiple)
+            how = vm.t("choose_many");
+        else if (q.type == QuestionType::SelectOne)
+            how = vm.t("choose_one");
+        if (!how.empty()) {
+            const float hh = draw_text(dl, t.fonts.small, area, how, t.muted);
+            cut_top(area, hh + t.gap * 0.5f);
+        }
+    }
+    if (!q.error.empty()) {
+        const float eh = measure(t.fonts.bold, q.error, area.w() - t.gap * 3).y + t.gap * 1.2f;
+        Rect box = cut_top(area, eh);
+        dl->AddRectFilled(box.min, box.max, t.error_bg, t.radius * 0.5f);
+        dl->AddRectFilled(box.min, {box.min.x + 8 * t.scale, box.max.y}, t.error);
+        draw_text(dl, t.fonts.bold, {{box.min.x + t.gap * 1.6f, box.min.y}, {box.max.x - t.gap, box.max.y}}, q.error, t.error,
+                  Align::Left, true);
+        cut_top(area, t.gap * 0.6f);
+    }
+    cut_top(area, t.gap * 0.4f);
+
+    switch (q.type) {
+        case QuestionType::Note: {
+            // Intro and signpost screens: the hint is the body text, at reading size.
+            Rect body = area;  // left-aligned under the heading, at a readable line length
+            body.max.x = std::min(area.max.x, area.min.x + 1500 * t.scale);
+            const ImFont* f = fit_font({t.fonts.body, t.fonts.small}, body, q.hint);
+            draw_text(dl, f, body, q.hint, t.text);
+            break;
+        }
+        case QuestionType::SelectOne:
+        case QuestionType::SelectMultiple: {
+            const bool multi = q.type == QuestionType::SelectMultiple;
+            Rect choices = area;
+            if (q.write_in) {
+                if (tall) {
+                    Rect entry =
+                        cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 2.6f));
+                    cut_bottom(choices, t.gap);
+                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
+                } else {
+                    Rect entry = cut_right(choices, choices.w() * 0.5f);
+                    cut_right(choices, t.gap * 2);
+                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
+                }
+            }
+            if (q.appearance == Appearance::LongList) {
+                std::vector<std::string> labels, ids;
+                std::vector<bool> sel;
+                for (const auto& c : q.choices) {
+                    labels.push_back(c.label);
+                    ids.push_back("choice:" + c.value);
+                    sel.push_back(c.selected);
+                }
+                const auto r =
+                    long_list("list", choices, labels, ids, sel, q.list_first, multi, vm.t("list_up"), vm.t("list_down"));
+                if (r.tapped) out.push_back(act::TapChoice{q.choices[*r.tapped].value});
+                if (r.scroll_to) out.push_back(act::ListScroll{*r.scroll_to});
+            } else if (q.appearance == Appearance::Faces && !multi) {
+                std::vector<std::string> labels, ids;
+                std::optional<std::size_t> sel;
+                for (std::size_t i = 0; i < q.choices.size(); ++i) {
+                    labels.push_back(q.choices[i].label);
+                    ids.push_back("choice:" + q.choices[i].value);
+                    if (q.choices[i].selected) sel = i;
+                }
+                Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
+                if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
+            } else if (q.appearance == Appearance::Likert && !multi && !tall && !q.write_in && q.choices.size() <= 7) {
+                likert_row(q, choices, out);
+            } else {
+                choice_grid(q, choices, multi, !tall && !q.write_in, out);
+            }
+            break;
+        }
+        case QuestionType::Scale: {
+            Rect r = cut_top(area, std::min(area.h(), t.target * (q.appearance == Appearance::Faces ? 3.6f : 2.8f)));
+            if (auto v = scale_buttons("scale", r, q.scale_min, q.scale_max, q.scale_value, q.min_label, q.max_label,
+                                       q.appearance == Appearance::Faces))
+                out.push_back(act::SetScale{*v});
+            break;
+        }
+        case QuestionType::Text:
+            text_entry(vm, area, q.text, {}, out);
+            break;
+        case QuestionType::Integer:
+        case QuestionType::Decimal: {
+            Rect col = centered(area, (tall ? 760 : 640) * t.scale);
+            Rect field = cut_top(col, t.target * 1.5f);
+            text_field(field, q.text, vm.t("number_placeholder"), true);
+            cut_top(col, t.gap);
+            col.max.y = std::min(col.max.y, col.min.y + t.target * (tall ? 2.0f : 1.5f) * 4 + t.gap * 3);
+            push_key(keypad("keypad", col, q.type == QuestionType::Decimal), out);
+            break;
+        }
+        case QuestionType::Calculate:
+            break;
+    }
+}
+
+void draw_start_again(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect card = dialog_card(screen, 980 * t.scale, 640 * t.scale);
+    // Assisted mode keeps the interview as a draft instead of clearing it: say so.
+    const std::string suffix = vm.assisted ? "_assisted" : "";
+    const float h = draw_text(dl, t.fonts.title, card, vm.t("start_again_heading" + suffix), t.text);
+    cut_top(card, h + t.gap);
+    const float b = draw_text(dl, t.fonts.body, card, vm.t("start_again_body" + suffix), t.text);
+    cut_top(card, b + t.gap * 2);
+    Rect yes = cut_bottom(card, t.target * 1.4f);
+    cut_bottom(card, t.gap);
+    Rect no = cut_bottom(card, t.target * 1.4f);
+    if (button("again:no", no, vm.t("start_again_no"), Look::Primary)) out.push_back(act::StartAgainConfirm{false});
+    if (button("again:yes", yes, vm.t("start_again_yes" + suffix), Look::Secondary)) out.push_back(act::StartAgainConfirm{true});
+}
+
+}  // namespace fieldkiosk::kiosk::ui

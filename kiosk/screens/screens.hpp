@@ -1,0 +1,35 @@
+// fieldkiosk::kiosk::ui screens — one file per screen. Each draws from the ViewModel and pushes actions;
+// none changes any state itself. draw_frame() is the whole frame (call between ImGui::NewFrame and
+// ImGui::Render); the app applies the returned actions after the frame.
+#pragma once
+
+#include "kiosk/app/actions.hpp"
+#include "kiosk/app/view_model.hpp"
+#include "kiosk/widgets/widgets.hpp"
+
+namespace fieldkiosk::kiosk::ui {
+
+[[nodiscard]] ActionQueue draw_frame(const ViewModel& vm);
+
+// --- shared chrome (frame.cpp) ---
+// The top bar: `left` text (the hidden admin corner is under it, so it is never a button) and the language
+// button on the right. Returns the area below it.
+void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button = true);
+// A centred card over a dimmed screen (dialogs). Returns the card's inner rectangle.
+[[nodiscard]] Rect dialog_card(Rect screen, float w, float h);
+[[nodiscard]] bool portrait(Rect screen);
+[[nodiscard]] ImU32 survey_colour(std::string_view survey_id);
+
+// --- screens ---
+void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_language(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_start_again(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_save_failed(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_idle(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out);
+
+}  // namespace fieldkiosk::kiosk::ui

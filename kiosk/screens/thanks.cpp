@@ -1,0 +1,61 @@
+// Thanks: the response is already on disk when this shows; what happens next; returns by itself.
+// SaveFailed: the save did not succeed (disk full...): a clear message, the response kept, "Try again".
+#include "kiosk/app/strings.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "kiosk/widgets/icons.hpp"
+
+namespace fieldkiosk::kiosk::ui {
+
+void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect area = screen;
+    top_bar(vm, area, vm.organisation, out);
+    area = centered(inset(area, t.pad), 1300 * t.scale);
+    Rect nav = cut_bottom(area, t.target * 1.5f);
+    if (button("thanks:done", centered(nav, 700 * t.scale), vm.t("thanks_done"), Look::Primary)) out.push_back(act::ThanksDone{});
+    cut_bottom(area, t.gap);
+    const float note_h =
+        draw_text(dl, t.fonts.small, cut_bottom(area, font_px(t.fonts.small) * 1.4f),
+                  fill(vm.t("thanks_return"), {{"n", std::to_string(vm.thanks_seconds_left)}}), t.muted, Align::Center, true);
+    (void)note_h;
+    // A big tick in a circle.
+    const float r = std::min(area.h() * 0.14f, 110 * t.scale);
+    cut_top(area, portrait(screen) ? area.h() * 0.08f : 0.0f);
+    const Rect icon = cut_top(area, r * 2 + t.gap);
+    const ImVec2 c{icon.center().x, icon.min.y + r};
+    dl->AddCircleFilled(c, r, IM_COL32(0x00, 0x6A, 0x39, 0xFF), 48);
+    draw_check(dl, {c.x - r * 0.75f, c.y - r * 0.75f}, {c.x + r * 0.75f, c.y + r * 0.75f}, t.on_primary);
+    cut_top(area, t.gap);
+    const float h = draw_text(dl, t.fonts.huge, area, vm.t("thanks_heading"), t.text, Align::Center);
+    cut_top(area, h + t.gap);
+    const float b =
+        draw_text(dl, t.fonts.body, area, fill(vm.t("thanks_body"), {{"org", vm.organisation}}), t.text, Align::Center);
+    cut_top(area, b + t.gap * 1.5f);
+    const float n1 = draw_text(dl, t.fonts.bold, area, vm.t("thanks_next_h"), t.text, Align::Center);
+    cut_top(area, n1 + t.gap * 0.3f);
+    draw_text(dl, t.fonts.body, area, fill(vm.t("thanks_next"), {{"org", vm.organisation}}), t.text, Align::Center);
+}
+
+void draw_save_failed(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect area = screen;
+    top_bar(vm, area, vm.organisation, out);
+    area = centered(inset(area, t.pad), 1300 * t.scale);
+    Rect nav = cut_bottom(area, t.target * 1.5f);
+    if (button("save:retry", centered(nav, 700 * t.scale), vm.t("save_retry"), Look::Primary)) out.push_back(act::RetrySave{});
+    cut_bottom(area, t.gap);
+    cut_top(area, area.h() * 0.1f);
+    const Rect bar = cut_top(area, 10 * t.scale);
+    dl->AddRectFilled(bar.min, bar.max, t.error);
+    cut_top(area, t.gap);
+    const float h = draw_text(dl, t.fonts.title, area, vm.t("save_failed_heading"), t.error);
+    cut_top(area, h + t.gap);
+    const float b = draw_text(dl, t.fonts.body, area, vm.t("save_failed_body"), t.text);
+    cut_top(area, b + t.gap * 2);
+    if (!vm.save_error.empty())
+        draw_text(dl, t.fonts.small, area, fill(vm.t("save_failed_detail"), {{"error", vm.save_error}}), t.muted);
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,354 @@
+// Index: layout, HitRegistry, text, buttons, choices, scales and faces, long list.
+// (keyboard.cpp has the keyboard, keypad and text field.)
+#include "kiosk/widgets/widgets.hpp"
+
+#include "kiosk/widgets/icons.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cfloat>
+#include <cmath>
+#include <string>
+
+namespace fieldkiosk::kiosk::ui {
+
+// ---------------------------------------------------------------- layout
+
+Rect inset(Rect r, float by) { return {{r.min.x + by, r.min.y + by}, {r.max.x - by, r.max.y - by}}; }
+Rect cut_top(Rect& r, float h) {
+    h = std::min(h, r.h());
+    Rect out{r.min, {r.max.x, r.min.y + h}};
+    r.min.y += h;
+    return out;
+}
+Rect cut_bottom(Rect& r, float h) {
+    h = std::min(h, r.h());
+    Rect out{{r.min.x, r.max.y - h}, r.max};
+    r.max.y -= h;
+    return out;
+}
+Rect cut_left(Rect& r, float w) {
+    w = std::min(w, r.w());
+    Rect out{r.min, {r.min.x + w, r.max.y}};
+    r.min.x += w;
+    return out;
+}
+Rect cut_right(Rect& r, float w) {
+    w = std::min(w, r.w());
+    Rect out{{r.max.x - w, r.min.y}, r.max};
+    r.max.x -= w;
+    return out;
+}
+Rect centered(Rect r, float max_w) {
+    if (r.w() <= max_w) return r;
+    const float x = r.min.x + (r.w() - max_w) * 0.5f;
+    return {{x, r.min.y}, {x + max_w, r.max.y}};
+}
+
+// ---------------------------------------------------------------- hits
+
+std::optional<Rect> HitRegistry::find(std::string_view id) const {
+    for (auto it = m_rects.rbegin(); it != m_rects.rend(); ++it)
+        if (it->first == id) return it->second;
+    return std::nullopt;
+}
+HitRegistry& hits() {
+    static HitRegistry h;
+    return h;
+}
+namespace {
+bool g_blocked = false;
+}
+void set_blocked(bool b) { g_blocked = b; }
+bool blocked() { return g_blocked; }
+
+// ---------------------------------------------------------------- text
+
+float font_px(const ImFont* font) { return font->FontSize * ImGui::GetIO().FontGlobalScale; }
+
+namespace {
+// Splits `text` into lines that fit `wrap_w` (honouring '\n').
+std::vector<std::string_view> wrap_lines(const ImFont* font, std::string_view text, float wrap_w) {
+    std::vector<std::string_view> lines;
+    const float px = font_px(font);
+    const float scale = px / font->FontSize;
+    const char* s = text.data();
+    const char* end = text.data() + text.size();
+    while (s < end) {
+        const char* line_end = font->CalcWordWrapPositionA(scale, s, end, std::max(wrap_w, 1.0f));
+        if (line_end == s) line_end = s + 1;  // always progress
+        const char* nl = std::find(s, line_end, '\n');
+        if (nl < line_end) line_end = nl;
+        std::string_view line(s, static_cast<std::size_t>(line_end - s));
+        while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+        lines.push_back(line);
+        s = line_end;
+        if (s < end && *s == '\n') ++s;
+        while (s < end && *s == ' ') ++s;
+    }
+    return lines;
+}
+float line_width(const ImFont* font, std::string_view line) {
+    return font->CalcTextSizeA(font_px(font), FLT_MAX, 0.0f, line.data(), line.data() + line.size()).x;
+}
+}  // namespace
+
+ImVec2 measure(const ImFont* font, std::string_view text, float wrap_w) {
+    const auto lines = wrap_lines(font, text, wrap_w);
+    float w = 0;
+    for (auto l : lines) w = std::max(w, line_width(font, l));
+    return {w, static_cast<float>(lines.size()) * font_px(font) * 1.18f};
+}
+
+float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view text, ImU32 col, Align align, bool vcenter) {
+    const auto lines = wrap_lines(font, text, r.w());
+    const float px = font_px(font);
+    const float line_h = px * 1.18f;
+    const float total = static_cast<float>(lines.size()) * line_h;
+    float y = vcenter ? r.min.y + std::max(0.0f, (r.h() - total) * 0.5f) : r.min.y;
+    for (auto l : lines) {
+        const float w = line_width(font, l);
+        float x = r.min.x;
+        if (align == Align::Center) x = r.min.x + (r.w() - w) * 0.5f;
+        if (align == Align::Right) x = r.max.x - w;
+        dl->AddText(font, px, {std::floor(x), std::floor(y + (line_h - px) * 0.5f)}, col, l.data(), l.data() + l.size());
+        y += line_h;
+    }
+    return total;
+}
+
+const ImFont* fit_font(std::initializer_list<const ImFont*> fonts, Rect r, std::string_view text) {
+    const ImFont* last = nullptr;
+    for (const ImFont* f : fonts) {
+        last = f;
+        const ImVec2 m = measure(f, text, r.w());
+        if (m.y <= r.h() && m.x <= r.w() + 0.5f) return f;
+    }
+    return last;
+}
+
+// ---------------------------------------------------------------- buttons
+
+bool hit_area(std::string_view id, Rect r, bool* held) {
+    if (held) *held = false;
+    if (g_blocked || r.w() < 1 || r.h() < 1) return false;
+    hits().record(id, r);
+    ImGui::SetCursorScreenPos(r.min);
+    const std::string sid(id);
+    const bool pressed = ImGui::InvisibleButton(sid.c_str(), {r.w(), r.h()});
+    if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
+    return pressed;
+}
+
+bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font) {
+    const Theme& t = theme();
+    bool held = false;
+    const bool pressed = enabled ? hit_area(id, r, &held) : false;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImU32 bg = t.secondary, fg = t.text;
+    switch (look) {
+        case Look::Primary:
+            bg = held ? t.primary_down : t.primary;
+            fg = t.on_primary;
+            break;
+        case Look::Secondary:
+            bg = held ? t.secondary_down : t.secondary;
+            break;
+        case Look::Quiet:
+            bg = held ? t.secondary : t.bg;
+            break;
+        case Look::Danger:
+            bg = held ? IM_COL32(0x7A, 0x0A, 0x14, 0xFF) : t.error;
+            fg = t.on_primary;
+            break;
+    }
+    if (!enabled) {
+        bg = IM_COL32(0xE6, 0xE6, 0xE6, 0xFF);
+        fg = IM_COL32(0x5F, 0x63, 0x68, 0xFF);  // 5.3:1 on the grey: still readable, clearly off
+    }
+    dl->AddRectFilled(r.min, r.max, bg, t.radius);
+    if (look == Look::Quiet || look == Look::Secondary)
+        dl->AddRect(r.min, r.max, look == Look::Quiet ? t.border : IM_COL32(0x9A, 0xA4, 0xAE, 0xFF), t.radius, 0,
+                    std::max(2.0f, 2.0f * t.scale));
+    if (held) dl->AddRect(r.min, r.max, t.focus, t.radius, 0, 4.0f * t.scale);
+    const Rect inner = inset(r, t.gap * 0.6f);
+    const ImFont* f = font ? font : fit_font({t.fonts.bold, t.fonts.small}, inner, label);
+    draw_text(dl, f, inner, label, fg, Align::Center, true);
+    return pressed;
+}
+
+Rect choice_text_rect(Rect r) {
+    const Theme& t = theme();
+    const float box = std::min(44.0f * t.scale, r.h() - 2 * t.gap);
+    Rect text_r = r;
+    text_r.min.x = r.min.x + t.gap * 1.2f + box + t.gap;
+    text_r = inset(text_r, t.gap * 0.5f);
+    text_r.min.x -= t.gap * 0.5f;
+    return text_r;
+}
+
+bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font) {
+    const Theme& t = theme();
+    bool held = false;
+    const bool pressed = hit_area(id, r, &held);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float bw = std::max(2.0f, 3.0f * t.scale);
+    dl->AddRectFilled(r.min, r.max, selected ? t.primary : (held ? t.secondary : t.surface), t.radius);
+    dl->AddRect(r.min, r.max, selected ? t.primary_down : t.border, t.radius, 0, bw);
+    if (held) dl->AddRect(r.min, r.max, t.focus, t.radius, 0, 4.0f * t.scale);
+    // Indicator: a circle (one answer) or a square (several answers), filled with a tick when chosen.
+    const float box = std::min(44.0f * t.scale, r.h() - 2 * t.gap);
+    const ImVec2 bmin{r.min.x + t.gap * 1.2f, r.center().y - box * 0.5f};
+    const ImVec2 bmax{bmin.x + box, bmin.y + box};
+    const ImU32 ind_line = selected ? t.on_primary : t.border;
+    if (multi) {
+        dl->AddRectFilled(bmin, bmax, selected ? t.on_primary : t.surface, 6.0f * t.scale);
+        dl->AddRect(bmin, bmax, ind_line, 6.0f * t.scale, 0, bw);
+        if (selected) draw_check(dl, bmin, bmax, t.primary);
+    } else {
+        const ImVec2 c{(bmin.x + bmax.x) * 0.5f, (bmin.y + bmax.y) * 0.5f};
+        dl->AddCircleFilled(c, box * 0.5f, selected ? t.on_primary : t.surface, 32);
+        dl->AddCircle(c, box * 0.5f, ind_line, 32, bw);
+        if (selected) dl->AddCircleFilled(c, box * 0.26f, t.primary, 24);
+    }
+    const Rect text_r = choice_text_rect(r);
+    const ImFont* f = font ? font : fit_font({t.fonts.body, t.fonts.small}, text_r, label);
+    if (selected && f == t.fonts.body) f = t.fonts.bold;
+    draw_text(dl, f, text_r, label, selected ? t.on_primary : t.text, Align::Left, true);
+    return pressed;
+}
+
+// ---------------------------------------------------------------- scales and faces
+
+std::optional<std::int64_t> scale_buttons(std::string_view id, Rect r, std::int64_t min, std::int64_t max,
+                                          std::optional<std::int64_t> selected, std::string_view min_label,
+                                          std::string_view max_label, bool faces) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const auto n = static_cast<int>(max - min + 1);
+    const float gap = std::max(6.0f * t.scale, 4.0f);
+    const float bw = (r.w() - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
+    const float label_h =
+        std::max(measure(t.fonts.small, min_label, r.w() * 0.45f).y, measure(t.fonts.small, max_label, r.w() * 0.45f).y);
+    const float bh = std::clamp(r.h() - label_h - t.gap, t.target, t.target * (faces ? 2.2f : 1.7f));
+    std::optional<std::int64_t> out;
+    for (int i = 0; i < n; ++i) {
+        const std::int64_t v = min + i;
+        const Rect b{{r.min.x + static_cast<float>(i) * (bw + gap), r.min.y},
+                     {r.min.x + static_cast<float>(i) * (bw + gap) + bw, r.min.y + bh}};
+        const bool sel = selected && *selected == v;
+        bool held = false;
+        const std::string bid = std::string(id) + ":" + std::to_string(v);
+        if (hit_area(bid, b, &held)) out = v;
+        dl->AddRectFilled(b.min, b.max, sel ? t.primary : (held ? t.secondary : t.surface), t.radius * 0.7f);
+        dl->AddRect(b.min, b.max, sel ? t.primary_down : t.border, t.radius * 0.7f, 0, std::max(2.0f, 3.0f * t.scale));
+        const std::string num = std::to_string(v);
+        Rect num_r = b;
+        if (faces) {
+            const float rad = std::min(bw, bh * 0.6f) * 0.36f;
+            draw_face(dl, {b.center().x, b.min.y + bh * 0.36f}, rad, n - 1 - i, n, sel ? t.on_primary : t.text,
+                      sel ? t.primary : t.surface);
+            num_r.min.y = b.min.y + bh * 0.62f;
+        }
+        draw_text(dl, t.fonts.title, num_r, num, sel ? t.on_primary : t.text, Align::Center, true);
+    }
+    const Rect labels{{r.min.x, r.min.y + bh + t.gap * 0.6f}, {r.max.x, r.max.y}};
+    draw_text(dl, t.fonts.small, {labels.min, {labels.min.x + labels.w() * 0.45f, labels.max.y}}, min_label, t.muted,
+              Align::Left);
+    draw_text(dl, t.fonts.small, {{labels.max.x - labels.w() * 0.45f, labels.min.y}, labels.max}, max_label, t.muted,
+              Align::Right);
+    // Arrows under the ends make the direction of the scale obvious.
+    return out;
+}
+
+std::optional<std::size_t> face_row(Rect r, const std::vector<std::string>& labels, const std::vector<std::string>& ids,
+                                    std::optional<std::size_t> selected) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const auto n = labels.size();
+    if (n == 0) return std::nullopt;
+    const float gap = t.gap * 0.6f;
+    const float bw = (r.w() - gap * static_cast<float>(n - 1)) / static_cast<float>(n);
+    std::optional<std::size_t> out;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float x = r.min.x + static_cast<float>(i) * (bw + gap);
+        const Rect b{{x, r.min.y}, {x + bw, r.max.y}};
+        const bool sel = selected && *selected == i;
+        bool held = false;
+        if (hit_area(ids[i], b, &held)) out = i;
+        dl->AddRectFilled(b.min, b.max, sel ? t.primary : (held ? t.secondary : t.surface), t.radius);
+        dl->AddRect(b.min, b.max, sel ? t.primary_down : t.border, t.radius, 0, std::max(2.0f, 3.0f * t.scale));
+        const float rad = std::min(bw * 0.34f, b.h() * 0.2f);
+        draw_face(dl, {b.center().x, b.min.y + t.gap + rad}, rad, static_cast<int>(i), static_cast<int>(n),
+                  sel ? t.on_primary : t.text, sel ? t.primary : t.surface);
+        Rect tr{{b.min.x + gap, b.min.y + t.gap * 2 + rad * 2}, {b.max.x - gap, b.max.y - gap}};
+        const ImFont* f = fit_font({t.fonts.body, t.fonts.small}, tr, labels[i]);
+        draw_text(dl, f, tr, labels[i], sel ? t.on_primary : t.text, Align::Center, true);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- long list
+
+namespace {
+// The first code point of `s`, folded to an upper-case ASCII letter when it is a Latin letter.
+char initial(std::string_view s) {
+    if (s.empty()) return '?';
+    const auto c = static_cast<unsigned char>(s[0]);
+    if (c < 0x80) return static_cast<char>(std::toupper(c));
+    return '#';
+}
+}  // namespace
+
+LongListResult long_list(std::string_view id, Rect r, const std::vector<std::string>& labels,
+                         const std::vector<std::string>& row_ids, const std::vector<bool>& selected, std::size_t first,
+                         bool multi, std::string_view up_label, std::string_view down_label) {
+    const Theme& t = theme();
+    LongListResult out;
+    const std::string sid(id);
+    // The letter strip: one button per initial that has rows.
+    std::vector<std::pair<char, std::size_t>> letters;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const char c = initial(labels[i]);
+        if (std::none_of(letters.begin(), letters.end(), [&](const auto& l) { return l.first == c; })) letters.emplace_back(c, i);
+    }
+    std::sort(letters.begin(), letters.end());
+    const float key = std::max(t.target, 70.0f * t.scale);
+    const auto per_row = std::max<std::size_t>(1, static_cast<std::size_t>((r.w() + t.gap * 0.5f) / (key + t.gap * 0.5f)));
+    const std::size_t strip_rows = (letters.size() + per_row - 1) / per_row;
+    Rect strip = cut_top(r, static_cast<float>(strip_rows) * (key + t.gap * 0.5f));
+    for (std::size_t i = 0; i < letters.size(); ++i) {
+        const float x = strip.min.x + static_cast<float>(i % per_row) * (key + t.gap * 0.5f);
+        const float y = strip.min.y + static_cast<float>(i / per_row) * (key + t.gap * 0.5f);
+        const std::string label(1, letters[i].first);
+        if (button(sid + ":letter:" + label, {{x, y}, {x + key, y + key}}, label, Look::Secondary, true, t.fonts.bold))
+            out.scroll_to = letters[i].second;
+    }
+    cut_top(r, t.gap * 0.5f);
+    // Rows, a page at a time, with page buttons beside them.
+    const float row_h = std::max(t.target * 1.15f, 80.0f * t.scale);
+    Rect pager = cut_right(r, std::max(t.target * 1.6f, 120.0f * t.scale));
+    cut_right(r, t.gap);
+    const auto page = std::max<std::size_t>(1, static_cast<std::size_t>((r.h() + t.gap * 0.5f) / (row_h + t.gap * 0.5f)));
+    first = std::min(first, labels.size() > page ? labels.size() - page : 0);
+    for (std::size_t i = first; i < labels.size() && i < first + page; ++i) {
+        const float y = r.min.y + static_cast<float>(i - first) * (row_h + t.gap * 0.5f);
+        if (choice_button(row_ids[i], {{r.min.x, y}, {r.max.x, y + row_h}}, labels[i], selected[i], multi)) out.tapped = i;
+    }
+    const float ph = (pager.h() - t.gap) * 0.5f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const bool can_up = first > 0, can_down = first + page < labels.size();
+    const Rect up{pager.min, {pager.max.x, pager.min.y + ph}};
+    const Rect down{{pager.min.x, pager.max.y - ph}, pager.max};
+    if (button(sid + ":up", up, "", Look::Secondary, can_up)) out.scroll_to = first > page ? first - page : 0;
+    if (button(sid + ":down", down, "", Look::Secondary, can_down)) out.scroll_to = first + page;
+    const ImU32 on = t.text, off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
+    draw_arrow(dl, {up.center().x, up.center().y - t.gap}, 36.0f * t.scale, 2, can_up ? on : off);
+    draw_text(dl, t.fonts.small, {{up.min.x, up.center().y + t.gap * 0.5f}, up.max}, up_label, can_up ? on : off, Align::Center);
+    draw_arrow(dl, {down.center().x, down.center().y - t.gap}, 36.0f * t.scale, 3, can_down ? on : off);
+    draw_text(dl, t.fonts.small, {{down.min.x, down.center().y + t.gap * 0.5f}, down.max}, down_label, can_down ? on : off,
+              Align::Center);
+    return out;
+}
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,108 @@
+// fieldkiosk::kiosk::ui widgets — big touch widgets drawn with ImDrawList. Each returns true (or a value)
+// when pressed, and records its rectangle under a stable id in hits(), so headless tests can tap it.
+//
+// Index:
+//   Rect, cut_*        layout arithmetic (no ImGui layout: screens place everything explicitly)
+//   HitRegistry        id -> rectangle of every live widget this frame
+//   blocked()          while a dialog is open, widgets underneath draw but neither react nor record
+//   text               wrapped, centred text; measuring
+//   button, choice_button, scale_buttons, keyboard, keypad, long_list
+#pragma once
+
+#include "kiosk/widgets/theme.hpp"
+
+#include <imgui.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fieldkiosk::kiosk::ui {
+
+struct Rect {
+    ImVec2 min, max;
+    [[nodiscard]] float w() const { return max.x - min.x; }
+    [[nodiscard]] float h() const { return max.y - min.y; }
+    [[nodiscard]] ImVec2 center() const { return {(min.x + max.x) * 0.5f, (min.y + max.y) * 0.5f}; }
+    [[nodiscard]] bool contains(ImVec2 p) const { return p.x >= min.x && p.y >= min.y && p.x < max.x && p.y < max.y; }
+};
+[[nodiscard]] Rect inset(Rect r, float by);
+Rect cut_top(Rect& r, float h);  // removes and returns the top h px of r
+Rect cut_bottom(Rect& r, float h);
+Rect cut_left(Rect& r, float w);
+Rect cut_right(Rect& r, float w);
+[[nodiscard]] Rect centered(Rect r, float max_w);  // at most max_w wide, centred horizontally
+
+class HitRegistry {
+public:
+    void clear() { m_rects.clear(); }
+    void record(std::string_view id, Rect r) { m_rects.emplace_back(std::string(id), r); }
+    [[nodiscard]] std::optional<Rect> find(std::string_view id) const;  // the last one recorded with that id
+    [[nodiscard]] const std::vector<std::pair<std::string, Rect>>& all() const { return m_rects; }
+
+private:
+    std::vector<std::pair<std::string, Rect>> m_rects;
+};
+[[nodiscard]] HitRegistry& hits();
+
+void set_blocked(bool blocked);  // true while a dialog covers the screen
+[[nodiscard]] bool blocked();
+
+// --- text ---
+enum class Align : std::uint8_t { Left, Center, Right };
+[[nodiscard]] float font_px(const ImFont* font);
+[[nodiscard]] ImVec2 measure(const ImFont* font, std::string_view text, float wrap_w);
+// Draws `text` wrapped to r.w(), lines aligned; vertically centred in r if `vcenter`. Returns the height used.
+float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view text, ImU32 col, Align align = Align::Left,
+                bool vcenter = false);
+// The largest of `fonts` (in order, largest first) whose wrapped text fits in r; the last one otherwise.
+[[nodiscard]] const ImFont* fit_font(std::initializer_list<const ImFont*> fonts, Rect r, std::string_view text);
+
+// --- buttons ---
+enum class Look : std::uint8_t { Primary, Secondary, Quiet, Danger };
+// A rounded button with a centred label; `enabled` false draws it greyed and never fires.
+bool button(std::string_view id, Rect r, std::string_view label, Look look = Look::Secondary, bool enabled = true,
+            const ImFont* font = nullptr);
+// An invisible hit area (tiles and custom drawings): returns pressed; *held tells if it is down.
+bool hit_area(std::string_view id, Rect r, bool* held = nullptr);
+// A choice: radio (select one) or check box (multi), label left-aligned, selected = filled.
+// `font`: use this font (a grid passes one font for all its buttons); null: the largest that fits.
+bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font = nullptr);
+// The inner text rectangle choice_button() uses for a button of rectangle r (to choose one font for a grid).
+[[nodiscard]] Rect choice_text_rect(Rect r);
+// 0–10 scales (or any min..max <= 11 points) as a row of numbered buttons with end labels below.
+[[nodiscard]] std::optional<std::int64_t> scale_buttons(std::string_view id, Rect r, std::int64_t min, std::int64_t max,
+                                                        std::optional<std::int64_t> selected, std::string_view min_label,
+                                                        std::string_view max_label, bool faces);
+// Ordered options with faces (first = happiest, last = saddest), one button each; button i records ids[i].
+[[nodiscard]] std::optional<std::size_t> face_row(Rect r, const std::vector<std::string>& labels,
+                                                  const std::vector<std::string>& ids, std::optional<std::size_t> selected);
+
+// --- text entry ---
+struct KeyInput {
+    std::string text;  // UTF-8 to append
+    bool backspace = false;
+};
+// On-screen keyboard: letters, digits, punctuation, a layer of accented letters (es, pt, fr, so) and Shift.
+[[nodiscard]] std::optional<KeyInput> keyboard(std::string_view id, Rect r, std::string_view accents_label,
+                                               std::string_view letters_label, std::string_view space_label);
+// Numeric keypad: 0–9, backspace, and '.' (decimal) or '-' (integer).
+[[nodiscard]] std::optional<KeyInput> keypad(std::string_view id, Rect r, bool decimal);
+// The field that shows what is being typed, with a caret; `placeholder` when empty.
+void text_field(Rect r, std::string_view text, std::string_view placeholder, bool focused);
+[[nodiscard]] float keyboard_height(float width);  // height the keyboard wants at this width
+
+// --- long lists (wards): big rows, page buttons and a jump-to-letter strip; no dragging ---
+struct LongListResult {
+    std::optional<std::size_t> tapped;     // row index chosen
+    std::optional<std::size_t> scroll_to;  // new first row
+};
+// Row i records its rectangle as row_ids[i] (e.g. "choice:kentish_town").
+[[nodiscard]] LongListResult long_list(std::string_view id, Rect r, const std::vector<std::string>& labels,
+                                       const std::vector<std::string>& row_ids, const std::vector<bool>& selected,
+                                       std::size_t first, bool multi, std::string_view up_label, std::string_view down_label);
+
+}  // namespace fieldkiosk::kiosk::ui

@@ -1,0 +1,77 @@
+// fieldkiosk::sync::client::Uploader — one drain of a kiosk's outbox: read a batch with
+// ResponseStore::next_batch, POST it (gzip above a size), apply the per-item answer with
+// ResponseStore::apply_results (one transaction), repeat until the queue is empty or a send fails.
+//
+// Nothing is marked sent before the server's per-item answer is applied; if the process dies at any
+// point, the items are still queued and are sent again, and the server answers "duplicate".
+// Thread-safety: one Uploader per thread (it uses a ResponseStore and a transport of that thread).
+#pragma once
+
+#include "core/clock.hpp"
+#include "storage/response_store.hpp"
+#include "sync/client/transport.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace fieldkiosk::sync::client {
+
+struct SyncConfig {
+    std::string server_url;  // e.g. "https://surveys.camden.gov.uk" (no trailing /v1/batches)
+    std::string token;       // the kiosk's bearer token
+    storage::BatchLimits batch;
+    bool gzip = true;
+    std::size_t gzip_min_bytes = 1024;  // smaller bodies go uncompressed
+};
+
+struct Failure {
+    enum class Kind : std::uint8_t {
+        Offline,       // could not reach the server, or it stopped answering (time-out, dropped)
+        Tls,           // the server's certificate or pinned key did not verify
+        Unauthorized,  // 401: the token is wrong or revoked
+        Throttled,     // 429 or 503: the server asked us to wait
+        ServerError,   // other 5xx
+        Refused,       // 400 / 413 / other 4xx: the server will not take this batch as it is
+        BadAnswer,     // 200 with an answer we could not read
+        Store,         // the kiosk's own database failed
+    };
+    Kind kind = Kind::Offline;
+    int http_status = 0;
+    std::optional<std::chrono::seconds> retry_after;
+    std::string detail;  // technical words, for logs
+};
+
+struct DrainSummary {
+    std::int64_t accepted = 0, duplicate = 0, rejected = 0, conflict = 0;
+    std::int64_t batches = 0;
+    std::uint64_t bytes_sent = 0;
+    std::optional<Failure> failure;  // why the drain stopped early, if it did
+    [[nodiscard]] std::int64_t delivered() const { return accepted + duplicate; }
+};
+
+class Uploader {
+public:
+    Uploader(storage::ResponseStore& store, HttpTransport& transport, SyncConfig config, core::Rng& rng)
+        : m_store(&store), m_transport(&transport), m_config(std::move(config)), m_rng(&rng) {}
+
+    // Sends batches until the queue is empty, a send fails, or `keep_going` returns false.
+    [[nodiscard]] DrainSummary drain(const std::function<bool()>& keep_going = {});
+
+private:
+    enum class Step : std::uint8_t { Sent, Empty, Failed };
+    Step send_one(DrainSummary& summary);
+
+    storage::ResponseStore* m_store;
+    HttpTransport* m_transport;
+    SyncConfig m_config;
+    core::Rng* m_rng;
+};
+
+// Plain words for the admin screen: "No connection since 10:42", "The server refused this kiosk's key".
+// `since` is when the current run of failures began (local time is shown).
+[[nodiscard]] std::string describe(const Failure& f, std::chrono::system_clock::time_point since);
+
+}  // namespace fieldkiosk::sync::client

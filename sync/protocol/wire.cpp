@@ -1,0 +1,175 @@
+#include "sync/protocol/wire.hpp"
+
+#include <array>
+#include <utility>
+
+namespace fieldkiosk::sync::protocol {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::array<std::pair<ItemStatus, std::string_view>, 4> k_status_names{{
+    {ItemStatus::Accepted, "accepted"},
+    {ItemStatus::Duplicate, "duplicate"},
+    {ItemStatus::Conflict, "conflict"},
+    {ItemStatus::Rejected, "rejected"},
+}};
+
+std::unexpected<DecodeError> fail(std::string message) { return std::unexpected(DecodeError{std::move(message)}); }
+
+// Reads a required string member; sets `problem` when missing or not a string.
+bool get_string(const json& obj, const char* key, std::string& out, std::string& problem, std::string_view where) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string()) {
+        problem = std::string(where) + ": \"" + key + "\" must be a string";
+        return false;
+    }
+    out = it->get<std::string>();
+    return true;
+}
+
+Decoded<json> parse(std::string_view text) {
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return fail("the body is not valid JSON");
+    if (!j.is_object()) return fail("the body must be a JSON object");
+    return j;
+}
+
+bool check_protocol(const json& j, int& out, std::string& problem) {
+    auto it = j.find("protocol");
+    if (it == j.end() || !it->is_number_integer()) {
+        problem = "\"protocol\" must be an integer (this server speaks 1)";
+        return false;
+    }
+    out = it->get<int>();
+    return true;
+}
+
+}  // namespace
+
+std::string_view to_string(ItemStatus s) {
+    for (const auto& [v, name] : k_status_names)
+        if (v == s) return name;
+    return "rejected";
+}
+
+std::optional<ItemStatus> item_status_from_string(std::string_view s) {
+    for (const auto& [v, name] : k_status_names)
+        if (name == s) return v;
+    return std::nullopt;
+}
+
+std::string canonical(const json& payload) { return payload.dump(); }
+
+std::string encode(const Batch& b) {
+    json items = json::array();
+    for (const auto& it : b.responses)
+        items.push_back({{"id", it.id},
+                         {"survey", it.survey},
+                         {"survey_version", it.survey_version},
+                         {"encoding", it.encoding},
+                         {"payload", it.payload}});
+    return json{{"protocol", b.protocol}, {"kiosk_id", b.kiosk_id}, {"batch_id", b.batch_id}, {"responses", std::move(items)}}
+        .dump();
+}
+
+Decoded<Batch> decode_batch(std::string_view text) {
+    auto j = parse(text);
+    if (!j) return std::unexpected(j.error());
+    Batch b;
+    std::string problem;
+    if (!check_protocol(*j, b.protocol, problem)) return fail(problem);
+    if (!get_string(*j, "kiosk_id", b.kiosk_id, problem, "envelope")) return fail(problem);
+    if (!get_string(*j, "batch_id", b.batch_id, problem, "envelope")) return fail(problem);
+    auto rs = j->find("responses");
+    if (rs == j->end() || !rs->is_array()) return fail("envelope: \"responses\" must be an array");
+    b.responses.reserve(rs->size());
+    std::size_t i = 0;
+    for (auto& r : *rs) {
+        const std::string where = "responses[" + std::to_string(i++) + "]";
+        if (!r.is_object()) return fail(where + " must be an object");
+        WireItem w;
+        if (!get_string(r, "id", w.id, problem, where) || !get_string(r, "survey", w.survey, problem, where) ||
+            !get_string(r, "survey_version", w.survey_version, problem, where) ||
+            !get_string(r, "encoding", w.encoding, problem, where))
+            return fail(problem);
+        if (w.id.empty() || w.id.size() > 64) return fail(where + ": \"id\" must be 1 to 64 characters");
+        auto p = r.find("payload");
+        if (p == r.end()) return fail(where + ": \"payload\" is missing");
+        w.payload = std::move(*p);
+        b.responses.push_back(std::move(w));
+    }
+    return b;
+}
+
+std::string encode(const BatchAnswer& a) {
+    json results = json::array();
+    for (const auto& r : a.results) {
+        json one = {{"id", r.id}, {"status", to_string(r.status)}};
+        if (!r.reason.empty()) one["reason"] = r.reason;
+        results.push_back(std::move(one));
+    }
+    return json{{"protocol", a.protocol}, {"batch_id", a.batch_id}, {"results", std::move(results)}}.dump();
+}
+
+Decoded<BatchAnswer> decode_batch_answer(std::string_view text) {
+    auto j = parse(text);
+    if (!j) return std::unexpected(j.error());
+    BatchAnswer a;
+    std::string problem;
+    if (!check_protocol(*j, a.protocol, problem)) return fail(problem);
+    if (!get_string(*j, "batch_id", a.batch_id, problem, "answer")) return fail(problem);
+    auto rs = j->find("results");
+    if (rs == j->end() || !rs->is_array()) return fail("answer: \"results\" must be an array");
+    for (const auto& r : *rs) {
+        if (!r.is_object()) return fail("answer: each result must be an object");
+        ItemAnswer ia;
+        std::string status;
+        if (!get_string(r, "id", ia.id, problem, "result") || !get_string(r, "status", status, problem, "result"))
+            return fail(problem);
+        auto s = item_status_from_string(status);
+        if (!s) return fail("result: unknown status \"" + status + "\"");
+        ia.status = *s;
+        if (auto it = r.find("reason"); it != r.end() && it->is_string()) ia.reason = it->get<std::string>();
+        a.results.push_back(std::move(ia));
+    }
+    return a;
+}
+
+std::string encode(const ErrorBody& e) { return json{{"error", e.error}, {"message", e.message}}.dump(); }
+
+Decoded<ErrorBody> decode_error(std::string_view text) {
+    auto j = parse(text);
+    if (!j) return std::unexpected(j.error());
+    ErrorBody e;
+    std::string problem;
+    if (!get_string(*j, "error", e.error, problem, "error") || !get_string(*j, "message", e.message, problem, "error"))
+        return fail(problem);
+    return e;
+}
+
+json to_json(const Limits& l) {
+    return {{"max_body_bytes", l.max_body_bytes},
+            {"max_decompressed_bytes", l.max_decompressed_bytes},
+            {"max_items", l.max_items},
+            {"rate_per_second", l.rate_per_second},
+            {"rate_burst", l.rate_burst}};
+}
+
+Decoded<Limits> decode_limits(std::string_view text) {
+    auto j = parse(text);
+    if (!j) return std::unexpected(j.error());
+    const json& l = j->contains("limits") ? (*j)["limits"] : *j;
+    Limits out;
+    try {
+        out.max_body_bytes = l.at("max_body_bytes").get<std::size_t>();
+        out.max_decompressed_bytes = l.at("max_decompressed_bytes").get<std::size_t>();
+        out.max_items = l.at("max_items").get<std::size_t>();
+        out.rate_per_second = l.at("rate_per_second").get<double>();
+        out.rate_burst = l.at("rate_burst").get<int>();
+    } catch (const json::exception& e) { return fail(std::string("limits: ") + e.what()); }
+    return out;
+}
+
+}  // namespace fieldkiosk::sync::protocol

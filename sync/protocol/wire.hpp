@@ -1,0 +1,96 @@
+// fieldkiosk::sync::protocol — the wire types of protocol v1 and their JSON codec (docs/sync_protocol.md).
+//
+// Index:
+//   k_version, paths     protocol version and the endpoints
+//   WireItem, Batch      what a kiosk sends: POST /v1/batches
+//   ItemStatus, ItemAnswer, BatchAnswer   the server's per-item answer (200)
+//   ErrorBody            a whole-request answer (400, 401, 413, 429, 503)
+//   Limits               what the server accepts (GET /v1/limits, also inside GET /v1/health)
+//   encode_* / decode_*  JSON text <-> types; decoders never throw and say what was wrong
+//
+// Thread-safety: free functions on values; safe from any thread.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fieldkiosk::sync::protocol {
+
+inline constexpr int k_version = 1;
+inline constexpr std::string_view k_batches_path = "/v1/batches";
+inline constexpr std::string_view k_health_path = "/v1/health";
+inline constexpr std::string_view k_limits_path = "/v1/limits";
+
+// One completed response. `payload` is the response's JSON (core::response_to_json) when encoding is
+// "json"; the server compares content by the canonical text of `payload` (keys sorted, no spaces).
+struct WireItem {
+    std::string id;              // the response's UUID
+    std::string survey;          // survey id
+    std::string survey_version;  // survey version the response was collected with
+    std::string encoding = "json";
+    nlohmann::json payload;
+};
+
+struct Batch {
+    int protocol = k_version;
+    std::string kiosk_id;  // the device's id (storage::ResponseStore::kiosk_id)
+    std::string batch_id;  // UUID per attempt; for logs and metrics only, never for deduplication
+    std::vector<WireItem> responses;
+};
+
+enum class ItemStatus : std::uint8_t { Accepted, Duplicate, Conflict, Rejected };
+[[nodiscard]] std::string_view to_string(ItemStatus s);
+[[nodiscard]] std::optional<ItemStatus> item_status_from_string(std::string_view s);
+
+struct ItemAnswer {
+    std::string id;
+    ItemStatus status = ItemStatus::Accepted;
+    std::string reason;  // Rejected / Conflict: plain words for the operator; empty otherwise
+};
+
+struct BatchAnswer {
+    int protocol = k_version;
+    std::string batch_id;
+    std::vector<ItemAnswer> results;  // one per item sent, in the order sent
+};
+
+// Whole-request answers carry {"error": code, "message": words}. Codes: "malformed", "unauthorized",
+// "too_large", "rate_limited", "unavailable", "unsupported_protocol", "internal".
+struct ErrorBody {
+    std::string error;
+    std::string message;
+};
+
+struct Limits {
+    std::size_t max_body_bytes = 8u << 20;           // as sent (compressed, if gzip)
+    std::size_t max_decompressed_bytes = 32u << 20;  // after gzip
+    std::size_t max_items = 1000;                    // responses per batch
+    double rate_per_second = 20;                     // batches per kiosk, sustained
+    int rate_burst = 40;                             // batches per kiosk, burst
+};
+
+struct DecodeError {
+    std::string message;  // what was wrong, for the 400 answer and for logs
+};
+template <class T>
+using Decoded = std::expected<T, DecodeError>;
+
+[[nodiscard]] std::string encode(const Batch& b);
+[[nodiscard]] Decoded<Batch> decode_batch(std::string_view text);
+[[nodiscard]] std::string encode(const BatchAnswer& a);
+[[nodiscard]] Decoded<BatchAnswer> decode_batch_answer(std::string_view text);
+[[nodiscard]] std::string encode(const ErrorBody& e);
+[[nodiscard]] Decoded<ErrorBody> decode_error(std::string_view text);
+[[nodiscard]] nlohmann::json to_json(const Limits& l);
+[[nodiscard]] Decoded<Limits> decode_limits(std::string_view text);
+
+// The canonical text of a payload: what the server hashes and stores (nlohmann's dump(): keys sorted).
+[[nodiscard]] std::string canonical(const nlohmann::json& payload);
+
+}  // namespace fieldkiosk::sync::protocol

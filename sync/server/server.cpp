@@ -1,0 +1,412 @@
+#include "sync/server/server.hpp"
+
+#include "sync/server/auth.hpp"
+#include "sync/server/export_csv.hpp"
+
+#include <httplib.h>
+
+#include <array>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+
+namespace fieldkiosk::sync::server {
+
+using nlohmann::json;
+using protocol::ErrorBody;
+
+namespace {
+
+constexpr std::array<double, 11> k_latency_buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5};
+
+struct Metrics {
+    std::mutex mutex;
+    std::map<int, std::uint64_t> batches_by_status;
+    std::array<std::uint64_t, 4> items{};  // by protocol::ItemStatus
+    std::array<std::uint64_t, k_latency_buckets.size()> latency{};
+    std::uint64_t latency_count = 0;
+    double latency_sum = 0;
+    std::atomic<int> in_flight{0};
+
+    void record(int status, double seconds) {
+        std::lock_guard lock(mutex);
+        ++batches_by_status[status];
+        for (std::size_t i = 0; i < k_latency_buckets.size(); ++i)
+            if (seconds <= k_latency_buckets[i]) ++latency[i];
+        ++latency_count;
+        latency_sum += seconds;
+    }
+    void record_items(const protocol::BatchAnswer& a) {
+        std::lock_guard lock(mutex);
+        for (const auto& r : a.results) ++items[static_cast<std::size_t>(r.status)];
+    }
+    std::string render() {
+        std::ostringstream o;
+        std::lock_guard lock(mutex);
+        o << "# HELP fieldkiosk_batches_total Batch requests (POST /v1/batches) by HTTP status.\n"
+             "# TYPE fieldkiosk_batches_total counter\n";
+        for (const auto& [status, n] : batches_by_status)
+            o << "fieldkiosk_batches_total{status=\"" << status << "\"} " << n << "\n";
+        o << "# HELP fieldkiosk_items_total Responses received, by per-item result.\n# TYPE fieldkiosk_items_total counter\n";
+        for (int s = 0; s < 4; ++s)
+            o << "fieldkiosk_items_total{result=\"" << protocol::to_string(static_cast<protocol::ItemStatus>(s)) << "\"} "
+              << items[static_cast<std::size_t>(s)] << "\n";
+        o << "# HELP fieldkiosk_batch_duration_seconds Time to handle a batch request.\n"
+             "# TYPE fieldkiosk_batch_duration_seconds histogram\n";
+        for (std::size_t i = 0; i < k_latency_buckets.size(); ++i)
+            o << "fieldkiosk_batch_duration_seconds_bucket{le=\"" << k_latency_buckets[i] << "\"} " << latency[i] << "\n";
+        o << "fieldkiosk_batch_duration_seconds_bucket{le=\"+Inf\"} " << latency_count << "\n"
+          << "fieldkiosk_batch_duration_seconds_sum " << latency_sum << "\n"
+          << "fieldkiosk_batch_duration_seconds_count " << latency_count << "\n"
+          << "# HELP fieldkiosk_batches_in_flight Batch requests being handled now.\n# TYPE fieldkiosk_batches_in_flight gauge\n"
+          << "fieldkiosk_batches_in_flight " << in_flight.load() << "\n";
+        return o.str();
+    }
+};
+
+// A token bucket per kiosk: `rate` batches per second sustained, `burst` at once.
+class RateLimiter {
+public:
+    RateLimiter(double rate, double burst) : m_rate(rate), m_burst(burst) {}
+    // 0 when allowed (a token is taken); otherwise whole seconds until one is available (>= 1).
+    int take(const std::string& key, std::chrono::steady_clock::time_point now) {
+        if (m_rate <= 0) return 0;
+        std::lock_guard lock(m_mutex);
+        auto [it, fresh] = m_buckets.try_emplace(key, Bucket{m_burst, now});
+        Bucket& b = it->second;
+        if (!fresh) {
+            const double elapsed = std::chrono::duration<double>(now - b.at).count();
+            b.tokens = std::min(m_burst, b.tokens + elapsed * m_rate);
+            b.at = now;
+        }
+        if (b.tokens >= 1.0) {
+            b.tokens -= 1.0;
+            return 0;
+        }
+        return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / m_rate)));
+    }
+
+private:
+    struct Bucket {
+        double tokens;
+        std::chrono::steady_clock::time_point at;
+    };
+    double m_rate, m_burst;
+    std::mutex m_mutex;
+    std::unordered_map<std::string, Bucket> m_buckets;
+};
+
+void answer_error(httplib::Response& res, int status, std::string code, std::string message, int retry_after_s = 0) {
+    res.status = status;
+    if (retry_after_s > 0) res.set_header("Retry-After", std::to_string(retry_after_s));
+    if (status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"fieldkiosk\"");
+    res.set_content(protocol::encode(ErrorBody{std::move(code), std::move(message)}), "application/json");
+}
+
+}  // namespace
+
+struct Server::Impl {
+    std::shared_ptr<Storage> storage;
+    std::shared_ptr<const Validator> validator;
+    ServerOptions options;
+    const core::Clock* clock;
+    std::unique_ptr<httplib::Server> http;
+    Metrics metrics;
+    RateLimiter limiter;
+    std::atomic<std::uint64_t> batch_counter{0};
+
+    Impl(std::shared_ptr<Storage> s, std::shared_ptr<const Validator> v, ServerOptions o, const core::Clock& c)
+        : storage(std::move(s)),
+          validator(std::move(v)),
+          options(std::move(o)),
+          clock(&c),
+          limiter(options.limits.rate_per_second, options.limits.rate_burst) {}
+
+    // The token's record when `req` carries an active token of `role`; otherwise answers 401 and returns nullopt.
+    std::optional<TokenRecord> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view role) {
+        const std::string token = bearer_token(req.get_header_value("Authorization"));
+        if (token.empty()) {
+            answer_error(res, 401, "unauthorized", "no token: send 'Authorization: Bearer <token>'");
+            return std::nullopt;
+        }
+        const std::string hash = sha256_hex(token);
+        auto found = storage->find_token(hash);
+        if (!found) {
+            answer_error(res, 503, "unavailable", "the server's database is not answering", 5);
+            return std::nullopt;
+        }
+        if (!*found || !constant_time_equal((*found)->token_hash, hash) || (*found)->role != role) {
+            answer_error(res, 401, "unauthorized", "this token is unknown, revoked, or not allowed here");
+            return std::nullopt;
+        }
+        return **found;
+    }
+
+    void handle_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        const auto start = std::chrono::steady_clock::now();
+        ++metrics.in_flight;
+        process_batch(req, res, reader);
+        --metrics.in_flight;
+        metrics.record(res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+
+    void process_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        const std::uint64_t number = ++batch_counter;
+        const Fault fault = options.fault ? options.fault(number) : Fault{};
+        if (fault.kind == Fault::Kind::Delay) std::this_thread::sleep_for(fault.delay);
+        if (fault.kind == Fault::Kind::Status) {
+            answer_error(res, fault.status,
+                         fault.status == 429   ? "rate_limited"
+                         : fault.status >= 500 ? "unavailable"
+                                               : "error",
+                         "injected fault", fault.retry_after_s);
+            return;
+        }
+        const int max_in_flight = options.max_in_flight_batches > 0 ? options.max_in_flight_batches : options.threads;
+        if (metrics.in_flight.load() > max_in_flight) {
+            answer_error(res, 503, "unavailable", "the server is busy; try again shortly", 2);
+            return;
+        }
+        const auto& limits = options.limits;
+        if (req.has_header("Content-Length")) {
+            const std::string cl = req.get_header_value("Content-Length");
+            std::uint64_t length = 0;
+            try {
+                length = std::stoull(cl);
+            } catch (const std::exception&) {
+                answer_error(res, 400, "malformed", "Content-Length is not a number");
+                return;
+            }
+            if (length > limits.max_body_bytes) {
+                answer_error(res, 413, "too_large",
+                             "the body is larger than " + std::to_string(limits.max_body_bytes) + " bytes");
+                return;
+            }
+        }
+        auto token = authenticate(req, res, "kiosk");
+        if (!token) return;
+        if (const int wait = limiter.take(token->name, clock->steady_now()); wait > 0) {
+            answer_error(res, 429, "rate_limited", "too many batches from this kiosk; wait and retry", wait);
+            return;
+        }
+        // httplib inflates gzip (Content-Encoding) as it reads; count what comes out, stop at the cap.
+        std::string body;
+        bool too_big = false;
+        const bool read_ok = reader([&](const char* data, std::size_t n) {
+            if (body.size() + n > limits.max_decompressed_bytes) {
+                too_big = true;
+                return false;
+            }
+            body.append(data, n);
+            return true;
+        });
+        if (too_big || res.status == 413) {
+            res.set_header("Connection", "close");
+            answer_error(res, 413, "too_large",
+                         "the body is larger than " + std::to_string(limits.max_decompressed_bytes) + " bytes once decompressed");
+            return;
+        }
+        if (!read_ok) {
+            res.set_header("Connection", "close");
+            answer_error(res, 400, "malformed", "the body could not be read (damaged gzip, or cut short)");
+            return;
+        }
+        auto batch = protocol::decode_batch(body);
+        if (!batch) {
+            answer_error(res, 400, "malformed", batch.error().message);
+            return;
+        }
+        if (batch->protocol != protocol::k_version) {
+            answer_error(res, 400, "unsupported_protocol",
+                         "protocol " + std::to_string(batch->protocol) + " is not spoken here; this server speaks 1");
+            return;
+        }
+        if (batch->responses.size() > limits.max_items) {
+            answer_error(res, 413, "too_large", "more than " + std::to_string(limits.max_items) + " responses in one batch");
+            return;
+        }
+        protocol::BatchAnswer answer;
+        answer.batch_id = batch->batch_id;
+        answer.results.resize(batch->responses.size());
+        std::vector<PreparedItem> prepared;
+        std::vector<std::size_t> prepared_index;
+        for (std::size_t i = 0; i < batch->responses.size(); ++i) {
+            const auto& item = batch->responses[i];
+            answer.results[i].id = item.id;
+            if (auto reason = validator->check(item)) {
+                answer.results[i].status = protocol::ItemStatus::Rejected;
+                answer.results[i].reason = *reason;
+                continue;
+            }
+            std::string text = protocol::canonical(item.payload);
+            std::string hash = sha256_hex(text);
+            prepared.push_back(PreparedItem{item.id, item.survey, item.survey_version, item.payload.value("completed_at", ""),
+                                            std::move(hash), std::move(text)});
+            prepared_index.push_back(i);
+        }
+        if (!prepared.empty()) {
+            const BatchContext ctx{token->name, batch->kiosk_id, batch->batch_id, core::format_utc(clock->wall_now())};
+            std::function<void()> before_commit;
+            if (fault.kind == Fault::Kind::StallBeforeCommit)
+                before_commit = [d = fault.delay] { std::this_thread::sleep_for(d); };
+            auto stored = storage->store_batch(ctx, prepared, before_commit);
+            if (!stored) {
+                if (stored.error().kind == ServerError::Kind::Busy)
+                    answer_error(res, 503, "unavailable", "the database is busy; nothing was stored", 2);
+                else
+                    answer_error(res, 500, "internal", "nothing was stored: " + stored.error().message);
+                return;
+            }
+            for (std::size_t k = 0; k < stored->size(); ++k) {
+                auto& r = answer.results[prepared_index[k]];
+                switch ((*stored)[k]) {
+                    case StoreOutcome::Accepted:
+                        r.status = protocol::ItemStatus::Accepted;
+                        break;
+                    case StoreOutcome::Duplicate:
+                        r.status = protocol::ItemStatus::Duplicate;
+                        break;
+                    case StoreOutcome::Conflict:
+                        r.status = protocol::ItemStatus::Conflict;
+                        r.reason =
+                            "another response with this id, with different content, is already stored; this one is kept aside";
+                        break;
+                }
+            }
+        }
+        metrics.record_items(answer);
+        res.status = 200;
+        std::string text = protocol::encode(answer);
+        if (fault.kind == Fault::Kind::DropAfterCommit) {
+            // Committed; now break the connection half-way through the answer.
+            auto shared = std::make_shared<std::string>(std::move(text));
+            res.set_content_provider(shared->size(), "application/json",
+                                     [shared](std::size_t, std::size_t, httplib::DataSink& sink) {
+                                         sink.write(shared->data(), shared->size() / 2);
+                                         return false;
+                                     });
+            return;
+        }
+        res.set_content(text, "application/json");
+    }
+
+    json health_json() {
+        json j = {{"status", "ok"},
+                  {"protocol", protocol::k_version},
+                  {"version", FIELDKIOSK_VERSION},
+                  {"backend", storage->backend()},
+                  {"limits", protocol::to_json(options.limits)}};
+        json surveys = json::array();
+        for (const auto& s : validator->catalog().surveys) surveys.push_back({{"id", s->id}, {"version", s->version}});
+        j["surveys"] = std::move(surveys);
+        return j;
+    }
+
+    void install_routes() {
+        auto& h = *http;
+        h.Post(std::string(protocol::k_batches_path),
+               [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+                   handle_batch(req, res, reader);
+               });
+        h.Get(std::string(protocol::k_health_path), [this](const httplib::Request&, httplib::Response& res) {
+            json j = health_json();
+            if (!storage->counts()) {
+                j["status"] = "degraded";
+                res.status = 503;
+            }
+            res.set_content(j.dump(), "application/json");
+        });
+        h.Get(std::string(protocol::k_limits_path), [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(json{{"protocol", protocol::k_version}, {"limits", protocol::to_json(options.limits)}}.dump(),
+                            "application/json");
+        });
+        h.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+            res.set_content(metrics.render(), "text/plain; version=0.0.4");
+        });
+        h.Get(R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)", [this](const httplib::Request& req, httplib::Response& res) {
+            if (!authenticate(req, res, "admin")) return;
+            const std::string survey = req.matches[1];
+            auto store = storage;
+            res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
+            res.set_chunked_content_provider("text/csv; charset=utf-8", [store, survey](std::size_t, httplib::DataSink& sink) {
+                const std::string header = csv_header();
+                if (!sink.write(header.data(), header.size())) return false;
+                bool ok = true;
+                auto r = store->for_each_response(survey, [&](const ExportRow& row) {
+                    const std::string line = csv_row(row);
+                    ok = sink.write(line.data(), line.size());
+                    return ok;
+                });
+                if (!r || !ok) return false;  // the client sees a cut-off chunked body, never a short "complete" file
+                sink.done();
+                return true;
+            });
+        });
+        h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+            answer_error(res, 500, "internal", "internal error");
+        });
+        h.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+            if (res.body.empty()) {
+                const std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "error";
+                res.set_content(protocol::encode(ErrorBody{code, "HTTP " + std::to_string(res.status)}), "application/json");
+            }
+        });
+    }
+};
+
+Server::Server(std::shared_ptr<Storage> storage, std::shared_ptr<const Validator> validator, ServerOptions options,
+               const core::Clock& clock)
+    : m_impl(std::make_unique<Impl>(std::move(storage), std::move(validator), std::move(options), clock)) {
+    auto& o = m_impl->options;
+    if (!o.tls_cert.empty() && !o.tls_key.empty())
+        m_impl->http = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
+    else
+        m_impl->http = std::make_unique<httplib::Server>();
+    auto& h = *m_impl->http;
+    const auto threads = static_cast<std::size_t>(std::max(1, o.threads));
+    h.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    h.set_read_timeout(o.read_timeout);
+    h.set_write_timeout(o.write_timeout);
+    h.set_keep_alive_timeout(o.keep_alive_timeout.count());
+    h.set_keep_alive_max_count(100);
+    h.set_tcp_nodelay(
+        true);  // headers and body go out as separate writes: without this, Nagle + delayed ACK add 40 ms per answer
+    h.set_payload_max_length(o.limits.max_body_bytes);
+    m_impl->install_routes();
+}
+
+Server::~Server() { stop(); }
+
+bool Server::bind() {
+    auto& o = m_impl->options;
+    if (!m_impl->http->is_valid()) {
+        m_error = "the TLS certificate or key could not be loaded";
+        return false;
+    }
+    if (o.port == 0) {
+        const int p = m_impl->http->bind_to_any_port(o.host);
+        if (p <= 0) {
+            m_error = "cannot listen on " + o.host + " (any port)";
+            return false;
+        }
+        m_port = p;
+    } else {
+        if (!m_impl->http->bind_to_port(o.host, o.port)) {
+            m_error = "cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use, or not allowed)";
+            return false;
+        }
+        m_port = o.port;
+    }
+    return true;
+}
+
+bool Server::run() { return m_impl->http->listen_after_bind(); }
+void Server::stop() {
+    if (m_impl && m_impl->http) m_impl->http->stop();
+}
+bool Server::is_running() const { return m_impl->http->is_running(); }
+
+}  // namespace fieldkiosk::sync::server

@@ -1,0 +1,78 @@
+// fieldkiosk::sync::server::Server — the HTTP receiver: POST /v1/batches, GET /v1/health, GET /v1/limits,
+// GET /metrics, GET /v1/export/SURVEY.csv (docs/sync_protocol.md).
+//
+// Index:
+//   Fault           fault injection for tests (status, delay, stall before commit, drop after commit)
+//   ServerOptions   listen address, thread pool, time-outs, limits, optional TLS
+//   Server          bind() then run() (blocks) on one thread; stop() from any other
+//
+// Thread-safety: run() blocks its caller; handlers run on a bounded pool of `threads` workers. stop()
+// and port() are safe from any thread.
+#pragma once
+
+#include "core/clock.hpp"
+#include "sync/protocol/wire.hpp"
+#include "sync/server/storage.hpp"
+#include "sync/server/validator.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace fieldkiosk::sync::server {
+
+// What the server does with the Nth batch request (N counts from 1). Tests only.
+struct Fault {
+    enum class Kind : std::uint8_t {
+        None,
+        Status,             // answer `status` (with Retry-After if retry_after_s > 0) and store nothing
+        Delay,              // wait `delay` before handling (slow answers, client time-outs)
+        StallBeforeCommit,  // wait `delay` inside the transaction, before COMMIT (kill -9 mid-batch)
+        DropAfterCommit,    // commit, then break the connection before the answer is complete
+    };
+    Kind kind = Kind::None;
+    int status = 0;
+    int retry_after_s = 0;
+    std::chrono::milliseconds delay{0};
+};
+using FaultHook = std::function<Fault(std::uint64_t batch_number)>;
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    int port = 8080;  // 0: any free port (see Server::port())
+    int threads = 8;  // the bounded worker pool; each holds at most one connection
+    std::chrono::seconds read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
+    protocol::Limits limits;
+    int max_in_flight_batches = 0;  // 0: threads; more concurrent batches get 503 + Retry-After
+    std::string tls_cert, tls_key;  // both set: HTTPS directly (httplib::SSLServer)
+    FaultHook fault;
+};
+
+class Server {
+public:
+    Server(std::shared_ptr<Storage> storage, std::shared_ptr<const Validator> validator, ServerOptions options,
+           const core::Clock& clock);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds the listening socket; returns false (with a message in error()) when it cannot.
+    [[nodiscard]] bool bind();
+    // Serves until stop(); returns false if the listener failed.
+    bool run();
+    void stop();
+    [[nodiscard]] int port() const { return m_port.load(); }
+    [[nodiscard]] bool is_running() const;
+    [[nodiscard]] const std::string& error() const { return m_error; }
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+    std::atomic<int> m_port{0};
+    std::string m_error;
+};
+
+}  // namespace fieldkiosk::sync::server

@@ -1,0 +1,72 @@
+#include "sync/server/validator.hpp"
+
+#include "core/answer.hpp"
+
+namespace fieldkiosk::sync::server {
+
+using nlohmann::json;
+
+namespace {
+
+std::optional<std::string> check_answer(const core::Question& q, const json& value) {
+    auto a = core::answer_from_json(q, value);
+    if (!a) return "answer to '" + q.name + "': " + a.error();
+    const auto bad_choice = [&](const std::string& v) -> std::optional<std::string> {
+        if (q.find_choice(v) == nullptr) return "answer to '" + q.name + "': '" + v + "' is not one of its choices";
+        return std::nullopt;
+    };
+    switch (q.type) {
+        case core::QuestionType::SelectOne:
+            if (const auto* s = std::get_if<std::string>(&a->data)) return bad_choice(*s);
+            break;
+        case core::QuestionType::SelectMultiple:
+            if (const auto* v = std::get_if<std::vector<std::string>>(&a->data))
+                for (const auto& one : *v)
+                    if (auto e = bad_choice(one)) return e;
+            break;
+        case core::QuestionType::Scale:
+            if (const auto* n = std::get_if<std::int64_t>(&a->data); n && (*n < q.scale_min || *n > q.scale_max))
+                return "answer to '" + q.name + "': " + std::to_string(*n) + " is outside " + std::to_string(q.scale_min) + ".." +
+                       std::to_string(q.scale_max);
+            break;
+        case core::QuestionType::Text:
+            if (const auto* s = std::get_if<std::string>(&a->data); s && s->size() > static_cast<std::size_t>(q.max_length) * 4)
+                return "answer to '" + q.name + "' is longer than the question allows";
+            break;
+        default:
+            break;
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Validator::check(const protocol::WireItem& item) const {
+    if (item.encoding != "json") return "encoding '" + item.encoding + "' is not supported by this server (only 'json')";
+    const auto survey = m_catalog.find(item.survey);
+    if (!survey) return "unknown survey '" + item.survey + "'";
+    if (survey->version != item.survey_version)
+        return "unknown version '" + item.survey_version + "' of survey '" + item.survey + "' (this server has version '" +
+               survey->version + "')";
+    const json& p = item.payload;
+    if (!p.is_object()) return "the payload is not a JSON object";
+    const auto str = [&](const char* key) -> std::string {
+        auto it = p.find(key);
+        return it != p.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    if (str("id") != item.id) return "the payload's id does not match the item's id";
+    if (str("survey") != item.survey || str("survey_version") != item.survey_version)
+        return "the payload's survey or version does not match the item's";
+    if (str("completed_at").empty()) return "the payload has no completed_at time";
+    auto answers = p.find("answers");
+    if (answers == p.end() || !answers->is_object()) return "the payload has no answers object";
+    for (const auto& [name, value] : answers->items()) {
+        const core::Question* q = survey->find(name);
+        if (q == nullptr || !q->takes_answer())
+            return "'" + name + "' is not a question of survey '" + item.survey + "' that takes an answer";
+        if (auto e = check_answer(*q, value)) return e;
+    }
+    return std::nullopt;
+}
+
+}  // namespace fieldkiosk::sync::server

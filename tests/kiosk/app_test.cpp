@@ -1,0 +1,663 @@
+// The kiosk's app state machine (kiosk/app/app.cpp): every transition, time-outs with a fake clock,
+// language switches, the wipe, saving, admin. No ImGui, no SDL.
+#include "kiosk/app/app.hpp"
+#include "kiosk/app/config.hpp"
+#include "kiosk/app/pin.hpp"
+#include "tests/kiosk/kiosk_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace fieldkiosk;
+using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::KioskFixture;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+namespace {
+
+// Attract -> tile -> language (en) -> consent -> Start.
+void start(KioskFixture& f, const std::string& survey = "food", const std::string& lang = "en") {
+    f.app.apply(act::OpenSurvey{survey});
+    ASSERT_EQ(f.app.screen(), Screen::Language);
+    f.app.apply(act::ChooseLanguage{lang});
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    f.app.apply(act::ConsentStart{});
+    ASSERT_EQ(f.app.screen(), Screen::Question);
+}
+
+// Answers the current question with its first ordinary choice (or 5 on a scale) and continues.
+void answer_and_next(KioskFixture& f) {
+    const auto& q = f.app.session()->current();
+    if (q.is_select()) {
+        for (const auto& c : q.choices)
+            if (!c.exclusive && !c.other) {
+                f.app.apply(act::TapChoice{c.value});
+                break;
+            }
+    } else if (q.type == core::QuestionType::Scale) {
+        f.app.apply(act::SetScale{5});
+    }
+    f.app.apply(act::Next{});
+}
+
+void idle_out(KioskFixture& f) {
+    f.clock.advance(seconds{60});
+    f.app.tick();
+    ASSERT_TRUE(f.app.idle_prompt());
+    f.clock.advance(seconds{20});
+    f.app.tick();
+}
+
+std::string everything_visible(const ViewModel& v) {  // all text a screen could draw from this view
+    std::string s = v.survey_title + "|" + v.question.label + "|" + v.question.hint + "|" + v.question.text + "|" +
+                    v.question.write_in_text + "|" + v.question.error + "|" + v.save_error;
+    for (const auto& c : v.question.choices) s += "|" + c.label + (c.selected ? "*" : "");
+    for (const auto& t : v.tiles) s += "|" + t.title;
+    for (const auto& l : v.admin.stats_lines) s += "|" + l;
+    return s;
+}
+
+}  // namespace
+
+TEST(KioskApp, StartsOnAttractWithOnlyEnabledSurveysAsTiles) {
+    KioskFixture f;
+    const auto v = f.app.view();
+    EXPECT_EQ(v.screen, Screen::Attract);
+    std::vector<std::string> ids;
+    for (const auto& t : v.tiles) ids.push_back(t.survey_id);
+    EXPECT_EQ(ids, (std::vector<std::string>{"food", "safety", "youth"}));
+    EXPECT_EQ(v.tiles[0].title, "Food in Camden");
+    EXPECT_EQ(v.tiles[0].minutes, 5);
+    EXPECT_EQ(f.app.session(), nullptr);
+}
+
+TEST(KioskApp, ConfigEnabledSurveysOverrideTheSurveysOwnFlags) {
+    KioskConfig c;
+    c.enabled_surveys = {"estates", "youth"};
+    KioskFixture f(c);
+    EXPECT_EQ(f.app.enabled_survey_ids(), (std::vector<std::string>{"estates", "youth"}));
+    f.app.apply(act::OpenSurvey{"food"});  // not offered: ignored
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+}
+
+TEST(KioskApp, TileGoesToLanguageThenConsentInTheChosenLanguage) {
+    KioskFixture f;
+    f.app.apply(act::OpenSurvey{"safety"});
+    EXPECT_EQ(f.app.screen(), Screen::Language);
+    const auto v = f.app.view();
+    ASSERT_EQ(v.languages.items.size(), 5u);
+    EXPECT_EQ(v.languages.items[1].name, "Español");
+    EXPECT_TRUE(v.languages.items[0].current);
+    f.app.apply(act::ChooseLanguage{"es"});
+    EXPECT_EQ(f.app.screen(), Screen::Consent);
+    EXPECT_EQ(f.app.language(), "es");
+    EXPECT_EQ(f.app.view().survey_title, "Sentirse seguro/a en Camden");
+    f.app.apply(act::ConsentStart{});
+    EXPECT_EQ(f.app.session()->language(), "es");
+}
+
+TEST(KioskApp, AskLanguageOffGoesStraightToConsent) {
+    KioskConfig c;
+    c.ask_language = false;
+    KioskFixture f(c);
+    f.app.apply(act::OpenSurvey{"food"});
+    EXPECT_EQ(f.app.screen(), Screen::Consent);
+}
+
+TEST(KioskApp, LanguageButtonOnAttractReturnsToAttract) {
+    KioskFixture f;
+    f.app.apply(act::OpenLanguage{});
+    EXPECT_EQ(f.app.screen(), Screen::Language);
+    f.app.apply(act::ChooseLanguage{"fr"});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.view().tiles[0].title, "L'alimentation à Camden");
+    f.app.apply(act::OpenLanguage{});
+    f.app.apply(act::CloseLanguage{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.language(), "fr");
+}
+
+TEST(KioskApp, NoThanksReturnsToAttractWithNothingStartedOrCounted) {
+    KioskFixture f;
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"pt"});
+    f.app.apply(act::ShowFullPrivacy{true});
+    EXPECT_TRUE(f.app.view().full_privacy);
+    f.app.apply(act::ShowFullPrivacy{false});
+    EXPECT_FALSE(f.app.view().full_privacy);
+    f.app.apply(act::ConsentDecline{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_EQ(f.app.language(), "en");  // the next person starts in the default language
+    auto st = f.store_opened->stats();
+    EXPECT_TRUE(st->dropoffs.empty());
+}
+
+TEST(KioskApp, ChoicesNextAndBackMoveThroughTheSession) {
+    KioskFixture f;
+    start(f);
+    EXPECT_EQ(f.app.view().question.name, "food_intro");
+    f.app.apply(act::Back{});  // from the first question: back to the notice
+    EXPECT_EQ(f.app.screen(), Screen::Consent);
+    f.app.apply(act::ConsentStart{});
+    f.app.apply(act::Next{});
+    EXPECT_EQ(f.app.view().question.name, "fies_worried");
+    f.app.apply(act::TapChoice{"no"});
+    auto v = f.app.view();
+    EXPECT_TRUE(v.question.choices[1].selected);
+    EXPECT_EQ(v.question.position, 2u);
+    f.app.apply(act::Next{});
+    EXPECT_EQ(f.app.view().question.name, "fies_healthy");
+    f.app.apply(act::Back{});
+    EXPECT_EQ(f.app.view().question.name, "fies_worried");
+    EXPECT_TRUE(f.app.view().question.choices[1].selected);  // kept
+}
+
+TEST(KioskApp, InvalidChoiceShowsTheEnginesMessage) {
+    KioskFixture f;
+    start(f);
+    f.app.apply(act::Next{});
+    f.app.apply(act::TapChoice{"not_a_choice"});
+    EXPECT_FALSE(f.app.view().question.error.empty());
+    f.app.apply(act::TapChoice{"yes"});
+    EXPECT_TRUE(f.app.view().question.error.empty());
+}
+
+TEST(KioskApp, LanguageSwitchMidSurveyKeepsEveryAnswer) {
+    KioskFixture f;
+    start(f, "youth");
+    for (int i = 0; i < 4; ++i) answer_and_next(f);
+    const auto before = f.app.session()->snapshot()["answers"];
+    const std::string id = f.app.session()->id();
+    const std::string label_en = f.app.view().question.label;
+    f.app.apply(act::OpenLanguage{});
+    EXPECT_EQ(f.app.screen(), Screen::Language);
+    f.app.apply(act::ChooseLanguage{"so"});
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_EQ(f.app.session()->id(), id);
+    EXPECT_EQ(f.app.session()->language(), "so");
+    EXPECT_NE(f.app.view().question.label, label_en);
+    EXPECT_EQ(f.app.session()->snapshot()["answers"], before);
+    f.app.apply(act::Back{});
+    EXPECT_EQ(f.app.session()->snapshot()["answers"], before);
+}
+
+TEST(KioskApp, WriteInIsTypedIntoTheChosenOtherChoice) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources"));
+    f.app.apply(act::TapChoice{"other"});
+    EXPECT_TRUE(f.app.view().question.write_in);
+    f.app.apply(act::TypeText{"M"});
+    f.app.apply(act::TypeText{"é"});
+    f.app.apply(act::TypeText{"x"});
+    f.app.apply(act::Backspace{});
+    EXPECT_EQ(f.app.view().question.write_in_text, "Mé");
+    const auto* a = f.app.session()->current_answer();
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(a->write_in, "Mé");
+}
+
+TEST(KioskApp, IdlePromptAppearsAfterTheTimeoutWithACountdown) {
+    KioskFixture f;
+    start(f);
+    f.clock.advance(seconds{59});
+    f.app.tick();
+    EXPECT_FALSE(f.app.idle_prompt());
+    EXPECT_EQ(f.app.next_wakeup(), milliseconds{1000});
+    f.clock.advance(seconds{1});
+    f.app.tick();
+    EXPECT_TRUE(f.app.idle_prompt());
+    EXPECT_EQ(f.app.view().idle_seconds_left, 20);
+    f.clock.advance(milliseconds{5500});
+    f.app.tick();
+    EXPECT_EQ(f.app.view().idle_seconds_left, 15);
+    EXPECT_LE(f.app.next_wakeup(), milliseconds{1000});  // the countdown redraws every second
+}
+
+TEST(KioskApp, TouchesKeepTheResidentActiveAndOnlyTheButtonDismissesThePrompt) {
+    KioskFixture f;
+    start(f);
+    f.clock.advance(seconds{50});
+    f.app.apply(act::Activity{});
+    f.clock.advance(seconds{50});
+    f.app.tick();
+    EXPECT_FALSE(f.app.idle_prompt());
+    f.clock.advance(seconds{10});
+    f.app.tick();
+    ASSERT_TRUE(f.app.idle_prompt());
+    f.app.apply(act::Activity{});      // a stray tap on the dimmed screen
+    f.app.apply(act::TapChoice{"x"});  // widgets under the prompt do nothing
+    EXPECT_TRUE(f.app.idle_prompt());
+    f.app.apply(act::StillHere{});
+    EXPECT_FALSE(f.app.idle_prompt());
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    f.clock.advance(seconds{59});
+    f.app.tick();
+    EXPECT_FALSE(f.app.idle_prompt());
+}
+
+TEST(KioskApp, IdleTimeoutInKioskModeWipesTheSessionAndCountsADropoff) {
+    KioskFixture f;
+    start(f);
+    for (int i = 0; i < 3; ++i) answer_and_next(f);
+    const std::string at = f.app.session()->current().name;
+    idle_out(f);
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_FALSE(f.app.idle_prompt());
+    EXPECT_EQ(f.dropoffs("food", at), 1);
+    EXPECT_TRUE(f.saved().empty());  // never saved
+    auto st = f.store_opened->stats();
+    EXPECT_EQ(st->drafts, 0);
+}
+
+TEST(KioskApp, TheWipeLeavesNothingOfThePreviousRespondent) {
+    KioskFixture f;
+    start(f, "food", "es");
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources"));
+    f.app.apply(act::TapChoice{"other"});
+    f.app.apply(act::TypeText{"SecretPlace"});
+    const std::string old_id = f.app.session()->id();
+    ASSERT_NE(everything_visible(f.app.view()).find("SecretPlace"), std::string::npos);
+    idle_out(f);
+    // Every screen the next person can reach shows nothing of it.
+    for (const auto& v : {f.app.view()}) EXPECT_EQ(everything_visible(v).find("SecretPlace"), std::string::npos);
+    EXPECT_EQ(f.app.language(), "en");
+    start(f);
+    EXPECT_NE(f.app.session()->id(), old_id);
+    EXPECT_EQ(f.app.session()->answered_count(), 0u);
+    while (f.app.screen() == Screen::Question) {
+        const auto v = f.app.view();
+        EXPECT_EQ(everything_visible(v).find("SecretPlace"), std::string::npos);
+        for (const auto& c : v.question.choices) EXPECT_FALSE(c.selected) << v.question.name << " " << c.value;
+        EXPECT_TRUE(v.question.write_in_text.empty());
+        if (f.app.session()->current().name == "food_sources") break;
+        f.app.apply(act::Next{});
+    }
+    EXPECT_EQ(f.app.session()->current_answer(), nullptr);
+}
+
+TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    c.worker = "Amina";
+    c.site = "Kentish Town library";
+    KioskFixture f(c);
+    start(f, "safety");
+    for (int i = 0; i < 3; ++i) answer_and_next(f);
+    const std::string id = f.app.session()->id();
+    const auto answers = f.app.session()->snapshot()["answers"];
+    const std::string at = f.app.session()->current().name;
+    idle_out(f);
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_EQ(f.dropoffs("safety", at), 0);
+    EXPECT_EQ(f.app.view().drafts_count, 1u);
+    f.app.apply(act::OpenDrafts{});
+    ASSERT_EQ(f.app.screen(), Screen::Drafts);
+    const auto v = f.app.view();
+    ASSERT_EQ(v.drafts.items.size(), 1u);
+    EXPECT_EQ(v.drafts.items[0].worker, "Amina");
+    f.app.apply(act::ResumeDraft{id});
+    ASSERT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_EQ(f.app.session()->id(), id);
+    EXPECT_EQ(f.app.session()->snapshot()["answers"], answers);
+    EXPECT_EQ(f.app.session()->current().name, at);
+    // Finishing it saves the response (with the worker and site) and removes the draft.
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    const auto saved = f.saved();
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0]["id"], id);
+    EXPECT_EQ(saved[0]["mode"], "assisted");
+    EXPECT_EQ(saved[0]["worker"], "Amina");
+    EXPECT_EQ(saved[0]["site"], "Kentish Town library");
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+}
+
+TEST(KioskApp, DraftsCanBeDiscarded) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    KioskFixture f(c);
+    start(f, "food");
+    answer_and_next(f);
+    idle_out(f);
+    f.app.apply(act::OpenDrafts{});
+    const auto id = f.app.view().drafts.items.at(0).id;
+    f.app.apply(act::DiscardDraft{id});
+    EXPECT_TRUE(f.app.view().drafts.items.empty());
+    f.app.apply(act::CloseDrafts{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+}
+
+TEST(KioskApp, NothingTimesOutOnTheAttractScreen) {
+    KioskFixture f;
+    f.clock.advance(std::chrono::hours{5});
+    f.app.tick();
+    EXPECT_FALSE(f.app.idle_prompt());
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.next_wakeup(), milliseconds{60'000});  // only the safety net: an idle kiosk sleeps
+}
+
+TEST(KioskApp, CompletingSavesDurablyBeforeTheThankYouScreen) {
+    KioskFixture f;
+    start(f, "youth");
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.app.session(), nullptr);  // the Session is gone; the response is on disk
+    const auto saved = f.saved();
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0]["survey"], "youth");
+    EXPECT_EQ(saved[0]["mode"], "kiosk");
+    EXPECT_EQ(saved[0]["answers"]["ons4_life_satisfaction"], 5);
+}
+
+TEST(KioskApp, ThankYouReturnsToAttractByItselfOrOnDone) {
+    KioskFixture f;
+    start(f, "safety");
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.app.view().thanks_seconds_left, 15);
+    f.clock.advance(seconds{14});
+    f.app.tick();
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.app.view().thanks_seconds_left, 1);
+    f.clock.advance(seconds{1});
+    f.app.tick();
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    start(f, "safety");
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    f.app.apply(act::ThanksDone{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.saved().size(), 2u);
+}
+
+TEST(KioskApp, AFailedSaveShowsAMessageKeepsTheResponseAndRetries) {
+    KioskFixture f;
+    start(f, "safety");
+    f.store.fail_saves = 2;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
+    EXPECT_EQ(f.app.unsaved_count(), 1u);
+    EXPECT_NE(f.app.view().save_error.find("full"), std::string::npos);
+    f.app.apply(act::RetrySave{});  // still failing
+    EXPECT_EQ(f.app.screen(), Screen::SaveFailed);
+    f.app.apply(act::RetrySave{});
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.app.unsaved_count(), 0u);
+    EXPECT_EQ(f.saved().size(), 1u);
+}
+
+TEST(KioskApp, AnUnsavedResponseSurvivesTheIdleTimeoutAndIsSavedInTheBackground) {
+    KioskFixture f;
+    start(f, "food");
+    f.store.fail_saves = 1000;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
+    idle_out(f);
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.unsaved_count(), 1u);  // never dropped
+    f.store.fail_saves = 0;
+    f.clock.advance(seconds{15});
+    f.app.tick();
+    EXPECT_EQ(f.app.unsaved_count(), 0u);
+    EXPECT_EQ(f.saved().size(), 1u);
+    EXPECT_EQ(f.dropoffs("food", "(end)"), 0);
+}
+
+TEST(KioskApp, StartAgainAsksFirstThenWipes) {
+    KioskFixture f;
+    start(f);
+    answer_and_next(f);
+    f.app.apply(act::StartAgain{});
+    EXPECT_TRUE(f.app.view().confirm_start_again);
+    f.app.apply(act::Next{});  // blocked while the question is asked
+    f.app.apply(act::StartAgainConfirm{false});
+    EXPECT_FALSE(f.app.view().confirm_start_again);
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    const std::string at = f.app.session()->current().name;
+    f.app.apply(act::StartAgain{});
+    f.app.apply(act::StartAgainConfirm{true});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_EQ(f.dropoffs("food", at), 1);
+}
+
+TEST(KioskApp, HoldingTheCornerThreeSecondsOpensTheAdminPinPad) {
+    KioskFixture f;
+    for (int i = 0; i < 29; ++i) {
+        f.app.apply(act::CornerHeld{});
+        f.app.tick();
+        f.clock.advance(milliseconds{100});
+    }
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    f.app.tick();  // lifted: starts over
+    for (int i = 0; i < 20; ++i) {
+        f.app.apply(act::CornerHeld{});
+        f.app.tick();
+        f.clock.advance(milliseconds{100});
+    }
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_LE(f.app.next_wakeup(), milliseconds{1000});
+    for (int i = 0; i < 11; ++i) {
+        f.app.apply(act::CornerHeld{});
+        f.app.tick();
+        f.clock.advance(milliseconds{100});
+    }
+    EXPECT_EQ(f.app.screen(), Screen::Admin);
+    EXPECT_FALSE(f.app.view().admin.unlocked);
+    f.app.apply(act::AdminClose{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+}
+
+TEST(KioskApp, AdminPinUnlocksAndWrongPinsLockOutForLongerEachTime) {
+    KioskConfig c;
+    c.pin_hash = *hash_pin("2468");
+    KioskFixture f(c);
+    ASSERT_TRUE(f.app.go_to("admin"));
+    auto type = [&](std::string_view pin) {
+        for (int i = 0; i < 12; ++i) f.app.apply(act::PinBackspace{});
+        for (char d : pin) f.app.apply(act::PinDigit{d});
+        f.app.apply(act::PinSubmit{});
+    };
+    for (int i = 0; i < 3; ++i) type("1111");
+    auto v = f.app.view();
+    EXPECT_FALSE(v.admin.unlocked);
+    EXPECT_EQ(v.admin.locked_seconds, 30);
+    type("2468");  // refused while locked, even when right
+    EXPECT_FALSE(f.app.view().admin.unlocked);
+    f.clock.advance(seconds{30});
+    f.app.tick();
+    f.app.apply(act::StillHere{});
+    type("0000");
+    EXPECT_EQ(f.app.view().admin.locked_seconds, 60);
+    f.clock.advance(seconds{60});
+    f.app.tick();
+    f.app.apply(act::StillHere{});
+    type("2468");
+    v = f.app.view();
+    EXPECT_TRUE(v.admin.unlocked);
+    EXPECT_EQ(v.admin.pin_length, 0u);
+    EXPECT_FALSE(v.admin.stats_lines.empty());
+}
+
+TEST(KioskApp, AdminWithoutAPinHashNeverUnlocks) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("admin"));
+    f.app.apply(act::PinDigit{'1'});
+    f.app.apply(act::PinSubmit{});
+    EXPECT_FALSE(f.app.view().admin.unlocked);
+    EXPECT_FALSE(f.app.view().admin.pin_configured);
+}
+
+TEST(KioskApp, AdminShowsCountsTogglesSurveysSwitchesModeAndExits) {
+    KioskFixture f;
+    start(f, "safety");
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    f.app.apply(act::ThanksDone{});
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    auto v = f.app.view();
+    ASSERT_TRUE(v.admin.unlocked);
+    EXPECT_EQ(v.admin.stats_lines.at(0), "safety: 1 today, 1 in total");
+    EXPECT_EQ(v.admin.stats_lines.at(1),
+              "Waiting to send: 1 (oldest " + *f.store_opened->outbox_counts()->oldest_queued_completed_at + ")");
+    f.app.apply(act::AdminToggleSurvey{"food"});
+    f.app.apply(act::AdminToggleSurvey{"estates"});
+    EXPECT_EQ(f.app.enabled_survey_ids(), (std::vector<std::string>{"estates", "safety", "youth"}));
+    f.app.apply(act::AdminSetMode{core::Mode::Assisted});
+    EXPECT_EQ(f.app.mode(), core::Mode::Assisted);
+    EXPECT_TRUE(f.app.view().admin.assisted);
+    EXPECT_FALSE(f.app.quit_requested());
+    f.app.apply(act::AdminExit{});
+    EXPECT_TRUE(f.app.quit_requested());
+    f.app.apply(act::AdminClose{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.view().tiles.size(), 3u);
+}
+
+TEST(KioskApp, AdminOpenedMidSurveyReturnsToTheSameQuestion) {
+    KioskFixture f;
+    start(f);
+    answer_and_next(f);
+    const std::string at = f.app.session()->current().name;
+    for (int i = 0; i < 31; ++i) {
+        f.app.apply(act::CornerHeld{});
+        f.app.tick();
+        f.clock.advance(milliseconds{100});
+    }
+    ASSERT_EQ(f.app.screen(), Screen::Admin);
+    f.app.apply(act::AdminClose{});
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_EQ(f.app.session()->current().name, at);
+}
+
+TEST(KioskApp, GoToReachesNamedQuestionsAndRefusesUnknownScreens) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("question:youth:in_paid_work"));
+    EXPECT_EQ(f.app.view().question.name, "in_paid_work");
+    EXPECT_FALSE(f.app.go_to("question:food:nope"));
+    EXPECT_FALSE(f.app.go_to("sideways"));
+    for (const char* s : {"attract", "language", "consent", "thanks", "idle", "admin", "admin:panel", "drafts", "save_failed"}) {
+        KioskFixture g;
+        EXPECT_TRUE(g.app.go_to(s)) << s;
+    }
+}
+
+TEST(KioskConfig, MissingFileGivesDefaultsAndAClearMessage) {
+    const auto r = load_config("/nonexistent/fieldkiosk.toml");
+    EXPECT_FALSE(r.file_used);
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_NE(r.messages[0].find("cannot be read"), std::string::npos);
+    EXPECT_EQ(r.config.idle_timeout, seconds{60});
+    EXPECT_EQ(r.config.idle_countdown, seconds{20});
+    EXPECT_EQ(r.config.mode, core::Mode::Kiosk);
+}
+
+TEST(KioskConfig, BrokenFileIsIgnoredWholeWithTheLineOfTheProblem) {
+    const auto r = parse_config("[timing]\nidle_timeout_seconds = = 5\n", "k.toml");
+    EXPECT_FALSE(r.file_used);
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_NE(r.messages[0].find("k.toml:2:"), std::string::npos) << r.messages[0];
+    EXPECT_EQ(r.config.idle_timeout, seconds{60});
+}
+
+TEST(KioskConfig, ReadsEverySettingAndReportsBadOnes) {
+    const auto r = parse_config(R"(
+[kiosk]
+mode = "assisted"
+site = "Swiss Cottage library"
+worker = "Sam"
+default_language = "es"
+ask_language = false
+enabled_surveys = ["food"]
+colour = "blue"
+[timing]
+idle_timeout_seconds = 90
+idle_countdown_seconds = 2
+thanks_return_seconds = 8
+[admin]
+pin_hash = "$argon2id$..."
+lockout_after_attempts = 5
+[display]
+ui_scale = 1.25
+width = 800
+height = 1280
+fullscreen = false
+[sound]
+)",
+                                "k.toml");
+    EXPECT_TRUE(r.file_used);
+    const auto& c = r.config;
+    EXPECT_EQ(c.mode, core::Mode::Assisted);
+    EXPECT_EQ(c.site, "Swiss Cottage library");
+    EXPECT_EQ(c.worker, "Sam");
+    EXPECT_EQ(c.default_language, "es");
+    EXPECT_FALSE(c.ask_language);
+    EXPECT_EQ(c.enabled_surveys, std::vector<std::string>{"food"});
+    EXPECT_EQ(c.idle_timeout, seconds{90});
+    EXPECT_EQ(c.idle_countdown, seconds{20});  // 2 is below the minimum: default kept
+    EXPECT_EQ(c.thanks_return, seconds{8});
+    EXPECT_EQ(c.lockout_after_attempts, 5);
+    EXPECT_FLOAT_EQ(c.ui_scale, 1.25f);
+    EXPECT_EQ(c.window_width, 800);
+    EXPECT_FALSE(c.fullscreen);
+    ASSERT_EQ(r.messages.size(), 3u);
+    EXPECT_NE(r.messages[0].find("sound"), std::string::npos);
+    EXPECT_NE(r.messages[1].find("kiosk.colour"), std::string::npos);
+    EXPECT_NE(r.messages[2].find("timing.idle_countdown_seconds"), std::string::npos);
+}
+
+TEST(KioskPin, HashIsSaltedAndVerifies) {
+    const auto a = hash_pin("1234"), b = hash_pin("1234");
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(*a, *b);
+    EXPECT_TRUE(a->starts_with("$argon2id$"));
+    EXPECT_TRUE(verify_pin(*a, "1234"));
+    EXPECT_FALSE(verify_pin(*a, "1235"));
+    EXPECT_FALSE(verify_pin("", "1234"));
+    EXPECT_FALSE(verify_pin("garbage", "1234"));
+}
+
+TEST(KioskStrings, EveryLanguageFileParsesAndFallsBackToEnglishKeyByKey) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    for (const char* lang : {"en", "es", "pt", "fr", "so"}) EXPECT_TRUE(s.has_language(lang)) << lang;
+    const auto en_keys = s.keys("en");
+    EXPECT_GT(en_keys.size(), 50u);
+    for (const char* lang : {"es", "pt", "fr", "so"})
+        for (const auto& k : s.keys(lang))
+            EXPECT_NE(std::find(en_keys.begin(), en_keys.end(), k), en_keys.end()) << lang << " has unknown key " << k;
+    EXPECT_EQ(s.get("so", "no_such_key"), "no_such_key");
+    EXPECT_EQ(fill("Question {n} of about {total}", {{"n", "3"}, {"total", "12"}}), "Question 3 of about 12");
+}
+
+TEST(KioskConfig, ShippedExampleFileHasNoProblemsAndStatesTheDefaults) {
+    const auto file = std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() / "installer/fieldkiosk.toml";
+    const auto r = load_config(file);
+    EXPECT_TRUE(r.file_used);
+    EXPECT_TRUE(r.messages.empty()) << r.messages.front();
+    const KioskConfig d;
+    EXPECT_EQ(r.config.mode, d.mode);
+    EXPECT_EQ(r.config.idle_timeout, d.idle_timeout);
+    EXPECT_EQ(r.config.idle_countdown, d.idle_countdown);
+    EXPECT_EQ(r.config.thanks_return, d.thanks_return);
+    EXPECT_EQ(r.config.admin_hold, d.admin_hold);
+    EXPECT_EQ(r.config.save_retry, d.save_retry);
+    EXPECT_EQ(r.config.lockout_after_attempts, d.lockout_after_attempts);
+    EXPECT_EQ(r.config.lockout_base, d.lockout_base);
+    EXPECT_EQ(r.config.organisation, d.organisation);
+    EXPECT_EQ(r.config.window_width, d.window_width);
+    EXPECT_EQ(r.config.font_dir, d.font_dir);
+    EXPECT_EQ(r.config.fullscreen, d.fullscreen);
+}
+
+TEST(KioskApp, NoThanksAfterGoingBackFromTheFirstQuestionWipesAndCountsADropoff) {
+    KioskFixture f;
+    start(f);
+    f.app.apply(act::Back{});
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    ASSERT_NE(f.app.session(), nullptr);
+    f.app.apply(act::ConsentDecline{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_EQ(f.dropoffs("food", "food_intro"), 1);
+}

@@ -1,0 +1,89 @@
+// Shared by the kiosk tests: the shipped surveys, the shipped UI strings, a real ResponseStore in a temp
+// dir, and a StorePort that can be told to fail saves (a full disk) while forwarding everything else.
+#pragma once
+
+#include "core/loader.hpp"
+#include "kiosk/app/app.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+namespace fieldkiosk::testing {
+
+inline std::vector<core::SurveyPtr> shipped_surveys() {
+    const std::filesystem::path paths[] = {FIELDKIOSK_SURVEY_DEFS_DIR};
+    auto catalog = core::load_paths(paths);
+    EXPECT_TRUE(catalog.diagnostics.empty());
+    return catalog.surveys;
+}
+
+inline const kiosk::Strings& shipped_strings() {
+    static const kiosk::Strings s = [] {
+        std::vector<std::string> errors;
+        auto out = kiosk::Strings::load(std::filesystem::path(FIELDKIOSK_SOURCE_ASSETS_DIR) / "strings", errors);
+        EXPECT_TRUE(errors.empty()) << errors.front();
+        return out;
+    }();
+    return s;
+}
+
+class FlakyStore final : public kiosk::StorePort {
+public:
+    explicit FlakyStore(storage::ResponseStore& s) : m_real(s) {}
+    int fail_saves = 0;  // the next N save_completed() calls fail as a full disk would
+    int saves_attempted = 0;
+    storage::Result<void> save_completed(const core::Response& r) override {
+        ++saves_attempted;
+        if (fail_saves > 0) {
+            --fail_saves;
+            return std::unexpected(storage::StoreError{storage::StoreError::Kind::Full, "database or disk is full"});
+        }
+        return m_real.save_completed(r);
+    }
+    storage::Result<void> record_dropoff(std::string_view s, std::string_view q) override { return m_real.record_dropoff(s, q); }
+    storage::Result<storage::Stats> stats() override { return m_real.stats(); }
+    storage::Result<void> save_draft(const storage::Draft& d) override { return m_real.save_draft(d); }
+    storage::Result<std::vector<storage::DraftInfo>> list_drafts() override { return m_real.list_drafts(); }
+    storage::Result<std::optional<storage::Draft>> load_draft(std::string_view id) override { return m_real.load_draft(id); }
+    storage::Result<void> discard_draft(std::string_view id) override { return m_real.discard_draft(id); }
+
+private:
+    kiosk::ResponseStorePort m_real;
+};
+
+// A kiosk on a fresh database with the shipped surveys and a fake clock.
+struct KioskFixture {
+    explicit KioskFixture(kiosk::KioskConfig config = {}, std::vector<core::SurveyPtr> surveys = shipped_surveys())
+        : store_opened(storage::ResponseStore::open(dir.path() / "kiosk.db", clock)),
+          store(*store_opened),
+          app(std::move(config), std::move(surveys), store, shipped_strings(), clock, rng) {}
+
+    TempDir dir;
+    FakeClock clock;
+    core::SeededRng rng{42};
+    storage::Result<storage::ResponseStore> store_opened;
+    FlakyStore store;
+    kiosk::App app;
+
+    // Every stored response's payload, parsed.
+    std::vector<nlohmann::json> saved() {
+        std::vector<nlohmann::json> out;
+        auto r = store_opened->for_each_response(
+            "", [&](const storage::StoredResponse& s) { out.push_back(nlohmann::json::parse(s.payload.value_or("null"))); });
+        EXPECT_TRUE(r.has_value());
+        return out;
+    }
+    std::int64_t dropoffs(std::string_view survey, std::string_view question) {
+        auto st = store_opened->stats();
+        EXPECT_TRUE(st.has_value());
+        for (const auto& d : st->dropoffs)
+            if (d.survey_id == survey && d.last_question == question) return d.count;
+        return 0;
+    }
+};
+
+}  // namespace fieldkiosk::testing

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Renders the README's screenshots (docs/screenshots/) with the real binary under Xvfb.
+#   bash tests/kiosk/make_screenshots.sh [path/to/fieldkiosk]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${1:-$here/build/kiosk/kiosk/fieldkiosk}
+out=$here/docs/screenshots
+mkdir -p "$out"
+shots=(
+  "attract attract"
+  "consent consent"
+  "choice question:food:fies_worried:no"
+  "multi-write-in question:food:food_sources:supermarket+other"
+  "likert question:safety:safety_walk_dark:fairly_safe"
+  "scale question:youth:ons4_life_satisfaction"
+  "long-list question:food:ward"
+  "language language"
+  "thanks thanks"
+  "idle idle"
+  "admin admin"
+  "admin-panel admin:panel"
+)
+for orient in portrait:1080x1920 landscape:1920x1080; do
+  name=${orient%%:*} size=${orient##*:}
+  for s in "${shots[@]}"; do
+    file=${s%% *} screen=${s#* }
+    xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed "$size" --screenshot "$out/$name-$file.png" --goto "$screen"
+  done
+done
+# Palette PNGs are a third of the size and look the same (flat colours, anti-aliased text).
+if command -v convert >/dev/null 2>&1; then
+  for f in "$out"/*.png; do convert "$f" -dither None -colors 256 "PNG8:$f"; done
+fi
+ls -la "$out"

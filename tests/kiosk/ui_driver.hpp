@@ -1,0 +1,98 @@
+// Headless UI driver: a Dear ImGui context with no window and no GPU (the font atlas is built in memory,
+// nothing is rendered), driven frame by frame. Touches go to the centre of the rectangles the widgets
+// recorded in ui::hits() on the previous frame, exactly where a finger would land.
+#pragma once
+
+#include "kiosk/app/app.hpp"
+#include "kiosk/screens/screens.hpp"
+#include "tests/support/fake_clock.hpp"
+
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <string>
+
+namespace fieldkiosk::testing {
+
+class UiDriver {
+public:
+    UiDriver(kiosk::App& app, FakeClock& clock, ImVec2 size) : m_app(app), m_clock(clock) {
+        m_ctx = ImGui::CreateContext();
+        ImGuiIO& io = ImGui::GetIO();
+        io.IniFilename = nullptr;
+        io.DisplaySize = size;
+        fonts_ok = kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(size, 0, 1.0f), "/usr/share/fonts/truetype/noto");
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        io.MousePos = {-1, -1};
+        frame();
+    }
+    ~UiDriver() { ImGui::DestroyContext(m_ctx); }
+    UiDriver(const UiDriver&) = delete;
+    UiDriver& operator=(const UiDriver&) = delete;
+
+    // One frame: draw from the view model, apply the actions after it, let time act.
+    void frame() {
+        ImGuiIO& io = ImGui::GetIO();
+        io.DeltaTime = 1.0f / 60.0f;
+        ImGui::NewFrame();
+        auto actions = kiosk::ui::draw_frame(m_app.view());
+        ImGui::Render();
+        frame_actions += actions.size();
+        m_app.apply_all(actions);
+        m_app.tick();
+        m_clock.advance(std::chrono::milliseconds{16});
+    }
+
+    [[nodiscard]] bool has(std::string_view id) const { return kiosk::ui::hits().find(id).has_value(); }
+
+    // A tap: finger down on the widget's centre, up again, then a frame to show the result.
+    // Returns false (with a test failure listing what is on screen) if no widget has that id.
+    bool tap(std::string_view id) {
+        const auto r = kiosk::ui::hits().find(id);
+        if (!r) {
+            std::string ids;
+            for (const auto& [k, v] : kiosk::ui::hits().all()) ids += k + " ";
+            ADD_FAILURE() << "no widget '" << id << "' on screen " << kiosk::to_string(m_app.screen()) << "; there are: " << ids;
+            return false;
+        }
+        const ImVec2 c = r->center();
+        const float target = kiosk::ui::theme().target;
+        EXPECT_GE(r->w(), target - 0.5f) << id << " is narrower than a 9 mm touch target";
+        EXPECT_GE(r->h(), target - 0.5f) << id << " is shorter than a 9 mm touch target";
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = c;
+        io.MouseDown[0] = false;
+        frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+        io.MousePos = {-1, -1};
+        frame();
+        return true;
+    }
+
+    // Holds a finger on a point for `ms` of fake time.
+    void hold(ImVec2 p, std::chrono::milliseconds ms) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = p;
+        io.MouseDown[0] = true;
+        for (auto t = std::chrono::milliseconds{0}; t < ms; t += std::chrono::milliseconds{16}) frame();
+        io.MouseDown[0] = false;
+        frame();
+        io.MousePos = {-1, -1};
+        frame();
+    }
+
+    bool fonts_ok = false;
+    std::size_t frame_actions = 0;
+
+private:
+    kiosk::App& m_app;
+    FakeClock& m_clock;
+    ImGuiContext* m_ctx = nullptr;
+};
+
+}  // namespace fieldkiosk::testing

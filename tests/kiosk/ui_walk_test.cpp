@@ -1,0 +1,362 @@
+// Headless UI: each shipped enabled survey walked end to end by taps on the recorded widget rectangles,
+// into a real ResponseStore, in portrait and landscape; then the saved response is checked answer by
+// answer. Also the hidden admin gesture and the idle prompt, by touch.
+#include "kiosk/app/pin.hpp"
+#include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/kiosk/ui_driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace fieldkiosk;
+using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::UiDriver;
+
+namespace {
+
+struct WalkParam {
+    std::string survey;
+    ImVec2 size;
+    std::string name;
+};
+
+// What the walk answered, in the stored JSON form, to compare with the saved response.
+using Expected = std::map<std::string, nlohmann::json>;
+
+// Answers the question on screen by touch and returns true if it answered something.
+void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, std::map<std::string, std::string>& write_ins) {
+    const auto v = f.app.view();
+    const auto& q = v.question;
+    using core::QuestionType;
+    switch (q.type) {
+        case QuestionType::SelectOne: {
+            // The last ordinary choice (exercises scrolling in long lists via the letter strip).
+            std::size_t pick = 0;
+            for (std::size_t i = 0; i < q.choices.size(); ++i)
+                if (!q.choices[i].other && !q.choices[i].exclusive && q.choices[i].value.find("prefer") == std::string::npos)
+                    pick = i;
+            if (q.name == "age_band") pick = 1;  // 18-24: walks the young people's branch of youth
+            const std::string id = "choice:" + q.choices[pick].value;
+            if (!ui.has(id) && q.appearance == core::Appearance::LongList) {
+                const char letter = static_cast<char>(std::toupper(static_cast<unsigned char>(q.choices[pick].label[0])));
+                ASSERT_TRUE(ui.tap(std::string("list:letter:") + letter));
+            }
+            ASSERT_TRUE(ui.tap(id));
+            expected[q.name] = q.choices[pick].value;
+            break;
+        }
+        case QuestionType::SelectMultiple: {
+            std::vector<std::string> chosen;
+            for (const auto& c : q.choices)
+                if (!c.exclusive && !c.other && chosen.size() < 2) {
+                    ASSERT_TRUE(ui.tap("choice:" + c.value));
+                    chosen.push_back(c.value);
+                }
+            for (const auto& c : q.choices)
+                if (c.other) {  // choose "other" and type a write-in on the on-screen keyboard
+                    ASSERT_TRUE(ui.tap("choice:" + c.value));
+                    chosen.push_back(c.value);
+                    for (const char* k : {"kb:shift", "kb:v", "kb:a", "kb:n", "kb:space", "kb:layer", "kb:acc:0:1"})
+                        ASSERT_TRUE(ui.tap(k));
+                    write_ins[q.name] = "Van é";
+                    break;
+                }
+            // The stored order is the survey's order.
+            std::vector<std::string> in_order;
+            for (const auto& c : q.choices)
+                if (std::find(chosen.begin(), chosen.end(), c.value) != chosen.end()) in_order.push_back(c.value);
+            expected[q.name] = in_order;
+            break;
+        }
+        case QuestionType::Scale:
+            ASSERT_TRUE(ui.tap("scale:7"));
+            expected[q.name] = 7;
+            break;
+        case QuestionType::Text:
+            for (const char* k : {"kb:h", "kb:i"}) ASSERT_TRUE(ui.tap(k));
+            expected[q.name] = "hi";
+            break;
+        case QuestionType::Integer:
+        case QuestionType::Decimal:
+            for (const char* k : {"keypad:4", "keypad:2"}) ASSERT_TRUE(ui.tap(k));
+            expected[q.name] = 42;
+            break;
+        case QuestionType::Note:
+        case QuestionType::Calculate:
+            break;
+    }
+}
+
+class UiWalk : public ::testing::TestWithParam<WalkParam> {};
+std::string walk_name(const ::testing::TestParamInfo<WalkParam>& p) { return p.param.name; }
+
+TEST_P(UiWalk, ResidentAnswersTheWholeSurveyByTouchAndTheResponseIsSaved) {
+    const auto& p = GetParam();
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, p.size);
+    EXPECT_TRUE(ui.fonts_ok) << "Noto Sans missing: install fonts-noto-core";
+    ASSERT_TRUE(ui.tap("tile:" + p.survey));
+    ASSERT_EQ(f.app.screen(), Screen::Language);
+    ASSERT_TRUE(ui.tap("lang:en"));
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    ASSERT_TRUE(ui.tap("consent:full"));
+    ASSERT_TRUE(ui.tap("privacy:down"));
+    ASSERT_TRUE(ui.tap("privacy:close"));
+    ASSERT_TRUE(ui.tap("consent:start"));
+    ASSERT_EQ(f.app.screen(), Screen::Question);
+
+    Expected expected;
+    std::map<std::string, std::string> write_ins;
+    int steps = 0;
+    bool switched = false;
+    while (f.app.screen() == Screen::Question && steps++ < 80) {
+        answer_by_touch(ui, f, expected, write_ins);
+        if (HasFatalFailure()) return;
+        if (!switched && steps == 4) {  // change language mid-way: answers stay
+            ASSERT_TRUE(ui.tap("lang:open"));
+            ASSERT_TRUE(ui.tap("lang:fr"));
+            EXPECT_EQ(f.app.session()->language(), "fr");
+            ASSERT_TRUE(ui.tap("lang:open"));
+            ASSERT_TRUE(ui.tap("lang:en"));
+            switched = true;
+        }
+        ASSERT_TRUE(ui.tap("nav:next"));
+    }
+    ASSERT_EQ(f.app.screen(), Screen::Thanks) << "stuck at " << f.app.view().question.name << ": " << f.app.view().question.error;
+    const auto saved = f.saved();
+    ASSERT_EQ(saved.size(), 1u);
+    const auto& r = saved[0];
+    EXPECT_EQ(r["survey"], p.survey);
+    EXPECT_EQ(r["language"], "en");
+    EXPECT_EQ(r["mode"], "kiosk");
+    for (const auto& [name, value] : expected) {
+        ASSERT_TRUE(r["answers"].contains(name)) << name;
+        EXPECT_EQ(r["answers"][name], value) << name;
+    }
+    EXPECT_EQ(r["answers"].size(), expected.size());
+    for (const auto& [name, text] : write_ins) {
+        ASSERT_TRUE(r.contains("write_ins") && r["write_ins"].contains(name)) << r.dump();
+        EXPECT_EQ(r["write_ins"][name], text);
+    }
+    ASSERT_TRUE(ui.tap("thanks:done"));
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_TRUE(ui.has("tile:food"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ShippedSurveys, UiWalk,
+    ::testing::Values(WalkParam{"food", {1080, 1920}, "food_portrait"}, WalkParam{"safety", {1080, 1920}, "safety_portrait"},
+                      WalkParam{"youth", {1080, 1920}, "youth_portrait"}, WalkParam{"food", {1920, 1080}, "food_landscape"},
+                      WalkParam{"safety", {1920, 1080}, "safety_landscape"}, WalkParam{"youth", {1920, 1080}, "youth_landscape"},
+                      WalkParam{"youth", {800, 1280}, "youth_small_tablet"}),
+    walk_name);
+
+TEST(UiTouch, IdlePromptCountsDownAndItsButtonKeepsTheAnswers) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:fies_worried"));
+    ui.frame();
+    ASSERT_TRUE(ui.tap("choice:yes"));
+    f.clock.advance(std::chrono::seconds{60});
+    ui.frame();  // time runs out after this frame is drawn...
+    ui.frame();  // ...and the prompt is on the next one
+    ASSERT_TRUE(f.app.idle_prompt());
+    EXPECT_FALSE(ui.has("choice:no"));  // the screen underneath does not react
+    ASSERT_TRUE(ui.tap("idle:more_time"));
+    EXPECT_FALSE(f.app.idle_prompt());
+    EXPECT_NE(f.app.session()->answer("fies_worried"), nullptr);
+    f.clock.advance(std::chrono::seconds{60});
+    ui.frame();
+    EXPECT_TRUE(f.app.idle_prompt());
+    f.clock.advance(std::chrono::seconds{20});
+    ui.frame();
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_EQ(f.dropoffs("food", "fies_worried"), 1);
+}
+
+TEST(UiTouch, HoldingTheTopLeftCornerThenThePinOpensAdmin) {
+    KioskConfig c;
+    c.pin_hash = *hash_pin("1357");
+    KioskFixture f(c);
+    UiDriver ui(f.app, f.clock, {1920, 1080});
+    ui.hold({10, 10}, std::chrono::milliseconds{1500});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    ui.hold({10, 10}, std::chrono::milliseconds{3100});
+    ASSERT_EQ(f.app.screen(), Screen::Admin);
+    for (const char* k : {"pin:1", "pin:3", "pin:5", "pin:7", "pin:ok"}) ASSERT_TRUE(ui.tap(k));
+    ASSERT_TRUE(f.app.view().admin.unlocked);
+    ASSERT_TRUE(ui.tap("admin:survey:food"));
+    ASSERT_TRUE(ui.tap("admin:close"));
+    EXPECT_FALSE(ui.has("tile:food"));
+    EXPECT_TRUE(ui.has("tile:safety"));
+}
+
+TEST(UiTouch, StartAgainByTouchAsksThenClears) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:safety:safety_walk_dark"));
+    ui.frame();
+    ASSERT_TRUE(ui.tap("choice:very_safe"));
+    ASSERT_TRUE(ui.tap("nav:start_again"));
+    ASSERT_TRUE(ui.tap("again:no"));
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    ASSERT_TRUE(ui.tap("nav:start_again"));
+    ASSERT_TRUE(ui.tap("again:yes"));
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.session(), nullptr);
+}
+
+TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
+        for (const char* s : {"attract", "language", "consent", "question:food:ward", "question:food:food_sources:other",
+                              "question:youth:ons4_happy_yesterday", "question:safety:safety_walk_dark", "thanks", "idle",
+                              "admin", "admin:panel", "drafts", "save_failed"}) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to(s)) << s;
+            ui.frame();
+            const float target = kiosk::ui::theme().target;
+            EXPECT_FALSE(kiosk::ui::hits().all().empty()) << s;
+            for (const auto& [id, r] : kiosk::ui::hits().all()) {
+                EXPECT_GE(r.w(), target - 0.5f) << s << " " << id << " at " << size.x << "x" << size.y;
+                EXPECT_GE(r.h(), target - 0.5f) << s << " " << id << " at " << size.x << "x" << size.y;
+                EXPECT_GE(r.min.x, -0.5f) << s << " " << id;
+                EXPECT_GE(r.min.y, -0.5f) << s << " " << id;
+                EXPECT_LE(r.max.x, size.x + 0.5f) << s << " " << id << " off screen";
+                EXPECT_LE(r.max.y, size.y + 0.5f) << s << " " << id << " off screen";
+            }
+        }
+    }
+}
+
+}  // namespace
+
+namespace {
+
+core::SurveyPtr widgets_demo() {
+    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
+                                    "tests/kiosk/data/widgets_demo.json");
+    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
+    return r.survey;
+}
+
+TEST(UiTouch, TextNumbersAndFacesAreAnsweredWithTheKeyboardKeypadAndFaceButtons) {
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
+        KioskFixture f({}, {widgets_demo()});
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(ui.tap("tile:widgets_demo"));
+        ASSERT_EQ(f.app.screen(), Screen::Consent);  // one language: no language screen
+        ASSERT_TRUE(ui.tap("consent:start"));
+        // Text, required: Continue is refused with the engine's message until something is typed.
+        ASSERT_TRUE(ui.tap("nav:next"));
+        EXPECT_FALSE(f.app.view().question.error.empty());
+        for (const char* k : {"kb:shift", "kb:z", "kb:o", "kb:layer", "kb:acc:1:6", "kb:space", "kb:backspace"})
+            ASSERT_TRUE(ui.tap(k));
+        EXPECT_EQ(f.app.view().question.text, "Zoë");
+        EXPECT_TRUE(f.app.view().question.error.empty());
+        ASSERT_TRUE(ui.tap("nav:next"));
+        // Integer with a constraint, on the keypad.
+        ASSERT_EQ(f.app.view().question.name, "people");
+        for (const char* k : {"keypad:4", "keypad:2"}) ASSERT_TRUE(ui.tap(k));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        EXPECT_EQ(f.app.view().question.error, "Please enter a number from 1 to 20.");
+        ASSERT_TRUE(ui.tap("keypad:backspace"));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        // Decimal: "2." is not a number yet; "2.5" is.
+        ASSERT_EQ(f.app.view().question.name, "hours");
+        for (const char* k : {"keypad:2", "keypad:."}) ASSERT_TRUE(ui.tap(k));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        EXPECT_FALSE(f.app.view().question.error.empty());
+        ASSERT_TRUE(ui.tap("keypad:5"));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        // Scale with faces, then select_one with faces.
+        ASSERT_EQ(f.app.view().question.name, "mood");
+        ASSERT_TRUE(ui.tap("scale:4"));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        ASSERT_TRUE(ui.tap("choice:good"));
+        ASSERT_TRUE(ui.tap("nav:next"));
+        ASSERT_EQ(f.app.view().question.name, "done");
+        ASSERT_TRUE(ui.tap("nav:next"));
+        ASSERT_EQ(f.app.screen(), Screen::Thanks);
+        const auto saved = f.saved();
+        ASSERT_EQ(saved.size(), 1u);
+        const auto& a = saved[0]["answers"];
+        EXPECT_EQ(a["nickname"], "Zoë");
+        EXPECT_EQ(a["people"], 4);
+        EXPECT_DOUBLE_EQ(a["hours"].get<double>(), 2.5);
+        EXPECT_EQ(a["mood"], 4);
+        EXPECT_EQ(a["service"], "good");
+    }
+}
+
+}  // namespace
+
+namespace {
+
+// Decodes UTF-8 (the texts are valid UTF-8: the loader and nlohmann-json check it).
+std::vector<unsigned> code_points(std::string_view s) {
+    std::vector<unsigned> out;
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        unsigned cp = n == 1 ? c : c & (0xFFu >> (n + 1));
+        for (std::size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        out.push_back(cp);
+        i += n;
+    }
+    return out;
+}
+
+TEST(UiFonts, EveryCharacterOfEveryShippedTextHasAGlyph) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(ui.fonts_ok);
+    std::vector<std::pair<std::string, std::string>> texts;  // where, text
+    auto add = [&](const std::string& where, const core::LocalizedText& t) {
+        for (const auto& [lang, text] : t.texts()) texts.emplace_back(where + "." + lang, text);
+    };
+    for (const auto& s : fieldkiosk::testing::shipped_surveys()) {
+        add(s->id + ".title", s->title);
+        add(s->id + ".description", s->description);
+        for (const auto& l : s->languages) texts.emplace_back(s->id + ".language", l.name);
+        for (const auto& q : s->questions) {
+            add(s->id + "." + q.name + ".label", q.label);
+            add(s->id + "." + q.name + ".hint", q.hint);
+            add(s->id + "." + q.name + ".min_label", q.min_label);
+            add(s->id + "." + q.name + ".max_label", q.max_label);
+            add(s->id + "." + q.name + ".constraint_message", q.constraint_message);
+            for (const auto& c : q.choices) add(s->id + "." + q.name + "." + c.value, c.label);
+        }
+    }
+    const auto& strings = fieldkiosk::testing::shipped_strings();
+    for (const char* lang : {"en", "es", "pt", "fr", "so"})
+        for (const auto& k : strings.keys(lang))
+            texts.emplace_back(std::string("strings.") + lang + "." + k, strings.get(lang, k));
+    const auto& fonts = kiosk::ui::theme().fonts;
+    for (const ImFont* font : {fonts.body, fonts.bold, fonts.title, fonts.small, fonts.huge})
+        for (const auto& [where, text] : texts)
+            for (unsigned cp : code_points(text)) {
+                if (cp == '\n') continue;
+                EXPECT_NE(font->FindGlyphNoFallback(static_cast<ImWchar>(cp)), nullptr)
+                    << where << ": U+" << std::hex << cp << " would show as '?'";
+            }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(UiTouch, APhysicalKeyboardTypesIntoTheQuestionToo) {
+    KioskFixture f({}, {widgets_demo()});
+    UiDriver ui(f.app, f.clock, {1920, 1080});
+    ASSERT_TRUE(f.app.go_to("question:widgets_demo:nickname"));
+    ui.frame();
+    ImGui::GetIO().AddInputCharactersUTF8("Zoë!");
+    ui.frame();
+    EXPECT_EQ(f.app.view().question.text, "Zoë!");
+}
+
+}  // namespace

@@ -1,0 +1,198 @@
+// Crash tests for sync, in the style of tests/storage/crash_test.cpp:
+//  - the CLIENT (`fieldkiosk-ctl sync`) is killed with SIGKILL at random points while it drains, and
+//    restarted until it finishes: the server must hold every response exactly once, and the kiosk's
+//    store must pass check();
+//  - the SERVER (`fieldkiosk-server serve`, a child process) is killed with SIGKILL while a batch's
+//    transaction is open, and restarted on the same database: nothing half-stored, nothing lost.
+#include "tests/sync/loopback.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <algorithm>
+#include <csignal>
+#include <future>
+#include <iostream>
+
+namespace fieldkiosk::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Child {
+    pid_t pid = -1;
+    int out = -1;
+};
+
+Child spawn(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (pipe(fds) != 0) return {};
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        const int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, STDERR_FILENO);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        execv(args[0], args.data());
+        _exit(127);
+    }
+    close(fds[1]);
+    return {pid, fds[0]};
+}
+
+// Reads the child's output until `want` appears in a line (or `timeout_ms`); returns that line.
+std::string read_line_with(int fd, std::string_view want, int timeout_ms) {
+    std::string buf;
+    pollfd p{fd, POLLIN, 0};
+    char chunk[1024];
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        if (poll(&p, 1, 10) > 0) {
+            const ssize_t n = read(fd, chunk, sizeof chunk);
+            if (n <= 0) break;
+            buf.append(chunk, static_cast<std::size_t>(n));
+            for (std::size_t nl; (nl = buf.find('\n')) != std::string::npos;) {
+                std::string line = buf.substr(0, nl);
+                buf.erase(0, nl + 1);
+                if (line.find(want) != std::string::npos) return line;
+            }
+        }
+    }
+    return {};
+}
+
+int wait_exit(Child& c) {
+    int st = 0;
+    waitpid(c.pid, &st, 0);
+    close(c.out);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+class SyncCrash : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (GetParam() == "postgresql" && test_pg() == nullptr) GTEST_SKIP() << "set FIELDKIOSK_TEST_PG to run on PostgreSQL";
+    }
+};
+
+TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
+    Receiver receiver(GetParam());
+    Kiosk kiosk;
+    kiosk.fill(1500, "food", 11);
+    kiosk.fill(1500, "youth", 12);
+    std::mt19937 gen(20261128);
+    std::uniform_int_distribution<int> delay_ms(0, 80);
+    const std::vector<std::string> argv = {
+        FIELDKIOSK_CTL_PATH,  "sync",    "--db", kiosk.db.string(), "--server", receiver.url(), "--token",
+        receiver.kiosk_token, "--batch", "10"};
+    int kills = 0, kills_mid_drain = 0;
+    for (int round = 0; round < 60 && receiver.responses() < 3000; ++round) {
+        Child c = spawn(argv);
+        ASSERT_GT(c.pid, 0);
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));
+        const bool killed = kill(c.pid, SIGKILL) == 0;
+        const int code = wait_exit(c);
+        kills += killed ? 1 : 0;
+        kills_mid_drain += code == -SIGKILL ? 1 : 0;
+    }
+    std::cout << "kills: " << kills << ", of which while running: " << kills_mid_drain
+              << "; on the server before the final run: " << receiver.responses() << " of 3000\n";
+    // Finish the drain without interference.
+    int rc = -1;
+    for (int attempt = 0; attempt < 5 && rc != 0; ++attempt) {
+        Child c = spawn(argv);
+        rc = wait_exit(c);
+    }
+    EXPECT_EQ(rc, 0);
+    EXPECT_GT(kills_mid_drain, 0);
+    EXPECT_EQ(receiver.responses(), 3000);
+    EXPECT_EQ(receiver.conflicts(), 0);
+    expect_exactly_once(*receiver.storage, kiosk.all_ids);
+    core::SystemClock clock;
+    auto store = storage::ResponseStore::open(kiosk.db, clock);
+    auto report = store->check();
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->ok) << (report->problems.empty() ? "" : report->problems[0]);
+    EXPECT_EQ(store->outbox_counts()->queued, 0);
+    EXPECT_EQ(store->outbox_counts()->acknowledged, 3000);
+}
+
+TEST_P(SyncCrash, ServerKilledMidBatchAndRestarted) {
+    TempDir dir;
+    std::optional<PgSchema> schema;
+    if (GetParam() == "postgresql") schema.emplace();
+    const std::string db = schema ? schema->url() : "sqlite:" + (dir.path() / "server.db").string();
+    // A kiosk token, made with the real CLI (the token is alone on the last line).
+    Child add = spawn({FIELDKIOSK_SERVER_PATH, "add-kiosk", "kiosk-1", "--db", db});
+    std::string out, line;
+    {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(add.out, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    }
+    ASSERT_EQ(wait_exit(add), 0);
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    const std::string token = out.substr(out.rfind('\n') + 1);
+    ASSERT_TRUE(token.starts_with("fk_")) << out;
+
+    Kiosk kiosk;
+    kiosk.fill(40);
+    const auto serve = [&](bool stall) {
+        std::vector<std::string> argv = {FIELDKIOSK_SERVER_PATH,    "serve", "--db", db, "--listen", "127.0.0.1:0", "--surveys",
+                                         FIELDKIOSK_SURVEY_DEFS_DIR};
+        if (stall) argv.insert(argv.end(), {"--fault-stall-before-commit-ms", "30000"});
+        Child c = spawn(argv);
+        const std::string l = read_line_with(c.out, "listening on", 20'000);
+        const auto port = l.substr(l.rfind(':') + 1, l.find(' ', l.rfind(':')) - l.rfind(':') - 1);
+        return std::pair{c, "http://127.0.0.1:" + port};
+    };
+
+    auto [stalled, url] = serve(true);
+    ASSERT_GT(stalled.pid, 0);
+    ASSERT_NE(url, "http://127.0.0.1:");
+    // The client sends its first batch; the server holds the transaction open; we kill it there.
+    auto drained = std::async(std::launch::async, [&, u = url] { return kiosk.drain(u, token); });
+    std::this_thread::sleep_for(1500ms);  // fault timing only: the stall is 30 s
+    kill(stalled.pid, SIGKILL);
+    wait_exit(stalled);
+    auto first = drained.get();
+    ASSERT_TRUE(first.failure);
+    EXPECT_EQ(first.delivered(), 0);
+    EXPECT_EQ(kiosk.counts().queued, 40);
+
+    auto [healthy, url2] = serve(false);
+    auto second = kiosk.drain(url2, token);
+    EXPECT_FALSE(second.failure) << (second.failure ? second.failure->detail : "");
+    EXPECT_EQ(second.accepted, 40);  // nothing of the killed transaction was kept
+    kill(healthy.pid, SIGTERM);
+    EXPECT_EQ(wait_exit(healthy), 0);  // SIGTERM is a clean stop
+
+    auto storage = sync::server::open_storage(db);
+    ASSERT_TRUE(storage);
+    EXPECT_EQ((*storage)->counts()->responses, 40);
+    expect_exactly_once(**storage, kiosk.all_ids);
+
+    // And the operator's export sees each of them once: a header and one row per response.
+    Child exp = spawn({FIELDKIOSK_SERVER_PATH, "export", "--db", db, "--survey", "food", "--format", "csv"});
+    std::string csv;
+    {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(exp.out, buf, sizeof buf)) > 0) csv.append(buf, static_cast<std::size_t>(n));
+    }
+    EXPECT_EQ(wait_exit(exp), 0);
+    EXPECT_TRUE(csv.starts_with("id,kiosk,device_id,survey,")) << csv.substr(0, 200);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 41);
+    for (const auto& id : kiosk.all_ids) EXPECT_NE(csv.find(id), std::string::npos) << id;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SyncCrash, ::testing::Values("sqlite", "postgresql"), [](const auto& p) { return p.param; });
+
+}  // namespace
+}  // namespace fieldkiosk::testing

@@ -1,0 +1,74 @@
+// fieldkiosk-ctl sync: drains a kiosk's outbox once, with the kiosk's own client code, and says how it went.
+#include "storage/response_store.hpp"
+#include "sync/client/curl_transport.hpp"
+#include "sync/client/uploader.hpp"
+#include "tools/ctl/commands.hpp"
+#include "tools/ctl/common.hpp"
+
+#include <iomanip>
+#include <memory>
+#include <ostream>
+
+namespace fieldkiosk::tools {
+
+Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
+    struct Args {
+        std::string db, server, token, ca_file, pin;
+        int batch = 100;
+        bool no_gzip = false;
+        int connect_timeout = 10, timeout = 120;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("sync", "Send the kiosk's queued responses to the server once, then print a summary");
+    cmd->add_option("--db", args->db, "The kiosk's database (default: " + storage::default_database_path().string() + ")");
+    cmd->add_option("--server", args->server, "Server URL, e.g. https://surveys.example.gov.uk")->required();
+    cmd->add_option("--token", args->token, "This kiosk's token (from fieldkiosk-server add-kiosk)")->required();
+    cmd->add_option("--batch", args->batch, "Responses per batch")->check(CLI::Range(1, 1000));
+    cmd->add_flag("--no-gzip", args->no_gzip, "Send bodies uncompressed");
+    cmd->add_option("--ca-file", args->ca_file, "PEM file of certificate authorities to trust instead of the system's");
+    cmd->add_option("--pin", args->pin, "Pinned server public key, e.g. sha256//BASE64=");
+    cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to wait for a connection")->check(CLI::Range(1, 600));
+    cmd->add_option("--timeout", args->timeout, "Seconds a whole request may take")->check(CLI::Range(1, 3600));
+    cmd->footer(
+        "Exit status: 0 when nothing remains queued, 1 when something does (or the database failed), 2 bad command line.");
+    return [args, &out, &err]() -> int {
+        const auto path = args->db.empty() ? storage::default_database_path() : std::filesystem::path(args->db);
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            err << "error: no database at " << path.string() << " (give --db PATH)\n";
+            return k_exit_usage;
+        }
+        core::SystemClock clock;
+        auto store = storage::ResponseStore::open(path, clock);
+        if (!store) {
+            err << "error: " << store.error().message << "\n";
+            return k_exit_invalid;
+        }
+        static sync::client::CurlGlobal curl_global;  // once per process, before any transfer
+        sync::client::CurlTransport transport(
+            sync::client::CurlOptions{.connect_timeout = std::chrono::seconds(args->connect_timeout),
+                                      .total_timeout = std::chrono::seconds(args->timeout),
+                                      .ca_file = args->ca_file,
+                                      .pinned_public_key = args->pin});
+        core::SystemRng rng;
+        sync::client::SyncConfig config{.server_url = args->server, .token = args->token, .gzip = !args->no_gzip};
+        config.batch.max_count = args->batch;
+        sync::client::Uploader uploader(*store, transport, config, rng);
+        const auto start = std::chrono::steady_clock::now();
+        const auto s = uploader.drain();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        auto counts = store->outbox_counts();
+        if (!counts) {
+            err << "error: " << counts.error().message << "\n";
+            return k_exit_invalid;
+        }
+        out << "sent " << s.delivered() << " (accepted " << s.accepted << ", duplicate " << s.duplicate << "), rejected "
+            << s.rejected << ", conflict " << s.conflict << ", remaining " << counts->queued << ", time " << std::fixed
+            << std::setprecision(2) << secs << " s\n";
+        if (s.failure)
+            err << "stopped: " << sync::client::describe(*s.failure, clock.wall_now()) << " (" << s.failure->detail << ")\n";
+        return counts->queued == 0 ? k_exit_ok : k_exit_invalid;
+    };
+}
+
+}  // namespace fieldkiosk::tools
