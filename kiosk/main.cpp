@@ -8,6 +8,9 @@
 #include "kiosk/platform/window.hpp"
 #include "kiosk/screens/screens.hpp"
 #include "storage/response_store.hpp"
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+#include "kiosk/sync/sync_bridge.hpp"
+#endif
 
 #include <CLI/CLI.hpp>
 
@@ -75,6 +78,11 @@ int main(int argc, char** argv) {
                    "admin:panel, drafts, save_failed");
     cli.add_flag("--hash-pin", hash_pin_flag, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
     CLI11_PARSE(cli, argc, argv);
+    // --goto puts the app on any screen, the unlocked admin panel included: only for screenshots.
+    if (!go_to.empty() && screenshot.empty()) {
+        std::cerr << "fieldkiosk: --goto is only for --screenshot (it would skip the admin PIN)\n";
+        return 2;
+    }
 
     if (hash_pin_flag) {
         std::string pin;
@@ -139,6 +147,20 @@ int main(int argc, char** argv) {
     }
     kiosk::ResponseStorePort port(*store);
     int exit_code = 0;
+
+    // --- sync: [sync] server_url set, and a token file only its owner can read (never for screenshots) ---
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+    const sync::client::CurlGlobal curl_global;  // curl_global_init once, before the engine's thread starts
+    std::string sync_token, sync_problem;
+    const bool want_sync = !shot && !config.sync.server_url.empty();
+    if (want_sync) {
+        if (auto t = kiosk::read_token_file(config.sync.token_file))
+            sync_token = std::move(*t);
+        else
+            sync_problem = t.error();
+        if (!sync_problem.empty()) std::cerr << "fieldkiosk: sync is off: " << sync_problem << "\n";
+    }
+#endif
     {
         kiosk::App app(config, catalog.surveys, port, strings, clock, rng);
         if (!go_to.empty()) {
@@ -168,6 +190,32 @@ int main(int argc, char** argv) {
                                         config.font_dir))
                 std::cerr << "fieldkiosk: Noto Sans not found in " << config.font_dir
                           << " (install fonts-noto-core); using the built-in font\n";
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+            // The engine: its own thread, its own store connection, one libcurl easy handle made on that
+            // thread. It wakes this loop after each status it posts; the loop hands the newest to the app.
+            core::SystemRng sync_rng;  // the engine thread's own
+            std::unique_ptr<sync::client::SyncEngine> engine;
+            std::unique_ptr<kiosk::EngineSyncPort> sync_port;
+            if (want_sync && sync_problem.empty()) {
+                auto options = kiosk::engine_options(config.sync, sync_token, db);
+                options.on_status = [] { kiosk::platform::wake_main_loop(); };
+                engine = std::make_unique<sync::client::SyncEngine>(
+                    std::move(options),
+                    [curl = kiosk::curl_options(config.sync)] { return std::make_unique<sync::client::CurlTransport>(curl); },
+                    clock, sync_rng);
+                sync_port = std::make_unique<kiosk::EngineSyncPort>(*engine);
+                app.set_sync(sync_port.get());
+                engine->start();
+            } else if (shot && !config.sync.server_url.empty()) {
+                kiosk::SyncStatusVm off;
+                off.off_reason = "Sync is set up (" + config.sync.server_url + ") but does not run while taking a screenshot.";
+                app.set_sync_status(off);
+            } else if (!sync_problem.empty()) {
+                kiosk::SyncStatusVm off;
+                off.off_reason = "Sync is off: " + sync_problem + ".";
+                app.set_sync_status(off);
+            }
+#endif
             int frames_left = shot ? 3 : -1;  // a few frames so every window has its size
             int redraw = 2;
             bool first_frame = true;
@@ -177,6 +225,9 @@ int main(int argc, char** argv) {
                 const auto wait = (redraw > 0 || shot) ? std::chrono::milliseconds{0} : app.next_wakeup();
                 running = win.pump(wait, input);
                 if (input) redraw = std::max(redraw, 2);
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+                if (engine) (void)kiosk::hand_over_status(*engine, app);  // drawn on this very frame
+#endif
                 const ImVec2 now_size = win.size();
                 if (now_size.x != fonts_for.x || now_size.y != fonts_for.y) {  // rotated or resized
                     fonts_for = now_size;
@@ -219,6 +270,12 @@ int main(int argc, char** argv) {
                     running = false;
                 }
             }
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+            if (engine) {
+                engine->stop();  // waits for a request in flight (bounded by the transport's time-outs)
+                app.set_sync(nullptr);
+            }
+#endif
             if (app.unsaved_count() > 0)
                 std::cerr << "fieldkiosk: WARNING: " << app.unsaved_count()
                           << " completed response(s) could not be saved before exit\n";

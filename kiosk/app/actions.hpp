@@ -62,7 +62,8 @@ struct AdminSetMode {
     core::Mode mode = core::Mode::Kiosk;
 };
 struct AdminExit {};
-struct OpenDrafts {};  // assisted mode: unfinished interviews
+struct AdminSyncNow {};  // "Sync now" on the admin panel
+struct OpenDrafts {};    // assisted mode: unfinished interviews
 struct ResumeDraft {
     std::string id;
 };
@@ -72,12 +73,13 @@ struct DiscardDraft {
 struct CloseDrafts {};
 }  // namespace act
 
-using Action = std::variant<act::Activity, act::CornerHeld, act::OpenSurvey, act::OpenLanguage, act::ChooseLanguage,
-                            act::CloseLanguage, act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice,
-                            act::SetScale, act::TypeText, act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain,
-                            act::StartAgainConfirm, act::StillHere, act::ThanksDone, act::RetrySave, act::PinDigit,
-                            act::PinBackspace, act::PinSubmit, act::AdminClose, act::AdminToggleSurvey, act::AdminSetMode,
-                            act::AdminExit, act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::CloseDrafts>;
+using Action =
+    std::variant<act::Activity, act::CornerHeld, act::OpenSurvey, act::OpenLanguage, act::ChooseLanguage, act::CloseLanguage,
+                 act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice, act::SetScale, act::TypeText,
+                 act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
+                 act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit, act::AdminClose,
+                 act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft,
+                 act::DiscardDraft, act::CloseDrafts>;
 
 using ActionQueue = std::vector<Action>;
 

@@ -17,6 +17,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace fieldkiosk::kiosk {
 
@@ -106,6 +107,7 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
         if (on) m_enabled.insert(s->id);
     }
     m_language = m_config.default_language;
+    set_sync(nullptr);
     set_screen(Screen::Attract);
     m_last_activity = m_clock->steady_now();
     m_last_retry = m_last_activity;
@@ -210,6 +212,15 @@ void App::apply(const Action& action) {
                    },
                    [&](const ConsentStart&) {
                        if (m_screen != Screen::Consent || !m_survey) return;
+                       // Back from the first question leads here with the walk still in memory: Start
+                       // resumes it rather than silently replacing it (which would lose the answers, or
+                       // in assisted mode leave a resumed draft behind to be finished twice).
+                       if (m_session && m_session->survey().id == m_survey->id &&
+                           m_session->state() == core::Session::State::Answering) {
+                           set_screen(Screen::Question);
+                           touch();
+                           return;
+                       }
                        start_session();
                    },
                    [&](const ConsentDecline&) {
@@ -345,11 +356,28 @@ void App::apply(const Action& action) {
                    },
                    [&](const AdminSetMode& a) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked) return;
+                       // A kiosk resident's half-finished walk must never become a resumable draft.
+                       if (m_session && a.mode != m_config.mode) {
+                           m_admin_message = "Finish or wipe the survey in progress before switching mode.";
+                           return;
+                       }
                        m_config.mode = a.mode;
                        refresh_admin();
                    },
+                   [&](const AdminSyncNow&) {
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || m_sync_port == nullptr) return;
+                       m_sync_port->sync_now();
+                   },
                    [&](const AdminExit&) {
-                       if (m_screen == Screen::Admin && m_admin_unlocked) m_quit = true;
+                       if (m_screen != Screen::Admin || !m_admin_unlocked) return;
+                       // Completed responses that are not on disk yet would be lost with the process.
+                       if (!m_unsaved.empty() && !try_save_unsaved()) {
+                           m_admin_message = std::to_string(m_unsaved.size()) +
+                                             " completed response(s) are not saved yet (" + m_save_error +
+                                             "). Free disk space, then exit again.";
+                           return;
+                       }
+                       m_quit = true;
                    },
                    [&](const OpenDrafts&) {
                        if (m_screen != Screen::Attract || m_config.mode != core::Mode::Assisted) return;
@@ -537,29 +565,35 @@ void App::finish() {
         return;
     }
     m_unsaved.push_back(std::move(*r));
-    if (m_resumed_draft) (void)m_store->discard_draft(*m_resumed_draft);
     m_session.reset();  // the completed response lives only in m_unsaved until it is durable
-    m_resumed_draft.reset();
-    if (try_save_unsaved())
-        set_screen(Screen::Thanks);
-    else
-        set_screen(Screen::SaveFailed);
+    m_resumed_draft.reset();  // its draft is removed by try_save_unsaved() once the response is durable
+    set_screen(try_save_unsaved() ? Screen::Thanks : Screen::SaveFailed);
 }
 
 bool App::try_save_unsaved() {
     m_last_retry = m_clock->steady_now();
-    while (!m_unsaved.empty()) {
-        auto r = m_store->save_completed(m_unsaved.front());
+    // Each response is tried on its own, so one that keeps failing cannot hold back the others.
+    std::deque<core::Response> still_unsaved;
+    std::string error;
+    for (auto& response : m_unsaved) {
+        auto r = m_store->save_completed(response);
         if (!r) {
-            m_save_error = r.error().message;
-            std::fprintf(stderr, "fieldkiosk: saving response %s failed (kept in memory, will retry): %s\n",
-                         m_unsaved.front().id.c_str(), r.error().message.c_str());
-            return false;
+            error = r.error().message;
+            std::fprintf(stderr, "fieldkiosk: saving response %s failed (kept in memory, will retry): %s\n", response.id.c_str(),
+                         r.error().message.c_str());
+            still_unsaved.push_back(std::move(response));
+            continue;
         }
-        m_unsaved.pop_front();
+        // A resumed interview's draft has the response's id. It goes only now that the response is
+        // durable: until then the draft is the only copy on disk. (No draft: nothing to remove.)
+        if (auto d = m_store->discard_draft(response.id); !d)
+            std::fprintf(stderr, "fieldkiosk: response %s saved, but its draft was not removed: %s\n", response.id.c_str(),
+                         d.error().message.c_str());
+        if (m_sync_port != nullptr) m_sync_port->notify_response_completed();  // durable now: send it soon
     }
-    m_save_error.clear();
-    return true;
+    m_unsaved = std::move(still_unsaved);
+    m_save_error = m_unsaved.empty() ? std::string{} : error;
+    return m_unsaved.empty();
 }
 
 // ---------------------------------------------------------------- editing
@@ -660,8 +694,82 @@ void App::refresh_admin() {
     std::int64_t dropped = 0;
     for (const auto& d : st->dropoffs) dropped += d.count;
     m_admin_stats.push_back("Left unfinished: " + std::to_string(dropped) + "; drafts: " + std::to_string(st->drafts));
-    m_admin_stats.push_back("Sync: not set up on this device yet (no server configured).");
 }
+
+void App::set_sync(SyncPort* port) {
+    m_sync_port = port;
+    m_sync = {};
+    if (port != nullptr) {
+        m_sync.state = SyncStatusVm::State::Starting;
+    } else {
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+        m_sync.off_reason =
+            m_config.sync.server_url.empty() ? "Sync is not set up (no sync.server_url in the settings file)." : "Sync is off.";
+#else
+        m_sync.off_reason = "Sync is not built into this kiosk.";
+#endif
+    }
+}
+
+void App::set_sync_status(SyncStatusVm status) {
+    const bool counts_changed = status.queued != m_sync.queued || status.quarantined != m_sync.quarantined ||
+                                status.delivered_total != m_sync.delivered_total;
+    m_sync = std::move(status);
+    if (counts_changed && m_screen == Screen::Admin && m_admin_unlocked) refresh_admin();  // "Sent: N" follows
+}
+
+namespace {
+
+std::string local_time_words(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t), nt = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{}, ntm{};
+    localtime_r(&tt, &tm);
+    localtime_r(&nt, &ntm);
+    char buf[32];
+    if (tm.tm_year == ntm.tm_year && tm.tm_yday == ntm.tm_yday)
+        std::strftime(buf, sizeof buf, "%H:%M today", &tm);
+    else
+        std::strftime(buf, sizeof buf, "%H:%M on %d %b %Y", &tm);
+    return buf;
+}
+
+std::vector<std::string> sync_words(const SyncStatusVm& s, std::chrono::system_clock::time_point now) {
+    using S = SyncStatusVm::State;
+    std::vector<std::string> out;
+    if (s.state == S::Off) {
+        out.push_back(s.off_reason.empty() ? "Sync is not set up." : s.off_reason);
+        return out;
+    }
+    switch (s.state) {
+        case S::Off:
+        case S::Starting:
+            out.push_back("Sync: starting");
+            break;
+        case S::Idle:
+            out.push_back("Sync: waiting for the next send");
+            break;
+        case S::Syncing:
+            out.push_back("Sync: sending now");
+            break;
+        case S::UpToDate:
+            out.push_back("Sync: up to date");
+            break;
+        case S::Waiting:
+            out.push_back("Sync: the server asked us to wait; it will try again by itself");
+            break;
+        case S::Failing:
+            out.push_back("Sync: not working; it will try again by itself");
+            break;
+    }
+    out.push_back("Waiting to send: " + std::to_string(s.queued));
+    out.push_back("Last successful sync: " +
+                  (s.last_success ? local_time_words(*s.last_success, now) : std::string("none since the kiosk started")));
+    if (!s.last_error.empty()) out.push_back("Problem: " + s.last_error);
+    out.push_back("Kept aside by the server: " + std::to_string(s.quarantined));
+    return out;
+}
+
+}  // namespace
 
 void App::refresh_drafts() {
     auto list = m_store->list_drafts();
@@ -794,6 +902,9 @@ ViewModel App::view() const {
             for (const auto& s : m_surveys) a.surveys.push_back({s->id, s->title.get("en"), is_enabled(*s)});
             a.assisted = m_config.mode == core::Mode::Assisted;
             a.unsaved = m_unsaved.size();
+            a.sync = m_sync;
+            a.sync_lines = sync_words(m_sync, m_clock->wall_now());
+            a.sync_available = m_sync_port != nullptr;
             break;
         }
         case Screen::Drafts:

@@ -22,6 +22,7 @@
 #include "kiosk/app/config.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
+#include "kiosk/app/sync_port.hpp"
 #include "kiosk/app/view_model.hpp"
 
 #include <chrono>
@@ -40,6 +41,13 @@ public:
     // survey's own flag). `store`, `strings`, `clock` and `rng` must outlive the App.
     App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& store, const Strings& strings,
         const core::Clock& clock, core::Rng& rng);
+
+    // Background sync (optional; must outlive the App). Without a port the admin panel says why sync is
+    // off: not set up (no sync.server_url) or not built into this kiosk.
+    void set_sync(SyncPort* port);
+    // The newest status from the sync engine; the main loop hands it over on the UI thread.
+    void set_sync_status(SyncStatusVm status);
+    [[nodiscard]] const SyncStatusVm& sync_status() const { return m_sync; }
 
     void apply(const Action& action);      // one transition (docs/kiosk.md, "Transitions")
     void apply_all(ActionQueue& actions);  // in order, then clears the queue
@@ -126,6 +134,9 @@ private:
     std::size_t m_drafts_count = 0;  // for the attract screen's "Saved interviews (N)"
     std::string m_drafts_message;
     bool m_quit = false;
+
+    SyncPort* m_sync_port = nullptr;
+    SyncStatusVm m_sync;
 };
 
 }  // namespace fieldkiosk::kiosk

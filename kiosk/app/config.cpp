@@ -3,6 +3,9 @@
 
 #include <toml++/toml.h>
 
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -131,8 +134,8 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     Reader r(root, name, result.messages);
     for (const auto& [k, v] : root) {
         const std::string_view ks = k.str();
-        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display")
-            r.warn(std::string(ks), "is not a section (expected [kiosk], [timing], [admin] or [display]); ignored");
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync")
+            r.warn(std::string(ks), "is not a section (expected [kiosk], [timing], [admin], [display] or [sync]); ignored");
     }
     const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
                                           "assets_dir", "enabled_surveys", "organisation"});
@@ -171,7 +174,62 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.integer(display, "display", "height", c.window_height, 320, 8192);
     r.number(display, "display", "ui_scale", c.ui_scale, 0.5, 3.0);
     r.text(display, "display", "font_dir", c.font_dir);
+
+    const auto* sync = r.table("sync", {"server_url", "token_file", "ca_file", "pinned_public_key", "period_seconds",
+                                        "debounce_seconds", "retention_days"});
+    auto& y = c.sync;
+    r.text(sync, "sync", "server_url", y.server_url);
+    r.text(sync, "sync", "token_file", y.token_file);
+    r.text(sync, "sync", "ca_file", y.ca_file);
+    r.text(sync, "sync", "pinned_public_key", y.pinned_public_key);
+    r.seconds(sync, "sync", "period_seconds", y.period, 30, 86'400);
+    r.seconds(sync, "sync", "debounce_seconds", y.debounce, 0, 600);
+    r.integer(sync, "sync", "retention_days", y.retention_days, 0, 3650);
+    while (!y.server_url.empty() && y.server_url.back() == '/') y.server_url.pop_back();
+    if (!y.server_url.empty()) {
+        // A broken security setting turns sync off rather than sending with less protection than asked for.
+        const bool http = y.server_url.starts_with("http://"), https = y.server_url.starts_with("https://");
+        if (!http && !https) {
+            r.warn("sync.server_url", "is \"" + y.server_url +
+                                          "\", not an http:// or https:// address (e.g. \"https://surveys.example.gov.uk\"); "
+                                          "sync is off");
+            y.server_url.clear();
+        } else if (!y.pinned_public_key.empty() && !y.pinned_public_key.starts_with("sha256//")) {
+            r.warn("sync.pinned_public_key", "must look like \"sha256//BASE64=\" (fieldkiosk-server prints it); sync is off");
+            y.server_url.clear();
+        } else if (y.token_file.empty()) {
+            r.warn("sync.token_file", "is empty, but the kiosk needs its token to send; sync is off");
+            y.server_url.clear();
+        }
+    }
     return result;
+}
+
+std::expected<std::string, std::string> read_token_file(const std::filesystem::path& path) {
+    const std::string p = path.string();
+    struct ::stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return std::unexpected("sync.token_file " + p +
+                               " does not exist or cannot be read; put the token from `fieldkiosk-server add-kiosk` there "
+                               "(chmod 600)");
+    if (!S_ISREG(st.st_mode)) return std::unexpected("sync.token_file " + p + " is not a regular file");
+    if ((st.st_mode & 077) != 0) {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        return std::unexpected("sync.token_file " + p + " can be read or changed by other users (mode " + mode +
+                               "); run `chmod 600 " + p + "`. The kiosk will not use a token others can see");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::unexpected("sync.token_file " + p + " cannot be read (no permission?)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string token = text.str();
+    const auto first = token.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) return std::unexpected("sync.token_file " + p + " is empty");
+    token = token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
+    if (token.find_first_of(" \t\r\n") != std::string::npos)
+        return std::unexpected("sync.token_file " + p + " must hold the token alone, on one line");
+    return token;
 }
 
 ConfigResult load_config(const std::filesystem::path& path) {

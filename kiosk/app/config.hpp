@@ -9,6 +9,7 @@
 #include "core/answer.hpp"
 
 #include <chrono>
+#include <expected>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -45,6 +46,17 @@ struct KioskConfig {
     int window_width = 1080, window_height = 1920;  // when not full screen
     float ui_scale = 1.0f;                          // multiplies the automatic scale (resolution and DPI)
     std::string font_dir = "/usr/share/fonts/truetype/noto";
+
+    // [sync]
+    struct Sync {
+        std::string server_url;                            // empty: sync is off (the default)
+        std::string token_file = "/etc/fieldkiosk/token";  // the kiosk's bearer token; mode 0600 or stricter
+        std::string ca_file;                               // PEM bundle to trust instead of the system's
+        std::string pinned_public_key;                     // "sha256//BASE64=" (empty: no pinning)
+        std::chrono::seconds period{300};                  // sync this often even when nothing happens
+        std::chrono::seconds debounce{3};                  // after a completed response, wait this long first
+        int retention_days = 0;                            // > 0: drop sent payloads this many days after the ack
+    } sync;
 };
 
 struct ConfigResult {
@@ -57,5 +69,10 @@ struct ConfigResult {
 [[nodiscard]] ConfigResult load_config(const std::filesystem::path& path);
 // The same from text (tests); `name` is used in messages.
 [[nodiscard]] ConfigResult parse_config(std::string_view toml_text, std::string_view name);
+
+// Reads the kiosk's sync token from `path` (surrounding white space dropped). Refuses, with a message
+// that says what to do, a file that is missing, not a regular file, empty, or readable or writable by
+// anyone but its owner (the mode must be 0600 or stricter).
+[[nodiscard]] std::expected<std::string, std::string> read_token_file(const std::filesystem::path& path);
 
 }  // namespace fieldkiosk::kiosk

@@ -4,6 +4,7 @@
 
 #include "core/survey.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,6 +54,19 @@ struct QuestionVm {
     std::size_t list_first = 0;  // long lists: first row shown
 };
 
+// What the sync engine last said, copied into plain fields (sync::client::SyncStatus is not included
+// here: its header brings threads). kiosk/sync/sync_bridge.cpp converts one into the other.
+struct SyncStatusVm {
+    enum class State : std::uint8_t { Off, Starting, Idle, Syncing, UpToDate, Waiting, Failing };
+    State state = State::Off;
+    std::string off_reason;  // State::Off: why, in plain words ("Sync is not set up ...")
+    std::optional<std::chrono::system_clock::time_point> last_success;
+    std::int64_t queued = 0;       // responses still to send
+    std::int64_t quarantined = 0;  // kept aside by the server (rejected or conflicting), with its reasons
+    std::string last_error;        // plain words; empty when the last attempt succeeded
+    std::int64_t delivered_total = 0;
+};
+
 struct AdminVm {
     bool unlocked = false;
     bool pin_configured = false;
@@ -67,6 +81,9 @@ struct AdminVm {
     std::vector<SurveyToggle> surveys;
     bool assisted = false;
     std::size_t unsaved = 0;  // completed responses waiting for a successful save
+    SyncStatusVm sync;
+    std::vector<std::string> sync_lines;  // the sync status in plain words, one line each
+    bool sync_available = false;          // "Sync now" is live (sync configured and running)
 };
 
 struct DraftsVm {

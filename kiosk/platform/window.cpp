@@ -124,6 +124,12 @@ float Window::px_per_9mm() const {
     return hdpi * 9.0f / 25.4f;
 }
 
+void wake_main_loop() {
+    SDL_Event e{};
+    e.type = SDL_USEREVENT;
+    (void)SDL_PushEvent(&e);  // the loop only needs to wake up; a full queue already wakes it
+}
+
 bool Window::pump(std::chrono::milliseconds timeout, bool& had_input) {
     had_input = false;
     bool open = true;

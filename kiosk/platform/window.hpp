@@ -22,6 +22,11 @@ struct WindowOptions {
     std::string title = "fieldkiosk";
 };
 
+// Wakes Window::pump() out of SDL_WaitEventTimeout by pushing an SDL user event. Thread-safe (SDL_PushEvent
+// is): background threads, e.g. the sync engine's on_status hook, call it after posting a result. Does
+// nothing harmful when no window exists; stop background threads before the Window is destroyed anyway.
+void wake_main_loop();
+
 class Window {
 public:
     // Creates the SDL window, the GL context and the ImGui context (with its SDL2 + OpenGL3 backends).

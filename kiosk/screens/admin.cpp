@@ -69,8 +69,10 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     const float third = (nav.w() - t.gap * 2) / 3;
     if (button("admin:close", {nav.min, {nav.min.x + third, nav.max.y}}, vm.t("admin_close"), Look::Primary))
         out.push_back(act::AdminClose{});
-    (void)button("admin:sync", {{nav.min.x + third + t.gap, nav.min.y}, {nav.min.x + third * 2 + t.gap, nav.max.y}},
-                 vm.t("admin_sync_now"), Look::Secondary, false);
+    // Live only when sync is configured and running; otherwise the sync lines say why not.
+    if (button("admin:sync", {{nav.min.x + third + t.gap, nav.min.y}, {nav.min.x + third * 2 + t.gap, nav.max.y}},
+               a.sync_available ? std::string("Sync now") : vm.t("admin_sync_now"), Look::Secondary, a.sync_available))
+        out.push_back(act::AdminSyncNow{});
     if (button("admin:exit", {{nav.max.x - third, nav.min.y}, nav.max}, vm.t("admin_exit"), Look::Danger))
         out.push_back(act::AdminExit{});
     cut_bottom(area, t.gap);
@@ -81,6 +83,8 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     if (tall) {  // counts on top, as tall as they need
         float need = measure(t.fonts.bold, vm.t("admin_counts"), area.w()).y + t.gap * 0.5f;
         for (const auto& l : lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        need += t.gap + measure(t.fonts.bold, "Sync", area.w()).y + t.gap * 0.5f;
+        for (const auto& l : a.sync_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
         left = cut_top(right, std::min(need, area.h() * 0.45f));
         cut_top(right, t.gap * 2);
     } else {
@@ -92,6 +96,15 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     cut_top(left, h + t.gap * 0.5f);
     for (const auto& l : lines) {
         h = draw_text(dl, t.fonts.small, left, l, t.text);
+        cut_top(left, h + t.gap * 0.4f);
+    }
+    // Sync (staff-only screen: English, like the counts).
+    cut_top(left, t.gap);
+    h = draw_text(dl, t.fonts.bold, left, "Sync", t.text);
+    cut_top(left, h + t.gap * 0.5f);
+    for (const auto& l : a.sync_lines) {
+        const bool problem = l.starts_with("Problem:") || l.starts_with("Sync: not working");
+        h = draw_text(dl, t.fonts.small, left, l, problem ? t.error : t.text);
         cut_top(left, h + t.gap * 0.4f);
     }
     // Mode.

@@ -68,6 +68,11 @@ void SyncEngine::sync_now() {
     m_cv.notify_all();
 }
 
+void SyncEngine::post(const SyncStatus& s) {
+    m_status.post(s);
+    if (m_options.on_status) m_options.on_status();
+}
+
 void SyncEngine::run() {
     SyncStatus status;
     auto store = storage::ResponseStore::open(m_options.database, *m_clock);
@@ -75,7 +80,7 @@ void SyncEngine::run() {
         status.state = SyncStatus::State::Failing;
         status.failure = Failure::Kind::Store;
         status.last_error = "The kiosk's database could not be opened: " + store.error().message;
-        m_status.post(status);
+        post(status);
         return;
     }
     std::unique_ptr<HttpTransport> transport = m_factory();
@@ -91,7 +96,7 @@ void SyncEngine::run() {
         }
     };
     refresh_counts();
-    m_status.post(status);
+    post(status);
     while (true) {
         {
             std::unique_lock lock(m_mutex);
@@ -107,11 +112,24 @@ void SyncEngine::run() {
             if (!schedule.is_due(now)) continue;
         }
         status.state = SyncStatus::State::Syncing;
-        m_status.post(status);
-        const DrainSummary s = uploader.drain([this] {
-            std::lock_guard lock(m_mutex);
-            return !m_stop;
-        });
+        post(status);
+        // The boundary of the engine's thread: an exception (a damaged row, bad_alloc) becomes a status
+        // the UI can show, and a later retry, never std::terminate of the whole kiosk.
+        DrainSummary s;
+        try {
+            s = uploader.drain([this] {
+                std::lock_guard lock(m_mutex);
+                return !m_stop;
+            });
+        } catch (const std::exception& e) {
+            refresh_counts();
+            if (!failing_since) failing_since = m_clock->wall_now();
+            schedule.on_failure(m_clock->steady_now(), backoff.next(std::nullopt));
+            status.state = SyncStatus::State::Failing;
+            status.last_error = std::string("Sync stopped on an internal error and will try again: ") + e.what();
+            post(status);
+            continue;
+        }
         status.delivered_total += s.delivered();
         refresh_counts();
         const auto now = m_clock->steady_now();
@@ -132,7 +150,7 @@ void SyncEngine::run() {
             status.failure = s.failure->kind;
             if (s.delivered() > 0) status.last_success = m_clock->wall_now();
         }
-        m_status.post(status);
+        post(status);
     }
 }
 

@@ -78,6 +78,9 @@ struct EngineOptions {
     // Retention (off unless the operator asks): after a successful sync, drop the payloads of responses
     // acknowledged longer ago than this, keeping a tombstone row (ResponseStore::purge_acknowledged).
     std::optional<std::chrono::hours> retention;
+    // Called on the engine's thread right after each status is posted (e.g. to wake a UI loop that
+    // sleeps until an event arrives). Must be quick and thread-safe; must not call back into the engine.
+    std::function<void()> on_status;
 };
 
 class SyncEngine {
@@ -97,6 +100,7 @@ public:
 
 private:
     void run();
+    void post(const SyncStatus& s);  // to the queue, then on_status
 
     EngineOptions m_options;
     TransportFactory m_factory;

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <fstream>
+
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
@@ -14,6 +17,13 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 namespace {
+
+// What the admin panel says with no SyncPort: not configured, or (FIELDKIOSK_BUILD_SYNC=OFF) not built in.
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+constexpr std::string_view k_sync_off = "Sync is not set up";
+#else
+constexpr std::string_view k_sync_off = "Sync is not built into this kiosk";
+#endif
 
 // Attract -> tile -> language (en) -> consent -> Start.
 void start(KioskFixture& f, const std::string& survey = "food", const std::string& lang = "en") {
@@ -648,6 +658,11 @@ TEST(KioskConfig, ShippedExampleFileHasNoProblemsAndStatesTheDefaults) {
     EXPECT_EQ(r.config.window_width, d.window_width);
     EXPECT_EQ(r.config.font_dir, d.font_dir);
     EXPECT_EQ(r.config.fullscreen, d.fullscreen);
+    EXPECT_EQ(r.config.sync.server_url, d.sync.server_url);
+    EXPECT_EQ(r.config.sync.token_file, d.sync.token_file);
+    EXPECT_EQ(r.config.sync.period, d.sync.period);
+    EXPECT_EQ(r.config.sync.debounce, d.sync.debounce);
+    EXPECT_EQ(r.config.sync.retention_days, d.sync.retention_days);
 }
 
 TEST(KioskApp, NoThanksAfterGoingBackFromTheFirstQuestionWipesAndCountsADropoff) {
@@ -660,4 +675,288 @@ TEST(KioskApp, NoThanksAfterGoingBackFromTheFirstQuestionWipesAndCountsADropoff)
     EXPECT_EQ(f.app.screen(), Screen::Attract);
     EXPECT_EQ(f.app.session(), nullptr);
     EXPECT_EQ(f.dropoffs("food", "food_intro"), 1);
+}
+
+TEST(KioskApp, StartAfterGoingBackFromTheFirstQuestionResumesTheSameWalk) {
+    KioskFixture f;
+    start(f, "safety");
+    answer_and_next(f);
+    const std::string id = f.app.session()->id();
+    const auto answers = f.app.session()->snapshot()["answers"];
+    f.app.apply(act::Back{});
+    f.app.apply(act::Back{});
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    f.app.apply(act::ConsentStart{});
+    ASSERT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_EQ(f.app.session()->id(), id);   // not a second walk with the answers silently gone
+    EXPECT_EQ(f.app.session()->snapshot()["answers"], answers);
+}
+
+TEST(KioskApp, ModeCannotBeSwitchedWhileAResidentsWalkIsInProgress) {
+    KioskFixture f;
+    start(f, "safety");
+    answer_and_next(f);
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    ASSERT_NE(f.app.session(), nullptr);
+    f.app.apply(act::AdminSetMode{core::Mode::Assisted});
+    EXPECT_EQ(f.app.mode(), core::Mode::Kiosk);   // a kiosk resident's answers never become a draft
+    EXPECT_NE(f.app.view().admin.message.find("before switching mode"), std::string::npos);
+}
+
+TEST(KioskApp, ExitIsRefusedWhileACompletedResponseIsNotOnDisk) {
+    KioskFixture f;
+    start(f, "safety");
+    f.store.fail_saves = 1000;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.unsaved_count(), 1u);
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    f.app.apply(act::AdminExit{});
+    EXPECT_FALSE(f.app.quit_requested());
+    EXPECT_NE(f.app.view().admin.message.find("not saved yet"), std::string::npos);
+    f.store.fail_saves = 0;   // disk space freed: exit saves it first, then quits
+    f.app.apply(act::AdminExit{});
+    EXPECT_TRUE(f.app.quit_requested());
+    EXPECT_EQ(f.app.unsaved_count(), 0u);
+    EXPECT_EQ(f.saved().size(), 1u);
+}
+
+TEST(KioskApp, AResumedDraftIsKeptUntilItsResponseIsDurable) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    KioskFixture f(c);
+    start(f, "safety");
+    answer_and_next(f);
+    const std::string id = f.app.session()->id();
+    idle_out(f);
+    ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    f.app.apply(act::OpenDrafts{});
+    f.app.apply(act::ResumeDraft{id});
+    f.store.fail_saves = 1;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);   // the only copy on disk stays
+    f.app.apply(act::RetrySave{});
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+    EXPECT_EQ(f.saved().size(), 1u);
+}
+
+TEST(KioskApp, OneResponseThatCannotBeSavedDoesNotHoldBackTheOthers) {
+    KioskFixture f;
+    // Resident 1's save fails; resident 2's save is then tried on its own and succeeds.
+    start(f, "safety");
+    f.store.fail_saves = 1000;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
+    idle_out(f);
+    ASSERT_EQ(f.app.unsaved_count(), 1u);
+    f.store.fail_saves = 1;   // the next save of resident 1 fails once more (it is tried first)...
+    start(f, "food");
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    // ...but resident 2's response was saved in the same pass, and resident 1's stays queued in memory.
+    EXPECT_EQ(f.saved().size(), 1u);
+    EXPECT_EQ(f.app.unsaved_count(), 1u);
+    f.app.apply(act::RetrySave{});
+    EXPECT_EQ(f.app.unsaved_count(), 0u);
+    EXPECT_EQ(f.saved().size(), 2u);
+}
+
+// ---------------------------------------------------------------- sync (through SyncPort)
+
+namespace {
+
+struct FakeSync final : SyncPort {
+    int notified = 0, now = 0;
+    void notify_response_completed() override { ++notified; }
+    void sync_now() override { ++now; }
+};
+
+bool has_line(const std::vector<std::string>& lines, std::string_view text) {
+    return std::ranges::any_of(lines, [&](const std::string& l) { return l.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST(KioskSync, ACompletedAndSavedResponseNotifiesSyncOnce) {
+    KioskFixture f;
+    FakeSync sync;
+    f.app.set_sync(&sync);
+    start(f, "safety");
+    while (f.app.screen() == Screen::Question) {
+        EXPECT_EQ(sync.notified, 0);  // nothing is notified before the response is durable
+        answer_and_next(f);
+    }
+    ASSERT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.saved().size(), 1u);
+    EXPECT_EQ(sync.notified, 1);
+    f.app.apply(act::ThanksDone{});
+    f.clock.advance(seconds{120});
+    f.app.tick();
+    EXPECT_EQ(sync.notified, 1);
+    EXPECT_EQ(sync.now, 0);
+}
+
+TEST(KioskSync, AFailedSaveDoesNotNotifyButTheRetryThatSavesItDoes) {
+    KioskFixture f;
+    FakeSync sync;
+    f.app.set_sync(&sync);
+    start(f, "safety");
+    f.store.fail_saves = 1;
+    while (f.app.screen() == Screen::Question) answer_and_next(f);
+    ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
+    EXPECT_EQ(sync.notified, 0);
+    f.app.apply(act::RetrySave{});
+    ASSERT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(sync.notified, 1);
+}
+
+TEST(KioskSync, AnAbandonedResponseNeverNotifies) {
+    KioskFixture f;
+    FakeSync sync;
+    f.app.set_sync(&sync);
+    start(f, "food");
+    answer_and_next(f);
+    idle_out(f);
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(sync.notified, 0);
+}
+
+TEST(KioskSync, SyncNowOnTheUnlockedAdminPanelAsksTheEngine) {
+    KioskConfig c;
+    c.pin_hash = *hash_pin("2468");
+    KioskFixture f(c);
+    FakeSync sync;
+    f.app.set_sync(&sync);
+    ASSERT_TRUE(f.app.go_to("admin"));  // the PIN pad: not yet
+    f.app.apply(act::AdminSyncNow{});
+    EXPECT_EQ(sync.now, 0);
+    for (char d : std::string("\b\b2468")) {
+        if (d == '\b')
+            f.app.apply(act::PinBackspace{});
+        else
+            f.app.apply(act::PinDigit{d});
+    }
+    f.app.apply(act::PinSubmit{});
+    ASSERT_TRUE(f.app.view().admin.unlocked);
+    EXPECT_TRUE(f.app.view().admin.sync_available);
+    f.app.apply(act::AdminSyncNow{});
+    EXPECT_EQ(sync.now, 1);
+    EXPECT_EQ(sync.notified, 0);
+}
+
+TEST(KioskSync, WithoutAPortTheAdminPanelSaysSyncIsNotSetUpAndSyncNowDoesNothing) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    const auto v = f.app.view();
+    EXPECT_FALSE(v.admin.sync_available);
+    EXPECT_EQ(v.admin.sync.state, SyncStatusVm::State::Off);
+    ASSERT_EQ(v.admin.sync_lines.size(), 1u);
+    EXPECT_TRUE(v.admin.sync_lines[0].starts_with(k_sync_off)) << v.admin.sync_lines[0];
+    f.app.apply(act::AdminSyncNow{});  // no port: nothing happens, nothing breaks
+    EXPECT_EQ(f.app.screen(), Screen::Admin);
+}
+
+TEST(KioskSync, TheEnginesStatusShowsOnTheAdminPanelInPlainWords) {
+    KioskFixture f;
+    FakeSync sync;
+    f.app.set_sync(&sync);
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    EXPECT_TRUE(has_line(f.app.view().admin.sync_lines, "Sync: starting"));
+    SyncStatusVm s;
+    s.state = SyncStatusVm::State::Failing;
+    s.queued = 4;
+    s.quarantined = 2;
+    s.last_error = "No connection since 10:42";
+    f.app.set_sync_status(s);
+    auto v = f.app.view();
+    EXPECT_EQ(v.admin.sync.queued, 4);
+    EXPECT_EQ(v.admin.sync.last_error, "No connection since 10:42");
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Waiting to send: 4"));
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Problem: No connection since 10:42"));
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Kept aside by the server: 2"));
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Last successful sync: none since the kiosk started"));
+
+    s.state = SyncStatusVm::State::UpToDate;
+    s.queued = 0;
+    s.last_error.clear();
+    s.last_success = f.clock.wall_now();
+    f.app.set_sync_status(s);
+    v = f.app.view();
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Sync: up to date"));
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "Waiting to send: 0"));
+    EXPECT_TRUE(has_line(v.admin.sync_lines, "today"));
+    EXPECT_FALSE(has_line(v.admin.sync_lines, "Problem:"));
+
+    s.state = SyncStatusVm::State::Failing;
+    s.last_error = "The server refused this kiosk's key";
+    f.app.set_sync_status(s);
+    EXPECT_TRUE(has_line(f.app.view().admin.sync_lines, "The server refused this kiosk's key"));
+}
+
+TEST(KioskConfig, SyncSettingsAreReadWithTheirDefaults) {
+    const KioskConfig d;
+    EXPECT_TRUE(d.sync.server_url.empty());  // sync off unless asked for
+    EXPECT_EQ(d.sync.period, seconds{300});
+    EXPECT_EQ(d.sync.debounce, seconds{3});
+    EXPECT_EQ(d.sync.retention_days, 0);
+    const auto r = parse_config(R"(
+[sync]
+server_url = "https://surveys.example.gov.uk/"
+token_file = "/etc/fieldkiosk/token"
+ca_file = "/etc/fieldkiosk/ca.pem"
+pinned_public_key = "sha256//AAAA"
+period_seconds = 600
+debounce_seconds = 5
+retention_days = 30
+)",
+                                "k.toml");
+    EXPECT_TRUE(r.messages.empty()) << r.messages.front();
+    EXPECT_EQ(r.config.sync.server_url, "https://surveys.example.gov.uk");
+    EXPECT_EQ(r.config.sync.ca_file, "/etc/fieldkiosk/ca.pem");
+    EXPECT_EQ(r.config.sync.pinned_public_key, "sha256//AAAA");
+    EXPECT_EQ(r.config.sync.period, seconds{600});
+    EXPECT_EQ(r.config.sync.debounce, seconds{5});
+    EXPECT_EQ(r.config.sync.retention_days, 30);
+}
+
+TEST(KioskConfig, BrokenSyncSettingsAreReportedAndSafe) {
+    auto r = parse_config("[sync]\nserver_url = \"surveys.example.gov.uk\"\nperiod_seconds = 1\nretention_days = -3\nspeed = 2\n",
+                          "k.toml");
+    EXPECT_TRUE(r.config.sync.server_url.empty());  // not a URL: sync off
+    EXPECT_EQ(r.config.sync.period, seconds{300});
+    EXPECT_EQ(r.config.sync.retention_days, 0);
+    ASSERT_EQ(r.messages.size(), 4u);
+    EXPECT_NE(r.messages[0].find("sync.speed"), std::string::npos);
+    EXPECT_NE(r.messages[1].find("sync.period_seconds"), std::string::npos);
+    EXPECT_NE(r.messages[2].find("sync.retention_days"), std::string::npos);
+    EXPECT_NE(r.messages[3].find("sync.server_url"), std::string::npos);
+    EXPECT_NE(r.messages[3].find("sync is off"), std::string::npos);
+
+    r = parse_config("[sync]\nserver_url = \"https://x.example\"\npinned_public_key = \"AAAA\"\n", "k.toml");
+    EXPECT_TRUE(r.config.sync.server_url.empty());  // a broken pin never means "send without it"
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_NE(r.messages[0].find("sync.pinned_public_key"), std::string::npos);
+}
+
+TEST(KioskConfig, TheTokenFileMustBeReadableOnlyByItsOwner) {
+    fieldkiosk::testing::TempDir dir;
+    const auto p = dir.path() / "token";
+    EXPECT_NE(read_token_file(p).error().find("does not exist"), std::string::npos);
+    {
+        std::ofstream out(p);
+        out << "  abc123  \n";
+    }
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                        std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    auto t = read_token_file(p);
+    ASSERT_FALSE(t.has_value());
+    EXPECT_NE(t.error().find("mode 0644"), std::string::npos) << t.error();
+    EXPECT_NE(t.error().find("chmod 600"), std::string::npos) << t.error();
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    t = read_token_file(p);
+    ASSERT_TRUE(t.has_value()) << t.error();
+    EXPECT_EQ(*t, "abc123");
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read);  // 0400 is stricter: fine
+    EXPECT_TRUE(read_token_file(p).has_value());
+    EXPECT_NE(read_token_file(dir.path()).error().find("not a regular file"), std::string::npos);
 }

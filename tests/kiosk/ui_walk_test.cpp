@@ -3,6 +3,7 @@
 // answer. Also the hidden admin gesture and the idle prompt, by touch.
 #include "kiosk/app/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/kiosk/touch_walk.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -11,83 +12,25 @@
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::answer_by_touch;
+using fieldkiosk::testing::Expected;
 using fieldkiosk::testing::KioskFixture;
 using fieldkiosk::testing::UiDriver;
 
 namespace {
+
+// What the admin panel says with no SyncPort: not configured, or (FIELDKIOSK_BUILD_SYNC=OFF) not built in.
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+constexpr std::string_view k_sync_off = "Sync is not set up";
+#else
+constexpr std::string_view k_sync_off = "Sync is not built into this kiosk";
+#endif
 
 struct WalkParam {
     std::string survey;
     ImVec2 size;
     std::string name;
 };
-
-// What the walk answered, in the stored JSON form, to compare with the saved response.
-using Expected = std::map<std::string, nlohmann::json>;
-
-// Answers the question on screen by touch and returns true if it answered something.
-void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, std::map<std::string, std::string>& write_ins) {
-    const auto v = f.app.view();
-    const auto& q = v.question;
-    using core::QuestionType;
-    switch (q.type) {
-        case QuestionType::SelectOne: {
-            // The last ordinary choice (exercises scrolling in long lists via the letter strip).
-            std::size_t pick = 0;
-            for (std::size_t i = 0; i < q.choices.size(); ++i)
-                if (!q.choices[i].other && !q.choices[i].exclusive && q.choices[i].value.find("prefer") == std::string::npos)
-                    pick = i;
-            if (q.name == "age_band") pick = 1;  // 18-24: walks the young people's branch of youth
-            const std::string id = "choice:" + q.choices[pick].value;
-            if (!ui.has(id) && q.appearance == core::Appearance::LongList) {
-                const char letter = static_cast<char>(std::toupper(static_cast<unsigned char>(q.choices[pick].label[0])));
-                ASSERT_TRUE(ui.tap(std::string("list:letter:") + letter));
-            }
-            ASSERT_TRUE(ui.tap(id));
-            expected[q.name] = q.choices[pick].value;
-            break;
-        }
-        case QuestionType::SelectMultiple: {
-            std::vector<std::string> chosen;
-            for (const auto& c : q.choices)
-                if (!c.exclusive && !c.other && chosen.size() < 2) {
-                    ASSERT_TRUE(ui.tap("choice:" + c.value));
-                    chosen.push_back(c.value);
-                }
-            for (const auto& c : q.choices)
-                if (c.other) {  // choose "other" and type a write-in on the on-screen keyboard
-                    ASSERT_TRUE(ui.tap("choice:" + c.value));
-                    chosen.push_back(c.value);
-                    for (const char* k : {"kb:shift", "kb:v", "kb:a", "kb:n", "kb:space", "kb:layer", "kb:acc:0:1"})
-                        ASSERT_TRUE(ui.tap(k));
-                    write_ins[q.name] = "Van é";
-                    break;
-                }
-            // The stored order is the survey's order.
-            std::vector<std::string> in_order;
-            for (const auto& c : q.choices)
-                if (std::find(chosen.begin(), chosen.end(), c.value) != chosen.end()) in_order.push_back(c.value);
-            expected[q.name] = in_order;
-            break;
-        }
-        case QuestionType::Scale:
-            ASSERT_TRUE(ui.tap("scale:7"));
-            expected[q.name] = 7;
-            break;
-        case QuestionType::Text:
-            for (const char* k : {"kb:h", "kb:i"}) ASSERT_TRUE(ui.tap(k));
-            expected[q.name] = "hi";
-            break;
-        case QuestionType::Integer:
-        case QuestionType::Decimal:
-            for (const char* k : {"keypad:4", "keypad:2"}) ASSERT_TRUE(ui.tap(k));
-            expected[q.name] = 42;
-            break;
-        case QuestionType::Note:
-        case QuestionType::Calculate:
-            break;
-    }
-}
 
 class UiWalk : public ::testing::TestWithParam<WalkParam> {};
 std::string walk_name(const ::testing::TestParamInfo<WalkParam>& p) { return p.param.name; }
@@ -360,3 +303,47 @@ TEST(UiTouch, APhysicalKeyboardTypesIntoTheQuestionToo) {
 }
 
 }  // namespace
+
+namespace {
+struct CountingSync final : SyncPort {
+    int notified = 0, now = 0;
+    void notify_response_completed() override { ++notified; }
+    void sync_now() override { ++now; }
+};
+}  // namespace
+
+TEST(UiAdminSync, WithoutSyncThePanelSaysItIsNotSetUpAndSyncNowIsNotLive) {
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin:panel"));
+        ui.frame();
+        const auto v = f.app.view();
+        ASSERT_FALSE(v.admin.sync_lines.empty());
+        EXPECT_TRUE(v.admin.sync_lines[0].starts_with(k_sync_off)) << v.admin.sync_lines[0];
+        EXPECT_FALSE(v.admin.sync_available);
+        EXPECT_FALSE(ui.has("admin:sync"));  // drawn greyed out, not a touch target
+        EXPECT_TRUE(ui.has("admin:close"));
+    }
+}
+
+TEST(UiAdminSync, WithSyncThePanelShowsTheQueueAndSyncNowReachesThePort) {
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
+        KioskFixture f;
+        CountingSync sync;
+        f.app.set_sync(&sync);
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin:panel"));
+        SyncStatusVm s;
+        s.state = SyncStatusVm::State::Idle;
+        s.queued = 7;
+        f.app.set_sync_status(s);
+        ui.frame();
+        const auto v = f.app.view();
+        EXPECT_TRUE(v.admin.sync_available);
+        EXPECT_TRUE(std::ranges::find(v.admin.sync_lines, "Waiting to send: 7") != v.admin.sync_lines.end());
+        ASSERT_TRUE(ui.tap("admin:sync"));
+        EXPECT_EQ(sync.now, 1);
+        EXPECT_EQ(f.app.screen(), Screen::Admin);
+    }
+}
