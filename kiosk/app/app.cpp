@@ -509,6 +509,7 @@ std::chrono::milliseconds App::next_wakeup() const {
 // ---------------------------------------------------------------- respondent
 
 void App::start_session() {
+    ++m_respondent;
     core::Session::Options o;
     o.language = survey_language(*m_survey);
     o.mode = m_config.mode;
@@ -528,6 +529,7 @@ void App::start_session() {
 }
 
 void App::abandon(bool record) {
+    ++m_respondent;  // nothing the last respondent left in widget state reaches the next
     if (m_session && m_session->state() != core::Session::State::Completed && record) {
         const std::string last = m_session->state() == core::Session::State::Answering ? m_session->current().name : "(end)";
         if (m_config.mode == core::Mode::Assisted) {
@@ -832,6 +834,7 @@ QuestionVm App::question_view() const {
 ViewModel App::view() const {
     ViewModel v;
     v.screen = m_screen;
+    v.respondent = m_respondent;
     v.lang = m_language;
     v.strings = m_strings;
     v.assisted = m_config.mode == core::Mode::Assisted;

@@ -120,6 +120,7 @@ private:
     std::optional<steady::time_point> m_corner_since;
     bool m_corner_this_frame = false;
 
+    std::uint64_t m_respondent = 0;          // bumped per respondent: see ViewModel::respondent
     std::deque<core::Response> m_unsaved;  // completed, not yet durable: never dropped
     std::string m_save_error;
     steady::time_point m_last_retry;

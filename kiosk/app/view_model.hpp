@@ -96,6 +96,9 @@ struct DraftsVm {
 
 struct ViewModel {
     Screen screen = Screen::Attract;
+    // Changes with every respondent: the screens put it at the root of ImGui's ID stack, so widget
+    // state that ImGui keeps by ID (keyboard shift and accent layer, scroll positions) starts afresh.
+    std::uint64_t respondent = 0;
     std::string lang = "en";
     const Strings* strings = nullptr;
     bool assisted = false;

@@ -86,6 +86,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
                                        ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
     ImGui::Begin("##kiosk", nullptr, flags);
+    ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
     set_blocked(vm.idle_prompt || vm.confirm_start_again);
     switch (vm.screen) {
@@ -135,6 +136,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
     const float corner = t.target * 1.5f;
     if (io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner && io.MousePos.y >= 0 && io.MousePos.y < corner)
         out.emplace_back(act::CornerHeld{});
+    ImGui::PopID();
     ImGui::End();
     ImGui::PopStyleColor();
     ImGui::PopStyleVar(3);

@@ -347,3 +347,18 @@ TEST(UiAdminSync, WithSyncThePanelShowsTheQueueAndSyncNowReachesThePort) {
         EXPECT_EQ(f.app.screen(), Screen::Admin);
     }
 }
+
+TEST(UiPrivacy, KeyboardStateLeftByOneRespondentDoesNotReachTheNext) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    ui.frame();
+    ASSERT_TRUE(ui.tap("kb:shift"));   // resident 1 leaves shift on and walks away
+    f.app.apply(act::StartAgain{});
+    f.app.apply(act::StartAgainConfirm{true});
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));   // resident 2, same question
+    ui.frame();
+    ASSERT_TRUE(ui.tap("kb:a"));
+    EXPECT_EQ(f.app.view().question.write_in_text, "a");   // not "A": the keyboard started afresh
+}
