@@ -198,6 +198,24 @@ Result<void> ResponseStore::set_site(std::string_view site) {
     return st->run();
 }
 
+Result<std::optional<std::string>> ResponseStore::setting(std::string_view key) {
+    auto st = m_db.prepare("SELECT value FROM meta WHERE key = 'setting.' || ?1");
+    if (!st) return std::unexpected(st.error());
+    st->bind(1, key);
+    auto row = st->step();
+    if (!row) return std::unexpected(row.error());
+    if (!*row) return std::optional<std::string>{};
+    return std::optional<std::string>(st->column_text(0));
+}
+
+Result<void> ResponseStore::set_setting(std::string_view key, std::string_view value) {
+    auto st = m_db.prepare(
+        "INSERT INTO meta(key, value) VALUES ('setting.' || ?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    if (!st) return std::unexpected(st.error());
+    st->bind(1, key).bind(2, value);
+    return st->run();
+}
+
 // ---------------------------------------------------------------------------------------------
 // save
 // ---------------------------------------------------------------------------------------------

@@ -104,6 +104,9 @@ public:
     [[nodiscard]] const std::string& kiosk_id() const { return m_kiosk_id; }
     [[nodiscard]] Result<std::string> site();
     [[nodiscard]] Result<void> set_site(std::string_view site);
+    // Small operator state that must survive a restart (e.g. the admin PIN lock-out). Never answers.
+    [[nodiscard]] Result<std::optional<std::string>> setting(std::string_view key);
+    [[nodiscard]] Result<void> set_setting(std::string_view key, std::string_view value);
 
     // Writes the response and its outbox row in one transaction; returns when both are on disk.
     // Saving the same response again is a no-op; a different response with the same id is refused.

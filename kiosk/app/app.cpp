@@ -111,6 +111,7 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
     set_screen(Screen::Attract);
     m_last_activity = m_clock->steady_now();
     m_last_retry = m_last_activity;
+    restore_lockout();
 }
 
 core::SurveyPtr App::find_survey(std::string_view id) const {
@@ -147,6 +148,26 @@ void App::set_screen(Screen s) {
 
 // Restarts the idle timer. While the idle prompt is up, only its button counts as "I'm here" (act::Activity
 // is ignored then), so a stray tap on the dimmed screen cannot hide the countdown.
+// The PIN lock-out outlives a restart (pulling the plug must not buy three more guesses): the failure
+// count and the lock's end, in wall time, are kept in the store. Best effort: a store error only logs.
+void App::persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until) {
+    const auto ms = locked_until ? std::chrono::duration_cast<std::chrono::milliseconds>(locked_until->time_since_epoch()).count() : 0;
+    auto a = m_store->set_setting("admin.failed_pins", std::to_string(m_failed_pins));
+    auto b = m_store->set_setting("admin.locked_until_ms", std::to_string(ms));
+    if (!a || !b) std::fprintf(stderr, "fieldkiosk: could not record the admin PIN lock-out: %s\n", (!a ? a : b).error().message.c_str());
+}
+
+void App::restore_lockout() {
+    auto failed = m_store->setting("admin.failed_pins");
+    auto until = m_store->setting("admin.locked_until_ms");
+    if (!failed || !until || !*failed || !*until) return;
+    m_failed_pins = std::atoi((*failed)->c_str());
+    const std::chrono::system_clock::time_point end{std::chrono::milliseconds{std::atoll((*until)->c_str())}};
+    const auto left = end - m_clock->wall_now();
+    if (left > std::chrono::system_clock::duration::zero())
+        m_locked_until = m_clock->steady_now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+}
+
 void App::touch() { m_last_activity = m_clock->steady_now(); }
 
 std::string App::survey_language(const core::Survey& s) const {
@@ -324,6 +345,7 @@ void App::apply(const Action& action) {
                        if (ok) {
                            m_failed_pins = 0;
                            m_locked_until.reset();
+                           persist_lockout(std::nullopt);
                            m_admin_unlocked = true;
                            m_admin_message.clear();
                            refresh_admin();
@@ -336,6 +358,9 @@ void App::apply(const Action& action) {
                            auto lock = m_config.lockout_base * (1 << doublings);
                            lock = std::min<std::chrono::seconds>(lock, std::chrono::hours{1});
                            m_locked_until = now + lock;
+                           persist_lockout(m_clock->wall_now() + lock);
+                       } else {
+                           persist_lockout(std::nullopt);
                        }
                    },
                    [&](const AdminClose&) {

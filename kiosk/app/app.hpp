@@ -128,6 +128,8 @@ private:
     std::string m_pin;
     int m_failed_pins = 0;
     std::optional<steady::time_point> m_locked_until;
+    void persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until);
+    void restore_lockout();
     bool m_admin_unlocked = false;
     std::string m_admin_message;
     std::vector<std::string> m_admin_stats;

@@ -13,5 +13,9 @@ storage::Result<std::optional<storage::Draft>> ResponseStorePort::load_draft(std
     return m_store->load_draft(id);
 }
 storage::Result<void> ResponseStorePort::discard_draft(std::string_view id) { return m_store->discard_draft(id); }
+storage::Result<std::optional<std::string>> ResponseStorePort::setting(std::string_view key) { return m_store->setting(key); }
+storage::Result<void> ResponseStorePort::set_setting(std::string_view key, std::string_view value) {
+    return m_store->set_setting(key, value);
+}
 
 }  // namespace fieldkiosk::kiosk

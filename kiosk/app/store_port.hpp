@@ -16,6 +16,8 @@ public:
     [[nodiscard]] virtual storage::Result<std::vector<storage::DraftInfo>> list_drafts() = 0;
     [[nodiscard]] virtual storage::Result<std::optional<storage::Draft>> load_draft(std::string_view id) = 0;
     [[nodiscard]] virtual storage::Result<void> discard_draft(std::string_view id) = 0;
+    [[nodiscard]] virtual storage::Result<std::optional<std::string>> setting(std::string_view key) = 0;
+    [[nodiscard]] virtual storage::Result<void> set_setting(std::string_view key, std::string_view value) = 0;
 };
 
 // The real thing: forwards to a ResponseStore that must outlive it.
@@ -29,6 +31,8 @@ public:
     [[nodiscard]] storage::Result<std::vector<storage::DraftInfo>> list_drafts() override;
     [[nodiscard]] storage::Result<std::optional<storage::Draft>> load_draft(std::string_view id) override;
     [[nodiscard]] storage::Result<void> discard_draft(std::string_view id) override;
+    [[nodiscard]] storage::Result<std::optional<std::string>> setting(std::string_view key) override;
+    [[nodiscard]] storage::Result<void> set_setting(std::string_view key, std::string_view value) override;
 
 private:
     storage::ResponseStore* m_store;

@@ -491,6 +491,32 @@ TEST(KioskApp, AdminPinUnlocksAndWrongPinsLockOutForLongerEachTime) {
     EXPECT_FALSE(v.admin.stats_lines.empty());
 }
 
+TEST(KioskApp, ThePinLockOutSurvivesARestart) {
+    KioskConfig c;
+    c.pin_hash = *hash_pin("2468");
+    KioskFixture f(c);
+    ASSERT_TRUE(f.app.go_to("admin"));
+    for (int i = 0; i < 3; ++i) {
+        for (char d : std::string_view("1111")) f.app.apply(act::PinDigit{d});
+        f.app.apply(act::PinSubmit{});
+    }
+    ASSERT_EQ(f.app.view().admin.locked_seconds, 30);
+    // Pull the plug: a new App on the same store is still locked for what remains, and remembers the
+    // failures (the next wrong PIN locks for longer, not for 30 s again).
+    f.clock.advance(seconds{10});
+    kiosk::App again(c, fieldkiosk::testing::shipped_surveys(), f.store, fieldkiosk::testing::shipped_strings(), f.clock, f.rng);
+    ASSERT_TRUE(again.go_to("admin"));
+    EXPECT_EQ(again.view().admin.locked_seconds, 20);
+    for (char d : std::string_view("2468")) again.apply(act::PinDigit{d});
+    again.apply(act::PinSubmit{});
+    EXPECT_FALSE(again.view().admin.unlocked);   // refused while locked, even when right
+    f.clock.advance(seconds{20});
+    again.tick();
+    for (char d : std::string_view("0000")) again.apply(act::PinDigit{d});
+    again.apply(act::PinSubmit{});
+    EXPECT_EQ(again.view().admin.locked_seconds, 60);
+}
+
 TEST(KioskApp, AdminWithoutAPinHashNeverUnlocks) {
     KioskFixture f;
     ASSERT_TRUE(f.app.go_to("admin"));

@@ -50,6 +50,8 @@ public:
     storage::Result<std::vector<storage::DraftInfo>> list_drafts() override { return m_real.list_drafts(); }
     storage::Result<std::optional<storage::Draft>> load_draft(std::string_view id) override { return m_real.load_draft(id); }
     storage::Result<void> discard_draft(std::string_view id) override { return m_real.discard_draft(id); }
+    storage::Result<std::optional<std::string>> setting(std::string_view key) override { return m_real.setting(key); }
+    storage::Result<void> set_setting(std::string_view key, std::string_view value) override { return m_real.set_setting(key, value); }
 
 private:
     kiosk::ResponseStorePort m_real;

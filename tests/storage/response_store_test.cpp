@@ -70,6 +70,20 @@ TEST_F(StoreTest, KioskIdAndSiteSurviveReopening) {
     EXPECT_EQ(*s.site(), "Swiss Cottage Library");
 }
 
+TEST_F(StoreTest, SettingsSurviveReopeningAndAreKeptApartFromIdentity) {
+    {
+        auto s = open();
+        EXPECT_FALSE(*s.setting("admin.failed_pins"));
+        ASSERT_TRUE(s.set_setting("admin.failed_pins", "3"));
+        ASSERT_TRUE(s.set_setting("admin.failed_pins", "4"));
+        ASSERT_TRUE(s.set_setting("kiosk_id", "not-the-identity"));   // lives under "setting.", cannot clobber it
+    }
+    auto s = open();
+    EXPECT_EQ(**s.setting("admin.failed_pins"), "4");
+    EXPECT_EQ(s.kiosk_id().size(), 36u);
+    EXPECT_NE(s.kiosk_id(), "not-the-identity");
+}
+
 TEST_F(StoreTest, RefusesADatabaseFromANewerProgram) {
     { (void)open(); }
     {
