@@ -2,6 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cctype>
 #include <charconv>
 #include <ctime>
 #include <stdexcept>
@@ -79,6 +83,44 @@ TransportError classify(CURLcode rc, const char* detail) {
 
 }  // namespace
 
+bool is_loopback_host(std::string_view host) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    std::string lower(host);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!lower.empty() && lower.back() == '.') lower.pop_back();  // "localhost." is localhost too
+    if (lower == "localhost") return true;
+    in_addr v4{};
+    if (inet_pton(AF_INET, lower.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    in6_addr v6{};
+    if (inet_pton(AF_INET6, lower.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+    return false;
+}
+
+std::optional<std::string> insecure_url_problem(const std::string& url) {
+    CURLU* u = curl_url();
+    if (u == nullptr) return std::nullopt;
+    std::optional<std::string> problem;
+    char* scheme = nullptr;
+    char* host = nullptr;
+    // CURLU_GUESS_SCHEME: read a URL without a scheme as curl_easy_perform would (http://, mostly).
+    std::string lower_scheme;
+    if (curl_url_set(u, CURLUPART_URL, url.c_str(), CURLU_GUESS_SCHEME) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
+        for (const char* c = scheme; *c != '\0'; ++c) lower_scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(*c)));
+    }
+    if (lower_scheme == "http") {
+        const bool loopback = curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && is_loopback_host(host);
+        if (!loopback)
+            problem = std::string(k_insecure_url_message) + " to '" + (host ? host : "") +
+                      "': the kiosk's token would cross the network unencrypted; use https:// (plain http:// is only "
+                      "allowed to loopback: 127.0.0.0/8, ::1, localhost)";
+    }
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return problem;
+}
+
 CurlGlobal::CurlGlobal() {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
 }
@@ -91,6 +133,8 @@ CurlTransport::CurlTransport(CurlOptions options) : m_options(std::move(options)
 CurlTransport::~CurlTransport() { curl_easy_cleanup(static_cast<CURL*>(m_easy)); }
 
 std::expected<HttpResponse, TransportError> CurlTransport::post(const HttpRequest& request) {
+    if (auto problem = insecure_url_problem(request.url))
+        return std::unexpected(TransportError{TransportError::Kind::Insecure, std::move(*problem)});
     CURL* h = static_cast<CURL*>(m_easy);
     curl_easy_reset(h);  // keeps the connection cache: keep-alive across batches
     Collected got;

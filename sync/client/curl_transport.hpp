@@ -1,5 +1,7 @@
 // fieldkiosk::sync::client::CurlTransport — HttpTransport over one libcurl easy handle.
 //
+// Plain http:// is refused (TransportError::Kind::Insecure, nothing sent) unless the host is loopback
+// (127.0.0.0/8, ::1, localhost): the bearer token must never cross a network unencrypted.
 // TLS peer and host verification are always on; a custom CA file and a pinned public key
 // ("sha256//BASE64") are optional. CURLOPT_NOSIGNAL is set (threads), with explicit connect, low-speed
 // and total time-outs. Call curl_global_init() once in main() (CurlGlobal) before any thread makes one.
@@ -10,7 +12,9 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace fieldkiosk::sync::client {
 
@@ -22,6 +26,11 @@ struct CurlOptions {
     std::string ca_file;            // PEM bundle to trust instead of the system's
     std::string pinned_public_key;  // CURLOPT_PINNEDPUBLICKEY, e.g. "sha256//AbC...="
 };
+
+// True for localhost, 127.0.0.0/8 and ::1 (IPv6 literals with or without brackets).
+[[nodiscard]] bool is_loopback_host(std::string_view host);
+// Why `url` must not be used (plain http:// to a host that is not loopback), or nullopt when it may.
+[[nodiscard]] std::optional<std::string> insecure_url_problem(const std::string& url);
 
 // RAII curl_global_init / curl_global_cleanup: one in main(), before threads start.
 class CurlGlobal {

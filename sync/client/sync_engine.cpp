@@ -84,7 +84,7 @@ void SyncEngine::run() {
         return;
     }
     std::unique_ptr<HttpTransport> transport = m_factory();
-    Uploader uploader(*store, *transport, m_options.sync, *m_rng);
+    Uploader uploader(*store, *transport, m_options.sync, *m_rng, *m_clock);
     Backoff backoff(m_options.backoff, *m_rng);
     SyncSchedule schedule(m_options.debounce, m_options.period, m_clock->steady_now());
     std::optional<std::chrono::system_clock::time_point> failing_since;

@@ -9,6 +9,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,12 +33,16 @@ struct TransportError {
         Connect,  // no route, refused, DNS: the server is not reachable
         Timeout,  // connect or low-speed time-out
         Tls,      // certificate, host name or pinned key did not verify
-        Dropped,  // the connection broke before the whole answer arrived
+        Dropped,   // the connection broke before the whole answer arrived
+        Insecure,  // refused before connecting: plain http:// to a host that is not loopback (nothing was sent)
         Other,
     };
     Kind kind = Kind::Other;
     std::string message;  // libcurl's words, for logs
 };
+
+// The start of TransportError::message for Kind::Insecure.
+inline constexpr std::string_view k_insecure_url_message = "refusing plain http://";
 
 class HttpTransport {
 public:

@@ -3,6 +3,7 @@
 #include "sync/protocol/gzip.hpp"
 #include "sync/protocol/wire.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <unordered_map>
 
@@ -44,6 +45,8 @@ std::string describe(const Failure& f, std::chrono::system_clock::time_point sin
         case K::Offline:
             return "No connection since " + local_hhmm(since);
         case K::Tls:
+            if (f.detail.starts_with(k_insecure_url_message))
+                return "The server address is not https://, so the kiosk's key would be sent unencrypted; nothing was sent";
             return "The server's certificate could not be trusted; nothing was sent";
         case K::Unauthorized:
             return "The server refused this kiosk's key";
@@ -61,6 +64,17 @@ std::string describe(const Failure& f, std::chrono::system_clock::time_point sin
     return "Sync failed";
 }
 
+const core::Clock& Uploader::system_clock() {
+    static const core::SystemClock clock;
+    return clock;
+}
+
+std::chrono::seconds Uploader::retry_later_delay(int attempts) {
+    constexpr std::chrono::seconds first{60}, cap{6 * 3600};
+    const int doublings = std::clamp(attempts, 0, 16);
+    return std::min<std::chrono::seconds>(cap, first * (std::int64_t{1} << doublings));
+}
+
 DrainSummary Uploader::drain(const std::function<bool()>& keep_going) {
     DrainSummary summary;
     while (!keep_going || keep_going()) {
@@ -71,7 +85,7 @@ DrainSummary Uploader::drain(const std::function<bool()>& keep_going) {
 }
 
 Uploader::Step Uploader::send_one(DrainSummary& summary) {
-    auto items = m_store->next_batch(m_config.batch);
+    auto items = m_store->next_batch(m_limits);
     if (!items) {
         summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, items.error().message};
         return Step::Failed;
@@ -82,6 +96,7 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
     batch.kiosk_id = m_store->kiosk_id();
     batch.batch_id = core::make_uuid_v4(*m_rng);
     batch.responses.reserve(items->size());
+    std::unordered_map<std::string, int> attempts;  // by id: earlier tries, for the retry_later back-off
     std::vector<storage::ItemResult> local;  // answers decided here (an unreadable stored payload)
     for (auto& it : *items) {
         protocol::WireItem w;
@@ -94,6 +109,7 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
             continue;
         }
         w.survey_version = w.payload.value("survey_version", "");
+        attempts.emplace(w.id, it.attempts);
         batch.responses.push_back(std::move(w));
     }
     if (batch.responses.empty()) {
@@ -117,24 +133,41 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
     }
     auto res = m_transport->post(req);
     if (!res) {
-        const auto kind = res.error().kind == TransportError::Kind::Tls ? Failure::Kind::Tls : Failure::Kind::Offline;
+        const auto k = res.error().kind;
+        const auto kind =
+            k == TransportError::Kind::Tls || k == TransportError::Kind::Insecure ? Failure::Kind::Tls : Failure::Kind::Offline;
         summary.failure = Failure{kind, 0, std::nullopt, res.error().message};
         return Step::Failed;
     }
     summary.bytes_sent += res->bytes_sent;
     if (res->status == 413 || res->status == 400) {
+        // Split only when the batch itself is the trouble: too large (413), or a 400 that names one response
+        // it could not read. A 400 about the whole request (unsupported protocol, bad gzip, ...) is no fault of
+        // any one response: everything stays queued and the caller backs off.
+        std::optional<std::size_t> named;
+        if (res->status == 400) {
+            auto e = protocol::decode_error(res->body);
+            if (e && e->item && *e->item < batch.responses.size()) named = e->item;
+            if (!named) {
+                summary.failure = from_status(res->status, res->retry_after, res->body);
+                return Step::Failed;
+            }
+        }
         if (batch.responses.size() > 1) {
-            // Too big, or something in it the server cannot read: halve the batch and go on, so that one
-            // bad response is soon alone and cannot hold back the others.
-            m_config.batch.max_count =
-                std::max(1, std::min(m_config.batch.max_count, static_cast<int>(batch.responses.size())) / 2);
-            m_config.batch.max_bytes = std::max<std::size_t>(1, m_config.batch.max_bytes / 2);
+            // Halve the next batch and go on, so that the one response at fault is soon alone and cannot
+            // hold back the others. The normal limits come back after the next successful send.
+            m_limits.max_count = std::max(1, std::min(m_limits.max_count, static_cast<int>(batch.responses.size())) / 2);
+            m_limits.max_bytes = std::max<std::size_t>(1, m_limits.max_bytes / 2);
             return Step::Sent;
         }
-        // A single response the server refuses as a whole: set it aside for a day (still queued, never
+        // A single response the server refuses on its own: set it aside for a day (still queued, never
         // deleted) so that the rest of the queue moves, and say so.
         const std::string id = batch.responses.front().id;
-        (void)m_store->defer(std::span<const std::string>(&id, 1), std::chrono::system_clock::now() + std::chrono::hours(24));
+        if (auto d = m_store->defer(std::span<const std::string>(&id, 1), m_clock->wall_now() + k_refused_item_defer); !d) {
+            summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, d.error().message};
+            return Step::Failed;
+        }
+        m_limits = m_config.batch;
         summary.failure = from_status(res->status, res->retry_after, res->body);
         return Step::Failed;
     }
@@ -152,6 +185,8 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
     for (const auto& a : answer->results) by_id.emplace(a.id, &a);
     summary.rejected += static_cast<std::int64_t>(local.size());
     std::vector<storage::ItemResult> results = local;
+    std::vector<std::string> retry_ids;
+    std::chrono::seconds retry_delay{0};
     for (const auto& w : batch.responses) {
         auto it = by_id.find(w.id);
         if (it == by_id.end()) continue;
@@ -174,9 +209,16 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
                 results.push_back({w.id, O::Rejected, a->reason.empty() ? "rejected" : a->reason});
                 ++summary.rejected;
                 break;
+            case protocol::ItemStatus::RetryLater:
+                // Not the response's fault (the server does not know its survey version yet): keep it queued,
+                // and wait longer each time before sending it again.
+                retry_ids.push_back(w.id);
+                retry_delay = std::max(retry_delay, retry_later_delay(attempts[w.id]));
+                ++summary.retry_later;
+                break;
         }
     }
-    if (results.size() == local.size()) {  // nothing we sent was answered: do not loop on the same batch
+    if (results.size() == local.size() && retry_ids.empty()) {  // nothing we sent was answered: do not loop on the same batch
         summary.failure = Failure{Failure::Kind::BadAnswer, 200, std::nullopt, "the answer named none of the responses sent"};
         return Step::Failed;
     }
@@ -184,6 +226,13 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
         summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, r.error().message};
         return Step::Failed;
     }
+    if (!retry_ids.empty()) {
+        if (auto d = m_store->defer(retry_ids, m_clock->wall_now() + retry_delay); !d) {
+            summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, d.error().message};
+            return Step::Failed;
+        }
+    }
+    m_limits = m_config.batch;  // a successful send: back to the normal batch size
     ++summary.batches;
     return Step::Sent;
 }

@@ -30,7 +30,7 @@ struct SyncConfig {
 struct Failure {
     enum class Kind : std::uint8_t {
         Offline,       // could not reach the server, or it stopped answering (time-out, dropped)
-        Tls,           // the server's certificate or pinned key did not verify
+        Tls,           // the certificate or pinned key did not verify, or plain http:// to a non-loopback host
         Unauthorized,  // 401: the token is wrong or revoked
         Throttled,     // 429 or 503: the server asked us to wait
         ServerError,   // other 5xx
@@ -46,6 +46,7 @@ struct Failure {
 
 struct DrainSummary {
     std::int64_t accepted = 0, duplicate = 0, rejected = 0, conflict = 0;
+    std::int64_t retry_later = 0;  // answered retry_later (e.g. a survey version the server does not know yet): deferred
     std::int64_t batches = 0;
     std::uint64_t bytes_sent = 0;
     std::optional<Failure> failure;  // why the drain stopped early, if it did
@@ -54,8 +55,21 @@ struct DrainSummary {
 
 class Uploader {
 public:
-    Uploader(storage::ResponseStore& store, HttpTransport& transport, SyncConfig config, core::Rng& rng)
-        : m_store(&store), m_transport(&transport), m_config(std::move(config)), m_rng(&rng) {}
+    // `clock` sets deferral times (retry_later items, a response the server refuses alone); without one,
+    // the system clock.
+    Uploader(storage::ResponseStore& store, HttpTransport& transport, SyncConfig config, core::Rng& rng,
+             const core::Clock& clock = system_clock())
+        : m_store(&store),
+          m_transport(&transport),
+          m_config(std::move(config)),
+          m_limits(m_config.batch),
+          m_rng(&rng),
+          m_clock(&clock) {}
+
+    // Back-off for an item answered retry_later after `attempts` earlier tries: 1 min doubling, at most 6 h.
+    [[nodiscard]] static std::chrono::seconds retry_later_delay(int attempts);
+    // How long a single response the server refuses on its own (413, or a 400 naming it) is set aside.
+    static constexpr std::chrono::hours k_refused_item_defer{24};
 
     // Sends batches until the queue is empty, a send fails, or `keep_going` returns false.
     [[nodiscard]] DrainSummary drain(const std::function<bool()>& keep_going = {});
@@ -64,10 +78,14 @@ private:
     enum class Step : std::uint8_t { Sent, Empty, Failed };
     Step send_one(DrainSummary& summary);
 
+    static const core::Clock& system_clock();
+
     storage::ResponseStore* m_store;
     HttpTransport* m_transport;
-    SyncConfig m_config;
+    SyncConfig m_config;         // m_config.batch: the normal batch limits
+    storage::BatchLimits m_limits;  // the limits for the next batch: smaller after a 413 / item 400, normal after a 200
     core::Rng* m_rng;
+    const core::Clock* m_clock;
 };
 
 // Plain words for the admin screen: "No connection since 10:42", "The server refused this kiosk's key".

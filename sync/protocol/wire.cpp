@@ -9,14 +9,17 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::array<std::pair<ItemStatus, std::string_view>, 4> k_status_names{{
+constexpr std::array<std::pair<ItemStatus, std::string_view>, k_item_status_count> k_status_names{{
     {ItemStatus::Accepted, "accepted"},
     {ItemStatus::Duplicate, "duplicate"},
     {ItemStatus::Conflict, "conflict"},
     {ItemStatus::Rejected, "rejected"},
+    {ItemStatus::RetryLater, "retry_later"},
 }};
 
-std::unexpected<DecodeError> fail(std::string message) { return std::unexpected(DecodeError{std::move(message)}); }
+std::unexpected<DecodeError> fail(std::string message, std::optional<std::size_t> item = std::nullopt) {
+    return std::unexpected(DecodeError{std::move(message), item});
+}
 
 // Reads a required string member; sets `problem` when missing or not a string.
 bool get_string(const json& obj, const char* key, std::string& out, std::string& problem, std::string_view where) {
@@ -87,16 +90,17 @@ Decoded<Batch> decode_batch(std::string_view text) {
     b.responses.reserve(rs->size());
     std::size_t i = 0;
     for (auto& r : *rs) {
-        const std::string where = "responses[" + std::to_string(i++) + "]";
-        if (!r.is_object()) return fail(where + " must be an object");
+        const std::size_t index = i++;
+        const std::string where = "responses[" + std::to_string(index) + "]";
+        if (!r.is_object()) return fail(where + " must be an object", index);
         WireItem w;
         if (!get_string(r, "id", w.id, problem, where) || !get_string(r, "survey", w.survey, problem, where) ||
             !get_string(r, "survey_version", w.survey_version, problem, where) ||
             !get_string(r, "encoding", w.encoding, problem, where))
-            return fail(problem);
-        if (w.id.empty() || w.id.size() > 64) return fail(where + ": \"id\" must be 1 to 64 characters");
+            return fail(problem, index);
+        if (w.id.empty() || w.id.size() > 64) return fail(where + ": \"id\" must be 1 to 64 characters", index);
         auto p = r.find("payload");
-        if (p == r.end()) return fail(where + ": \"payload\" is missing");
+        if (p == r.end()) return fail(where + ": \"payload\" is missing", index);
         w.payload = std::move(*p);
         b.responses.push_back(std::move(w));
     }
@@ -129,7 +133,7 @@ Decoded<BatchAnswer> decode_batch_answer(std::string_view text) {
         if (!get_string(r, "id", ia.id, problem, "result") || !get_string(r, "status", status, problem, "result"))
             return fail(problem);
         auto s = item_status_from_string(status);
-        if (!s) return fail("result: unknown status \"" + status + "\"");
+        if (!s) continue;  // a status added after this client: the item counts as unanswered and stays queued
         ia.status = *s;
         if (auto it = r.find("reason"); it != r.end() && it->is_string()) ia.reason = it->get<std::string>();
         a.results.push_back(std::move(ia));
@@ -137,7 +141,11 @@ Decoded<BatchAnswer> decode_batch_answer(std::string_view text) {
     return a;
 }
 
-std::string encode(const ErrorBody& e) { return json{{"error", e.error}, {"message", e.message}}.dump(); }
+std::string encode(const ErrorBody& e) {
+    json j{{"error", e.error}, {"message", e.message}};
+    if (e.item) j["item"] = *e.item;
+    return j.dump();
+}
 
 Decoded<ErrorBody> decode_error(std::string_view text) {
     auto j = parse(text);
@@ -146,6 +154,7 @@ Decoded<ErrorBody> decode_error(std::string_view text) {
     std::string problem;
     if (!get_string(*j, "error", e.error, problem, "error") || !get_string(*j, "message", e.message, problem, "error"))
         return fail(problem);
+    if (auto it = j->find("item"); it != j->end() && it->is_number_unsigned()) e.item = it->get<std::size_t>();
     return e;
 }
 

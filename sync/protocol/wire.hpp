@@ -44,14 +44,17 @@ struct Batch {
     std::vector<WireItem> responses;
 };
 
-enum class ItemStatus : std::uint8_t { Accepted, Duplicate, Conflict, Rejected };
+// RetryLater ("retry_later", additive in protocol 1): the server cannot judge the item yet (it does not
+// know the survey or that version of it); the kiosk keeps it queued and sends it again after a back-off.
+enum class ItemStatus : std::uint8_t { Accepted, Duplicate, Conflict, Rejected, RetryLater };
+inline constexpr std::size_t k_item_status_count = 5;
 [[nodiscard]] std::string_view to_string(ItemStatus s);
 [[nodiscard]] std::optional<ItemStatus> item_status_from_string(std::string_view s);
 
 struct ItemAnswer {
     std::string id;
     ItemStatus status = ItemStatus::Accepted;
-    std::string reason;  // Rejected / Conflict: plain words for the operator; empty otherwise
+    std::string reason;  // Rejected / Conflict / RetryLater: plain words for the operator; empty otherwise
 };
 
 struct BatchAnswer {
@@ -65,7 +68,11 @@ struct BatchAnswer {
 struct ErrorBody {
     std::string error;
     std::string message;
+    std::optional<std::size_t> item;  // 400 only: index (in "responses") of the response that made the batch unreadable
 };
+
+// The `reason` of a RetryLater item the server does not know the survey or version of starts with this.
+inline constexpr std::string_view k_reason_unknown_survey_version = "unknown_survey_version";
 
 struct Limits {
     std::size_t max_body_bytes = 8u << 20;           // as sent (compressed, if gzip)
@@ -77,6 +84,7 @@ struct Limits {
 
 struct DecodeError {
     std::string message;  // what was wrong, for the 400 answer and for logs
+    std::optional<std::size_t> item;  // decode_batch: the index of the response at fault, when one is
 };
 template <class T>
 using Decoded = std::expected<T, DecodeError>;

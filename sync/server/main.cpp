@@ -142,8 +142,13 @@ int main(int argc, char** argv) {
     }
     opt.read_timeout = std::chrono::seconds(read_timeout_s);
     if (stall_ms > 0)
-        opt.fault = [stall_ms](std::uint64_t) {
-            return Fault{.kind = Fault::Kind::StallBeforeCommit, .delay = std::chrono::milliseconds(stall_ms)};
+        opt.fault = [stall_ms](std::uint64_t n) {
+            return Fault{.kind = Fault::Kind::StallBeforeCommit,
+                         .delay = std::chrono::milliseconds(stall_ms),
+                         .on_stall = [n] {
+                             // Tests wait for this line: the batch's transaction is open and not committed.
+                             std::cout << "fault: batch " << n << " stalled before commit" << std::endl;
+                         }};
         };
     std::vector<fs::path> paths(surveys.begin(), surveys.end());
     auto catalog = core::load_paths(paths);

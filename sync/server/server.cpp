@@ -25,7 +25,7 @@ constexpr std::array<double, 11> k_latency_buckets{0.001, 0.0025, 0.005, 0.01, 0
 struct Metrics {
     std::mutex mutex;
     std::map<int, std::uint64_t> batches_by_status;
-    std::array<std::uint64_t, 4> items{};  // by protocol::ItemStatus
+    std::array<std::uint64_t, protocol::k_item_status_count> items{};  // by protocol::ItemStatus
     std::array<std::uint64_t, k_latency_buckets.size()> latency{};
     std::uint64_t latency_count = 0;
     double latency_sum = 0;
@@ -51,9 +51,9 @@ struct Metrics {
         for (const auto& [status, n] : batches_by_status)
             o << "fieldkiosk_batches_total{status=\"" << status << "\"} " << n << "\n";
         o << "# HELP fieldkiosk_items_total Responses received, by per-item result.\n# TYPE fieldkiosk_items_total counter\n";
-        for (int s = 0; s < 4; ++s)
+        for (std::size_t s = 0; s < protocol::k_item_status_count; ++s)
             o << "fieldkiosk_items_total{result=\"" << protocol::to_string(static_cast<protocol::ItemStatus>(s)) << "\"} "
-              << items[static_cast<std::size_t>(s)] << "\n";
+              << items[s] << "\n";
         o << "# HELP fieldkiosk_batch_duration_seconds Time to handle a batch request.\n"
              "# TYPE fieldkiosk_batch_duration_seconds histogram\n";
         for (std::size_t i = 0; i < k_latency_buckets.size(); ++i)
@@ -99,12 +99,28 @@ private:
     std::unordered_map<std::string, Bucket> m_buckets;
 };
 
-void answer_error(httplib::Response& res, int status, std::string code, std::string message, int retry_after_s = 0) {
+void answer_error(httplib::Response& res, int status, std::string code, std::string message, int retry_after_s = 0,
+                  std::optional<std::size_t> item = std::nullopt) {
     res.status = status;
     if (retry_after_s > 0) res.set_header("Retry-After", std::to_string(retry_after_s));
     if (status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"fieldkiosk\"");
-    res.set_content(protocol::encode(ErrorBody{std::move(code), std::move(message)}), "application/json");
+    res.set_content(protocol::encode(ErrorBody{std::move(code), std::move(message), item}), "application/json");
 }
+
+// Counts a batch request as in flight for exactly as long as it lives (exceptions included).
+class InFlight {
+public:
+    explicit InFlight(std::atomic<int>& n) : m_n(&n), m_position(++n) {}
+    ~InFlight() { --*m_n; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    // How many were in flight once this one was counted (itself included).
+    [[nodiscard]] int position() const { return m_position; }
+
+private:
+    std::atomic<int>* m_n;
+    int m_position;
+};
 
 }  // namespace
 
@@ -147,13 +163,22 @@ struct Server::Impl {
 
     void handle_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
         const auto start = std::chrono::steady_clock::now();
-        ++metrics.in_flight;
-        process_batch(req, res, reader);
-        --metrics.in_flight;
+        bool body_read = false;
+        try {
+            const InFlight counted(metrics.in_flight);
+            process_batch(req, res, reader, counted.position(), body_read);
+        } catch (...) {
+            res.set_header("Connection", "close");  // the exception handler answers 500; the body may be unread
+            throw;
+        }
+        // Answered without reading the body (413 from Content-Length, 401, 429, 503, 411, injected faults): the
+        // unread body would otherwise be taken for the next request on this keep-alive connection.
+        if (!body_read) res.set_header("Connection", "close");
         metrics.record(res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
 
-    void process_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void process_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
+                       int in_flight_position, bool& body_read) {
         const std::uint64_t number = ++batch_counter;
         const Fault fault = options.fault ? options.fault(number) : Fault{};
         if (fault.kind == Fault::Kind::Delay) std::this_thread::sleep_for(fault.delay);
@@ -162,15 +187,23 @@ struct Server::Impl {
                          fault.status == 429   ? "rate_limited"
                          : fault.status >= 500 ? "unavailable"
                                                : "error",
-                         "injected fault", fault.retry_after_s);
+                         "injected fault", fault.retry_after_s, fault.item);
             return;
         }
-        const int max_in_flight = options.max_in_flight_batches > 0 ? options.max_in_flight_batches : options.threads;
-        if (metrics.in_flight.load() > max_in_flight) {
+        // The pool never runs more than `threads` handlers at once, so a larger setting could never bite.
+        const int workers = std::max(1, options.threads);
+        const int max_in_flight =
+            options.max_in_flight_batches > 0 ? std::min(options.max_in_flight_batches, workers) : workers;
+        if (in_flight_position > max_in_flight) {
             answer_error(res, 503, "unavailable", "the server is busy; try again shortly", 2);
             return;
         }
         const auto& limits = options.limits;
+        if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+            // A chunked body could not be held to max_body_bytes before it is read: refuse it unread.
+            answer_error(res, 411, "length_required", "send the body with a Content-Length (chunked uploads are not taken)");
+            return;
+        }
         if (req.has_header("Content-Length")) {
             const std::string cl = req.get_header_value("Content-Length");
             std::uint64_t length = 0;
@@ -195,6 +228,7 @@ struct Server::Impl {
         // httplib inflates gzip (Content-Encoding) as it reads; count what comes out, stop at the cap.
         std::string body;
         bool too_big = false;
+        body_read = true;
         const bool read_ok = reader([&](const char* data, std::size_t n) {
             if (body.size() + n > limits.max_decompressed_bytes) {
                 too_big = true;
@@ -216,7 +250,7 @@ struct Server::Impl {
         }
         auto batch = protocol::decode_batch(body);
         if (!batch) {
-            answer_error(res, 400, "malformed", batch.error().message);
+            answer_error(res, 400, "malformed", batch.error().message, 0, batch.error().item);
             return;
         }
         if (batch->protocol != protocol::k_version) {
@@ -236,9 +270,10 @@ struct Server::Impl {
         for (std::size_t i = 0; i < batch->responses.size(); ++i) {
             const auto& item = batch->responses[i];
             answer.results[i].id = item.id;
-            if (auto reason = validator->check(item)) {
-                answer.results[i].status = protocol::ItemStatus::Rejected;
-                answer.results[i].reason = *reason;
+            if (auto problem = validator->judge(item)) {
+                answer.results[i].status =
+                    problem->retry_later ? protocol::ItemStatus::RetryLater : protocol::ItemStatus::Rejected;
+                answer.results[i].reason = std::move(problem->reason);
                 continue;
             }
             std::string text = protocol::canonical(item.payload);
@@ -251,7 +286,10 @@ struct Server::Impl {
             const BatchContext ctx{token->name, batch->kiosk_id, batch->batch_id, core::format_utc(clock->wall_now())};
             std::function<void()> before_commit;
             if (fault.kind == Fault::Kind::StallBeforeCommit)
-                before_commit = [d = fault.delay] { std::this_thread::sleep_for(d); };
+                before_commit = [d = fault.delay, note = fault.on_stall] {
+                    if (note) note();
+                    std::this_thread::sleep_for(d);
+                };
             auto stored = storage->store_batch(ctx, prepared, before_commit);
             if (!stored) {
                 if (stored.error().kind == ServerError::Kind::Busy)
@@ -351,7 +389,8 @@ struct Server::Impl {
         h.set_error_handler([](const httplib::Request&, httplib::Response& res) {
             if (res.body.empty()) {
                 const std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "error";
-                res.set_content(protocol::encode(ErrorBody{code, "HTTP " + std::to_string(res.status)}), "application/json");
+                res.set_content(protocol::encode(ErrorBody{code, "HTTP " + std::to_string(res.status), std::nullopt}),
+                                "application/json");
             }
         });
     }

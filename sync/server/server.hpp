@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace fieldkiosk::sync::server {
@@ -36,7 +37,9 @@ struct Fault {
     Kind kind = Kind::None;
     int status = 0;
     int retry_after_s = 0;
+    std::optional<std::size_t> item;  // Status: the answer's "item" (a 400 that names the response at fault)
     std::chrono::milliseconds delay{0};
+    std::function<void()> on_stall;  // StallBeforeCommit: called inside the transaction, just before the wait
 };
 using FaultHook = std::function<Fault(std::uint64_t batch_number)>;
 

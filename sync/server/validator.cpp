@@ -2,6 +2,8 @@
 
 #include "core/answer.hpp"
 
+#include <utility>
+
 namespace fieldkiosk::sync::server {
 
 using nlohmann::json;
@@ -42,12 +44,28 @@ std::optional<std::string> check_answer(const core::Question& q, const json& val
 }  // namespace
 
 std::optional<std::string> Validator::check(const protocol::WireItem& item) const {
-    if (item.encoding != "json") return "encoding '" + item.encoding + "' is not supported by this server (only 'json')";
+    auto p = judge(item);
+    if (!p) return std::nullopt;
+    return std::move(p->reason);
+}
+
+std::optional<Validator::Problem> Validator::judge(const protocol::WireItem& item) const {
+    const auto reject = [](std::string why) { return Problem{std::move(why), false}; };
+    const auto later = [](const std::string& why) {
+        return Problem{std::string(protocol::k_reason_unknown_survey_version) + ": " + why, true};
+    };
+    if (item.encoding != "json") return reject("encoding '" + item.encoding + "' is not supported by this server (only 'json')");
     const auto survey = m_catalog.find(item.survey);
-    if (!survey) return "unknown survey '" + item.survey + "'";
+    if (!survey) return later("unknown survey '" + item.survey + "'");
     if (survey->version != item.survey_version)
-        return "unknown version '" + item.survey_version + "' of survey '" + item.survey + "' (this server has version '" +
-               survey->version + "')";
+        return later("unknown version '" + item.survey_version + "' of survey '" + item.survey + "' (this server has version '" +
+                     survey->version + "')");
+    if (auto e = check_payload(*survey, item)) return reject(std::move(*e));
+    return std::nullopt;
+}
+
+std::optional<std::string> Validator::check_payload(const core::Survey& s, const protocol::WireItem& item) const {
+    const auto* survey = &s;
     const json& p = item.payload;
     if (!p.is_object()) return "the payload is not a JSON object";
     const auto str = [&](const char* key) -> std::string {

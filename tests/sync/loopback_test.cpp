@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <fstream>
 #include <tuple>
 
 namespace fieldkiosk::testing {
@@ -304,10 +306,13 @@ TEST_P(Loopback, RejectedItemsCarryAReasonAndAreQuarantined) {
     ASSERT_EQ(res.status, 200) << res.body;
     auto a = sync::protocol::decode_batch_answer(res.body);
     ASSERT_TRUE(a);
-    for (const auto& r : a->results) {
-        EXPECT_EQ(r.status, sync::protocol::ItemStatus::Rejected) << r.id;
-        EXPECT_FALSE(r.reason.empty());
-    }
+    for (const auto& r : a->results) EXPECT_FALSE(r.reason.empty()) << r.id;
+    // An unknown survey or version is not the response's fault: retry_later, not rejected (kiosks may get a
+    // new survey version before the server does). A bad answer is rejected.
+    EXPECT_EQ(a->results[0].status, sync::protocol::ItemStatus::RetryLater);
+    EXPECT_EQ(a->results[1].status, sync::protocol::ItemStatus::Rejected);
+    EXPECT_EQ(a->results[2].status, sync::protocol::ItemStatus::RetryLater);
+    EXPECT_TRUE(a->results[0].reason.starts_with(sync::protocol::k_reason_unknown_survey_version)) << a->results[0].reason;
     EXPECT_NE(a->results[0].reason.find("unknown survey"), std::string::npos) << a->results[0].reason;
     EXPECT_NE(a->results[1].reason.find("not_a_question"), std::string::npos) << a->results[1].reason;
     EXPECT_NE(a->results[2].reason.find("unknown version"), std::string::npos) << a->results[2].reason;
@@ -449,6 +454,343 @@ TEST_P(Loopback, TenThousandResponseBacklogDrains) {
     EXPECT_EQ(k.counts().queued, 0);
     EXPECT_EQ(receiver->responses(), 10'000);
     expect_exactly_once(*receiver->storage, k.all_ids);
+}
+
+// --- Review fixes: transport security, batch splitting, retry_later, early answers, chunked bodies ---
+
+// A clock that reads `offset` away from the real one (the client's deferrals and the store's "now").
+class ShiftedClock final : public core::Clock {
+public:
+    explicit ShiftedClock(std::chrono::hours offset) : m_offset(offset) {}
+    [[nodiscard]] std::chrono::system_clock::time_point wall_now() const override {
+        return std::chrono::system_clock::now() + m_offset;
+    }
+    [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return std::chrono::steady_clock::now(); }
+
+private:
+    std::chrono::hours m_offset;
+};
+
+// One Uploader for several drains, as SyncEngine keeps one for the whole process.
+struct LongLivedClient {
+    LongLivedClient(const Kiosk& k, const std::string& url, const std::string& token, int batch,
+                    const core::Clock& deferral_clock = real_clock())
+        : store(storage::ResponseStore::open(k.db, real_clock()).value()),
+          transport(Kiosk::quick()),
+          rng(7),
+          uploader(store, transport, config(url, token, batch), rng, deferral_clock) {}
+    static const core::Clock& real_clock() {
+        static const core::SystemClock c;
+        return c;
+    }
+    static sync::client::SyncConfig config(const std::string& url, const std::string& token, int batch) {
+        sync::client::SyncConfig c{.server_url = url, .token = token};
+        c.batch.max_count = batch;
+        return c;
+    }
+    storage::ResponseStore store;
+    sync::client::CurlTransport transport;
+    core::SeededRng rng;
+    sync::client::Uploader uploader;
+};
+
+std::string metric(const std::string& url, const std::string& name) {
+    const auto [status, body] = http_get(url + "/metrics");
+    const auto at = body.find("\n" + name + " ");
+    if (status != 200 || at == std::string::npos) return {};
+    const auto start = at + name.size() + 2;
+    return body.substr(start, body.find('\n', start) - start);
+}
+
+TEST(PlainHttp, IsAllowedOnlyToLoopback) {
+    using sync::client::insecure_url_problem;
+    using sync::client::is_loopback_host;
+    for (const char* h : {"127.0.0.1", "127.8.9.10", "::1", "[::1]", "localhost", "LOCALHOST", "localhost."})
+        EXPECT_TRUE(is_loopback_host(h)) << h;
+    for (const char* h : {"128.0.0.1", "10.0.0.1", "192.168.1.2", "::2", "[2001:db8::1]", "surveys.example.gov.uk",
+                          "localhost.example.com", "127.0.0.1.example.com", ""})
+        EXPECT_FALSE(is_loopback_host(h)) << h;
+    EXPECT_FALSE(insecure_url_problem("http://127.0.0.1:8080"));
+    EXPECT_FALSE(insecure_url_problem("http://[::1]:8080/x"));
+    EXPECT_FALSE(insecure_url_problem("http://localhost:8080"));
+    EXPECT_FALSE(insecure_url_problem("https://surveys.example.gov.uk"));
+    EXPECT_FALSE(insecure_url_problem("HTTPS://surveys.example.gov.uk"));
+    auto p = insecure_url_problem("http://surveys.example.gov.uk");
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(p->starts_with(sync::client::k_insecure_url_message)) << *p;
+    EXPECT_TRUE(insecure_url_problem("HTTP://surveys.example.gov.uk"));
+    EXPECT_TRUE(insecure_url_problem("surveys.example.gov.uk"));  // libcurl would guess http://
+}
+
+TEST_P(Loopback, PlainHttpToANonLoopbackHostSendsNothing) {
+    Kiosk k;
+    k.fill(3);
+    // ".invalid" never resolves: the refusal must come before any lookup or connection.
+    auto refused = k.drain("http://fieldkiosk-sync.invalid:" + receiver->url().substr(receiver->url().rfind(':') + 1),
+                           receiver->kiosk_token);
+    ASSERT_TRUE(refused.failure);
+    EXPECT_EQ(refused.failure->kind, Failure::Kind::Tls);
+    EXPECT_TRUE(refused.failure->detail.starts_with(sync::client::k_insecure_url_message)) << refused.failure->detail;
+    EXPECT_NE(sync::client::describe(*refused.failure, std::chrono::system_clock::now()).find("https://"), std::string::npos);
+    EXPECT_EQ(refused.bytes_sent, 0u);
+    EXPECT_EQ(k.counts().queued, 3);
+    // localhost is loopback: plain http is fine there.
+    auto ok = k.drain("http://localhost:" + receiver->url().substr(receiver->url().rfind(':') + 1), receiver->kiosk_token);
+    EXPECT_FALSE(ok.failure) << ok.failure->detail;
+    EXPECT_EQ(ok.accepted, 3);
+}
+
+TEST_P(Loopback, WholeRequest400BacksOffTheBatchAndDefersNothing) {
+    Kiosk k;
+    k.fill(10);
+    receiver->set_fault([](std::uint64_t) { return Fault{.kind = Fault::Kind::Status, .status = 400}; });
+    auto refused = k.drain(receiver->url(), receiver->kiosk_token, Kiosk::quick(), 4);
+    ASSERT_TRUE(refused.failure);
+    EXPECT_EQ(refused.failure->kind, Failure::Kind::Refused);
+    EXPECT_EQ(refused.failure->http_status, 400);
+    EXPECT_EQ(k.counts().queued, 10);
+    receiver->set_fault({});
+    // Nothing was set aside: everything goes at once, with no wait.
+    auto s = k.drain(receiver->url(), receiver->kiosk_token, Kiosk::quick(), 4);
+    EXPECT_FALSE(s.failure) << s.failure->detail;
+    EXPECT_EQ(s.accepted, 10);
+    expect_exactly_once(*receiver->storage, k.all_ids);
+}
+
+TEST_P(Loopback, BatchLimitsComeBackAfterASuccessfulSend) {
+    Kiosk k;
+    k.fill(40);
+    receiver->set_fault([](std::uint64_t n) {
+        return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 413} : Fault{};
+    });
+    LongLivedClient c(k, receiver->url(), receiver->kiosk_token, 16);
+    auto s = c.uploader.drain();
+    EXPECT_FALSE(s.failure) << s.failure->detail;
+    EXPECT_EQ(s.accepted, 40);
+    EXPECT_EQ(s.batches, 3);  // 8 after the 413, then 16 and 16 again (never 8 for the rest of the process)
+    // And a later drain by the same Uploader starts at the normal size too.
+    k.fill(32, "food", 5);
+    auto again = c.uploader.drain();
+    EXPECT_FALSE(again.failure);
+    EXPECT_EQ(again.accepted, 32);
+    EXPECT_EQ(again.batches, 2);
+    expect_exactly_once(*receiver->storage, k.all_ids);
+}
+
+TEST_P(Loopback, A400NamingAResponseSplitsTheBatchThenSetsThatResponseAside) {
+    Kiosk k;
+    k.fill(20);
+    receiver->set_fault([](std::uint64_t n) {
+        return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 400, .item = 0} : Fault{};
+    });
+    auto split = k.drain(receiver->url(), receiver->kiosk_token, Kiosk::quick(), 8);
+    EXPECT_FALSE(split.failure) << split.failure->detail;
+    EXPECT_EQ(split.accepted, 20);
+    EXPECT_EQ(split.batches, 3);  // 4, then 8 and 8
+    // Alone and still named: set aside for a day by the Uploader's clock (here two days behind, so the day
+    // is already over by the store's clock and the response goes again at once).
+    k.fill(1, "food", 9);
+    receiver->set_fault([](std::uint64_t) { return Fault{.kind = Fault::Kind::Status, .status = 400, .item = 0}; });
+    const ShiftedClock two_days_ago(std::chrono::hours(-48));
+    {
+        LongLivedClient c(k, receiver->url(), receiver->kiosk_token, 8, two_days_ago);
+        auto alone = c.uploader.drain();
+        ASSERT_TRUE(alone.failure);
+        EXPECT_EQ(alone.failure->kind, Failure::Kind::Refused);
+    }
+    receiver->set_fault({});
+    auto after = k.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_EQ(after.accepted, 1);
+    // With the real clock the response is set aside: still queued, but not sent again now.
+    k.fill(1, "food", 10);
+    receiver->set_fault([](std::uint64_t) { return Fault{.kind = Fault::Kind::Status, .status = 400, .item = 0}; });
+    auto refused = k.drain(receiver->url(), receiver->kiosk_token);
+    ASSERT_TRUE(refused.failure);
+    receiver->set_fault({});
+    auto later = k.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_EQ(later.batches, 0);
+    EXPECT_EQ(k.counts().queued, 1);
+}
+
+TEST_P(Loopback, UnknownSurveyVersionIsRetriedLaterNotQuarantined) {
+    // The kiosks have "youth"; the server does not (yet).
+    core::Catalog partial = shipped_catalog();
+    std::erase_if(partial.surveys, [](const auto& s) { return s->id == "youth"; });
+    receiver->stop();
+    receiver->validator = std::make_shared<const sync::server::Validator>(std::move(partial));
+    receiver->start();
+    Kiosk k;
+    const auto food = k.fill(6, "food");
+    const auto youth = k.fill(4, "youth", 2);
+    auto s = k.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_FALSE(s.failure) << s.failure->detail;
+    EXPECT_EQ(s.accepted, 6);
+    EXPECT_EQ(s.retry_later, 4);
+    EXPECT_EQ(s.rejected, 0);
+    EXPECT_EQ(k.counts().queued, 4);  // kept, not quarantined
+    EXPECT_EQ(k.counts().rejected, 0);
+    // Deferred with back-off: an immediate drain does not send them again.
+    auto soon = k.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_EQ(soon.batches, 0);
+    EXPECT_EQ(soon.retry_later, 0);
+    // The server learns the survey; once the back-off is over (a store clock a day ahead) they are delivered.
+    receiver->stop();
+    receiver->validator = std::make_shared<const sync::server::Validator>(shipped_catalog());
+    receiver->start();
+    const ShiftedClock tomorrow(std::chrono::hours(24));
+    auto store = storage::ResponseStore::open(k.db, tomorrow);
+    ASSERT_TRUE(store);
+    sync::client::CurlTransport transport(Kiosk::quick());
+    core::SeededRng rng(3);
+    sync::client::Uploader up(*store, transport, LongLivedClient::config(receiver->url(), receiver->kiosk_token, 100), rng,
+                              tomorrow);
+    auto later = up.drain();
+    EXPECT_FALSE(later.failure) << later.failure->detail;
+    EXPECT_EQ(later.accepted, 4);
+    EXPECT_EQ(k.counts().queued, 0);
+    expect_exactly_once(*receiver->storage, k.all_ids);
+}
+
+TEST(RetryLater, BackOffDoublesAndIsCapped) {
+    using sync::client::Uploader;
+    EXPECT_EQ(Uploader::retry_later_delay(0), std::chrono::minutes(1));
+    EXPECT_EQ(Uploader::retry_later_delay(1), std::chrono::minutes(2));
+    EXPECT_EQ(Uploader::retry_later_delay(3), std::chrono::minutes(8));
+    EXPECT_EQ(Uploader::retry_later_delay(40), std::chrono::hours(6));
+}
+
+TEST_P(Loopback, AnswersGivenBeforeTheBodyIsReadDoNotPoisonTheConnection) {
+    Kiosk k;
+    k.fill(3);
+    const std::string good = batch_of({item_from(k.db, 0), item_from(k.db, 1), item_from(k.db, 2)});
+    // A large body the server will not read: if it stayed on the connection it would be taken for the
+    // next request.
+    std::string junk = R"({"protocol":1,"kiosk_id":"k","batch_id":"x","responses":[],"pad":")" + std::string(256 * 1024, 'a') + "\"}";
+    sync::client::CurlTransport t(Kiosk::quick());  // one libcurl handle for every request below
+    const auto post = [&](const std::string& body, const std::string& token) {
+        sync::client::HttpRequest req{receiver->url() + "/v1/batches",
+                                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+                                      body};
+        auto r = t.post(req);
+        EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+        return r ? *r : sync::client::HttpResponse{};
+    };
+    // 401, then at once a good request on the same handle.
+    EXPECT_EQ(post(junk, "fk_not_a_token").status, 401);
+    auto first = post(good, receiver->kiosk_token);
+    ASSERT_EQ(first.status, 200) << first.body;
+    auto a1 = sync::protocol::decode_batch_answer(first.body);
+    ASSERT_TRUE(a1) << first.body;
+    EXPECT_EQ(a1->results.size(), 3u);
+    // 429 (injected on the next request), then at once the same batch again: duplicates, read correctly.
+    std::atomic<int> seen{0};
+    receiver->set_fault([&seen](std::uint64_t) {
+        return seen++ == 0 ? Fault{.kind = Fault::Kind::Status, .status = 429, .retry_after_s = 1} : Fault{};
+    });
+    EXPECT_EQ(post(junk, receiver->kiosk_token).status, 429);
+    auto second = post(good, receiver->kiosk_token);
+    ASSERT_EQ(second.status, 200) << second.body;
+    auto a2 = sync::protocol::decode_batch_answer(second.body);
+    ASSERT_TRUE(a2) << second.body;
+    ASSERT_EQ(a2->results.size(), 3u);
+    for (const auto& r : a2->results) EXPECT_EQ(r.status, sync::protocol::ItemStatus::Duplicate);
+    EXPECT_EQ(receiver->responses(), 3);
+    // Every request has left the in-flight gauge (the RAII guard), faults and refusals included.
+    EXPECT_EQ(metric(receiver->url(), "fieldkiosk_batches_in_flight"), "0");
+}
+
+TEST_P(Loopback, ChunkedUploadsAreRefusedWith411) {
+    Kiosk k;
+    k.fill(2);
+    const std::string body = batch_of({item_from(k.db, 0), item_from(k.db, 1)});
+    CURL* h = curl_easy_init();
+    std::string answer;
+    curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + receiver->kiosk_token).c_str());
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
+    headers = curl_slist_append(headers, "Expect:");
+    const std::string url = receiver->url() + "/v1/batches";
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(
+        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+    long status = 0;
+    const CURLcode rc = curl_easy_perform(h);
+    if (rc == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    ASSERT_EQ(rc, CURLE_OK) << curl_easy_strerror(rc);
+    EXPECT_EQ(status, 411) << answer;
+    auto e = sync::protocol::decode_error(answer);
+    ASSERT_TRUE(e) << answer;
+    EXPECT_EQ(e->error, "length_required");
+    EXPECT_EQ(receiver->responses(), 0);
+    // The same batch with a Content-Length is taken.
+    auto ok = post_raw(body);
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    EXPECT_EQ(receiver->responses(), 2);
+}
+
+// fieldkiosk-ctl sync: the token from a private file or the environment, never needed on the command line.
+TEST(CtlSync, TakesTheTokenFromAPrivateFileOrTheEnvironment) {
+    Receiver receiver("sqlite");
+    Kiosk k;
+    k.fill(3);
+    TempDir dir;
+    const auto run = [&](std::vector<std::string> extra, const std::string& url) {
+        std::vector<std::string> args = {"fieldkiosk-ctl", "sync", "--db", k.db.string(), "--server", url};
+        args.insert(args.end(), extra.begin(), extra.end());
+        std::vector<const char*> argv;
+        for (const auto& a : args) argv.push_back(a.c_str());
+        std::istringstream in;
+        std::ostringstream out, err;
+        const int rc = tools::run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
+        return std::tuple{rc, out.str(), err.str()};
+    };
+    const auto token_file = (dir.path() / "kiosk.token").string();
+    {
+        std::ofstream f(token_file);
+        f << receiver.kiosk_token << "\n";
+    }
+    // Readable by others: refused, with the reason.
+    std::filesystem::permissions(token_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                                 std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    auto [rc_open, out_open, err_open] = run({"--token-file", token_file}, receiver.url());
+    EXPECT_EQ(rc_open, 2);
+    EXPECT_NE(err_open.find("readable by group or others"), std::string::npos) << err_open;
+    EXPECT_EQ(receiver.responses(), 0);
+    // No token at all: refused.
+    ::unsetenv("FIELDKIOSK_TOKEN");
+    auto [rc_none, out_none, err_none] = run({}, receiver.url());
+    EXPECT_EQ(rc_none, 2);
+    EXPECT_NE(err_none.find("--token-file"), std::string::npos) << err_none;
+    // Plain http to a host that is not loopback: refused before anything is sent.
+    auto [rc_plain, out_plain, err_plain] = run({"--token-file", token_file}, "http://surveys.example.invalid");
+    EXPECT_EQ(rc_plain, 2);
+    // 0600: taken.
+    std::filesystem::permissions(token_file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    auto [rc, out, err] = run({"--token-file", token_file}, receiver.url());
+    EXPECT_EQ(rc, 0) << err;
+    EXPECT_TRUE(out.starts_with("sent 3 (accepted 3,")) << out;
+    // From the environment.
+    k.fill(2, "food", 4);
+    ::setenv("FIELDKIOSK_TOKEN", receiver.kiosk_token.c_str(), 1);
+    auto [rc_env, out_env, err_env] = run({}, receiver.url());
+    ::unsetenv("FIELDKIOSK_TOKEN");
+    EXPECT_EQ(rc_env, 0) << err_env;
+    EXPECT_TRUE(out_env.starts_with("sent 2 (accepted 2,")) << out_env;
+    // --help warns that --token is visible to other users.
+    auto [rc_help, out_help, err_help] = run({"--help"}, receiver.url());
+    EXPECT_NE((out_help + err_help).find("visible to"), std::string::npos) << out_help << err_help;
 }
 
 // fieldkiosk-ctl sync, in-process: the summary line and the exit status.

@@ -38,7 +38,7 @@ TEST(Wire, MalformedBatchesSayWhatIsWrong) {
     EXPECT_FALSE(decode_batch(R"({"protocol":1,"kiosk_id":"k","batch_id":"b","responses":{}})"));
 }
 
-TEST(Wire, AnswerRoundTripsAndRejectsUnknownStatus) {
+TEST(Wire, AnswerRoundTripsAndSkipsUnknownStatus) {
     BatchAnswer a;
     a.batch_id = "b";
     a.results = {{"1", ItemStatus::Accepted, ""},
@@ -50,7 +50,43 @@ TEST(Wire, AnswerRoundTripsAndRejectsUnknownStatus) {
     ASSERT_EQ(d->results.size(), 4u);
     EXPECT_EQ(d->results[3].status, ItemStatus::Rejected);
     EXPECT_EQ(d->results[3].reason, "unknown survey");
-    EXPECT_FALSE(decode_batch_answer(R"({"protocol":1,"batch_id":"b","results":[{"id":"1","status":"maybe"}]})"));
+    // A status added after this client is read as "not answered" (the item stays queued), not as a bad answer.
+    auto later = decode_batch_answer(
+        R"({"protocol":1,"batch_id":"b","results":[{"id":"1","status":"maybe"},{"id":"2","status":"accepted"}]})");
+    ASSERT_TRUE(later);
+    ASSERT_EQ(later->results.size(), 1u);
+    EXPECT_EQ(later->results[0].id, "2");
+}
+
+TEST(Wire, RetryLaterRoundTrips) {
+    BatchAnswer a;
+    a.batch_id = "b";
+    a.results = {{"1", ItemStatus::RetryLater, "unknown_survey_version: unknown survey 'new'"}};
+    const std::string text = encode(a);
+    EXPECT_NE(text.find(R"("status":"retry_later")"), std::string::npos) << text;
+    auto d = decode_batch_answer(text);
+    ASSERT_TRUE(d);
+    ASSERT_EQ(d->results.size(), 1u);
+    EXPECT_EQ(d->results[0].status, ItemStatus::RetryLater);
+    EXPECT_TRUE(d->results[0].reason.starts_with(k_reason_unknown_survey_version));
+}
+
+TEST(Wire, ABatchErrorNamesTheResponseAtFault) {
+    auto bad = decode_batch(R"({"protocol":1,"kiosk_id":"k","batch_id":"b","responses":[)"
+                            R"({"id":"1","survey":"s","survey_version":"1","encoding":"json","payload":{}},)"
+                            R"({"id":"2","survey":"s","encoding":"json","payload":{}}]})");
+    ASSERT_FALSE(bad);
+    ASSERT_TRUE(bad.error().item);
+    EXPECT_EQ(*bad.error().item, 1u);
+    EXPECT_FALSE(decode_batch(R"({"protocol":1,"kiosk_id":"k","responses":[]})").error().item);  // the envelope: no item
+    auto e = decode_error(encode(ErrorBody{"malformed", "responses[1]: ...", 1}));
+    ASSERT_TRUE(e);
+    ASSERT_TRUE(e->item);
+    EXPECT_EQ(*e->item, 1u);
+    auto whole = decode_error(encode(ErrorBody{"unsupported_protocol", "no", std::nullopt}));
+    ASSERT_TRUE(whole);
+    EXPECT_FALSE(whole->item);
+    EXPECT_EQ(whole->error, "unsupported_protocol");
 }
 
 TEST(Wire, LimitsAreReadFromHealthOrLimits) {

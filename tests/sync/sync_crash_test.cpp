@@ -6,6 +6,7 @@
 //    transaction is open, and restarted on the same database: nothing half-stored, nothing lost.
 #include "tests/sync/loopback.hpp"
 
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -67,6 +68,42 @@ std::string read_line_with(int fd, std::string_view want, int timeout_ms) {
     return {};
 }
 
+std::string read_all(int fd) {
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    return out;
+}
+
+// The N after `key` in ctl sync's summary ("sent 5 (accepted 3, duplicate 2), ..."); -1 when absent.
+long long summary_field(const std::string& out, const std::string& key) {
+    const auto at = out.find(key + " ");
+    return at == std::string::npos ? -1 : std::stoll(out.substr(at + key.size() + 1));
+}
+
+// fieldkiosk_items_total{result="NAME"} from the server's /metrics; -1 when it cannot be read.
+long long items_total(const std::string& base_url, const std::string& result) {
+    CURL* h = curl_easy_init();
+    std::string body;
+    const std::string url = base_url + "/metrics";
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(
+        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    const CURLcode rc = curl_easy_perform(h);
+    curl_easy_cleanup(h);
+    const std::string key = "fieldkiosk_items_total{result=\"" + result + "\"} ";
+    const auto at = body.find(key);
+    if (rc != CURLE_OK || at == std::string::npos) return -1;
+    return std::stoll(body.substr(at + key.size()));
+}
+
 int wait_exit(Child& c) {
     int st = 0;
     waitpid(c.pid, &st, 0);
@@ -91,26 +128,46 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     const std::vector<std::string> argv = {
         FIELDKIOSK_CTL_PATH,  "sync",    "--db", kiosk.db.string(), "--server", receiver.url(), "--token",
         receiver.kiosk_token, "--batch", "10"};
-    int kills = 0, kills_mid_drain = 0;
+    // A kill "in the window" lands after the server committed a batch and before the client applied its
+    // answer: the server then holds responses the kiosk still has queued. Each one must come back later as
+    // "duplicate", never as a second copy. After each kill we look for such a gap.
+    int kills = 0, kills_mid_drain = 0, kills_in_window = 0;
     for (int round = 0; round < 60 && receiver.responses() < 3000; ++round) {
         Child c = spawn(argv);
         ASSERT_GT(c.pid, 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));  // when to kill: the random point
         const bool killed = kill(c.pid, SIGKILL) == 0;
         const int code = wait_exit(c);
         kills += killed ? 1 : 0;
         kills_mid_drain += code == -SIGKILL ? 1 : 0;
+        if (code == -SIGKILL && receiver.responses() > kiosk.counts().acknowledged) ++kills_in_window;
     }
+    const std::int64_t on_server = receiver.responses();
+    const std::int64_t acknowledged = kiosk.counts().acknowledged;
     std::cout << "kills: " << kills << ", of which while running: " << kills_mid_drain
-              << "; on the server before the final run: " << receiver.responses() << " of 3000\n";
+              << ", between the server's commit and the client's apply: " << kills_in_window
+              << "; on the server before the final run: " << on_server << " of 3000, acknowledged by the kiosk: " << acknowledged
+              << "\n";
     // Finish the drain without interference.
     int rc = -1;
+    long long duplicates = 0;
     for (int attempt = 0; attempt < 5 && rc != 0; ++attempt) {
         Child c = spawn(argv);
-        rc = wait_exit(c);
+        const std::string out = read_all(c.out);
+        close(c.out);
+        int st = 0;
+        waitpid(c.pid, &st, 0);
+        rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+        duplicates += std::max(0LL, summary_field(out, "duplicate"));
     }
     EXPECT_EQ(rc, 0);
     EXPECT_GT(kills_mid_drain, 0);
+    EXPECT_GT(kills_in_window, 0) << "no kill landed between a commit and its apply: the test proved nothing about resends";
+    // Whatever the server had that the kiosk had not applied came back as duplicates, and only that.
+    EXPECT_EQ(duplicates, on_server - acknowledged);
+    // And the server did answer "duplicate" (in the killed runs or the final one): resends happened and
+    // were recognised, never stored twice.
+    EXPECT_GT(items_total(receiver.url(), "duplicate"), 0);
     EXPECT_EQ(receiver.responses(), 3000);
     EXPECT_EQ(receiver.conflicts(), 0);
     expect_exactly_once(*receiver.storage, kiosk.all_ids);
@@ -158,7 +215,9 @@ TEST_P(SyncCrash, ServerKilledMidBatchAndRestarted) {
     ASSERT_NE(url, "http://127.0.0.1:");
     // The client sends its first batch; the server holds the transaction open; we kill it there.
     auto drained = std::async(std::launch::async, [&, u = url] { return kiosk.drain(u, token); });
-    std::this_thread::sleep_for(1500ms);  // fault timing only: the stall is 30 s
+    // The server says when the batch's transaction is open and waiting to commit (the stall is 30 s).
+    const std::string stalled_line = read_line_with(stalled.out, "stalled before commit", 20'000);
+    EXPECT_FALSE(stalled_line.empty()) << "the server never reached the stalled commit";
     kill(stalled.pid, SIGKILL);
     wait_exit(stalled);
     auto first = drained.get();

@@ -5,15 +5,45 @@
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
 
+#include <sys/stat.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <expected>
+#include <fstream>
 #include <iomanip>
 #include <memory>
 #include <ostream>
 
 namespace fieldkiosk::tools {
 
+namespace {
+
+// The token on the first line of `path`, which must be a regular file no group or other user can read.
+std::expected<std::string, std::string> read_token_file(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::unexpected(std::string(std::strerror(errno)));
+    if (!S_ISREG(st.st_mode)) return std::unexpected(std::string("not a regular file"));
+    if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+        return std::unexpected(std::string("readable by group or others (mode ") + std::to_string((st.st_mode >> 6) & 7) +
+                               std::to_string((st.st_mode >> 3) & 7) + std::to_string(st.st_mode & 7) +
+                               "); run chmod 600 on it");
+    std::ifstream in(path);
+    std::string token;
+    if (!in || !std::getline(in, token)) return std::unexpected(std::string("cannot be read, or is empty"));
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.front()))) token.erase(0, 1);
+    if (token.empty()) return std::unexpected(std::string("its first line is empty"));
+    return token;
+}
+
+}  // namespace
+
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
     struct Args {
-        std::string db, server, token, ca_file, pin;
+        std::string db, server, token, token_file, ca_file, pin;
         int batch = 100;
         bool no_gzip = false;
         int connect_timeout = 10, timeout = 120;
@@ -22,7 +52,15 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
     auto* cmd = app.add_subcommand("sync", "Send the kiosk's queued responses to the server once, then print a summary");
     cmd->add_option("--db", args->db, "The kiosk's database (default: " + storage::default_database_path().string() + ")");
     cmd->add_option("--server", args->server, "Server URL, e.g. https://surveys.example.gov.uk")->required();
-    cmd->add_option("--token", args->token, "This kiosk's token (from fieldkiosk-server add-kiosk)")->required();
+    auto* token_opt = cmd->add_option(
+        "--token", args->token,
+        "This kiosk's token (from fieldkiosk-server add-kiosk). WARNING: a token on the command line is visible to "
+        "other users of this machine (ps, /proc/*/cmdline) and kept in shell history; prefer --token-file or "
+        "FIELDKIOSK_TOKEN");
+    cmd->add_option("--token-file", args->token_file,
+                    "File holding this kiosk's token (its first line); it must not be readable by group or others "
+                    "(chmod 600)")
+        ->excludes(token_opt);
     cmd->add_option("--batch", args->batch, "Responses per batch")->check(CLI::Range(1, 1000));
     cmd->add_flag("--no-gzip", args->no_gzip, "Send bodies uncompressed");
     cmd->add_option("--ca-file", args->ca_file, "PEM file of certificate authorities to trust instead of the system's");
@@ -30,8 +68,28 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
     cmd->add_option("--connect-timeout", args->connect_timeout, "Seconds to wait for a connection")->check(CLI::Range(1, 600));
     cmd->add_option("--timeout", args->timeout, "Seconds a whole request may take")->check(CLI::Range(1, 3600));
     cmd->footer(
+        "The token comes from --token-file, else --token, else the environment variable FIELDKIOSK_TOKEN.\n"
         "Exit status: 0 when nothing remains queued, 1 when something does (or the database failed), 2 bad command line.");
     return [args, &out, &err]() -> int {
+        std::string token = args->token;
+        if (!args->token_file.empty()) {
+            auto t = read_token_file(args->token_file);
+            if (!t) {
+                err << "error: --token-file " << args->token_file << ": " << t.error() << "\n";
+                return k_exit_usage;
+            }
+            token = std::move(*t);
+        } else if (token.empty()) {
+            if (const char* env = std::getenv("FIELDKIOSK_TOKEN"); env != nullptr) token = env;
+        }
+        if (token.empty()) {
+            err << "error: no token: give --token-file PATH (or set FIELDKIOSK_TOKEN)\n";
+            return k_exit_usage;
+        }
+        if (auto problem = sync::client::insecure_url_problem(args->server)) {
+            err << "error: --server " << args->server << ": " << *problem << "\n";
+            return k_exit_usage;
+        }
         const auto path = args->db.empty() ? storage::default_database_path() : std::filesystem::path(args->db);
         std::error_code ec;
         if (!std::filesystem::exists(path, ec)) {
@@ -51,7 +109,7 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
                                       .ca_file = args->ca_file,
                                       .pinned_public_key = args->pin});
         core::SystemRng rng;
-        sync::client::SyncConfig config{.server_url = args->server, .token = args->token, .gzip = !args->no_gzip};
+        sync::client::SyncConfig config{.server_url = args->server, .token = token, .gzip = !args->no_gzip};
         config.batch.max_count = args->batch;
         sync::client::Uploader uploader(*store, transport, config, rng);
         const auto start = std::chrono::steady_clock::now();
