@@ -1,22 +1,14 @@
 #include "sync/server/export_csv.hpp"
 
+#include "core/csv.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace fieldkiosk::sync::server {
 
 namespace {
 
-std::string field(std::string_view v) {
-    std::string s(v);
-    if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos) s.insert(s.begin(), '\'');
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+std::string field(std::string_view v) { return core::csv_field(v); }
 
 }  // namespace
 

@@ -2,6 +2,7 @@
 // (`fieldkiosk-ctl simulate`, the kiosk's save path) at random moments, reopen the database, and require
 // PRAGMA integrity_check = ok, the store's invariants, and every id the child printed as saved.
 #include "storage/response_store.hpp"
+#include "tests/support/child_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -19,30 +20,8 @@
 namespace fieldkiosk::storage {
 namespace {
 
-struct Child {
-    pid_t pid = -1;
-    int out = -1;  // read end of the child's stdout
-};
-
-Child spawn(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe(fds) != 0) return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDERR_FILENO);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    return {pid, fds[0]};
-}
+using testing::Child;
+using testing::spawn;
 
 // Reads whatever the child wrote so far; appends complete lines to `lines`.
 void drain(int fd, std::string& partial, std::vector<std::string>& lines, int timeout_ms) {

@@ -4,6 +4,7 @@
 //    store must pass check();
 //  - the SERVER (`fieldkiosk-server serve`, a child process) is killed with SIGKILL while a batch's
 //    transaction is open, and restarted on the same database: nothing half-stored, nothing lost.
+#include "tests/support/child_process.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <curl/curl.h>
@@ -22,31 +23,6 @@ namespace fieldkiosk::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct Child {
-    pid_t pid = -1;
-    int out = -1;
-};
-
-Child spawn(const std::vector<std::string>& argv) {
-    int fds[2];
-    if (pipe(fds) != 0) return {};
-    const pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDERR_FILENO);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    close(fds[1]);
-    return {pid, fds[0]};
-}
 
 // Reads the child's output until `want` appears in a line (or `timeout_ms`); returns that line.
 std::string read_line_with(int fd, std::string_view want, int timeout_ms) {

@@ -1,4 +1,5 @@
 // fieldkiosk-ctl verbs over a kiosk's database: stats, export, simulate, check.
+#include "core/csv.hpp"
 #include "core/session.hpp"
 #include "storage/response_store.hpp"
 #include "tools/ctl/commands.hpp"
@@ -40,19 +41,7 @@ std::optional<storage::ResponseStore> open_existing(const std::string& db, const
     return std::move(*store);
 }
 
-// RFC 4180 field. Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading
-// apostrophe: council staff open these files in Excel.
-std::string csv_field(std::string_view v) {
-    std::string s(v);
-    if (!s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos) s.insert(s.begin(), '\'');
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
+using core::csv_field;
 
 // ---------------------------------------------------------------------------------------------
 // simulate: random valid walks, saved through the kiosk's own code path
