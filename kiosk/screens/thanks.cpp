@@ -15,10 +15,8 @@ void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
     Rect nav = cut_bottom(area, t.target * 1.5f);
     if (button("thanks:done", centered(nav, 700 * t.scale), vm.t("thanks_done"), Look::Primary)) out.push_back(act::ThanksDone{});
     cut_bottom(area, t.gap);
-    const float note_h =
-        draw_text(dl, t.fonts.small, cut_bottom(area, font_px(t.fonts.small) * 1.4f),
-                  fill(vm.t("thanks_return"), {{"n", std::to_string(vm.thanks_seconds_left)}}), t.muted, Align::Center, true);
-    (void)note_h;
+    (void)draw_text(dl, t.fonts.small, cut_bottom(area, font_px(t.fonts.small) * 1.4f),
+                    fill(vm.t("thanks_return"), {{"n", std::to_string(vm.thanks_seconds_left)}}), t.muted, Align::Center, true);
     // A big tick in a circle.
     const float r = std::min(area.h() * 0.14f, 110 * t.scale);
     cut_top(area, portrait(screen) ? area.h() * 0.08f : 0.0f);

@@ -12,18 +12,13 @@
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 namespace {
 
-// What the admin panel says with no SyncPort: not configured, or (FIELDKIOSK_BUILD_SYNC=OFF) not built in.
-#if FIELDKIOSK_KIOSK_WITH_SYNC
-constexpr std::string_view k_sync_off = "Sync is not set up";
-#else
-constexpr std::string_view k_sync_off = "Sync is not built into this kiosk";
-#endif
 
 // Attract -> tile -> language (en) -> consent -> Start.
 void start(KioskFixture& f, const std::string& survey = "food", const std::string& lang = "en") {

@@ -14,6 +14,13 @@
 
 namespace fieldkiosk::testing {
 
+// What the admin panel says with no SyncPort: not configured, or (FIELDKIOSK_BUILD_SYNC=OFF) not built in.
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+constexpr std::string_view k_sync_off = "Sync is not set up";
+#else
+constexpr std::string_view k_sync_off = "Sync is not built into this kiosk";
+#endif
+
 inline std::vector<core::SurveyPtr> shipped_surveys() {
     const std::filesystem::path paths[] = {FIELDKIOSK_SURVEY_DEFS_DIR};
     auto catalog = core::load_paths(paths);

@@ -14,17 +14,12 @@ using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::answer_by_touch;
 using fieldkiosk::testing::Expected;
+using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
 using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-// What the admin panel says with no SyncPort: not configured, or (FIELDKIOSK_BUILD_SYNC=OFF) not built in.
-#if FIELDKIOSK_KIOSK_WITH_SYNC
-constexpr std::string_view k_sync_off = "Sync is not set up";
-#else
-constexpr std::string_view k_sync_off = "Sync is not built into this kiosk";
-#endif
 
 struct WalkParam {
     std::string survey;
