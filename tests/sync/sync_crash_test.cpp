@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <algorithm>
 #include <csignal>
+#include <fstream>
 #include <future>
 #include <iostream>
 
@@ -58,8 +59,15 @@ long long summary_field(const std::string& out, const std::string& key) {
     return at == std::string::npos ? -1 : std::stoll(out.substr(at + key.size() + 1));
 }
 
+// One line of the server's /metrics ("NAME VALUE"); -1 when it cannot be read.
+long long metric(const std::string& base_url, const std::string& key);
+
 // fieldkiosk_items_total{result="NAME"} from the server's /metrics; -1 when it cannot be read.
 long long items_total(const std::string& base_url, const std::string& result) {
+    return metric(base_url, "fieldkiosk_items_total{result=\"" + result + "\"}");
+}
+
+long long metric(const std::string& base_url, const std::string& name) {
     CURL* h = curl_easy_init();
     std::string body;
     const std::string url = base_url + "/metrics";
@@ -74,7 +82,7 @@ long long items_total(const std::string& base_url, const std::string& result) {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
     const CURLcode rc = curl_easy_perform(h);
     curl_easy_cleanup(h);
-    const std::string key = "fieldkiosk_items_total{result=\"" + result + "\"} ";
+    const std::string key = "\n" + name + " ";
     const auto at = body.find(key);
     if (rc != CURLE_OK || at == std::string::npos) return -1;
     return std::stoll(body.substr(at + key.size()));
@@ -100,7 +108,7 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     kiosk.fill(1500, "food", 11);
     kiosk.fill(1500, "youth", 12);
     std::mt19937 gen(20261128);
-    std::uniform_int_distribution<int> delay_ms(0, 80);
+    std::uniform_int_distribution<int> delay_ms(0, 20);
     const std::vector<std::string> argv = {
         FIELDKIOSK_CTL_PATH,  "sync",    "--db", kiosk.db.string(), "--server", receiver.url(), "--token",
         receiver.kiosk_token, "--batch", "10"};
@@ -109,14 +117,33 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     // "duplicate", never as a second copy. After each kill we look for such a gap.
     int kills = 0, kills_mid_drain = 0, kills_in_window = 0;
     for (int round = 0; round < 60 && receiver.responses() < 3000; ++round) {
+        const std::int64_t before = receiver.responses();
         Child c = spawn(argv);
         ASSERT_GT(c.pid, 0);
-        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));  // when to kill: the random point
+        // Kill while it drains, however slowly the machine starts the process: wait (bounded) until the
+        // server has committed something from this run, then a random moment later is the kill point.
+        // (/proc/PID/stat state 'Z' means it finished by itself; it is reaped below, by wait_exit.)
+        const auto finished = [&] {
+            std::ifstream stat("/proc/" + std::to_string(c.pid) + "/stat");
+            std::string pid, comm, state;
+            stat >> pid >> comm >> state;
+            return !stat || state == "Z";
+        };
+        for (int waited = 0; waited < 10'000 && receiver.responses() == before && !finished(); ++waited)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));
         const bool killed = kill(c.pid, SIGKILL) == 0;
         const int code = wait_exit(c);
         kills += killed ? 1 : 0;
         kills_mid_drain += code == -SIGKILL ? 1 : 0;
         if (code == -SIGKILL && receiver.responses() > kiosk.counts().acknowledged) ++kills_in_window;
+    }
+    // A killed client's last request may still be in the server's hands: let the server finish it (its
+    // in-flight gauge at 0 on two looks in a row, bounded) before taking the counts the final run is
+    // compared with.
+    for (int quiet = 0, tries = 0; quiet < 2 && tries < 200; ++tries) {
+        quiet = metric(receiver.url(), "fieldkiosk_batches_in_flight") == 0 ? quiet + 1 : 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     const std::int64_t on_server = receiver.responses();
     const std::int64_t acknowledged = kiosk.counts().acknowledged;
