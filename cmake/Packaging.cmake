@@ -13,6 +13,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/survey_defs/ DESTINATION ${CMAKE_INSTALL
 install(FILES ${PROJECT_SOURCE_DIR}/installer/fieldkiosk.toml DESTINATION /etc/fieldkiosk COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/installer/systemd/fieldkiosk-kiosk.service DESTINATION /lib/systemd/system COMPONENT kiosk)
 install(FILES ${PROJECT_SOURCE_DIR}/installer/systemd/fieldkiosk-server.service DESTINATION /lib/systemd/system COMPONENT server)
+install(FILES ${PROJECT_SOURCE_DIR}/installer/server.toml DESTINATION /etc/fieldkiosk COMPONENT server)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/survey_defs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/fieldkiosk-server/survey_defs
         COMPONENT server PATTERN "README.md" EXCLUDE)
 
@@ -32,13 +33,16 @@ set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${PROJECT_HOMEPAGE_URL}")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME "fieldkiosk")
 set(CPACK_DEBIAN_KIOSK_DESCRIPTION "Offline-first survey kiosk\n Touch-screen surveys for libraries and community centres; responses are saved\n on the device first and sent in batches to the council's server.")
 # Fonts are read at run time (not linked), and cage runs the kiosk session.
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "fonts-noto-core, sqlite3")
+# tzdata: [hours] are local times; without the zone files glibc silently uses UTC (an hour off in summer).
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "fonts-noto-core, sqlite3, tzdata")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "cage")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/installer/debian/kiosk/postinst;${PROJECT_SOURCE_DIR}/installer/debian/kiosk/conffiles")
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME "fieldkiosk-server")
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "fieldkiosk reference receiver\n Receives batches of survey responses from fieldkiosk kiosks, exactly once,\n into SQLite or PostgreSQL.")
-set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA "${PROJECT_SOURCE_DIR}/installer/debian/server/postinst")
+# /etc/fieldkiosk/server.toml is a conffile: an upgrade never overwrites the council's edits without asking.
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
+    "${PROJECT_SOURCE_DIR}/installer/debian/server/postinst;${PROJECT_SOURCE_DIR}/installer/debian/server/conffiles")
 
 include(CPack)

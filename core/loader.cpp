@@ -1094,13 +1094,150 @@ std::vector<Diagnostic> validate_block_file(const fs::path& file) {
     return loader.take_diagnostics();
 }
 
+namespace {
+
+const char* const k_localized_question_keys[] = {"label",     "hint",     "required_message", "constraint_message",
+                                                 "min_label", "max_label"};
+
+// Drops the texts of languages outside `keep` from one localized object.
+void keep_languages(json& text, const std::vector<std::string>& keep) {
+    if (!text.is_object()) return;
+    for (auto it = text.begin(); it != text.end();) {
+        if (std::ranges::find(keep, it.key()) == keep.end())
+            it = text.erase(it);
+        else
+            ++it;
+    }
+}
+
+void keep_languages_in_choices(json& choices, const std::vector<std::string>& keep) {
+    if (!choices.is_array()) return;  // a choice list's name: the list itself is trimmed where it is merged
+    for (auto& c : choices)
+        if (c.is_object() && c.contains("label")) keep_languages(c["label"], keep);
+}
+
+// What expand_survey_file() gathers while it walks the includes.
+struct Expansion {
+    std::vector<std::string> languages;  // the survey's declared codes
+    json sources = json::array();
+    json choice_lists = json::object();
+    json questions = json::array();
+    std::vector<Diagnostic> problems;
+};
+
+void inline_questions(Loader& reader, const json& root, const fs::path& path, bool in_block, Expansion& x, std::size_t depth) {
+    if (auto it = root.find("sources"); in_block && it != root.end() && it->is_array()) {
+        for (const auto& src : *it) {
+            const auto id = src.value("id", std::string());
+            const bool known = std::ranges::any_of(x.sources, [&](const json& s) { return s.value("id", std::string()) == id; });
+            if (!known) x.sources.push_back(src);
+        }
+    }
+    if (auto it = root.find("choice_lists"); in_block && it != root.end() && it->is_object()) {
+        for (const auto& [name, list] : it->items()) {
+            if (x.choice_lists.contains(name)) continue;  // the loader allows a second list of one name only if identical
+            json trimmed = list;
+            keep_languages_in_choices(trimmed, x.languages);
+            x.choice_lists[name] = std::move(trimmed);
+        }
+    }
+    const auto qs = root.find("questions");
+    if (qs == root.end() || !qs->is_array()) return;
+    for (const auto& entry : *qs) {
+        if (entry.is_object() && entry.contains("include") && entry["include"].is_string()) {
+            const fs::path block_path = path.parent_path() / entry["include"].get<std::string>();
+            auto block = depth < k_max_include_depth ? reader.read_json(block_path) : std::nullopt;
+            if (!block || !block->is_object()) {
+                x.problems.push_back({path.string(), "", "include", "'" + block_path.string() + "' could not be inlined"});
+                continue;
+            }
+            inline_questions(reader, *block, block_path, true, x, depth + 1);
+            continue;
+        }
+        json q = entry;
+        if (in_block && q.is_object()) {
+            for (const char* key : k_localized_question_keys)
+                if (q.contains(key)) keep_languages(q[key], x.languages);
+            if (q.contains("choices")) keep_languages_in_choices(q["choices"], x.languages);
+        }
+        x.questions.push_back(std::move(q));
+    }
+}
+
+}  // namespace
+
+std::expected<std::string, std::vector<Diagnostic>> expand_survey_file(const fs::path& file) {
+    auto loaded = load_survey_file(file);
+    if (!loaded.ok()) return std::unexpected(std::move(loaded.diagnostics));
+    Loader reader;
+    auto root = reader.read_json(file);
+    if (!root) return std::unexpected(reader.take_diagnostics());  // changed on disk since it was loaded
+    Expansion x;
+    for (const auto& l : loaded.survey->languages) x.languages.push_back(l.code);
+    if (auto it = root->find("sources"); it != root->end()) x.sources = *it;
+    if (auto it = root->find("choice_lists"); it != root->end()) x.choice_lists = *it;
+    inline_questions(reader, *root, file, false, x, 0);
+    if (!x.problems.empty()) return std::unexpected(std::move(x.problems));
+    json out = *root;
+    out.erase("$schema");  // a path relative to the author's folder: meaningless once downloaded
+    out["questions"] = std::move(x.questions);
+    if (!x.sources.empty()) out["sources"] = std::move(x.sources);
+    if (!x.choice_lists.empty()) out["choice_lists"] = std::move(x.choice_lists);
+    std::string text;
+    try {
+        text = out.dump(2) + "\n";
+    } catch (const json::exception& e) {
+        return std::unexpected(
+            std::vector<Diagnostic>{{file.string(), "", "", std::string("cannot be written as JSON: ") + e.what()}});
+    }
+    // The promise: the expanded text loads on its own, to a survey with the same questions.
+    auto again = load_survey_text(text, file);
+    if (!again.ok()) {
+        std::vector<Diagnostic> d{
+            {file.string(), "", "",
+             "its expanded (self-contained) form does not load; this is a bug in the expansion. First "
+             "problem: " +
+                 (again.diagnostics.empty() ? std::string("none reported") : again.diagnostics.front().to_string())}};
+        return std::unexpected(std::move(d));
+    }
+    const auto& a = *loaded.survey;
+    const auto& b = *again.survey;
+    bool same = a.id == b.id && a.version == b.version && a.questions.size() == b.questions.size();
+    for (std::size_t i = 0; same && i < a.questions.size(); ++i)
+        same = a.questions[i].name == b.questions[i].name && a.questions[i].type == b.questions[i].type &&
+               a.questions[i].choices.size() == b.questions[i].choices.size();
+    if (!same)
+        return std::unexpected(std::vector<Diagnostic>{
+            {file.string(), "", "",
+             "its expanded (self-contained) form loads to a different survey; this is a bug in the expansion"}});
+    return text;
+}
+
 SurveyPtr Catalog::find(std::string_view id) const {
+    SurveyPtr newest;
     for (const auto& s : surveys)
-        if (s->id == id) return s;
+        if (s->id == id && (!newest || compare_versions(s->version, newest->version) > 0)) newest = s;
+    return newest;
+}
+
+SurveyPtr Catalog::find(std::string_view id, std::string_view version) const {
+    for (const auto& s : surveys)
+        if (s->id == id && s->version == version) return s;
     return nullptr;
 }
 
-Catalog load_paths(std::span<const fs::path> paths) {
+std::vector<SurveyPtr> Catalog::current() const {
+    std::map<std::string, SurveyPtr, std::less<>> newest;  // by id, so the result is sorted by id
+    for (const auto& s : surveys) {
+        auto& slot = newest[s->id];
+        if (!slot || compare_versions(s->version, slot->version) > 0) slot = s;
+    }
+    std::vector<SurveyPtr> out;
+    for (auto& [id, s] : newest) out.push_back(std::move(s));
+    return out;
+}
+
+Catalog load_paths(std::span<const fs::path> paths, LoadOptions options) {
     Catalog out;
     std::vector<fs::path> files;
     for (const auto& p : paths) {
@@ -1136,7 +1273,7 @@ Catalog load_paths(std::span<const fs::path> paths) {
             out.diagnostics.push_back({p.string(), "", "", "does not exist"});
         }
     }
-    std::map<std::string, std::string> ids;  // survey id -> file
+    std::map<std::string, std::string> ids;  // survey id (with all_versions: id + '\n' + version) -> file
     for (const auto& f : files) {
         ++out.files_checked;
         Loader peek;
@@ -1157,13 +1294,24 @@ Catalog load_paths(std::span<const fs::path> paths) {
         auto result = load_root(loader, root, f);
         out.diagnostics.insert(out.diagnostics.end(), result.diagnostics.begin(), result.diagnostics.end());
         if (!result.survey) continue;
-        if (auto [it, inserted] = ids.emplace(result.survey->id, f.string()); !inserted) {
-            out.diagnostics.push_back({f.string(), "", "survey", "id '" + result.survey->id + "' is also used by " + it->second});
+        const auto& sv = *result.survey;
+        if (!options.all_versions) {
+            if (auto [it, inserted] = ids.emplace(sv.id, f.string()); !inserted) {
+                out.diagnostics.push_back({f.string(), "", "survey", "id '" + sv.id + "' is also used by " + it->second});
+                continue;
+            }
+        } else if (auto [it, inserted] = ids.emplace(sv.id + '\n' + sv.version, f.string()); !inserted) {
+            out.diagnostics.push_back({f.string(), "", "version",
+                                       "survey '" + sv.id + "' version '" + sv.version + "' is also defined by " + it->second +
+                                           "; give the newer file a higher version, or remove one of them"});
             continue;
         }
         out.surveys.push_back(std::move(result.survey));
     }
-    std::ranges::sort(out.surveys, {}, [](const SurveyPtr& s) { return s->id; });
+    std::ranges::sort(out.surveys, [](const SurveyPtr& a, const SurveyPtr& b) {
+        if (a->id != b->id) return a->id < b->id;
+        return compare_versions(a->version, b->version) < 0;
+    });
     // A block's problems are found when it is checked alone and again in each survey that includes
     // it: report each once.
     std::vector<Diagnostic> unique;

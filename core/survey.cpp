@@ -118,4 +118,49 @@ std::size_t Survey::shown_question_count() const {
     return static_cast<std::size_t>(std::ranges::count_if(questions, [](const Question& q) { return q.is_shown(); }));
 }
 
+namespace {
+
+// "1.10.2" -> {"1", "10", "2"}; nullopt unless every part is one or more ASCII digits.
+std::optional<std::vector<std::string_view>> dotted_numbers(std::string_view v) {
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (true) {
+        const auto dot = v.find('.', start);
+        const auto part = v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+        if (part.empty() || !std::ranges::all_of(part, [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+        parts.push_back(part);
+        if (dot == std::string_view::npos) return parts;
+        start = dot + 1;
+    }
+}
+
+// Whole numbers written in decimal, of any length: fewer significant digits is smaller.
+std::strong_ordering compare_numbers(std::string_view a, std::string_view b) {
+    const auto strip = [](std::string_view s) {
+        const auto first = s.find_first_not_of('0');
+        return first == std::string_view::npos ? std::string_view{} : s.substr(first);
+    };
+    a = strip(a);
+    b = strip(b);
+    if (a.size() != b.size()) return a.size() <=> b.size();
+    return a.compare(b) <=> 0;
+}
+
+}  // namespace
+
+std::strong_ordering compare_versions(std::string_view a, std::string_view b) {
+    if (a == b) return std::strong_ordering::equal;
+    const auto na = dotted_numbers(a);
+    const auto nb = dotted_numbers(b);
+    if (na && nb) {
+        const std::size_t n = std::max(na->size(), nb->size());
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::string_view pa = i < na->size() ? (*na)[i] : std::string_view("0");
+            const std::string_view pb = i < nb->size() ? (*nb)[i] : std::string_view("0");
+            if (auto c = compare_numbers(pa, pb); c != 0) return c;
+        }
+    }
+    return a.compare(b) <=> 0;
+}
+
 }  // namespace fieldkiosk::core

@@ -4,6 +4,7 @@
 //   LocalizedText   language code -> text
 //   QuestionType, Appearance, Choice, Question
 //   Language, Source, Survey
+//   compare_versions  how two survey versions ("1.2", "2026-11-01") order: the newest is "current"
 //
 // A Survey is built only by the loader (loader.hpp), which guarantees the invariants stated here; it
 // is immutable afterwards and shared between threads as std::shared_ptr<const Survey>.
@@ -12,6 +13,7 @@
 
 #include "core/expression.hpp"
 
+#include <compare>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -133,5 +135,12 @@ struct Survey {
 };
 
 using SurveyPtr = std::shared_ptr<const Survey>;
+
+// Orders two survey version strings. When both are dotted numbers ("2", "1.10", "2026.11") they compare
+// part by part as whole numbers of any length, a missing part counting as 0 ("1.2" < "1.10", "1.2" ~ "1.2.0");
+// otherwise (dates like "2026-11-01", "v3", "1.2-beta") they compare byte by byte, which orders ISO dates
+// correctly. Ties between different strings ("1.2" and "1.02") are broken byte by byte, so the order is total
+// and only equal strings compare equal. docs/survey_format.md, "Versions".
+[[nodiscard]] std::strong_ordering compare_versions(std::string_view a, std::string_view b);
 
 }  // namespace fieldkiosk::core

@@ -2,14 +2,18 @@
 # installer/check-packages.sh — builds the .deb packages and checks them without installing them:
 #   - both packages are made, with files in their FHS places and Debian dependencies filled in;
 #   - the package version, each binary's --version and CMake's project version agree;
-#   - the extracted receiver starts and answers GET /v1/health over loopback.
+#   - systemd-analyze verify passes on both units as packaged (ExecStart binaries included), with no warning;
+#   - the extracted receiver starts with the packaged /etc/fieldkiosk/server.toml and answers GET /v1/health.
 # Usage: bash installer/check-packages.sh   (CI runs it; packages land in build/package/)
+#   FIELDKIOSK_PACKAGE_BUILD_DIR=DIR  build in DIR instead of build/package (beside someone else's build)
+#   FIELDKIOSK_PACKAGE_JOBS=N         parallel compile jobs (default 2, as the package build preset)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cmake --preset package >/dev/null
-cmake --build --preset package
-(cd build/package && rm -f ./*.deb && cpack -G DEB >/dev/null)
+pkgdir=${FIELDKIOSK_PACKAGE_BUILD_DIR:-build/package}
+cmake --preset package -B "$pkgdir" >/dev/null
+cmake --build "$pkgdir" -j "${FIELDKIOSK_PACKAGE_JOBS:-2}"
+(cd "$pkgdir" && rm -f ./*.deb && cpack -G DEB >/dev/null)
 
 version=$(sed -n 's/^  VERSION \([0-9.]*\)$/\1/p' CMakeLists.txt)
 [ -n "$version" ] || { echo "check-packages: cannot read the project version from CMakeLists.txt" >&2; exit 1; }
@@ -18,7 +22,7 @@ trap 'rm -rf "$root"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null
 fail() { echo "check-packages: $*" >&2; exit 1; }
 
 for pkg in fieldkiosk fieldkiosk-server; do
-  deb="build/package/${pkg}_${version}_amd64.deb"
+  deb="$pkgdir/${pkg}_${version}_amd64.deb"
   [ -f "$deb" ] || fail "$deb was not built"
   [ "$(dpkg-deb -f "$deb" Package)" = "$pkg" ] || fail "$deb: wrong Package field"
   [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "$deb: Version $(dpkg-deb -f "$deb" Version) is not $version"
@@ -32,8 +36,13 @@ expect_file() { [ -e "$root$1" ] || fail "missing $1"; }
 for f in /usr/bin/fieldkiosk /usr/bin/fieldkiosk-ctl /usr/bin/fieldkiosk-server /etc/fieldkiosk/fieldkiosk.toml \
          /usr/share/fieldkiosk/survey_defs/food.json /usr/share/fieldkiosk/assets/strings/en.json \
          /usr/share/fieldkiosk-server/survey_defs/food.json /lib/systemd/system/fieldkiosk-kiosk.service \
-         /lib/systemd/system/fieldkiosk-server.service; do
+         /lib/systemd/system/fieldkiosk-server.service /etc/fieldkiosk/server.toml; do
   expect_file "$f"
+done
+# The settings files are conffiles: an upgrade keeps the operator's edits.
+for pc in fieldkiosk:/etc/fieldkiosk/fieldkiosk.toml fieldkiosk-server:/etc/fieldkiosk/server.toml; do
+  dpkg-deb -I "$pkgdir/${pc%%:*}_${version}_amd64.deb" conffiles 2>/dev/null | grep -qx "${pc#*:}" \
+    || fail "${pc%%:*}: ${pc#*:} is not a conffile"
 done
 
 for bin in fieldkiosk fieldkiosk-ctl fieldkiosk-server; do
@@ -44,9 +53,26 @@ done
 FIELDKIOSK_SURVEYS="$root/usr/share/fieldkiosk/survey_defs" "$root/usr/bin/fieldkiosk-ctl" validate -q >/dev/null \
   || fail "the packaged surveys do not validate"
 
+# The units as the packages install them, checked inside the extracted tree (--root), so that their
+# ExecStart binaries are the packaged ones. --root looks every unit up inside the tree, so the host's own
+# units (sysinit.target, ...) are copied in first, without replacing ours; so is cage, the kiosk's
+# compositor (another Debian package, installed by setup-deps.sh). verify exits 0 after warnings such as
+# "Unknown key ..., ignoring", so any output at all fails the check.
+command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (bash installer/setup-deps.sh installs systemd)"
+cage=$(command -v cage) || fail "cage is missing: the kiosk unit runs it (bash installer/setup-deps.sh installs it)"
+cp -an /lib/systemd/system/. "$root/lib/systemd/system/"
+install -m 0755 "$cage" "$root/usr/bin/cage"
+units=(/lib/systemd/system/fieldkiosk-kiosk.service /lib/systemd/system/fieldkiosk-server.service)
+if ! verify=$(systemd-analyze verify --man=no --root="$root" "${units[@]}" 2>&1) || [ -n "$verify" ]; then
+  echo "$verify" >&2
+  fail "systemd-analyze verify found problems in the packaged units (above)"
+fi
+echo "systemd-analyze verify: ${units[*]##*/}: ok"
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-"$root/usr/bin/fieldkiosk-server" serve --db "sqlite:$root/server.db" --listen "127.0.0.1:$port" \
-  --surveys "$root/usr/share/fieldkiosk-server/survey_defs" >"$root/server.log" 2>&1 &
+# The packaged settings file, as the unit uses it; flags point its paths into the extracted tree.
+"$root/usr/bin/fieldkiosk-server" serve --config "$root/etc/fieldkiosk/server.toml" --db "sqlite:$root/server.db" \
+  --listen "127.0.0.1:$port" --surveys "$root/usr/share/fieldkiosk-server/survey_defs" >"$root/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   if curl -fsS "http://127.0.0.1:$port/v1/health" >"$root/health.json" 2>/dev/null; then break; fi

@@ -24,6 +24,10 @@ SERVER=(postgresql)
 # (stb_image_write for --screenshot), libsodium (admin PIN hash), toml++ (settings); at run time the
 # Noto Sans fonts and Mesa's OpenGL; Xvfb for the screenshot tests
 KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlplusplus-dev fonts-noto-core libgl1-mesa-dri xvfb xauth)
+# The kiosk session and its checks: cage (Wayland kiosk compositor) runs the kiosk full screen
+# (installer/systemd/fieldkiosk-kiosk.service); check-packages.sh runs `systemd-analyze verify` on the
+# packaged units, which needs every ExecStart binary to exist, and curl for the receiver's /v1/health
+SESSION=(cage systemd curl)
 # Test and benchmark frameworks
 TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
 # Formatting and static analysis (used by developers and CI lint steps)
@@ -31,7 +35,7 @@ TOOLS=(clang-format clang-tidy)
 # libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz
 FUZZ=(clang-16 libclang-rt-16-dev)
 
-want=("${BUILD[@]}" "${LIBS[@]}" "${SYNC[@]}" "${RUNTIME[@]}" "${SERVER[@]}" "${KIOSK[@]}" "${TEST[@]}" "${TOOLS[@]}")
+want=("${BUILD[@]}" "${LIBS[@]}" "${SYNC[@]}" "${RUNTIME[@]}" "${SERVER[@]}" "${KIOSK[@]}" "${SESSION[@]}" "${TEST[@]}" "${TOOLS[@]}")
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want+=("${FUZZ[@]}") ;;

@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     cli.add_option("--screenshot", screenshot, "Render one screen (see --goto) to this PNG file and exit");
     cli.add_option("--goto", go_to,
                    "Screen for --screenshot: attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, "
-                   "admin:panel, drafts, save_failed");
+                   "admin:panel, drafts, save_failed, closed");
     cli.add_flag("--hash-pin", hash_pin_flag, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
     CLI11_PARSE(cli, argc, argv);
     // --goto puts the app on any screen, the unlocked admin panel included: only for screenshots.
@@ -161,8 +161,19 @@ int main(int argc, char** argv) {
         if (!sync_problem.empty()) std::cerr << "fieldkiosk: sync is off: " << sync_problem << "\n";
     }
 #endif
+    // Survey updates downloaded earlier (docs/kiosk.md, "Survey updates") survive a restart. Screenshots
+    // show the shipped surveys only.
+    std::vector<core::SurveyPtr> start_surveys = catalog.surveys;
+#if FIELDKIOSK_KIOSK_WITH_SYNC
+    const fs::path survey_downloads = sync::client::default_survey_folder(db);
+    if (!shot) {
+        auto with = kiosk::with_downloaded(catalog.surveys, survey_downloads);
+        for (const auto& p : with.problems) std::cerr << "fieldkiosk: " << p << "\n";
+        start_surveys = std::move(with.surveys);
+    }
+#endif
     {
-        kiosk::App app(config, catalog.surveys, port, strings, clock, rng);
+        kiosk::App app(config, start_surveys, port, strings, clock, rng);
         if (!go_to.empty()) {
             if (auto r = app.go_to(go_to); !r) {
                 std::cerr << "fieldkiosk: --goto " << go_to << ": " << r.error() << "\n";
@@ -194,11 +205,15 @@ int main(int argc, char** argv) {
             // The engine: its own thread, its own store connection, one libcurl easy handle made on that
             // thread. It wakes this loop after each status it posts; the loop hands the newest to the app.
             core::SystemRng sync_rng;  // the engine thread's own
+            kiosk::KioskHeartbeat heartbeat;  // app version, offered surveys, open/closed: read by the engine's thread
             std::unique_ptr<sync::client::SyncEngine> engine;
+            std::int64_t surveys_seen = 0;  // SyncStatus::surveys_updated last acted on
             std::unique_ptr<kiosk::EngineSyncPort> sync_port;
             if (want_sync && sync_problem.empty()) {
                 auto options = kiosk::engine_options(config.sync, sync_token, db);
                 options.on_status = [] { kiosk::platform::wake_main_loop(); };
+                heartbeat.refresh(app);
+                options.heartbeat = [&heartbeat] { return heartbeat(); };
                 engine = std::make_unique<sync::client::SyncEngine>(
                     std::move(options),
                     [curl = kiosk::curl_options(config.sync)] { return std::make_unique<sync::client::CurlTransport>(curl); },
@@ -226,7 +241,12 @@ int main(int argc, char** argv) {
                 running = win.pump(wait, input);
                 if (input) redraw = std::max(redraw, 2);
 #if FIELDKIOSK_KIOSK_WITH_SYNC
-                if (engine) (void)kiosk::hand_over_status(*engine, app);  // drawn on this very frame
+                if (engine) (void)kiosk::hand_over_status(*engine, app, &heartbeat);  // drawn on this very frame
+                if (engine && app.sync_status().surveys_updated > surveys_seen) {  // new definitions on disk
+                    surveys_seen = app.sync_status().surveys_updated;
+                    (void)kiosk::offer_downloaded_surveys(app, catalog.surveys, survey_downloads);  // waits for no respondent
+                    redraw = std::max(redraw, 2);
+                }
 #endif
                 const ImVec2 now_size = win.size();
                 if (now_size.x != fonts_for.x || now_size.y != fonts_for.y) {  // rotated or resized

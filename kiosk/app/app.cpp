@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <map>
 
 namespace fieldkiosk::kiosk {
 
@@ -41,6 +42,8 @@ std::string_view to_string(Screen s) {
             return "admin";
         case Screen::Drafts:
             return "drafts";
+        case Screen::Closed:
+            return "closed";
     }
     return "?";
 }
@@ -81,11 +84,44 @@ void pop_utf8(std::string& s) {
     }
 }
 
+const SystemTimeZone k_system_zone;  // TZ, else /etc/localtime
+
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (char ch : s)
         if ((static_cast<unsigned char>(ch) & 0xC0u) != 0x80u) ++n;
     return n;
+}
+
+}  // namespace
+
+namespace {
+
+// Splits `all` into the newest version of each survey id (returned, sorted by id) and the others (`older`).
+std::vector<core::SurveyPtr> newest_per_id(std::vector<core::SurveyPtr> all, std::vector<core::SurveyPtr>& older) {
+    std::map<std::string, core::SurveyPtr, std::less<>> newest;
+    for (auto& s : all) {
+        if (!s) continue;
+        auto& slot = newest[s->id];
+        if (!slot)
+            slot = std::move(s);
+        else if (core::compare_versions(s->version, slot->version) > 0)
+            older.push_back(std::exchange(slot, std::move(s)));
+        else
+            older.push_back(std::move(s));
+    }
+    std::vector<core::SurveyPtr> out;
+    for (auto& [id, s] : newest) out.push_back(std::move(s));
+    return out;
+}
+
+// "food\n2" for each survey: what an offer of surveys is compared by.
+std::set<std::string> survey_versions(const std::vector<core::SurveyPtr>& a, const std::vector<core::SurveyPtr>& b = {}) {
+    std::set<std::string> out;
+    for (const auto* v : {&a, &b})
+        for (const auto& s : *v)
+            if (s) out.insert(s->id + "\n" + s->version);
+    return out;
 }
 
 }  // namespace
@@ -100,6 +136,7 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
       m_strings(&strings),
       m_clock(&clock),
       m_rng(&rng) {
+    m_surveys = newest_per_id(std::move(m_surveys), m_older_surveys);
     for (const auto& s : m_surveys) {
         const bool on = m_config.enabled_surveys.empty()
                             ? s->enabled
@@ -107,6 +144,7 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
         if (on) m_enabled.insert(s->id);
     }
     m_language = m_config.default_language;
+    m_tz = &k_system_zone;
     set_sync(nullptr);
     set_screen(Screen::Attract);
     m_last_activity = m_clock->steady_now();
@@ -122,10 +160,44 @@ core::SurveyPtr App::find_survey(std::string_view id) const {
 
 bool App::is_enabled(const core::Survey& s) const { return m_enabled.contains(s.id); }
 
+bool App::offer_surveys(std::vector<core::SurveyPtr> surveys) {
+    const auto offered = survey_versions(surveys);
+    if (offered == (m_pending_surveys ? survey_versions(*m_pending_surveys) : survey_versions(m_surveys, m_older_surveys)))
+        return false;
+    m_pending_surveys = std::move(surveys);
+    if (!m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
+    return true;
+}
+
+// Only when no respondent is mid-survey (offer_surveys(), tick()).
+void App::install_surveys(std::vector<core::SurveyPtr> surveys) {
+    m_pending_surveys.reset();
+    std::set<std::string, std::less<>> known;
+    for (const auto& s : m_surveys) known.insert(s->id);
+    m_older_surveys.clear();
+    m_surveys = newest_per_id(std::move(surveys), m_older_surveys);
+    for (const auto& s : m_surveys) {
+        if (known.contains(s->id)) continue;  // the admin's on/off choice stays
+        const bool on = m_config.enabled_surveys.empty()
+                            ? s->enabled
+                            : std::ranges::find(m_config.enabled_surveys, s->id) != m_config.enabled_surveys.end();
+        if (on) m_enabled.insert(s->id);
+    }
+    m_surveys_updated_at = m_clock->wall_now();
+    if (m_screen == Screen::Admin && m_admin_unlocked) refresh_admin();
+}
+
 std::vector<std::string> App::enabled_survey_ids() const {
     std::vector<std::string> out;
     for (const auto& s : m_surveys)
         if (is_enabled(*s)) out.push_back(s->id);
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> App::offered_surveys() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& s : m_surveys)
+        if (is_enabled(*s)) out.emplace_back(s->id, s->version);
     return out;
 }
 
@@ -216,7 +288,8 @@ void App::apply(const Action& action) {
                        }
                    },
                    [&](const OpenLanguage&) {
-                       if (idle || m_screen == Screen::Language || m_screen == Screen::Admin) return;
+                       if (idle || m_screen == Screen::Language || m_screen == Screen::Admin || m_screen == Screen::Closed)
+                           return;
                        m_language_return = m_screen;
                        set_screen(Screen::Language);
                    },
@@ -424,6 +497,11 @@ void App::apply(const Action& action) {
                            return;
                        }
                        const auto snapshot = nlohmann::json::parse((*d)->state, nullptr, false);
+                       // A draft started before a survey update resumes on the version it was started with.
+                       if (snapshot.is_object() && snapshot.value("survey_version", std::string()) != survey->version)
+                           for (const auto& old : m_older_surveys)
+                               if (old->id == survey->id && old->version == snapshot.value("survey_version", std::string()))
+                                   survey = old;
                        auto s = core::Session::restore(survey, snapshot, *m_clock);
                        if (!s) {
                            m_drafts_message = "Cannot resume: " + s.error();
@@ -451,6 +529,8 @@ void App::apply(const Action& action) {
                    },
                },
                action);
+    // The respondent left (declined, finished, was wiped): a waiting survey update takes effect now.
+    if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
@@ -494,9 +574,45 @@ void App::tick() {
             }
         }
     }
+    // Opening hours. Closing happens only from the attract screen, so a respondent mid-survey at closing
+    // time finishes (or idles out) first; the admin panel opened while closed returns to Closed.
+    if (m_config.hours.configured || m_closed) {
+        const bool open = m_config.hours.is_open(m_clock->wall_now(), *m_tz);
+        if (open && m_closed) {
+            set_closed(false);
+            if (m_screen == Screen::Closed) set_screen(Screen::Attract);
+            if (m_admin_return == Screen::Closed) m_admin_return = Screen::Attract;
+        } else if (!open && m_screen == Screen::Attract) {
+            m_survey.reset();
+            m_language = m_config.default_language;  // the Closed screen speaks the kiosk's default language
+            set_closed(true);
+            set_screen(Screen::Closed);
+        }
+    }
+    // A survey update offered while a respondent was mid-survey: now that nobody is, it takes effect.
+    if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
+}
+
+void App::set_closed(bool closed) {
+    if (closed == m_closed) return;
+    m_closed = closed;
+    if (m_sync_port != nullptr) m_sync_port->set_closed(closed);
+    const auto lines = hours_admin_lines();
+    std::fprintf(stderr, "fieldkiosk: %s\n", lines.front().c_str());  // "Opening hours: closed, opens Mon 09:00"
+}
+
+std::optional<std::chrono::system_clock::time_point> App::next_hours_change() const {
+    const auto now = m_clock->wall_now();
+    auto& c = m_hours_cache;
+    if (!c.valid || now < c.computed_at || (c.next && now >= *c.next)) {
+        c.computed_at = now;
+        c.next = m_config.hours.next_change(now, *m_tz);
+        c.valid = true;
+    }
+    return c.next;
 }
 
 std::chrono::milliseconds App::next_wakeup() const {
@@ -528,6 +644,11 @@ std::chrono::milliseconds App::next_wakeup() const {
             consider(m_last_activity + m_config.idle_timeout);
         }
     }
+    // Opening or closing time. Still at most a minute: the hours are wall-clock times, the sleep is
+    // monotonic, and a wall clock set right (NTP after boot) must be followed soon.
+    if (m_config.hours.configured)
+        if (const auto next = next_hours_change())
+            soonest = std::min(soonest, std::max(milliseconds{0}, std::chrono::ceil<milliseconds>(*next - m_clock->wall_now())));
     return soonest;
 }
 
@@ -721,10 +842,23 @@ void App::refresh_admin() {
     std::int64_t dropped = 0;
     for (const auto& d : st->dropoffs) dropped += d.count;
     m_admin_stats.push_back("Left unfinished: " + std::to_string(dropped) + "; drafts: " + std::to_string(st->drafts));
+    std::string surveys = "Surveys:";
+    for (const auto& s : m_surveys) surveys += (surveys.size() > 8 ? ", " : " ") + s->id + " v" + s->version;
+    if (m_surveys_updated_at) {
+        const std::time_t t = std::chrono::system_clock::to_time_t(*m_surveys_updated_at);
+        std::tm tm{};
+        localtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%d %b %H:%M", &tm);
+        surveys += std::string(" (updated ") + buf + ")";
+    }
+    if (m_pending_surveys) surveys += "; an update waits for the current respondent to finish";
+    m_admin_stats.push_back(std::move(surveys));
 }
 
 void App::set_sync(SyncPort* port) {
     m_sync_port = port;
+    if (port != nullptr && m_closed) port->set_closed(true);
     m_sync = {};
     if (port != nullptr) {
         m_sync.state = SyncStatusVm::State::Starting;
@@ -792,11 +926,66 @@ std::vector<std::string> sync_words(const SyncStatusVm& s, std::chrono::system_c
     out.push_back("Last successful sync: " +
                   (s.last_success ? local_time_words(*s.last_success, now) : std::string("none since the kiosk started")));
     if (!s.last_error.empty()) out.push_back("Problem: " + s.last_error);
+    if (!s.survey_error.empty()) out.push_back(s.survey_error);
     out.push_back("Kept aside by the server: " + std::to_string(s.quarantined));
     return out;
 }
 
+// "17:00" today, "Mon 09:00" within the week, "Fri 2 Jan 09:00" further on (staff: English).
+std::string short_when(const TimeZone& tz, std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now) {
+    static constexpr const char* k_days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static constexpr const char* k_months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const LocalTime at = tz.to_local(t);
+    const int days = tz.to_local(now).date.days_until(at.date);
+    const std::string hhmm = format_hhmm(at.seconds / 60);
+    if (days == 0) return hhmm;
+    std::string out = k_days[at.date.weekday()];
+    if (days >= 7) out += " " + std::to_string(at.date.day) + " " + k_months[at.date.month - 1];
+    return out + " " + hhmm;
+}
+
 }  // namespace
+
+std::vector<std::string> App::hours_admin_lines() const {
+    std::vector<std::string> out;
+    const auto& h = m_config.hours;
+    if (!h.configured) {
+        out.emplace_back("Opening hours: not set, always open");
+    } else {
+        const auto now = m_clock->wall_now();
+        const auto next = next_hours_change();
+        if (h.is_open(now, *m_tz))
+            out.push_back("Opening hours: open now" +
+                          (next ? ", closes " + short_when(*m_tz, *next, now) : std::string(", all the time")));
+        else
+            out.push_back("Opening hours: closed" +
+                          (next ? ", opens " + short_when(*m_tz, *next, now) : std::string("; no opening in the coming year")));
+    }
+    for (const auto& p : h.problems) out.push_back("Problem: " + p);
+    return out;
+}
+
+std::string App::closed_words() const {
+    const auto now = m_clock->wall_now();
+    const auto& h = m_config.hours;
+    // The next opening (--goto closed may show Closed during opening hours: then the one after closing).
+    std::optional<std::chrono::system_clock::time_point> opens = next_hours_change();
+    if (opens && h.is_open(now, *m_tz)) opens = h.next_change(*opens, *m_tz);
+    if (!opens) return m_strings->get(m_language, "closed_no_opening");
+    const LocalTime at = m_tz->to_local(*opens);
+    const int days = m_tz->to_local(now).date.days_until(at.date);
+    const std::string time = std::to_string(at.seconds / 3600) + format_hhmm(at.seconds / 60).substr(2);  // "9:00"
+    if (days <= 0) return fill(m_strings->get(m_language, "closed_opens_today"), {{"time", time}});
+    if (days == 1) return fill(m_strings->get(m_language, "closed_opens_tomorrow"), {{"time", time}});
+    std::string day = m_strings->get(m_language, "day_" + std::string(weekday_key(at.date.weekday())));
+    if (days >= 7)
+        day = fill(m_strings->get(m_language, "closed_date"),
+                   {{"weekday", day},
+                    {"d", std::to_string(at.date.day)},
+                    {"month", m_strings->get(m_language, "month_" + std::to_string(at.date.month))}});
+    return fill(m_strings->get(m_language, "closed_opens"), {{"time", time}, {"day", day}});
+}
 
 void App::refresh_drafts() {
     auto list = m_store->list_drafts();
@@ -933,8 +1122,12 @@ ViewModel App::view() const {
             a.sync = m_sync;
             a.sync_lines = sync_words(m_sync, m_clock->wall_now());
             a.sync_available = m_sync_port != nullptr;
+            a.hours_lines = hours_admin_lines();
             break;
         }
+        case Screen::Closed:
+            v.closed_message = closed_words();
+            break;
         case Screen::Drafts:
             for (const auto& d : m_drafts) {
                 auto s = find_survey(d.survey_id);
@@ -1031,6 +1224,17 @@ std::expected<void, std::string> App::go_to(std::string_view spec) {
         }
         return {};
     }
+    if (spec == "closed") {
+        if (!m_config.hours.configured) {  // no [hours]: a library's usual week, so that the sentence is real
+            m_config.hours.configured = true;
+            for (int d = 0; d < 5; ++d) m_config.hours.week[static_cast<std::size_t>(d)] = {{9 * 60, 17 * 60}};
+            m_config.hours.week[5] = {{10 * 60, 16 * 60}};
+            m_hours_cache = {};
+        }
+        set_screen(Screen::Closed);
+        m_closed = true;  // no sync runs while taking a screenshot
+        return {};
+    }
     if (spec == "drafts") {
         m_config.mode = core::Mode::Assisted;
         refresh_drafts();
@@ -1076,7 +1280,7 @@ std::expected<void, std::string> App::go_to(std::string_view spec) {
     }
     return std::unexpected("unknown screen '" + std::string(spec) +
                            "' (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, admin:panel, "
-                           "drafts, save_failed)");
+                           "drafts, save_failed, closed)");
 }
 
 // ---------------------------------------------------------------- invariants
@@ -1093,6 +1297,10 @@ void App::debug_check_invariants() const {
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
     if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
+    if (m_screen == Screen::Closed && (m_session || m_survey || !m_number_buffer.empty()))
+        fail("the Closed screen must hold no respondent (Session, chosen survey, typed text)");
+    if (m_screen == Screen::Closed && !m_closed) fail("the Closed screen outside a closed period");
+    if (m_pending_surveys && !m_session && !m_survey) fail("a survey update waits though no respondent is mid-survey");
 }
 
 }  // namespace fieldkiosk::kiosk

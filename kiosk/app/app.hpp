@@ -8,9 +8,12 @@
 //      │                                                        │                                       │ retry ok
 //      └──── idle (prompt + countdown) / No thanks / Start again ┘                               Thanks ◀┘
 //   any screen ──hold corner 3 s──▶ Admin (PIN, then panel) ──close──▶ where it was
+//   Attract ──[hours] say closed──▶ Closed ──[hours] say open──▶ Attract   (only from Attract: a respondent
+//      mid-survey at closing time finishes, or idles out, first; Closed ignores every touch but the corner)
 //
 // Index:
 //   App            construction, apply(), tick(), view(), next_wakeup(), queries for tests
+//   offer_surveys()  survey updates, applied between respondents (docs/kiosk.md, "Survey updates")
 //   go_to()        --goto for screenshots: puts the app on a named screen with a realistic state
 //
 // Not thread-safe: the UI thread owns the App.
@@ -20,6 +23,7 @@
 #include "core/session.hpp"
 #include "kiosk/app/actions.hpp"
 #include "kiosk/app/config.hpp"
+#include "kiosk/app/opening_hours.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
 #include "kiosk/app/sync_port.hpp"
@@ -49,12 +53,25 @@ public:
     void set_sync_status(SyncStatusVm status);
     [[nodiscard]] const SyncStatusVm& sync_status() const { return m_sync; }
 
+    // Survey updates: a new catalog (shipped + downloaded surveys; several versions of one id allowed, the
+    // newest by core::compare_versions is offered, older ones stay only to resume assisted-mode drafts).
+    // It takes effect only when no respondent is mid-survey: at once if none is, else as soon as the
+    // respondent finishes, times out or leaves (tick() applies it). A walk in progress keeps the version
+    // it started with: its Session holds its own SurveyPtr. Survey ids already known keep the admin's
+    // on/off choice; new ids follow config.enabled_surveys, else the survey's own flag. An offer with the
+    // same ids and versions as now is ignored (returns false); otherwise returns true.
+    bool offer_surveys(std::vector<core::SurveyPtr> surveys);
+    [[nodiscard]] bool surveys_pending() const { return m_pending_surveys.has_value(); }
+    [[nodiscard]] const std::vector<core::SurveyPtr>& surveys() const { return m_surveys; }  // offered: newest per id
+
     void apply(const Action& action);      // one transition (docs/kiosk.md, "Transitions")
     void apply_all(ActionQueue& actions);  // in order, then clears the queue
     void tick();                           // time-driven transitions; call once per frame, after apply_all
     [[nodiscard]] ViewModel view() const;  // what the screens draw now
     // How long the main loop may sleep before tick() has something to do (countdowns redraw every second).
     [[nodiscard]] std::chrono::milliseconds next_wakeup() const;
+    // The zone of the [hours] (default: the system's, TZ or /etc/localtime). `tz` must outlive the App.
+    void set_time_zone(const TimeZone& tz) { m_tz = &tz; }
 
     // --- queries (tests, main loop) ---
     [[nodiscard]] Screen screen() const { return m_screen; }
@@ -65,9 +82,14 @@ public:
     [[nodiscard]] core::Mode mode() const { return m_config.mode; }
     [[nodiscard]] std::size_t unsaved_count() const { return m_unsaved.size(); }
     [[nodiscard]] std::vector<std::string> enabled_survey_ids() const;
+    // (id, version) of each survey offered now: the sync heartbeat's "surveys" (kiosk/sync/sync_bridge.hpp).
+    [[nodiscard]] std::vector<std::pair<std::string, std::string>> offered_surveys() const;
+    // Outside opening hours (the Closed screen, or the admin panel opened from it): "closed", else "open".
+    [[nodiscard]] bool closed() const { return m_closed; }
+    [[nodiscard]] std::string_view hours_state() const { return m_closed ? "closed" : "open"; }
 
     // Puts the app on `spec` (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle,
-    // admin, admin:panel, drafts, save_failed) for screenshots. Earlier questions are answered with their
+    // admin, admin:panel, drafts, save_failed, closed) for screenshots. Earlier questions are answered with their
     // first choice (or a middle value) so that NAME becomes reachable; fails with a message if it does not.
     [[nodiscard]] std::expected<void, std::string> go_to(std::string_view spec);
 
@@ -92,9 +114,17 @@ private:
     void apply_language(const std::string& code);
     [[nodiscard]] std::string survey_language(const core::Survey& s) const;
     [[nodiscard]] QuestionVm question_view() const;
+    void set_closed(bool closed);  // the Closed period begins or ends: tells sync
+    [[nodiscard]] std::optional<std::chrono::system_clock::time_point> next_hours_change() const;
+    [[nodiscard]] std::string closed_words() const;                    // the Closed screen's sentence
+    [[nodiscard]] std::vector<std::string> hours_admin_lines() const;  // the admin panel's
 
     KioskConfig m_config;
-    std::vector<core::SurveyPtr> m_surveys;
+    std::vector<core::SurveyPtr> m_surveys;                         // the newest version of each id, sorted by id
+    std::vector<core::SurveyPtr> m_older_surveys;                   // older versions (resuming drafts made with them)
+    std::optional<std::vector<core::SurveyPtr>> m_pending_surveys;  // offer_surveys() waiting for no respondent
+    std::optional<std::chrono::system_clock::time_point> m_surveys_updated_at;
+    void install_surveys(std::vector<core::SurveyPtr> surveys);
     std::set<std::string, std::less<>> m_enabled;
     StorePort* m_store;
     const Strings* m_strings;
@@ -140,6 +170,15 @@ private:
 
     SyncPort* m_sync_port = nullptr;
     SyncStatusVm m_sync;
+
+    const TimeZone* m_tz;
+    bool m_closed = false;
+    struct HoursCache {  // next_change() looks ahead day by day: kept until it passes or the clock goes back
+        std::chrono::system_clock::time_point computed_at;
+        std::optional<std::chrono::system_clock::time_point> next;
+        bool valid = false;
+    };
+    mutable HoursCache m_hours_cache;
 };
 
 }  // namespace fieldkiosk::kiosk

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -115,6 +116,58 @@ private:
     std::vector<std::string>& m_messages;
 };
 
+// [hours]: a day that cannot be read is open all day (the safe default, docs/kiosk_config.md: a kiosk
+// that wrongly says "Closed" while the library is open loses responses and looks deliberate; one that
+// wrongly stays on at night costs a little power in an empty room). A day not listed is closed.
+void parse_hours(Reader& r, OpeningHours& hours, std::vector<std::string>& messages) {
+    const auto first_message = messages.size();
+    const auto* t =
+        r.table("hours", {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "closed_dates"});
+    if (t == nullptr) return;
+    bool any_day = false;
+    for (int d = 0; d < 7; ++d) {
+        const std::string key(weekday_key(d));
+        const toml::node* n = t->get(key);
+        if (n == nullptr) continue;
+        any_day = true;
+        auto& day = hours.week[static_cast<std::size_t>(d)];
+        const std::string plural = static_cast<char>(key[0] - 32) + key.substr(1) + "s";
+        const auto text = n->value<std::string>();
+        auto parsed = text ? parse_day_hours(*text) : std::unexpected(std::string("must be a string such as \"09:00-17:00\""));
+        if (parsed) {
+            day = std::move(*parsed);
+        } else {
+            day = {{0, 24 * 60}};
+            r.warn("[hours] " + key + ":",
+                   parsed.error() + "; the kiosk stays open all day on " + plural + " until this is fixed");
+        }
+    }
+    if (const toml::node* n = t->get("closed_dates")) {
+        const auto* arr = n->as_array();
+        if (arr == nullptr)
+            r.warn("[hours] closed_dates:", "must be a list of dates, e.g. [\"2026-12-25\", \"2026-12-26\"]; ignored");
+        for (std::size_t i = 0; arr != nullptr && i < arr->size(); ++i) {
+            const auto text = (*arr)[i].value<std::string>();
+            auto date =
+                text ? parse_local_date(*text) : std::unexpected(std::string("an entry is not a string such as \"2026-12-25\""));
+            if (date)
+                hours.closed_dates.push_back(*date);
+            else
+                r.warn("[hours] closed_dates:", date.error() + "; that entry is ignored");
+        }
+        std::ranges::sort(hours.closed_dates);
+    }
+    if (!any_day) {
+        r.warn("[hours]", "lists no day (monday = \"09:00-17:00\" ...); the kiosk is always open");
+        hours = {};
+    } else {
+        hours.configured = true;
+        if (std::ranges::all_of(hours.week, [](const auto& d) { return d.empty(); }))
+            r.warn("[hours]", "has no opening on any day: the kiosk stays on its Closed screen (remove [hours] to keep it open)");
+    }
+    for (auto i = first_message; i < messages.size(); ++i) hours.problems.push_back(messages[i]);
+}
+
 }  // namespace
 
 ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
@@ -134,8 +187,9 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     Reader r(root, name, result.messages);
     for (const auto& [k, v] : root) {
         const std::string_view ks = k.str();
-        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync")
-            r.warn(std::string(ks), "is not a section (expected [kiosk], [timing], [admin], [display] or [sync]); ignored");
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours")
+            r.warn(std::string(ks),
+                   "is not a section (expected [kiosk], [timing], [admin], [display], [sync] or [hours]); ignored");
     }
     const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
                                           "assets_dir", "enabled_surveys", "organisation"});
@@ -176,7 +230,7 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.text(display, "display", "font_dir", c.font_dir);
 
     const auto* sync = r.table("sync", {"server_url", "token_file", "ca_file", "pinned_public_key", "period_seconds",
-                                        "debounce_seconds", "retention_days"});
+                                        "debounce_seconds", "retention_days", "closed_period_seconds"});
     auto& y = c.sync;
     r.text(sync, "sync", "server_url", y.server_url);
     r.text(sync, "sync", "token_file", y.token_file);
@@ -185,6 +239,7 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.seconds(sync, "sync", "period_seconds", y.period, 30, 86'400);
     r.seconds(sync, "sync", "debounce_seconds", y.debounce, 0, 600);
     r.integer(sync, "sync", "retention_days", y.retention_days, 0, 3650);
+    r.seconds(sync, "sync", "closed_period_seconds", y.closed_period, 300, 86'400);
     while (!y.server_url.empty() && y.server_url.back() == '/') y.server_url.pop_back();
     if (!y.server_url.empty()) {
         // A broken security setting turns sync off rather than sending with less protection than asked for.
@@ -202,6 +257,7 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
             y.server_url.clear();
         }
     }
+    parse_hours(r, c.hours, result.messages);
     return result;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "core/answer.hpp"
+#include "kiosk/app/opening_hours.hpp"
 
 #include <chrono>
 #include <expected>
@@ -56,7 +57,12 @@ struct KioskConfig {
         std::chrono::seconds period{300};                  // sync this often even when nothing happens
         std::chrono::seconds debounce{3};                  // after a completed response, wait this long first
         int retention_days = 0;                            // > 0: drop sent payloads this many days after the ack
+        std::chrono::seconds closed_period{3600};          // outside opening hours, sync this often instead of `period`
     } sync;
+
+    // [hours] (kiosk/app/opening_hours.hpp): outside them the kiosk shows its Closed screen and syncs rarely.
+    // Not configured (no [hours] section): always open.
+    OpeningHours hours;
 };
 
 struct ConfigResult {

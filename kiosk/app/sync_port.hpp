@@ -10,6 +10,9 @@ public:
     virtual ~SyncPort() = default;
     virtual void notify_response_completed() = 0;  // a completed response is durably saved: send it soon
     virtual void sync_now() = 0;                   // staff asked for a sync now ("Sync now" on the admin panel)
+    // Opening hours: the kiosk closed (sync rarely) or opened again (sync soon, at a random moment so that
+    // kiosks opening at the same minute do not all send at once). Default: nothing.
+    virtual void set_closed(bool /*closed*/) {}
 };
 
 }  // namespace fieldkiosk::kiosk

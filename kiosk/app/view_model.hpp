@@ -14,7 +14,7 @@ namespace fieldkiosk::kiosk {
 
 class Strings;
 
-enum class Screen : std::uint8_t { Attract, Language, Consent, Question, Thanks, SaveFailed, Admin, Drafts };
+enum class Screen : std::uint8_t { Attract, Language, Consent, Question, Thanks, SaveFailed, Admin, Drafts, Closed };
 [[nodiscard]] std::string_view to_string(Screen s);
 
 struct TileVm {
@@ -65,6 +65,8 @@ struct SyncStatusVm {
     std::int64_t quarantined = 0;  // kept aside by the server (rejected or conflicting), with its reasons
     std::string last_error;        // plain words; empty when the last attempt succeeded
     std::int64_t delivered_total = 0;
+    std::string survey_error;  // survey updates: the last check's problem ("Survey updates: ..."), else empty
+    std::int64_t surveys_updated = 0;  // survey files downloaded since the engine started (only grows)
 };
 
 struct AdminVm {
@@ -84,6 +86,8 @@ struct AdminVm {
     SyncStatusVm sync;
     std::vector<std::string> sync_lines;  // the sync status in plain words, one line each
     bool sync_available = false;          // "Sync now" is live (sync configured and running)
+    // "Opening hours: open now, closes 17:00" / "closed, opens Mon 09:00", then any problem with [hours].
+    std::vector<std::string> hours_lines;
 };
 
 struct DraftsVm {
@@ -119,6 +123,7 @@ struct ViewModel {
     std::string save_error;  // SaveFailed: the store's words, for staff
     AdminVm admin;
     DraftsVm drafts;
+    std::string closed_message;  // Closed: "This kiosk opens again at 9:00 on Monday." (current language)
 
     // The UI text for `key` in the current language (English fallback).
     [[nodiscard]] const std::string& t(std::string_view key) const;

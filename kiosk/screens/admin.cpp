@@ -85,6 +85,8 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
         for (const auto& l : lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
         need += t.gap + measure(t.fonts.bold, "Sync", area.w()).y + t.gap * 0.5f;
         for (const auto& l : a.sync_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        need += t.gap;
+        for (const auto& l : a.hours_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
         left = cut_top(right, std::min(need, area.h() * 0.45f));
         cut_top(right, t.gap * 2);
     } else {
@@ -105,6 +107,12 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     for (const auto& l : a.sync_lines) {
         const bool problem = l.starts_with("Problem:") || l.starts_with("Sync: not working");
         h = draw_text(dl, t.fonts.small, left, l, problem ? t.error : t.text);
+        cut_top(left, h + t.gap * 0.4f);
+    }
+    // Opening hours: "Opening hours: open now, closes 17:00", then any problem with the [hours] setting.
+    cut_top(left, t.gap);
+    for (const auto& l : a.hours_lines) {
+        h = draw_text(dl, t.fonts.small, left, l, l.starts_with("Problem:") ? t.error : t.text);
         cut_top(left, h + t.gap * 0.4f);
     }
     // Mode.

@@ -114,6 +114,9 @@ ActionQueue draw_frame(const ViewModel& vm) {
         case Screen::Drafts:
             draw_drafts(vm, screen, out);
             break;
+        case Screen::Closed:
+            draw_closed(vm, screen, out);
+            break;
     }
     set_blocked(false);
     if (vm.idle_prompt)

@@ -1,5 +1,10 @@
 #include "kiosk/sync/sync_bridge.hpp"
 
+#include "core/loader.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
 namespace fieldkiosk::kiosk {
 
 SyncStatusVm to_view(const sync::client::SyncStatus& s) {
@@ -28,6 +33,8 @@ SyncStatusVm to_view(const sync::client::SyncStatus& s) {
     v.quarantined = s.quarantined;
     v.last_error = s.last_error;
     v.delivered_total = s.delivered_total;
+    v.survey_error = s.survey_error;
+    v.surveys_updated = s.surveys_updated;
     return v;
 }
 
@@ -38,8 +45,36 @@ sync::client::EngineOptions engine_options(const KioskConfig::Sync& c, std::stri
     o.sync.token = std::move(token);
     o.debounce = c.debounce;
     o.period = c.period;
+    o.closed_period = c.closed_period;
     if (c.retention_days > 0) o.retention = std::chrono::hours{24 * c.retention_days};
+    o.survey_updates = sync::client::SurveyUpdateOptions{.folder = sync::client::default_survey_folder(o.database)};
     return o;
+}
+
+KioskSurveys with_downloaded(std::vector<core::SurveyPtr> shipped, const std::filesystem::path& downloaded) {
+    KioskSurveys out;
+    out.surveys = std::move(shipped);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(downloaded, ec)) return out;  // nothing downloaded yet
+    const std::filesystem::path paths[] = {downloaded};
+    auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
+    for (const auto& d : catalog.diagnostics) out.problems.push_back("downloaded survey left out: " + d.to_string());
+    const auto shipped_end = out.surveys.begin() + static_cast<std::ptrdiff_t>(out.surveys.size());
+    std::vector<core::SurveyPtr> added;
+    for (auto& s : catalog.surveys) {
+        const bool also_shipped = std::any_of(out.surveys.begin(), shipped_end, [&](const core::SurveyPtr& x) {
+            return x->id == s->id && x->version == s->version;
+        });
+        if (!also_shipped) added.push_back(std::move(s));
+    }
+    out.surveys.insert(out.surveys.end(), added.begin(), added.end());
+    return out;
+}
+
+bool offer_downloaded_surveys(App& app, std::vector<core::SurveyPtr> shipped, const std::filesystem::path& downloaded) {
+    auto loaded = with_downloaded(std::move(shipped), downloaded);
+    for (const auto& p : loaded.problems) std::fprintf(stderr, "fieldkiosk: %s\n", p.c_str());
+    return app.offer_surveys(std::move(loaded.surveys));
 }
 
 sync::client::CurlOptions curl_options(const KioskConfig::Sync& c) {
@@ -49,7 +84,27 @@ sync::client::CurlOptions curl_options(const KioskConfig::Sync& c) {
     return o;
 }
 
-bool hand_over_status(sync::client::SyncEngine& engine, App& app) {
+KioskHeartbeat::KioskHeartbeat() { m_value.app_version = std::string("fieldkiosk ") + FIELDKIOSK_VERSION; }
+
+void KioskHeartbeat::refresh(const App& app) {
+    auto surveys = app.offered_surveys();
+    const std::string_view state = app.hours_state();
+    if (surveys == m_last_surveys && state == m_last_state) return;
+    m_last_surveys = std::move(surveys);
+    m_last_state = std::string(state);
+    std::lock_guard lock(m_mutex);
+    m_value.surveys.clear();
+    for (const auto& [id, version] : m_last_surveys) m_value.surveys.push_back({id, version});
+    m_value.state = m_last_state;
+}
+
+sync::protocol::Heartbeat KioskHeartbeat::operator()() const {
+    std::lock_guard lock(m_mutex);
+    return m_value;
+}
+
+bool hand_over_status(sync::client::SyncEngine& engine, App& app, KioskHeartbeat* heartbeat) {
+    if (heartbeat) heartbeat->refresh(app);
     auto posted = engine.status().drain();
     if (posted.empty()) return false;
     app.set_sync_status(to_view(posted.back()));  // only the newest matters to the screen

@@ -17,15 +17,36 @@ namespace {
 struct Collected {
     std::string body;
     std::optional<std::chrono::seconds> retry_after;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::size_t max_body = 0;  // 0: no cap
+    bool too_large = false;
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-    static_cast<Collected*>(user)->body.append(data, size * n);
+    auto* c = static_cast<Collected*>(user);
+    if (c->max_body > 0 && c->body.size() + size * n > c->max_body) {
+        c->too_large = true;
+        return 0;  // libcurl stops with CURLE_WRITE_ERROR
+    }
+    c->body.append(data, size * n);
     return size * n;
+}
+
+// "Name: value\r\n" -> (lower-case name, trimmed value); the status line and the blank line are skipped.
+void keep_header(std::string_view line, Collected& c) {
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos || colon == 0) return;
+    std::string name(line.substr(0, colon));
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string_view value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+    if (c.headers.size() < 100) c.headers.emplace_back(std::move(name), std::string(value));
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     std::string_view line(data, size * n);
+    keep_header(line, *static_cast<Collected*>(user));
     constexpr std::string_view k_name = "retry-after:";
     if (line.size() > k_name.size()) {
         bool match = true;
@@ -132,21 +153,32 @@ CurlTransport::CurlTransport(CurlOptions options) : m_options(std::move(options)
 
 CurlTransport::~CurlTransport() { curl_easy_cleanup(static_cast<CURL*>(m_easy)); }
 
-std::expected<HttpResponse, TransportError> CurlTransport::post(const HttpRequest& request) {
+std::expected<HttpResponse, TransportError> CurlTransport::post(const HttpRequest& request) { return perform(request, true); }
+std::expected<HttpResponse, TransportError> CurlTransport::get(const HttpRequest& request) { return perform(request, false); }
+
+std::expected<HttpResponse, TransportError> CurlTransport::perform(const HttpRequest& request, bool post) {
     if (auto problem = insecure_url_problem(request.url))
         return std::unexpected(TransportError{TransportError::Kind::Insecure, std::move(*problem)});
     CURL* h = static_cast<CURL*>(m_easy);
     curl_easy_reset(h);  // keeps the connection cache: keep-alive across batches
     Collected got;
+    got.max_body = request.max_response_bytes;
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_slist* headers = nullptr;
     for (const auto& [k, v] : request.headers) headers = curl_slist_append(headers, (k + ": " + v).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_POST, 1L);
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (post) {
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    } else {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        // gzip or deflate if the server will (a survey file shrinks about six-fold); libcurl inflates it,
+        // so max_response_bytes counts the bytes after inflating.
+        curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+    }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &got);
@@ -165,6 +197,10 @@ std::expected<HttpResponse, TransportError> CurlTransport::post(const HttpReques
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     const CURLcode rc = curl_easy_perform(h);
     curl_slist_free_all(headers);
+    if (got.too_large)
+        return std::unexpected(TransportError{
+            TransportError::Kind::TooLarge,
+            "the answer is larger than " + std::to_string(request.max_response_bytes) + " bytes; the rest was not read"});
     if (rc != CURLE_OK) return std::unexpected(classify(rc, errbuf));
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
@@ -175,6 +211,7 @@ std::expected<HttpResponse, TransportError> CurlTransport::post(const HttpReques
     res.body = std::move(got.body);
     res.retry_after = got.retry_after;
     res.bytes_sent = static_cast<std::uint64_t>(uploaded);
+    res.headers = std::move(got.headers);
     return res;
 }
 

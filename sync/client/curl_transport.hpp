@@ -1,4 +1,5 @@
-// fieldkiosk::sync::client::CurlTransport — HttpTransport over one libcurl easy handle.
+// fieldkiosk::sync::client::CurlTransport — HttpTransport over one libcurl easy handle (POST and GET share
+// every rule below; HttpRequest::max_response_bytes caps the answer's body).
 //
 // Plain http:// is refused (TransportError::Kind::Insecure, nothing sent) unless the host is loopback
 // (127.0.0.0/8, ::1, localhost): the bearer token must never cross a network unencrypted.
@@ -49,8 +50,10 @@ public:
     CurlTransport& operator=(const CurlTransport&) = delete;
 
     [[nodiscard]] std::expected<HttpResponse, TransportError> post(const HttpRequest& request) override;
+    [[nodiscard]] std::expected<HttpResponse, TransportError> get(const HttpRequest& request) override;
 
 private:
+    [[nodiscard]] std::expected<HttpResponse, TransportError> perform(const HttpRequest& request, bool post);
     CurlOptions m_options;
     void* m_easy = nullptr;  // CURL*
 };

@@ -1,6 +1,7 @@
 #include "sync/client/sync_engine.hpp"
 
 #include "storage/response_store.hpp"
+#include "sync/client/heartbeat.hpp"
 
 namespace fieldkiosk::sync::client {
 
@@ -23,8 +24,20 @@ void SyncSchedule::on_sync_now(TimePoint now) {
     m_not_before = now;
 }
 void SyncSchedule::on_success(TimePoint now) {
-    m_due = now + m_period;
+    m_due = now + (m_closed ? m_closed_period : m_period);
     m_not_before = now;
+}
+void SyncSchedule::on_closed(std::chrono::milliseconds closed_period) {
+    m_closed = true;
+    m_closed_period = closed_period;
+}
+void SyncSchedule::on_opened(TimePoint now, std::chrono::milliseconds jitter) {
+    m_closed = false;
+    m_due = std::min(m_due, std::max(now + jitter, m_not_before));
+}
+std::chrono::milliseconds SyncSchedule::opening_jitter(core::Rng& rng, std::chrono::milliseconds period) {
+    if (period <= std::chrono::milliseconds{0}) return std::chrono::milliseconds{0};
+    return std::chrono::milliseconds{static_cast<std::int64_t>(rng.next_u64() % static_cast<std::uint64_t>(period.count()))};
 }
 void SyncSchedule::on_failure(TimePoint now, std::chrono::milliseconds wait) {
     m_due = now + wait;
@@ -68,9 +81,32 @@ void SyncEngine::sync_now() {
     m_cv.notify_all();
 }
 
+void SyncEngine::set_closed(bool closed) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = closed;
+    }
+    m_cv.notify_all();
+}
+
 void SyncEngine::post(const SyncStatus& s) {
     m_status.post(s);
     if (m_options.on_status) m_options.on_status();
+}
+
+// After a successful drain: new survey definitions, if any. Whatever happens here is only reported.
+void SyncEngine::check_surveys(SurveyUpdater& updater, SyncStatus& status) {
+    SurveyUpdateResult r;
+    try {
+        r = updater.maybe_update();
+    } catch (const std::exception& e) {
+        status.survey_error = std::string("Survey updates stopped on an internal error: ") + e.what();
+        return;
+    }
+    if (!r.checked) return;
+    status.survey_error = r.error;
+    status.surveys_updated += static_cast<std::int64_t>(r.downloaded.size());
+    status.surveys_downloaded.insert(status.surveys_downloaded.end(), r.downloaded.begin(), r.downloaded.end());
 }
 
 void SyncEngine::run() {
@@ -85,6 +121,9 @@ void SyncEngine::run() {
     }
     std::unique_ptr<HttpTransport> transport = m_factory();
     Uploader uploader(*store, *transport, m_options.sync, *m_rng, *m_clock);
+    std::optional<SurveyUpdater> updater;
+    if (m_options.survey_updates)
+        updater.emplace(*m_options.survey_updates, m_options.sync.server_url, m_options.sync.token, *transport, *m_clock);
     Backoff backoff(m_options.backoff, *m_rng);
     SyncSchedule schedule(m_options.debounce, m_options.period, m_clock->steady_now());
     std::optional<std::chrono::system_clock::time_point> failing_since;
@@ -100,7 +139,7 @@ void SyncEngine::run() {
     while (true) {
         {
             std::unique_lock lock(m_mutex);
-            while (!m_stop && !m_completed && !m_now && !schedule.is_due(m_clock->steady_now())) {
+            while (!m_stop && !m_completed && !m_now && !m_closed && !schedule.is_due(m_clock->steady_now())) {
                 const auto wait = schedule.due() - m_clock->steady_now();
                 m_cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(wait, std::chrono::seconds(1)));
             }
@@ -108,7 +147,14 @@ void SyncEngine::run() {
             const auto now = m_clock->steady_now();
             if (m_completed) schedule.on_response_completed(now);
             if (m_now) schedule.on_sync_now(now);
+            if (m_closed && *m_closed != schedule.closed()) {
+                if (*m_closed)
+                    schedule.on_closed(m_options.closed_period);
+                else
+                    schedule.on_opened(now, SyncSchedule::opening_jitter(*m_rng, m_options.period));
+            }
             m_completed = m_now = false;
+            m_closed.reset();
             if (!schedule.is_due(now)) continue;
         }
         status.state = SyncStatus::State::Syncing;
@@ -117,10 +163,20 @@ void SyncEngine::run() {
         // the UI can show, and a later retry, never std::terminate of the whole kiosk.
         DrainSummary s;
         try {
-            s = uploader.drain([this] {
-                std::lock_guard lock(m_mutex);
-                return !m_stop;
-            });
+            protocol::Heartbeat given;
+            if (m_options.heartbeat)
+                given = m_options.heartbeat();
+            else
+                given.app_version = std::string("fieldkiosk-sync ") + FIELDKIOSK_VERSION;
+            auto heartbeat =
+                complete_heartbeat(std::move(given), {status.queued, status.quarantined, status.last_error, status.last_success},
+                                   m_options.database, m_clock->wall_now());
+            s = uploader.drain(
+                [this] {
+                    std::lock_guard lock(m_mutex);
+                    return !m_stop;
+                },
+                std::move(heartbeat));
         } catch (const std::exception& e) {
             refresh_counts();
             if (!failing_since) failing_since = m_clock->wall_now();
@@ -142,6 +198,7 @@ void SyncEngine::run() {
             status.last_error.clear();
             status.failure.reset();
             if (m_options.retention) (void)store->purge_acknowledged(m_clock->wall_now() - *m_options.retention);
+            if (updater) check_surveys(*updater, status);
         } else {
             if (!failing_since) failing_since = m_clock->wall_now();
             schedule.on_failure(now, backoff.next(s.failure->retry_after));

@@ -75,13 +75,59 @@ std::chrono::seconds Uploader::retry_later_delay(int attempts) {
     return std::min<std::chrono::seconds>(cap, first * (std::int64_t{1} << doublings));
 }
 
-DrainSummary Uploader::drain(const std::function<bool()>& keep_going) {
+DrainSummary Uploader::drain(const std::function<bool()>& keep_going, std::optional<protocol::Heartbeat> heartbeat) {
     DrainSummary summary;
+    m_heartbeat = std::move(heartbeat);
     while (!keep_going || keep_going()) {
-        const Step s = send_one(summary);
+        Step s = send_one(summary);
+        if (s == Step::Empty && m_heartbeat) s = send_heartbeat_only(summary);
         if (s != Step::Sent) break;
     }
+    m_heartbeat.reset();
     return summary;
+}
+
+HttpRequest Uploader::make_request(const protocol::Batch& batch) const {
+    HttpRequest req;
+    req.url = m_config.server_url;
+    while (!req.url.empty() && req.url.back() == '/') req.url.pop_back();
+    req.url += protocol::k_batches_path;
+    req.headers = {{"Authorization", "Bearer " + m_config.token}, {"Content-Type", "application/json"}};
+    req.body = protocol::encode(batch);
+    if (m_config.gzip && req.body.size() >= m_config.gzip_min_bytes) {
+        req.body = protocol::gzip_compress(req.body);
+        req.headers.emplace_back("Content-Encoding", "gzip");
+    }
+    return req;
+}
+
+// Nothing to send: the heartbeat alone, in a batch with zero responses, so that the server hears from an
+// idle kiosk too. Returns Empty when it was delivered (the drain is over), Failed otherwise.
+Uploader::Step Uploader::send_heartbeat_only(DrainSummary& summary) {
+    protocol::Batch batch;
+    batch.kiosk_id = m_store->kiosk_id();
+    batch.batch_id = core::make_uuid_v4(*m_rng);
+    batch.heartbeat = m_heartbeat;
+    auto res = m_transport->post(make_request(batch));
+    if (!res) {
+        const auto k = res.error().kind;
+        const auto kind =
+            k == TransportError::Kind::Tls || k == TransportError::Kind::Insecure ? Failure::Kind::Tls : Failure::Kind::Offline;
+        summary.failure = Failure{kind, 0, std::nullopt, res.error().message};
+        return Step::Failed;
+    }
+    summary.bytes_sent += res->bytes_sent;
+    if (res->status != 200) {
+        summary.failure = from_status(res->status, res->retry_after, res->body);
+        return Step::Failed;
+    }
+    if (auto answer = protocol::decode_batch_answer(res->body); !answer) {
+        summary.failure = Failure{Failure::Kind::BadAnswer, 200, std::nullopt, answer.error().message};
+        return Step::Failed;
+    }
+    m_heartbeat.reset();
+    summary.heartbeat_sent = true;
+    return Step::Empty;
 }
 
 Uploader::Step Uploader::send_one(DrainSummary& summary) {
@@ -121,17 +167,8 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
         return Step::Sent;
     }
 
-    HttpRequest req;
-    req.url = m_config.server_url;
-    while (!req.url.empty() && req.url.back() == '/') req.url.pop_back();
-    req.url += protocol::k_batches_path;
-    req.headers = {{"Authorization", "Bearer " + m_config.token}, {"Content-Type", "application/json"}};
-    req.body = protocol::encode(batch);
-    if (m_config.gzip && req.body.size() >= m_config.gzip_min_bytes) {
-        req.body = protocol::gzip_compress(req.body);
-        req.headers.emplace_back("Content-Encoding", "gzip");
-    }
-    auto res = m_transport->post(req);
+    batch.heartbeat = m_heartbeat;  // the drain's first batch carries it (until one is answered 200)
+    auto res = m_transport->post(make_request(batch));
     if (!res) {
         const auto k = res.error().kind;
         const auto kind =
@@ -179,6 +216,10 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
     if (!answer) {
         summary.failure = Failure{Failure::Kind::BadAnswer, 200, std::nullopt, answer.error().message};
         return Step::Failed;
+    }
+    if (m_heartbeat) {
+        m_heartbeat.reset();  // answered 200: the server has stored it with the batch
+        summary.heartbeat_sent = true;
     }
     // Only ids we sent, each once; anything the server did not answer stays queued.
     std::unordered_map<std::string, const protocol::ItemAnswer*> by_id;

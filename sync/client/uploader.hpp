@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "storage/response_store.hpp"
 #include "sync/client/transport.hpp"
+#include "sync/protocol/wire.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -49,6 +50,7 @@ struct DrainSummary {
     std::int64_t retry_later = 0;  // answered retry_later (e.g. a survey version the server does not know yet): deferred
     std::int64_t batches = 0;
     std::uint64_t bytes_sent = 0;
+    bool heartbeat_sent = false;     // the drain's heartbeat reached the server (answered 200)
     std::optional<Failure> failure;  // why the drain stopped early, if it did
     [[nodiscard]] std::int64_t delivered() const { return accepted + duplicate; }
 };
@@ -72,11 +74,17 @@ public:
     static constexpr std::chrono::hours k_refused_item_defer{24};
 
     // Sends batches until the queue is empty, a send fails, or `keep_going` returns false.
-    [[nodiscard]] DrainSummary drain(const std::function<bool()>& keep_going = {});
+    // With a `heartbeat`, it rides on the drain's first batch (again on the next one if that batch was not
+    // answered 200); when nothing is queued it goes alone, in a batch with zero responses
+    // (docs/sync_protocol.md, "Heartbeat"). A failed heartbeat-only POST is a failure like any other.
+    [[nodiscard]] DrainSummary drain(const std::function<bool()>& keep_going = {},
+                                     std::optional<protocol::Heartbeat> heartbeat = std::nullopt);
 
 private:
     enum class Step : std::uint8_t { Sent, Empty, Failed };
     Step send_one(DrainSummary& summary);
+    Step send_heartbeat_only(DrainSummary& summary);
+    [[nodiscard]] HttpRequest make_request(const protocol::Batch& batch) const;
 
     static const core::Clock& system_clock();
 
@@ -86,6 +94,7 @@ private:
     storage::BatchLimits m_limits;  // the limits for the next batch: smaller after a 413 / item 400, normal after a 200
     core::Rng* m_rng;
     const core::Clock* m_clock;
+    std::optional<protocol::Heartbeat> m_heartbeat;  // still to deliver in this drain
 };
 
 // Plain words for the admin screen: "No connection since 10:42", "The server refused this kiosk's key".

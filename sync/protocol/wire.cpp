@@ -1,6 +1,7 @@
 #include "sync/protocol/wire.hpp"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace fieldkiosk::sync::protocol {
@@ -73,8 +74,58 @@ std::string encode(const Batch& b) {
                          {"survey_version", it.survey_version},
                          {"encoding", it.encoding},
                          {"payload", it.payload}});
-    return json{{"protocol", b.protocol}, {"kiosk_id", b.kiosk_id}, {"batch_id", b.batch_id}, {"responses", std::move(items)}}
-        .dump();
+    json j{{"protocol", b.protocol}, {"kiosk_id", b.kiosk_id}, {"batch_id", b.batch_id}, {"responses", std::move(items)}};
+    if (b.heartbeat) j["heartbeat"] = to_json(*b.heartbeat);
+    return j.dump();
+}
+
+json to_json(const Heartbeat& h) {
+    json surveys = json::array();
+    for (const auto& s : h.surveys) surveys.push_back({{"id", s.id}, {"version", s.version}});
+    json j{{"app_version", h.app_version},
+           {"surveys", std::move(surveys)},
+           {"last_error", h.last_error},
+           {"sent_at", h.sent_at},
+           {"state", h.state}};
+    if (h.queue_depth) j["queue_depth"] = *h.queue_depth;
+    if (h.quarantined) j["quarantined"] = *h.quarantined;
+    if (h.free_disk_bytes) j["free_disk_bytes"] = *h.free_disk_bytes;
+    if (!h.last_success_at.empty()) j["last_success_at"] = h.last_success_at;
+    return j;
+}
+
+Heartbeat heartbeat_from_json(const json& j) {
+    Heartbeat h;
+    if (!j.is_object()) return h;
+    const auto text = [&](const char* key, std::string& out) {
+        if (auto it = j.find(key); it != j.end() && it->is_string()) out = it->get<std::string>();
+    };
+    const auto count = [&](const char* key, std::optional<std::int64_t>& out) {
+        auto it = j.find(key);
+        if (it == j.end()) return;
+        if (it->is_number_integer())
+            out = it->get<std::int64_t>();  // unsigned above 2^63 reads as negative: bounded later
+        else if (it->is_number_float() && std::isfinite(it->get<double>()) && std::abs(it->get<double>()) < 9.0e18)
+            out = static_cast<std::int64_t>(it->get<double>());
+    };
+    text("app_version", h.app_version);
+    text("last_error", h.last_error);
+    text("last_success_at", h.last_success_at);
+    text("sent_at", h.sent_at);
+    text("state", h.state);
+    count("queue_depth", h.queue_depth);
+    count("quarantined", h.quarantined);
+    count("free_disk_bytes", h.free_disk_bytes);
+    if (auto it = j.find("surveys"); it != j.end() && it->is_array()) {
+        for (const auto& s : *it) {
+            if (!s.is_object()) continue;
+            SurveyVersion v;
+            if (auto id = s.find("id"); id != s.end() && id->is_string()) v.id = id->get<std::string>();
+            if (auto ver = s.find("version"); ver != s.end() && ver->is_string()) v.version = ver->get<std::string>();
+            if (!v.id.empty()) h.surveys.push_back(std::move(v));
+        }
+    }
+    return h;
 }
 
 Decoded<Batch> decode_batch(std::string_view text) {
@@ -104,6 +155,9 @@ Decoded<Batch> decode_batch(std::string_view text) {
         w.payload = std::move(*p);
         b.responses.push_back(std::move(w));
     }
+    // Optional and lenient (additive in protocol 1): a heartbeat that is not an object is ignored, and
+    // one with odd members keeps the rest; it never makes a batch unreadable.
+    if (auto hb = j->find("heartbeat"); hb != j->end() && hb->is_object()) b.heartbeat = heartbeat_from_json(*hb);
     return b;
 }
 
@@ -114,7 +168,9 @@ std::string encode(const BatchAnswer& a) {
         if (!r.reason.empty()) one["reason"] = r.reason;
         results.push_back(std::move(one));
     }
-    return json{{"protocol", a.protocol}, {"batch_id", a.batch_id}, {"results", std::move(results)}}.dump();
+    json j{{"protocol", a.protocol}, {"batch_id", a.batch_id}, {"results", std::move(results)}};
+    if (!a.kiosk.empty()) j["kiosk"] = a.kiosk;
+    return j.dump();
 }
 
 Decoded<BatchAnswer> decode_batch_answer(std::string_view text) {
@@ -138,6 +194,7 @@ Decoded<BatchAnswer> decode_batch_answer(std::string_view text) {
         if (auto it = r.find("reason"); it != r.end() && it->is_string()) ia.reason = it->get<std::string>();
         a.results.push_back(std::move(ia));
     }
+    if (auto k = j->find("kiosk"); k != j->end() && k->is_string()) a.kiosk = k->get<std::string>();
     return a;
 }
 

@@ -3,6 +3,7 @@
 // Index:
 //   k_version, paths     protocol version and the endpoints
 //   WireItem, Batch      what a kiosk sends: POST /v1/batches
+//   Heartbeat            the kiosk's health, optional in a Batch (additive in protocol 1)
 //   ItemStatus, ItemAnswer, BatchAnswer   the server's per-item answer (200)
 //   ErrorBody            a whole-request answer (400, 401, 413, 429, 503)
 //   Limits               what the server accepts (GET /v1/limits, also inside GET /v1/health)
@@ -26,6 +27,10 @@ inline constexpr int k_version = 1;
 inline constexpr std::string_view k_batches_path = "/v1/batches";
 inline constexpr std::string_view k_health_path = "/v1/health";
 inline constexpr std::string_view k_limits_path = "/v1/limits";
+// Survey updates: GET k_surveys_path (index), GET k_surveys_path + "/ID/VERSION" (one definition, its
+// SHA-256 in k_survey_sha256_header). docs/sync_protocol.md, "Survey updates".
+inline constexpr std::string_view k_surveys_path = "/v1/surveys";
+inline constexpr std::string_view k_survey_sha256_header = "X-Fieldkiosk-Sha256";
 
 // One completed response. `payload` is the response's JSON (core::response_to_json) when encoding is
 // "json"; the server compares content by the canonical text of `payload` (keys sorted, no spaces).
@@ -37,11 +42,32 @@ struct WireItem {
     nlohmann::json payload;
 };
 
+// The kiosk's health, riding on the first batch of a drain, or alone on a batch with zero responses when
+// the queue is empty (docs/sync_protocol.md, "Heartbeat"). Additive in protocol 1: a server that predates
+// it ignores the key. decode_batch() is lenient here: a member of the wrong type is left at its default
+// (a heartbeat must never break a batch); the receiver bounds lengths and values (sync/server/fleet.hpp).
+struct SurveyVersion {
+    std::string id, version;
+    bool operator==(const SurveyVersion&) const = default;
+};
+struct Heartbeat {
+    std::string app_version;                      // "fieldkiosk 0.5.0", "fieldkiosk-ctl 0.5.0"
+    std::vector<SurveyVersion> surveys;           // the surveys the kiosk offers now, with their versions
+    std::optional<std::int64_t> queue_depth;      // responses still to send
+    std::optional<std::int64_t> quarantined;      // rejected + conflict, kept on the kiosk
+    std::optional<std::int64_t> free_disk_bytes;  // of the filesystem holding the kiosk's database
+    std::string last_error;                       // plain words; empty when the last attempt worked
+    std::string last_success_at;                  // ISO 8601 UTC; empty: never (absent on the wire)
+    std::string sent_at;                          // ISO 8601 UTC, the kiosk's clock
+    std::string state = "open";                   // "open" or "closed" (opening hours)
+};
+
 struct Batch {
     int protocol = k_version;
     std::string kiosk_id;  // the device's id (storage::ResponseStore::kiosk_id)
     std::string batch_id;  // UUID per attempt; for logs and metrics only, never for deduplication
-    std::vector<WireItem> responses;
+    std::vector<WireItem> responses;  // may be empty: a heartbeat-only batch
+    std::optional<Heartbeat> heartbeat;
 };
 
 // RetryLater ("retry_later", additive in protocol 1): the server cannot judge the item yet (it does not
@@ -61,6 +87,7 @@ struct BatchAnswer {
     int protocol = k_version;
     std::string batch_id;
     std::vector<ItemAnswer> results;  // one per item sent, in the order sent
+    std::string kiosk;  // the name the server knows the token by (additive in protocol 1; "" from older servers)
 };
 
 // Whole-request answers carry {"error": code, "message": words}. Codes: "malformed", "unauthorized",
@@ -91,6 +118,8 @@ using Decoded = std::expected<T, DecodeError>;
 
 [[nodiscard]] std::string encode(const Batch& b);
 [[nodiscard]] Decoded<Batch> decode_batch(std::string_view text);
+[[nodiscard]] nlohmann::json to_json(const Heartbeat& h);
+[[nodiscard]] Heartbeat heartbeat_from_json(const nlohmann::json& j);  // lenient: never fails (see Heartbeat)
 [[nodiscard]] std::string encode(const BatchAnswer& a);
 [[nodiscard]] Decoded<BatchAnswer> decode_batch_answer(std::string_view text);
 [[nodiscard]] std::string encode(const ErrorBody& e);

@@ -1,15 +1,19 @@
-// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export.
+// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export, kiosks.
 #include "core/loader.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/fleet.hpp"
 #include "sync/server/server.hpp"
+#include "sync/server/server_config.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <pthread.h>
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -28,6 +32,54 @@ std::unique_ptr<Storage> open_or_say(const std::string& db) {
     }
     return std::move(*s);
 }
+
+// Reads --surveys again; all or nothing. A file with any problem is reported (stderr, one line each) and
+// the surveys in force stay; otherwise the new library replaces the old one at once (batches being
+// judged finish with the old one). One line on stdout says which happened.
+void reload_surveys(Server& server, const std::vector<fs::path>& paths) {
+    auto loaded = SurveyLibrary::load(paths, /*strict=*/true);
+    if (!loaded) {
+        for (const auto& e : loaded.error()) std::cerr << "surveys: reload: " << e << "\n";
+        std::cout << "surveys: reload refused (" << loaded.error().size()
+                  << " problem(s), listed on stderr); still serving: " << server.surveys()->summary() << std::endl;
+        return;
+    }
+    server.replace_surveys(loaded->library);
+    std::cout << "surveys: reloaded: " << loaded->library->summary() << std::endl;
+}
+
+// SIGHUP (systemctl reload fieldkiosk-server) -> reload_surveys(), on a thread of its own that waits for
+// the signal. Construct it before any other thread starts: it blocks SIGHUP for the whole process.
+class SurveyReloader {
+public:
+    SurveyReloader(Server& server, std::vector<fs::path> paths) : m_server(&server), m_paths(std::move(paths)) {
+        sigemptyset(&m_set);
+        sigaddset(&m_set, SIGHUP);
+        pthread_sigmask(SIG_BLOCK, &m_set, nullptr);
+        m_thread = std::thread([this] {
+            while (true) {
+                int sig = 0;
+                if (sigwait(&m_set, &sig) != 0) continue;
+                if (m_stop.load()) return;
+                reload_surveys(*m_server, m_paths);
+            }
+        });
+    }
+    ~SurveyReloader() {
+        m_stop = true;
+        pthread_kill(m_thread.native_handle(), SIGHUP);  // wakes the sigwait above
+        m_thread.join();
+    }
+    SurveyReloader(const SurveyReloader&) = delete;
+    SurveyReloader& operator=(const SurveyReloader&) = delete;
+
+private:
+    Server* m_server;
+    std::vector<fs::path> m_paths;
+    sigset_t m_set{};
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
 
 int add_token(const std::string& db, const std::string& name, const char* role) {
     auto storage = open_or_say(db);
@@ -59,9 +111,17 @@ int main(int argc, char** argv) {
     ServerOptions opt;
     int stall_ms = 0;
     int read_timeout_s = 10;
+    std::string config_file;
+    serve->add_option("--config", config_file,
+                      "TOML file with these settings, e.g. /etc/fieldkiosk/server.toml (its keys are the flags' names: "
+                      "listen, db, surveys, read_timeout, ...); flags given here override it. Any problem in it stops the "
+                      "server (exit 2)");
     serve->add_option("--db", db, db_help);
     serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port; printed on start)");
-    serve->add_option("--surveys", surveys, "Survey definitions (folders or files) to validate against")->required();
+    // Required, from here or --config.
+    serve->add_option("--surveys", surveys,
+                      "Survey definitions (folders or files). Every version found is accepted; the newest of each is served "
+                      "to kiosks (GET /v1/surveys). SIGHUP reads them again (a broken file keeps the old ones)");
     serve->add_option("--threads", opt.threads, "Worker threads (each serves one connection at a time)")
         ->check(CLI::Range(1, 256));
     serve->add_option("--read-timeout", read_timeout_s, "Seconds a client may stay silent mid-request")
@@ -73,6 +133,10 @@ int main(int argc, char** argv) {
     serve->add_option("--burst", opt.limits.rate_burst, "Batches per kiosk at once before --rate applies");
     serve->add_option("--tls-cert", opt.tls_cert, "PEM certificate: serve HTTPS directly (with --tls-key)");
     serve->add_option("--tls-key", opt.tls_key, "PEM private key for --tls-cert");
+    std::string serve_quiet_after = "24h";
+    serve->add_option("--quiet-after", serve_quiet_after,
+                      "/metrics: a kiosk not heard from for longer than this is quiet (fieldkiosk_kiosks_quiet); "
+                      "e.g. 30m, 24h, 3d (default 24h)");
     serve->add_option("--fault-stall-before-commit-ms", stall_ms, "Tests only: hold each batch's transaction open this long")
         ->group("");
 
@@ -94,6 +158,21 @@ int main(int argc, char** argv) {
     exp->add_option("--format", format, "Output format")->check(CLI::IsMember({"csv"}));
     exp->add_option("--output,-o", output, "File to write (default: standard output)");
 
+    auto* kiosks_cmd =
+        app.add_subcommand("kiosks", "List every kiosk token with what was last heard from it, and flag the quiet ones");
+    std::string quiet_after = "24h";
+    bool kiosks_json = false;
+    kiosks_cmd->add_option("--db", db, db_help);
+    kiosks_cmd->add_option("--quiet-after", quiet_after,
+                           "A kiosk not heard from for longer than this is QUIET: 30m, 24h, 3d (default 24h)");
+    kiosks_cmd->add_flag("--json", kiosks_json, "Machine-readable output (one JSON document) instead of the table");
+    kiosks_cmd->footer(
+        "One line per kiosk token, revoked ones included and marked: last batch received (UTC, and how long ago), the\n"
+        "app version, queue depth, free disk and last sync error from the kiosk's last heartbeat. A kiosk never heard\n"
+        "from is QUIET once its token is older than --quiet-after. Every batch a kiosk sends counts, even an empty one.\n"
+        "Exit status: 0 every active kiosk was heard from in time; 3 at least one is QUIET (for cron or monitoring);\n"
+        "1 the database could not be read; 2 a bad --quiet-after.");
+
     CLI11_PARSE(app, argc, argv);
 
     if (add_kiosk->parsed()) return add_token(db, name, "kiosk");
@@ -108,6 +187,27 @@ int main(int argc, char** argv) {
         }
         std::cout << "Revoked '" << name << "'.\n";
         return k_exit_ok;
+    }
+    if (kiosks_cmd->parsed()) {
+        const auto window = parse_duration(quiet_after);
+        if (!window) {
+            std::cerr << "fieldkiosk-server: --quiet-after " << window.error() << "\n";
+            return k_exit_usage;
+        }
+        // A report on a mistyped SQLite path must not create an empty database and say "all fine".
+        if (std::string_view u = db; !u.starts_with("postgres") && !u.starts_with("pg:")) {
+            if (u.starts_with("sqlite:")) u.remove_prefix(7);
+            std::error_code ec;
+            if (!fs::exists(fs::path(u), ec)) {
+                std::cerr << "fieldkiosk-server: kiosks: no database at '" << u
+                          << "' (give --db sqlite:PATH or postgresql://...)\n";
+                return k_exit_fail;
+            }
+        }
+        auto storage = open_or_say(db);
+        if (!storage) return k_exit_fail;
+        core::SystemClock clock;
+        return run_kiosks_report(*storage, clock.wall_now(), *window, kiosks_json, std::cout, std::cerr);
     }
     if (exp->parsed()) {
         auto storage = open_or_say(db);
@@ -128,6 +228,31 @@ int main(int argc, char** argv) {
     }
 
     // serve
+    if (!config_file.empty()) {  // sync/server/server_config.hpp; flags given on the command line win
+        const auto flag_given = [serve](std::string_view flag) { return serve->count(std::string(flag)) > 0; };
+        auto file = load_server_config(config_file);
+        if (file)
+            if (auto applied = apply_server_config(
+                    *file, flag_given, ServeTargets{listen, db, surveys, read_timeout_s, opt, &serve_quiet_after});
+                !applied)
+                file = std::unexpected(config_file + ": " + applied.error());
+        if (!file) {
+            std::istringstream lines(file.error());
+            for (std::string line; std::getline(lines, line);) std::cerr << "fieldkiosk-server: --config " << line << "\n";
+            return k_exit_usage;
+        }
+    }
+    if (auto window = parse_duration(serve_quiet_after)) {
+        opt.quiet_after = *window;
+    } else {
+        std::cerr << "fieldkiosk-server: --quiet-after " << window.error() << "\n";
+        return k_exit_usage;
+    }
+    if (surveys.empty()) {
+        std::cerr << "fieldkiosk-server: serve needs survey definitions: --surveys DIR, or surveys = [\"DIR\"] in "
+                     "--config\n";
+        return k_exit_usage;
+    }
     const auto colon = listen.rfind(':');
     if (colon == std::string::npos) {
         std::cerr << "fieldkiosk-server: --listen wants HOST:PORT\n";
@@ -151,12 +276,15 @@ int main(int argc, char** argv) {
                          }};
         };
     std::vector<fs::path> paths(surveys.begin(), surveys.end());
-    auto catalog = core::load_paths(paths);
-    for (const auto& d : catalog.diagnostics) std::cerr << "warning: " << d.to_string() << "\n";
-    if (catalog.surveys.empty()) {
+    // Every version in --surveys (old ones too, so responses made with them are accepted); broken files
+    // are left out with a warning. A reload (SIGHUP, SurveyReloader) is stricter: all or nothing.
+    auto loaded = SurveyLibrary::load(paths, /*strict=*/false);
+    if (!loaded) {
+        for (const auto& e : loaded.error()) std::cerr << "warning: " << e << "\n";
         std::cerr << "fieldkiosk-server: no valid survey in --surveys; every response would be rejected\n";
         return k_exit_usage;
     }
+    for (const auto& w : loaded->warnings) std::cerr << "warning: " << w << "\n";
     auto storage = open_or_say(db);
     if (!storage) return k_exit_fail;
 
@@ -170,20 +298,26 @@ int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
 
     core::SystemClock clock;
-    Server server(std::shared_ptr<Storage>(std::move(storage)), std::make_shared<const Validator>(std::move(catalog)), opt,
-                  clock);
+    Server server(std::shared_ptr<Storage>(std::move(storage)), loaded->library->validator_ptr(), opt, clock);
     if (!server.bind()) {
         std::cerr << "fieldkiosk-server: " << server.error() << "\n";
         return k_exit_fail;
     }
+    std::cout << "surveys: " << server.surveys()->summary() << std::endl;
+    const SurveyReloader reloader(server, paths);  // before any other thread starts: it blocks SIGHUP
     std::cout << "listening on " << opt.host << ":" << server.port() << (opt.tls_cert.empty() ? " (http)" : " (https)")
               << std::endl;
-    std::thread waiter([&server, set] {
+    std::atomic<bool> run_over{false};
+    std::thread waiter([&server, &run_over, set] {
         int sig = 0;
         sigwait(&set, &sig);
+        // A signal that comes before run() has started listening would be lost (httplib ignores a stop()
+        // until then; `systemctl stop` right after a start would hang): wait for it to listen, or to fail.
+        while (!server.is_running() && !run_over.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         server.stop();
     });
     const bool ok = server.run();
+    run_over = true;
     pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter if run() ended by itself
     waiter.join();
     return ok ? k_exit_ok : k_exit_fail;

@@ -23,6 +23,50 @@ CREATE INDEX IF NOT EXISTS responses_by_survey ON responses(survey, received_at)
 CREATE TABLE IF NOT EXISTS conflicts(
   seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL, kiosk TEXT NOT NULL, content_hash TEXT NOT NULL,
   payload TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE(id, content_hash));
+CREATE TABLE IF NOT EXISTS kiosks(
+  name TEXT PRIMARY KEY, device_id TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  last_batch_id TEXT NOT NULL, last_batch_items BIGINT NOT NULL DEFAULT 0,
+  last_batch_accepted BIGINT NOT NULL DEFAULT 0, last_batch_duplicate BIGINT NOT NULL DEFAULT 0,
+  last_batch_conflict BIGINT NOT NULL DEFAULT 0, last_batch_rejected BIGINT NOT NULL DEFAULT 0,
+  last_batch_retry_later BIGINT NOT NULL DEFAULT 0,
+  heartbeat_at TEXT, app_version TEXT, surveys TEXT, queue_depth BIGINT, quarantined BIGINT,
+  free_disk_bytes BIGINT, last_error TEXT, last_success_at TEXT, sent_at TEXT, state TEXT);
+)sql";
+
+// The kiosk's row, in the batch's own transaction (after its inserts, so the row lock is held only for
+// the COMMIT): no second round trip and commit per batch, and last_seen never counts a rolled-back batch.
+// Without a heartbeat ($11 NULL) the last heartbeat's columns are kept, except queue depth and quarantined,
+// which follow what this batch moved ($21 left the kiosk's queue, $22 of them quarantined; KioskQueueMove).
+constexpr const char* k_upsert_kiosk = R"sql(
+INSERT INTO kiosks(name, device_id, first_seen, last_seen, last_batch_id, last_batch_items, last_batch_accepted,
+  last_batch_duplicate, last_batch_conflict, last_batch_rejected, last_batch_retry_later, heartbeat_at, app_version,
+  surveys, queue_depth, quarantined, free_disk_bytes, last_error, last_success_at, sent_at, state)
+VALUES($1, $2, $3, $3, $4, $5::bigint, $6::bigint, $7::bigint, $8::bigint, $9::bigint, $10::bigint, $11, $12, $13,
+  $14::bigint, $15::bigint, $16::bigint, $17, $18, $19, $20)
+ON CONFLICT(name) DO UPDATE SET device_id = EXCLUDED.device_id, last_seen = EXCLUDED.last_seen,
+  last_batch_id = EXCLUDED.last_batch_id, last_batch_items = EXCLUDED.last_batch_items,
+  last_batch_accepted = EXCLUDED.last_batch_accepted, last_batch_duplicate = EXCLUDED.last_batch_duplicate,
+  last_batch_conflict = EXCLUDED.last_batch_conflict, last_batch_rejected = EXCLUDED.last_batch_rejected,
+  last_batch_retry_later = EXCLUDED.last_batch_retry_later,
+  heartbeat_at = COALESCE(EXCLUDED.heartbeat_at, kiosks.heartbeat_at),
+  app_version = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.app_version ELSE EXCLUDED.app_version END,
+  surveys = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.surveys ELSE EXCLUDED.surveys END,
+  queue_depth = CASE WHEN EXCLUDED.heartbeat_at IS NOT NULL THEN EXCLUDED.queue_depth
+                     WHEN kiosks.queue_depth IS NULL THEN NULL ELSE GREATEST(0, kiosks.queue_depth - $21::bigint) END,
+  quarantined = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.quarantined + $22::bigint ELSE EXCLUDED.quarantined END,
+  free_disk_bytes = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.free_disk_bytes ELSE EXCLUDED.free_disk_bytes END,
+  last_error = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.last_error ELSE EXCLUDED.last_error END,
+  last_success_at = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.last_success_at ELSE EXCLUDED.last_success_at END,
+  sent_at = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.sent_at ELSE EXCLUDED.sent_at END,
+  state = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.state ELSE EXCLUDED.state END
+)sql";
+
+constexpr const char* k_select_kiosks = R"sql(
+SELECT t.name, t.created_at, t.revoked_at, k.name, k.device_id, k.first_seen, k.last_seen, k.last_batch_id,
+  k.last_batch_items, k.last_batch_accepted, k.last_batch_duplicate, k.last_batch_conflict, k.last_batch_rejected,
+  k.last_batch_retry_later, k.heartbeat_at, k.app_version, k.surveys, k.queue_depth, k.quarantined,
+  k.free_disk_bytes, k.last_error, k.last_success_at, k.sent_at, k.state
+FROM tokens t LEFT JOIN kiosks k ON k.name = t.name WHERE t.role = 'kiosk' ORDER BY t.name
 )sql";
 
 struct PgResult {
@@ -194,6 +238,52 @@ public:
         });
     }
 
+    SResult<std::vector<KioskRecord>> kiosks() override {
+        return with_conn([&](PGconn* c) -> SResult<std::vector<KioskRecord>> {
+            FK_PG_TRY(r, run(c, k_select_kiosks, std::array<std::string_view, 0>{}, PGRES_TUPLES_OK));
+            const PGresult* res = (*r)->r;
+            std::vector<KioskRecord> out;
+            const int rows = PQntuples(res);
+            out.reserve(static_cast<std::size_t>(rows));
+            for (int i = 0; i < rows; ++i) {
+                const auto text = [&](int col) {
+                    return PQgetisnull(res, i, col) ? std::string() : std::string(PQgetvalue(res, i, col));
+                };
+                const auto count = [&](int col) {
+                    return PQgetisnull(res, i, col) ? std::optional<std::int64_t>()
+                                                    : std::optional<std::int64_t>(std::stoll(PQgetvalue(res, i, col)));
+                };
+                KioskRecord k;
+                k.name = text(0);
+                k.token_created_at = text(1);
+                k.revoked_at = text(2);
+                k.seen = !PQgetisnull(res, i, 3);
+                k.device_id = text(4);
+                k.first_seen = text(5);
+                k.last_seen = text(6);
+                k.last_batch_id = text(7);
+                k.last_batch_items = count(8).value_or(0);
+                k.last_batch_accepted = count(9).value_or(0);
+                k.last_batch_duplicate = count(10).value_or(0);
+                k.last_batch_conflict = count(11).value_or(0);
+                k.last_batch_rejected = count(12).value_or(0);
+                k.last_batch_retry_later = count(13).value_or(0);
+                k.heartbeat_at = text(14);
+                k.app_version = text(15);
+                k.surveys_json = text(16);
+                k.queue_depth = count(17);
+                k.quarantined = count(18);
+                k.free_disk_bytes = count(19);
+                k.last_error = text(20);
+                k.last_success_at = text(21);
+                k.sent_at = text(22);
+                k.state = text(23);
+                out.push_back(std::move(k));
+            }
+            return out;
+        });
+    }
+
 private:
     SResult<std::vector<StoreOutcome>> store_in_tx(PGconn* c, const BatchContext& ctx, std::span<const PreparedItem> items) {
         std::vector<StoreOutcome> out;
@@ -223,7 +313,52 @@ private:
                                 std::array<std::string_view, 5>{it.id, ctx.kiosk, it.content_hash, it.payload, ctx.received_at}));
             out.push_back(StoreOutcome::Conflict);
         }
+        if (ctx.seen) {
+            if (auto r = upsert_kiosk(c, ctx, out); !r) return std::unexpected(r.error());
+        }
         return out;
+    }
+
+    static SResult<void> upsert_kiosk(PGconn* c, const BatchContext& ctx, const std::vector<StoreOutcome>& outcomes) {
+        const KioskSeen& s = *ctx.seen;
+        std::int64_t accepted = 0, duplicate = 0, conflict = 0;
+        for (auto o : outcomes)
+            (o == StoreOutcome::Accepted ? accepted : o == StoreOutcome::Duplicate ? duplicate : conflict) += 1;
+        // Text parameters, NULL where a value is not known (run() cannot send NULL).
+        std::array<std::optional<std::string>, 22> v;
+        const KioskQueueMove moved = queue_move(s, conflict);
+        v[20] = std::to_string(moved.left);
+        v[21] = std::to_string(moved.quarantined);
+        v[0] = ctx.kiosk;
+        v[1] = ctx.device_id;
+        v[2] = ctx.received_at;
+        v[3] = ctx.batch_id;
+        v[4] = std::to_string(s.items);
+        v[5] = std::to_string(accepted);
+        v[6] = std::to_string(duplicate);
+        v[7] = std::to_string(conflict);
+        v[8] = std::to_string(s.rejected);
+        v[9] = std::to_string(s.retry_later);
+        if (s.heartbeat) {
+            const auto num = [](const std::optional<std::int64_t>& n) {
+                return n ? std::optional<std::string>(std::to_string(*n)) : std::nullopt;
+            };
+            v[10] = ctx.received_at;
+            v[11] = s.app_version;
+            v[12] = s.surveys_json;
+            v[13] = num(moved.queue_after(s.queue_depth));
+            v[14] = num(moved.quarantined_after(s.quarantined));
+            v[15] = num(s.free_disk_bytes);
+            v[16] = s.last_error;
+            if (!s.last_success_at.empty()) v[17] = s.last_success_at;
+            v[18] = s.sent_at;
+            v[19] = s.state;
+        }
+        std::array<const char*, 22> values{};
+        for (std::size_t i = 0; i < v.size(); ++i) values[i] = v[i] ? v[i]->c_str() : nullptr;
+        PgResult r(PQexecParams(c, k_upsert_kiosk, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+        if (PQresultStatus(r.r) != PGRES_COMMAND_OK) return std::unexpected(pg_error(c, "update kiosks", r.r));
+        return {};
     }
 
     SResult<Conn> acquire() {

@@ -2,6 +2,8 @@
 
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/fleet.hpp"
+#include "sync/server/survey_library.hpp"
 
 #include <httplib.h>
 
@@ -126,7 +128,10 @@ private:
 
 struct Server::Impl {
     std::shared_ptr<Storage> storage;
-    std::shared_ptr<const Validator> validator;
+    // Every survey version known now. Replaced whole by replace_surveys() (SIGHUP); a handler takes its own
+    // copy of the pointer once, so a batch in flight is judged by one library from start to end.
+    std::mutex surveys_mutex;
+    std::shared_ptr<const SurveyLibrary> library;
     ServerOptions options;
     const core::Clock* clock;
     std::unique_ptr<httplib::Server> http;
@@ -136,7 +141,7 @@ struct Server::Impl {
 
     Impl(std::shared_ptr<Storage> s, std::shared_ptr<const Validator> v, ServerOptions o, const core::Clock& c)
         : storage(std::move(s)),
-          validator(std::move(v)),
+          library(SurveyLibrary::from_validator(std::move(v))),
           options(std::move(o)),
           clock(&c),
           limiter(options.limits.rate_per_second, options.limits.rate_burst) {}
@@ -264,13 +269,15 @@ struct Server::Impl {
         }
         protocol::BatchAnswer answer;
         answer.batch_id = batch->batch_id;
+        answer.kiosk = token->name;  // the kiosk (and `fieldkiosk-ctl provision`) can say which name its token has
         answer.results.resize(batch->responses.size());
         std::vector<PreparedItem> prepared;
         std::vector<std::size_t> prepared_index;
+        const auto batch_surveys = surveys();
         for (std::size_t i = 0; i < batch->responses.size(); ++i) {
             const auto& item = batch->responses[i];
             answer.results[i].id = item.id;
-            if (auto problem = validator->judge(item)) {
+            if (auto problem = batch_surveys->validator().judge(item)) {
                 answer.results[i].status =
                     problem->retry_later ? protocol::ItemStatus::RetryLater : protocol::ItemStatus::Rejected;
                 answer.results[i].reason = std::move(problem->reason);
@@ -282,8 +289,18 @@ struct Server::Impl {
                                             std::move(hash), std::move(text)});
             prepared_index.push_back(i);
         }
-        if (!prepared.empty()) {
-            const BatchContext ctx{token->name, batch->kiosk_id, batch->batch_id, core::format_utc(clock->wall_now())};
+        // Every batch answered 200, with or without responses or heartbeat, updates the kiosk's row (last_seen,
+        // the batch's counts, and the heartbeat when there is one) in the batch's own transaction (fleet.hpp).
+        std::int64_t rejected = 0, retry_later = 0;
+        for (const auto& r : answer.results) {
+            if (r.status == protocol::ItemStatus::Rejected) ++rejected;
+            if (r.status == protocol::ItemStatus::RetryLater) ++retry_later;
+        }
+        const KioskSeen seen = kiosk_seen(*batch, rejected, retry_later);
+        {
+            BatchContext ctx{token->name, bounded_text(batch->kiosk_id, k_max_short_text_bytes), batch->batch_id,
+                             core::format_utc(clock->wall_now())};
+            ctx.seen = &seen;
             std::function<void()> before_commit;
             if (fault.kind == Fault::Kind::StallBeforeCommit)
                 before_commit = [d = fault.delay, note = fault.on_stall] {
@@ -331,6 +348,43 @@ struct Server::Impl {
         res.set_content(text, "application/json");
     }
 
+    std::shared_ptr<const SurveyLibrary> surveys() {
+        std::lock_guard lock(surveys_mutex);
+        return library;
+    }
+
+    // GET /v1/surveys: the current version of each enabled survey; 304 when If-None-Match has the ETag.
+    void handle_survey_index(const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res, "kiosk")) return;
+        const auto lib = surveys();
+        res.set_header("ETag", lib->etag());
+        res.set_header("Cache-Control", "no-cache");
+        if (req.get_header_value("If-None-Match") == lib->etag()) {
+            res.status = 304;
+            return;
+        }
+        res.set_content(lib->index_json(), "application/json");
+    }
+
+    // GET /v1/surveys/ID/VERSION: one version's self-contained definition (any version the server knows).
+    void handle_survey_document(const httplib::Request& req, httplib::Response& res) {
+        if (!authenticate(req, res, "kiosk")) return;
+        const std::string id = req.matches[1], version = req.matches[2];
+        const auto lib = surveys();
+        const PublishedSurvey* p = lib->find(id, version);
+        if (p == nullptr) {
+            const bool known_id = lib->validator().catalog().find(id) != nullptr;
+            answer_error(res, 404, "not_found",
+                         known_id ? "survey '" + id + "' has no version '" + version +
+                                        "' on this server; GET /v1/surveys lists the current versions"
+                                  : "there is no survey '" + id + "' on this server; GET /v1/surveys lists the surveys");
+            return;
+        }
+        res.set_header(std::string(protocol::k_survey_sha256_header), p->sha256);
+        res.set_header("ETag", "\"" + p->sha256 + "\"");
+        res.set_content(p->document, "application/json");
+    }
+
     json health_json() {
         json j = {{"status", "ok"},
                   {"protocol", protocol::k_version},
@@ -338,7 +392,8 @@ struct Server::Impl {
                   {"backend", storage->backend()},
                   {"limits", protocol::to_json(options.limits)}};
         json surveys = json::array();
-        for (const auto& s : validator->catalog().surveys) surveys.push_back({{"id", s->id}, {"version", s->version}});
+        const auto lib = this->surveys();  // held for the loop: a reload may swap the library meanwhile
+        for (const auto& s : lib->validator().catalog().surveys) surveys.push_back({{"id", s->id}, {"version", s->version}});
         j["surveys"] = std::move(surveys);
         return j;
     }
@@ -361,8 +416,18 @@ struct Server::Impl {
             res.set_content(json{{"protocol", protocol::k_version}, {"limits", protocol::to_json(options.limits)}}.dump(),
                             "application/json");
         });
+        h.Get(std::string(protocol::k_surveys_path),
+              [this](const httplib::Request& req, httplib::Response& res) { handle_survey_index(req, res); });
+        h.Get(std::string(protocol::k_surveys_path) + "/([^/]+)/([^/]+)",
+              [this](const httplib::Request& req, httplib::Response& res) { handle_survey_document(req, res); });
         h.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-            res.set_content(metrics.render(), "text/plain; version=0.0.4");
+            std::string text = metrics.render();
+            // Fleet health: one SELECT over tokens + kiosks per scrape (render_kiosk_metrics, fleet.hpp).
+            if (auto kiosks = storage->kiosks())
+                text += render_kiosk_metrics(*kiosks, clock->wall_now(), options.quiet_after);
+            else
+                text += "# fieldkiosk_kiosk_*: the database did not answer: " + bounded_text(kiosks.error().message, 200) + "\n";
+            res.set_content(text, "text/plain; version=0.0.4");
         });
         h.Get(R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)", [this](const httplib::Request& req, httplib::Response& res) {
             if (!authenticate(req, res, "admin")) return;
@@ -441,6 +506,14 @@ bool Server::bind() {
     }
     return true;
 }
+
+void Server::replace_surveys(std::shared_ptr<const SurveyLibrary> library) {
+    if (!library) return;
+    std::lock_guard lock(m_impl->surveys_mutex);
+    m_impl->library = std::move(library);
+}
+
+std::shared_ptr<const SurveyLibrary> Server::surveys() const { return m_impl->surveys(); }
 
 bool Server::run() { return m_impl->http->listen_after_bind(); }
 void Server::stop() {

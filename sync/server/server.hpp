@@ -1,5 +1,5 @@
 // fieldkiosk::sync::server::Server — the HTTP receiver: POST /v1/batches, GET /v1/health, GET /v1/limits,
-// GET /metrics, GET /v1/export/SURVEY.csv (docs/sync_protocol.md).
+// GET /metrics, GET /v1/export/SURVEY.csv, GET /v1/surveys[/ID/VERSION] (docs/sync_protocol.md).
 //
 // Index:
 //   Fault           fault injection for tests (status, delay, stall before commit, drop after commit)
@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "sync/protocol/wire.hpp"
 #include "sync/server/storage.hpp"
+#include "sync/server/survey_library.hpp"
 #include "sync/server/validator.hpp"
 
 #include <atomic>
@@ -52,6 +53,7 @@ struct ServerOptions {
     int max_in_flight_batches = 0;  // 0: threads; more concurrent batches get 503 + Retry-After
     std::string tls_cert, tls_key;  // both set: HTTPS directly (httplib::SSLServer)
     FaultHook fault;
+    std::chrono::seconds quiet_after{24 * 3600};  // /metrics: a kiosk not heard from for longer is quiet (fleet.hpp)
 };
 
 class Server {
@@ -68,6 +70,10 @@ public:
     bool run();
     void stop();
     [[nodiscard]] int port() const { return m_port.load(); }
+    // Survey updates (GET /v1/surveys...): swaps in a new library atomically; batches already being judged
+    // finish with the library they started with. Safe from any thread (fieldkiosk-server: on SIGHUP).
+    void replace_surveys(std::shared_ptr<const SurveyLibrary> library);
+    [[nodiscard]] std::shared_ptr<const SurveyLibrary> surveys() const;
     [[nodiscard]] bool is_running() const;
     [[nodiscard]] const std::string& error() const { return m_error; }
 

@@ -36,6 +36,47 @@ CREATE INDEX IF NOT EXISTS responses_by_survey ON responses(survey, received_at)
 CREATE TABLE IF NOT EXISTS conflicts(
   seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kiosk TEXT NOT NULL, content_hash TEXT NOT NULL,
   payload TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE(id, content_hash));
+CREATE TABLE IF NOT EXISTS kiosks(
+  name TEXT PRIMARY KEY, device_id TEXT NOT NULL, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+  last_batch_id TEXT NOT NULL, last_batch_items INTEGER NOT NULL DEFAULT 0,
+  last_batch_accepted INTEGER NOT NULL DEFAULT 0, last_batch_duplicate INTEGER NOT NULL DEFAULT 0,
+  last_batch_conflict INTEGER NOT NULL DEFAULT 0, last_batch_rejected INTEGER NOT NULL DEFAULT 0,
+  last_batch_retry_later INTEGER NOT NULL DEFAULT 0,
+  heartbeat_at TEXT, app_version TEXT, surveys TEXT, queue_depth INTEGER, quarantined INTEGER,
+  free_disk_bytes INTEGER, last_error TEXT, last_success_at TEXT, sent_at TEXT, state TEXT);
+)sql";
+
+// The kiosk's row, in the batch's own transaction: one more row write before the one COMMIT, so no second
+// fsync (synchronous=FULL) per batch; and last_seen can never say a batch arrived that was rolled back.
+// Without a heartbeat the last heartbeat's columns are kept (?12 IS NULL), except the kiosk's queue depth
+// and quarantined count, which follow what this batch moved: ?22 items left the kiosk's queue (all but
+// retry_later), ?23 of them were quarantined there (rejected, conflict). NULL (never reported) stays NULL.
+constexpr std::string_view k_upsert_kiosk = R"sql(
+INSERT INTO kiosks(name, device_id, first_seen, last_seen, last_batch_id, last_batch_items, last_batch_accepted,
+  last_batch_duplicate, last_batch_conflict, last_batch_rejected, last_batch_retry_later, heartbeat_at, app_version,
+  surveys, queue_depth, quarantined, free_disk_bytes, last_error, last_success_at, sent_at, state)
+VALUES(?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+ON CONFLICT(name) DO UPDATE SET device_id = ?2, last_seen = ?3, last_batch_id = ?4, last_batch_items = ?5,
+  last_batch_accepted = ?6, last_batch_duplicate = ?7, last_batch_conflict = ?8, last_batch_rejected = ?9,
+  last_batch_retry_later = ?10,
+  heartbeat_at = CASE WHEN ?12 IS NULL THEN kiosks.heartbeat_at ELSE ?12 END,
+  app_version = CASE WHEN ?12 IS NULL THEN kiosks.app_version ELSE ?13 END,
+  surveys = CASE WHEN ?12 IS NULL THEN kiosks.surveys ELSE ?14 END,
+  queue_depth = CASE WHEN ?12 IS NULL THEN max(0, kiosks.queue_depth - ?22) ELSE ?15 END,
+  quarantined = CASE WHEN ?12 IS NULL THEN kiosks.quarantined + ?23 ELSE ?16 END,
+  free_disk_bytes = CASE WHEN ?12 IS NULL THEN kiosks.free_disk_bytes ELSE ?17 END,
+  last_error = CASE WHEN ?12 IS NULL THEN kiosks.last_error ELSE ?18 END,
+  last_success_at = CASE WHEN ?12 IS NULL THEN kiosks.last_success_at ELSE ?19 END,
+  sent_at = CASE WHEN ?12 IS NULL THEN kiosks.sent_at ELSE ?20 END,
+  state = CASE WHEN ?12 IS NULL THEN kiosks.state ELSE ?21 END
+)sql";
+
+constexpr std::string_view k_select_kiosks = R"sql(
+SELECT t.name, t.created_at, t.revoked_at, k.name, k.device_id, k.first_seen, k.last_seen, k.last_batch_id,
+  k.last_batch_items, k.last_batch_accepted, k.last_batch_duplicate, k.last_batch_conflict, k.last_batch_rejected,
+  k.last_batch_retry_later, k.heartbeat_at, k.app_version, k.surveys, k.queue_depth, k.quarantined,
+  k.free_disk_bytes, k.last_error, k.last_success_at, k.sent_at, k.state
+FROM tokens t LEFT JOIN kiosks k ON k.name = t.name WHERE t.role = 'kiosk' ORDER BY t.name
 )sql";
 
 class SqliteStorage final : public Storage {
@@ -138,6 +179,9 @@ public:
                 conf->reset();
                 out.push_back(StoreOutcome::Conflict);
             }
+            if (ctx.seen) {
+                if (auto r = upsert_kiosk(db, ctx, out); !r) return std::unexpected(r.error());
+            }
             if (before_commit) before_commit();
             FK_SQL_TRY(tx->commit());
             return out;
@@ -185,7 +229,85 @@ public:
         });
     }
 
+    SResult<std::vector<KioskRecord>> kiosks() override {
+        return with_db([&](Database& db) -> SResult<std::vector<KioskRecord>> {
+            auto st = db.prepare(k_select_kiosks);
+            if (!st) return std::unexpected(to_server_error(st.error()));
+            std::vector<KioskRecord> out;
+            while (true) {
+                auto row = st->step();
+                if (!row) return std::unexpected(to_server_error(row.error()));
+                if (!*row) return out;
+                const auto text = [&](int c) { return st->column_is_null(c) ? std::string() : st->column_text(c); };
+                const auto count = [&](int c) {
+                    return st->column_is_null(c) ? std::optional<std::int64_t>() : st->column_int64(c);
+                };
+                KioskRecord k;
+                k.name = text(0);
+                k.token_created_at = text(1);
+                k.revoked_at = text(2);
+                k.seen = !st->column_is_null(3);
+                k.device_id = text(4);
+                k.first_seen = text(5);
+                k.last_seen = text(6);
+                k.last_batch_id = text(7);
+                k.last_batch_items = count(8).value_or(0);
+                k.last_batch_accepted = count(9).value_or(0);
+                k.last_batch_duplicate = count(10).value_or(0);
+                k.last_batch_conflict = count(11).value_or(0);
+                k.last_batch_rejected = count(12).value_or(0);
+                k.last_batch_retry_later = count(13).value_or(0);
+                k.heartbeat_at = text(14);
+                k.app_version = text(15);
+                k.surveys_json = text(16);
+                k.queue_depth = count(17);
+                k.quarantined = count(18);
+                k.free_disk_bytes = count(19);
+                k.last_error = text(20);
+                k.last_success_at = text(21);
+                k.sent_at = text(22);
+                k.state = text(23);
+                out.push_back(std::move(k));
+            }
+        });
+    }
+
 private:
+    static SResult<void> upsert_kiosk(Database& db, const BatchContext& ctx, const std::vector<StoreOutcome>& outcomes) {
+        const KioskSeen& s = *ctx.seen;
+        std::int64_t accepted = 0, duplicate = 0, conflict = 0;
+        for (auto o : outcomes)
+            (o == StoreOutcome::Accepted ? accepted : o == StoreOutcome::Duplicate ? duplicate : conflict) += 1;
+        auto st = db.prepare(k_upsert_kiosk);
+        if (!st) return std::unexpected(to_server_error(st.error()));
+        st->bind(1, ctx.kiosk).bind(2, ctx.device_id).bind(3, ctx.received_at).bind(4, ctx.batch_id);
+        st->bind(5, s.items).bind(6, accepted).bind(7, duplicate).bind(8, conflict).bind(9, s.rejected).bind(10, s.retry_later);
+        const KioskQueueMove moved = queue_move(s, conflict);
+        st->bind(22, moved.left).bind(23, moved.quarantined);
+        if (s.heartbeat) {
+            st->bind(12, ctx.received_at).bind(13, s.app_version).bind(14, s.surveys_json);
+            const auto opt = [&](int i, const std::optional<std::int64_t>& v) {
+                if (v)
+                    st->bind(i, *v);
+                else
+                    st->bind_null(i);
+            };
+            opt(15, moved.queue_after(s.queue_depth));
+            opt(16, moved.quarantined_after(s.quarantined));
+            opt(17, s.free_disk_bytes);
+            st->bind(18, s.last_error);
+            if (s.last_success_at.empty())
+                st->bind_null(19);
+            else
+                st->bind(19, s.last_success_at);
+            st->bind(20, s.sent_at).bind(21, s.state);
+        } else {
+            for (int i = 12; i <= 21; ++i) st->bind_null(i);
+        }
+        FK_SQL_TRY(st->run());
+        return {};
+    }
+
     SResult<std::unique_ptr<Database>> acquire() {
         {
             std::lock_guard lock(m_mutex);

@@ -3,6 +3,7 @@
 // Index:
 //   ServerError, SResult        every fallible call says so in its type
 //   TokenRecord, PreparedItem   inputs and outputs of the storage calls
+//   KioskSeen, KioskRecord      fleet health: what a batch tells about its kiosk; one row of kiosks()
 //   Storage                     the interface; SQLite (sqlite_storage.cpp) and PostgreSQL (pg_storage.cpp)
 //   open_storage                picks the implementation from a --db URL
 //
@@ -53,11 +54,52 @@ struct PreparedItem {
 
 enum class StoreOutcome : std::uint8_t { Accepted, Duplicate, Conflict };
 
+// What one batch tells about its kiosk (the `kiosks` table, sync/server/fleet.hpp). Counts not decided by
+// the storage (rejected, retry_later: the validator's) come in; store_batch() adds accepted, duplicate and
+// conflict. Heartbeat members are already bounded (fleet.hpp's bounded()).
+struct KioskSeen {
+    std::int64_t items = 0, rejected = 0, retry_later = 0;  // items: responses in the batch
+    bool heartbeat = false;  // false: only last_seen and the batch counts change; the last heartbeat stays
+    std::string app_version, surveys_json, last_error, last_success_at, sent_at, state;
+    std::optional<std::int64_t> queue_depth, quarantined, free_disk_bytes;
+};
+
+// What one batch moved on its kiosk: the heartbeat's queue depth was taken before the batch; the stored
+// figure is after it (both backends use this, so that the `kiosks` list does not show a drained queue as full).
+struct KioskQueueMove {
+    std::int64_t left = 0;         // items that left the kiosk's queue: every answer but retry_later
+    std::int64_t quarantined = 0;  // of those, kept aside on the kiosk: rejected + conflict
+    [[nodiscard]] std::optional<std::int64_t> queue_after(std::optional<std::int64_t> before) const {
+        if (!before) return before;
+        return *before > left ? *before - left : 0;
+    }
+    [[nodiscard]] std::optional<std::int64_t> quarantined_after(std::optional<std::int64_t> before) const {
+        if (!before) return before;
+        return *before + quarantined;
+    }
+};
+[[nodiscard]] inline KioskQueueMove queue_move(const KioskSeen& s, std::int64_t conflicts) {
+    return {s.items - s.retry_later, s.rejected + conflicts};
+}
+
 struct BatchContext {
     std::string kiosk;      // the token's name
     std::string device_id;  // the envelope's kiosk_id
     std::string batch_id;
     std::string received_at;  // ISO 8601 UTC
+    const KioskSeen* seen = nullptr;  // set: the kiosk's row is updated in the same transaction
+};
+
+// One kiosk token and what was last heard from it (Storage::kiosks()). Empty text / nullopt: not known.
+struct KioskRecord {
+    std::string name, token_created_at, revoked_at;  // revoked_at empty: the token is active
+    bool seen = false;                               // false: never heard from (no row in `kiosks`)
+    std::string device_id, first_seen, last_seen, last_batch_id;
+    std::int64_t last_batch_items = 0, last_batch_accepted = 0, last_batch_duplicate = 0, last_batch_conflict = 0,
+                 last_batch_rejected = 0, last_batch_retry_later = 0;
+    std::string heartbeat_at;  // when the last heartbeat arrived (server time); empty: none yet
+    std::string app_version, surveys_json, last_error, last_success_at, sent_at, state;
+    std::optional<std::int64_t> queue_depth, quarantined, free_disk_bytes;
 };
 
 struct ExportRow {
@@ -93,6 +135,9 @@ public:
     [[nodiscard]] virtual SResult<StorageCounts> counts() = 0;
     // How many times `id` is stored (0 or 1 by construction; tests check it anyway) and its conflicts.
     [[nodiscard]] virtual SResult<std::int64_t> copies_of(std::string_view id) = 0;
+    // Every kiosk-role token (active and revoked) with what was last heard from it, by name: ONE query,
+    // cheap enough for each /metrics scrape.
+    [[nodiscard]] virtual SResult<std::vector<KioskRecord>> kiosks() = 0;
 };
 
 // "sqlite:PATH" or a bare PATH -> SQLite; "postgresql://...", "postgres://..." or "pg:CONNINFO" -> PostgreSQL.

@@ -55,11 +55,18 @@ std::optional<Validator::Problem> Validator::judge(const protocol::WireItem& ite
         return Problem{std::string(protocol::k_reason_unknown_survey_version) + ": " + why, true};
     };
     if (item.encoding != "json") return reject("encoding '" + item.encoding + "' is not supported by this server (only 'json')");
-    const auto survey = m_catalog.find(item.survey);
-    if (!survey) return later("unknown survey '" + item.survey + "'");
-    if (survey->version != item.survey_version)
-        return later("unknown version '" + item.survey_version + "' of survey '" + item.survey + "' (this server has version '" +
-                     survey->version + "')");
+    const auto current = m_catalog.find(item.survey);
+    if (!current) return later("unknown survey '" + item.survey + "'");
+    // Every version the server was given is accepted, old ones included: responses queued on a kiosk
+    // before it picked up a new version are still made with the old one.
+    const auto survey = m_catalog.find(item.survey, item.survey_version);
+    if (!survey) {
+        std::string known;
+        for (const auto& s : m_catalog.surveys)
+            if (s->id == item.survey) known += (known.empty() ? "'" : ", '") + s->version + "'";
+        return later("unknown version '" + item.survey_version + "' of survey '" + item.survey + "' (this server has version " +
+                     known + ")");
+    }
     if (auto e = check_payload(*survey, item)) return reject(std::move(*e));
     return std::nullopt;
 }

@@ -1,5 +1,6 @@
 // fieldkiosk::sync::server::Validator — checks a received response against the survey definitions the
-// server was given (--surveys DIR): known survey and version, and every answer one the definition allows.
+// server was given (--surveys DIR): known survey and version (any version in the catalog, old ones
+// included: core::LoadOptions::all_versions), and every answer one the definition allows.
 //
 // Thread-safety: immutable after construction; check() is safe from many threads.
 #pragma once

@@ -225,6 +225,144 @@ TEST(Catalog, TwoSurveysWithOneIdIsAnError) {
     EXPECT_EQ(c.surveys.size(), 1u);
 }
 
+// `valid_example.json` with another version.
+std::string valid_with_version(const std::string& version) {
+    std::ifstream in(k_data / "valid_example.json");
+    json j = json::parse(in);
+    j["version"] = version;
+    return j.dump(1);
+}
+
+TEST(Catalog, AllVersionsKeepsEveryVersionOfOneIdAndFindsTheNewest) {
+    testing::TempDir dir;
+    dir.write("example.json", valid_with_version("1.10"));
+    dir.write("archive/example-1.2.json", valid_with_version("1.2"));
+    dir.write("archive/example-1.9.json", valid_with_version("1.9"));
+    const fs::path paths[] = {dir.path()};
+    auto c = load_paths(paths, LoadOptions{.all_versions = true});
+    EXPECT_TRUE(c.diagnostics.empty()) << all(c.diagnostics);
+    ASSERT_EQ(c.surveys.size(), 3u);
+    EXPECT_EQ(c.surveys[0]->version, "1.2");  // oldest first
+    EXPECT_EQ(c.surveys[2]->version, "1.10");
+    ASSERT_NE(c.find("broken_example"), nullptr);
+    EXPECT_EQ(c.find("broken_example")->version, "1.10");  // "current": compare_versions, not text order
+    ASSERT_NE(c.find("broken_example", "1.9"), nullptr);
+    EXPECT_EQ(c.find("broken_example", "1.9")->version, "1.9");
+    EXPECT_EQ(c.find("broken_example", "2"), nullptr);
+    ASSERT_EQ(c.current().size(), 1u);
+    EXPECT_EQ(c.current()[0]->version, "1.10");
+
+    // Without the option, the same folder is an error (a kiosk's folder offers one version per survey).
+    auto strict = load_paths(paths);
+    EXPECT_EQ(strict.surveys.size(), 1u);
+    EXPECT_EQ(strict.diagnostics.size(), 2u) << all(strict.diagnostics);
+}
+
+TEST(Catalog, AllVersionsStillRefusesTheSameIdAndVersionTwiceNamingBothFiles) {
+    testing::TempDir dir;
+    const auto a = dir.write("a.json", valid_with_version("2"));
+    const auto b = dir.write("b.json", valid_with_version("2"));
+    const fs::path paths[] = {dir.path()};
+    auto c = load_paths(paths, LoadOptions{.all_versions = true});
+    ASSERT_EQ(c.diagnostics.size(), 1u) << all(c.diagnostics);
+    EXPECT_EQ(c.diagnostics[0].file, b.string());
+    EXPECT_EQ(c.diagnostics[0].field, "version");
+    EXPECT_NE(c.diagnostics[0].message.find(a.string()), std::string::npos) << c.diagnostics[0].message;
+    EXPECT_NE(c.diagnostics[0].message.find("version '2'"), std::string::npos);
+    EXPECT_EQ(c.surveys.size(), 1u);
+}
+
+// Two surveys' worth of questions, field by field, as far as a kiosk and a server use them.
+void expect_same_survey(const Survey& a, const Survey& b) {
+    EXPECT_EQ(a.id, b.id);
+    EXPECT_EQ(a.version, b.version);
+    EXPECT_EQ(a.enabled, b.enabled);
+    EXPECT_EQ(a.default_language, b.default_language);
+    ASSERT_EQ(a.languages.size(), b.languages.size());
+    EXPECT_EQ(a.title.texts(), b.title.texts());
+    EXPECT_EQ(a.sources.size(), b.sources.size());
+    ASSERT_EQ(a.questions.size(), b.questions.size());
+    for (std::size_t i = 0; i < a.questions.size(); ++i) {
+        const auto &p = a.questions[i], &q = b.questions[i];
+        SCOPED_TRACE(p.name);
+        EXPECT_EQ(p.name, q.name);
+        EXPECT_EQ(p.type, q.type);
+        EXPECT_EQ(p.label.texts(), q.label.texts());
+        EXPECT_EQ(p.hint.texts(), q.hint.texts());
+        EXPECT_EQ(p.required, q.required);
+        EXPECT_EQ(p.relevant.has_value(), q.relevant.has_value());
+        EXPECT_EQ(p.constraint.has_value(), q.constraint.has_value());
+        EXPECT_EQ(p.appearance, q.appearance);
+        EXPECT_EQ(p.default_value, q.default_value);
+        EXPECT_EQ(p.source, q.source);
+        ASSERT_EQ(p.choices.size(), q.choices.size());
+        for (std::size_t c = 0; c < p.choices.size(); ++c) {
+            EXPECT_EQ(p.choices[c].value, q.choices[c].value);
+            EXPECT_EQ(p.choices[c].label.texts(), q.choices[c].label.texts());
+            EXPECT_EQ(p.choices[c].exclusive, q.choices[c].exclusive);
+        }
+    }
+}
+
+TEST(ExpandSurvey, EveryShippedSurveyExpandsToOneSelfContainedFileThatLoadsToTheSameSurvey) {
+    const fs::path defs = FIELDKIOSK_SURVEY_DEFS_DIR;
+    for (const char* name : {"food.json", "safety.json", "youth.json", "estates.json", "leadership.json"}) {
+        SCOPED_TRACE(name);
+        auto text = expand_survey_file(defs / name);
+        ASSERT_TRUE(text.has_value()) << all(text.error());
+        EXPECT_EQ(text->find("\"include\""), std::string::npos);
+        EXPECT_EQ(text->find("$schema"), std::string::npos);
+        // Loaded from a folder with no blocks in it: nothing outside the text is needed.
+        testing::TempDir alone;
+        const auto copy = alone.write(name, *text);
+        auto again = load_survey_file(copy);
+        ASSERT_TRUE(again.ok()) << all(again.diagnostics);
+        auto original = load_survey_file(defs / name);
+        ASSERT_TRUE(original.ok());
+        expect_same_survey(*original.survey, *again.survey);
+        // The same input gives the same bytes (the server publishes their SHA-256).
+        EXPECT_EQ(*text, expand_survey_file(defs / name).value());
+    }
+}
+
+TEST(ExpandSurvey, InlinesABlocksSourcesAndChoiceListsAndDropsItsExtraLanguages) {
+    testing::TempDir dir;
+    dir.write("blocks/extra.json", R"({
+      "block": "extra", "languages": ["en", "de"],
+      "sources": [{"id": "blk", "instrument": "I", "source": "S", "licence": "L"}],
+      "choice_lists": {"yn": [{"value": "yes", "label": {"en": "Yes", "de": "Ja"}},
+                              {"value": "no", "label": {"en": "No", "de": "Nein"}}]},
+      "questions": [
+        {"type": "select_one", "name": "likes", "label": {"en": "Like it?", "de": "Gefällt es?"}, "choices": "yn",
+         "source": "blk"},
+        {"type": "select_one", "name": "why", "label": {"en": "Why?", "de": "Warum?"},
+         "relevant": "${likes} = 'yes'",
+         "choices": [{"value": "a", "label": {"en": "A", "de": "A"}}]}
+      ]})");
+    const auto survey = dir.write("s.json", R"({
+      "survey": "small", "version": "3", "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "T"}, "description": {"en": "D"}, "estimated_minutes": 2,
+      "questions": [{"type": "note", "name": "hello", "label": {"en": "Hello"}}, {"include": "blocks/extra.json"}]})");
+    auto text = expand_survey_file(survey);
+    ASSERT_TRUE(text.has_value()) << all(text.error());
+    const json j = json::parse(*text);
+    ASSERT_EQ(j["questions"].size(), 3u);
+    EXPECT_EQ(j["questions"][1]["label"], json({{"en", "Like it?"}}));  // "de" is not a language of this survey
+    EXPECT_EQ(j["questions"][2]["choices"][0]["label"], json({{"en", "A"}}));
+    EXPECT_EQ(j["choice_lists"]["yn"][0]["label"], json({{"en", "Yes"}}));
+    EXPECT_EQ(j["sources"][0]["id"], "blk");
+    testing::TempDir alone;
+    auto again = load_survey_file(alone.write("s.json", *text));
+    ASSERT_TRUE(again.ok()) << all(again.diagnostics);
+    expect_same_survey(*load_survey_file(survey).survey, *again.survey);
+}
+
+TEST(ExpandSurvey, AnInvalidSurveyIsNotExpandedAndSaysWhy) {
+    auto text = expand_survey_file(k_data / "broken" / "14_include_missing.json");
+    ASSERT_FALSE(text.has_value());
+    EXPECT_NE(all(text.error()).find("cannot find"), std::string::npos) << all(text.error());
+}
+
 TEST(Catalog, ReportsPathsThatDoNotExist) {
     const fs::path paths[] = {"/nonexistent/fieldkiosk"};
     auto c = load_paths(paths);

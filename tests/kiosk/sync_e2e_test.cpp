@@ -90,3 +90,44 @@ TEST(KioskSyncEndToEnd, AResponseWalkedByTouchReachesTheRealServerExactlyOnce) {
     f.app.set_sync(nullptr);
     fieldkiosk::testing::expect_exactly_once(*server.storage, {id});
 }
+
+// Fleet health: the kiosk's own heartbeat (KioskHeartbeat, as main.cpp wires it) reaches the server with
+// nothing queued, naming the app and exactly the surveys the kiosk offers.
+TEST(KioskSyncEndToEnd, AnIdleKiosksHeartbeatNamesTheAppAndTheSurveysItOffers) {
+    const sync::client::CurlGlobal curl_global;
+    Receiver server("sqlite");
+    KioskFixture f;
+    KioskConfig::Sync settings;
+    settings.server_url = server.url();
+    settings.period = 3600s;  // the sync due at start is the only one: the queue is empty then
+    auto options = engine_options(settings, server.kiosk_token, f.dir.path() / "kiosk.db");
+    KioskHeartbeat heartbeat;
+    heartbeat.refresh(f.app);
+    options.heartbeat = [&heartbeat] { return heartbeat(); };
+    core::SystemClock engine_clock;
+    core::SeededRng engine_rng{9};
+    sync::client::SyncEngine engine(
+        std::move(options), [] { return std::make_unique<sync::client::CurlTransport>(fieldkiosk::testing::Kiosk::quick()); },
+        engine_clock, engine_rng);
+    engine.start();
+    std::optional<sync::server::KioskRecord> row;
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (!row && std::chrono::steady_clock::now() < deadline) {
+        (void)hand_over_status(engine, f.app, &heartbeat);
+        if (auto all = server.storage->kiosks())
+            for (auto& k : *all)
+                if (k.name == "kiosk-1" && !k.heartbeat_at.empty()) row = k;
+        if (!row) std::this_thread::sleep_for(10ms);  // polling interval, not an assertion
+    }
+    engine.stop();
+    ASSERT_TRUE(row) << "no heartbeat reached the server; kiosk says: " << f.app.sync_status().last_error;
+    EXPECT_EQ(row->app_version, std::string("fieldkiosk ") + FIELDKIOSK_VERSION);
+    EXPECT_EQ(row->state, std::string(f.app.hours_state()));
+    nlohmann::json offered = nlohmann::json::array();
+    for (const auto& [id, version] : f.app.offered_surveys()) offered.push_back({{"id", id}, {"version", version}});
+    ASSERT_FALSE(offered.empty());
+    EXPECT_EQ(row->surveys_json, offered.dump());
+    EXPECT_EQ(row->queue_depth, 0);
+    EXPECT_EQ(row->last_batch_items, 0);
+    EXPECT_EQ(server.responses(), 0);
+}

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 namespace fieldkiosk::sync::client {
 namespace {
 
@@ -58,6 +60,55 @@ TEST(SyncSchedule, DebouncePeriodBackoffAndSyncNow) {
     EXPECT_TRUE(s.is_due(t0 + 21s));
 }
 
+// Opening hours: an hour between syncs while closed, and on opening a first sync at a random moment within
+// the normal period, so that a borough's kiosks opening at 09:00 do not all send at once.
+TEST(SyncSchedule, ClosedSyncsRarelyAndOpeningSyncsWithinTheJitter) {
+    testing::FakeClock clock;
+    const auto t0 = clock.steady_now();
+    SyncSchedule s(3s, 300s, t0);
+    s.on_success(t0);
+    s.on_closed(3600s);
+    EXPECT_TRUE(s.closed());
+    EXPECT_EQ(s.due(), t0 + 300s);  // the sync already planned still happens
+    s.on_success(t0 + 300s);
+    EXPECT_EQ(s.due(), t0 + 300s + 3600s);  // then once an hour
+    s.on_response_completed(t0 + 400s);     // a late respondent's response is still sent soon
+    EXPECT_EQ(s.due(), t0 + 403s);
+    s.on_success(t0 + 403s);
+    EXPECT_EQ(s.due(), t0 + 403s + 3600s);
+    s.on_opened(t0 + 1000s, 42s);
+    EXPECT_FALSE(s.closed());
+    EXPECT_EQ(s.due(), t0 + 1042s);  // not an hour later: within the jitter
+    s.on_success(t0 + 1042s);
+    EXPECT_EQ(s.due(), t0 + 1342s);  // and every period again
+    // Opening never cuts a back-off short, and never delays a sync already due sooner.
+    s.on_closed(3600s);
+    s.on_failure(t0 + 2000s, 600s);
+    s.on_opened(t0 + 2010s, 5s);
+    EXPECT_EQ(s.due(), t0 + 2600s);
+    s.on_sync_now(t0 + 2700s);
+    s.on_success(t0 + 2700s);
+    s.on_response_completed(t0 + 2710s);  // due at 2713 s
+    s.on_opened(t0 + 2711s, 200s);
+    EXPECT_EQ(s.due(), t0 + 2713s);
+}
+
+TEST(SyncSchedule, OpeningJitterIsWithinThePeriodSpreadAndRepeatableBySeed) {
+    core::SeededRng rng(2026);
+    std::array<int, 10> tenths{};
+    for (int i = 0; i < 2000; ++i) {
+        const auto j = SyncSchedule::opening_jitter(rng, 300'000ms);
+        ASSERT_GE(j.count(), 0);
+        ASSERT_LT(j.count(), 300'000);
+        ++tenths[static_cast<std::size_t>(j.count() / 30'000)];
+    }
+    for (std::size_t i = 0; i < tenths.size(); ++i)
+        EXPECT_GT(tenths[i], 100) << "tenth " << i << " of the period is rarely chosen";
+    core::SeededRng a(5), b(5);
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(SyncSchedule::opening_jitter(a, 300'000ms), SyncSchedule::opening_jitter(b, 300'000ms));
+    EXPECT_EQ(SyncSchedule::opening_jitter(a, 0ms), 0ms);
+}
+
 TEST(Describe, PlainWords) {
     Failure f{.kind = Failure::Kind::Unauthorized, .http_status = 401};
     EXPECT_EQ(describe(f, {}), "The server refused this kiosk's key");
@@ -93,6 +144,37 @@ TEST(SyncEngine, OwnThreadDrainsAfterACompletionAndPostsStatus) {
     EXPECT_TRUE(last->last_success.has_value());
     EXPECT_TRUE(last->last_error.empty());
     EXPECT_EQ(receiver.responses(), 20);
+}
+
+// set_closed() reaches the engine's own thread: closed, a sync waits closed_period (an hour here); opened
+// again, the first sync comes within the (short, for the test) normal period.
+TEST(SyncEngine, ReopeningSendsWithinThePeriodInsteadOfAfterTheClosedHour) {
+    testing::Receiver receiver("sqlite");
+    testing::Kiosk kiosk;
+    kiosk.fill(3);
+    core::SystemClock clock;
+    core::SeededRng rng(3);
+    EngineOptions o;
+    o.database = kiosk.db;
+    o.sync = SyncConfig{.server_url = receiver.url(), .token = receiver.kiosk_token};
+    o.period = 200ms;
+    o.closed_period = 1h;
+    SyncEngine engine(
+        o, [] { return std::make_unique<CurlTransport>(testing::Kiosk::quick()); }, clock, rng);
+    engine.set_closed(true);  // the kiosk starts outside opening hours
+    engine.start();           // its first sync happens at once, then the next is an hour away
+    std::optional<SyncStatus> last;
+    for (int i = 0; i < 3000 && !(last && last->state == SyncStatus::State::UpToDate); ++i) {
+        for (auto& s : engine.status().drain()) last = s;
+        std::this_thread::sleep_for(5ms);
+    }
+    ASSERT_TRUE(last && last->state == SyncStatus::State::UpToDate);
+    ASSERT_EQ(receiver.responses(), 3);
+    kiosk.fill(4, "food", 2);  // completed while closed, without a notification: waits for the hourly sync
+    engine.set_closed(false);  // opening time
+    for (int i = 0; i < 3000 && receiver.responses() < 7; ++i) std::this_thread::sleep_for(5ms);
+    engine.stop();
+    EXPECT_EQ(receiver.responses(), 7);
 }
 
 TEST(SyncEngine, RefusedKeyIsReportedInPlainWords) {

@@ -1,4 +1,5 @@
 // fieldkiosk-ctl verbs run in-process through run_ctl(), with their real argument parsing and output.
+#include "core/loader.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tools/ctl/commands.hpp"
 
@@ -91,6 +92,57 @@ TEST(CtlValidate, MissingPathAndEmptyFolderAreInvalid) {
     auto r = ctl({"validate", empty.path().string()});
     EXPECT_EQ(r.code, 1);
     EXPECT_NE(r.err.find("no .json files"), std::string::npos);
+}
+
+TEST(CtlValidate, AllVersionsAcceptsAServersFolderWithOldVersionsAndNamesTheCurrentOnes) {
+    testing::TempDir dir;
+    std::ifstream in(k_data / "valid_example.json");
+    auto j = json::parse(in);
+    dir.write("example.json", j.dump());
+    j["version"] = "0.9";
+    dir.write("archive/example-0.9.json", j.dump());
+    // Without the flag: one survey id twice is a problem (a kiosk's folder).
+    EXPECT_EQ(ctl({"validate", dir.path().string()}).code, 1);
+    auto r = ctl({"validate", "--all-versions", dir.path().string()});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("2 valid surveys, 0 problems"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("current: broken_example 1\n"), std::string::npos) << r.out;
+    // The same id and version twice stays a problem, naming both files.
+    dir.write("copy.json", j.dump());
+    r = ctl({"validate", "--all-versions", dir.path().string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("version '0.9' is also defined by"), std::string::npos) << r.out;
+}
+
+TEST(CtlExpand, FreezesAVersionAsOneSelfContainedFileAndNeverOverwritesIt) {
+    auto r = ctl({"expand", (k_surveys / "food.json").string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out, core::expand_survey_file(k_surveys / "food.json").value());
+    EXPECT_EQ(r.out.find("\"include\""), std::string::npos);
+
+    // The operator's steps: freeze the version in use, then raise the version of the file being edited.
+    testing::TempDir dir;
+    fs::copy(k_surveys, dir.path() / "surveys", fs::copy_options::recursive);
+    const auto archived = dir.path() / "surveys" / "archive" / "food-2026.1.json";
+    r = ctl({"expand", (dir.path() / "surveys" / "food.json").string(), "-o", archived.string()});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("wrote " + archived.string()), std::string::npos) << r.out;
+    r = ctl({"expand", (dir.path() / "surveys" / "food.json").string(), "-o", archived.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("never overwritten"), std::string::npos) << r.err;
+    std::ifstream in(dir.path() / "surveys" / "food.json");
+    auto food = json::parse(in);
+    food["version"] = "2026.2";
+    std::ofstream(dir.path() / "surveys" / "food.json", std::ios::trunc) << food.dump(2);
+    r = ctl({"validate", "--all-versions", (dir.path() / "surveys").string()});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("current: food 2026.2\n"), std::string::npos) << r.out;
+
+    r = ctl({"expand", (k_data / "broken" / "05_unknown_reference.json").string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("is not a valid survey; nothing written"), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(ctl({"expand"}).code, 2);
 }
 
 TEST(CtlWalk, PrintsShownQuestionsErrorsAndTheResponse) {

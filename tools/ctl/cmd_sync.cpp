@@ -1,6 +1,7 @@
 // fieldkiosk-ctl sync: drains a kiosk's outbox once, with the kiosk's own client code, and says how it went.
 #include "storage/response_store.hpp"
 #include "sync/client/curl_transport.hpp"
+#include "sync/client/heartbeat.hpp"
 #include "sync/client/uploader.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
@@ -112,8 +113,17 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
         sync::client::SyncConfig config{.server_url = args->server, .token = token, .gzip = !args->no_gzip};
         config.batch.max_count = args->batch;
         sync::client::Uploader uploader(*store, transport, config, rng);
+        // A heartbeat rides along (alone in an empty batch when nothing is queued): the server's `kiosks`
+        // list then shows this run, as "fieldkiosk-ctl VERSION".
+        sync::client::HeartbeatFacts facts;
+        if (auto before = store->outbox_counts()) {
+            facts.queued = before->queued;
+            facts.quarantined = before->rejected + before->conflict;
+        }
+        sync::protocol::Heartbeat given;
+        given.app_version = std::string("fieldkiosk-ctl ") + FIELDKIOSK_VERSION;
         const auto start = std::chrono::steady_clock::now();
-        const auto s = uploader.drain();
+        const auto s = uploader.drain({}, sync::client::complete_heartbeat(std::move(given), facts, path, clock.wall_now()));
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         auto counts = store->outbox_counts();
         if (!counts) {

@@ -12,6 +12,7 @@ namespace fieldkiosk::tools {
 using Runner = std::function<int()>;
 
 Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_expand(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_validate.cpp
 Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err);
 Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err);
@@ -20,6 +21,9 @@ Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
 #ifdef FIELDKIOSK_WITH_SYNC
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_sync.cpp
+#endif
+#ifdef FIELDKIOSK_WITH_PROVISION
+Runner add_provision(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_provision.cpp
 #endif
 
 // Builds the whole CLI and runs it on argv; returns the exit code.

@@ -71,6 +71,7 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
         runners.emplace(all.back(), std::move(r));
     };
     reg(add_validate(app, out, err));
+    reg(add_expand(app, out, err));
     reg(add_walk(app, out, err));
     reg(add_preview(app, in, out, err));
     reg(add_stats(app, out, err));
@@ -79,6 +80,9 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     reg(add_check(app, out, err));
 #ifdef FIELDKIOSK_WITH_SYNC
     reg(add_sync(app, out, err));
+#endif
+#ifdef FIELDKIOSK_WITH_PROVISION
+    reg(add_provision(app, in, out, err));
 #endif
     try {
         app.parse(argc, argv);

@@ -1,0 +1,218 @@
+// Index:
+//   helpers        SHA-256, names that are safe as file names, atomic write
+//   SurveyUpdater  maybe_update(), update_now(), fetch()
+#include "sync/client/survey_updater.hpp"
+
+#include "core/loader.hpp"
+#include "sync/protocol/wire.hpp"
+
+#include <openssl/evp.h>
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+namespace fieldkiosk::sync::client {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+namespace {
+
+std::string sha256_hex(std::string_view data) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < len; ++i) {
+        out += k_hex[md[i] >> 4];
+        out += k_hex[md[i] & 0xF];
+    }
+    return out;
+}
+
+// A survey id as the loader allows it: [a-z][a-z0-9_]{0,63}.
+bool safe_id(std::string_view s) {
+    if (s.empty() || s.size() > 64 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+    return std::ranges::all_of(s, [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// A version that is safe as a file name and in a URL path: [A-Za-z0-9._-]{1,64}, not starting with '.'.
+bool safe_version(std::string_view s) {
+    if (s.empty() || s.size() > 64 || s.front() == '.') return false;
+    return std::ranges::all_of(s, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    });
+}
+
+// Writes `text` to `target` so that a crash leaves either no file or the whole file: a temporary file
+// in the same folder (not *.json, so no loader picks it up), fsync, rename, fsync of the folder.
+std::optional<std::string> write_atomically(const fs::path& target, std::string_view text) {
+    std::error_code ec;
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) return "cannot create " + target.parent_path().string() + ": " + ec.message();
+    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".partial");
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const std::string why = std::strerror(errno);
+            ::close(fd);
+            fs::remove(tmp, ec);
+            return "cannot write " + tmp.string() + ": " + why;
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        const std::string why = std::strerror(errno);
+        fs::remove(tmp, ec);
+        return "cannot save " + tmp.string() + ": " + why;
+    }
+    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+        const std::string why = std::strerror(errno);
+        fs::remove(tmp, ec);
+        return "cannot rename into " + target.string() + ": " + why;
+    }
+    if (const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+        (void)::fsync(dir);  // the rename itself survives a power cut
+        ::close(dir);
+    }
+    return std::nullopt;
+}
+
+std::string status_words(const HttpResponse& r) {
+    std::string out = "HTTP " + std::to_string(r.status);
+    if (auto e = protocol::decode_error(r.body)) out += " (" + e->message + ")";
+    return out;
+}
+
+}  // namespace
+
+fs::path default_survey_folder(const fs::path& database) {
+    return (database.has_parent_path() ? database.parent_path() : fs::path(".")) / "surveys";
+}
+
+fs::path downloaded_survey_path(const fs::path& folder, const std::string& id, const std::string& version) {
+    return folder / id / (version + ".json");
+}
+
+// ---------------------------------------------------------------------------------------------
+// SurveyUpdater
+// ---------------------------------------------------------------------------------------------
+SurveyUpdater::SurveyUpdater(SurveyUpdateOptions options, std::string server_url, std::string token, HttpTransport& transport,
+                             const core::Clock& clock)
+    : m_options(std::move(options)),
+      m_base(std::move(server_url)),
+      m_token(std::move(token)),
+      m_transport(&transport),
+      m_clock(&clock) {
+    while (!m_base.empty() && m_base.back() == '/') m_base.pop_back();
+}
+
+SurveyUpdateResult SurveyUpdater::maybe_update() {
+    const auto now = m_clock->steady_now();
+    if (m_last_check && now - *m_last_check < m_options.min_interval) return {};
+    return update_now();
+}
+
+SurveyUpdateResult SurveyUpdater::update_now() {
+    m_last_check = m_clock->steady_now();
+    SurveyUpdateResult out;
+    out.checked = true;
+    HttpRequest req;
+    req.url = m_base + std::string(protocol::k_surveys_path);
+    req.headers = {{"Authorization", "Bearer " + m_token}, {"Accept", "application/json"}};
+    if (!m_etag.empty()) req.headers.emplace_back("If-None-Match", m_etag);
+    req.max_response_bytes = k_max_get_bytes;
+    auto res = m_transport->get(req);
+    if (!res) {
+        out.error = "Survey updates: the list of surveys could not be fetched: " + res.error().message;
+        return out;
+    }
+    if (res->status == 304) {
+        out.not_modified = true;
+        return out;
+    }
+    if (res->status != 200) {
+        out.error = "Survey updates: the server answered the list of surveys with " + status_words(*res);
+        return out;
+    }
+    const json index = json::parse(res->body, nullptr, false);
+    if (index.is_discarded() || !index.is_object() || !index.contains("surveys") || !index["surveys"].is_array()) {
+        out.error = "Survey updates: the server's list of surveys is not {\"surveys\": [...]}";
+        return out;
+    }
+    std::vector<std::string> problems;
+    for (const auto& e : index["surveys"]) {
+        if (!e.is_object() || !e.value("id", json()).is_string() || !e.value("version", json()).is_string() ||
+            !e.value("sha256", json()).is_string()) {
+            problems.emplace_back("an entry of the list has no id, version or sha256");
+            continue;
+        }
+        const auto id = e["id"].get<std::string>();
+        const auto version = e["version"].get<std::string>();
+        if (!safe_id(id) || !safe_version(version)) {
+            problems.push_back("'" + id + "' version '" + version +
+                               "' cannot be kept as a file (ids: a-z, 0-9, _; versions: letters, digits, '.', '_', '-')");
+            continue;
+        }
+        std::error_code ec;
+        if (fs::exists(downloaded_survey_path(m_options.folder, id, version), ec)) continue;  // never overwritten
+        if (auto problem = fetch(id, version, e["sha256"].get<std::string>()))
+            problems.push_back(std::move(*problem));
+        else
+            out.downloaded.push_back(id + " " + version);
+    }
+    if (problems.empty()) {
+        m_etag = res->header("etag");  // only now: a failed download is tried again next time, not answered 304
+    } else {
+        out.error = "Survey updates: " + problems.front();
+        if (problems.size() > 1) out.error += " (and " + std::to_string(problems.size() - 1) + " more)";
+    }
+    return out;
+}
+
+std::optional<std::string> SurveyUpdater::fetch(const std::string& id, const std::string& version, const std::string& sha256) {
+    const std::string what = "'" + id + "' version '" + version + "'";
+    HttpRequest req;
+    req.url = m_base + std::string(protocol::k_surveys_path) + "/" + id + "/" + version;
+    req.headers = {{"Authorization", "Bearer " + m_token}, {"Accept", "application/json"}};
+    req.max_response_bytes = k_max_get_bytes;
+    auto res = m_transport->get(req);
+    if (!res) return what + " could not be downloaded: " + res.error().message;
+    if (res->status != 200) return what + " could not be downloaded: " + status_words(*res);
+    const std::string got = sha256_hex(res->body);
+    if (got != sha256)
+        return what + " was refused: its SHA-256 is " + got + ", the list said " + sha256 + " (damaged in transit?)";
+    if (const auto header = res->header("x-fieldkiosk-sha256"); !header.empty() && header != got)
+        return what + " was refused: its SHA-256 does not match the server's " + std::string(protocol::k_survey_sha256_header);
+    // Self-contained or nothing: an include would make the loader read other files on this kiosk.
+    const json doc = json::parse(res->body, nullptr, false);
+    if (doc.is_object() && doc.contains("questions") && doc["questions"].is_array())
+        for (const auto& q : doc["questions"])
+            if (q.is_object() && q.contains("include"))
+                return what + " was refused: it includes other files (not self-contained)";
+    const fs::path target = downloaded_survey_path(m_options.folder, id, version);
+    auto loaded = core::load_survey_text(res->body, target);
+    if (!loaded.ok())
+        return what + " was refused: it is not a valid survey (" +
+               (loaded.diagnostics.empty() ? std::string("no detail") : loaded.diagnostics.front().to_string()) + ")";
+    if (loaded.survey->id != id || loaded.survey->version != version)
+        return what + " was refused: the file is survey '" + loaded.survey->id + "' version '" + loaded.survey->version + "'";
+    if (auto problem = write_atomically(target, res->body)) return what + " could not be saved: " + *problem;
+    return std::nullopt;
+}
+
+}  // namespace fieldkiosk::sync::client

@@ -1,0 +1,222 @@
+// Index: key table and helpers, parse_server_config, load_server_config, apply_server_config.
+#include "sync/server/server_config.hpp"
+
+#include "sync/server/fleet.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace fieldkiosk::sync::server {
+namespace {
+
+constexpr std::array<std::string_view, 13> k_keys = {
+    "listen",    "db",   "surveys", "threads",  "read_timeout", "max_body",   "max_decompressed",
+    "max_items", "rate", "burst",   "tls_cert", "tls_key",      "quiet_after"};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string type_name(const toml::node& n) {
+    switch (n.type()) {
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "a whole number";
+        case toml::node_type::floating_point:
+            return "a number with a fraction";
+        case toml::node_type::boolean:
+            return "true/false";
+        case toml::node_type::array:
+            return "a list";
+        case toml::node_type::table:
+            return "a table";
+        default:
+            return "a date or time";
+    }
+}
+
+class Reader {
+public:
+    Reader(const toml::table& root, std::string_view name) : m_root(root), m_name(name) {}
+
+    void text(std::string_view key, std::optional<std::string>& out) {
+        const toml::node* n = m_root.get(key);
+        if (n == nullptr) return;
+        if (auto v = n->value_exact<std::string>(); v && !v->empty())
+            out = *v;
+        else
+            fail(key, "must be a non-empty string in quotes, e.g. " + std::string(key) + " = \"...\"", *n);
+    }
+    void text_list(std::string_view key, std::optional<std::vector<std::string>>& out) {
+        const toml::node* n = m_root.get(key);
+        if (n == nullptr) return;
+        std::vector<std::string> values;
+        bool ok = true;
+        if (auto v = n->value_exact<std::string>())
+            values.push_back(*v);
+        else if (const auto* arr = n->as_array())
+            for (const auto& e : *arr) {
+                if (auto s = e.value_exact<std::string>())
+                    values.push_back(*s);
+                else
+                    ok = false;
+            }
+        else
+            ok = false;
+        ok = ok && !values.empty() && std::none_of(values.begin(), values.end(), [](const auto& s) { return s.empty(); });
+        if (ok)
+            out = std::move(values);
+        else
+            fail(key,
+                 "must be a folder (or file) of survey definitions, or a list of them, e.g. " + std::string(key) +
+                     " = [\"/usr/share/fieldkiosk-server/survey_defs\"]",
+                 *n);
+    }
+    template <class T>
+    void whole(std::string_view key, std::optional<T>& out, std::int64_t lo, std::int64_t hi) {
+        const toml::node* n = m_root.get(key);
+        if (n == nullptr) return;
+        if (auto v = n->value_exact<std::int64_t>(); v && *v >= lo && *v <= hi)
+            out = static_cast<T>(*v);
+        else
+            fail(key, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi), *n);
+    }
+    void number(std::string_view key, std::optional<double>& out, double lo, double hi) {
+        const toml::node* n = m_root.get(key);
+        if (n == nullptr) return;
+        std::optional<double> v;
+        if (auto i = n->value_exact<std::int64_t>()) v = static_cast<double>(*i);
+        if (auto d = n->value_exact<double>()) v = *d;
+        if (v && std::isfinite(*v) && *v >= lo && *v <= hi)
+            out = *v;
+        else {
+            std::ostringstream msg;
+            msg << "must be a number from " << lo << " to " << hi;
+            fail(key, msg.str(), *n);
+        }
+    }
+    void duration(std::string_view key, std::optional<std::string>& out) {
+        const toml::node* n = m_root.get(key);
+        if (n == nullptr) return;
+        auto s = n->value_exact<std::string>();
+        if (!s) return fail(key, "must be a duration in quotes: a whole number and a unit, e.g. \"30m\", \"24h\", \"3d\"", *n);
+        if (auto d = parse_duration(*s); !d) return fail(key, d.error(), *n);
+        out = *s;
+    }
+    void unknown_keys() {
+        for (const auto& [k, v] : m_root) {
+            const std::string_view key = k.str();
+            if (std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end()) continue;
+            std::string msg = "is not a setting of `fieldkiosk-server serve`";
+            if (v.is_table()) msg += " (server.toml has no [sections]: write every key at the top)";
+            std::string_view best;
+            std::size_t best_d = 3;
+            for (auto known : k_keys)
+                if (const auto d = edit_distance(key, known); d < best_d) best = known, best_d = d;
+            if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
+            m_problems.push_back(std::string(m_name) + ": " + std::string(key) + ": " + msg);
+        }
+    }
+    [[nodiscard]] const std::vector<std::string>& problems() const { return m_problems; }
+
+private:
+    void fail(std::string_view key, const std::string& what, const toml::node& n) {
+        std::ostringstream msg;
+        msg << m_name << ":" << n.source().begin.line << ": " << key << ": " << what << " (it is " << type_name(n);
+        if (auto s = n.value_exact<std::string>()) msg << " \"" << *s << "\"";
+        if (auto i = n.value_exact<std::int64_t>()) msg << " " << *i;
+        msg << ")";
+        m_problems.push_back(msg.str());
+    }
+    const toml::table& m_root;
+    std::string_view m_name;
+    std::vector<std::string> m_problems;
+};
+
+}  // namespace
+
+std::expected<ServerConfigFile, std::string> parse_server_config(std::string_view toml_text, std::string_view name) {
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, name);
+    } catch (const toml::parse_error& e) {
+        std::ostringstream msg;
+        msg << name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": not valid TOML: " << e.description();
+        return std::unexpected(msg.str());
+    }
+    ServerConfigFile f;
+    Reader r(root, name);
+    r.unknown_keys();
+    r.text("listen", f.listen);
+    r.text("db", f.db);
+    r.text_list("surveys", f.surveys);
+    r.whole("threads", f.threads, 1, 256);
+    r.whole("read_timeout", f.read_timeout, 1, 600);
+    constexpr std::int64_t k_tebibyte = std::int64_t{1} << 40;
+    r.whole("max_body", f.max_body, 1, k_tebibyte);
+    r.whole("max_decompressed", f.max_decompressed, 1, k_tebibyte);
+    r.whole("max_items", f.max_items, 1, 1'000'000);
+    r.number("rate", f.rate, 0, 1e6);
+    r.whole("burst", f.burst, 1, 1'000'000);
+    r.text("tls_cert", f.tls_cert);
+    r.text("tls_key", f.tls_key);
+    r.duration("quiet_after", f.quiet_after);
+    if (!r.problems().empty()) {
+        std::string all;
+        for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
+        return std::unexpected(all);
+    }
+    return f;
+}
+
+std::expected<ServerConfigFile, std::string> load_server_config(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::unexpected(path.string() + ": cannot be read (missing, or no permission)");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_server_config(text.str(), path.string());
+}
+
+std::expected<void, std::string> apply_server_config(const ServerConfigFile& file,
+                                                     const std::function<bool(std::string_view)>& flag_given, ServeTargets t) {
+    const auto take = [&](const auto& value, std::string_view flag, auto& target) {
+        if (value && !flag_given(flag)) target = static_cast<std::remove_reference_t<decltype(target)>>(*value);
+    };
+    take(file.listen, "--listen", t.listen);
+    take(file.db, "--db", t.db);
+    take(file.surveys, "--surveys", t.surveys);
+    take(file.read_timeout, "--read-timeout", t.read_timeout_seconds);
+    take(file.threads, "--threads", t.options.threads);
+    take(file.max_body, "--max-body", t.options.limits.max_body_bytes);
+    take(file.max_decompressed, "--max-decompressed", t.options.limits.max_decompressed_bytes);
+    take(file.max_items, "--max-items", t.options.limits.max_items);
+    take(file.rate, "--rate", t.options.limits.rate_per_second);
+    take(file.burst, "--burst", t.options.limits.rate_burst);
+    take(file.tls_cert, "--tls-cert", t.options.tls_cert);
+    take(file.tls_key, "--tls-key", t.options.tls_key);
+    if (file.quiet_after) {
+        if (t.quiet_after == nullptr)
+            return std::unexpected(std::string("quiet_after: this fieldkiosk-server has no --quiet-after"));
+        take(file.quiet_after, "--quiet-after", *t.quiet_after);
+    }
+    return {};
+}
+
+}  // namespace fieldkiosk::sync::server
