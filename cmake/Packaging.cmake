@@ -40,6 +40,8 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/installer/debian/kiosk/postinst;${PROJECT_SOURCE_DIR}/installer/debian/kiosk/conffiles")
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME "fieldkiosk-server")
+# procps: /bin/kill, which the unit's ExecReload (systemctl reload: re-read the surveys) runs.
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "procps")
 set(CPACK_DEBIAN_SERVER_DESCRIPTION "fieldkiosk reference receiver\n Receives batches of survey responses from fieldkiosk kiosks, exactly once,\n into SQLite or PostgreSQL.")
 # /etc/fieldkiosk/server.toml is a conffile: an upgrade never overwrites the council's edits without asking.
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA

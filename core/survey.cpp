@@ -120,18 +120,30 @@ std::size_t Survey::shown_question_count() const {
 
 namespace {
 
-// "1.10.2" -> {"1", "10", "2"}; nullopt unless every part is one or more ASCII digits.
-std::optional<std::vector<std::string_view>> dotted_numbers(std::string_view v) {
-    std::vector<std::string_view> parts;
-    std::size_t start = 0;
-    while (true) {
-        const auto dot = v.find('.', start);
-        const auto part = v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-        if (part.empty() || !std::ranges::all_of(part, [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
-        parts.push_back(part);
-        if (dot == std::string_view::npos) return parts;
-        start = dot + 1;
+// A version split for ordering: the leading dotted number ("1.10" of "1.10-fix": digits, then any number
+// of "." + digits) and the rest ("-fix"). "abc", "" and ".5" have no leading number; "1..2" is 1 + "..2".
+struct SplitVersion {
+    std::vector<std::string_view> numbers;  // empty: the version does not start with a digit
+    std::string_view rest;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+SplitVersion split_version(std::string_view v) {
+    SplitVersion out;
+    std::size_t i = 0;
+    while (i < v.size() && is_digit(v[i])) {
+        const std::size_t start = i;
+        while (i < v.size() && is_digit(v[i])) ++i;
+        out.numbers.push_back(v.substr(start, i - start));
+        // Another part only when a digit follows the dot: "1." is 1 + ".", "1..2" is 1 + "..2".
+        if (i + 1 < v.size() && v[i] == '.' && is_digit(v[i + 1]))
+            ++i;
+        else
+            break;
     }
+    out.rest = v.substr(i);
+    return out;
 }
 
 // Whole numbers written in decimal, of any length: fewer significant digits is smaller.
@@ -146,21 +158,26 @@ std::strong_ordering compare_numbers(std::string_view a, std::string_view b) {
     return a.compare(b) <=> 0;
 }
 
+std::strong_ordering compare_bytes(std::string_view a, std::string_view b) { return a.compare(b) <=> 0; }
+
 }  // namespace
 
+// A lexicographic comparison of the key (has a leading number, its parts as whole numbers, then fewer
+// parts first, an empty rest before a non-empty one, the rest byte by byte, the whole text byte by
+// byte): each step is a total order, so the whole is one, and only equal strings compare equal.
 std::strong_ordering compare_versions(std::string_view a, std::string_view b) {
     if (a == b) return std::strong_ordering::equal;
-    const auto na = dotted_numbers(a);
-    const auto nb = dotted_numbers(b);
-    if (na && nb) {
-        const std::size_t n = std::max(na->size(), nb->size());
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::string_view pa = i < na->size() ? (*na)[i] : std::string_view("0");
-            const std::string_view pb = i < nb->size() ? (*nb)[i] : std::string_view("0");
-            if (auto c = compare_numbers(pa, pb); c != 0) return c;
-        }
-    }
-    return a.compare(b) <=> 0;
+    const SplitVersion sa = split_version(a);
+    const SplitVersion sb = split_version(b);
+    // Versions with no leading number ("abc", "v3", "") come before every numbered one.
+    if (sa.numbers.empty() != sb.numbers.empty()) return sa.numbers.empty() ? std::strong_ordering::less : std::strong_ordering::greater;
+    const std::size_t n = std::min(sa.numbers.size(), sb.numbers.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (auto c = compare_numbers(sa.numbers[i], sb.numbers[i]); c != 0) return c;
+    if (auto c = sa.numbers.size() <=> sb.numbers.size(); c != 0) return c;  // "1.2" < "1.2.0"
+    if (sa.rest.empty() != sb.rest.empty()) return sa.rest.empty() ? std::strong_ordering::less : std::strong_ordering::greater;
+    if (auto c = compare_bytes(sa.rest, sb.rest); c != 0) return c;
+    return compare_bytes(a, b);  // numerically equal ("1.2", "01.2"): the text decides
 }
 
 }  // namespace fieldkiosk::core

@@ -136,11 +136,14 @@ struct Survey {
 
 using SurveyPtr = std::shared_ptr<const Survey>;
 
-// Orders two survey version strings. When both are dotted numbers ("2", "1.10", "2026.11") they compare
-// part by part as whole numbers of any length, a missing part counting as 0 ("1.2" < "1.10", "1.2" ~ "1.2.0");
-// otherwise (dates like "2026-11-01", "v3", "1.2-beta") they compare byte by byte, which orders ISO dates
-// correctly. Ties between different strings ("1.2" and "1.02") are broken byte by byte, so the order is total
-// and only equal strings compare equal. docs/survey_format.md, "Versions".
+// Orders two survey version strings; a strict total order (only equal strings compare equal), so it is
+// safe in std::sort and friends. Each version is split into its leading dotted number ("1.10" of
+// "1.10-fix", "2026" of "2026-11-01") and the rest. Versions with no leading number ("v3", "abc", "")
+// come first, among themselves byte by byte. Otherwise: the numbers part by part as whole numbers of any
+// length ("1.2" < "1.10"); when one is a prefix of the other, fewer parts first ("1.2" < "1.2.0"); then
+// no rest before a rest ("1.10" < "1.10-fix"); then the rests byte by byte (ISO dates order correctly:
+// "2026-09-30" < "2026-10-01"); a last tie ("1.2" and "01.2") byte by byte on the whole text.
+// docs/survey_format.md, "Versions".
 [[nodiscard]] std::strong_ordering compare_versions(std::string_view a, std::string_view b);
 
 }  // namespace fieldkiosk::core

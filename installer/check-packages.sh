@@ -55,13 +55,15 @@ FIELDKIOSK_SURVEYS="$root/usr/share/fieldkiosk/survey_defs" "$root/usr/bin/field
 
 # The units as the packages install them, checked inside the extracted tree (--root), so that their
 # ExecStart binaries are the packaged ones. --root looks every unit up inside the tree, so the host's own
-# units (sysinit.target, ...) are copied in first, without replacing ours; so is cage, the kiosk's
-# compositor (another Debian package, installed by setup-deps.sh). verify exits 0 after warnings such as
+# units (sysinit.target, ...) are copied in first, without replacing ours; so are cage, the kiosk's
+# compositor, and /bin/kill, the receiver's ExecReload (other Debian packages, installed by setup-deps.sh). verify exits 0 after warnings such as
 # "Unknown key ..., ignoring", so any output at all fails the check.
 command -v systemd-analyze >/dev/null || fail "systemd-analyze is missing (bash installer/setup-deps.sh installs systemd)"
 cage=$(command -v cage) || fail "cage is missing: the kiosk unit runs it (bash installer/setup-deps.sh installs it)"
+[ -x /bin/kill ] || fail "/bin/kill is missing: the receiver unit's ExecReload runs it (bash installer/setup-deps.sh installs procps)"
 cp -an /lib/systemd/system/. "$root/lib/systemd/system/"
 install -m 0755 "$cage" "$root/usr/bin/cage"
+install -D -m 0755 /bin/kill "$root/bin/kill"
 units=(/lib/systemd/system/fieldkiosk-kiosk.service /lib/systemd/system/fieldkiosk-server.service)
 if ! verify=$(systemd-analyze verify --man=no --root="$root" "${units[@]}" 2>&1) || [ -n "$verify" ]; then
   echo "$verify" >&2

@@ -26,8 +26,9 @@ SERVER=(postgresql)
 KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlplusplus-dev fonts-noto-core libgl1-mesa-dri xvfb xauth)
 # The kiosk session and its checks: cage (Wayland kiosk compositor) runs the kiosk full screen
 # (installer/systemd/fieldkiosk-kiosk.service); check-packages.sh runs `systemd-analyze verify` on the
-# packaged units, which needs every ExecStart binary to exist, and curl for the receiver's /v1/health
-SESSION=(cage systemd curl)
+# packaged units, which needs every ExecStart/ExecReload binary to exist (procps: /bin/kill), and curl
+# for the receiver's /v1/health
+SESSION=(cage systemd procps curl)
 # Test and benchmark frameworks
 TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
 # Formatting and static analysis (used by developers and CI lint steps)

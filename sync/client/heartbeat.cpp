@@ -18,6 +18,27 @@ std::optional<std::int64_t> free_disk_bytes(const std::filesystem::path& path) {
     return static_cast<std::int64_t>(info.available);
 }
 
+bool resolved_by_an_answered_request(Failure::Kind kind) {
+    switch (kind) {
+        case Failure::Kind::Offline:
+        case Failure::Kind::Tls:
+        case Failure::Kind::Unauthorized:
+        case Failure::Kind::Throttled:
+        case Failure::Kind::ServerError:
+            return true;
+        case Failure::Kind::Refused:
+        case Failure::Kind::BadAnswer:
+        case Failure::Kind::Store:
+            return false;
+    }
+    return false;
+}
+
+std::string heartbeat_last_error(std::optional<Failure::Kind> failure, const std::string& last_error) {
+    if (failure && resolved_by_an_answered_request(*failure)) return {};
+    return last_error;
+}
+
 protocol::Heartbeat complete_heartbeat(protocol::Heartbeat given, const HeartbeatFacts& facts,
                                        const std::filesystem::path& database, std::chrono::system_clock::time_point now) {
     given.queue_depth = facts.queued;

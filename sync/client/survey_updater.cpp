@@ -16,6 +16,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 
 namespace fieldkiosk::sync::client {
 
@@ -92,6 +93,23 @@ std::optional<std::string> write_atomically(const fs::path& target, std::string_
     return std::nullopt;
 }
 
+// The file's bytes, or nullopt when it cannot be read or is larger than `cap`.
+std::optional<std::string> read_capped(const fs::path& p, std::size_t cap) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string out;
+    char chunk[65536];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+        out.append(chunk, static_cast<std::size_t>(in.gcount()));
+        if (out.size() > cap) return std::nullopt;
+    }
+    if (in.bad()) return std::nullopt;
+    return out;
+}
+
+// "150 MB" (whole mebibytes, rounded down; "0 MB" below one).
+std::string megabytes(std::uintmax_t bytes) { return std::to_string(bytes / (1024 * 1024)) + " MB"; }
+
 std::string status_words(const HttpResponse& r) {
     std::string out = "HTTP " + std::to_string(r.status);
     if (auto e = protocol::decode_error(r.body)) out += " (" + e->message + ")";
@@ -155,6 +173,8 @@ SurveyUpdateResult SurveyUpdater::update_now() {
         return out;
     }
     std::vector<std::string> problems;
+    std::size_t tried = 0;
+    bool space_reported = false;
     for (const auto& e : index["surveys"]) {
         if (!e.is_object() || !e.value("id", json()).is_string() || !e.value("version", json()).is_string() ||
             !e.value("sha256", json()).is_string()) {
@@ -168,16 +188,41 @@ SurveyUpdateResult SurveyUpdater::update_now() {
                                "' cannot be kept as a file (ids: a-z, 0-9, _; versions: letters, digits, '.', '_', '-')");
             continue;
         }
+        const auto sha256 = e["sha256"].get<std::string>();
+        const fs::path on_disk = downloaded_survey_path(m_options.folder, id, version);
         std::error_code ec;
-        if (fs::exists(downloaded_survey_path(m_options.folder, id, version), ec)) continue;  // never overwritten
-        if (auto problem = fetch(id, version, e["sha256"].get<std::string>()))
+        if (fs::exists(on_disk, ec)) {
+            // Never overwritten; but a different file under the same id and version means responses made
+            // here and there are judged against different questions: say so (the operator must act).
+            const auto mine = read_capped(on_disk, k_max_get_bytes);
+            if (!mine)
+                problems.push_back("'" + id + "' version '" + version + "' is on this kiosk but cannot be read (" +
+                                   on_disk.string() + ")");
+            else if (sha256_hex(*mine) != sha256)
+                problems.push_back("the server's '" + id + "' version " + version +
+                                   " differs from the one this kiosk has: a survey was changed without raising its "
+                                   "version (this kiosk keeps its own; " + on_disk.string() + ")");
+            continue;
+        }
+        if (tried == m_options.max_downloads_per_check) {
+            ++out.left_for_next_check;  // the index is asked for again in full next time
+            continue;
+        }
+        if (auto why = low_on_space(0)) {
+            if (!space_reported) problems.push_back("nothing was downloaded: " + *why);
+            space_reported = true;
+            continue;
+        }
+        ++tried;
+        if (auto problem = fetch(id, version, sha256))
             problems.push_back(std::move(*problem));
         else
             out.downloaded.push_back(id + " " + version);
     }
-    if (problems.empty()) {
-        m_etag = res->header("etag");  // only now: a failed download is tried again next time, not answered 304
-    } else {
+    // Only when all is on disk and matches: a failed or unfinished check is asked for in full next time, not
+    // answered 304.
+    if (problems.empty() && out.left_for_next_check == 0) m_etag = res->header("etag");
+    if (!problems.empty()) {
         out.error = "Survey updates: " + problems.front();
         if (problems.size() > 1) out.error += " (and " + std::to_string(problems.size() - 1) + " more)";
     }
@@ -211,8 +256,24 @@ std::optional<std::string> SurveyUpdater::fetch(const std::string& id, const std
                (loaded.diagnostics.empty() ? std::string("no detail") : loaded.diagnostics.front().to_string()) + ")";
     if (loaded.survey->id != id || loaded.survey->version != version)
         return what + " was refused: the file is survey '" + loaded.survey->id + "' version '" + loaded.survey->version + "'";
+    if (auto why = low_on_space(res->body.size())) return what + " was not saved: " + *why;
     if (auto problem = write_atomically(target, res->body)) return what + " could not be saved: " + *problem;
     return std::nullopt;
+}
+
+std::optional<std::string> SurveyUpdater::low_on_space(std::uintmax_t bytes) const {
+    // The folder may not exist yet: its nearest existing parent is on the same file system.
+    fs::path at = m_options.folder.empty() ? fs::path(".") : m_options.folder;
+    std::error_code ec;
+    while (!fs::exists(at, ec) && at.has_parent_path() && at.parent_path() != at) at = at.parent_path();
+    const auto space = fs::space(at, ec);
+    if (ec) return "the free space of " + at.string() + " cannot be read (" + ec.message() + ")";
+    const auto fraction_floor =
+        static_cast<std::uintmax_t>(static_cast<long double>(space.capacity) * m_options.min_free_fraction);
+    const std::uintmax_t floor = std::max(m_options.min_free_bytes, fraction_floor);
+    if (space.available >= floor && space.available - floor >= bytes) return std::nullopt;
+    return "only " + megabytes(space.available) + " free on the disk of " + m_options.folder.string() +
+           ", and this kiosk keeps at least " + megabytes(floor) + " free for its responses";
 }
 
 }  // namespace fieldkiosk::sync::client

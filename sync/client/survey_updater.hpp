@@ -12,7 +12,11 @@
 // verify the SHA-256 the index gave, load it with the core loader (it must be valid, self-contained and
 // have the listed id and version), then write it atomically (temporary file, fsync, rename, fsync of the
 // folder). Files are never deleted or overwritten: old versions stay for exports and for responses
-// already queued. A failure stops nothing else: it is reported and the next check tries again.
+// already queued. A listed version already in the folder is compared by SHA-256 with the index: a
+// difference (a survey edited on the server without a new version) is reported and the kiosk's file
+// kept. At most max_downloads_per_check downloads per check, none when the disk is nearly full
+// (min_free_bytes, min_free_fraction). A failure stops nothing else: it is reported and the next check
+// tries again.
 // Thread-safety: one SurveyUpdater per thread (it uses that thread's transport).
 #pragma once
 
@@ -20,6 +24,8 @@
 #include "sync/client/transport.hpp"
 
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,6 +36,13 @@ namespace fieldkiosk::sync::client {
 struct SurveyUpdateOptions {
     std::filesystem::path folder;                         // e.g. <database folder>/surveys (default_survey_folder)
     std::chrono::milliseconds min_interval{15 * 60'000};  // between two checks of the index
+    // At most this many definitions are downloaded (or tried) per check; the rest wait for the next one
+    // (the index is then asked for again in full). Bounds what one (mis)behaving server can make one check do.
+    std::size_t max_downloads_per_check = 50;
+    // Nothing is downloaded or written when the free space of the folder's file system is, or would
+    // become, below the larger of these: the kiosk's queued responses need that disk more than an update.
+    std::uintmax_t min_free_bytes = 200ull * 1024 * 1024;
+    double min_free_fraction = 0.05;  // of the file system's size
 };
 
 // Where a kiosk keeps downloaded definitions by default: "surveys" next to its database.
@@ -42,6 +55,7 @@ struct SurveyUpdateResult {
     bool checked = false;                 // false: too soon since the last check; nothing was asked
     bool not_modified = false;            // the index had not changed (304)
     std::vector<std::string> downloaded;  // "food 2", one per file written this time
+    std::size_t left_for_next_check = 0;  // listed, not on disk, beyond max_downloads_per_check
     std::string error;                    // plain words for the admin screen; empty when all went well
 };
 
@@ -58,6 +72,8 @@ public:
 
 private:
     [[nodiscard]] std::optional<std::string> fetch(const std::string& id, const std::string& version, const std::string& sha256);
+    // Why nothing should be written now ("only 150 MB free ..."), or nullopt; `bytes`: what would be added.
+    [[nodiscard]] std::optional<std::string> low_on_space(std::uintmax_t bytes) const;
 
     SurveyUpdateOptions m_options;
     std::string m_base, m_token;

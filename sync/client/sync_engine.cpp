@@ -168,9 +168,13 @@ void SyncEngine::run() {
                 given = m_options.heartbeat();
             else
                 given.app_version = std::string("fieldkiosk-sync ") + FIELDKIOSK_VERSION;
-            auto heartbeat =
-                complete_heartbeat(std::move(given), {status.queued, status.quarantined, status.last_error, status.last_success},
-                                   m_options.database, m_clock->wall_now());
+            // The queue as it is now (responses completed since the last attempt count), and the last
+            // attempt's error only if reaching the server does not disprove it (heartbeat_last_error).
+            refresh_counts();
+            auto heartbeat = complete_heartbeat(
+                std::move(given),
+                {status.queued, status.quarantined, heartbeat_last_error(status.failure, status.last_error), status.last_success},
+                m_options.database, m_clock->wall_now());
             s = uploader.drain(
                 [this] {
                     std::lock_guard lock(m_mutex);
@@ -183,6 +187,7 @@ void SyncEngine::run() {
             schedule.on_failure(m_clock->steady_now(), backoff.next(std::nullopt));
             status.state = SyncStatus::State::Failing;
             status.last_error = std::string("Sync stopped on an internal error and will try again: ") + e.what();
+            status.failure.reset();  // not a failure to reach the server: the next heartbeat reports it
             post(status);
             continue;
         }

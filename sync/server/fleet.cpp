@@ -25,9 +25,10 @@ std::size_t utf8_length(unsigned char b) {
     return 1;
 }
 
+// A count or byte figure from a heartbeat: unknown when negative, at most k_max_heartbeat_figure.
 std::optional<std::int64_t> non_negative(const std::optional<std::int64_t>& v) {
     if (!v || *v < 0) return std::nullopt;
-    return v;
+    return std::min(*v, k_max_heartbeat_figure);
 }
 
 std::string utc_minutes(chr::system_clock::time_point t) {  // "2026-11-28 09:41"

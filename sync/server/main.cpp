@@ -33,17 +33,19 @@ std::unique_ptr<Storage> open_or_say(const std::string& db) {
     return std::move(*s);
 }
 
-// Reads --surveys again; all or nothing. A file with any problem is reported (stderr, one line each) and
-// the surveys in force stay; otherwise the new library replaces the old one at once (batches being
-// judged finish with the old one). One line on stdout says which happened.
+// Reads --surveys again; all or nothing. A file with any problem, or a version already served whose
+// content changed (SurveyLibrary::changed_since), is reported (stderr, one line each) and the surveys in
+// force stay; otherwise the new library replaces the old one at once (batches being judged finish with
+// the old one). One line on stdout says which happened.
 void reload_surveys(Server& server, const std::vector<fs::path>& paths) {
-    auto loaded = SurveyLibrary::load(paths, /*strict=*/true);
-    if (!loaded) {
-        for (const auto& e : loaded.error()) std::cerr << "surveys: reload: " << e << "\n";
-        std::cout << "surveys: reload refused (" << loaded.error().size()
+    const auto refuse = [&server](const std::vector<std::string>& problems) {
+        for (const auto& e : problems) std::cerr << "surveys: reload: " << e << "\n";
+        std::cout << "surveys: reload refused (" << problems.size()
                   << " problem(s), listed on stderr); still serving: " << server.surveys()->summary() << std::endl;
-        return;
-    }
+    };
+    auto loaded = SurveyLibrary::load(paths, /*strict=*/true);
+    if (!loaded) return refuse(loaded.error());
+    if (const auto changed = loaded->library->changed_since(*server.surveys()); !changed.empty()) return refuse(changed);
     server.replace_surveys(loaded->library);
     std::cout << "surveys: reloaded: " << loaded->library->summary() << std::endl;
 }

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS kiosks(
 // The kiosk's row, in the batch's own transaction (after its inserts, so the row lock is held only for
 // the COMMIT): no second round trip and commit per batch, and last_seen never counts a rolled-back batch.
 // Without a heartbeat ($11 NULL) the last heartbeat's columns are kept, except queue depth and quarantined,
-// which follow what this batch moved ($21 left the kiosk's queue, $22 of them quarantined; KioskQueueMove).
+// which follow what this batch moved ($21 left the kiosk's queue, $22 of them quarantined; KioskQueueMove);
+// quarantined saturates at 10^15 (k_max_heartbeat_figure): a sum past bigint would fail every later batch.
 constexpr const char* k_upsert_kiosk = R"sql(
 INSERT INTO kiosks(name, device_id, first_seen, last_seen, last_batch_id, last_batch_items, last_batch_accepted,
   last_batch_duplicate, last_batch_conflict, last_batch_rejected, last_batch_retry_later, heartbeat_at, app_version,
@@ -53,7 +54,9 @@ ON CONFLICT(name) DO UPDATE SET device_id = EXCLUDED.device_id, last_seen = EXCL
   surveys = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.surveys ELSE EXCLUDED.surveys END,
   queue_depth = CASE WHEN EXCLUDED.heartbeat_at IS NOT NULL THEN EXCLUDED.queue_depth
                      WHEN kiosks.queue_depth IS NULL THEN NULL ELSE GREATEST(0, kiosks.queue_depth - $21::bigint) END,
-  quarantined = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.quarantined + $22::bigint ELSE EXCLUDED.quarantined END,
+  quarantined = CASE WHEN EXCLUDED.heartbeat_at IS NOT NULL THEN EXCLUDED.quarantined
+                     WHEN kiosks.quarantined IS NULL THEN NULL
+                     ELSE LEAST(LEAST(kiosks.quarantined, 1000000000000000) + $22::bigint, 1000000000000000) END,
   free_disk_bytes = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.free_disk_bytes ELSE EXCLUDED.free_disk_bytes END,
   last_error = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.last_error ELSE EXCLUDED.last_error END,
   last_success_at = CASE WHEN EXCLUDED.heartbeat_at IS NULL THEN kiosks.last_success_at ELSE EXCLUDED.last_success_at END,
@@ -144,12 +147,17 @@ public:
 
     SResult<void> add_token(std::string_view name, std::string_view role, std::string_view hash, std::string_view at) override {
         return with_conn([&](PGconn* c) -> SResult<void> {
+            // One statement, so one transaction: a new token under an old name is a new device (a replacement
+            // after a revoke), and what was heard from the old one (the `kiosks` row) goes with it; otherwise the
+            // new kiosk would show QUIET at once with the old one's queue and errors.
             FK_PG_TRY(r, run(c,
-                             "INSERT INTO tokens(name, role, token_hash, created_at) VALUES($1, $2, $3, $4)"
+                             "WITH t AS (INSERT INTO tokens(name, role, token_hash, created_at) VALUES($1, $2, $3, $4)"
                              " ON CONFLICT(name) DO UPDATE SET role = $2, token_hash = $3, created_at = $4, revoked_at = NULL"
-                             " WHERE tokens.revoked_at IS NOT NULL",
-                             std::array{name, role, hash, at}));
-            if (std::string_view(PQcmdTuples((*r)->r)) == "0")
+                             " WHERE tokens.revoked_at IS NOT NULL RETURNING name),"
+                             " d AS (DELETE FROM kiosks WHERE name IN (SELECT name FROM t))"
+                             " SELECT count(*) FROM t",
+                             std::array{name, role, hash, at}, PGRES_TUPLES_OK));
+            if (std::string_view(PQgetvalue((*r)->r, 0, 0)) == "0")
                 return std::unexpected(
                     ServerError{ServerError::Kind::Exists,
                                 "a kiosk named '" + std::string(name) + "' already has an active token (revoke it first)"});

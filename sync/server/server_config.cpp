@@ -186,12 +186,36 @@ std::expected<ServerConfigFile, std::string> parse_server_config(std::string_vie
     return f;
 }
 
+void resolve_relative_paths(ServerConfigFile& file, const std::filesystem::path& folder) {
+    const auto resolve = [&folder](std::string& p) {
+        if (!p.empty() && std::filesystem::path(p).is_relative()) p = (folder / p).lexically_normal().string();
+    };
+    if (file.surveys)
+        for (auto& p : *file.surveys) resolve(p);
+    if (file.db && file.db->starts_with("sqlite:")) {
+        std::string p = file.db->substr(7);
+        if (p != ":memory:") {
+            resolve(p);
+            *file.db = "sqlite:" + p;
+        }
+    }
+    if (file.tls_cert) resolve(*file.tls_cert);
+    if (file.tls_key) resolve(*file.tls_key);
+}
+
 std::expected<ServerConfigFile, std::string> load_server_config(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::unexpected(path.string() + ": cannot be read (missing, or no permission)");
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_server_config(text.str(), path.string());
+    auto file = parse_server_config(text.str(), path.string());
+    if (file) {
+        std::error_code ec;
+        auto absolute = std::filesystem::absolute(path, ec);
+        if (ec) absolute = path;
+        resolve_relative_paths(*file, absolute.parent_path());
+    }
+    return file;
 }
 
 std::expected<void, std::string> apply_server_config(const ServerConfigFile& file,

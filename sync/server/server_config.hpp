@@ -3,7 +3,8 @@
 // Index:
 //   ServerConfigFile     what one file sets: each key is a `serve` flag's name, without "--" and with '_' for '-'
 //   parse_server_config  strict: an unknown key, a wrong type or an out-of-range value is an error naming the key
-//   load_server_config   the same from a file
+//   load_server_config   the same from a file; relative paths in it are resolved against its folder
+//   resolve_relative_paths  surveys, db "sqlite:PATH", tls_cert, tls_key made absolute against a folder
 //   ServeTargets         the variables `serve` fills from its flags
 //   apply_server_config  the file's values into those variables, except where the flag was given
 //
@@ -42,7 +43,11 @@ struct ServerConfigFile {
 
 // `name` is used in messages (the file's path). The message names the key and says what would be valid.
 [[nodiscard]] std::expected<ServerConfigFile, std::string> parse_server_config(std::string_view toml_text, std::string_view name);
+// Relative paths in the file (surveys, db = "sqlite:PATH", tls_cert, tls_key) are taken from the file's
+// folder, not from the server's working directory (which is / under systemd). Paths given as flags on
+// the command line stay relative to the working directory, as for any command.
 [[nodiscard]] std::expected<ServerConfigFile, std::string> load_server_config(const std::filesystem::path& path);
+void resolve_relative_paths(ServerConfigFile& file, const std::filesystem::path& folder);
 
 // Where `serve` keeps its settings. quiet_after is null when this build of `serve` has no --quiet-after; a
 // file that sets it is then refused.

@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS kiosks(
 // fsync (synchronous=FULL) per batch; and last_seen can never say a batch arrived that was rolled back.
 // Without a heartbeat the last heartbeat's columns are kept (?12 IS NULL), except the kiosk's queue depth
 // and quarantined count, which follow what this batch moved: ?22 items left the kiosk's queue (all but
-// retry_later), ?23 of them were quarantined there (rejected, conflict). NULL (never reported) stays NULL.
+// retry_later), ?23 of them were quarantined there (rejected, conflict). NULL (never reported) stays NULL;
+// quarantined saturates at 10^15 (k_max_heartbeat_figure), so no sum overflows.
 constexpr std::string_view k_upsert_kiosk = R"sql(
 INSERT INTO kiosks(name, device_id, first_seen, last_seen, last_batch_id, last_batch_items, last_batch_accepted,
   last_batch_duplicate, last_batch_conflict, last_batch_rejected, last_batch_retry_later, heartbeat_at, app_version,
@@ -63,7 +64,7 @@ ON CONFLICT(name) DO UPDATE SET device_id = ?2, last_seen = ?3, last_batch_id = 
   app_version = CASE WHEN ?12 IS NULL THEN kiosks.app_version ELSE ?13 END,
   surveys = CASE WHEN ?12 IS NULL THEN kiosks.surveys ELSE ?14 END,
   queue_depth = CASE WHEN ?12 IS NULL THEN max(0, kiosks.queue_depth - ?22) ELSE ?15 END,
-  quarantined = CASE WHEN ?12 IS NULL THEN kiosks.quarantined + ?23 ELSE ?16 END,
+  quarantined = CASE WHEN ?12 IS NULL THEN min(min(kiosks.quarantined, 1000000000000000) + ?23, 1000000000000000) ELSE ?16 END,
   free_disk_bytes = CASE WHEN ?12 IS NULL THEN kiosks.free_disk_bytes ELSE ?17 END,
   last_error = CASE WHEN ?12 IS NULL THEN kiosks.last_error ELSE ?18 END,
   last_success_at = CASE WHEN ?12 IS NULL THEN kiosks.last_success_at ELSE ?19 END,
@@ -95,6 +96,8 @@ public:
 
     SResult<void> add_token(std::string_view name, std::string_view role, std::string_view hash, std::string_view at) override {
         return with_db([&](Database& db) -> SResult<void> {
+            auto tx = storage::Transaction::begin(db);
+            if (!tx) return std::unexpected(to_server_error(tx.error()));
             auto st = db.prepare(
                 "INSERT INTO tokens(name, role, token_hash, created_at) VALUES(?1, ?2, ?3, ?4)"
                 " ON CONFLICT(name) DO UPDATE SET role = ?2, token_hash = ?3, created_at = ?4, revoked_at = NULL"
@@ -106,6 +109,13 @@ public:
                 return std::unexpected(
                     ServerError{ServerError::Kind::Exists,
                                 "a kiosk named '" + std::string(name) + "' already has an active token (revoke it first)"});
+            // A new token under an old name is a new device (a replacement after a revoke): what was heard from
+            // the old one must not show as this one's (QUIET at once, its queue and errors). Same transaction.
+            auto forget = db.prepare("DELETE FROM kiosks WHERE name = ?1");
+            if (!forget) return std::unexpected(to_server_error(forget.error()));
+            forget->bind(1, name);
+            FK_SQL_TRY(forget->run());
+            FK_SQL_TRY(tx->commit());
             return {};
         });
     }

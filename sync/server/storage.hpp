@@ -13,6 +13,7 @@
 // Thread-safety: every implementation is safe to call from many threads (an internal connection pool).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <expected>
 #include <functional>
@@ -66,6 +67,12 @@ struct KioskSeen {
 
 // What one batch moved on its kiosk: the heartbeat's queue depth was taken before the batch; the stored
 // figure is after it (both backends use this, so that the `kiosks` list does not show a drained queue as full).
+// The most a heartbeat's count or byte figure is taken as (10^15: no kiosk queues, quarantines or has free
+// that much). kiosk_seen() clamps to it, and the stored figures stay at or below it (saturating arithmetic,
+// here and in both backends' SQL), so that no sum can overflow a 64-bit integer (UB in C++, "bigint out of
+// range" in PostgreSQL, which would fail every later batch of that kiosk).
+inline constexpr std::int64_t k_max_heartbeat_figure = 1'000'000'000'000'000;
+
 struct KioskQueueMove {
     std::int64_t left = 0;         // items that left the kiosk's queue: every answer but retry_later
     std::int64_t quarantined = 0;  // of those, kept aside on the kiosk: rejected + conflict
@@ -73,9 +80,12 @@ struct KioskQueueMove {
         if (!before) return before;
         return *before > left ? *before - left : 0;
     }
+    // before + quarantined, at most k_max_heartbeat_figure (both are non-negative).
     [[nodiscard]] std::optional<std::int64_t> quarantined_after(std::optional<std::int64_t> before) const {
         if (!before) return before;
-        return *before + quarantined;
+        const std::int64_t b = std::min(*before, k_max_heartbeat_figure);
+        const std::int64_t q = std::clamp<std::int64_t>(quarantined, 0, k_max_heartbeat_figure);
+        return std::min(b + q, k_max_heartbeat_figure);  // each at most 10^15: the sum cannot overflow
     }
 };
 [[nodiscard]] inline KioskQueueMove queue_move(const KioskSeen& s, std::int64_t conflicts) {

@@ -38,7 +38,7 @@ std::shared_ptr<const SurveyLibrary> SurveyLibrary::from_validator(std::shared_p
                     warnings->push_back(d.to_string() + " (survey '" + s->id + "' version '" + s->version + "' is not served)");
             continue;
         }
-        PublishedSurvey p{s->id, s->version, s->enabled, std::move(*doc), {}};
+        PublishedSurvey p{s->id, s->version, s->enabled, std::move(*doc), {}, s->file};
         p.sha256 = sha256_hex(p.document);
         lib->m_published.push_back(std::move(p));
     }
@@ -57,6 +57,17 @@ const PublishedSurvey* SurveyLibrary::find(std::string_view id, std::string_view
     for (const auto& p : m_published)
         if (p.id == id && p.version == version) return &p;
     return nullptr;
+}
+
+std::vector<std::string> SurveyLibrary::changed_since(const SurveyLibrary& before) const {
+    std::vector<std::string> out;
+    for (const auto& now : m_published) {
+        const auto* was = before.find(now.id, now.version);
+        if (!was || was->sha256 == now.sha256) continue;
+        out.push_back(now.file.string() + ": survey '" + now.id + "' version " + now.version +
+                      " changed without a new version; raise \"version\" (kiosks already have " + now.version + ")");
+    }
+    return out;
 }
 
 std::string SurveyLibrary::summary() const {

@@ -5,7 +5,8 @@
 //
 // Index:
 //   PublishedSurvey   one version as served: the expanded, self-contained JSON and its SHA-256
-//   SurveyLibrary     load() from the --surveys paths, from_validator(); index_json(), etag(), find()
+//   SurveyLibrary     load() from the --surveys paths, from_validator(); index_json(), etag(), find(),
+//                     changed_since() (a reload must not change a version already served)
 //
 // A library is immutable once built and shared as std::shared_ptr<const SurveyLibrary>; the server swaps
 // the whole pointer on a reload (SIGHUP), so a batch being judged keeps the library it started with.
@@ -29,6 +30,7 @@ struct PublishedSurvey {
     bool enabled = true;
     std::string document;  // core::expand_survey_file(): blocks inlined, loads on its own
     std::string sha256;    // of `document`, lower-case hex
+    std::filesystem::path file;  // where it was read from (for messages)
 };
 
 class SurveyLibrary {
@@ -55,6 +57,11 @@ public:
     [[nodiscard]] const std::string& etag() const { return m_etag; }  // quoted, changes whenever the index does
     // Any known version (old ones too), or null.
     [[nodiscard]] const PublishedSurvey* find(std::string_view id, std::string_view version) const;
+    // One line per version that both this library and `before` publish with different documents (a
+    // survey edited in place without raising its version: responses would be judged against other
+    // questions than the kiosks that downloaded it show): "FILE: survey 'food' version 2026.1 changed
+    // without a new version; raise "version" (kiosks already have 2026.1)". Empty when there is none.
+    [[nodiscard]] std::vector<std::string> changed_since(const SurveyLibrary& before) const;
     // "food 1, food 2 (current), safety 2026-11-01 (current)": for the log.
     [[nodiscard]] std::string summary() const;
 

@@ -15,8 +15,9 @@ struct Child {
     int out = -1;  // read end of the child's stdout
 };
 
-// Starts argv[0] (a path) with argv; stdout goes to Child::out, stderr to /dev/null. pid -1 on failure.
-inline Child spawn(const std::vector<std::string>& argv) {
+// Starts argv[0] (a path) with argv; stdout goes to Child::out, stderr to /dev/null (or, when
+// `stderr_file` is given, to that file, created or truncated). pid -1 on failure.
+inline Child spawn(const std::vector<std::string>& argv, const std::string& stderr_file = {}) {
     int fds[2];
     if (pipe(fds) != 0) return {};
     const pid_t pid = fork();
@@ -24,8 +25,9 @@ inline Child spawn(const std::vector<std::string>& argv) {
         dup2(fds[1], STDOUT_FILENO);
         close(fds[0]);
         close(fds[1]);
-        const int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, STDERR_FILENO);
+        const int err = stderr_file.empty() ? open("/dev/null", O_WRONLY)
+                                            : open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        dup2(err, STDERR_FILENO);
         std::vector<char*> args;
         for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);

@@ -15,7 +15,9 @@
 
 #include <atomic>
 #include <cstdio>
+#include <limits>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 namespace fieldkiosk::testing {
@@ -361,6 +363,115 @@ TEST_P(Fleet, EnginesPeriodicSyncOnAnEmptyQueueSendsTheProvidersHeartbeat) {
     EXPECT_EQ(r.last_batch_items, 0);
 }
 
+// The real CurlTransport, but switched off on demand (a connect error, nothing sent), and every body it
+// POSTs while on kept, so a test can read the heartbeats that reached the server.
+class SwitchableTransport final : public sync::client::HttpTransport {
+public:
+    struct Shared {
+        std::atomic<bool> offline{true};
+        std::mutex mutex;
+        std::vector<std::string> sent;
+    };
+    explicit SwitchableTransport(std::shared_ptr<Shared> shared) : m_shared(std::move(shared)) {}
+    std::expected<sync::client::HttpResponse, sync::client::TransportError> post(const sync::client::HttpRequest& r) override {
+        if (m_shared->offline) return std::unexpected(sync::client::TransportError{sync::client::TransportError::Kind::Connect, "test: offline"});
+        {
+            std::lock_guard lock(m_shared->mutex);
+            m_shared->sent.push_back(r.body);
+        }
+        return m_real.post(r);
+    }
+    std::expected<sync::client::HttpResponse, sync::client::TransportError> get(const sync::client::HttpRequest& r) override {
+        if (m_shared->offline) return std::unexpected(sync::client::TransportError{sync::client::TransportError::Kind::Connect, "test: offline"});
+        return m_real.get(r);
+    }
+
+private:
+    std::shared_ptr<Shared> m_shared;
+    sync::client::CurlTransport m_real{Kiosk::quick()};
+};
+
+// A kiosk offline with 3 queued, 4 more completed meanwhile, then back: the heartbeat that gets through says
+// 7 queued (counted when it is built, not after the last attempt) and no error ("No connection since…" is
+// disproved by that very request being answered), so the server does not list a drained, connected kiosk
+// as failing.
+TEST_P(Fleet, AKioskBackFromOfflineReportsItsTrueQueueAndNoStaleError) {
+    Kiosk k;
+    k.fill(3);
+    auto shared = std::make_shared<SwitchableTransport::Shared>();
+    core::SystemClock clock;
+    core::SeededRng rng(5);
+    sync::client::EngineOptions o;
+    o.database = k.db;
+    o.sync = sync::client::SyncConfig{.server_url = receiver->url(), .token = receiver->kiosk_token};
+    o.sync.gzip = false;  // the test reads the bodies
+    o.sync.batch.max_count = 2;
+    o.period = 1h;
+    o.backoff.initial = 1h;  // no retry by itself: the test says when (sync_now)
+    o.backoff.cap = 1h;
+    o.heartbeat = [] { return kiosk_heartbeat(); };
+    sync::client::SyncEngine engine(
+        o, [shared] { return std::make_unique<SwitchableTransport>(shared); }, clock, rng);
+    const auto wait_for = [&](const std::function<bool(const sync::client::SyncStatus&)>& done) {
+        std::optional<sync::client::SyncStatus> last;
+        for (int i = 0; i < 3000 && !(last && done(*last)); ++i) {
+            for (auto& st : engine.status().drain()) {
+                last = st;
+                if (done(st)) break;
+            }
+            if (!(last && done(*last))) std::this_thread::sleep_for(5ms);
+        }
+        return last;
+    };
+    engine.start();
+    auto offline = wait_for([](const auto& st) { return st.failure == sync::client::Failure::Kind::Offline; });
+    ASSERT_TRUE(offline && offline->failure == sync::client::Failure::Kind::Offline);
+    EXPECT_EQ(offline->queued, 3);
+    EXPECT_TRUE(offline->last_error.starts_with("No connection since")) << offline->last_error;
+
+    k.fill(4, "food", 7);  // completed while offline
+    shared->offline = false;
+    engine.sync_now();
+    auto done = wait_for([](const auto& st) { return st.state == sync::client::SyncStatus::State::UpToDate; });
+    engine.stop();
+    ASSERT_TRUE(done && done->state == sync::client::SyncStatus::State::UpToDate);
+    EXPECT_EQ(done->queued, 0);
+    EXPECT_EQ(receiver->responses(), 7);
+
+    std::vector<std::string> sent;
+    {
+        std::lock_guard lock(shared->mutex);
+        sent = shared->sent;
+    }
+    ASSERT_EQ(sent.size(), 4u);  // 2 + 2 + 2 + 1
+    auto first = sync::protocol::decode_batch(sent[0]);
+    ASSERT_TRUE(first.has_value()) << first.error().message;
+    ASSERT_TRUE(first->heartbeat.has_value());
+    EXPECT_EQ(first->heartbeat->queue_depth, 7);
+    EXPECT_EQ(first->heartbeat->last_error, "");
+    for (std::size_t i = 1; i < sent.size(); ++i) EXPECT_FALSE(sync::protocol::decode_batch(sent[i])->heartbeat.has_value()) << i;
+
+    const auto r = row("kiosk-1");
+    EXPECT_EQ(r.last_error, "");
+    EXPECT_EQ(r.queue_depth, 0);
+    const auto [status, metrics] = http_get(receiver->url() + "/metrics");
+    ASSERT_EQ(status, 200);
+    EXPECT_NE(metrics.find(R"(fieldkiosk_kiosk_last_error_present{kiosk="kiosk-1"} 0)"), std::string::npos) << metrics;
+}
+
+// Which errors a heartbeat still carries (heartbeat_last_error): those that reaching the server does not
+// resolve.
+TEST(HeartbeatError, OnlyErrorsThatAnAnsweredRequestDoesNotDisproveAreReported) {
+    using K = sync::client::Failure::Kind;
+    for (K kind : {K::Offline, K::Tls, K::Unauthorized, K::Throttled, K::ServerError})
+        EXPECT_EQ(sync::client::heartbeat_last_error(kind, "old words"), "") << static_cast<int>(kind);
+    for (K kind : {K::Refused, K::BadAnswer, K::Store})
+        EXPECT_EQ(sync::client::heartbeat_last_error(kind, "old words"), "old words") << static_cast<int>(kind);
+    EXPECT_EQ(sync::client::heartbeat_last_error(std::nullopt, "Sync stopped on an internal error"),
+              "Sync stopped on an internal error");
+    EXPECT_EQ(sync::client::heartbeat_last_error(std::nullopt, ""), "");
+}
+
 TEST_P(Fleet, BatchWithoutHeartbeatUpdatesLastSeenAndKeepsTheLastHeartbeat) {
     Kiosk k;
     k.fill(3);
@@ -372,14 +483,20 @@ TEST_P(Fleet, BatchWithoutHeartbeatUpdatesLastSeenAndKeepsTheLastHeartbeat) {
     const std::string first_seen = r.first_seen;
 
     ASSERT_FALSE(drain(k, kiosk_heartbeat("fieldkiosk 2.0.0")).failure);
+    const auto with_heartbeat = row("kiosk-1");
+    EXPECT_EQ(with_heartbeat.heartbeat_at, with_heartbeat.last_seen);  // the same batch
     k.fill(2, "food", 9);
-    std::this_thread::sleep_for(5ms);  // so that the next received_at differs (milliseconds)
     ASSERT_FALSE(drain(k, std::nullopt).failure);
     r = row("kiosk-1");
     EXPECT_EQ(r.app_version, "fieldkiosk 2.0.0");  // kept from the last heartbeat
+    EXPECT_EQ(r.heartbeat_at, with_heartbeat.heartbeat_at);
     EXPECT_EQ(r.last_batch_items, 2);
+    // The row now describes the heartbeat-less batch (its counts; its received_at is last_seen), not the
+    // empty one that carried the heartbeat. The times are not compared: two batches can be received in the
+    // same millisecond, and the clock may step between them.
+    EXPECT_EQ(with_heartbeat.last_batch_items, 0);
+    EXPECT_TRUE(sync::server::parse_utc(r.last_seen).has_value()) << r.last_seen;
     EXPECT_EQ(r.first_seen, first_seen);
-    EXPECT_GT(r.last_seen, r.heartbeat_at);  // ISO text sorts as time
 }
 
 // The heartbeat rides on a drain's first batch only; the batches after it lower the stored queue depth by
@@ -455,6 +572,51 @@ TEST_P(Fleet, AbsurdHeartbeatDoesNotBreakTheBatch) {
     EXPECT_EQ(bare.status, 200) << bare.body;
     EXPECT_EQ(row("kiosk-1").state, "open");
     EXPECT_EQ(receiver->responses(), 1);
+
+    // The largest counts a JSON integer can hold: clamped to 10^15 when taken, so that the batches after it,
+    // which add what they quarantine, never overflow (UB in C++; "bigint out of range" in PostgreSQL, which
+    // would fail every later batch of this kiosk with a 500).
+    constexpr auto k_huge = std::numeric_limits<std::int64_t>::max();
+    const nlohmann::json maxed = {{"protocol", 1},
+                                  {"kiosk_id", "dev-max"},
+                                  {"batch_id", "b-max"},
+                                  {"responses", nlohmann::json::array()},
+                                  {"heartbeat", {{"queue_depth", k_huge}, {"quarantined", k_huge}, {"free_disk_bytes", k_huge}}}};
+    const auto max_res = post_raw(maxed.dump());
+    ASSERT_EQ(max_res.status, 200) << max_res.body;
+    auto m = row("kiosk-1");
+    EXPECT_EQ(m.queue_depth, sync::server::k_max_heartbeat_figure);
+    EXPECT_EQ(m.quarantined, sync::server::k_max_heartbeat_figure);
+    EXPECT_EQ(m.free_disk_bytes, sync::server::k_max_heartbeat_figure);
+    // Then a batch without a heartbeat whose one item is rejected (its payload names another id):
+    // quarantined + 1 saturates, the batch is answered 200, and the row follows it.
+    nlohmann::json bad = item;
+    bad["id"] = "r-rejected-after-max";
+    const nlohmann::json rejected = {{"protocol", 1},
+                                     {"kiosk_id", "dev-max"},
+                                     {"batch_id", "b-after-max"},
+                                     {"responses", nlohmann::json::array({bad})}};
+    for (int i = 0; i < 2; ++i) {  // twice: the second adds to a stored figure already at the bound
+        auto after = rejected;
+        after["batch_id"] = "b-after-max-" + std::to_string(i);
+        const auto res2 = post_raw(after.dump());
+        ASSERT_EQ(res2.status, 200) << res2.body;
+        auto a2 = sync::protocol::decode_batch_answer(res2.body);
+        ASSERT_TRUE(a2.has_value());
+        ASSERT_EQ(a2->results.size(), 1u);
+        EXPECT_EQ(a2->results[0].status, sync::protocol::ItemStatus::Rejected) << res2.body;
+        m = row("kiosk-1");
+        EXPECT_EQ(m.last_batch_id, after["batch_id"].get<std::string>());
+        EXPECT_EQ(m.last_batch_rejected, 1);
+        EXPECT_EQ(m.quarantined, sync::server::k_max_heartbeat_figure);
+        EXPECT_EQ(m.queue_depth, sync::server::k_max_heartbeat_figure - 1 - i);
+    }
+    // And the pure rule both backends follow.
+    const sync::server::KioskQueueMove move{.left = 5, .quarantined = 5};
+    EXPECT_EQ(move.quarantined_after(k_huge), sync::server::k_max_heartbeat_figure);
+    EXPECT_EQ(move.quarantined_after(sync::server::k_max_heartbeat_figure - 2), sync::server::k_max_heartbeat_figure);
+    EXPECT_EQ(move.quarantined_after(7), 12);
+    EXPECT_EQ(receiver->responses(), 1);
 }
 
 TEST_P(Fleet, QuietNeverSeenAndRevokedKiosksInTheReport) {
@@ -523,6 +685,53 @@ TEST_P(Fleet, QuietNeverSeenAndRevokedKiosksInTheReport) {
     EXPECT_NE(m.find(R"(fieldkiosk_kiosk_quiet{kiosk="gone-quiet"} 1)"), std::string::npos) << m;
     EXPECT_NE(m.find(R"(fieldkiosk_kiosk_last_error_present{kiosk="gone-quiet"} 1)"), std::string::npos) << m;
     EXPECT_EQ(m.find("old-kiosk"), std::string::npos) << m;
+}
+
+// Revoke + add-kiosk of the same name is a replacement device: it must not inherit the old device's row
+// (shown QUIET at once, with the old queue and error). Re-adding an active name changes nothing.
+TEST_P(Fleet, AReAddedTokenStartsWithoutTheOldDevicesRow) {
+    auto& st = *receiver->storage;
+    const auto now = std::chrono::system_clock::now();
+    ASSERT_TRUE(st.add_token("lib-north", "kiosk", sync::server::sha256_hex(sync::server::make_token()),
+                             core::format_utc(now - 30 * 24h))
+                    .has_value());
+    const sync::server::KioskSeen seen{.items = 0,
+                                       .heartbeat = true,
+                                       .app_version = "fieldkiosk 0.1.0",
+                                       .last_error = "No connection since 08:00",
+                                       .state = "open",
+                                       .queue_depth = 42,
+                                       .free_disk_bytes = 900'000'000};
+    sync::server::BatchContext ctx{"lib-north", "old-device", "b-old", core::format_utc(now - 9 * 24h)};
+    ctx.seen = &seen;
+    ASSERT_TRUE(st.store_batch(ctx, {}, {}).has_value());
+    ASSERT_TRUE(row("lib-north").seen);
+    ASSERT_TRUE(st.revoke_token("lib-north", core::format_utc(now - 1h)).has_value());
+    ASSERT_TRUE(st.add_token("lib-north", "kiosk", sync::server::sha256_hex(sync::server::make_token()), core::format_utc(now))
+                    .has_value());
+    const auto r = row("lib-north");
+    EXPECT_TRUE(r.revoked_at.empty());
+    EXPECT_FALSE(r.seen);
+    EXPECT_TRUE(r.device_id.empty()) << r.device_id;
+    EXPECT_FALSE(r.queue_depth.has_value());
+    EXPECT_TRUE(r.last_error.empty()) << r.last_error;
+    const auto health = sync::server::judge(r, now, 24h);
+    EXPECT_EQ(health.status, sync::server::KioskHealth::Status::NeverSeen);
+    EXPECT_FALSE(health.quiet);
+    const auto [rc, text] = report(now, 24h);
+    EXPECT_EQ(rc, 0) << text;
+    EXPECT_EQ(text.find("QUIET"), std::string::npos) << text;
+    EXPECT_EQ(text.find("No connection since 08:00"), std::string::npos) << text;
+
+    // add-kiosk of a name whose token is active is refused, and leaves that kiosk's row as it is.
+    Kiosk k;
+    k.fill(1);
+    ASSERT_FALSE(drain(k, kiosk_heartbeat()).failure);
+    auto again = st.add_token("kiosk-1", "kiosk", sync::server::sha256_hex(sync::server::make_token()), core::format_utc(now));
+    ASSERT_FALSE(again.has_value());
+    EXPECT_EQ(again.error().kind, sync::server::ServerError::Kind::Exists);
+    EXPECT_TRUE(row("kiosk-1").seen);
+    EXPECT_EQ(row("kiosk-1").app_version, "fieldkiosk 0.9.0");
 }
 
 TEST_P(Fleet, MetricsEscapeAKioskNameFromTheDatabase) {
@@ -646,10 +855,13 @@ TEST(KiosksVerb, ExitStatusSaysWhetherAnyKioskIsQuiet) {
     EXPECT_EQ(ok_rc, 0) << ok_out;
     EXPECT_NE(ok_out.find("fresh"), std::string::npos) << ok_out;
     {
+        // Dates relative to now (the verb judges against the real clock): a token of 40 days, last heard
+        // from 39 days ago, is QUIET with --quiet-after 3d (and 24h) in any year.
+        const auto now = std::chrono::system_clock::now();
         auto s = sync::server::open_storage(db).value();
-        ASSERT_TRUE(s->add_token("stale", "kiosk", "h2", "2026-01-01T00:00:00.000Z").has_value());
+        ASSERT_TRUE(s->add_token("stale", "kiosk", "h2", core::format_utc(now - 40 * 24h)).has_value());
         const sync::server::KioskSeen seen{};
-        sync::server::BatchContext ctx{"stale", "dev", "b", "2026-01-02T00:00:00.000Z"};
+        sync::server::BatchContext ctx{"stale", "dev", "b", core::format_utc(now - 39 * 24h)};
         ctx.seen = &seen;
         ASSERT_TRUE(s->store_batch(ctx, {}, {}).has_value());
     }

@@ -164,6 +164,25 @@ TEST(ServerConfig, BrokenTomlAndMissingFileSayWhere) {
     EXPECT_NE(missing.error().find("/nonexistent/server.toml: cannot be read"), std::string::npos) << missing.error();
 }
 
+TEST(ServerConfig, RelativePathsInTheFileAreTakenFromTheFilesFolderNotTheWorkingDirectory) {
+    testing::TempDir dir;
+    const auto cfg = dir.write("etc/server.toml",
+                               "db = \"sqlite:state/server.db\"\nsurveys = [\"surveys\", \"../shared/old\", \"/abs/surveys\"]\n"
+                               "tls_cert = \"tls/server.crt\"\ntls_key = \"/etc/k.key\"\n");
+    auto file = load_server_config(cfg);
+    ASSERT_TRUE(file.has_value()) << file.error();
+    const fs::path etc = fs::absolute(cfg).parent_path();
+    EXPECT_EQ(*file->db, "sqlite:" + (etc / "state/server.db").string());
+    EXPECT_EQ(*file->surveys, (std::vector<std::string>{(etc / "surveys").string(), (dir.path() / "shared/old").lexically_normal().string(),
+                                                        "/abs/surveys"}));
+    EXPECT_EQ(*file->tls_cert, (etc / "tls/server.crt").string());
+    EXPECT_EQ(*file->tls_key, "/etc/k.key");
+    // PostgreSQL URLs and absolute paths are left as written; parse_server_config (text only) resolves nothing.
+    const auto pg = dir.write("pg.toml", "db = \"postgresql://fieldkiosk@dbhost/fieldkiosk\"\n");
+    EXPECT_EQ(*load_server_config(pg)->db, "postgresql://fieldkiosk@dbhost/fieldkiosk");
+    EXPECT_EQ(*parse_server_config("surveys = \"surveys\"\n", "server.toml")->surveys, std::vector<std::string>{"surveys"});
+}
+
 TEST(ServerConfig, QuietAfterIsRefusedWhenThisBuildHasNoSuchFlag) {
     auto file = parse_server_config("quiet_after = \"60m\"\n", "server.toml");
     ASSERT_TRUE(file.has_value());

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <limits>
+#include <mutex>
 #include <thread>
 
 namespace fieldkiosk::testing {
@@ -166,12 +168,22 @@ struct Updater {
     explicit Updater(const std::string& url, const std::string& token, std::chrono::milliseconds interval = 15min)
         : updater(sync::client::SurveyUpdateOptions{.folder = folder.path() / "surveys", .min_interval = interval}, url, token,
                   curl.transport, clock) {}
+    // `options` as given, its folder set to this test's.
+    Updater(const std::string& url, const std::string& token, sync::client::SurveyUpdateOptions options)
+        : updater(with_folder(std::move(options)), url, token, curl.transport, clock) {}
     TempDir folder;
     FakeClock clock;
     Curl curl;
     sync::client::SurveyUpdater updater;
+
     fs::path file(const std::string& id, const std::string& version) {
         return sync::client::downloaded_survey_path(folder.path() / "surveys", id, version);
+    }
+
+private:
+    sync::client::SurveyUpdateOptions with_folder(sync::client::SurveyUpdateOptions o) {
+        o.folder = folder.path() / "surveys";
+        return o;
     }
 };
 
@@ -258,22 +270,26 @@ TEST(SurveyUpdater, OverHttpsTheServerIsVerifiedAsForBatches) {
     EXPECT_EQ(ok.downloaded.size(), 3u);
 }
 
-// An HTTP server that lists one survey and serves whatever body the test gives it.
+// An HTTP server that lists the surveys the test gives it and serves whatever body the test gives it.
 class BadServer {
 public:
     BadServer() {
         m_http.Get("/v1/surveys", [this](const httplib::Request&, httplib::Response& res) {
             std::lock_guard lock(m_mutex);
-            res.set_content(
-                json{{"surveys",
-                      json::array({{{"id", m_id}, {"version", m_version}, {"sha256", m_sha}, {"bytes", m_body.size()}}})}}
-                    .dump(),
-                "application/json");
+            json list = json::array();
+            for (const auto& e : m_entries)
+                list.push_back({{"id", e.id}, {"version", e.version}, {"sha256", e.sha}, {"bytes", e.body.size()}});
+            res.set_content(json{{"surveys", std::move(list)}}.dump(), "application/json");
         });
-        m_http.Get(R"(/v1/surveys/([^/]+)/([^/]+))", [this](const httplib::Request&, httplib::Response& res) {
+        m_http.Get(R"(/v1/surveys/([^/]+)/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
             std::lock_guard lock(m_mutex);
-            res.status = m_status;
-            res.set_content(m_body, "application/json");
+            ++m_downloads;
+            // The entry of that id and version; any other path gets the first entry's body.
+            const Entry* found = m_entries.empty() ? nullptr : &m_entries.front();
+            for (const auto& e : m_entries)
+                if (e.id == req.matches[1].str() && e.version == req.matches[2].str()) found = &e;
+            res.status = found ? found->status : 404;
+            res.set_content(found ? found->body : std::string(), "application/json");
         });
         m_port = m_http.bind_to_any_port("127.0.0.1");
         m_thread = std::thread([this] { m_http.listen_after_bind(); });
@@ -286,21 +302,36 @@ public:
     // Lists `id` `version` with `listed_sha` (empty: the body's real SHA-256) and serves `body`.
     void set(std::string id, std::string version, std::string body, std::string listed_sha = {}, int status = 200) {
         std::lock_guard lock(m_mutex);
-        m_id = std::move(id);
-        m_version = std::move(version);
-        m_sha = listed_sha.empty() ? sync::server::sha256_hex(body) : std::move(listed_sha);
-        m_body = std::move(body);
-        m_status = status;
+        m_entries.clear();
+        add_locked(std::move(id), std::move(version), std::move(body), std::move(listed_sha), status);
+    }
+    // One more listed entry, as set() describes.
+    void add(std::string id, std::string version, std::string body, std::string listed_sha = {}, int status = 200) {
+        std::lock_guard lock(m_mutex);
+        add_locked(std::move(id), std::move(version), std::move(body), std::move(listed_sha), status);
+    }
+    // GET /v1/surveys/ID/VERSION requests answered so far.
+    [[nodiscard]] int downloads() {
+        std::lock_guard lock(m_mutex);
+        return m_downloads;
     }
     [[nodiscard]] std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 private:
+    struct Entry {
+        std::string id, version, sha, body;
+        int status = 200;
+    };
+    void add_locked(std::string id, std::string version, std::string body, std::string listed_sha, int status) {
+        std::string sha = listed_sha.empty() ? sync::server::sha256_hex(body) : std::move(listed_sha);
+        m_entries.push_back({std::move(id), std::move(version), std::move(sha), std::move(body), status});
+    }
     httplib::Server m_http;
     int m_port = 0;
     std::thread m_thread;
     std::mutex m_mutex;
-    std::string m_id, m_version, m_sha, m_body;
-    int m_status = 200;
+    std::vector<Entry> m_entries;
+    int m_downloads = 0;
 };
 
 TEST(SurveyUpdater, ADamagedInvalidOrMislabelledDownloadIsRefusedAndNothingIsWritten) {
@@ -349,6 +380,86 @@ TEST(SurveyUpdater, ADamagedInvalidOrMislabelledDownloadIsRefusedAndNothingIsWri
     const auto fixed = again.updater.update_now();
     EXPECT_TRUE(fixed.error.empty()) << fixed.error;
     EXPECT_TRUE(fs::exists(again.file("food", k_food_v1)));
+}
+
+// The shipped food survey, expanded, with another title (and version, when given).
+std::string food_text(const std::string& title, const std::string& version = std::string(k_food_v1)) {
+    json j = json::parse(core::expand_survey_file(fs::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "food.json").value());
+    j["title"]["en"] = title;
+    j["version"] = version;
+    return j.dump(2) + "\n";
+}
+
+TEST(SurveyUpdater, AVersionTheServerChangedInPlaceIsReportedAndTheKiosksFileIsKept) {
+    BadServer bad;
+    const std::string first = food_text("Food as first published");
+    ASSERT_TRUE(core::load_survey_text(first, "food.json").ok());
+    bad.set("food", k_food_v1, first);
+    Updater u(bad.url(), "fk_any");
+    auto r = u.updater.update_now();
+    ASSERT_TRUE(r.error.empty()) << r.error;
+    ASSERT_EQ(read_file(u.file("food", k_food_v1)), first);
+    // The same version, edited on the server: not downloaded, not overwritten, and said in plain words.
+    bad.set("food", k_food_v1, food_text("Food, edited without a new version"));
+    const int before = bad.downloads();
+    r = u.updater.update_now();
+    EXPECT_TRUE(r.downloaded.empty());
+    EXPECT_NE(r.error.find("the server's 'food' version 2026.1 differs from the one this kiosk has: a survey was "
+                           "changed without raising its version"),
+              std::string::npos)
+        << r.error;
+    EXPECT_EQ(bad.downloads(), before);
+    EXPECT_EQ(read_file(u.file("food", k_food_v1)), first);
+    // It stays reported at every check (the index is asked for in full, not answered 304) ...
+    r = u.updater.update_now();
+    EXPECT_FALSE(r.not_modified);
+    EXPECT_NE(r.error.find("differs from the one this kiosk has"), std::string::npos) << r.error;
+    // ... until the server serves what the kiosk has again.
+    bad.set("food", k_food_v1, first);
+    r = u.updater.update_now();
+    EXPECT_TRUE(r.error.empty()) << r.error;
+}
+
+TEST(SurveyUpdater, AtMostMaxDownloadsPerCheckTheRestAtTheNextCheck) {
+    BadServer bad;
+    for (int i = 1; i <= 7; ++i) bad.add("food", "3." + std::to_string(i), food_text("Food", "3." + std::to_string(i)));
+    Updater u(bad.url(), "fk_any", sync::client::SurveyUpdateOptions{.max_downloads_per_check = 3});
+    auto r = u.updater.update_now();
+    EXPECT_TRUE(r.error.empty()) << r.error;
+    EXPECT_EQ(r.downloaded.size(), 3u);
+    EXPECT_EQ(r.left_for_next_check, 4u);
+    EXPECT_EQ(bad.downloads(), 3);
+    r = u.updater.update_now();
+    EXPECT_FALSE(r.not_modified);  // the ETag of an unfinished check is not kept
+    EXPECT_EQ(r.downloaded.size(), 3u);
+    EXPECT_EQ(r.left_for_next_check, 1u);
+    r = u.updater.update_now();
+    EXPECT_EQ(r.downloaded, std::vector<std::string>{"food 3.7"});
+    EXPECT_EQ(r.left_for_next_check, 0u);
+    EXPECT_EQ(bad.downloads(), 7);
+    for (int i = 1; i <= 7; ++i) EXPECT_TRUE(fs::exists(u.file("food", "3." + std::to_string(i)))) << i;
+    // The default is 50.
+    EXPECT_EQ(sync::client::SurveyUpdateOptions{}.max_downloads_per_check, 50u);
+}
+
+TEST(SurveyUpdater, NothingIsDownloadedOrWrittenWhenTheDiskIsNearlyFull) {
+    BadServer bad;
+    bad.set("food", k_food_v1, food_text("Food"));
+    bad.add("youth", "1", "{}");  // never asked for: the first refusal covers the whole check
+    for (const auto& options : {sync::client::SurveyUpdateOptions{.min_free_bytes = std::numeric_limits<std::uintmax_t>::max()},
+                                sync::client::SurveyUpdateOptions{.min_free_fraction = 1.0}}) {
+        Updater u(bad.url(), "fk_any", options);
+        const auto r = u.updater.update_now();
+        EXPECT_TRUE(r.downloaded.empty());
+        EXPECT_NE(r.error.find("Survey updates: nothing was downloaded: only "), std::string::npos) << r.error;
+        EXPECT_NE(r.error.find("free for its responses"), std::string::npos) << r.error;
+        EXPECT_EQ(r.error.find("and 1 more"), std::string::npos) << r.error;  // said once
+        EXPECT_FALSE(fs::exists(u.file("food", k_food_v1)));
+    }
+    EXPECT_EQ(bad.downloads(), 0);
+    // The defaults: 200 MB or 5 % of the disk, whichever is larger.
+    EXPECT_EQ(sync::client::SurveyUpdateOptions{}.min_free_bytes, 200ull * 1024 * 1024);
+    EXPECT_DOUBLE_EQ(sync::client::SurveyUpdateOptions{}.min_free_fraction, 0.05);
 }
 
 // ------------------------------------------------------------------------------------ the engine
@@ -506,6 +617,80 @@ TEST(ServerBinary, SighupWithABrokenFileKeepsTheSurveysInForceAndAGoodFileReplac
     EXPECT_NE(reloaded.find("reloaded: "), std::string::npos) << reloaded;
     EXPECT_NE(reloaded.find("food 2026.1, food 2026.2 (current)"), std::string::npos) << reloaded;
     EXPECT_EQ(food_version(), k_food_v2);
+
+    kill(server.pid, SIGTERM);
+    waitpid(server.pid, &status, 0);
+    reaper.reaped = true;
+    close(server.out);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(ServerBinary, SighupRefusesAVersionAlreadyServedWhoseContentChangedAndKeepsServingTheOldOne) {
+    TempDir root;
+    const auto folder = server_surveys(root, /*food_v2=*/false, /*keep_v1=*/false);
+    const std::string db = "sqlite:" + (root.path() / "server.db").string();
+    Child add = spawn({FIELDKIOSK_SERVER_PATH, "add-kiosk", "kiosk-1", "--db", db});
+    Lines add_out(add.out);
+    const std::string token = add_out.wait_for("fk_");
+    int status = 0;
+    waitpid(add.pid, &status, 0);
+    close(add.out);
+    ASSERT_FALSE(token.empty());
+    const fs::path errors = root.path() / "stderr.txt";
+    Child server = spawn(
+        {FIELDKIOSK_SERVER_PATH, "serve", "--db", db, "--listen", "127.0.0.1:0", "--surveys", folder.string()}, errors.string());
+    ASSERT_GT(server.pid, 0);
+    struct Reaper {
+        pid_t pid;
+        bool reaped = false;
+        ~Reaper() {
+            if (reaped) return;
+            kill(pid, SIGKILL);
+            waitpid(pid, nullptr, 0);
+        }
+    } reaper{server.pid};
+    Lines out(server.out);
+    const std::string listening = out.wait_for("listening on");
+    ASSERT_FALSE(listening.empty());
+    const auto colon = listening.rfind(':');
+    const std::string url = "http://127.0.0.1:" + listening.substr(colon + 1, listening.find(' ', colon) - colon - 1);
+    Curl curl;
+    const auto served = curl.get(url + "/v1/surveys/food/" + std::string(k_food_v1), token);
+    ASSERT_EQ(served.status, 200) << served.body;
+
+    // food 2026.1 edited in place (a valid survey, same version): refused, the served one stays.
+    {
+        std::ifstream in(folder / "food.json");
+        auto j = json::parse(in);
+        j["title"]["en"] = "Food, quietly edited";
+        std::ofstream(folder / "food.json", std::ios::trunc) << j.dump(2);
+    }
+    ASSERT_EQ(kill(server.pid, SIGHUP), 0);
+    const std::string refused = out.wait_for("surveys: ");
+    EXPECT_NE(refused.find("reload refused (1 problem(s)"), std::string::npos) << refused;
+    EXPECT_NE(refused.find("food 2026.1 (current)"), std::string::npos) << refused;
+    EXPECT_EQ(curl.get(url + "/v1/surveys/food/" + std::string(k_food_v1), token).body, served.body);
+    const std::string said = read_file(errors);
+    EXPECT_NE(said.find("surveys: reload: " + (folder / "food.json").string() +
+                        ": survey 'food' version 2026.1 changed without a new version; raise \"version\" (kiosks "
+                        "already have 2026.1)"),
+              std::string::npos)
+        << said;
+
+    // The same edit under a new version, the old one frozen as the steps say (`fieldkiosk-ctl expand`,
+    // which writes what the server served): accepted, and 2026.1 is still the same document.
+    {
+        std::ifstream in(folder / "food.json");
+        auto j = json::parse(in);
+        j["version"] = k_food_v2;
+        std::ofstream(folder / "food.json", std::ios::trunc) << j.dump(2);
+        std::ofstream(folder / "archive-food-1.json") << served.body;
+    }
+    ASSERT_EQ(kill(server.pid, SIGHUP), 0);
+    const std::string reloaded = out.wait_for("surveys: ");
+    EXPECT_NE(reloaded.find("surveys: reloaded: "), std::string::npos) << reloaded;
+    EXPECT_NE(reloaded.find("food 2026.1, food 2026.2 (current)"), std::string::npos) << reloaded;
+    EXPECT_EQ(curl.get(url + "/v1/surveys/food/" + std::string(k_food_v1), token).body, served.body);
 
     kill(server.pid, SIGTERM);
     waitpid(server.pid, &status, 0);

@@ -379,6 +379,23 @@ TEST_F(Provision, TokenFromTheEnvironmentOrTheCommandLineWithAWarning) {
     EXPECT_NE(none.err.find("no token"), std::string::npos) << none.err;
 }
 
+// The exit statuses of --help and of docs/kiosk_config.md / docs/operations.md: a token file that cannot be
+// read is 1 (a file could not be read), an empty one is a missing token (2); nothing is written either way.
+TEST_F(Provision, AnUnreadableTokenFileExitsOneAnEmptyOneTwo) {
+    auto a = args(receiver.url());
+    a[10] = (dir.path() / "no-such-token").string();  // --token-file-in FILE
+    auto missing = ctl(a, std::string(k_pin) + "\n");
+    EXPECT_EQ(missing.code, 1) << missing.err;
+    EXPECT_NE(missing.err.find("cannot read " + a[10]), std::string::npos) << missing.err;
+    EXPECT_FALSE(fs::exists(config.parent_path()));
+
+    a[10] = dir.write("empty-token", "\n").string();
+    auto empty = ctl(a, std::string(k_pin) + "\n");
+    EXPECT_EQ(empty.code, 2) << empty.err;
+    EXPECT_NE(empty.err.find("is empty"), std::string::npos) << empty.err;
+    EXPECT_FALSE(fs::exists(config.parent_path()));
+}
+
 TEST_F(Provision, DryRunPrintsWhatItWouldWriteWithSecretsMaskedAndWritesNothing) {
     auto r = ctl(args(receiver.url(), {"--dry-run"}), std::string(k_pin) + "\n");
     EXPECT_EQ(r.code, 0) << r.err;
@@ -427,7 +444,7 @@ TEST_F(Provision, HelpExplainsTheExitCodes) {
     auto r = ctl({"provision", "--help"});
     EXPECT_EQ(r.code, 0);
     for (const char* s : {"--pin-stdin", "--token-file-in", "FIELDKIOSK_TOKEN", "--dry-run", "--no-check", "3 written",
-                          "4 the server refused the token"})
+                          "4 the server refused the token", "1 a file could not be read", "--token-file-in), edited safely"})
         EXPECT_NE(r.out.find(s), std::string::npos) << s;
 }
 

@@ -390,8 +390,9 @@ Runner add_provision(CLI::App& app, std::istream& in, std::ostream& out, std::os
         "Everything is checked before anything is written. The settings file keeps every other setting and comment;\n"
         "the previous one is kept as FILE.bak. As root, when the user 'fieldkiosk' exists (the kiosk package makes it),\n"
         "the token file is owned by it (mode 0600) and the settings file is root:fieldkiosk (mode 0640).\n"
-        "Exit status: 0 provisioned (and the server took the token, unless --no-check); 1 a file could not be read or\n"
-        "written; 2 bad command line or PIN; 3 written, but the server could not be reached (it is used once it can);\n"
+        "Exit status: 0 provisioned (and the server took the token, unless --no-check); 1 a file could not be read\n"
+        "(the settings file, --token-file-in), edited safely, or written: nothing written; 2 bad command line, PIN\n"
+        "or token (missing, empty); 3 written, but the server could not be reached (it is used once it can);\n"
         "4 the server refused the token: nothing written; 5 written, but the server answered wrongly (TLS not\n"
         "verified, not a fieldkiosk server, server error).");
 
@@ -416,9 +417,19 @@ Runner add_provision(CLI::App& app, std::istream& in, std::ostream& out, std::os
         }
         std::string token;
         if (!args->token_file_in.empty()) {
+            // A file that cannot be read is exit 1, like every file this verb reads or writes; an empty one is
+            // a missing token (exit 2, below).
             std::ifstream f(args->token_file_in);
-            if (!f || !std::getline(f, token)) {
-                err << "error: --token-file-in " << args->token_file_in << ": cannot be read, or is empty\n";
+            if (!f) {
+                err << "error: --token-file-in: " << errno_text("read", args->token_file_in) << "; nothing was written\n";
+                return k_exit_invalid;
+            }
+            if (!std::getline(f, token) && f.bad()) {
+                err << "error: --token-file-in " << args->token_file_in << ": cannot be read; nothing was written\n";
+                return k_exit_invalid;
+            }
+            if (trim(token).empty()) {
+                err << "error: --token-file-in " << args->token_file_in << ": the file is empty (no token on its first line)\n";
                 return k_exit_usage;
             }
         } else if (const char* env = std::getenv("FIELDKIOSK_TOKEN"); env != nullptr && *env != '\0') {
