@@ -13,6 +13,8 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::answer_and_next;
+using fieldkiosk::testing::start_walk;
 using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
@@ -53,27 +55,7 @@ struct CountingSync final : SyncPort {
     std::vector<bool> calls;
 };
 
-void start(KioskFixture& f, const std::string& survey = "food") {
-    f.app.apply(act::OpenSurvey{survey});
-    if (f.app.screen() == Screen::Language) f.app.apply(act::ChooseLanguage{"en"});
-    ASSERT_EQ(f.app.screen(), Screen::Consent);
-    f.app.apply(act::ConsentStart{});
-    ASSERT_EQ(f.app.screen(), Screen::Question);
-}
 
-void answer_and_next(KioskFixture& f) {
-    const auto& q = f.app.session()->current();
-    if (q.is_select()) {
-        for (const auto& c : q.choices)
-            if (!c.exclusive && !c.other) {
-                f.app.apply(act::TapChoice{c.value});
-                break;
-            }
-    } else if (q.type == core::QuestionType::Scale) {
-        f.app.apply(act::SetScale{5});
-    }
-    f.app.apply(act::Next{});
-}
 
 void hold_corner(KioskFixture& f, milliseconds how_long) {
     for (auto t = milliseconds{0}; t <= how_long; t += milliseconds{100}) {
@@ -130,7 +112,7 @@ TEST(KioskHours, AtClosingTimeTheIdleAttractScreenCloses) {
 TEST(KioskHours, ARespondentWhoStartedBeforeClosingFinishesThenTheKioskCloses) {
     HoursFixture f;
     f.at(0, 16, 59, 30);
-    start(f);
+    start_walk(f);
     f.at(0, 17, 0, 10);  // closing time passed, 40 s after the last touch: no idle prompt yet
     ASSERT_EQ(f.app.screen(), Screen::Question);
     EXPECT_FALSE(f.app.idle_prompt());
@@ -150,7 +132,7 @@ TEST(KioskHours, ARespondentWhoStartedBeforeClosingFinishesThenTheKioskCloses) {
 TEST(KioskHours, ARespondentWhoWalksAwayAfterClosingIsWipedByTheIdleTimeOutThenClosed) {
     HoursFixture f;
     f.at(0, 16, 59, 30);
-    start(f);
+    start_walk(f);
     const std::string at = f.app.session()->current().name;
     f.at(0, 17, 0, 30);  // 60 s without a touch
     ASSERT_TRUE(f.app.idle_prompt());

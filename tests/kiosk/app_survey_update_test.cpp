@@ -11,6 +11,8 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::answer_and_next;
+using fieldkiosk::testing::start_walk;
 using std::chrono::seconds;
 
 namespace {
@@ -34,27 +36,7 @@ std::vector<core::SurveyPtr> shipped_plus(core::SurveyPtr extra) {
     return all;
 }
 
-void start(KioskFixture& f, const std::string& survey) {
-    f.app.apply(act::OpenSurvey{survey});
-    if (f.app.screen() == Screen::Language) f.app.apply(act::ChooseLanguage{"en"});
-    ASSERT_EQ(f.app.screen(), Screen::Consent);
-    f.app.apply(act::ConsentStart{});
-    ASSERT_EQ(f.app.screen(), Screen::Question);
-}
 
-void answer_and_next(KioskFixture& f) {
-    const auto& q = f.app.session()->current();
-    if (q.is_select()) {
-        for (const auto& c : q.choices)
-            if (!c.exclusive && !c.other) {
-                f.app.apply(act::TapChoice{c.value});
-                break;
-            }
-    } else if (q.type == core::QuestionType::Scale) {
-        f.app.apply(act::SetScale{5});
-    }
-    f.app.apply(act::Next{});
-}
 
 void finish_walk(KioskFixture& f) {
     for (int i = 0; i < 300 && f.app.screen() == Screen::Question; ++i) answer_and_next(f);
@@ -75,7 +57,7 @@ TEST(KioskSurveyUpdate, OnTheAttractScreenANewVersionTakesEffectAtOnce) {
     EXPECT_FALSE(f.app.surveys_pending());
     EXPECT_EQ(tile_title(f.app.view(), "food"), "Food v2");
     ASSERT_EQ(f.app.surveys().size(), 5u);  // one per id: the newest
-    start(f, "food");
+    start_walk(f, "food");
     EXPECT_EQ(f.app.session()->survey().version, "2026.2");
     // The same ids and versions again: nothing to do.
     EXPECT_FALSE(f.app.offer_surveys(shipped_plus(food_version("2026.2", "Food v2"))));
@@ -83,7 +65,7 @@ TEST(KioskSurveyUpdate, OnTheAttractScreenANewVersionTakesEffectAtOnce) {
 
 TEST(KioskSurveyUpdate, ARespondentMidSurveyFinishesOnTheOldVersionAndTheNextRespondentGetsTheNew) {
     KioskFixture f;
-    start(f, "food");
+    start_walk(f, "food");
     answer_and_next(f);
     answer_and_next(f);
     const core::Survey* walking = &f.app.session()->survey();
@@ -104,7 +86,7 @@ TEST(KioskSurveyUpdate, ARespondentMidSurveyFinishesOnTheOldVersionAndTheNextRes
     ASSERT_EQ(f.app.screen(), Screen::Attract);
     EXPECT_FALSE(f.app.surveys_pending());
     EXPECT_EQ(tile_title(f.app.view(), "food"), "Food v2");
-    start(f, "food");
+    start_walk(f, "food");
     EXPECT_EQ(f.app.session()->survey().version, "2026.2");
     finish_walk(f);
     if (HasFatalFailure()) return;
@@ -117,7 +99,7 @@ TEST(KioskSurveyUpdate, ARespondentMidSurveyFinishesOnTheOldVersionAndTheNextRes
 
 TEST(KioskSurveyUpdate, AnUpdateWaitingForARespondentWhoWalksAwayTakesEffectWhenTheWalkIsWiped) {
     KioskFixture f;
-    start(f, "food");
+    start_walk(f, "food");
     answer_and_next(f);
     ASSERT_TRUE(f.app.offer_surveys(shipped_plus(food_version("2026.2", "Food v2"))));
     EXPECT_TRUE(f.app.surveys_pending());
@@ -168,7 +150,7 @@ TEST(KioskSurveyUpdate, AnAssistedDraftStartedOnTheOldVersionResumesOnIt) {
     c.mode = core::Mode::Assisted;
     c.worker = "Amina";
     KioskFixture f(c);
-    start(f, "food");
+    start_walk(f, "food");
     answer_and_next(f);
     const std::string id = f.app.session()->id();
     f.clock.advance(seconds{60});

@@ -14,6 +14,7 @@ using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::answer_and_next;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -30,20 +31,6 @@ void start(KioskFixture& f, const std::string& survey = "food", const std::strin
     ASSERT_EQ(f.app.screen(), Screen::Question);
 }
 
-// Answers the current question with its first ordinary choice (or 5 on a scale) and continues.
-void answer_and_next(KioskFixture& f) {
-    const auto& q = f.app.session()->current();
-    if (q.is_select()) {
-        for (const auto& c : q.choices)
-            if (!c.exclusive && !c.other) {
-                f.app.apply(act::TapChoice{c.value});
-                break;
-            }
-    } else if (q.type == core::QuestionType::Scale) {
-        f.app.apply(act::SetScale{5});
-    }
-    f.app.apply(act::Next{});
-}
 
 void idle_out(KioskFixture& f) {
     f.clock.advance(seconds{60});

@@ -95,4 +95,28 @@ struct KioskFixture {
     }
 };
 
+// Attract -> tile -> (language, when the app asks: English) -> consent -> Start: on the first question.
+inline void start_walk(KioskFixture& f, const std::string& survey = "food") {
+    f.app.apply(kiosk::act::OpenSurvey{survey});
+    if (f.app.screen() == kiosk::Screen::Language) f.app.apply(kiosk::act::ChooseLanguage{"en"});
+    ASSERT_EQ(f.app.screen(), kiosk::Screen::Consent);
+    f.app.apply(kiosk::act::ConsentStart{});
+    ASSERT_EQ(f.app.screen(), kiosk::Screen::Question);
+}
+
+// Answers the current question with its first ordinary choice (or 5 on a scale) and continues.
+inline void answer_and_next(KioskFixture& f) {
+    const auto& q = f.app.session()->current();
+    if (q.is_select()) {
+        for (const auto& c : q.choices)
+            if (!c.exclusive && !c.other) {
+                f.app.apply(kiosk::act::TapChoice{c.value});
+                break;
+            }
+    } else if (q.type == core::QuestionType::Scale) {
+        f.app.apply(kiosk::act::SetScale{5});
+    }
+    f.app.apply(kiosk::act::Next{});
+}
+
 }  // namespace fieldkiosk::testing
