@@ -9,7 +9,6 @@
 #include "sync/protocol/wire.hpp"
 #include "tests/sync/loopback.hpp"
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -186,24 +185,6 @@ TEST(Fleet, JudgeQuietNeverSeenAndRevoked) {
 }
 
 // --- the real server over loopback ---
-
-std::pair<int, std::string> http_get(const std::string& url) {
-    CURL* h = curl_easy_init();
-    std::string body;
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(
-        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
-            static_cast<std::string*>(u)->append(d, s * n);
-            return s * n;
-        });
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_cleanup(h);
-    return {static_cast<int>(status), body};
-}
 
 Heartbeat kiosk_heartbeat(const std::string& version = "fieldkiosk 0.9.0") {
     Heartbeat h;

@@ -15,6 +15,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "tools/ctl/commands.hpp"
 
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
@@ -26,6 +27,30 @@
 #include <thread>
 
 namespace fieldkiosk::testing {
+
+// GET with libcurl directly, outside the kiosk transport's rules (any header, any answer): the status (0
+// when no answer came) and the body. With `token`, as "Authorization: Bearer TOKEN".
+inline std::pair<int, std::string> http_get(const std::string& url, const std::string& token = {}) {
+    CURL* h = curl_easy_init();
+    std::string body;
+    curl_slist* headers = nullptr;
+    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(
+        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
+            static_cast<std::string*>(u)->append(d, s * n);
+            return s * n;
+        });
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    long status = 0;
+    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    return {static_cast<int>(status), body};
+}
 
 inline const char* test_pg() {
     const char* pg = std::getenv("FIELDKIOSK_TEST_PG");

@@ -45,28 +45,6 @@ protected:
     std::unique_ptr<Receiver> receiver;
 };
 
-// GET with libcurl directly (HttpTransport only POSTs): status and body.
-std::pair<int, std::string> http_get(const std::string& url, const std::string& token = {}) {
-    CURL* h = curl_easy_init();
-    std::string body;
-    curl_slist* headers = nullptr;
-    if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(
-        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
-            static_cast<std::string*>(u)->append(d, s * n);
-            return s * n;
-        });
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK) curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(h);
-    return {static_cast<int>(status), body};
-}
 
 sync::protocol::WireItem item_from(const std::filesystem::path& db, std::size_t index) {
     core::SystemClock clock;

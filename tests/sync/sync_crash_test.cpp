@@ -7,7 +7,6 @@
 #include "tests/support/child_process.hpp"
 #include "tests/sync/loopback.hpp"
 
-#include <curl/curl.h>
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
@@ -68,23 +67,10 @@ long long items_total(const std::string& base_url, const std::string& result) {
 }
 
 long long metric(const std::string& base_url, const std::string& name) {
-    CURL* h = curl_easy_init();
-    std::string body;
-    const std::string url = base_url + "/metrics";
-    curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
-    curl_easy_setopt(
-        h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* u) {
-            static_cast<std::string*>(u)->append(d, s * n);
-            return s * n;
-        });
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-    const CURLcode rc = curl_easy_perform(h);
-    curl_easy_cleanup(h);
+    const auto [status, body] = http_get(base_url + "/metrics");
     const std::string key = "\n" + name + " ";
     const auto at = body.find(key);
-    if (rc != CURLE_OK || at == std::string::npos) return -1;
+    if (status != 200 || at == std::string::npos) return -1;
     return std::stoll(body.substr(at + key.size()));
 }
 

@@ -1,6 +1,7 @@
 // fieldkiosk-ctl verbs run in-process through run_ctl(), with their real argument parsing and output.
 #include "core/loader.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/tools/ctl_runner.hpp"
 #include "tools/ctl/commands.hpp"
 
 #include <gtest/gtest.h>
@@ -18,23 +19,8 @@ using nlohmann::json;
 const fs::path k_data = FIELDKIOSK_TEST_DATA_DIR;
 const fs::path k_surveys = FIELDKIOSK_SURVEY_DEFS_DIR;
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run ctl(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), "fieldkiosk-ctl");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    Run r;
-    r.code = run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
+using fieldkiosk::testing::ctl;
+using fieldkiosk::testing::Run;
 
 TEST(Ctl, VersionAndHelp) {
     auto v = ctl({"--version"});

@@ -7,6 +7,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/sync/loopback.hpp"
 #include "tests/sync/self_signed.hpp"
+#include "tests/tools/ctl_runner.hpp"
 #include "tools/ctl/commands.hpp"
 
 #include <gtest/gtest.h>
@@ -60,23 +61,8 @@ int closed_port() {
     return ntohs(a.sin_port);
 }
 
-struct Run {
-    int code = -1;
-    std::string out, err;
-};
-
-Run ctl(std::vector<std::string> args, const std::string& input = "") {
-    args.insert(args.begin(), "fieldkiosk-ctl");
-    std::vector<const char*> argv;
-    for (const auto& a : args) argv.push_back(a.c_str());
-    std::istringstream in(input);
-    std::ostringstream out, err;
-    Run r;
-    r.code = run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
-    r.out = out.str();
-    r.err = err.str();
-    return r;
-}
+using fieldkiosk::testing::ctl;
+using fieldkiosk::testing::Run;
 
 // ---- PIN rules --------------------------------------------------------------------------------------------
 
