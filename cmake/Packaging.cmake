@@ -16,11 +16,18 @@ install(FILES ${PROJECT_SOURCE_DIR}/installer/systemd/fieldkiosk-server.service 
 install(FILES ${PROJECT_SOURCE_DIR}/installer/server.toml DESTINATION /etc/fieldkiosk COMPONENT server)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/survey_defs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/fieldkiosk-server/survey_defs
         COMPONENT server PATTERN "README.md" EXCLUDE)
+# Debian machine-readable copyright files (DEP-5): the project's MIT licence, and every third-party file
+# shipped or compiled in with its own licence. installer/check-packages.sh checks them.
+install(FILES ${PROJECT_SOURCE_DIR}/installer/debian/kiosk/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/fieldkiosk
+        COMPONENT kiosk)
+install(FILES ${PROJECT_SOURCE_DIR}/installer/debian/server/copyright
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/fieldkiosk-server COMPONENT server)
 
 set(CPACK_GENERATOR "DEB")
 set(CPACK_PACKAGE_NAME "fieldkiosk")
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_VENDOR "fieldkiosk")
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_PACKAGE_CONTACT "${FIELDKIOSK_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${FIELDKIOSK_PACKAGE_MAINTAINER}")
 set(CPACK_DEB_COMPONENT_INSTALL ON)

@@ -30,7 +30,13 @@ if [ "$mode" = test ]; then
 fi
 
 cmake --preset release
-cmake --build --preset release
+# Only what this command runs: the kiosk and fieldkiosk-ctl (the release tree also holds the tests and
+# benchmarks, which bench/run-all builds when it needs them).
+if [ "${1:-}" = "--preview" ]; then
+  cmake --build --preset release --target fieldkiosk-ctl
+else
+  cmake --build --preset release --target fieldkiosk fieldkiosk-ctl
+fi
 if [ "${1:-}" = "--preview" ]; then
   shift
   [ $# -eq 0 ] && set -- food

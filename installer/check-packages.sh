@@ -3,6 +3,7 @@
 #   - both packages are made, with files in their FHS places and Debian dependencies filled in;
 #   - the package version, each binary's --version and CMake's project version agree;
 #   - systemd-analyze verify passes on both units as packaged (ExecStart binaries included), with no warning;
+#   - each package has a machine-readable /usr/share/doc/PKG/copyright naming every shipped licence;
 #   - the extracted receiver starts with the packaged /etc/fieldkiosk/server.toml and answers GET /v1/health.
 # Usage: bash installer/check-packages.sh   (CI runs it; packages land in build/package/)
 #   FIELDKIOSK_PACKAGE_BUILD_DIR=DIR  build in DIR instead of build/package (beside someone else's build)
@@ -43,6 +44,26 @@ done
 for pc in fieldkiosk:/etc/fieldkiosk/fieldkiosk.toml fieldkiosk-server:/etc/fieldkiosk/server.toml; do
   dpkg-deb -I "$pkgdir/${pc%%:*}_${version}_amd64.deb" conffiles 2>/dev/null | grep -qx "${pc#*:}" \
     || fail "${pc%%:*}: ${pc#*:} is not a conffile"
+done
+
+# Each package carries a machine-readable copyright file (DEP-5) with the project's MIT licence, and every
+# licence named in a packaged survey's "sources" appears in it verbatim (folded lines joined first).
+for pkg in fieldkiosk fieldkiosk-server; do
+  copyright="$root/usr/share/doc/$pkg/copyright"
+  [ -f "$copyright" ] || fail "$pkg: missing /usr/share/doc/$pkg/copyright"
+  head -n1 "$copyright" | grep -qx 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
+    || fail "$pkg: /usr/share/doc/$pkg/copyright is not in the machine-readable format (no Format: line)"
+  grep -q '^License: Expat$' "$copyright" || fail "$pkg: the copyright file does not state the project's licence (Expat)"
+  grep -q 'Permission is hereby granted, free of charge' "$copyright" || fail "$pkg: the copyright file lacks the MIT text"
+  joined=$(sed -e ':a' -e 'N' -e '$!ba' -e 's/\n  */ /g' "$copyright")
+  for survey in "$root/usr/share/$pkg/survey_defs/"*.json; do
+    while IFS= read -r licence; do
+      [ -n "$licence" ] || continue
+      grep -qF -- "$licence" <<<"$joined" \
+        || fail "$pkg: ${survey##*/} names the licence '$licence', which /usr/share/doc/$pkg/copyright does not list"
+    done < <(python3 -c 'import json,sys; [print(s.get("licence","")) for s in json.load(open(sys.argv[1])).get("sources",[])]' "$survey")
+  done
+  echo "$pkg: /usr/share/doc/$pkg/copyright lists the project's licence and every survey source's licence"
 done
 
 for bin in fieldkiosk fieldkiosk-ctl fieldkiosk-server; do

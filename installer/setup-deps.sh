@@ -29,8 +29,8 @@ KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlpluspl
 # packaged units, which needs every ExecStart/ExecReload binary to exist (procps: /bin/kill), and curl
 # for the receiver's /v1/health
 SESSION=(cage systemd procps curl)
-# Test and benchmark frameworks
-TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev)
+# Test and benchmark frameworks; faketime runs the time suites with the clock moved a year ahead (.ci/run)
+TEST=(googletest libgtest-dev libgmock-dev libbenchmark-dev faketime)
 # Formatting and static analysis (used by developers and CI lint steps)
 TOOLS=(clang-format clang-tidy)
 # libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz

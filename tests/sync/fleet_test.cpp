@@ -762,12 +762,14 @@ CREATE TABLE responses(id TEXT PRIMARY KEY, kiosk TEXT NOT NULL, device_id TEXT 
 CREATE INDEX responses_by_survey ON responses(survey, received_at);
 CREATE TABLE conflicts(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kiosk TEXT NOT NULL, content_hash TEXT NOT NULL,
   payload TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE(id, content_hash));
-INSERT INTO responses VALUES('r-old', 'lib', 'dev', 'food', '1.0.0', '2026-01-01T00:00:00Z', 'h', '{}',
-  '2026-01-01T00:00:00.000Z', 'b');
 )sql";
+    // Times a month before now: the old rows must not depend on what today's date is.
+    const std::string then = core::format_utc(std::chrono::system_clock::now() - 30 * 24h);
+    const std::string old_rows =
+        "INSERT INTO responses VALUES('r-old', 'lib', 'dev', 'food', '1.0.0', '" + then + "', 'h', '{}', '" + then + "', 'b');";
     const std::string token = sync::server::make_token();
     const std::string add =
-        "INSERT INTO tokens VALUES('lib', 'kiosk', '" + sync::server::sha256_hex(token) + "', '2026-01-01T00:00:00.000Z', NULL);";
+        old_rows + "INSERT INTO tokens VALUES('lib', 'kiosk', '" + sync::server::sha256_hex(token) + "', '" + then + "', NULL);";
     TempDir dir;
     std::optional<PgSchema> pg;
     std::string url;

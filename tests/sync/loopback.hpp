@@ -183,10 +183,14 @@ public:
     }
     std::string add_token(const std::string& name, const std::string& role) {
         const std::string token = sync::server::make_token();
-        auto r = storage->add_token(name, role, sync::server::sha256_hex(token), "2026-11-28T00:00:00.000Z");
+        // Stamped with the receiver's own clock: a literal date would age against the real clock that
+        // `kiosks` and the fleet health judge by (a kiosk "never seen" for days turns QUIET).
+        auto r = storage->add_token(name, role, sync::server::sha256_hex(token), now_utc());
         EXPECT_TRUE(r.has_value()) << r.error().message;
         return token;
     }
+    // The receiver's clock now, as the storage writes times (created_at, revoked_at).
+    [[nodiscard]] std::string now_utc() const { return core::format_utc(m_clock.wall_now()); }
     [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
     [[nodiscard]] std::int64_t responses() const { return storage->counts().value().responses; }
     [[nodiscard]] std::int64_t conflicts() const { return storage->counts().value().conflicts; }

@@ -348,7 +348,7 @@ TEST_P(Loopback, BadAndRevokedTokensAreRefused) {
     auto admin = k.drain(receiver->url(), receiver->admin_token);
     ASSERT_TRUE(admin.failure);
     EXPECT_EQ(admin.failure->kind, Failure::Kind::Unauthorized);
-    ASSERT_TRUE(receiver->storage->revoke_token("kiosk-1", "2026-11-28T00:00:00.000Z"));
+    ASSERT_TRUE(receiver->storage->revoke_token("kiosk-1", receiver->now_utc()));
     auto revoked = k.drain(receiver->url(), receiver->kiosk_token);
     ASSERT_TRUE(revoked.failure);
     EXPECT_EQ(revoked.failure->kind, Failure::Kind::Unauthorized);

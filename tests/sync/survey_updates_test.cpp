@@ -133,7 +133,7 @@ TEST(SurveyServer, NoTokenARevokedTokenOrAnAdminTokenIs401) {
     EXPECT_EQ(curl.get(server.url() + "/v1/surveys/food/2026.1", "").status, 401);
     EXPECT_EQ(curl.get(server.url() + "/v1/surveys", server.admin_token).status, 401);
     EXPECT_EQ(curl.get(server.url() + "/v1/surveys", "fk_" + std::string(64, '0')).status, 401);
-    ASSERT_TRUE(server.storage->revoke_token("kiosk-1", "2026-11-28T01:00:00.000Z").has_value());
+    ASSERT_TRUE(server.storage->revoke_token("kiosk-1", server.now_utc()).has_value());
     EXPECT_EQ(curl.get(server.url() + "/v1/surveys", server.kiosk_token).status, 401);
 }
 

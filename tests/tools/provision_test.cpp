@@ -279,7 +279,7 @@ TEST_F(Provision, RefusedTokenExitsFourAndWritesNothing) {
 }
 
 TEST_F(Provision, RevokedTokenIsRefusedToo) {
-    ASSERT_TRUE(receiver.storage->revoke_token("kiosk-1", "2026-11-28T00:00:00.000Z").has_value());
+    ASSERT_TRUE(receiver.storage->revoke_token("kiosk-1", receiver.now_utc()).has_value());
     auto r = ctl(args(receiver.url()), std::string(k_pin) + "\n");
     EXPECT_EQ(r.code, 4) << r.out << r.err;
 }
