@@ -223,10 +223,12 @@ void App::set_screen(Screen s) {
 // The PIN lock-out outlives a restart (pulling the plug must not buy three more guesses): the failure
 // count and the lock's end, in wall time, are kept in the store. Best effort: a store error only logs.
 void App::persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until) {
-    const auto ms = locked_until ? std::chrono::duration_cast<std::chrono::milliseconds>(locked_until->time_since_epoch()).count() : 0;
+    const auto ms =
+        locked_until ? std::chrono::duration_cast<std::chrono::milliseconds>(locked_until->time_since_epoch()).count() : 0;
     auto a = m_store->set_setting("admin.failed_pins", std::to_string(m_failed_pins));
     auto b = m_store->set_setting("admin.locked_until_ms", std::to_string(ms));
-    if (!a || !b) std::fprintf(stderr, "fieldkiosk: could not record the admin PIN lock-out: %s\n", (!a ? a : b).error().message.c_str());
+    if (!a || !b)
+        std::fprintf(stderr, "fieldkiosk: could not record the admin PIN lock-out: %s\n", (!a ? a : b).error().message.c_str());
 }
 
 void App::restore_lockout() {
@@ -347,7 +349,15 @@ void App::apply(const Action& action) {
                        if (m_screen == Screen::Question) m_list_first = a.first;
                    },
                    [&](const Next&) {
-                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again) return;
+                       if (m_closing) {  // the response is saved: the next closing note, then Thanks
+                           touch();
+                           if (++m_closing->at < m_closing->notes.size()) return;
+                           m_closing.reset();
+                           set_screen(Screen::Thanks);
+                           return;
+                       }
+                       if (!m_session) return;
                        if (m_session->state() == core::Session::State::Answering) {
                            const auto& q = m_session->current();
                            if ((q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) &&
@@ -363,7 +373,10 @@ void App::apply(const Action& action) {
                            m_error.clear();
                            m_list_first = 0;
                            sync_edit_buffers();
-                           if (*r == core::Session::Step::Moved) return;
+                           if (*r == core::Session::Step::Moved) {
+                               if (m_session->only_notes_remain()) finish_before_notes();
+                               return;
+                           }
                        }
                        if (m_session->state() == core::Session::State::Finished) finish();
                    },
@@ -378,7 +391,12 @@ void App::apply(const Action& action) {
                        }
                    },
                    [&](const StartAgain&) {
-                       if (m_screen == Screen::Question && !idle) m_confirm_start_again = true;
+                       if (m_screen != Screen::Question || idle) return;
+                       if (m_closing) {
+                           abandon(false);  // the response is saved: nothing to lose, nothing to ask
+                           return;
+                       }
+                       m_confirm_start_again = true;
                    },
                    [&](const StartAgainConfirm& a) {
                        if (!m_confirm_start_again) return;
@@ -394,7 +412,7 @@ void App::apply(const Action& action) {
                        if (m_screen == Screen::Thanks) abandon(false);
                    },
                    [&](const RetrySave&) {
-                       if (m_screen == Screen::SaveFailed && try_save_unsaved()) set_screen(Screen::Thanks);
+                       if (m_screen == Screen::SaveFailed && try_save_unsaved()) show_saved();
                    },
                    [&](const PinDigit& a) {
                        if (m_screen != Screen::Admin || m_admin_unlocked || m_pin.size() >= 12) return;
@@ -443,7 +461,7 @@ void App::apply(const Action& action) {
                        m_admin_message.clear();
                        m_admin_stats.clear();
                        const bool back_ok = m_admin_return != Screen::Admin &&
-                                            (m_admin_return != Screen::Question || m_session) &&
+                                            (m_admin_return != Screen::Question || m_session || m_closing) &&
                                             (m_admin_return != Screen::Consent || m_survey);
                        set_screen(back_ok ? m_admin_return : Screen::Attract);
                        touch();
@@ -470,9 +488,8 @@ void App::apply(const Action& action) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked) return;
                        // Completed responses that are not on disk yet would be lost with the process.
                        if (!m_unsaved.empty() && !try_save_unsaved()) {
-                           m_admin_message = std::to_string(m_unsaved.size()) +
-                                             " completed response(s) are not saved yet (" + m_save_error +
-                                             "). Free disk space, then exit again.";
+                           m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
+                                             m_save_error + "). Free disk space, then exit again.";
                            return;
                        }
                        m_quit = true;
@@ -518,6 +535,8 @@ void App::apply(const Action& action) {
                            (void)m_session->back();  // show the last question
                        set_screen(Screen::Question);
                        touch();
+                       // An interview kept on a closing note has nothing left to answer: save it now.
+                       if (m_session->only_notes_remain()) finish_before_notes();
                    },
                    [&](const DiscardDraft& a) {
                        if (m_screen != Screen::Drafts) return;
@@ -553,12 +572,16 @@ void App::tick() {
     // Background retries of a save that failed: a completed response is never dropped.
     if (!m_unsaved.empty() && now - m_last_retry >= m_config.save_retry) {
         m_last_retry = now;
-        if (try_save_unsaved() && m_screen == Screen::SaveFailed) set_screen(Screen::Thanks);
+        if (try_save_unsaved() && m_screen == Screen::SaveFailed) show_saved();
     }
     if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
     if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
 
-    if (respondent_screen()) {
+    // A closing note: the response is saved, so no prompt; after as long as any screen gives a resident
+    // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
+    if (m_screen == Screen::Question && m_closing && now - m_last_activity >= m_config.idle_timeout + m_config.idle_countdown)
+        abandon(false);
+    if (respondent_screen() && !(m_screen == Screen::Question && m_closing)) {
         if (!m_idle_since && now - m_last_activity >= m_config.idle_timeout) m_idle_since = now;
         if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
             if (m_screen == Screen::Admin) {
@@ -568,6 +591,7 @@ void App::tick() {
             if (m_screen == Screen::SaveFailed) {
                 set_screen(Screen::Attract);  // the response stays in m_unsaved and is retried
                 m_survey.reset();
+                m_closing.reset();
                 m_language = m_config.default_language;
             } else {
                 abandon(true);
@@ -636,7 +660,9 @@ std::chrono::milliseconds App::next_wakeup() const {
         consider(*m_locked_until);
         soonest = std::min(soonest, milliseconds{1000});
     }
-    if (respondent_screen()) {
+    if (m_screen == Screen::Question && m_closing) {
+        consider(m_last_activity + m_config.idle_timeout + m_config.idle_countdown);
+    } else if (respondent_screen()) {
         if (m_idle_since) {
             consider(*m_idle_since + m_config.idle_countdown);
             second_boundary(*m_idle_since);
@@ -663,6 +689,7 @@ void App::start_session() {
     if (m_config.mode == core::Mode::Assisted) o.worker = m_config.worker;
     m_session.emplace(m_survey, std::move(o), *m_clock, *m_rng);
     m_resumed_draft.reset();
+    m_closing.reset();
     m_error.clear();
     m_list_first = 0;
     sync_edit_buffers();
@@ -672,6 +699,7 @@ void App::start_session() {
         return;
     }
     set_screen(Screen::Question);
+    if (m_session->only_notes_remain()) finish_before_notes();  // nothing to ask, only notes to show
 }
 
 void App::abandon(bool record) {
@@ -698,6 +726,7 @@ void App::abandon(bool record) {
     m_error.clear();
     m_survey.reset();
     m_resumed_draft.reset();
+    m_closing.reset();
     m_list_first = 0;
     m_language = m_config.default_language;
     m_language_return = Screen::Attract;
@@ -709,13 +738,41 @@ void App::finish() {
     auto r = m_session->complete();
     if (!r) {  // a relevant question is invalid: go back to it
         m_error = r.error().message;
+        m_closing.reset();
         (void)m_session->back();
         return;
     }
     m_unsaved.push_back(std::move(*r));
-    m_session.reset();  // the completed response lives only in m_unsaved until it is durable
+    m_session.reset();        // the completed response lives only in m_unsaved until it is durable
     m_resumed_draft.reset();  // its draft is removed by try_save_unsaved() once the response is durable
-    set_screen(try_save_unsaved() ? Screen::Thanks : Screen::SaveFailed);
+    if (try_save_unsaved())
+        show_saved();
+    else
+        set_screen(Screen::SaveFailed);  // the closing notes (if any) follow once a retry succeeds
+}
+
+// Notes after the last question ask nothing, so residents leave on them (safety's "Where to get help").
+// The response is complete once only notes remain: it is saved now, and the notes are shown after it, so
+// that walking away or "Start again" there loses nothing and counts no drop-off. Relevance cannot change
+// any more (notes hold no answer), so the notes to show are known now.
+void App::finish_before_notes() {
+    ClosingNotes c{m_session->survey_ptr(), m_session->remaining_shown(), 0, m_session->progress()};
+    while (m_session->state() == core::Session::State::Answering)
+        if (!m_session->next()) break;  // notes are always valid; a failure leaves finish() to report it
+    if (m_session->state() != core::Session::State::Finished) return;
+    m_closing = std::move(c);
+    finish();
+}
+
+void App::show_saved() {
+    if (m_closing && m_closing->at < m_closing->notes.size()) {
+        m_list_first = 0;
+        set_screen(Screen::Question);
+        touch();  // a resident has the usual time to read each closing note
+        return;
+    }
+    m_closing.reset();
+    set_screen(Screen::Thanks);
 }
 
 bool App::try_save_unsaved() {
@@ -1001,6 +1058,23 @@ void App::refresh_drafts() {
 
 QuestionVm App::question_view() const {
     QuestionVm v;
+    if (m_closing) {
+        const auto& survey = *m_closing->survey;
+        const auto& q = survey.questions[m_closing->notes[m_closing->at]];
+        const std::string lang = survey_language(survey);
+        v.survey_title = survey.title.get(lang);
+        v.name = q.name;
+        v.label = q.label.get(lang);
+        v.hint = q.hint.get(lang);
+        v.type = q.type;
+        v.appearance = q.appearance;
+        v.position = m_closing->progress.position + m_closing->at;
+        v.total = m_closing->progress.total;
+        v.can_back = false;  // the answers are saved: nothing to go back to
+        v.closing = true;
+        v.finish = m_closing->at + 1 == m_closing->notes.size();
+        return v;
+    }
     if (!m_session) return v;
     const auto& s = *m_session;
     const std::string& lang = s.language();
@@ -1012,6 +1086,7 @@ QuestionVm App::question_view() const {
     v.error = m_error;
     v.list_first = m_list_first;
     if (s.state() != core::Session::State::Answering) return v;
+    v.finish = s.on_last_question();
     const auto& q = s.current();
     v.name = q.name;
     v.label = q.label.get(lang);
@@ -1290,7 +1365,11 @@ void App::debug_check_invariants() const {
         std::fprintf(stderr, "fieldkiosk: App invariant broken: %s\n", what);
         std::abort();
     };
-    if (m_screen == Screen::Question && !m_session) fail("the question screen needs a Session");
+    if (m_screen == Screen::Question && !m_session && !m_closing) fail("the question screen needs a Session or closing notes");
+    if (m_session && m_closing) fail("closing notes follow a saved response: no Session beside them");
+    if (m_closing && (m_screen == Screen::Attract || m_screen == Screen::Thanks || m_screen == Screen::Closed))
+        fail("closing notes are dropped when the walk ends");
+    if (m_closing && m_closing->at >= m_closing->notes.size()) fail("closing notes past the last one");
     if (m_screen == Screen::Attract && m_session) fail("the attract screen must hold no Session (respondent wiped)");
     if (m_screen == Screen::Attract && !m_number_buffer.empty()) fail("the attract screen must hold no typed text");
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");

@@ -104,8 +104,10 @@ private:
     void set_screen(Screen s);
     void touch();
     void start_session();
-    void abandon(bool record);  // wipes the respondent: Session, typed text, chosen survey, language
-    void finish();              // complete() + save_completed(); Thanks or SaveFailed
+    void abandon(bool record);   // wipes the respondent: Session, typed text, chosen survey, language
+    void finish();               // complete() + save_completed(); closing notes, Thanks or SaveFailed
+    void finish_before_notes();  // only notes remain: complete and save now, show the notes after (closing notes)
+    void show_saved();           // a save succeeded: the closing notes if any, else Thanks
     bool try_save_unsaved();
     void sync_edit_buffers();
     void edit_text(const std::string& add, bool backspace);
@@ -143,6 +145,16 @@ private:
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;
     std::optional<std::string> m_resumed_draft;  // assisted: the draft this walk came from
+    // Closing notes: the notes that were all that was left when the response was completed and saved
+    // (docs/kiosk.md, "Closing notes"). Shown on the question screen in place of a Session. Survey texts
+    // only: nothing of the respondent's answers.
+    struct ClosingNotes {
+        core::SurveyPtr survey;
+        std::vector<std::size_t> notes;  // question indices, in order
+        std::size_t at = 0;              // the one on screen
+        core::Progress progress;         // at the first note
+    };
+    std::optional<ClosingNotes> m_closing;
 
     steady::time_point m_last_activity;
     std::optional<steady::time_point> m_idle_since;
@@ -150,7 +162,7 @@ private:
     std::optional<steady::time_point> m_corner_since;
     bool m_corner_this_frame = false;
 
-    std::uint64_t m_respondent = 0;          // bumped per respondent: see ViewModel::respondent
+    std::uint64_t m_respondent = 0;        // bumped per respondent: see ViewModel::respondent
     std::deque<core::Response> m_unsaved;  // completed, not yet durable: never dropped
     std::string m_save_error;
     steady::time_point m_last_retry;

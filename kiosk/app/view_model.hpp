@@ -52,6 +52,8 @@ struct QuestionVm {
     std::size_t position = 0, total = 0;
     bool can_back = false;
     std::size_t list_first = 0;  // long lists: first row shown
+    bool finish = false;         // Continue here saves the response, or ends the closing notes: label it "Finish"
+    bool closing = false;        // a closing note: the response is already saved (no Back; Start again just leaves)
 };
 
 // What the sync engine last said, copied into plain fields (sync::client::SyncStatus is not included
@@ -65,7 +67,7 @@ struct SyncStatusVm {
     std::int64_t quarantined = 0;  // kept aside by the server (rejected or conflicting), with its reasons
     std::string last_error;        // plain words; empty when the last attempt succeeded
     std::int64_t delivered_total = 0;
-    std::string survey_error;  // survey updates: the last check's problem ("Survey updates: ..."), else empty
+    std::string survey_error;          // survey updates: the last check's problem ("Survey updates: ..."), else empty
     std::int64_t surveys_updated = 0;  // survey files downloaded since the engine started (only grows)
 };
 

@@ -135,7 +135,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
     if (button("nav:start_again", again, vm.t("start_again"), Look::Quiet)) out.push_back(act::StartAgain{});
     const bool is_note = q.type == QuestionType::Note;
-    const bool last = q.total > 0 && q.position == q.total;
+    const bool last = q.finish;
     if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
     {
         const std::string& label = last ? vm.t("finish") : vm.t("continue");

@@ -12,14 +12,13 @@
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::answer_and_next;
 using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
-using fieldkiosk::testing::answer_and_next;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 namespace {
-
 
 // Attract -> tile -> language (en) -> consent -> Start.
 void start(KioskFixture& f, const std::string& survey = "food", const std::string& lang = "en") {
@@ -30,7 +29,6 @@ void start(KioskFixture& f, const std::string& survey = "food", const std::strin
     f.app.apply(act::ConsentStart{});
     ASSERT_EQ(f.app.screen(), Screen::Question);
 }
-
 
 void idle_out(KioskFixture& f) {
     f.clock.advance(seconds{60});
@@ -364,6 +362,78 @@ TEST(KioskApp, ThankYouReturnsToAttractByItselfOrOnDone) {
     EXPECT_EQ(f.saved().size(), 2u);
 }
 
+// safety ends on the note "Thank you. Where to get help" (safety_signpost). It asks nothing, so residents
+// leave there: the response must already be saved when it shows.
+void answer_until_signpost(KioskFixture& f) {
+    for (int i = 0; i < 80 && f.app.view().question.name != "safety_signpost"; ++i) {
+        ASSERT_EQ(f.app.screen(), Screen::Question);
+        answer_and_next(f);
+    }
+    ASSERT_EQ(f.app.view().question.name, "safety_signpost");
+}
+
+TEST(KioskApp, WalkingAwayFromAClosingNoteLosesNothingAndCountsNoDropoff) {
+    KioskFixture f;
+    start(f, "safety");
+    answer_until_signpost(f);
+    EXPECT_EQ(f.saved().size(), 1u);  // saved before the note is shown
+    EXPECT_EQ(f.app.session(), nullptr);
+    EXPECT_TRUE(f.app.view().question.closing);
+    EXPECT_FALSE(f.app.view().question.can_back);
+    f.clock.advance(seconds{60});
+    f.app.tick();
+    EXPECT_FALSE(f.app.idle_prompt());  // nothing to lose: no "Are you still there?"
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    f.clock.advance(seconds{20});
+    f.app.tick();
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    const auto saved = f.saved();
+    ASSERT_EQ(saved.size(), 1u);
+    EXPECT_EQ(saved[0]["survey"], "safety");
+    EXPECT_EQ(f.app.unsaved_count(), 0u);
+    EXPECT_EQ(f.dropoffs("safety", "safety_signpost"), 0);
+    EXPECT_EQ(f.store_opened->stats()->dropoffs.size(), 0u);
+}
+
+TEST(KioskApp, StartAgainOnAClosingNoteLeavesWithTheResponseSaved) {
+    KioskFixture f;
+    start(f, "safety");
+    answer_until_signpost(f);
+    f.app.apply(act::StartAgain{});
+    if (f.app.view().confirm_start_again) f.app.apply(act::StartAgainConfirm{true});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.saved().size(), 1u);
+    EXPECT_EQ(f.dropoffs("safety", "safety_signpost"), 0);
+    EXPECT_EQ(f.store_opened->stats()->dropoffs.size(), 0u);
+}
+
+TEST(KioskApp, TheLastQuestionSaysFinishAndClosingNotesFollowInTheResidentsLanguage) {
+    KioskFixture f;
+    start(f, "safety");
+    // The label follows the answers so far (answering "yes" to disability makes one more question relevant).
+    for (int i = 0; i < 80; ++i) {
+        fieldkiosk::testing::answer(f);
+        if (f.app.view().question.finish) break;
+        EXPECT_FALSE(f.app.session()->on_last_question()) << f.app.view().question.name;
+        f.app.apply(act::Next{});
+    }
+    ASSERT_TRUE(f.app.session()->on_last_question());  // this Continue saves the answers: "Finish"
+    EXPECT_EQ(f.saved().size(), 0u);
+    f.app.apply(act::Next{});
+    ASSERT_EQ(f.app.view().question.name, "safety_signpost");
+    EXPECT_EQ(f.saved().size(), 1u);
+    EXPECT_TRUE(f.app.view().question.finish);  // the last closing note
+    f.app.apply(act::Back{});                   // nothing to go back to
+    EXPECT_EQ(f.app.view().question.name, "safety_signpost");
+    f.app.apply(act::OpenLanguage{});
+    f.app.apply(act::ChooseLanguage{"fr"});
+    ASSERT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_EQ(f.app.view().question.label, "Merci. Où trouver de l'aide");
+    f.app.apply(act::Next{});
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.saved().size(), 1u);
+}
+
 TEST(KioskApp, AFailedSaveShowsAMessageKeepsTheResponseAndRetries) {
     KioskFixture f;
     start(f, "safety");
@@ -375,9 +445,12 @@ TEST(KioskApp, AFailedSaveShowsAMessageKeepsTheResponseAndRetries) {
     f.app.apply(act::RetrySave{});  // still failing
     EXPECT_EQ(f.app.screen(), Screen::SaveFailed);
     f.app.apply(act::RetrySave{});
-    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_EQ(f.app.screen(), Screen::Question);  // saved: safety's closing note comes next
+    EXPECT_EQ(f.app.view().question.name, "safety_signpost");
     EXPECT_EQ(f.app.unsaved_count(), 0u);
     EXPECT_EQ(f.saved().size(), 1u);
+    f.app.apply(act::Next{});
+    EXPECT_EQ(f.app.screen(), Screen::Thanks);
 }
 
 TEST(KioskApp, AnUnsavedResponseSurvivesTheIdleTimeoutAndIsSavedInTheBackground) {
@@ -491,7 +564,7 @@ TEST(KioskApp, ThePinLockOutSurvivesARestart) {
     EXPECT_EQ(again.view().admin.locked_seconds, 20);
     for (char d : std::string_view("2468")) again.apply(act::PinDigit{d});
     again.apply(act::PinSubmit{});
-    EXPECT_FALSE(again.view().admin.unlocked);   // refused while locked, even when right
+    EXPECT_FALSE(again.view().admin.unlocked);  // refused while locked, even when right
     f.clock.advance(seconds{20});
     again.tick();
     for (char d : std::string_view("0000")) again.apply(act::PinDigit{d});
@@ -696,7 +769,7 @@ TEST(KioskApp, StartAfterGoingBackFromTheFirstQuestionResumesTheSameWalk) {
     ASSERT_EQ(f.app.screen(), Screen::Consent);
     f.app.apply(act::ConsentStart{});
     ASSERT_EQ(f.app.screen(), Screen::Question);
-    EXPECT_EQ(f.app.session()->id(), id);   // not a second walk with the answers silently gone
+    EXPECT_EQ(f.app.session()->id(), id);  // not a second walk with the answers silently gone
     EXPECT_EQ(f.app.session()->snapshot()["answers"], answers);
 }
 
@@ -707,7 +780,7 @@ TEST(KioskApp, ModeCannotBeSwitchedWhileAResidentsWalkIsInProgress) {
     ASSERT_TRUE(f.app.go_to("admin:panel"));
     ASSERT_NE(f.app.session(), nullptr);
     f.app.apply(act::AdminSetMode{core::Mode::Assisted});
-    EXPECT_EQ(f.app.mode(), core::Mode::Kiosk);   // a kiosk resident's answers never become a draft
+    EXPECT_EQ(f.app.mode(), core::Mode::Kiosk);  // a kiosk resident's answers never become a draft
     EXPECT_NE(f.app.view().admin.message.find("before switching mode"), std::string::npos);
 }
 
@@ -721,7 +794,7 @@ TEST(KioskApp, ExitIsRefusedWhileACompletedResponseIsNotOnDisk) {
     f.app.apply(act::AdminExit{});
     EXPECT_FALSE(f.app.quit_requested());
     EXPECT_NE(f.app.view().admin.message.find("not saved yet"), std::string::npos);
-    f.store.fail_saves = 0;   // disk space freed: exit saves it first, then quits
+    f.store.fail_saves = 0;  // disk space freed: exit saves it first, then quits
     f.app.apply(act::AdminExit{});
     EXPECT_TRUE(f.app.quit_requested());
     EXPECT_EQ(f.app.unsaved_count(), 0u);
@@ -742,9 +815,9 @@ TEST(KioskApp, AResumedDraftIsKeptUntilItsResponseIsDurable) {
     f.store.fail_saves = 1;
     while (f.app.screen() == Screen::Question) answer_and_next(f);
     ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
-    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);   // the only copy on disk stays
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);  // the only copy on disk stays
     f.app.apply(act::RetrySave{});
-    EXPECT_EQ(f.app.screen(), Screen::Thanks);
+    EXPECT_TRUE(f.app.view().question.closing);  // safety's closing note, after the save
     EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
     EXPECT_EQ(f.saved().size(), 1u);
 }
@@ -758,7 +831,7 @@ TEST(KioskApp, OneResponseThatCannotBeSavedDoesNotHoldBackTheOthers) {
     ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
     idle_out(f);
     ASSERT_EQ(f.app.unsaved_count(), 1u);
-    f.store.fail_saves = 1;   // the next save of resident 1 fails once more (it is tried first)...
+    f.store.fail_saves = 1;  // the next save of resident 1 fails once more (it is tried first)...
     start(f, "food");
     while (f.app.screen() == Screen::Question) answer_and_next(f);
     // ...but resident 2's response was saved in the same pass, and resident 1's stays queued in memory.
@@ -791,7 +864,8 @@ TEST(KioskSync, ACompletedAndSavedResponseNotifiesSyncOnce) {
     f.app.set_sync(&sync);
     start(f, "safety");
     while (f.app.screen() == Screen::Question) {
-        EXPECT_EQ(sync.notified, 0);  // nothing is notified before the response is durable
+        // Nothing is notified before the response is durable (on the closing note it is).
+        EXPECT_EQ(sync.notified, f.app.view().question.closing ? 1 : 0);
         answer_and_next(f);
     }
     ASSERT_EQ(f.app.screen(), Screen::Thanks);
@@ -814,7 +888,7 @@ TEST(KioskSync, AFailedSaveDoesNotNotifyButTheRetryThatSavesItDoes) {
     ASSERT_EQ(f.app.screen(), Screen::SaveFailed);
     EXPECT_EQ(sync.notified, 0);
     f.app.apply(act::RetrySave{});
-    ASSERT_EQ(f.app.screen(), Screen::Thanks);
+    ASSERT_TRUE(f.app.view().question.closing);  // saved; safety's closing note follows
     EXPECT_EQ(sync.notified, 1);
 }
 

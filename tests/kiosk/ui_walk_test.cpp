@@ -20,7 +20,6 @@ using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-
 struct WalkParam {
     std::string survey;
     ImVec2 size;
@@ -145,6 +144,44 @@ TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     ASSERT_TRUE(ui.tap("again:yes"));
     EXPECT_EQ(f.app.screen(), Screen::Attract);
     EXPECT_EQ(f.app.session(), nullptr);
+}
+
+// safety ends on the note "Thank you. Where to get help". A resident who answered everything and walks
+// away from it (idle time-out) or taps "Start again" there keeps the response; no drop-off is counted.
+TEST(UiTouch, LeavingTheSafetySignpostByIdleOrStartAgainKeepsTheSavedResponse) {
+    for (const bool walk_away : {true, false}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, {1080, 1920});
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_TRUE(ui.tap("lang:en"));
+        ASSERT_TRUE(ui.tap("consent:start"));
+        Expected expected;
+        std::map<std::string, std::string> write_ins;
+        for (int steps = 0; f.app.view().question.name != "safety_signpost" && steps < 80; ++steps) {
+            ASSERT_EQ(f.app.screen(), Screen::Question);
+            answer_by_touch(ui, f, expected, write_ins);
+            if (HasFatalFailure()) return;
+            ASSERT_TRUE(ui.tap("nav:next"));
+        }
+        ASSERT_EQ(f.app.view().question.name, "safety_signpost");
+        if (walk_away) {
+            f.clock.advance(std::chrono::seconds{60});
+            ui.frame();
+            ui.frame();
+            EXPECT_FALSE(ui.has("idle:more_time")) << "no idle prompt over a closing note: nothing is at risk";
+            f.clock.advance(std::chrono::seconds{20});
+            ui.frame();
+        } else {
+            ASSERT_TRUE(ui.tap("nav:start_again"));
+            if (ui.has("again:yes")) { ASSERT_TRUE(ui.tap("again:yes")); }
+        }
+        EXPECT_EQ(f.app.screen(), Screen::Attract) << (walk_away ? "idle" : "start again");
+        const auto saved = f.saved();
+        ASSERT_EQ(saved.size(), 1u) << (walk_away ? "idle" : "start again");
+        for (const auto& [name, value] : expected) EXPECT_EQ(saved[0]["answers"][name], value) << name;
+        EXPECT_EQ(f.dropoffs("safety", "safety_signpost"), 0);
+        EXPECT_TRUE(f.store_opened->stats()->dropoffs.empty());
+    }
 }
 
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
@@ -348,12 +385,12 @@ TEST(UiPrivacy, KeyboardStateLeftByOneRespondentDoesNotReachTheNext) {
     UiDriver ui(f.app, f.clock, {1080, 1920});
     ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
     ui.frame();
-    ASSERT_TRUE(ui.tap("kb:shift"));   // resident 1 leaves shift on and walks away
+    ASSERT_TRUE(ui.tap("kb:shift"));  // resident 1 leaves shift on and walks away
     f.app.apply(act::StartAgain{});
     f.app.apply(act::StartAgainConfirm{true});
     ASSERT_EQ(f.app.screen(), Screen::Attract);
-    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));   // resident 2, same question
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));  // resident 2, same question
     ui.frame();
     ASSERT_TRUE(ui.tap("kb:a"));
-    EXPECT_EQ(f.app.view().question.write_in_text, "a");   // not "A": the keyboard started afresh
+    EXPECT_EQ(f.app.view().question.write_in_text, "a");  // not "A": the keyboard started afresh
 }
