@@ -149,7 +149,16 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
     set_screen(Screen::Attract);
     m_last_activity = m_clock->steady_now();
     m_last_retry = m_last_activity;
+    m_page_changed_at = m_last_activity - m_config.tap_guard;  // nobody's finger is on a screen yet
     restore_lockout();
+}
+
+std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page() const {
+    constexpr auto k_none = static_cast<std::size_t>(-1);
+    const std::size_t question =
+        m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
+    const std::size_t closing = m_closing ? m_closing->at : k_none;
+    return {m_screen, question, closing, m_idle_since.has_value(), m_confirm_start_again, m_full_privacy, m_admin_unlocked};
 }
 
 core::SurveyPtr App::find_survey(std::string_view id) const {
@@ -268,6 +277,14 @@ void App::apply_all(ActionQueue& actions) {
 void App::apply(const Action& action) {
     using namespace act;
     const bool idle = m_idle_since.has_value();
+    const auto page_before = page();
+    struct PageGuard {  // restarts the tap guard if this action changed the page, on every return path
+        App& app;
+        decltype(page_before)& before;
+        ~PageGuard() {
+            if (app.page() != before) app.m_page_changed_at = app.m_clock->steady_now();
+        }
+    } page_guard{*this, page_before};
     std::visit(Overloaded{
                    [&](const Activity&) {
                        if (!idle) touch();
@@ -557,6 +574,7 @@ void App::apply(const Action& action) {
 
 void App::tick() {
     const auto now = m_clock->steady_now();
+    const auto page_before = page();
     // The hidden admin gesture: a finger held on the corner for admin_hold.
     if (!m_corner_this_frame) m_corner_since.reset();
     m_corner_this_frame = false;
@@ -615,6 +633,8 @@ void App::tick() {
     }
     // A survey update offered while a respondent was mid-survey: now that nobody is, it takes effect.
     if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
+    // Time changed the page (the idle prompt appeared under a finger, the thank-you screen went back).
+    if (page() != page_before) m_page_changed_at = now;
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
@@ -1136,6 +1156,8 @@ ViewModel App::view() const {
         v.idle_seconds_left = static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
     }
     v.confirm_start_again = m_confirm_start_again;
+    v.input_guard = now - m_page_changed_at < m_config.tap_guard;
+    v.tap_guard_ms = static_cast<int>(m_config.tap_guard.count());
     // The language named in itself, from any survey that declares it.
     v.language_name = m_language;
     for (const auto& s : m_surveys)

@@ -35,6 +35,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace fieldkiosk::kiosk {
@@ -102,6 +103,9 @@ private:
     [[nodiscard]] bool is_enabled(const core::Survey& s) const;
     [[nodiscard]] bool respondent_screen() const;
     void set_screen(Screen s);
+    // What the resident sees as "a new page": screen, question or closing note, dialog, privacy notice,
+    // PIN pad or panel. apply() and tick() restart the tap guard when it changes.
+    [[nodiscard]] std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> page() const;
     void touch();
     void start_session();
     void abandon(bool record);   // wipes the respondent: Session, typed text, chosen survey, language
@@ -157,6 +161,7 @@ private:
     std::optional<ClosingNotes> m_closing;
 
     steady::time_point m_last_activity;
+    steady::time_point m_page_changed_at;  // the tap guard runs from here (config.tap_guard)
     std::optional<steady::time_point> m_idle_since;
     std::optional<steady::time_point> m_thanks_since;
     std::optional<steady::time_point> m_corner_since;

@@ -109,6 +109,10 @@ struct ViewModel {
     const Strings* strings = nullptr;
     bool assisted = false;
     bool idle_prompt = false;  // "Are you still there?" over the current screen
+    // The screen changed less than tap_guard ago: widgets draw, but a touch that begins now does nothing
+    // (the second tap of a double tap). docs/kiosk.md, "Double taps".
+    bool input_guard = false;
+    int tap_guard_ms = 300;  // also the least time between two presses of one choice
     int idle_seconds_left = 0;
     int idle_seconds_total = 20;       // the configured countdown (the ring empties over it)
     bool confirm_start_again = false;  // "Start again?" over the question screen

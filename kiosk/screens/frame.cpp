@@ -73,7 +73,7 @@ Rect dialog_card(Rect screen, float w, float h) {
 
 ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
-    hits().clear();
+    begin_frame_state();
     const ImGuiIO& io = ImGui::GetIO();
     const Theme& t = theme();
     ImGui::SetNextWindowPos({0, 0});
@@ -89,6 +89,8 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
     set_blocked(vm.idle_prompt || vm.confirm_start_again);
+    set_input_guard(vm.input_guard);
+    set_repeat_guard(vm.tap_guard_ms / 1000.0);
     switch (vm.screen) {
         case Screen::Attract:
             draw_attract(vm, screen, out);

@@ -434,6 +434,40 @@ TEST(KioskApp, TheLastQuestionSaysFinishAndClosingNotesFollowInTheResidentsLangu
     EXPECT_EQ(f.saved().size(), 1u);
 }
 
+TEST(KioskApp, TouchesAreGuardedForAMomentAfterEachPageChangeOnly) {
+    KioskFixture f;
+    EXPECT_FALSE(f.app.view().input_guard);  // at start nobody's finger is on a screen
+    f.app.apply(act::OpenSurvey{"food"});
+    EXPECT_TRUE(f.app.view().input_guard);
+    f.clock.advance(milliseconds{299});
+    EXPECT_TRUE(f.app.view().input_guard);
+    f.clock.advance(milliseconds{1});
+    EXPECT_FALSE(f.app.view().input_guard);
+    f.app.apply(act::ChooseLanguage{"en"});
+    f.app.apply(act::ConsentStart{});
+    f.clock.advance(milliseconds{300});
+    answer_and_next(f);  // the note, then the first question
+    answer_and_next(f);
+    EXPECT_TRUE(f.app.view().input_guard);
+    f.clock.advance(milliseconds{300});
+    fieldkiosk::testing::answer(f);  // a choice changes the answer, not the page
+    EXPECT_FALSE(f.app.view().input_guard);
+    f.app.apply(act::StartAgain{});  // a dialog opens under the finger
+    EXPECT_TRUE(f.app.view().input_guard);
+    f.app.apply(act::StartAgainConfirm{false});
+    f.clock.advance(seconds{60});
+    f.app.tick();  // the idle prompt appears: a page change made by time
+    ASSERT_TRUE(f.app.idle_prompt());
+    EXPECT_TRUE(f.app.view().input_guard);
+
+    KioskConfig off;
+    off.tap_guard = milliseconds{0};
+    KioskFixture g(off);
+    g.app.apply(act::OpenSurvey{"food"});
+    EXPECT_FALSE(g.app.view().input_guard);
+    EXPECT_EQ(g.app.view().tap_guard_ms, 0);
+}
+
 TEST(KioskApp, AFailedSaveShowsAMessageKeepsTheResponseAndRetries) {
     KioskFixture f;
     start(f, "safety");
@@ -666,6 +700,7 @@ colour = "blue"
 idle_timeout_seconds = 90
 idle_countdown_seconds = 2
 thanks_return_seconds = 8
+tap_guard_ms = 450
 [admin]
 pin_hash = "$argon2id$..."
 lockout_after_attempts = 5
@@ -688,6 +723,7 @@ fullscreen = false
     EXPECT_EQ(c.idle_timeout, seconds{90});
     EXPECT_EQ(c.idle_countdown, seconds{20});  // 2 is below the minimum: default kept
     EXPECT_EQ(c.thanks_return, seconds{8});
+    EXPECT_EQ(c.tap_guard, milliseconds{450});
     EXPECT_EQ(c.lockout_after_attempts, 5);
     EXPECT_FLOAT_EQ(c.ui_scale, 1.25f);
     EXPECT_EQ(c.window_width, 800);
@@ -733,6 +769,7 @@ TEST(KioskConfig, ShippedExampleFileHasNoProblemsAndStatesTheDefaults) {
     EXPECT_EQ(r.config.thanks_return, d.thanks_return);
     EXPECT_EQ(r.config.admin_hold, d.admin_hold);
     EXPECT_EQ(r.config.save_retry, d.save_retry);
+    EXPECT_EQ(r.config.tap_guard, d.tap_guard);
     EXPECT_EQ(r.config.lockout_after_attempts, d.lockout_after_attempts);
     EXPECT_EQ(r.config.lockout_base, d.lockout_base);
     EXPECT_EQ(r.config.organisation, d.organisation);

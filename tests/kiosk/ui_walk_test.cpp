@@ -184,6 +184,61 @@ TEST(UiTouch, LeavingTheSafetySignpostByIdleOrStartAgainKeepsTheSavedResponse) {
     }
 }
 
+// A second tap 100 ms after the first (a double tap, a bouncing finger) must not act on what the first one
+// brought up: no question skipped unseen, no language picked, Start not pressed, no choice ticked and unticked.
+// The widget of the screen after a tap on `first` (a fresh kiosk) whose rectangle holds the tap's point and
+// whose id starts with `prefix`: where the second tap of a double tap would land. Empty if none.
+std::string lands_on(ImVec2 size, const std::vector<std::string>& taps, const std::string& prefix) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, size);
+    ImVec2 at{};
+    for (const auto& id : taps) {
+        at = kiosk::ui::hits().find(id).value_or(kiosk::ui::Rect{}).center();
+        if (!ui.tap(id)) return {};
+    }
+    for (const auto& [id, r] : kiosk::ui::hits().all())
+        if (id.starts_with(prefix) && r.contains(at)) return id;
+    return {};
+}
+
+TEST(UiTouch, ADoubleTapActsOnceOnEveryKindOfScreen) {
+    using std::chrono::milliseconds;
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
+        // The tile with a language button under it on the next screen, so that the second tap would pick it.
+        std::string tile;
+        for (const char* t : {"tile:safety", "tile:food", "tile:youth"})
+            if (tile.empty() && !lands_on(size, {t}, "lang:").empty()) tile = t;
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        if (tile.empty()) tile = "tile:safety";  // no overlap in this layout: the tap still must not pick anything
+        ASSERT_TRUE(ui.double_tap(tile, milliseconds{100}));
+        EXPECT_EQ(f.app.screen(), Screen::Language);
+        EXPECT_EQ(f.app.language(), "en") << "the second tap on " << tile << " picked a language";
+        ASSERT_TRUE(ui.double_tap("lang:fr", milliseconds{100}));
+        EXPECT_EQ(f.app.screen(), Screen::Consent);
+        EXPECT_EQ(f.app.language(), "fr");
+        EXPECT_EQ(f.app.session(), nullptr);
+        ASSERT_TRUE(ui.tap("consent:start"));
+        ASSERT_EQ(f.app.screen(), Screen::Question);
+        for (int i = 0; i < 4; ++i) {  // Continue lands on the next question's Continue: one step each time
+            const auto before = f.app.view().question.position;
+            ASSERT_TRUE(ui.double_tap("nav:next", milliseconds{100}));
+            EXPECT_EQ(f.app.view().question.position, before + 1) << "a question was skipped at " << size.x << "x" << size.y;
+        }
+        // A check box: ticked once, not ticked and unticked.
+        ASSERT_TRUE(f.app.go_to("question:safety:safety_feel_safer"));
+        ui.frame();
+        ASSERT_TRUE(ui.double_tap("choice:night_transport", milliseconds{100}));
+        const auto* a = f.app.session()->current_answer();
+        ASSERT_NE(a, nullptr) << "the second tap undid the first";
+        EXPECT_EQ(std::get<std::vector<std::string>>(a->data), std::vector<std::string>{"night_transport"});
+        // Taps apart by more than the guard are two decisions.
+        for (int i = 0; i < 20; ++i) ui.frame();  // 320 ms
+        ASSERT_TRUE(ui.tap("choice:night_transport"));
+        EXPECT_EQ(f.app.session()->current_answer(), nullptr);
+    }
+}
+
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
         for (const char* s : {"attract", "language", "consent", "question:food:ward", "question:food:food_sources:other",
