@@ -71,6 +71,13 @@ Rect dialog_card(Rect screen, float w, float h) {
     return inset(card, t.pad);
 }
 
+bool frame_needs_redraw(const ActionQueue& actions) {
+    const bool acted = std::any_of(actions.begin(), actions.end(), [](const Action& a) {
+        return !std::holds_alternative<act::Activity>(a) && !std::holds_alternative<act::CornerHeld>(a);
+    });
+    return acted || needs_another_frame();
+}
+
 ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
     begin_frame_state();

@@ -10,6 +10,11 @@
 namespace fieldkiosk::kiosk::ui {
 
 [[nodiscard]] ActionQueue draw_frame(const ViewModel& vm);
+// Call after draw_frame(): must the main loop draw another frame at once? Yes when an action will change
+// the app (the next frame shows it), and when a widget changed its own state this frame or the finger went
+// down or up: a key of the keyboard fires on release, after the keys above it were drawn, so Shift or the
+// accent layer would otherwise show only at the next touch. Holding a finger still asks for nothing.
+[[nodiscard]] bool frame_needs_redraw(const ActionQueue& actions);
 
 // --- shared chrome (frame.cpp) ---
 // The top bar: `left` text (the hidden admin corner is under it, so it is never a button) and the language

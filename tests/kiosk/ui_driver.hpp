@@ -41,6 +41,7 @@ public:
         ImGui::NewFrame();
         auto actions = kiosk::ui::draw_frame(m_app.view());
         ImGui::Render();
+        needs_redraw = kiosk::ui::frame_needs_redraw(actions);  // what kiosk/main.cpp asks after each frame
         frame_actions += actions.size();
         m_app.apply_all(actions);
         m_app.tick();
@@ -116,6 +117,7 @@ public:
 
     bool fonts_ok = false;
     std::size_t frame_actions = 0;
+    bool needs_redraw = false;  // the last frame asked the main loop for another one at once
 
 private:
     std::optional<kiosk::ui::Rect> find(std::string_view id) const {

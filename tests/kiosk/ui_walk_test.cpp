@@ -239,6 +239,36 @@ TEST(UiTouch, ADoubleTapActsOnceOnEveryKindOfScreen) {
     }
 }
 
+// Shift and the accent layer are the keyboard's own state: no action, nothing in the app changes. The key
+// fires on release, after the letters were drawn, so the main loop (which sleeps when nothing happened) must
+// be told to draw once more, or the screen shows the old layer and the next key types the wrong letter.
+TEST(UiTouch, ShiftAndTheAccentLayerAskForAnotherFrameAndIdleFramesDoNot) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    ui.frame();
+    ui.frame();
+    EXPECT_FALSE(ui.needs_redraw);  // nothing happens: the loop may sleep
+    for (const char* key : {"kb:shift", "kb:layer"}) {
+        const auto r = kiosk::ui::hits().find(key);
+        ASSERT_TRUE(r) << key;
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = r->center();
+        io.MouseDown[0] = true;
+        ui.frame();
+        io.MouseDown[0] = false;
+        const auto before = ui.frame_actions;
+        ui.frame();  // the release: the key toggles its layer during this frame
+        const auto app_actions = ui.frame_actions - before;
+        EXPECT_LE(app_actions, 1u) << key << ": only Activity, nothing for the app";
+        EXPECT_TRUE(ui.needs_redraw) << key << " changed the keyboard but did not ask for another frame";
+        io.MousePos = {-1, -1};
+        ui.frame();
+        ui.frame();
+        EXPECT_FALSE(ui.needs_redraw) << "after " << key;
+    }
+}
+
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
         for (const char* s : {"attract", "language", "consent", "question:food:ward", "question:food:food_sources:other",
