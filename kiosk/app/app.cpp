@@ -299,8 +299,9 @@ void App::apply(const Action& action) {
                        if (!s || !is_enabled(*s)) return;
                        m_survey = s;
                        touch();
-                       if (m_config.ask_language && s->languages.size() > 1) {
+                       if (asks_language(*s)) {
                            m_language_return = Screen::Consent;
+                           m_language_back = Screen::Attract;
                            set_screen(Screen::Language);
                        } else {
                            set_screen(Screen::Consent);
@@ -310,6 +311,7 @@ void App::apply(const Action& action) {
                        if (idle || m_screen == Screen::Language || m_screen == Screen::Admin || m_screen == Screen::Closed)
                            return;
                        m_language_return = m_screen;
+                       m_language_back = m_screen;
                        set_screen(Screen::Language);
                    },
                    [&](const ChooseLanguage& a) {
@@ -317,8 +319,12 @@ void App::apply(const Action& action) {
                        apply_language(a.code);
                        set_screen(m_language_return);
                    },
-                   [&](const CloseLanguage&) {
-                       if (m_screen == Screen::Language) set_screen(m_language_return);
+                   [&](const CloseLanguage&) {  // "Back": to the screen before, never on to the next
+                       if (m_screen != Screen::Language) return;
+                       if (m_language_back == Screen::Attract && (m_survey || m_session))
+                           leave_survey();  // reached from a tile (or back from its consent): the walk never began
+                       else
+                           set_screen(m_language_back);
                    },
                    [&](const ShowFullPrivacy& a) {
                        if (m_screen == Screen::Consent) m_full_privacy = a.show;
@@ -398,6 +404,7 @@ void App::apply(const Action& action) {
                        if (m_session->state() == core::Session::State::Finished) finish();
                    },
                    [&](const Back&) {
+                       if (m_screen == Screen::Consent) return consent_back();
                        if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
                        if (m_session->back()) {
                            m_error.clear();
@@ -722,6 +729,35 @@ void App::start_session() {
     if (m_session->only_notes_remain()) finish_before_notes();  // nothing to ask, only notes to show
 }
 
+// Back on the consent screen: to the language screen it came from, or to the attract screen when there was none.
+void App::consent_back() {
+    if (m_full_privacy || !m_survey) return;
+    if (asks_language(*m_survey)) {
+        m_language_return = Screen::Consent;
+        m_language_back = Screen::Attract;
+        set_screen(Screen::Language);
+        touch();
+    } else {
+        leave_survey();
+    }
+}
+
+bool App::asks_language(const core::Survey& s) const { return m_config.ask_language && s.languages.size() > 1; }
+
+// Back to the attract screen before a walk really began. A Session exists only if the resident had
+// started and came back (Back from the first question): that is a drop-off, as "No thanks" would be.
+void App::leave_survey() {
+    if (m_session) {
+        abandon(true);
+        return;
+    }
+    m_survey.reset();
+    m_language_return = Screen::Attract;
+    m_language_back = Screen::Attract;
+    set_screen(Screen::Attract);
+    touch();
+}
+
 void App::abandon(bool record) {
     ++m_respondent;  // nothing the last respondent left in widget state reaches the next
     if (m_session && m_session->state() != core::Session::State::Completed && record) {
@@ -750,6 +786,7 @@ void App::abandon(bool record) {
     m_list_first = 0;
     m_language = m_config.default_language;
     m_language_return = Screen::Attract;
+    m_language_back = Screen::Attract;
     set_screen(Screen::Attract);
     touch();
 }

@@ -108,7 +108,10 @@ private:
     [[nodiscard]] std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> page() const;
     void touch();
     void start_session();
-    void abandon(bool record);   // wipes the respondent: Session, typed text, chosen survey, language
+    void abandon(bool record);  // wipes the respondent: Session, typed text, chosen survey, language
+    void leave_survey();        // Back to the attract screen before the walk began (a drop-off if it had)
+    void consent_back();        // Back on the consent screen: the language screen, or attract
+    [[nodiscard]] bool asks_language(const core::Survey& s) const;  // the language screen follows its tile
     void finish();               // complete() + save_completed(); closing notes, Thanks or SaveFailed
     void finish_before_notes();  // only notes remain: complete and save now, show the notes after (closing notes)
     void show_saved();           // a save succeeded: the closing notes if any, else Thanks
@@ -138,7 +141,8 @@ private:
     core::Rng* m_rng;
 
     Screen m_screen = Screen::Attract;
-    Screen m_language_return = Screen::Attract;
+    Screen m_language_return = Screen::Attract;  // where choosing a language leads
+    Screen m_language_back = Screen::Attract;    // where Back on the language screen leads (the screen before it)
     Screen m_admin_return = Screen::Attract;
     std::string m_language;
     core::SurveyPtr m_survey;  // chosen on the attract screen

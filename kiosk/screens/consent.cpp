@@ -75,6 +75,10 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
         out.push_back(act::ConsentStart{});
     cut_bottom(area, t.gap);
     Rect full = cut_bottom(area, t.target * 1.2f);
+    // Back to the language screen (or the attract screen): the way the resident came, never on.
+    const Rect back = cut_left(full, std::max(full.w() * 0.28f, t.target * 3));
+    cut_left(full, t.gap);
+    if (button("consent:back", back, vm.t("back"), Look::Secondary)) out.push_back(act::Back{});
     if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
     cut_bottom(area, t.gap);
 

@@ -269,6 +269,52 @@ TEST(UiTouch, ShiftAndTheAccentLayerAskForAnotherFrameAndIdleFramesDoNot) {
     }
 }
 
+// Back goes back: language -> attract, consent -> language (or attract when no language was asked).
+TEST(UiTouch, BackOnTheLanguageAndConsentScreensGoesTheWayTheResidentCame) {
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_EQ(f.app.screen(), Screen::Language);
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract) << "Back on the language screen went on";
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_TRUE(ui.tap("lang:es"));
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        ASSERT_TRUE(ui.tap("consent:back"));
+        EXPECT_EQ(f.app.screen(), Screen::Language);
+        ASSERT_TRUE(ui.tap("lang:fr"));  // a different language this time: on to consent again
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        EXPECT_EQ(f.app.language(), "fr");
+        ASSERT_TRUE(ui.tap("consent:back"));
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract);
+        EXPECT_TRUE(ui.has("tile:food"));
+        // Back from the first question, then back and back: the walk had begun, so it is a drop-off.
+        ASSERT_TRUE(ui.tap("tile:food"));
+        ASSERT_TRUE(ui.tap("lang:en"));
+        ASSERT_TRUE(ui.tap("consent:start"));
+        const std::string first = f.app.view().question.name;
+        ASSERT_TRUE(ui.tap("nav:back"));
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        ASSERT_TRUE(ui.tap("consent:back"));
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract);
+        EXPECT_EQ(f.app.session(), nullptr);
+        EXPECT_EQ(f.dropoffs("food", first), 1);
+    }
+    // No language screen (ask_language off): Back on consent returns to the attract screen.
+    KioskConfig c;
+    c.ask_language = false;
+    KioskFixture f(c);
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(ui.tap("tile:safety"));
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    ASSERT_TRUE(ui.tap("consent:back"));
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_TRUE(ui.has("tile:safety"));
+}
+
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
         for (const char* s : {"attract", "language", "consent", "question:food:ward", "question:food:food_sources:other",
