@@ -158,7 +158,8 @@ std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page()
     const std::size_t question =
         m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
     const std::size_t closing = m_closing ? m_closing->at : k_none;
-    return {m_screen, question, closing, m_idle_since.has_value(), m_confirm_start_again, m_full_privacy, m_admin_unlocked};
+    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty();
+    return {m_screen, question, closing, m_idle_since.has_value(), dialog, m_full_privacy, m_admin_unlocked};
 }
 
 core::SurveyPtr App::find_survey(std::string_view id) const {
@@ -223,6 +224,7 @@ void App::set_screen(Screen s) {
     }
     m_idle_since.reset();
     m_confirm_start_again = false;
+    m_confirm_discard.clear();
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
     if (s != Screen::Consent) m_full_privacy = false;
 }
@@ -525,7 +527,7 @@ void App::apply(const Action& action) {
                        touch();
                    },
                    [&](const ResumeDraft& a) {
-                       if (m_screen != Screen::Drafts) return;
+                       if (m_screen != Screen::Drafts || !m_confirm_discard.empty()) return;
                        auto d = m_store->load_draft(a.id);
                        if (!d || !*d) {
                            m_drafts_message = d ? std::string("That interview is no longer saved.") : d.error().message;
@@ -563,12 +565,20 @@ void App::apply(const Action& action) {
                        if (m_session->only_notes_remain()) finish_before_notes();
                    },
                    [&](const DiscardDraft& a) {
-                       if (m_screen != Screen::Drafts) return;
-                       if (auto r = m_store->discard_draft(a.id); !r) m_drafts_message = r.error().message;
+                       // A draft holds a resident's answers and "Discard" sits next to "Resume": ask first.
+                       if (m_screen != Screen::Drafts || idle || !m_confirm_discard.empty()) return;
+                       if (std::ranges::any_of(m_drafts, [&](const auto& d) { return d.id == a.id; })) m_confirm_discard = a.id;
+                   },
+                   [&](const DiscardDraftConfirm& a) {
+                       if (m_screen != Screen::Drafts || idle || m_confirm_discard.empty()) return;
+                       const std::string id = std::exchange(m_confirm_discard, {});
+                       touch();
+                       if (!a.yes) return;
+                       if (auto r = m_store->discard_draft(id); !r) m_drafts_message = r.error().message;
                        refresh_drafts();
                    },
                    [&](const CloseDrafts&) {
-                       if (m_screen == Screen::Drafts) set_screen(Screen::Attract);
+                       if (m_screen == Screen::Drafts && m_confirm_discard.empty()) set_screen(Screen::Attract);
                    },
                },
                action);
@@ -1268,6 +1278,9 @@ ViewModel App::view() const {
                 v.drafts.items.push_back({d.id, s ? s->title.get(m_language) : d.survey_id, d.saved_at, d.worker});
             }
             v.drafts.message = m_drafts_message;
+            v.drafts.confirm_discard = m_confirm_discard;
+            for (const auto& d : v.drafts.items)
+                if (d.id == m_confirm_discard) v.drafts.confirm_discard_title = d.survey_title;
             break;
     }
     return v;
@@ -1434,6 +1447,7 @@ void App::debug_check_invariants() const {
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (!m_confirm_discard.empty() && m_screen != Screen::Drafts) fail("the discard question outside the drafts screen");
     if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
     if (m_screen == Screen::Closed && (m_session || m_survey || !m_number_buffer.empty()))
         fail("the Closed screen must hold no respondent (Session, chosen survey, typed text)");

@@ -152,6 +152,7 @@ private:
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;
+    std::string m_confirm_discard;               // the draft "Discard" was tapped for, until Yes or No
     std::optional<std::string> m_resumed_draft;  // assisted: the draft this walk came from
     // Closing notes: the notes that were all that was left when the response was completed and saved
     // (docs/kiosk.md, "Closing notes"). Shown on the question screen in place of a Session. Survey texts

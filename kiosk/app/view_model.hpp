@@ -98,6 +98,9 @@ struct DraftsVm {
     };
     std::vector<Item> items;
     std::string message;
+    // "Delete this saved interview?" over the list: the draft asked about (empty: no question).
+    std::string confirm_discard;
+    std::string confirm_discard_title;  // its survey's title
 };
 
 struct ViewModel {

@@ -314,8 +314,20 @@ TEST(KioskApp, DraftsCanBeDiscarded) {
     idle_out(f);
     f.app.apply(act::OpenDrafts{});
     const auto id = f.app.view().drafts.items.at(0).id;
+    f.app.apply(act::DiscardDraft{id});  // asks first: nothing is deleted yet
+    EXPECT_EQ(f.app.view().drafts.confirm_discard, id);
+    EXPECT_EQ(f.app.view().drafts.confirm_discard_title, f.app.view().drafts.items.at(0).survey_title);
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    f.app.apply(act::ResumeDraft{id});  // nothing else acts while the question is up
+    f.app.apply(act::CloseDrafts{});
+    EXPECT_EQ(f.app.screen(), Screen::Drafts);
+    f.app.apply(act::DiscardDraftConfirm{false});
+    EXPECT_TRUE(f.app.view().drafts.confirm_discard.empty());
+    EXPECT_EQ(f.app.view().drafts.items.size(), 1u);
     f.app.apply(act::DiscardDraft{id});
+    f.app.apply(act::DiscardDraftConfirm{true});
     EXPECT_TRUE(f.app.view().drafts.items.empty());
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
     f.app.apply(act::CloseDrafts{});
     EXPECT_EQ(f.app.screen(), Screen::Attract);
 }

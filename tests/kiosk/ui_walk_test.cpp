@@ -315,6 +315,36 @@ TEST(UiTouch, BackOnTheLanguageAndConsentScreensGoesTheWayTheResidentCame) {
     EXPECT_TRUE(ui.has("tile:safety"));
 }
 
+// "Discard" sits next to "Resume" and deletes a resident's answers: it asks first, "keep" is the easy answer.
+TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    KioskFixture f(c);
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"fr"});
+    f.app.apply(act::ConsentStart{});
+    fieldkiosk::testing::answer_and_next(f);
+    f.clock.advance(std::chrono::seconds{60});
+    f.app.tick();  // "Are you still there?"
+    f.clock.advance(std::chrono::seconds{20});
+    f.app.tick();  // kept as a draft
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    const std::string id = f.store_opened->list_drafts()->at(0).id;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(ui.tap("drafts:open"));
+    ASSERT_EQ(f.app.screen(), Screen::Drafts);
+    ASSERT_TRUE(ui.tap("drafts:discard:" + id));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u) << "deleted without asking";
+    EXPECT_FALSE(ui.has("drafts:resume:" + id));  // the list underneath does not react
+    ASSERT_TRUE(ui.tap("discard:no"));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    ASSERT_TRUE(ui.tap("drafts:discard:" + id));
+    ASSERT_TRUE(ui.tap("discard:yes"));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+    EXPECT_EQ(f.app.screen(), Screen::Drafts);
+}
+
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
         for (const char* s : {"attract", "language", "consent", "question:food:ward", "question:food:food_sources:other",
