@@ -1237,6 +1237,7 @@ ViewModel App::view() const {
         case Screen::Consent:
             v.survey_title = m_survey ? m_survey->title.get(survey_language(*m_survey)) : std::string{};
             v.full_privacy = m_full_privacy;
+            v.privacy_full_english_only = m_language != "en" && !m_strings->has(m_language, "privacy_full_text");
             break;
         case Screen::Question:
             v.question = question_view();
@@ -1252,6 +1253,7 @@ ViewModel App::view() const {
             v.save_error = m_save_error;
             break;
         case Screen::Admin: {
+            v.lang = "en";  // staff screens are English by design, like the figures on them (english_only_key)
             auto& a = v.admin;
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();

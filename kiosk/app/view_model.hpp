@@ -127,6 +127,7 @@ struct ViewModel {
     std::string survey_title;  // consent
     std::string organisation;  // consent: who collects
     bool full_privacy = false;
+    bool privacy_full_english_only = false;  // the full notice is in English: say so in the resident's language
     QuestionVm question;
     int thanks_seconds_left = 0;
     std::string save_error;  // SaveFailed: the store's words, for staff

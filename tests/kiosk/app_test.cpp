@@ -769,6 +769,37 @@ TEST(KioskStrings, EveryLanguageFileParsesAndFallsBackToEnglishKeyByKey) {
     EXPECT_EQ(fill("Question {n} of about {total}", {{"n", "3"}, {"total", "12"}}), "Question 3 of about 12");
 }
 
+// Every language file in assets/strings/ has every key English has, except the keys that are English by
+// design (english_only_key); where one of those reaches a resident, the screen says so in their language.
+TEST(KioskStrings, EveryLanguageHasEveryStringEnglishHasSaveTheDeliberatelyEnglishOnes) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    std::vector<std::string> langs;
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(FIELDKIOSK_SOURCE_ASSETS_DIR) / "strings"))
+        if (e.path().extension() == ".json") langs.push_back(e.path().stem().string());
+    EXPECT_GE(langs.size(), 5u);
+    for (const auto& lang : langs)
+        for (const auto& key : s.keys("en")) {
+            if (key.starts_with("_") || english_only_key(key)) continue;
+            EXPECT_TRUE(s.has(lang, key)) << lang << ".json lacks \"" << key << "\" (English: " << s.get("en", key) << ")";
+        }
+    // The full privacy notice in Spanish: English text, and a sentence in Spanish saying so.
+    KioskFixture f;
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"es"});
+    f.app.apply(act::ShowFullPrivacy{true});
+    EXPECT_TRUE(f.app.view().privacy_full_english_only);
+    EXPECT_NE(f.app.view().t("privacy_full_english_only").find("inglés"), std::string::npos);
+    f.app.apply(act::ConsentDecline{});
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"en"});
+    EXPECT_FALSE(f.app.view().privacy_full_english_only);
+    // The staff screens are English in any language.
+    f.app.apply(act::OpenLanguage{});
+    f.app.apply(act::ChooseLanguage{"so"});
+    ASSERT_TRUE(f.app.go_to("admin"));
+    EXPECT_EQ(f.app.view().lang, "en");
+}
+
 TEST(KioskConfig, ShippedExampleFileHasNoProblemsAndStatesTheDefaults) {
     const auto file = std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() / "installer/fieldkiosk.toml";
     const auto r = load_config(file);
