@@ -446,6 +446,36 @@ TEST(KioskApp, TheLastQuestionSaysFinishAndClosingNotesFollowInTheResidentsLangu
     EXPECT_EQ(f.saved().size(), 1u);
 }
 
+// An interview kept (before closing notes existed) on safety's closing note has nothing left to answer:
+// resuming it saves it at once and shows the note, and its draft goes.
+TEST(KioskApp, ResumingADraftKeptOnAClosingNoteSavesIt) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    KioskFixture f(c);
+    core::SurveyPtr safety;
+    for (const auto& s : f.app.surveys())
+        if (s->id == "safety") safety = s;
+    ASSERT_NE(safety, nullptr);
+    core::Session walk(safety, {.language = "en", .mode = core::Mode::Assisted}, f.clock, f.rng);
+    for (int i = 0; i < 80 && walk.current().name != "safety_signpost"; ++i) {
+        if (walk.current().is_select()) (void)walk.toggle_choice(walk.current().choices.front().value);
+        ASSERT_TRUE(walk.next().has_value()) << walk.current().name;
+    }
+    storage::Draft d;
+    d.info.id = walk.id();
+    d.info.survey_id = "safety";
+    d.state = walk.snapshot().dump();
+    ASSERT_TRUE(f.store_opened->save_draft(d).has_value());
+    f.app.apply(act::OpenDrafts{});
+    f.app.apply(act::ResumeDraft{walk.id()});
+    EXPECT_EQ(f.app.screen(), Screen::Question);
+    EXPECT_TRUE(f.app.view().question.closing);
+    EXPECT_EQ(f.app.view().question.name, "safety_signpost");
+    ASSERT_EQ(f.saved().size(), 1u);
+    EXPECT_EQ(f.saved()[0]["id"], walk.id());
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+}
+
 TEST(KioskApp, TouchesAreGuardedForAMomentAfterEachPageChangeOnly) {
     KioskFixture f;
     EXPECT_FALSE(f.app.view().input_guard);  // at start nobody's finger is on a screen
