@@ -480,6 +480,29 @@ void Session::arrive(std::size_t index) {
     }
 }
 
+bool Session::only_notes_remain() const {
+    if (m_state != State::Answering) return false;
+    const auto& qs = m_survey->questions;
+    for (std::size_t i = m_current; i < qs.size(); ++i)
+        if (qs[i].is_shown() && m_relevant[i] && qs[i].type != QuestionType::Note) return false;
+    return true;
+}
+
+bool Session::on_last_question() const {
+    if (m_state != State::Answering || current().type == QuestionType::Note) return false;
+    const auto& qs = m_survey->questions;
+    for (std::size_t i = m_current + 1; i < qs.size(); ++i)
+        if (qs[i].is_shown() && m_relevant[i] && qs[i].type != QuestionType::Note) return false;
+    return true;
+}
+
+std::vector<std::size_t> Session::remaining_shown() const {
+    std::vector<std::size_t> out;
+    if (m_state != State::Answering) return out;
+    for (auto i = std::optional(m_current); i; i = next_shown(*i + 1)) out.push_back(*i);
+    return out;
+}
+
 std::optional<std::size_t> Session::next_shown(std::size_t from) const {
     const auto& qs = m_survey->questions;
     for (std::size_t i = from; i < qs.size(); ++i)

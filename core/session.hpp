@@ -87,6 +87,15 @@ public:
     [[nodiscard]] Progress progress() const;
     [[nodiscard]] bool can_go_back() const;
     [[nodiscard]] std::size_t answered_count() const;
+    // Answering, and the current question and every later relevant shown question is a note: nothing is
+    // left to answer. The kiosk then completes and saves the response at once and shows these notes after
+    // it (docs/session.md, "Trailing notes"); relevance cannot change any more, since notes hold no answer.
+    [[nodiscard]] bool only_notes_remain() const;
+    // Answering a question that takes an answer, and only notes (or nothing) follow it given the answers so
+    // far: Continue here is the last one that can change the response (the kiosk labels it "Finish").
+    [[nodiscard]] bool on_last_question() const;
+    // The relevant shown questions from the current one to the end (only_notes_remain(): the closing notes).
+    [[nodiscard]] std::vector<std::size_t> remaining_shown() const;
     // Would Continue be accepted now? nullopt if yes; else the message to show.
     [[nodiscard]] std::optional<ValidationError> check_current() const;
 

@@ -118,6 +118,16 @@ std::size_t Survey::shown_question_count() const {
     return static_cast<std::size_t>(std::ranges::count_if(questions, [](const Question& q) { return q.is_shown(); }));
 }
 
+std::vector<std::size_t> Survey::trailing_notes() const {
+    std::vector<std::size_t> out;
+    for (std::size_t i = questions.size(); i-- > 0;) {
+        if (!questions[i].is_shown()) continue;
+        if (questions[i].type != QuestionType::Note) break;
+        out.insert(out.begin(), i);
+    }
+    return out;
+}
+
 namespace {
 
 // A version split for ordering: the leading dotted number ("1.10" of "1.10-fix": digits, then any number
@@ -170,7 +180,8 @@ std::strong_ordering compare_versions(std::string_view a, std::string_view b) {
     const SplitVersion sa = split_version(a);
     const SplitVersion sb = split_version(b);
     // Versions with no leading number ("abc", "v3", "") come before every numbered one.
-    if (sa.numbers.empty() != sb.numbers.empty()) return sa.numbers.empty() ? std::strong_ordering::less : std::strong_ordering::greater;
+    if (sa.numbers.empty() != sb.numbers.empty())
+        return sa.numbers.empty() ? std::strong_ordering::less : std::strong_ordering::greater;
     const std::size_t n = std::min(sa.numbers.size(), sb.numbers.size());
     for (std::size_t i = 0; i < n; ++i)
         if (auto c = compare_numbers(sa.numbers[i], sb.numbers[i]); c != 0) return c;

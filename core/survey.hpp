@@ -132,6 +132,9 @@ struct Survey {
     [[nodiscard]] const Language* language(std::string_view code) const;
     [[nodiscard]] bool has_language(std::string_view code) const { return language(code) != nullptr; }
     [[nodiscard]] std::size_t shown_question_count() const;  // every question a resident could see
+    // The notes after the last shown question that takes an answer (all the notes if none takes one), in
+    // order. The kiosk saves the response before showing them: `fieldkiosk-ctl validate` warns about them.
+    [[nodiscard]] std::vector<std::size_t> trailing_notes() const;
 };
 
 using SurveyPtr = std::shared_ptr<const Survey>;

@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
             // The engine: its own thread, its own store connection, one libcurl easy handle made on that
             // thread. It wakes this loop after each status it posts; the loop hands the newest to the app.
-            core::SystemRng sync_rng;  // the engine thread's own
+            core::SystemRng sync_rng;         // the engine thread's own
             kiosk::KioskHeartbeat heartbeat;  // app version, offered surveys, open/closed: read by the engine's thread
             std::unique_ptr<sync::client::SyncEngine> engine;
             std::int64_t surveys_seen = 0;  // SyncStatus::surveys_updated last acted on
@@ -242,7 +242,7 @@ int main(int argc, char** argv) {
                 if (input) redraw = std::max(redraw, 2);
 #if FIELDKIOSK_KIOSK_WITH_SYNC
                 if (engine) (void)kiosk::hand_over_status(*engine, app, &heartbeat);  // drawn on this very frame
-                if (engine && app.sync_status().surveys_updated > surveys_seen) {  // new definitions on disk
+                if (engine && app.sync_status().surveys_updated > surveys_seen) {     // new definitions on disk
                     surveys_seen = app.sync_status().surveys_updated;
                     (void)kiosk::offer_downloaded_surveys(app, catalog.surveys, survey_downloads);  // waits for no respondent
                     redraw = std::max(redraw, 2);
@@ -273,13 +273,12 @@ int main(int argc, char** argv) {
                 }
                 // The atlas is on the GPU now: drop the CPU copies (tens of MB at large sizes).
                 if (io.Fonts->TexPixelsAlpha8 != nullptr || io.Fonts->TexPixelsRGBA32 != nullptr) io.Fonts->ClearTexData();
-                // Holding a finger still (Activity, CornerHeld every frame) needs no redraw of its own: the
-                // app's timers wake the loop when the hold matters.
-                const bool acted = std::any_of(actions.begin(), actions.end(), [](const kiosk::Action& a) {
-                    return !std::holds_alternative<kiosk::act::Activity>(a) && !std::holds_alternative<kiosk::act::CornerHeld>(a);
-                });
+                // What this frame's taps changed (the app's state, or a widget's own: Shift, the accent
+                // layer) shows on the next frames. Holding a finger still (Activity, CornerHeld every frame)
+                // needs no redraw of its own: the app's timers wake the loop when the hold matters.
+                const bool changed = kiosk::ui::frame_needs_redraw(actions);
                 if (!shot) app.apply_all(actions);
-                if (acted) redraw = std::max(redraw, 2);  // show what the actions changed
+                if (changed) redraw = std::max(redraw, 2);
                 if (redraw > 0) --redraw;
                 if (app.quit_requested()) running = false;
                 if (shot && --frames_left <= 0) {

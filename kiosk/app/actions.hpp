@@ -69,6 +69,9 @@ struct ResumeDraft {
 };
 struct DiscardDraft {
     std::string id;
+};  // asks for confirmation first
+struct DiscardDraftConfirm {
+    bool yes = false;
 };
 struct CloseDrafts {};
 }  // namespace act
@@ -79,7 +82,7 @@ using Action =
                  act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
                  act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit, act::AdminClose,
                  act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft,
-                 act::DiscardDraft, act::CloseDrafts>;
+                 act::DiscardDraft, act::DiscardDraftConfirm, act::CloseDrafts>;
 
 using ActionQueue = std::vector<Action>;
 

@@ -149,7 +149,17 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
     set_screen(Screen::Attract);
     m_last_activity = m_clock->steady_now();
     m_last_retry = m_last_activity;
+    m_page_changed_at = m_last_activity - m_config.tap_guard;  // nobody's finger is on a screen yet
     restore_lockout();
+}
+
+std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page() const {
+    constexpr auto k_none = static_cast<std::size_t>(-1);
+    const std::size_t question =
+        m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
+    const std::size_t closing = m_closing ? m_closing->at : k_none;
+    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty();
+    return {m_screen, question, closing, m_idle_since.has_value(), dialog, m_full_privacy, m_admin_unlocked};
 }
 
 core::SurveyPtr App::find_survey(std::string_view id) const {
@@ -214,6 +224,7 @@ void App::set_screen(Screen s) {
     }
     m_idle_since.reset();
     m_confirm_start_again = false;
+    m_confirm_discard.clear();
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
     if (s != Screen::Consent) m_full_privacy = false;
 }
@@ -223,10 +234,12 @@ void App::set_screen(Screen s) {
 // The PIN lock-out outlives a restart (pulling the plug must not buy three more guesses): the failure
 // count and the lock's end, in wall time, are kept in the store. Best effort: a store error only logs.
 void App::persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until) {
-    const auto ms = locked_until ? std::chrono::duration_cast<std::chrono::milliseconds>(locked_until->time_since_epoch()).count() : 0;
+    const auto ms =
+        locked_until ? std::chrono::duration_cast<std::chrono::milliseconds>(locked_until->time_since_epoch()).count() : 0;
     auto a = m_store->set_setting("admin.failed_pins", std::to_string(m_failed_pins));
     auto b = m_store->set_setting("admin.locked_until_ms", std::to_string(ms));
-    if (!a || !b) std::fprintf(stderr, "fieldkiosk: could not record the admin PIN lock-out: %s\n", (!a ? a : b).error().message.c_str());
+    if (!a || !b)
+        std::fprintf(stderr, "fieldkiosk: could not record the admin PIN lock-out: %s\n", (!a ? a : b).error().message.c_str());
 }
 
 void App::restore_lockout() {
@@ -266,6 +279,14 @@ void App::apply_all(ActionQueue& actions) {
 void App::apply(const Action& action) {
     using namespace act;
     const bool idle = m_idle_since.has_value();
+    const auto page_before = page();
+    struct PageGuard {  // restarts the tap guard if this action changed the page, on every return path
+        App& app;
+        decltype(page_before)& before;
+        ~PageGuard() {
+            if (app.page() != before) app.m_page_changed_at = app.m_clock->steady_now();
+        }
+    } page_guard{*this, page_before};
     std::visit(Overloaded{
                    [&](const Activity&) {
                        if (!idle) touch();
@@ -280,8 +301,9 @@ void App::apply(const Action& action) {
                        if (!s || !is_enabled(*s)) return;
                        m_survey = s;
                        touch();
-                       if (m_config.ask_language && s->languages.size() > 1) {
+                       if (asks_language(*s)) {
                            m_language_return = Screen::Consent;
+                           m_language_back = Screen::Attract;
                            set_screen(Screen::Language);
                        } else {
                            set_screen(Screen::Consent);
@@ -291,6 +313,7 @@ void App::apply(const Action& action) {
                        if (idle || m_screen == Screen::Language || m_screen == Screen::Admin || m_screen == Screen::Closed)
                            return;
                        m_language_return = m_screen;
+                       m_language_back = m_screen;
                        set_screen(Screen::Language);
                    },
                    [&](const ChooseLanguage& a) {
@@ -298,8 +321,12 @@ void App::apply(const Action& action) {
                        apply_language(a.code);
                        set_screen(m_language_return);
                    },
-                   [&](const CloseLanguage&) {
-                       if (m_screen == Screen::Language) set_screen(m_language_return);
+                   [&](const CloseLanguage&) {  // "Back": to the screen before, never on to the next
+                       if (m_screen != Screen::Language) return;
+                       if (m_language_back == Screen::Attract && (m_survey || m_session))
+                           leave_survey();  // reached from a tile (or back from its consent): the walk never began
+                       else
+                           set_screen(m_language_back);
                    },
                    [&](const ShowFullPrivacy& a) {
                        if (m_screen == Screen::Consent) m_full_privacy = a.show;
@@ -347,7 +374,15 @@ void App::apply(const Action& action) {
                        if (m_screen == Screen::Question) m_list_first = a.first;
                    },
                    [&](const Next&) {
-                       if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again) return;
+                       if (m_closing) {  // the response is saved: the next closing note, then Thanks
+                           touch();
+                           if (++m_closing->at < m_closing->notes.size()) return;
+                           m_closing.reset();
+                           set_screen(Screen::Thanks);
+                           return;
+                       }
+                       if (!m_session) return;
                        if (m_session->state() == core::Session::State::Answering) {
                            const auto& q = m_session->current();
                            if ((q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) &&
@@ -363,11 +398,15 @@ void App::apply(const Action& action) {
                            m_error.clear();
                            m_list_first = 0;
                            sync_edit_buffers();
-                           if (*r == core::Session::Step::Moved) return;
+                           if (*r == core::Session::Step::Moved) {
+                               if (m_session->only_notes_remain()) finish_before_notes();
+                               return;
+                           }
                        }
                        if (m_session->state() == core::Session::State::Finished) finish();
                    },
                    [&](const Back&) {
+                       if (m_screen == Screen::Consent) return consent_back();
                        if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
                        if (m_session->back()) {
                            m_error.clear();
@@ -378,7 +417,12 @@ void App::apply(const Action& action) {
                        }
                    },
                    [&](const StartAgain&) {
-                       if (m_screen == Screen::Question && !idle) m_confirm_start_again = true;
+                       if (m_screen != Screen::Question || idle) return;
+                       if (m_closing) {
+                           abandon(false);  // the response is saved: nothing to lose, nothing to ask
+                           return;
+                       }
+                       m_confirm_start_again = true;
                    },
                    [&](const StartAgainConfirm& a) {
                        if (!m_confirm_start_again) return;
@@ -394,7 +438,7 @@ void App::apply(const Action& action) {
                        if (m_screen == Screen::Thanks) abandon(false);
                    },
                    [&](const RetrySave&) {
-                       if (m_screen == Screen::SaveFailed && try_save_unsaved()) set_screen(Screen::Thanks);
+                       if (m_screen == Screen::SaveFailed && try_save_unsaved()) show_saved();
                    },
                    [&](const PinDigit& a) {
                        if (m_screen != Screen::Admin || m_admin_unlocked || m_pin.size() >= 12) return;
@@ -443,7 +487,7 @@ void App::apply(const Action& action) {
                        m_admin_message.clear();
                        m_admin_stats.clear();
                        const bool back_ok = m_admin_return != Screen::Admin &&
-                                            (m_admin_return != Screen::Question || m_session) &&
+                                            (m_admin_return != Screen::Question || m_session || m_closing) &&
                                             (m_admin_return != Screen::Consent || m_survey);
                        set_screen(back_ok ? m_admin_return : Screen::Attract);
                        touch();
@@ -470,9 +514,8 @@ void App::apply(const Action& action) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked) return;
                        // Completed responses that are not on disk yet would be lost with the process.
                        if (!m_unsaved.empty() && !try_save_unsaved()) {
-                           m_admin_message = std::to_string(m_unsaved.size()) +
-                                             " completed response(s) are not saved yet (" + m_save_error +
-                                             "). Free disk space, then exit again.";
+                           m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
+                                             m_save_error + "). Free disk space, then exit again.";
                            return;
                        }
                        m_quit = true;
@@ -484,7 +527,7 @@ void App::apply(const Action& action) {
                        touch();
                    },
                    [&](const ResumeDraft& a) {
-                       if (m_screen != Screen::Drafts) return;
+                       if (m_screen != Screen::Drafts || !m_confirm_discard.empty()) return;
                        auto d = m_store->load_draft(a.id);
                        if (!d || !*d) {
                            m_drafts_message = d ? std::string("That interview is no longer saved.") : d.error().message;
@@ -518,14 +561,24 @@ void App::apply(const Action& action) {
                            (void)m_session->back();  // show the last question
                        set_screen(Screen::Question);
                        touch();
+                       // An interview kept on a closing note has nothing left to answer: save it now.
+                       if (m_session->only_notes_remain()) finish_before_notes();
                    },
                    [&](const DiscardDraft& a) {
-                       if (m_screen != Screen::Drafts) return;
-                       if (auto r = m_store->discard_draft(a.id); !r) m_drafts_message = r.error().message;
+                       // A draft holds a resident's answers and "Discard" sits next to "Resume": ask first.
+                       if (m_screen != Screen::Drafts || idle || !m_confirm_discard.empty()) return;
+                       if (std::ranges::any_of(m_drafts, [&](const auto& d) { return d.id == a.id; })) m_confirm_discard = a.id;
+                   },
+                   [&](const DiscardDraftConfirm& a) {
+                       if (m_screen != Screen::Drafts || idle || m_confirm_discard.empty()) return;
+                       const std::string id = std::exchange(m_confirm_discard, {});
+                       touch();
+                       if (!a.yes) return;
+                       if (auto r = m_store->discard_draft(id); !r) m_drafts_message = r.error().message;
                        refresh_drafts();
                    },
                    [&](const CloseDrafts&) {
-                       if (m_screen == Screen::Drafts) set_screen(Screen::Attract);
+                       if (m_screen == Screen::Drafts && m_confirm_discard.empty()) set_screen(Screen::Attract);
                    },
                },
                action);
@@ -538,6 +591,7 @@ void App::apply(const Action& action) {
 
 void App::tick() {
     const auto now = m_clock->steady_now();
+    const auto page_before = page();
     // The hidden admin gesture: a finger held on the corner for admin_hold.
     if (!m_corner_this_frame) m_corner_since.reset();
     m_corner_this_frame = false;
@@ -553,12 +607,16 @@ void App::tick() {
     // Background retries of a save that failed: a completed response is never dropped.
     if (!m_unsaved.empty() && now - m_last_retry >= m_config.save_retry) {
         m_last_retry = now;
-        if (try_save_unsaved() && m_screen == Screen::SaveFailed) set_screen(Screen::Thanks);
+        if (try_save_unsaved() && m_screen == Screen::SaveFailed) show_saved();
     }
     if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
     if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
 
-    if (respondent_screen()) {
+    // A closing note: the response is saved, so no prompt; after as long as any screen gives a resident
+    // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
+    if (m_screen == Screen::Question && m_closing && now - m_last_activity >= m_config.idle_timeout + m_config.idle_countdown)
+        abandon(false);
+    if (respondent_screen() && !(m_screen == Screen::Question && m_closing)) {
         if (!m_idle_since && now - m_last_activity >= m_config.idle_timeout) m_idle_since = now;
         if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
             if (m_screen == Screen::Admin) {
@@ -568,6 +626,7 @@ void App::tick() {
             if (m_screen == Screen::SaveFailed) {
                 set_screen(Screen::Attract);  // the response stays in m_unsaved and is retried
                 m_survey.reset();
+                m_closing.reset();
                 m_language = m_config.default_language;
             } else {
                 abandon(true);
@@ -591,6 +650,8 @@ void App::tick() {
     }
     // A survey update offered while a respondent was mid-survey: now that nobody is, it takes effect.
     if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
+    // Time changed the page (the idle prompt appeared under a finger, the thank-you screen went back).
+    if (page() != page_before) m_page_changed_at = now;
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
@@ -636,7 +697,9 @@ std::chrono::milliseconds App::next_wakeup() const {
         consider(*m_locked_until);
         soonest = std::min(soonest, milliseconds{1000});
     }
-    if (respondent_screen()) {
+    if (m_screen == Screen::Question && m_closing) {
+        consider(m_last_activity + m_config.idle_timeout + m_config.idle_countdown);
+    } else if (respondent_screen()) {
         if (m_idle_since) {
             consider(*m_idle_since + m_config.idle_countdown);
             second_boundary(*m_idle_since);
@@ -663,6 +726,7 @@ void App::start_session() {
     if (m_config.mode == core::Mode::Assisted) o.worker = m_config.worker;
     m_session.emplace(m_survey, std::move(o), *m_clock, *m_rng);
     m_resumed_draft.reset();
+    m_closing.reset();
     m_error.clear();
     m_list_first = 0;
     sync_edit_buffers();
@@ -672,6 +736,36 @@ void App::start_session() {
         return;
     }
     set_screen(Screen::Question);
+    if (m_session->only_notes_remain()) finish_before_notes();  // nothing to ask, only notes to show
+}
+
+// Back on the consent screen: to the language screen it came from, or to the attract screen when there was none.
+void App::consent_back() {
+    if (m_full_privacy || !m_survey) return;
+    if (asks_language(*m_survey)) {
+        m_language_return = Screen::Consent;
+        m_language_back = Screen::Attract;
+        set_screen(Screen::Language);
+        touch();
+    } else {
+        leave_survey();
+    }
+}
+
+bool App::asks_language(const core::Survey& s) const { return m_config.ask_language && s.languages.size() > 1; }
+
+// Back to the attract screen before a walk really began. A Session exists only if the resident had
+// started and came back (Back from the first question): that is a drop-off, as "No thanks" would be.
+void App::leave_survey() {
+    if (m_session) {
+        abandon(true);
+        return;
+    }
+    m_survey.reset();
+    m_language_return = Screen::Attract;
+    m_language_back = Screen::Attract;
+    set_screen(Screen::Attract);
+    touch();
 }
 
 void App::abandon(bool record) {
@@ -698,9 +792,11 @@ void App::abandon(bool record) {
     m_error.clear();
     m_survey.reset();
     m_resumed_draft.reset();
+    m_closing.reset();
     m_list_first = 0;
     m_language = m_config.default_language;
     m_language_return = Screen::Attract;
+    m_language_back = Screen::Attract;
     set_screen(Screen::Attract);
     touch();
 }
@@ -709,13 +805,41 @@ void App::finish() {
     auto r = m_session->complete();
     if (!r) {  // a relevant question is invalid: go back to it
         m_error = r.error().message;
+        m_closing.reset();
         (void)m_session->back();
         return;
     }
     m_unsaved.push_back(std::move(*r));
-    m_session.reset();  // the completed response lives only in m_unsaved until it is durable
+    m_session.reset();        // the completed response lives only in m_unsaved until it is durable
     m_resumed_draft.reset();  // its draft is removed by try_save_unsaved() once the response is durable
-    set_screen(try_save_unsaved() ? Screen::Thanks : Screen::SaveFailed);
+    if (try_save_unsaved())
+        show_saved();
+    else
+        set_screen(Screen::SaveFailed);  // the closing notes (if any) follow once a retry succeeds
+}
+
+// Notes after the last question ask nothing, so residents leave on them (safety's "Where to get help").
+// The response is complete once only notes remain: it is saved now, and the notes are shown after it, so
+// that walking away or "Start again" there loses nothing and counts no drop-off. Relevance cannot change
+// any more (notes hold no answer), so the notes to show are known now.
+void App::finish_before_notes() {
+    ClosingNotes c{m_session->survey_ptr(), m_session->remaining_shown(), 0, m_session->progress()};
+    while (m_session->state() == core::Session::State::Answering)
+        if (!m_session->next()) break;  // notes are always valid; a failure leaves finish() to report it
+    if (m_session->state() != core::Session::State::Finished) return;
+    m_closing = std::move(c);
+    finish();
+}
+
+void App::show_saved() {
+    if (m_closing && m_closing->at < m_closing->notes.size()) {
+        m_list_first = 0;
+        set_screen(Screen::Question);
+        touch();  // a resident has the usual time to read each closing note
+        return;
+    }
+    m_closing.reset();
+    set_screen(Screen::Thanks);
 }
 
 bool App::try_save_unsaved() {
@@ -1001,6 +1125,23 @@ void App::refresh_drafts() {
 
 QuestionVm App::question_view() const {
     QuestionVm v;
+    if (m_closing) {
+        const auto& survey = *m_closing->survey;
+        const auto& q = survey.questions[m_closing->notes[m_closing->at]];
+        const std::string lang = survey_language(survey);
+        v.survey_title = survey.title.get(lang);
+        v.name = q.name;
+        v.label = q.label.get(lang);
+        v.hint = q.hint.get(lang);
+        v.type = q.type;
+        v.appearance = q.appearance;
+        v.position = m_closing->progress.position + m_closing->at;
+        v.total = m_closing->progress.total;
+        v.can_back = false;  // the answers are saved: nothing to go back to
+        v.closing = true;
+        v.finish = m_closing->at + 1 == m_closing->notes.size();
+        return v;
+    }
     if (!m_session) return v;
     const auto& s = *m_session;
     const std::string& lang = s.language();
@@ -1012,6 +1153,7 @@ QuestionVm App::question_view() const {
     v.error = m_error;
     v.list_first = m_list_first;
     if (s.state() != core::Session::State::Answering) return v;
+    v.finish = s.on_last_question();
     const auto& q = s.current();
     v.name = q.name;
     v.label = q.label.get(lang);
@@ -1061,6 +1203,8 @@ ViewModel App::view() const {
         v.idle_seconds_left = static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
     }
     v.confirm_start_again = m_confirm_start_again;
+    v.input_guard = now - m_page_changed_at < m_config.tap_guard;
+    v.tap_guard_ms = static_cast<int>(m_config.tap_guard.count());
     // The language named in itself, from any survey that declares it.
     v.language_name = m_language;
     for (const auto& s : m_surveys)
@@ -1093,6 +1237,7 @@ ViewModel App::view() const {
         case Screen::Consent:
             v.survey_title = m_survey ? m_survey->title.get(survey_language(*m_survey)) : std::string{};
             v.full_privacy = m_full_privacy;
+            v.privacy_full_english_only = m_language != "en" && !m_strings->has(m_language, "privacy_full_text");
             break;
         case Screen::Question:
             v.question = question_view();
@@ -1108,6 +1253,7 @@ ViewModel App::view() const {
             v.save_error = m_save_error;
             break;
         case Screen::Admin: {
+            v.lang = "en";  // staff screens are English by design, like the figures on them (english_only_key)
             auto& a = v.admin;
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();
@@ -1134,6 +1280,9 @@ ViewModel App::view() const {
                 v.drafts.items.push_back({d.id, s ? s->title.get(m_language) : d.survey_id, d.saved_at, d.worker});
             }
             v.drafts.message = m_drafts_message;
+            v.drafts.confirm_discard = m_confirm_discard;
+            for (const auto& d : v.drafts.items)
+                if (d.id == m_confirm_discard) v.drafts.confirm_discard_title = d.survey_title;
             break;
     }
     return v;
@@ -1290,12 +1439,17 @@ void App::debug_check_invariants() const {
         std::fprintf(stderr, "fieldkiosk: App invariant broken: %s\n", what);
         std::abort();
     };
-    if (m_screen == Screen::Question && !m_session) fail("the question screen needs a Session");
+    if (m_screen == Screen::Question && !m_session && !m_closing) fail("the question screen needs a Session or closing notes");
+    if (m_session && m_closing) fail("closing notes follow a saved response: no Session beside them");
+    if (m_closing && (m_screen == Screen::Attract || m_screen == Screen::Thanks || m_screen == Screen::Closed))
+        fail("closing notes are dropped when the walk ends");
+    if (m_closing && m_closing->at >= m_closing->notes.size()) fail("closing notes past the last one");
     if (m_screen == Screen::Attract && m_session) fail("the attract screen must hold no Session (respondent wiped)");
     if (m_screen == Screen::Attract && !m_number_buffer.empty()) fail("the attract screen must hold no typed text");
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (!m_confirm_discard.empty() && m_screen != Screen::Drafts) fail("the discard question outside the drafts screen");
     if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
     if (m_screen == Screen::Closed && (m_session || m_survey || !m_number_buffer.empty()))
         fail("the Closed screen must hold no respondent (Session, chosen survey, typed text)");

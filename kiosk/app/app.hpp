@@ -35,6 +35,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace fieldkiosk::kiosk {
@@ -102,10 +103,18 @@ private:
     [[nodiscard]] bool is_enabled(const core::Survey& s) const;
     [[nodiscard]] bool respondent_screen() const;
     void set_screen(Screen s);
+    // What the resident sees as "a new page": screen, question or closing note, dialog, privacy notice,
+    // PIN pad or panel. apply() and tick() restart the tap guard when it changes.
+    [[nodiscard]] std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> page() const;
     void touch();
     void start_session();
     void abandon(bool record);  // wipes the respondent: Session, typed text, chosen survey, language
-    void finish();              // complete() + save_completed(); Thanks or SaveFailed
+    void leave_survey();        // Back to the attract screen before the walk began (a drop-off if it had)
+    void consent_back();        // Back on the consent screen: the language screen, or attract
+    [[nodiscard]] bool asks_language(const core::Survey& s) const;  // the language screen follows its tile
+    void finish();               // complete() + save_completed(); closing notes, Thanks or SaveFailed
+    void finish_before_notes();  // only notes remain: complete and save now, show the notes after (closing notes)
+    void show_saved();           // a save succeeded: the closing notes if any, else Thanks
     bool try_save_unsaved();
     void sync_edit_buffers();
     void edit_text(const std::string& add, bool backspace);
@@ -132,7 +141,8 @@ private:
     core::Rng* m_rng;
 
     Screen m_screen = Screen::Attract;
-    Screen m_language_return = Screen::Attract;
+    Screen m_language_return = Screen::Attract;  // where choosing a language leads
+    Screen m_language_back = Screen::Attract;    // where Back on the language screen leads (the screen before it)
     Screen m_admin_return = Screen::Attract;
     std::string m_language;
     core::SurveyPtr m_survey;  // chosen on the attract screen
@@ -142,15 +152,27 @@ private:
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;
+    std::string m_confirm_discard;               // the draft "Discard" was tapped for, until Yes or No
     std::optional<std::string> m_resumed_draft;  // assisted: the draft this walk came from
+    // Closing notes: the notes that were all that was left when the response was completed and saved
+    // (docs/kiosk.md, "Closing notes"). Shown on the question screen in place of a Session. Survey texts
+    // only: nothing of the respondent's answers.
+    struct ClosingNotes {
+        core::SurveyPtr survey;
+        std::vector<std::size_t> notes;  // question indices, in order
+        std::size_t at = 0;              // the one on screen
+        core::Progress progress;         // at the first note
+    };
+    std::optional<ClosingNotes> m_closing;
 
     steady::time_point m_last_activity;
+    steady::time_point m_page_changed_at;  // the tap guard runs from here (config.tap_guard)
     std::optional<steady::time_point> m_idle_since;
     std::optional<steady::time_point> m_thanks_since;
     std::optional<steady::time_point> m_corner_since;
     bool m_corner_this_frame = false;
 
-    std::uint64_t m_respondent = 0;          // bumped per respondent: see ViewModel::respondent
+    std::uint64_t m_respondent = 0;        // bumped per respondent: see ViewModel::respondent
     std::deque<core::Response> m_unsaved;  // completed, not yet durable: never dropped
     std::string m_save_error;
     steady::time_point m_last_retry;

@@ -210,12 +210,17 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.text(kiosk, "kiosk", "organisation", c.organisation);
 
     const auto* timing = r.table("timing", {"idle_timeout_seconds", "idle_countdown_seconds", "thanks_return_seconds",
-                                            "admin_hold_seconds", "save_retry_seconds"});
+                                            "admin_hold_seconds", "save_retry_seconds", "tap_guard_ms"});
     r.seconds(timing, "timing", "idle_timeout_seconds", c.idle_timeout, 10, 3600);
     r.seconds(timing, "timing", "idle_countdown_seconds", c.idle_countdown, 5, 600);
     r.seconds(timing, "timing", "thanks_return_seconds", c.thanks_return, 3, 600);
     r.seconds(timing, "timing", "admin_hold_seconds", c.admin_hold, 1, 30);
     r.seconds(timing, "timing", "save_retry_seconds", c.save_retry, 1, 3600);
+    {
+        int ms = static_cast<int>(c.tap_guard.count());
+        r.integer(timing, "timing", "tap_guard_ms", ms, 0, 2000);
+        c.tap_guard = std::chrono::milliseconds{ms};
+    }
 
     const auto* admin = r.table("admin", {"pin_hash", "lockout_after_attempts", "lockout_base_seconds"});
     r.text(admin, "admin", "pin_hash", c.pin_hash);

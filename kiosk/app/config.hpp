@@ -36,6 +36,10 @@ struct KioskConfig {
     std::chrono::seconds thanks_return{15};   // the thank-you screen returns to the attract screen
     std::chrono::seconds admin_hold{3};       // hold the top-left corner this long to reach the PIN pad
     std::chrono::seconds save_retry{15};      // a failed save is retried this often, in the background
+    // After the screen changes (another screen, question, dialog), touches that begin within this time do
+    // nothing: the second tap of a double tap must not land on the next screen. Also the least time between
+    // two presses of one choice (a double tap on a check box must not tick it and untick it). 0: off.
+    std::chrono::milliseconds tap_guard{300};
 
     // [admin]
     std::string pin_hash;                   // crypto_pwhash_str() text from `fieldkiosk --hash-pin`; empty: admin locked

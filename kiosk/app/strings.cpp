@@ -48,6 +48,13 @@ const std::string& Strings::get(std::string_view lang, std::string_view key) con
     return it->second;
 }
 
+bool Strings::has(std::string_view lang, std::string_view key) const {
+    const auto l = m_texts.find(lang);
+    return l != m_texts.end() && l->second.find(key) != l->second.end();
+}
+
+bool english_only_key(std::string_view key) { return key.starts_with("admin_") || key == "privacy_full_text"; }
+
 std::vector<std::string> Strings::keys(std::string_view lang) const {
     std::vector<std::string> out;
     if (auto it = m_texts.find(lang); it != m_texts.end())

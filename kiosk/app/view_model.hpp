@@ -52,6 +52,8 @@ struct QuestionVm {
     std::size_t position = 0, total = 0;
     bool can_back = false;
     std::size_t list_first = 0;  // long lists: first row shown
+    bool finish = false;         // Continue here saves the response, or ends the closing notes: label it "Finish"
+    bool closing = false;        // a closing note: the response is already saved (no Back; Start again just leaves)
 };
 
 // What the sync engine last said, copied into plain fields (sync::client::SyncStatus is not included
@@ -65,7 +67,7 @@ struct SyncStatusVm {
     std::int64_t quarantined = 0;  // kept aside by the server (rejected or conflicting), with its reasons
     std::string last_error;        // plain words; empty when the last attempt succeeded
     std::int64_t delivered_total = 0;
-    std::string survey_error;  // survey updates: the last check's problem ("Survey updates: ..."), else empty
+    std::string survey_error;          // survey updates: the last check's problem ("Survey updates: ..."), else empty
     std::int64_t surveys_updated = 0;  // survey files downloaded since the engine started (only grows)
 };
 
@@ -96,6 +98,9 @@ struct DraftsVm {
     };
     std::vector<Item> items;
     std::string message;
+    // "Delete this saved interview?" over the list: the draft asked about (empty: no question).
+    std::string confirm_discard;
+    std::string confirm_discard_title;  // its survey's title
 };
 
 struct ViewModel {
@@ -107,6 +112,10 @@ struct ViewModel {
     const Strings* strings = nullptr;
     bool assisted = false;
     bool idle_prompt = false;  // "Are you still there?" over the current screen
+    // The screen changed less than tap_guard ago: widgets draw, but a touch that begins now does nothing
+    // (the second tap of a double tap). docs/kiosk.md, "Double taps".
+    bool input_guard = false;
+    int tap_guard_ms = 300;  // also the least time between two presses of one choice
     int idle_seconds_left = 0;
     int idle_seconds_total = 20;       // the configured countdown (the ring empties over it)
     bool confirm_start_again = false;  // "Start again?" over the question screen
@@ -118,6 +127,7 @@ struct ViewModel {
     std::string survey_title;  // consent
     std::string organisation;  // consent: who collects
     bool full_privacy = false;
+    bool privacy_full_english_only = false;  // the full notice is in English: say so in the resident's language
     QuestionVm question;
     int thanks_seconds_left = 0;
     std::string save_error;  // SaveFailed: the store's words, for staff

@@ -24,6 +24,10 @@ void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
     area.min.y -= t.pad * 0.4f;
     Rect nav = cut_bottom(area, t.target * 1.4f);
     cut_bottom(area, t.gap);
+    if (vm.privacy_full_english_only) {  // the resident learns why the text below is in English
+        const float h = draw_text(dl, t.fonts.bold, area, vm.t("privacy_full_english_only"), t.text);
+        cut_top(area, h + t.gap);
+    }
     const std::string text = fill(vm.t("privacy_full_text"), {{"org", vm.organisation}});
     // Page buttons on the right; the offset is UI-only state.
     Rect pager = cut_right(area, std::max(t.target * 1.6f, 120 * t.scale));
@@ -75,6 +79,10 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
         out.push_back(act::ConsentStart{});
     cut_bottom(area, t.gap);
     Rect full = cut_bottom(area, t.target * 1.2f);
+    // Back to the language screen (or the attract screen): the way the resident came, never on.
+    const Rect back = cut_left(full, std::max(full.w() * 0.28f, t.target * 3));
+    cut_left(full, t.gap);
+    if (button("consent:back", back, vm.t("back"), Look::Secondary)) out.push_back(act::Back{});
     if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
     cut_bottom(area, t.gap);
 

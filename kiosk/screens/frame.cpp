@@ -71,9 +71,16 @@ Rect dialog_card(Rect screen, float w, float h) {
     return inset(card, t.pad);
 }
 
+bool frame_needs_redraw(const ActionQueue& actions) {
+    const bool acted = std::any_of(actions.begin(), actions.end(), [](const Action& a) {
+        return !std::holds_alternative<act::Activity>(a) && !std::holds_alternative<act::CornerHeld>(a);
+    });
+    return acted || needs_another_frame();
+}
+
 ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
-    hits().clear();
+    begin_frame_state();
     const ImGuiIO& io = ImGui::GetIO();
     const Theme& t = theme();
     ImGui::SetNextWindowPos({0, 0});
@@ -88,7 +95,9 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ImGui::Begin("##kiosk", nullptr, flags);
     ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
-    set_blocked(vm.idle_prompt || vm.confirm_start_again);
+    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty());
+    set_input_guard(vm.input_guard);
+    set_repeat_guard(vm.tap_guard_ms / 1000.0);
     switch (vm.screen) {
         case Screen::Attract:
             draw_attract(vm, screen, out);
@@ -123,6 +132,8 @@ ActionQueue draw_frame(const ViewModel& vm) {
         draw_idle(vm, screen, out);
     else if (vm.confirm_start_again)
         draw_start_again(vm, screen, out);
+    else if (!vm.drafts.confirm_discard.empty())
+        draw_discard_draft(vm, screen, out);
 
     // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
     // code points; the app takes UTF-8.

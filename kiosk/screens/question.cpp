@@ -67,7 +67,7 @@ void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
         const float x = area.min.x + static_cast<float>(i) * (w + t.gap * 0.6f);
         const Rect r{{x, area.min.y}, {x + w, area.min.y + h}};
         bool held = false;
-        if (hit_area("choice:" + c.value, r, &held)) out.push_back(act::TapChoice{c.value});
+        if (choice_hit("choice:" + c.value, r, &held)) out.push_back(act::TapChoice{c.value});
         dl->AddRectFilled(r.min, r.max, c.selected ? t.primary : (held ? t.secondary : t.surface), t.radius);
         dl->AddRect(r.min, r.max, c.selected ? t.primary_down : t.border, t.radius, 0, std::max(2.0f, 3.0f * t.scale));
         const float rad = 22 * t.scale;
@@ -135,7 +135,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
     if (button("nav:start_again", again, vm.t("start_again"), Look::Quiet)) out.push_back(act::StartAgain{});
     const bool is_note = q.type == QuestionType::Note;
-    const bool last = q.total > 0 && q.position == q.total;
+    const bool last = q.finish;
     if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
     {
         const std::string& label = last ? vm.t("finish") : vm.t("continue");

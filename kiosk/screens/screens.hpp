@@ -10,6 +10,11 @@
 namespace fieldkiosk::kiosk::ui {
 
 [[nodiscard]] ActionQueue draw_frame(const ViewModel& vm);
+// Call after draw_frame(): must the main loop draw another frame at once? Yes when an action will change
+// the app (the next frame shows it), and when a widget changed its own state this frame or the finger went
+// down or up: a key of the keyboard fires on release, after the keys above it were drawn, so Shift or the
+// accent layer would otherwise show only at the next touch. Holding a finger still asks for nothing.
+[[nodiscard]] bool frame_needs_redraw(const ActionQueue& actions);
 
 // --- shared chrome (frame.cpp) ---
 // The top bar: `left` text (the hidden admin corner is under it, so it is never a button) and the language
@@ -31,6 +36,7 @@ void draw_save_failed(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_idle(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out);
-void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& out);  // no buttons: only the admin corner works
+void draw_discard_draft(const ViewModel& vm, Rect screen, ActionQueue& out);  // "Delete this saved interview?"
+void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& out);         // no buttons: only the admin corner works
 
 }  // namespace fieldkiosk::kiosk::ui

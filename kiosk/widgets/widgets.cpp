@@ -58,9 +58,24 @@ HitRegistry& hits() {
 }
 namespace {
 bool g_blocked = false;
-}
+bool g_guarded = false;
+bool g_pressed_this_frame = false;
+double g_repeat_guard = 0;
+ImGuiID g_last_choice = 0;  // the choice last pressed, and when (ImGui's clock)
+double g_last_choice_at = 0;
+}  // namespace
 void set_blocked(bool b) { g_blocked = b; }
 bool blocked() { return g_blocked; }
+void set_input_guard(bool guarded) { g_guarded = guarded; }
+void set_repeat_guard(double seconds) { g_repeat_guard = seconds; }
+void begin_frame_state() {
+    hits().clear();
+    g_pressed_this_frame = false;
+}
+bool needs_another_frame() {
+    const ImGuiIO& io = ImGui::GetIO();
+    return g_pressed_this_frame || io.MouseClicked[0] || io.MouseReleased[0];
+}
 
 // ---------------------------------------------------------------- text
 
@@ -133,11 +148,26 @@ bool hit_area(std::string_view id, Rect r, bool* held) {
     if (held) *held = false;
     if (g_blocked || r.w() < 1 || r.h() < 1) return false;
     hits().record(id, r);
+    // Guarded: the item is not submitted, so a press beginning now activates nothing, and its release
+    // later (guard over) presses nothing either. A press that began before the page changed had its
+    // release on the old page already.
+    if (g_guarded) return false;
     ImGui::SetCursorScreenPos(r.min);
     const std::string sid(id);
     const bool pressed = ImGui::InvisibleButton(sid.c_str(), {r.w(), r.h()});
     if (held) *held = ImGui::IsItemActive() && ImGui::IsItemHovered();
+    if (pressed) g_pressed_this_frame = true;
     return pressed;
+}
+
+bool choice_hit(std::string_view id, Rect r, bool* held) {
+    if (!hit_area(id, r, held)) return false;
+    const ImGuiID gid = ImGui::GetID(std::string(id).c_str());  // the id hit_area()'s button had
+    const double now = ImGui::GetTime();
+    const bool repeat = gid == g_last_choice && now - g_last_choice_at < g_repeat_guard;
+    g_last_choice = gid;
+    g_last_choice_at = now;  // a run of quick taps stays one tap
+    return !repeat;
 }
 
 bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font) {
@@ -190,7 +220,7 @@ Rect choice_text_rect(Rect r) {
 bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font) {
     const Theme& t = theme();
     bool held = false;
-    const bool pressed = hit_area(id, r, &held);
+    const bool pressed = choice_hit(id, r, &held);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const float bw = std::max(2.0f, 3.0f * t.scale);
     dl->AddRectFilled(r.min, r.max, selected ? t.primary : (held ? t.secondary : t.surface), t.radius);
@@ -239,7 +269,7 @@ std::optional<std::int64_t> scale_buttons(std::string_view id, Rect r, std::int6
         const bool sel = selected && *selected == v;
         bool held = false;
         const std::string bid = std::string(id) + ":" + std::to_string(v);
-        if (hit_area(bid, b, &held)) out = v;
+        if (choice_hit(bid, b, &held)) out = v;
         dl->AddRectFilled(b.min, b.max, sel ? t.primary : (held ? t.secondary : t.surface), t.radius * 0.7f);
         dl->AddRect(b.min, b.max, sel ? t.primary_down : t.border, t.radius * 0.7f, 0, std::max(2.0f, 3.0f * t.scale));
         const std::string num = std::to_string(v);
@@ -275,7 +305,7 @@ std::optional<std::size_t> face_row(Rect r, const std::vector<std::string>& labe
         const Rect b{{x, r.min.y}, {x + bw, r.max.y}};
         const bool sel = selected && *selected == i;
         bool held = false;
-        if (hit_area(ids[i], b, &held)) out = i;
+        if (choice_hit(ids[i], b, &held)) out = i;
         dl->AddRectFilled(b.min, b.max, sel ? t.primary : (held ? t.secondary : t.surface), t.radius);
         dl->AddRect(b.min, b.max, sel ? t.primary_down : t.border, t.radius, 0, std::max(2.0f, 3.0f * t.scale));
         const float rad = std::min(bw * 0.34f, b.h() * 0.2f);

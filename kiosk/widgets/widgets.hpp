@@ -50,6 +50,17 @@ private:
 
 void set_blocked(bool blocked);  // true while a dialog covers the screen
 [[nodiscard]] bool blocked();
+// Double taps (docs/kiosk.md, "Double taps"). While guarded (the page changed a moment ago) widgets draw and
+// record their rectangles, but a press that begins then activates nothing, so neither it nor its release
+// does anything. Presses act on release inside the control they began on (ImGui's default).
+void set_input_guard(bool guarded);
+// The least time between two accepted presses of one choice (choice_button, choice_hit): a second press
+// sooner is a double tap, not a second decision. 0: off.
+void set_repeat_guard(double seconds);
+// A widget was pressed this frame, or the finger went down or up: what it changed (a keyboard layer, a
+// highlight) shows only on the next frame, so the main loop must draw one more (kiosk/main.cpp).
+[[nodiscard]] bool needs_another_frame();
+void begin_frame_state();  // draw_frame() calls it first: clears the hits and the frame's flags
 
 // --- text ---
 enum class Align : std::uint8_t { Left, Center, Right };
@@ -68,6 +79,8 @@ bool button(std::string_view id, Rect r, std::string_view label, Look look = Loo
             const ImFont* font = nullptr);
 // An invisible hit area (tiles and custom drawings): returns pressed; *held tells if it is down.
 bool hit_area(std::string_view id, Rect r, bool* held = nullptr);
+// hit_area() for an answer option: also ignores a repeat press within the repeat guard (set_repeat_guard).
+bool choice_hit(std::string_view id, Rect r, bool* held = nullptr);
 // A choice: radio (select one) or check box (multi), label left-aligned, selected = filled.
 // `font`: use this font (a grid passes one font for all its buttons); null: the largest that fits.
 bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font = nullptr);

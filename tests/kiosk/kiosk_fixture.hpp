@@ -58,7 +58,9 @@ public:
     storage::Result<std::optional<storage::Draft>> load_draft(std::string_view id) override { return m_real.load_draft(id); }
     storage::Result<void> discard_draft(std::string_view id) override { return m_real.discard_draft(id); }
     storage::Result<std::optional<std::string>> setting(std::string_view key) override { return m_real.setting(key); }
-    storage::Result<void> set_setting(std::string_view key, std::string_view value) override { return m_real.set_setting(key, value); }
+    storage::Result<void> set_setting(std::string_view key, std::string_view value) override {
+        return m_real.set_setting(key, value);
+    }
 
 private:
     kiosk::ResponseStorePort m_real;
@@ -104,8 +106,8 @@ inline void start_walk(KioskFixture& f, const std::string& survey = "food") {
     ASSERT_EQ(f.app.screen(), kiosk::Screen::Question);
 }
 
-// Answers the current question with its first ordinary choice (or 5 on a scale) and continues.
-inline void answer_and_next(KioskFixture& f) {
+// Answers the current question with its first ordinary choice (or 5 on a scale), without continuing.
+inline void answer(KioskFixture& f) {
     const auto& q = f.app.session()->current();
     if (q.is_select()) {
         for (const auto& c : q.choices)
@@ -116,6 +118,11 @@ inline void answer_and_next(KioskFixture& f) {
     } else if (q.type == core::QuestionType::Scale) {
         f.app.apply(kiosk::act::SetScale{5});
     }
+}
+
+// The same, then Continue. On a closing note (the response already saved, no Session) it only continues.
+inline void answer_and_next(KioskFixture& f) {
+    if (f.app.session() != nullptr) answer(f);
     f.app.apply(kiosk::act::Next{});
 }
 

@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace fieldkiosk::testing {
@@ -39,6 +41,7 @@ public:
         ImGui::NewFrame();
         auto actions = kiosk::ui::draw_frame(m_app.view());
         ImGui::Render();
+        needs_redraw = kiosk::ui::frame_needs_redraw(actions);  // what kiosk/main.cpp asks after each frame
         frame_actions += actions.size();
         m_app.apply_all(actions);
         m_app.tick();
@@ -47,16 +50,17 @@ public:
 
     [[nodiscard]] bool has(std::string_view id) const { return kiosk::ui::hits().find(id).has_value(); }
 
-    // A tap: finger down on the widget's centre, up again, then a frame to show the result.
-    // Returns false (with a test failure listing what is on screen) if no widget has that id.
+    // Frames until the tap guard after a page change is over, as a resident reads before touching.
+    void settle() {
+        for (int i = 0; i < 200 && m_app.view().input_guard; ++i) frame();
+    }
+
+    // A tap: (once the screen has settled) finger down on the widget's centre, up again, then a frame to
+    // show the result. Returns false (with a test failure listing what is on screen) if no widget has that id.
     bool tap(std::string_view id) {
-        const auto r = kiosk::ui::hits().find(id);
-        if (!r) {
-            std::string ids;
-            for (const auto& [k, v] : kiosk::ui::hits().all()) ids += k + " ";
-            ADD_FAILURE() << "no widget '" << id << "' on screen " << kiosk::to_string(m_app.screen()) << "; there are: " << ids;
-            return false;
-        }
+        settle();
+        const auto r = find(id);
+        if (!r) return false;
         const ImVec2 c = r->center();
         const float target = kiosk::ui::theme().target;
         EXPECT_GE(r->w(), target - 0.5f) << id << " is narrower than a 9 mm touch target";
@@ -65,6 +69,31 @@ public:
         io.MousePos = c;
         io.MouseDown[0] = false;
         frame();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+        io.MousePos = {-1, -1};
+        frame();
+        return true;
+    }
+
+    // Two taps on the widget's centre, `gap` apart from press to press, without waiting for the screen to
+    // settle in between: a double tap, or a bouncing finger. The second lands on whatever the first brought up.
+    bool double_tap(std::string_view id, std::chrono::milliseconds gap) {
+        settle();
+        const auto r = find(id);
+        if (!r) return false;
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = r->center();
+        io.MouseDown[0] = false;
+        frame();
+        const auto first = m_clock.steady_now();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+        while (m_clock.steady_now() - first < gap) frame();
         io.MouseDown[0] = true;
         frame();
         io.MouseDown[0] = false;
@@ -88,8 +117,19 @@ public:
 
     bool fonts_ok = false;
     std::size_t frame_actions = 0;
+    bool needs_redraw = false;  // the last frame asked the main loop for another one at once
 
 private:
+    std::optional<kiosk::ui::Rect> find(std::string_view id) const {
+        auto r = kiosk::ui::hits().find(id);
+        if (!r) {
+            std::string ids;
+            for (const auto& [k, v] : kiosk::ui::hits().all()) ids += k + " ";
+            ADD_FAILURE() << "no widget '" << id << "' on screen " << kiosk::to_string(m_app.screen()) << "; there are: " << ids;
+        }
+        return r;
+    }
+
     kiosk::App& m_app;
     FakeClock& m_clock;
     ImGuiContext* m_ctx = nullptr;

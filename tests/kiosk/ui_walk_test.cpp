@@ -20,7 +20,6 @@ using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-
 struct WalkParam {
     std::string survey;
     ImVec2 size;
@@ -145,6 +144,205 @@ TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     ASSERT_TRUE(ui.tap("again:yes"));
     EXPECT_EQ(f.app.screen(), Screen::Attract);
     EXPECT_EQ(f.app.session(), nullptr);
+}
+
+// safety ends on the note "Thank you. Where to get help". A resident who answered everything and walks
+// away from it (idle time-out) or taps "Start again" there keeps the response; no drop-off is counted.
+TEST(UiTouch, LeavingTheSafetySignpostByIdleOrStartAgainKeepsTheSavedResponse) {
+    for (const bool walk_away : {true, false}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, {1080, 1920});
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_TRUE(ui.tap("lang:en"));
+        ASSERT_TRUE(ui.tap("consent:start"));
+        Expected expected;
+        std::map<std::string, std::string> write_ins;
+        for (int steps = 0; f.app.view().question.name != "safety_signpost" && steps < 80; ++steps) {
+            ASSERT_EQ(f.app.screen(), Screen::Question);
+            answer_by_touch(ui, f, expected, write_ins);
+            if (HasFatalFailure()) return;
+            ASSERT_TRUE(ui.tap("nav:next"));
+        }
+        ASSERT_EQ(f.app.view().question.name, "safety_signpost");
+        if (walk_away) {
+            f.clock.advance(std::chrono::seconds{60});
+            ui.frame();
+            ui.frame();
+            EXPECT_FALSE(ui.has("idle:more_time")) << "no idle prompt over a closing note: nothing is at risk";
+            f.clock.advance(std::chrono::seconds{20});
+            ui.frame();
+        } else {
+            ASSERT_TRUE(ui.tap("nav:start_again"));
+            if (ui.has("again:yes")) { ASSERT_TRUE(ui.tap("again:yes")); }
+        }
+        EXPECT_EQ(f.app.screen(), Screen::Attract) << (walk_away ? "idle" : "start again");
+        const auto saved = f.saved();
+        ASSERT_EQ(saved.size(), 1u) << (walk_away ? "idle" : "start again");
+        for (const auto& [name, value] : expected) EXPECT_EQ(saved[0]["answers"][name], value) << name;
+        EXPECT_EQ(f.dropoffs("safety", "safety_signpost"), 0);
+        EXPECT_TRUE(f.store_opened->stats()->dropoffs.empty());
+    }
+}
+
+// A second tap 100 ms after the first (a double tap, a bouncing finger) must not act on what the first one
+// brought up: no question skipped unseen, no language picked, Start not pressed, no choice ticked and unticked.
+// The widget of the screen after a tap on `first` (a fresh kiosk) whose rectangle holds the tap's point and
+// whose id starts with `prefix`: where the second tap of a double tap would land. Empty if none.
+std::string lands_on(ImVec2 size, const std::vector<std::string>& taps, const std::string& prefix) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, size);
+    ImVec2 at{};
+    for (const auto& id : taps) {
+        at = kiosk::ui::hits().find(id).value_or(kiosk::ui::Rect{}).center();
+        if (!ui.tap(id)) return {};
+    }
+    for (const auto& [id, r] : kiosk::ui::hits().all())
+        if (id.starts_with(prefix) && r.contains(at)) return id;
+    return {};
+}
+
+TEST(UiTouch, ADoubleTapActsOnceOnEveryKindOfScreen) {
+    using std::chrono::milliseconds;
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
+        // The tile with a language button under it on the next screen, so that the second tap would pick it.
+        std::string tile;
+        for (const char* t : {"tile:safety", "tile:food", "tile:youth"})
+            if (tile.empty() && !lands_on(size, {t}, "lang:").empty()) tile = t;
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        if (tile.empty()) tile = "tile:safety";  // no overlap in this layout: the tap still must not pick anything
+        ASSERT_TRUE(ui.double_tap(tile, milliseconds{100}));
+        EXPECT_EQ(f.app.screen(), Screen::Language);
+        EXPECT_EQ(f.app.language(), "en") << "the second tap on " << tile << " picked a language";
+        ASSERT_TRUE(ui.double_tap("lang:fr", milliseconds{100}));
+        EXPECT_EQ(f.app.screen(), Screen::Consent);
+        EXPECT_EQ(f.app.language(), "fr");
+        EXPECT_EQ(f.app.session(), nullptr);
+        ASSERT_TRUE(ui.tap("consent:start"));
+        ASSERT_EQ(f.app.screen(), Screen::Question);
+        for (int i = 0; i < 4; ++i) {  // Continue lands on the next question's Continue: one step each time
+            const auto before = f.app.view().question.position;
+            ASSERT_TRUE(ui.double_tap("nav:next", milliseconds{100}));
+            EXPECT_EQ(f.app.view().question.position, before + 1) << "a question was skipped at " << size.x << "x" << size.y;
+        }
+        // A check box: ticked once, not ticked and unticked.
+        ASSERT_TRUE(f.app.go_to("question:safety:safety_feel_safer"));
+        ui.frame();
+        ASSERT_TRUE(ui.double_tap("choice:night_transport", milliseconds{100}));
+        const auto* a = f.app.session()->current_answer();
+        ASSERT_NE(a, nullptr) << "the second tap undid the first";
+        EXPECT_EQ(std::get<std::vector<std::string>>(a->data), std::vector<std::string>{"night_transport"});
+        // Taps apart by more than the guard are two decisions.
+        for (int i = 0; i < 20; ++i) ui.frame();  // 320 ms
+        ASSERT_TRUE(ui.tap("choice:night_transport"));
+        EXPECT_EQ(f.app.session()->current_answer(), nullptr);
+    }
+}
+
+// Shift and the accent layer are the keyboard's own state: no action, nothing in the app changes. The key
+// fires on release, after the letters were drawn, so the main loop (which sleeps when nothing happened) must
+// be told to draw once more, or the screen shows the old layer and the next key types the wrong letter.
+TEST(UiTouch, ShiftAndTheAccentLayerAskForAnotherFrameAndIdleFramesDoNot) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    ui.frame();
+    ui.frame();
+    EXPECT_FALSE(ui.needs_redraw);  // nothing happens: the loop may sleep
+    for (const char* key : {"kb:shift", "kb:layer"}) {
+        const auto r = kiosk::ui::hits().find(key);
+        ASSERT_TRUE(r) << key;
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = r->center();
+        io.MouseDown[0] = true;
+        ui.frame();
+        io.MouseDown[0] = false;
+        const auto before = ui.frame_actions;
+        ui.frame();  // the release: the key toggles its layer during this frame
+        const auto app_actions = ui.frame_actions - before;
+        EXPECT_LE(app_actions, 1u) << key << ": only Activity, nothing for the app";
+        EXPECT_TRUE(ui.needs_redraw) << key << " changed the keyboard but did not ask for another frame";
+        io.MousePos = {-1, -1};
+        ui.frame();
+        ui.frame();
+        EXPECT_FALSE(ui.needs_redraw) << "after " << key;
+    }
+}
+
+// Back goes back: language -> attract, consent -> language (or attract when no language was asked).
+TEST(UiTouch, BackOnTheLanguageAndConsentScreensGoesTheWayTheResidentCame) {
+    for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_EQ(f.app.screen(), Screen::Language);
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract) << "Back on the language screen went on";
+        ASSERT_TRUE(ui.tap("tile:safety"));
+        ASSERT_TRUE(ui.tap("lang:es"));
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        ASSERT_TRUE(ui.tap("consent:back"));
+        EXPECT_EQ(f.app.screen(), Screen::Language);
+        ASSERT_TRUE(ui.tap("lang:fr"));  // a different language this time: on to consent again
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        EXPECT_EQ(f.app.language(), "fr");
+        ASSERT_TRUE(ui.tap("consent:back"));
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract);
+        EXPECT_TRUE(ui.has("tile:food"));
+        // Back from the first question, then back and back: the walk had begun, so it is a drop-off.
+        ASSERT_TRUE(ui.tap("tile:food"));
+        ASSERT_TRUE(ui.tap("lang:en"));
+        ASSERT_TRUE(ui.tap("consent:start"));
+        const std::string first = f.app.view().question.name;
+        ASSERT_TRUE(ui.tap("nav:back"));
+        ASSERT_EQ(f.app.screen(), Screen::Consent);
+        ASSERT_TRUE(ui.tap("consent:back"));
+        ASSERT_TRUE(ui.tap("lang:close"));
+        EXPECT_EQ(f.app.screen(), Screen::Attract);
+        EXPECT_EQ(f.app.session(), nullptr);
+        EXPECT_EQ(f.dropoffs("food", first), 1);
+    }
+    // No language screen (ask_language off): Back on consent returns to the attract screen.
+    KioskConfig c;
+    c.ask_language = false;
+    KioskFixture f(c);
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(ui.tap("tile:safety"));
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    ASSERT_TRUE(ui.tap("consent:back"));
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_TRUE(ui.has("tile:safety"));
+}
+
+// "Discard" sits next to "Resume" and deletes a resident's answers: it asks first, "keep" is the easy answer.
+TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    KioskFixture f(c);
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"fr"});
+    f.app.apply(act::ConsentStart{});
+    fieldkiosk::testing::answer_and_next(f);
+    f.clock.advance(std::chrono::seconds{60});
+    f.app.tick();  // "Are you still there?"
+    f.clock.advance(std::chrono::seconds{20});
+    f.app.tick();  // kept as a draft
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    const std::string id = f.store_opened->list_drafts()->at(0).id;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(ui.tap("drafts:open"));
+    ASSERT_EQ(f.app.screen(), Screen::Drafts);
+    ASSERT_TRUE(ui.tap("drafts:discard:" + id));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u) << "deleted without asking";
+    EXPECT_FALSE(ui.has("drafts:resume:" + id));  // the list underneath does not react
+    ASSERT_TRUE(ui.tap("discard:no"));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    ASSERT_TRUE(ui.tap("drafts:discard:" + id));
+    ASSERT_TRUE(ui.tap("discard:yes"));
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+    EXPECT_EQ(f.app.screen(), Screen::Drafts);
 }
 
 TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
@@ -348,12 +546,12 @@ TEST(UiPrivacy, KeyboardStateLeftByOneRespondentDoesNotReachTheNext) {
     UiDriver ui(f.app, f.clock, {1080, 1920});
     ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
     ui.frame();
-    ASSERT_TRUE(ui.tap("kb:shift"));   // resident 1 leaves shift on and walks away
+    ASSERT_TRUE(ui.tap("kb:shift"));  // resident 1 leaves shift on and walks away
     f.app.apply(act::StartAgain{});
     f.app.apply(act::StartAgainConfirm{true});
     ASSERT_EQ(f.app.screen(), Screen::Attract);
-    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));   // resident 2, same question
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));  // resident 2, same question
     ui.frame();
     ASSERT_TRUE(ui.tap("kb:a"));
-    EXPECT_EQ(f.app.view().question.write_in_text, "a");   // not "A": the keyboard started afresh
+    EXPECT_EQ(f.app.view().question.write_in_text, "a");  // not "A": the keyboard started afresh
 }

@@ -48,6 +48,26 @@ TEST(CtlValidate, ShippedSurveysAreValid) {
     EXPECT_NE(r.out.find("0 problems"), std::string::npos) << r.out;
 }
 
+TEST(CtlValidate, ASurveyThatEndsOnANoteIsWarnedAboutButStaysValid) {
+    // safety ends on its "Where to get help" note: the kiosk saves before showing it; authors are told.
+    auto r = ctl({"validate", (k_surveys / "safety.json").string()});
+    EXPECT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("safety.json: safety_signpost: warning: survey 'safety' ends on the note 'safety_signpost'"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("saves the answers when the last question is answered"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("0 problems, 1 warning\n"), std::string::npos) << r.out;
+    // A survey ending on a question: no warning.
+    r = ctl({"validate", (k_surveys / "food.json").string()});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_EQ(r.out.find("warning"), std::string::npos) << r.out;
+    // --json keeps standard output one JSON list of problems; the warning goes to standard error.
+    r = ctl({"validate", "--json", (k_surveys / "safety.json").string()});
+    EXPECT_EQ(r.code, 0);
+    EXPECT_EQ(json::parse(r.out).size(), 0u);
+    EXPECT_NE(r.err.find("warning"), std::string::npos);
+}
+
 TEST(CtlValidate, EveryBrokenDefinitionExitsOneNamingFileQuestionAndField) {
     const json expected = json::parse(std::ifstream(k_data / "broken" / "expected.json"));
     ASSERT_GE(expected.size(), 30u);

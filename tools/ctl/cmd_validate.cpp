@@ -32,12 +32,29 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
                   "Allow several versions of one survey id, as a server's --surveys folder keeps them (the same id and "
                   "version twice is still a problem); the newest version of each is named in the summary");
     cmd->footer(
-        "Each problem is printed as 'file: question.field: message'.\nExit status: 0 when everything is valid, 1 when anything "
-        "is invalid.");
+        "Each problem is printed as 'file: question.field: message'; a warning (how the kiosk will behave, e.g. a survey that "
+        "ends on a note, shown after the answers are saved) as 'file: question: warning: message'.\nExit status: 0 when "
+        "everything is valid (warnings or not), 1 when anything is invalid.");
     return [args, &out, &err] {
         std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
         if (paths.empty()) paths.push_back(default_surveys_dir());
         const auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = args->all_versions});
+        // Warnings do not make a survey invalid (the exit status ignores them): they say how the kiosk will
+        // behave where an author may expect otherwise. A survey that ends on notes: the kiosk saves the
+        // response when the last question is answered and shows those notes after it (docs/kiosk.md).
+        std::vector<std::string> warnings;
+        for (const auto& s : catalog.surveys) {
+            const auto notes = s->trailing_notes();
+            if (notes.empty()) continue;
+            std::string names;
+            for (const auto i : notes) names += (names.empty() ? "'" : ", '") + s->questions[i].name + "'";
+            warnings.push_back(s->file.string() + ": " + s->questions[notes.front()].name + ": warning: survey '" + s->id +
+                               "' ends on the note" + (notes.size() == 1 ? " " : "s ") + names +
+                               ". The kiosk saves the answers when the last question is answered and shows " +
+                               (notes.size() == 1 ? "this note" : "these notes") +
+                               " after that, with no way back to the answers. Move a note that must be read before the "
+                               "answers are saved above the last question.");
+        }
         if (args->json) {
             auto list = nlohmann::json::array();
             for (const auto& d : catalog.diagnostics)
@@ -48,13 +65,18 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
                                 {"line", d.line},
                                 {"column", d.column}});
             out << list.dump(2) << "\n";
+            for (const auto& w : warnings) err << w << "\n";  // standard output stays one JSON document
         } else {
             for (const auto& d : catalog.diagnostics) out << d.to_string() << "\n";
+            if (!args->quiet)
+                for (const auto& w : warnings) out << w << "\n";
             if (!args->quiet) {
                 std::ostream& summary = catalog.diagnostics.empty() ? out : err;
                 summary << catalog.files_checked << " file" << (catalog.files_checked == 1 ? "" : "s") << " checked, "
                         << catalog.surveys.size() << " valid survey" << (catalog.surveys.size() == 1 ? "" : "s") << ", "
-                        << catalog.diagnostics.size() << " problem" << (catalog.diagnostics.size() == 1 ? "" : "s") << "\n";
+                        << catalog.diagnostics.size() << " problem" << (catalog.diagnostics.size() == 1 ? "" : "s");
+                if (!warnings.empty()) summary << ", " << warnings.size() << " warning" << (warnings.size() == 1 ? "" : "s");
+                summary << "\n";
                 if (args->all_versions)
                     for (const auto& s : catalog.current())
                         summary << "current: " << s->id << " " << s->version
