@@ -97,214 +97,205 @@ int add_token(const std::string& db, const std::string& name, const char* role) 
     return k_exit_ok;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    CLI::App app{"fieldkiosk-server: receives survey responses from fieldkiosk kiosks (docs/sync_protocol.md).",
-                 "fieldkiosk-server"};
-    app.set_version_flag("--version", std::string("fieldkiosk-server ") + FIELDKIOSK_VERSION);
-    app.require_subcommand(1);
+// Everything the command line (and, for serve, --config) sets.
+struct Settings {
     std::string db = "sqlite:fieldkiosk-server.db";
-    const std::string db_help = "Database: sqlite:PATH (default sqlite:fieldkiosk-server.db) or postgresql://USER@HOST:PORT/DB";
-
-    auto* serve = app.add_subcommand("serve", "Receive batches over HTTP(S)");
+    // serve
     std::string listen = "127.0.0.1:8080";
     std::vector<std::string> surveys;
     ServerOptions opt;
     int stall_ms = 0;
     int read_timeout_s = 10;
     std::string config_file;
-    serve->add_option("--config", config_file,
+    std::string serve_quiet_after = "24h";
+    // the other verbs
+    std::string name, survey, format = "csv", output;
+    std::string quiet_after = "24h";
+    bool kiosks_json = false;
+};
+
+struct Verbs {
+    CLI::App *serve, *add_kiosk, *add_admin, *revoke, *exp, *kiosks;
+};
+
+const std::string k_db_help = "Database: sqlite:PATH (default sqlite:fieldkiosk-server.db) or postgresql://USER@HOST:PORT/DB";
+
+CLI::App* add_serve_verb(CLI::App& app, Settings& s) {
+    auto* serve = app.add_subcommand("serve", "Receive batches over HTTP(S)");
+    serve->add_option("--config", s.config_file,
                       "TOML file with these settings, e.g. /etc/fieldkiosk/server.toml (its keys are the flags' names: "
                       "listen, db, surveys, read_timeout, ...); flags given here override it. Any problem in it stops the "
                       "server (exit 2)");
-    serve->add_option("--db", db, db_help);
-    serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0: any free port; printed on start)");
+    serve->add_option("--db", s.db, k_db_help);
+    serve->add_option("--listen", s.listen, "HOST:PORT to listen on (port 0: any free port; printed on start)");
     // Required, from here or --config.
-    serve->add_option("--surveys", surveys,
+    serve->add_option("--surveys", s.surveys,
                       "Survey definitions (folders or files). Every version found is accepted; the newest of each is served "
                       "to kiosks (GET /v1/surveys). SIGHUP reads them again (a broken file keeps the old ones)");
-    serve->add_option("--threads", opt.threads, "Worker threads (each serves one connection at a time)")
+    serve->add_option("--threads", s.opt.threads, "Worker threads (each serves one connection at a time)")
         ->check(CLI::Range(1, 256));
-    serve->add_option("--read-timeout", read_timeout_s, "Seconds a client may stay silent mid-request")
+    serve->add_option("--read-timeout", s.read_timeout_s, "Seconds a client may stay silent mid-request")
         ->check(CLI::Range(1, 600));
-    serve->add_option("--max-body", opt.limits.max_body_bytes, "Largest body accepted as sent, in bytes");
-    serve->add_option("--max-decompressed", opt.limits.max_decompressed_bytes, "Largest body accepted after gzip, in bytes");
-    serve->add_option("--max-items", opt.limits.max_items, "Most responses in one batch");
-    serve->add_option("--rate", opt.limits.rate_per_second, "Batches per second per kiosk, sustained (0: no limit)");
-    serve->add_option("--burst", opt.limits.rate_burst, "Batches per kiosk at once before --rate applies");
-    serve->add_option("--tls-cert", opt.tls_cert, "PEM certificate: serve HTTPS directly (with --tls-key)");
-    serve->add_option("--tls-key", opt.tls_key, "PEM private key for --tls-cert");
-    std::string serve_quiet_after = "24h";
-    serve->add_option("--quiet-after", serve_quiet_after,
+    serve->add_option("--max-body", s.opt.limits.max_body_bytes, "Largest body accepted as sent, in bytes");
+    serve->add_option("--max-decompressed", s.opt.limits.max_decompressed_bytes, "Largest body accepted after gzip, in bytes");
+    serve->add_option("--max-items", s.opt.limits.max_items, "Most responses in one batch");
+    serve->add_option("--rate", s.opt.limits.rate_per_second, "Batches per second per kiosk, sustained (0: no limit)");
+    serve->add_option("--burst", s.opt.limits.rate_burst, "Batches per kiosk at once before --rate applies");
+    serve->add_option("--tls-cert", s.opt.tls_cert, "PEM certificate: serve HTTPS directly (with --tls-key)");
+    serve->add_option("--tls-key", s.opt.tls_key, "PEM private key for --tls-cert");
+    serve->add_option("--quiet-after", s.serve_quiet_after,
                       "/metrics: a kiosk not heard from for longer than this is quiet (fieldkiosk_kiosks_quiet); "
                       "e.g. 30m, 24h, 3d (default 24h)");
-    serve->add_option("--fault-stall-before-commit-ms", stall_ms, "Tests only: hold each batch's transaction open this long")
+    serve->add_option("--fault-stall-before-commit-ms", s.stall_ms, "Tests only: hold each batch's transaction open this long")
         ->group("");
+    return serve;
+}
 
-    std::string name;
-    auto* add_kiosk = app.add_subcommand("add-kiosk", "Create a kiosk token (printed once, alone on the last line)");
-    add_kiosk->add_option("NAME", name, "The kiosk's name, e.g. kentish-town-library")->required();
-    add_kiosk->add_option("--db", db, db_help);
-    auto* add_admin = app.add_subcommand("add-admin", "Create an admin token (for GET /v1/export/SURVEY.csv)");
-    add_admin->add_option("NAME", name, "Who holds it")->required();
-    add_admin->add_option("--db", db, db_help);
-    auto* revoke = app.add_subcommand("revoke-kiosk", "Revoke a kiosk's (or admin's) token at once");
-    revoke->add_option("NAME", name)->required();
-    revoke->add_option("--db", db, db_help);
-
-    auto* exp = app.add_subcommand("export", "Write a survey's stored responses as CSV, one row per response");
-    std::string survey, format = "csv", output;
-    exp->add_option("--db", db, db_help);
-    exp->add_option("--survey", survey, "Survey id")->required();
-    exp->add_option("--format", format, "Output format")->check(CLI::IsMember({"csv"}));
-    exp->add_option("--output,-o", output, "File to write (default: standard output)");
-
-    auto* kiosks_cmd =
+CLI::App* add_kiosks_verb(CLI::App& app, Settings& s) {
+    auto* kiosks =
         app.add_subcommand("kiosks", "List every kiosk token with what was last heard from it, and flag the quiet ones");
-    std::string quiet_after = "24h";
-    bool kiosks_json = false;
-    kiosks_cmd->add_option("--db", db, db_help);
-    kiosks_cmd->add_option("--quiet-after", quiet_after,
-                           "A kiosk not heard from for longer than this is QUIET: 30m, 24h, 3d (default 24h)");
-    kiosks_cmd->add_flag("--json", kiosks_json, "Machine-readable output (one JSON document) instead of the table");
-    kiosks_cmd->footer(
+    kiosks->add_option("--db", s.db, k_db_help);
+    kiosks->add_option("--quiet-after", s.quiet_after,
+                       "A kiosk not heard from for longer than this is QUIET: 30m, 24h, 3d (default 24h)");
+    kiosks->add_flag("--json", s.kiosks_json, "Machine-readable output (one JSON document) instead of the table");
+    kiosks->footer(
         "One line per kiosk token, revoked ones included and marked: last batch received (UTC, and how long ago), the\n"
         "app version, queue depth, free disk and last sync error from the kiosk's last heartbeat. A kiosk never heard\n"
         "from is QUIET once its token is older than --quiet-after. Every batch a kiosk sends counts, even an empty one.\n"
         "Exit status: 0 every active kiosk was heard from in time; 3 at least one is QUIET (for cron or monitoring);\n"
         "1 the database could not be read; 2 a bad --quiet-after.");
+    return kiosks;
+}
 
-    CLI11_PARSE(app, argc, argv);
+Verbs add_verbs(CLI::App& app, Settings& s) {
+    Verbs v{};
+    v.serve = add_serve_verb(app, s);
+    v.add_kiosk = app.add_subcommand("add-kiosk", "Create a kiosk token (printed once, alone on the last line)");
+    v.add_kiosk->add_option("NAME", s.name, "The kiosk's name, e.g. kentish-town-library")->required();
+    v.add_kiosk->add_option("--db", s.db, k_db_help);
+    v.add_admin = app.add_subcommand("add-admin", "Create an admin token (for GET /v1/export/SURVEY.csv)");
+    v.add_admin->add_option("NAME", s.name, "Who holds it")->required();
+    v.add_admin->add_option("--db", s.db, k_db_help);
+    v.revoke = app.add_subcommand("revoke-kiosk", "Revoke a kiosk's (or admin's) token at once");
+    v.revoke->add_option("NAME", s.name)->required();
+    v.revoke->add_option("--db", s.db, k_db_help);
+    v.exp = app.add_subcommand("export", "Write a survey's stored responses as CSV, one row per response");
+    v.exp->add_option("--db", s.db, k_db_help);
+    v.exp->add_option("--survey", s.survey, "Survey id")->required();
+    v.exp->add_option("--format", s.format, "Output format")->check(CLI::IsMember({"csv"}));
+    v.exp->add_option("--output,-o", s.output, "File to write (default: standard output)");
+    v.kiosks = add_kiosks_verb(app, s);
+    return v;
+}
 
-    if (add_kiosk->parsed()) return add_token(db, name, "kiosk");
-    if (add_admin->parsed()) return add_token(db, name, "admin");
-    if (revoke->parsed()) {
-        auto storage = open_or_say(db);
-        if (!storage) return k_exit_fail;
-        core::SystemClock clock;
-        if (auto r = storage->revoke_token(name, core::format_utc(clock.wall_now())); !r) {
-            std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
-            return k_exit_fail;
-        }
-        std::cout << "Revoked '" << name << "'.\n";
-        return k_exit_ok;
+int revoke_token(const Settings& s) {
+    auto storage = open_or_say(s.db);
+    if (!storage) return k_exit_fail;
+    core::SystemClock clock;
+    if (auto r = storage->revoke_token(s.name, core::format_utc(clock.wall_now())); !r) {
+        std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
+        return k_exit_fail;
     }
-    if (kiosks_cmd->parsed()) {
-        const auto window = parse_duration(quiet_after);
-        if (!window) {
-            std::cerr << "fieldkiosk-server: --quiet-after " << window.error() << "\n";
-            return k_exit_usage;
-        }
-        // A report on a mistyped SQLite path must not create an empty database and say "all fine".
-        if (std::string_view u = db; !u.starts_with("postgres") && !u.starts_with("pg:")) {
-            if (u.starts_with("sqlite:")) u.remove_prefix(7);
-            std::error_code ec;
-            if (!fs::exists(fs::path(u), ec)) {
-                std::cerr << "fieldkiosk-server: kiosks: no database at '" << u
-                          << "' (give --db sqlite:PATH or postgresql://...)\n";
-                return k_exit_fail;
-            }
-        }
-        auto storage = open_or_say(db);
-        if (!storage) return k_exit_fail;
-        core::SystemClock clock;
-        return run_kiosks_report(*storage, clock.wall_now(), *window, kiosks_json, std::cout, std::cerr);
-    }
-    if (exp->parsed()) {
-        auto storage = open_or_say(db);
-        if (!storage) return k_exit_fail;
-        std::ofstream file;
-        if (!output.empty()) file.open(output, std::ios::binary);
-        std::ostream& out = output.empty() ? std::cout : file;
-        out << csv_header();
-        auto r = storage->for_each_response(survey, [&](const ExportRow& row) {
-            out << csv_row(row);
-            return static_cast<bool>(out);
-        });
-        if (!r) {
-            std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
-            return k_exit_fail;
-        }
-        return out ? k_exit_ok : k_exit_fail;
-    }
+    std::cout << "Revoked '" << s.name << "'.\n";
+    return k_exit_ok;
+}
 
-    // serve
-    if (!config_file.empty()) {  // sync/server/server_config.hpp; flags given on the command line win
-        const auto flag_given = [serve](std::string_view flag) { return serve->count(std::string(flag)) > 0; };
-        auto file = load_server_config(config_file);
-        if (file)
-            if (auto applied = apply_server_config(
-                    *file, flag_given, ServeTargets{listen, db, surveys, read_timeout_s, opt, &serve_quiet_after});
-                !applied)
-                file = std::unexpected(config_file + ": " + applied.error());
-        if (!file) {
-            std::istringstream lines(file.error());
-            for (std::string line; std::getline(lines, line);) std::cerr << "fieldkiosk-server: --config " << line << "\n";
-            return k_exit_usage;
-        }
-    }
-    if (auto window = parse_duration(serve_quiet_after)) {
-        opt.quiet_after = *window;
-    } else {
+int kiosks_report(const Settings& s) {
+    const auto window = parse_duration(s.quiet_after);
+    if (!window) {
         std::cerr << "fieldkiosk-server: --quiet-after " << window.error() << "\n";
         return k_exit_usage;
     }
-    if (surveys.empty()) {
-        std::cerr << "fieldkiosk-server: serve needs survey definitions: --surveys DIR, or surveys = [\"DIR\"] in "
-                     "--config\n";
-        return k_exit_usage;
+    // A report on a mistyped SQLite path must not create an empty database and say "all fine".
+    if (std::string_view u = s.db; !u.starts_with("postgres") && !u.starts_with("pg:")) {
+        if (u.starts_with("sqlite:")) u.remove_prefix(7);
+        std::error_code ec;
+        if (!fs::exists(fs::path(u), ec)) {
+            std::cerr << "fieldkiosk-server: kiosks: no database at '" << u << "' (give --db sqlite:PATH or postgresql://...)\n";
+            return k_exit_fail;
+        }
     }
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-        std::cerr << "fieldkiosk-server: --listen wants HOST:PORT\n";
-        return k_exit_usage;
-    }
-    opt.host = listen.substr(0, colon);
-    try {
-        opt.port = std::stoi(listen.substr(colon + 1));
-    } catch (const std::exception&) {
-        std::cerr << "fieldkiosk-server: --listen: '" << listen.substr(colon + 1) << "' is not a port\n";
-        return k_exit_usage;
-    }
-    opt.read_timeout = std::chrono::seconds(read_timeout_s);
-    if (stall_ms > 0)
-        opt.fault = [stall_ms](std::uint64_t n) {
-            return Fault{.kind = Fault::Kind::StallBeforeCommit,
-                         .delay = std::chrono::milliseconds(stall_ms),
-                         .on_stall = [n] {
-                             // Tests wait for this line: the batch's transaction is open and not committed.
-                             std::cout << "fault: batch " << n << " stalled before commit" << std::endl;
-                         }};
-        };
-    std::vector<fs::path> paths(surveys.begin(), surveys.end());
-    // Every version in --surveys (old ones too, so responses made with them are accepted); broken files
-    // are left out with a warning. A reload (SIGHUP, SurveyReloader) is stricter: all or nothing.
-    auto loaded = SurveyLibrary::load(paths, /*strict=*/false);
-    if (!loaded) {
-        for (const auto& e : loaded.error()) std::cerr << "warning: " << e << "\n";
-        std::cerr << "fieldkiosk-server: no valid survey in --surveys; every response would be rejected\n";
-        return k_exit_usage;
-    }
-    for (const auto& w : loaded->warnings) std::cerr << "warning: " << w << "\n";
-    auto storage = open_or_say(db);
+    auto storage = open_or_say(s.db);
     if (!storage) return k_exit_fail;
-
-    // SIGINT/SIGTERM stop the server cleanly: block them here (every thread inherits the mask) and wait
-    // for them on one thread.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
-
     core::SystemClock clock;
-    Server server(std::shared_ptr<Storage>(std::move(storage)), loaded->library->validator_ptr(), opt, clock);
-    if (!server.bind()) {
-        std::cerr << "fieldkiosk-server: " << server.error() << "\n";
+    return run_kiosks_report(*storage, clock.wall_now(), *window, s.kiosks_json, std::cout, std::cerr);
+}
+
+int export_survey(const Settings& s) {
+    auto storage = open_or_say(s.db);
+    if (!storage) return k_exit_fail;
+    std::ofstream file;
+    if (!s.output.empty()) file.open(s.output, std::ios::binary);
+    std::ostream& out = s.output.empty() ? std::cout : file;
+    out << csv_header();
+    auto r = storage->for_each_response(s.survey, [&](const ExportRow& row) {
+        out << csv_row(row);
+        return static_cast<bool>(out);
+    });
+    if (!r) {
+        std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
         return k_exit_fail;
     }
+    return out ? k_exit_ok : k_exit_fail;
+}
+
+// serve, step 1: --config under the flags (sync/server/server_config.hpp; flags given on the command line win).
+bool apply_config_file(const CLI::App* serve, Settings& s) {
+    const auto flag_given = [serve](std::string_view flag) { return serve->count(std::string(flag)) > 0; };
+    auto file = load_server_config(s.config_file);
+    if (file)
+        if (auto applied = apply_server_config(
+                *file, flag_given, ServeTargets{s.listen, s.db, s.surveys, s.read_timeout_s, s.opt, &s.serve_quiet_after});
+            !applied)
+            file = std::unexpected(s.config_file + ": " + applied.error());
+    if (file) return true;
+    std::istringstream lines(file.error());
+    for (std::string line; std::getline(lines, line);) std::cerr << "fieldkiosk-server: --config " << line << "\n";
+    return false;
+}
+
+// Tests only (--fault-stall-before-commit-ms): every batch holds its transaction open, and says so first.
+std::function<Fault(std::uint64_t)> stall_before_commit(int stall_ms) {
+    return [stall_ms](std::uint64_t n) {
+        return Fault{.kind = Fault::Kind::StallBeforeCommit, .delay = std::chrono::milliseconds(stall_ms), .on_stall = [n] {
+                         // Tests wait for this line: the batch's transaction is open and not committed.
+                         std::cout << "fault: batch " << n << " stalled before commit" << std::endl;
+                     }};
+    };
+}
+
+// serve, step 2: the settings checked and turned into ServerOptions. false: said why on stderr (exit 2).
+bool settle_serve_options(Settings& s) {
+    if (auto window = parse_duration(s.serve_quiet_after)) {
+        s.opt.quiet_after = *window;
+    } else {
+        std::cerr << "fieldkiosk-server: --quiet-after " << window.error() << "\n";
+        return false;
+    }
+    if (s.surveys.empty()) {
+        std::cerr << "fieldkiosk-server: serve needs survey definitions: --surveys DIR, or surveys = [\"DIR\"] in "
+                     "--config\n";
+        return false;
+    }
+    const auto colon = s.listen.rfind(':');
+    if (colon == std::string::npos) {
+        std::cerr << "fieldkiosk-server: --listen wants HOST:PORT\n";
+        return false;
+    }
+    s.opt.host = s.listen.substr(0, colon);
+    try {
+        s.opt.port = std::stoi(s.listen.substr(colon + 1));
+    } catch (const std::exception&) {
+        std::cerr << "fieldkiosk-server: --listen: '" << s.listen.substr(colon + 1) << "' is not a port\n";
+        return false;
+    }
+    s.opt.read_timeout = std::chrono::seconds(s.read_timeout_s);
+    if (s.stall_ms > 0) s.opt.fault = stall_before_commit(s.stall_ms);
+    return true;
+}
+
+// serve, step 4: listen until SIGINT or SIGTERM (blocked in `set` by the caller, so every thread inherits the mask).
+int run_until_signal(Server& server, const std::vector<fs::path>& paths, const ServerOptions& opt, sigset_t set) {
     std::cout << "surveys: " << server.surveys()->summary() << std::endl;
     const SurveyReloader reloader(server, paths);  // before any other thread starts: it blocks SIGHUP
     std::cout << "listening on " << opt.host << ":" << server.port() << (opt.tls_cert.empty() ? " (http)" : " (https)")
@@ -323,4 +314,57 @@ int main(int argc, char** argv) {
     pthread_kill(waiter.native_handle(), SIGTERM);  // wake the waiter if run() ended by itself
     waiter.join();
     return ok ? k_exit_ok : k_exit_fail;
+}
+
+int serve(const CLI::App* verb, Settings& s) {
+    if (!s.config_file.empty() && !apply_config_file(verb, s)) return k_exit_usage;
+    if (!settle_serve_options(s)) return k_exit_usage;
+    // serve, step 3: every version in --surveys (old ones too, so responses made with them are accepted); broken
+    // files are left out with a warning. A reload (SIGHUP, SurveyReloader) is stricter: all or nothing.
+    std::vector<fs::path> paths(s.surveys.begin(), s.surveys.end());
+    auto loaded = SurveyLibrary::load(paths, /*strict=*/false);
+    if (!loaded) {
+        for (const auto& e : loaded.error()) std::cerr << "warning: " << e << "\n";
+        std::cerr << "fieldkiosk-server: no valid survey in --surveys; every response would be rejected\n";
+        return k_exit_usage;
+    }
+    for (const auto& w : loaded->warnings) std::cerr << "warning: " << w << "\n";
+    auto storage = open_or_say(s.db);
+    if (!storage) return k_exit_fail;
+
+    // SIGINT/SIGTERM stop the server cleanly: block them here (every thread inherits the mask) and wait
+    // for them on one thread.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    core::SystemClock clock;
+    Server server(std::shared_ptr<Storage>(std::move(storage)), loaded->library->validator_ptr(), s.opt, clock);
+    if (!server.bind()) {
+        std::cerr << "fieldkiosk-server: " << server.error() << "\n";
+        return k_exit_fail;
+    }
+    return run_until_signal(server, paths, s.opt, set);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"fieldkiosk-server: receives survey responses from fieldkiosk kiosks (docs/sync_protocol.md).",
+                 "fieldkiosk-server"};
+    app.set_version_flag("--version", std::string("fieldkiosk-server ") + FIELDKIOSK_VERSION);
+    app.require_subcommand(1);
+    Settings settings;
+    const Verbs verbs = add_verbs(app, settings);
+    CLI11_PARSE(app, argc, argv);
+
+    if (verbs.add_kiosk->parsed()) return add_token(settings.db, settings.name, "kiosk");
+    if (verbs.add_admin->parsed()) return add_token(settings.db, settings.name, "admin");
+    if (verbs.revoke->parsed()) return revoke_token(settings);
+    if (verbs.kiosks->parsed()) return kiosks_report(settings);
+    if (verbs.exp->parsed()) return export_survey(settings);
+    return serve(verbs.serve, settings);
 }

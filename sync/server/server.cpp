@@ -182,10 +182,32 @@ struct Server::Impl {
         metrics.record(res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
 
+    // POST /v1/batches, in the order a request meets its checks: each step answers and returns false (or
+    // nullopt) when the request goes no further. Only read_body() reads the body (`body_read`).
     void process_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
                        int in_flight_position, bool& body_read) {
         const std::uint64_t number = ++batch_counter;
         const Fault fault = options.fault ? options.fault(number) : Fault{};
+        if (!admit(res, fault, in_flight_position) || !check_headers(req, res)) return;
+        auto token = authenticate(req, res, "kiosk");
+        if (!token) return;
+        if (const int wait = limiter.take(token->name, clock->steady_now()); wait > 0) {
+            answer_error(res, 429, "rate_limited", "too many batches from this kiosk; wait and retry", wait);
+            return;
+        }
+        body_read = true;
+        const auto body = read_body(res, reader);
+        if (!body) return;
+        const auto batch = decode_checked(res, *body);
+        if (!batch) return;
+        Judged judged = judge_items(*batch, token->name);
+        if (!store_judged(res, *batch, token->name, fault, judged)) return;
+        metrics.record_items(judged.answer);
+        send_answer(res, judged.answer, fault);
+    }
+
+    // Step 1: injected faults (tests), then the server's own limit on batches in flight.
+    bool admit(httplib::Response& res, const Fault& fault, int in_flight_position) {
         if (fault.kind == Fault::Kind::Delay) std::this_thread::sleep_for(fault.delay);
         if (fault.kind == Fault::Kind::Status) {
             answer_error(res, fault.status,
@@ -193,49 +215,49 @@ struct Server::Impl {
                          : fault.status >= 500 ? "unavailable"
                                                : "error",
                          "injected fault", fault.retry_after_s, fault.item);
-            return;
+            return false;
         }
         // The pool never runs more than `threads` handlers at once, so a larger setting could never bite.
         const int workers = std::max(1, options.threads);
-        const int max_in_flight =
-            options.max_in_flight_batches > 0 ? std::min(options.max_in_flight_batches, workers) : workers;
+        const int max_in_flight = options.max_in_flight_batches > 0 ? std::min(options.max_in_flight_batches, workers) : workers;
         if (in_flight_position > max_in_flight) {
             answer_error(res, 503, "unavailable", "the server is busy; try again shortly", 2);
-            return;
+            return false;
         }
+        return true;
+    }
+
+    // Step 2: a body that could not be held to max_body_bytes is refused unread.
+    bool check_headers(const httplib::Request& req, httplib::Response& res) const {
         const auto& limits = options.limits;
         if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
             // A chunked body could not be held to max_body_bytes before it is read: refuse it unread.
             answer_error(res, 411, "length_required", "send the body with a Content-Length (chunked uploads are not taken)");
-            return;
+            return false;
         }
-        if (req.has_header("Content-Length")) {
-            const std::string cl = req.get_header_value("Content-Length");
-            std::uint64_t length = 0;
-            try {
-                length = std::stoull(cl);
-            } catch (const std::exception&) {
-                answer_error(res, 400, "malformed", "Content-Length is not a number");
-                return;
-            }
-            if (length > limits.max_body_bytes) {
-                answer_error(res, 413, "too_large",
-                             "the body is larger than " + std::to_string(limits.max_body_bytes) + " bytes");
-                return;
-            }
+        if (!req.has_header("Content-Length")) return true;
+        const std::string cl = req.get_header_value("Content-Length");
+        std::uint64_t length = 0;
+        try {
+            length = std::stoull(cl);
+        } catch (const std::exception&) {
+            answer_error(res, 400, "malformed", "Content-Length is not a number");
+            return false;
         }
-        auto token = authenticate(req, res, "kiosk");
-        if (!token) return;
-        if (const int wait = limiter.take(token->name, clock->steady_now()); wait > 0) {
-            answer_error(res, 429, "rate_limited", "too many batches from this kiosk; wait and retry", wait);
-            return;
+        if (length > limits.max_body_bytes) {
+            answer_error(res, 413, "too_large", "the body is larger than " + std::to_string(limits.max_body_bytes) + " bytes");
+            return false;
         }
-        // httplib inflates gzip (Content-Encoding) as it reads; count what comes out, stop at the cap.
+        return true;
+    }
+
+    // Step 3: the body; httplib inflates gzip (Content-Encoding) as it reads: count what comes out, stop at the cap.
+    std::optional<std::string> read_body(httplib::Response& res, const httplib::ContentReader& reader) const {
+        const auto cap = options.limits.max_decompressed_bytes;
         std::string body;
         bool too_big = false;
-        body_read = true;
         const bool read_ok = reader([&](const char* data, std::size_t n) {
-            if (body.size() + n > limits.max_decompressed_bytes) {
+            if (body.size() + n > cap) {
                 too_big = true;
                 return false;
             }
@@ -244,99 +266,121 @@ struct Server::Impl {
         });
         if (too_big || res.status == 413) {
             res.set_header("Connection", "close");
-            answer_error(res, 413, "too_large",
-                         "the body is larger than " + std::to_string(limits.max_decompressed_bytes) + " bytes once decompressed");
-            return;
+            answer_error(res, 413, "too_large", "the body is larger than " + std::to_string(cap) + " bytes once decompressed");
+            return std::nullopt;
         }
         if (!read_ok) {
             res.set_header("Connection", "close");
             answer_error(res, 400, "malformed", "the body could not be read (damaged gzip, or cut short)");
-            return;
+            return std::nullopt;
         }
+        return body;
+    }
+
+    // Step 4: the envelope, its protocol version and its number of responses.
+    std::optional<protocol::Batch> decode_checked(httplib::Response& res, std::string_view body) const {
         auto batch = protocol::decode_batch(body);
         if (!batch) {
             answer_error(res, 400, "malformed", batch.error().message, 0, batch.error().item);
-            return;
+            return std::nullopt;
         }
         if (batch->protocol != protocol::k_version) {
             answer_error(res, 400, "unsupported_protocol",
                          "protocol " + std::to_string(batch->protocol) + " is not spoken here; this server speaks 1");
-            return;
+            return std::nullopt;
         }
-        if (batch->responses.size() > limits.max_items) {
-            answer_error(res, 413, "too_large", "more than " + std::to_string(limits.max_items) + " responses in one batch");
-            return;
+        if (batch->responses.size() > options.limits.max_items) {
+            answer_error(res, 413, "too_large",
+                         "more than " + std::to_string(options.limits.max_items) + " responses in one batch");
+            return std::nullopt;
         }
+        return std::move(*batch);
+    }
+
+    // The answer so far (rejected and retry_later items decided) and what is left to store.
+    struct Judged {
         protocol::BatchAnswer answer;
-        answer.batch_id = batch->batch_id;
-        answer.kiosk = token->name;  // the kiosk (and `fieldkiosk-ctl provision`) can say which name its token has
-        answer.results.resize(batch->responses.size());
         std::vector<PreparedItem> prepared;
-        std::vector<std::size_t> prepared_index;
+        std::vector<std::size_t> prepared_index;  // prepared[k] answers answer.results[prepared_index[k]]
+    };
+
+    // Step 5: each response against the surveys in force (one library for the whole batch).
+    Judged judge_items(const protocol::Batch& batch, const std::string& kiosk) {
+        Judged j;
+        j.answer.batch_id = batch.batch_id;
+        j.answer.kiosk = kiosk;  // the kiosk (and `fieldkiosk-ctl provision`) can say which name its token has
+        j.answer.results.resize(batch.responses.size());
         const auto batch_surveys = surveys();
-        for (std::size_t i = 0; i < batch->responses.size(); ++i) {
-            const auto& item = batch->responses[i];
-            answer.results[i].id = item.id;
+        for (std::size_t i = 0; i < batch.responses.size(); ++i) {
+            const auto& item = batch.responses[i];
+            j.answer.results[i].id = item.id;
             if (auto problem = batch_surveys->validator().judge(item)) {
-                answer.results[i].status =
+                j.answer.results[i].status =
                     problem->retry_later ? protocol::ItemStatus::RetryLater : protocol::ItemStatus::Rejected;
-                answer.results[i].reason = std::move(problem->reason);
+                j.answer.results[i].reason = std::move(problem->reason);
                 continue;
             }
             std::string text = protocol::canonical(item.payload);
             std::string hash = sha256_hex(text);
-            prepared.push_back(PreparedItem{item.id, item.survey, item.survey_version, item.payload.value("completed_at", ""),
-                                            std::move(hash), std::move(text)});
-            prepared_index.push_back(i);
+            j.prepared.push_back(PreparedItem{item.id, item.survey, item.survey_version, item.payload.value("completed_at", ""),
+                                              std::move(hash), std::move(text)});
+            j.prepared_index.push_back(i);
         }
-        // Every batch answered 200, with or without responses or heartbeat, updates the kiosk's row (last_seen,
-        // the batch's counts, and the heartbeat when there is one) in the batch's own transaction (fleet.hpp).
+        return j;
+    }
+
+    // Step 6: one transaction for the responses and the kiosk's row. Every batch answered 200, with or without
+    // responses or heartbeat, updates the kiosk's row (last_seen, the batch's counts, and the heartbeat when
+    // there is one) in the batch's own transaction (fleet.hpp).
+    bool store_judged(httplib::Response& res, const protocol::Batch& batch, const std::string& kiosk, const Fault& fault,
+                      Judged& j) {
         std::int64_t rejected = 0, retry_later = 0;
-        for (const auto& r : answer.results) {
+        for (const auto& r : j.answer.results) {
             if (r.status == protocol::ItemStatus::Rejected) ++rejected;
             if (r.status == protocol::ItemStatus::RetryLater) ++retry_later;
         }
-        const KioskSeen seen = kiosk_seen(*batch, rejected, retry_later);
-        {
-            BatchContext ctx{token->name, bounded_text(batch->kiosk_id, k_max_short_text_bytes), batch->batch_id,
-                             core::format_utc(clock->wall_now())};
-            ctx.seen = &seen;
-            std::function<void()> before_commit;
-            if (fault.kind == Fault::Kind::StallBeforeCommit)
-                before_commit = [d = fault.delay, note = fault.on_stall] {
-                    if (note) note();
-                    std::this_thread::sleep_for(d);
-                };
-            auto stored = storage->store_batch(ctx, prepared, before_commit);
-            if (!stored) {
-                if (stored.error().kind == ServerError::Kind::Busy)
-                    answer_error(res, 503, "unavailable", "the database is busy; nothing was stored", 2);
-                else
-                    answer_error(res, 500, "internal", "nothing was stored: " + stored.error().message);
-                return;
-            }
-            for (std::size_t k = 0; k < stored->size(); ++k) {
-                auto& r = answer.results[prepared_index[k]];
-                switch ((*stored)[k]) {
-                    case StoreOutcome::Accepted:
-                        r.status = protocol::ItemStatus::Accepted;
-                        break;
-                    case StoreOutcome::Duplicate:
-                        r.status = protocol::ItemStatus::Duplicate;
-                        break;
-                    case StoreOutcome::Conflict:
-                        r.status = protocol::ItemStatus::Conflict;
-                        r.reason =
-                            "another response with this id, with different content, is already stored; this one is kept aside";
-                        break;
-                }
-            }
+        const KioskSeen seen = kiosk_seen(batch, rejected, retry_later);
+        BatchContext ctx{kiosk, bounded_text(batch.kiosk_id, k_max_short_text_bytes), batch.batch_id,
+                         core::format_utc(clock->wall_now())};
+        ctx.seen = &seen;
+        std::function<void()> before_commit;
+        if (fault.kind == Fault::Kind::StallBeforeCommit)
+            before_commit = [d = fault.delay, note = fault.on_stall] {
+                if (note) note();
+                std::this_thread::sleep_for(d);
+            };
+        auto stored = storage->store_batch(ctx, j.prepared, before_commit);
+        if (!stored) {
+            if (stored.error().kind == ServerError::Kind::Busy)
+                answer_error(res, 503, "unavailable", "the database is busy; nothing was stored", 2);
+            else
+                answer_error(res, 500, "internal", "nothing was stored: " + stored.error().message);
+            return false;
         }
-        metrics.record_items(answer);
+        for (std::size_t k = 0; k < stored->size(); ++k) set_outcome(j.answer.results[j.prepared_index[k]], (*stored)[k]);
+        return true;
+    }
+
+    static void set_outcome(protocol::ItemAnswer& r, StoreOutcome outcome) {
+        switch (outcome) {
+            case StoreOutcome::Accepted:
+                r.status = protocol::ItemStatus::Accepted;
+                break;
+            case StoreOutcome::Duplicate:
+                r.status = protocol::ItemStatus::Duplicate;
+                break;
+            case StoreOutcome::Conflict:
+                r.status = protocol::ItemStatus::Conflict;
+                r.reason = "another response with this id, with different content, is already stored; this one is kept aside";
+                break;
+        }
+    }
+
+    // Step 7: 200 and the per-item answer (or, injected, half of it: committed, then the connection breaks).
+    static void send_answer(httplib::Response& res, const protocol::BatchAnswer& answer, const Fault& fault) {
         res.status = 200;
         std::string text = protocol::encode(answer);
         if (fault.kind == Fault::Kind::DropAfterCommit) {
-            // Committed; now break the connection half-way through the answer.
             auto shared = std::make_shared<std::string>(std::move(text));
             res.set_content_provider(shared->size(), "application/json",
                                      [shared](std::size_t, std::size_t, httplib::DataSink& sink) {

@@ -4,7 +4,8 @@
 //   ServerError, SResult        every fallible call says so in its type
 //   TokenRecord, PreparedItem   inputs and outputs of the storage calls
 //   KioskSeen, KioskRecord      fleet health: what a batch tells about its kiosk; one row of kiosks()
-//   Storage                     the interface; SQLite (sqlite_storage.cpp) and PostgreSQL (pg_storage.cpp)
+//   Storage                     the interface; ONE implementation for SQLite and PostgreSQL (sql_storage.cpp)
+//                               over a narrow connection interface and two adapters (sql_connection.hpp)
 //   open_storage                picks the implementation from a --db URL
 //
 // Idempotency lives here: a response id is stored once. The same id with the same content hash is a
@@ -66,11 +67,11 @@ struct KioskSeen {
 };
 
 // What one batch moved on its kiosk: the heartbeat's queue depth was taken before the batch; the stored
-// figure is after it (both backends use this, so that the `kiosks` list does not show a drained queue as full).
+// figure is after it (the storage uses this, so that the `kiosks` list does not show a drained queue as full).
 // The most a heartbeat's count or byte figure is taken as (10^15: no kiosk queues, quarantines or has free
 // that much). kiosk_seen() clamps to it, and the stored figures stay at or below it (saturating arithmetic,
-// here and in both backends' SQL), so that no sum can overflow a 64-bit integer (UB in C++, "bigint out of
-// range" in PostgreSQL, which would fail every later batch of that kiosk).
+// here and in the storage's SQL, which takes this constant as a parameter), so that no sum can overflow a
+// 64-bit integer (UB in C++, "bigint out of range" in PostgreSQL, which would fail every later batch of that kiosk).
 inline constexpr std::int64_t k_max_heartbeat_figure = 1'000'000'000'000'000;
 
 struct KioskQueueMove {
@@ -96,7 +97,7 @@ struct BatchContext {
     std::string kiosk;      // the token's name
     std::string device_id;  // the envelope's kiosk_id
     std::string batch_id;
-    std::string received_at;  // ISO 8601 UTC
+    std::string received_at;          // ISO 8601 UTC
     const KioskSeen* seen = nullptr;  // set: the kiosk's row is updated in the same transaction
 };
 
