@@ -151,6 +151,8 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
     m_last_retry = m_last_activity;
     m_page_changed_at = m_last_activity - m_config.tap_guard;  // nobody's finger is on a screen yet
     restore_lockout();
+    m_last_draft_purge = m_last_activity;
+    purge_old_drafts();
 }
 
 std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page() const {
@@ -218,6 +220,7 @@ bool App::respondent_screen() const {
 
 void App::set_screen(Screen s) {
     m_screen = s;
+    if (s != Screen::Admin) m_pin_for = PinFor::Admin;
     if (s == Screen::Attract && m_config.mode == core::Mode::Assisted) {  // once per visit, not per frame
         auto list = m_store->list_drafts();
         m_drafts_count = list ? list->size() : 0;
@@ -463,6 +466,14 @@ void App::apply(const Action& action) {
                            m_failed_pins = 0;
                            m_locked_until.reset();
                            persist_lockout(std::nullopt);
+                           m_admin_message.clear();
+                           if (m_pin_for == PinFor::Drafts) {  // the saved interviews, not the panel
+                               purge_old_drafts();
+                               refresh_drafts();
+                               set_screen(Screen::Drafts);
+                               touch();
+                               return;
+                           }
                            m_admin_unlocked = true;
                            m_admin_message.clear();
                            refresh_admin();
@@ -521,9 +532,14 @@ void App::apply(const Action& action) {
                        m_quit = true;
                    },
                    [&](const OpenDrafts&) {
+                       // The list holds other residents' unfinished answers: the worker's PIN first.
                        if (m_screen != Screen::Attract || m_config.mode != core::Mode::Assisted) return;
-                       refresh_drafts();
-                       set_screen(Screen::Drafts);
+                       m_admin_return = Screen::Attract;
+                       m_pin.clear();
+                       m_admin_unlocked = false;
+                       m_admin_message.clear();
+                       set_screen(Screen::Admin);
+                       m_pin_for = PinFor::Drafts;
                        touch();
                    },
                    [&](const ResumeDraft& a) {
@@ -611,6 +627,12 @@ void App::tick() {
     }
     if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
     if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
+    // Old drafts go while the kiosk runs too (a tablet may stay on for days). The age is wall time: a
+    // draft's saved_at is; once a minute is plenty for an age counted in hours.
+    if (now - m_last_draft_purge >= std::chrono::minutes{1}) {
+        m_last_draft_purge = now;
+        purge_old_drafts();
+    }
 
     // A closing note: the response is saved, so no prompt; after as long as any screen gives a resident
     // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
@@ -1111,6 +1133,30 @@ std::string App::closed_words() const {
     return fill(m_strings->get(m_language, "closed_opens"), {{"time", time}, {"day", day}});
 }
 
+void App::purge_old_drafts() {
+    auto list = m_store->list_drafts();
+    if (!list) {
+        std::fprintf(stderr, "fieldkiosk: could not check for old saved interviews: %s\n", list.error().message.c_str());
+        return;
+    }
+    // saved_at is core::format_utc() text, whose order is time order: compare as text.
+    const std::string cutoff = core::format_utc(m_clock->wall_now() - m_config.draft_max_age);
+    int purged = 0;
+    for (const auto& d : *list) {
+        if (d.saved_at >= cutoff) continue;
+        if (auto r = m_store->discard_draft(d.id); !r)
+            std::fprintf(stderr, "fieldkiosk: could not delete an old saved interview: %s\n", r.error().message.c_str());
+        else
+            ++purged;
+    }
+    if (purged == 0) return;
+    std::fprintf(stderr,
+                 "fieldkiosk: deleted %d saved interview(s) not resumed within %lld hours ([assisted] draft_max_age_hours)\n",
+                 purged, static_cast<long long>(m_config.draft_max_age.count()));
+    if (m_screen == Screen::Drafts) refresh_drafts();
+    if (auto left = m_store->list_drafts()) m_drafts_count = left->size();  // the attract screen's "Saved interviews (N)"
+}
+
 void App::refresh_drafts() {
     auto list = m_store->list_drafts();
     if (!list) {
@@ -1257,6 +1303,7 @@ ViewModel App::view() const {
             auto& a = v.admin;
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();
+            a.for_drafts = m_pin_for == PinFor::Drafts;
             a.pin_length = m_pin.size();
             a.message = m_admin_message;
             if (m_locked_until && now < *m_locked_until)
@@ -1449,6 +1496,8 @@ void App::debug_check_invariants() const {
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (m_pin_for == PinFor::Drafts && (m_screen != Screen::Admin || m_admin_unlocked))
+        fail("the saved interviews' PIN pad is on the admin screen, never unlocking the panel");
     if (!m_confirm_discard.empty() && m_screen != Screen::Drafts) fail("the discard question outside the drafts screen");
     if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
     if (m_screen == Screen::Closed && (m_session || m_survey || !m_number_buffer.empty()))

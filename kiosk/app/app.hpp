@@ -120,6 +120,7 @@ private:
     void edit_text(const std::string& add, bool backspace);
     void refresh_admin();
     void refresh_drafts();
+    void purge_old_drafts();  // deletes drafts older than config.draft_max_age (wall clock), logs how many
     void apply_language(const std::string& code);
     [[nodiscard]] std::string survey_language(const core::Survey& s) const;
     [[nodiscard]] QuestionVm question_view() const;
@@ -178,6 +179,10 @@ private:
     steady::time_point m_last_retry;
 
     std::string m_pin;
+    // What the PIN pad opens: the admin panel, or (assisted mode) the saved interviews, which hold other
+    // residents' answers. Same PIN, same lock-out. Only ever Drafts on the admin screen.
+    enum class PinFor : std::uint8_t { Admin, Drafts };
+    PinFor m_pin_for = PinFor::Admin;
     int m_failed_pins = 0;
     std::optional<steady::time_point> m_locked_until;
     void persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until);
@@ -188,6 +193,7 @@ private:
     std::vector<storage::DraftInfo> m_drafts;
     std::size_t m_drafts_count = 0;  // for the attract screen's "Saved interviews (N)"
     std::string m_drafts_message;
+    steady::time_point m_last_draft_purge;
     bool m_quit = false;
 
     SyncPort* m_sync_port = nullptr;

@@ -187,9 +187,11 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     Reader r(root, name, result.messages);
     for (const auto& [k, v] : root) {
         const std::string_view ks = k.str();
-        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours")
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours" &&
+            ks != "assisted")
             r.warn(std::string(ks),
-                   "is not a section (expected [kiosk], [timing], [admin], [display], [sync] or [hours]); ignored");
+                   "is not a section (expected [kiosk], [timing], [admin], [assisted], [display], [sync] or "
+                   "[hours]); ignored");
     }
     const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
                                           "assets_dir", "enabled_surveys", "organisation"});
@@ -226,6 +228,13 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.text(admin, "admin", "pin_hash", c.pin_hash);
     r.integer(admin, "admin", "lockout_after_attempts", c.lockout_after_attempts, 1, 20);
     r.seconds(admin, "admin", "lockout_base_seconds", c.lockout_base, 1, 3600);
+
+    const auto* assisted = r.table("assisted", {"draft_max_age_hours"});
+    {
+        int hours = static_cast<int>(c.draft_max_age.count());
+        r.integer(assisted, "assisted", "draft_max_age_hours", hours, 1, 8760);
+        c.draft_max_age = std::chrono::hours{hours};
+    }
 
     const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir"});
     r.boolean(display, "display", "fullscreen", c.fullscreen);

@@ -46,6 +46,11 @@ struct KioskConfig {
     int lockout_after_attempts = 3;         // wrong PINs allowed before a lock-out
     std::chrono::seconds lockout_base{30};  // first lock-out; doubles with each further wrong PIN (max 1 hour)
 
+    // [assisted]
+    // A draft holds a resident's special-category answers: one not resumed within this time is deleted, at
+    // start-up and while the kiosk runs (App::purge_old_drafts), so a lost tablet holds little.
+    std::chrono::hours draft_max_age{72};
+
     // [display]
     bool fullscreen = true;
     int window_width = 1080, window_height = 1920;  // when not full screen

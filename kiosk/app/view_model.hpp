@@ -74,6 +74,7 @@ struct SyncStatusVm {
 struct AdminVm {
     bool unlocked = false;
     bool pin_configured = false;
+    bool for_drafts = false;  // the PIN opens the saved interviews (assisted mode), not the panel
     std::size_t pin_length = 0;
     std::string message;                   // wrong PIN, lock-out, errors
     int locked_seconds = 0;                // > 0: keypad disabled for this long

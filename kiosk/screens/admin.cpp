@@ -14,7 +14,8 @@ void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
     area = centered(area, 640 * t.scale);
-    const float h = draw_text(dl, t.fonts.title, area, vm.t("admin_pin_heading"), t.text, Align::Center);
+    const float h = draw_text(dl, t.fonts.title, area, vm.t(a.for_drafts ? "admin_pin_drafts_heading" : "admin_pin_heading"),
+                              t.text, Align::Center);
     cut_top(area, h + t.gap);
     // One dot per digit typed: the PIN itself is never drawn.
     Rect dots = cut_top(area, t.target);

@@ -13,8 +13,11 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::answer_and_next;
+using fieldkiosk::testing::enter_pin;
 using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::open_drafts;
+using fieldkiosk::testing::test_pin_hash;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
@@ -270,6 +273,7 @@ TEST(KioskApp, TheWipeLeavesNothingOfThePreviousRespondent) {
 TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     c.worker = "Amina";
     c.site = "Kentish Town library";
     KioskFixture f(c);
@@ -283,8 +287,7 @@ TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
     EXPECT_EQ(f.app.session(), nullptr);
     EXPECT_EQ(f.dropoffs("safety", at), 0);
     EXPECT_EQ(f.app.view().drafts_count, 1u);
-    f.app.apply(act::OpenDrafts{});
-    ASSERT_EQ(f.app.screen(), Screen::Drafts);
+    open_drafts(f);
     const auto v = f.app.view();
     ASSERT_EQ(v.drafts.items.size(), 1u);
     EXPECT_EQ(v.drafts.items[0].worker, "Amina");
@@ -305,14 +308,100 @@ TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
     EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
 }
 
-TEST(KioskApp, DraftsCanBeDiscarded) {
+// Issue 16 item 8: the list of saved interviews holds other residents' answers; whoever holds the
+// tablet must not open it without the worker's (staff) PIN, and the PIN pad keeps its lock-out.
+TEST(KioskApp, SavedInterviewsOpenOnlyWithTheWorkersPinUnderTheSameLockOut) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     KioskFixture f(c);
     start(f, "food");
     answer_and_next(f);
     idle_out(f);
+    ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
     f.app.apply(act::OpenDrafts{});
+    ASSERT_EQ(f.app.screen(), Screen::Admin) << "the saved interviews opened without a PIN";
+    auto v = f.app.view();
+    EXPECT_TRUE(v.admin.for_drafts);
+    EXPECT_FALSE(v.admin.unlocked);
+    EXPECT_TRUE(v.drafts.items.empty());
+    for (int i = 0; i < 3; ++i) enter_pin(f, "1111");
+    EXPECT_EQ(f.app.view().admin.locked_seconds, 30);
+    enter_pin(f);  // refused while locked, even when right
+    EXPECT_EQ(f.app.screen(), Screen::Admin);
+    f.clock.advance(seconds{30});
+    f.app.tick();
+    f.app.apply(act::StillHere{});
+    enter_pin(f);
+    ASSERT_EQ(f.app.screen(), Screen::Drafts);
+    EXPECT_EQ(f.app.view().drafts.items.size(), 1u);
+    EXPECT_FALSE(f.app.view().admin.unlocked);  // the PIN opened the list, not the staff panel
+    // Each visit asks again; Close on the PIN pad goes back to the attract screen.
+    f.app.apply(act::CloseDrafts{});
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    f.clock.advance(seconds{1});
+    f.app.apply(act::OpenDrafts{});
+    ASSERT_EQ(f.app.screen(), Screen::Admin);
+    f.app.apply(act::AdminClose{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    // The staff corner still opens the panel, not the list.
+    ASSERT_TRUE(f.app.go_to("admin"));
+    for (int i = 0; i < 12; ++i) f.app.apply(act::PinBackspace{});
+    enter_pin(f);
+    EXPECT_EQ(f.app.screen(), Screen::Admin);
+    EXPECT_TRUE(f.app.view().admin.unlocked);
+}
+
+// Issue 16 item 8: a draft not resumed within [assisted] draft_max_age_hours is deleted, at start-up
+// (a tablet switched off for a week) and while the kiosk runs; by the injected clock.
+TEST(KioskApp, ADraftOlderThanItsMaximumAgeIsDeletedAtStartAndWhileRunning) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
+    c.draft_max_age = std::chrono::hours{72};
+    KioskFixture f(c);
+    start(f, "food");
+    answer_and_next(f);
+    idle_out(f);
+    ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
+    f.clock.advance(std::chrono::hours{73});
+    {
+        App restarted(c, fieldkiosk::testing::shipped_surveys(), f.store, fieldkiosk::testing::shipped_strings(), f.clock, f.rng);
+        EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u) << "an old draft survived a restart";
+        EXPECT_EQ(restarted.view().drafts_count, 0u);
+    }
+    start(f, "food");
+    answer_and_next(f);
+    idle_out(f);
+    EXPECT_EQ(f.app.view().drafts_count, 1u);
+    f.clock.advance(std::chrono::hours{71});
+    f.app.tick();
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u) << "a draft younger than the limit was deleted";
+    f.clock.advance(std::chrono::hours{2});
+    f.app.tick();
+    EXPECT_EQ(f.store_opened->list_drafts()->size(), 0u);
+    EXPECT_EQ(f.app.view().drafts_count, 0u);
+}
+
+TEST(KioskConfig, TheDraftAgeIsReadFromAssistedAndCheckedForRange) {
+    auto r = parse_config("[assisted]\ndraft_max_age_hours = 24\n", "k.toml");
+    EXPECT_EQ(r.config.draft_max_age, std::chrono::hours{24});
+    EXPECT_TRUE(r.messages.empty());
+    r = parse_config("[assisted]\ndraft_max_age_hours = 0\n", "k.toml");
+    EXPECT_EQ(r.config.draft_max_age, std::chrono::hours{72});
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_NE(r.messages[0].find("assisted.draft_max_age_hours"), std::string::npos);
+}
+
+TEST(KioskApp, DraftsCanBeDiscarded) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
+    KioskFixture f(c);
+    start(f, "food");
+    answer_and_next(f);
+    idle_out(f);
+    open_drafts(f);
     const auto id = f.app.view().drafts.items.at(0).id;
     f.app.apply(act::DiscardDraft{id});  // asks first: nothing is deleted yet
     EXPECT_EQ(f.app.view().drafts.confirm_discard, id);
@@ -451,6 +540,7 @@ TEST(KioskApp, TheLastQuestionSaysFinishAndClosingNotesFollowInTheResidentsLangu
 TEST(KioskApp, ResumingADraftKeptOnAClosingNoteSavesIt) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     KioskFixture f(c);
     core::SurveyPtr safety;
     for (const auto& s : f.app.surveys())
@@ -466,7 +556,7 @@ TEST(KioskApp, ResumingADraftKeptOnAClosingNoteSavesIt) {
     d.info.survey_id = "safety";
     d.state = walk.snapshot().dump();
     ASSERT_TRUE(f.store_opened->save_draft(d).has_value());
-    f.app.apply(act::OpenDrafts{});
+    open_drafts(f);
     f.app.apply(act::ResumeDraft{walk.id()});
     EXPECT_EQ(f.app.screen(), Screen::Question);
     EXPECT_TRUE(f.app.view().question.closing);
@@ -914,13 +1004,14 @@ TEST(KioskApp, ExitIsRefusedWhileACompletedResponseIsNotOnDisk) {
 TEST(KioskApp, AResumedDraftIsKeptUntilItsResponseIsDurable) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     KioskFixture f(c);
     start(f, "safety");
     answer_and_next(f);
     const std::string id = f.app.session()->id();
     idle_out(f);
     ASSERT_EQ(f.store_opened->list_drafts()->size(), 1u);
-    f.app.apply(act::OpenDrafts{});
+    open_drafts(f);
     f.app.apply(act::ResumeDraft{id});
     f.store.fail_saves = 1;
     while (f.app.screen() == Screen::Question) answer_and_next(f);

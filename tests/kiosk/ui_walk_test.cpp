@@ -13,9 +13,12 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::answer_by_touch;
+using fieldkiosk::testing::enter_pin;
 using fieldkiosk::testing::Expected;
 using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::open_drafts;
+using fieldkiosk::testing::test_pin_hash;
 using fieldkiosk::testing::UiDriver;
 
 namespace {
@@ -319,6 +322,7 @@ TEST(UiTouch, BackOnTheLanguageAndConsentScreensGoesTheWayTheResidentCame) {
 TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     KioskFixture f(c);
     f.app.apply(act::OpenSurvey{"food"});
     f.app.apply(act::ChooseLanguage{"fr"});
@@ -333,6 +337,8 @@ TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
     const std::string id = f.store_opened->list_drafts()->at(0).id;
     UiDriver ui(f.app, f.clock, {1080, 1920});
     ASSERT_TRUE(ui.tap("drafts:open"));
+    ASSERT_EQ(f.app.screen(), Screen::Admin);  // the worker's PIN first
+    for (const char* k : {"pin:2", "pin:4", "pin:6", "pin:8", "pin:ok"}) ASSERT_TRUE(ui.tap(k));
     ASSERT_EQ(f.app.screen(), Screen::Drafts);
     ASSERT_TRUE(ui.tap("drafts:discard:" + id));
     EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u) << "deleted without asking";
