@@ -1304,6 +1304,7 @@ ViewModel App::view() const {
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();
             a.for_drafts = m_pin_for == PinFor::Drafts;
+            a.settings_problem = m_config.settings_problem;
             a.pin_length = m_pin.size();
             a.message = m_admin_message;
             if (m_locked_until && now < *m_locked_until)

@@ -75,6 +75,9 @@ struct AdminVm {
     bool unlocked = false;
     bool pin_configured = false;
     bool for_drafts = false;  // the PIN opens the saved interviews (assisted mode), not the panel
+    // The settings file could not be read: where, why, and what the kiosk uses instead (plain words).
+    // Shown on the PIN pad too: staff may be locked out because of it.
+    std::string settings_problem;
     std::size_t pin_length = 0;
     std::string message;                   // wrong PIN, lock-out, errors
     int locked_seconds = 0;                // > 0: keypad disabled for this long

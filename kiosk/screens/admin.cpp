@@ -9,10 +9,25 @@
 namespace fieldkiosk::kiosk::ui {
 namespace {
 
+// A broken settings file, in a red-edged box across the top: staff must see it before anything else.
+void problem_box(const std::string& text, Rect& area) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect box = centered(area, std::min(area.w(), 1500 * t.scale));
+    const float th = measure(t.fonts.small, text, box.w() - t.gap * 3).y;
+    box.max.y = box.min.y + th + t.gap * 1.2f;
+    dl->AddRectFilled(box.min, box.max, t.error_bg, t.radius * 0.5f);
+    dl->AddRectFilled(box.min, {box.min.x + 8 * t.scale, box.max.y}, t.error);
+    draw_text(dl, t.fonts.small, {{box.min.x + t.gap * 1.6f, box.min.y + t.gap * 0.6f}, {box.max.x - t.gap, box.max.y}}, text,
+              t.error);
+    cut_top(area, box.h() + t.gap);
+}
+
 void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
+    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
     area = centered(area, 640 * t.scale);
     const float h = draw_text(dl, t.fonts.title, area, vm.t(a.for_drafts ? "admin_pin_drafts_heading" : "admin_pin_heading"),
                               t.text, Align::Center);
@@ -32,7 +47,7 @@ void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     std::string msg = a.message;
     if (a.locked_seconds > 0)
         msg = fill(vm.t("admin_locked"), {{"n", std::to_string(a.locked_seconds)}});
-    else if (!a.pin_configured)
+    else if (!a.pin_configured && a.settings_problem.empty())  // else the box above says why there is no PIN
         msg = vm.t("admin_no_pin");
     Rect msg_r = cut_top(area, font_px(t.fonts.small) * 2.6f);
     if (!msg.empty()) draw_text(dl, t.fonts.small, msg_r, msg, t.error, Align::Center, true);
@@ -66,6 +81,7 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
+    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
     Rect nav = cut_bottom(area, t.target * 1.4f);
     const float third = (nav.w() - t.gap * 2) / 3;
     if (button("admin:close", {nav.min, {nav.min.x + third, nav.max.y}}, vm.t("admin_close"), Look::Primary))

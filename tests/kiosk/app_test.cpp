@@ -814,7 +814,7 @@ TEST(KioskConfig, BrokenFileIsIgnoredWholeWithTheLineOfTheProblem) {
     const auto r = parse_config("[timing]\nidle_timeout_seconds = = 5\n", "k.toml");
     EXPECT_FALSE(r.file_used);
     ASSERT_EQ(r.messages.size(), 1u);
-    EXPECT_NE(r.messages[0].find("k.toml:2:"), std::string::npos) << r.messages[0];
+    EXPECT_NE(r.messages[0].find("k.toml is broken at line 2, column"), std::string::npos) << r.messages[0];
     EXPECT_EQ(r.config.idle_timeout, seconds{60});
 }
 
@@ -864,6 +864,77 @@ fullscreen = false
     EXPECT_NE(r.messages[0].find("sound"), std::string::npos);
     EXPECT_NE(r.messages[1].find("kiosk.colour"), std::string::npos);
     EXPECT_NE(r.messages[2].find("timing.idle_countdown_seconds"), std::string::npos);
+}
+
+// Issue 16 item 10: a typo (here an unclosed quotation mark) must not lock staff out or silently run on
+// defaults. The message says where, in plain words, and what is used instead; the PIN of the last file that
+// read still works, and the admin screen (its PIN pad too) says the file is broken.
+TEST(KioskConfig, ABrokenSettingsFileFallsBackToTheLastGoodCopySaysWhereAndThePinStillWorks) {
+    fieldkiosk::testing::TempDir dir;
+    const auto copy = last_good_copy_path(dir.path() / "data", dir.path() / "etc/fieldkiosk.toml");
+    const std::string good =
+        "[kiosk]\nsite = \"Kentish Town library\"\n[timing]\nidle_timeout_seconds = 90\n[admin]\npin_hash = \"" +
+        test_pin_hash() + "\"\n";
+    const auto file = dir.write("etc/fieldkiosk.toml", good);
+    auto r = load_config(file, copy);
+    EXPECT_FALSE(r.broken);
+    EXPECT_TRUE(r.messages.empty()) << r.messages.front();
+    ASSERT_TRUE(std::filesystem::exists(copy));
+    EXPECT_EQ(std::filesystem::status(copy).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);  // it holds the PIN hash
+
+    (void)dir.write("etc/fieldkiosk.toml",
+                    "[kiosk]\nsite = \"Kentish Town library\"\n[timing]\nidle_timeout_seconds = 90\n[admin]\npin_hash = \"" +
+                        test_pin_hash() + "\n");  // the closing quotation mark deleted by mistake
+    r = load_config(file, copy);
+    EXPECT_TRUE(r.broken);
+    EXPECT_TRUE(r.used_last_good);
+    EXPECT_EQ(r.config.pin_hash, test_pin_hash());  // from the last good copy
+    EXPECT_EQ(r.config.site, "Kentish Town library");
+    EXPECT_EQ(r.config.idle_timeout, seconds{90});  // not the default 60
+    ASSERT_FALSE(r.messages.empty());
+    const std::string& m = r.messages.front();
+    EXPECT_EQ(r.config.settings_problem, m);
+    for (const char* words : {"is broken at line 6, column", "([admin] pin_hash)", "quotation mark", "is not closed",
+                              "last settings file that worked", "the staff PIN"})
+        EXPECT_NE(m.find(words), std::string::npos) << words << " missing from: " << m;
+    for (const char* jargon : {"Error while parsing", "encountered", "parse_error", "toml++", "TOML"})
+        EXPECT_EQ(m.find(jargon), std::string::npos) << jargon << " shown to staff: " << m;
+
+    // The kiosk on those settings: the admin screen says so, and the PIN opens the panel.
+    KioskFixture f(r.config);
+    ASSERT_TRUE(f.app.go_to("admin"));
+    EXPECT_EQ(f.app.view().admin.settings_problem, m);
+    EXPECT_TRUE(f.app.view().admin.pin_configured);
+    fieldkiosk::testing::enter_pin(f);
+    EXPECT_TRUE(f.app.view().admin.unlocked);
+    EXPECT_EQ(f.app.view().admin.settings_problem, m);
+}
+
+TEST(KioskConfig, ABrokenSettingsFileWithNoGoodCopySaysEveryDefaultIsUsedAndWhy) {
+    fieldkiosk::testing::TempDir dir;
+    const auto file = dir.write("fieldkiosk.toml", "[kiosk]\nsite = \"Library\"\n[display\nfullscreen = false\n");
+    const auto r = load_config(file, last_good_copy_path(dir.path() / "data", file));
+    EXPECT_TRUE(r.broken);
+    EXPECT_FALSE(r.used_last_good);
+    EXPECT_TRUE(r.config.pin_hash.empty());
+    ASSERT_FALSE(r.messages.empty());
+    const std::string& m = r.messages.front();
+    for (const char* words :
+         {"is broken at line 3", "section name is not closed", "every setting has its default", "the staff PIN does not work"})
+        EXPECT_NE(m.find(words), std::string::npos) << words << " missing from: " << m;
+    // The PIN pad says this instead of "No staff PIN is set".
+    KioskFixture f(r.config);
+    ASSERT_TRUE(f.app.go_to("admin"));
+    EXPECT_EQ(f.app.view().admin.settings_problem, m);
+    // A copy of another settings file is never taken for this one's.
+    const auto other = dir.write("other.toml", "[admin]\npin_hash = \"x\"\n");
+    const auto copy = last_good_copy_path(dir.path() / "data", file);
+    std::filesystem::create_directories(copy.parent_path());
+    (void)load_config(other, last_good_copy_path(dir.path() / "data", other));
+    std::filesystem::copy_file(last_good_copy_path(dir.path() / "data", other), copy,
+                               std::filesystem::copy_options::overwrite_existing);
+    EXPECT_FALSE(load_config(file, copy).used_last_good);
 }
 
 TEST(KioskPin, HashIsSaltedAndVerifies) {

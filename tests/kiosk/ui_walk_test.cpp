@@ -134,6 +134,28 @@ TEST(UiTouch, HoldingTheTopLeftCornerThenThePinOpensAdmin) {
     EXPECT_TRUE(ui.has("tile:safety"));
 }
 
+// Issue 16 item 10: with the settings file broken, the PIN pad says so above the keys, and every key is
+// still a full touch target on screen, in each orientation and on the small tablet.
+TEST(UiTouch, ThePinPadSaysTheSettingsFileIsBrokenAndStillTakesThePin) {
+    for (const ImVec2 size : {ImVec2{1920, 1080}, ImVec2{1080, 1920}, ImVec2{800, 1280}}) {
+        KioskConfig c;
+        c.pin_hash = test_pin_hash();
+        c.settings_problem =
+            "The settings file /etc/fieldkiosk/fieldkiosk.toml is broken at line 6, column 12 ([admin] pin_hash): a quotation "
+            "mark (\") is not closed. The kiosk is using the last settings file that worked (a copy kept in "
+            "/var/lib/fieldkiosk/.local/share/fieldkiosk/last-good-settings/etc_fieldkiosk_fieldkiosk.toml) until this is "
+            "fixed: the staff PIN and the other settings are as they were then.";
+        KioskFixture f(c);
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin"));
+        ui.frame();
+        for (int i = 0; i < 2; ++i) ASSERT_TRUE(ui.tap("pin:backspace"));
+        for (const char* k : {"pin:2", "pin:4", "pin:6", "pin:8", "pin:ok"}) ASSERT_TRUE(ui.tap(k)) << size.x;
+        EXPECT_TRUE(f.app.view().admin.unlocked) << size.x;
+        EXPECT_TRUE(ui.has("admin:close"));
+    }
+}
+
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     KioskFixture f;
     UiDriver ui(f.app, f.clock, {1080, 1920});
