@@ -81,19 +81,28 @@ void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
     }
 }
 
-void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out) {
+// The write-in or text answer: label, field, keyboard. `open` false draws only the label and an empty
+// field, greyed, in the place the write-in will take (a question with an "other" choice reserves it).
+void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out,
+                bool open = true) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     if (!label.empty()) {
-        const float h = draw_text(dl, t.fonts.bold, area, label, t.text);
+        const float h = draw_text(dl, t.fonts.bold, area, label, open ? t.text : t.muted);
         cut_top(area, h + t.gap * 0.4f);
     }
-    // The field, then the keyboard right under it; a long answer gets a taller field if there is room.
+    // The field, then the keyboard right under it. The field's height never depends on the text: one that
+    // grew when the answer reached a second line pushed the keyboard ~65 px down under the fingers, and the
+    // next taps hit the row above (issue 16 item 4). A long answer scrolls inside it (text_field shows the end).
     const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - t.gap);
-    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * (text.size() > 40 ? 2.6f : 1.6f));
+    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * 2.6f);
     Rect field = cut_top(area, fh);
     cut_top(area, t.gap);
     Rect kb = cut_top(area, kh);
+    if (!open) {
+        text_field(field, {}, {}, false);
+        return;
+    }
     text_field(field, text, vm.t("type_here"), true);
     push_key(keyboard("kb", kb, vm.t("keyboard_accents"), vm.t("keyboard_letters"), vm.t("keyboard_space")), out);
 }
@@ -151,7 +160,10 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         const float ph = draw_text(dl, t.fonts.small, area, progress, t.muted);
         cut_top(area, ph + t.gap * 0.3f);
     }
-    const bool keyboard_kind = q.type == QuestionType::Text || q.write_in;
+    // A question with an "other" choice lays out as if its write-in were open, ticked or not: ticking
+    // "other" must not move the option just tapped from under the finger (issue 16 item 6).
+    const bool has_other = std::ranges::any_of(q.choices, [](const ChoiceVm& c) { return c.other; });
+    const bool keyboard_kind = q.type == QuestionType::Text || has_other;
     const ImFont* label_font = fit_font(
         {t.fonts.title, t.fonts.bold}, {area.min, {area.max.x, area.min.y + area.h() * (keyboard_kind ? 0.22f : 0.3f)}}, q.label);
     const float lh = draw_text(dl, label_font, area, q.label, t.text);
@@ -194,17 +206,16 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         case QuestionType::SelectMultiple: {
             const bool multi = q.type == QuestionType::SelectMultiple;
             Rect choices = area;
-            if (q.write_in) {
+            if (has_other) {  // the write-in's place is kept whether "other" is ticked or not
+                Rect entry;
                 if (tall) {
-                    Rect entry =
-                        cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 2.6f));
+                    entry = cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 3.2f));
                     cut_bottom(choices, t.gap);
-                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
                 } else {
-                    Rect entry = cut_right(choices, choices.w() * 0.5f);
+                    entry = cut_right(choices, choices.w() * 0.5f);
                     cut_right(choices, t.gap * 2);
-                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
                 }
+                text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out, q.write_in);
             }
             if (q.appearance == Appearance::LongList) {
                 std::vector<std::string> labels, ids;
@@ -228,10 +239,10 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
                 }
                 Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
                 if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
-            } else if (q.appearance == Appearance::Likert && !multi && !tall && !q.write_in && q.choices.size() <= 7) {
+            } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7) {
                 likert_row(q, choices, out);
             } else {
-                choice_grid(q, choices, multi, !tall && !q.write_in, out);
+                choice_grid(q, choices, multi, !tall && !has_other, out);
             }
             break;
         }

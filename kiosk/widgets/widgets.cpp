@@ -164,7 +164,8 @@ bool choice_hit(std::string_view id, Rect r, bool* held) {
     if (!hit_area(id, r, held)) return false;
     const ImGuiID gid = ImGui::GetID(std::string(id).c_str());  // the id hit_area()'s button had
     const double now = ImGui::GetTime();
-    const bool repeat = gid == g_last_choice && now - g_last_choice_at < g_repeat_guard;
+    // ImGui's clock starts again with each context (each headless test's): an earlier time is no repeat.
+    const bool repeat = gid == g_last_choice && now >= g_last_choice_at && now - g_last_choice_at < g_repeat_guard;
     g_last_choice = gid;
     g_last_choice_at = now;  // a run of quick taps stays one tap
     return !repeat;

@@ -156,6 +156,75 @@ TEST(UiTouch, ThePinPadSaysTheSettingsFileIsBrokenAndStillTakesThePin) {
     }
 }
 
+namespace {
+
+// The rectangles of every widget on screen whose id starts with `prefix`, by id.
+std::map<std::string, kiosk::ui::Rect> rects_of(std::string_view prefix) {
+    std::map<std::string, kiosk::ui::Rect> out;
+    for (const auto& [id, r] : kiosk::ui::hits().all())
+        if (id.starts_with(prefix)) out[id] = r;
+    return out;
+}
+
+void expect_same_rects(const std::map<std::string, kiosk::ui::Rect>& before, const std::map<std::string, kiosk::ui::Rect>& after,
+                       const std::string& where) {
+    ASSERT_EQ(before.size(), after.size()) << where;
+    for (const auto& [id, r] : before) {
+        const auto it = after.find(id);
+        ASSERT_NE(it, after.end()) << where << ": " << id << " is gone";
+        const auto& a = it->second;
+        EXPECT_TRUE(r.min.x == a.min.x && r.min.y == a.min.y && r.max.x == a.max.x && r.max.y == a.max.y)
+            << where << ": " << id << " moved from (" << r.min.x << ", " << r.min.y << ")-(" << r.max.x << ", " << r.max.y
+            << ") to (" << a.min.x << ", " << a.min.y << ")-(" << a.max.x << ", " << a.max.y << ")";
+    }
+}
+
+}  // namespace
+
+// Issue 16 item 4: the write-in box grew to a second line and pushed the keyboard ~65 px down, so the next
+// taps hit the row above. Every key stays where it was while a long answer is typed.
+TEST(UiTouch, TheKeyboardDoesNotMoveWhenTheWriteInGrowsPastOneLine) {
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
+        const std::string where = std::to_string(static_cast<int>(size.x)) + "x" + std::to_string(static_cast<int>(size.y));
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+        ui.frame();
+        const auto before = rects_of("kb:");
+        ASSERT_GT(before.size(), 40u) << where;
+        for (int i = 0; i < 70; ++i) ASSERT_TRUE(ui.tap(i % 6 == 5 ? "kb:space" : "kb:a"));
+        ASSERT_EQ(f.app.view().question.write_in_text.size(), 70u) << where;
+        expect_same_rects(before, rects_of("kb:"), where);
+    }
+}
+
+// Issue 16 item 6: ticking "other" reflowed the whole question (one column to two, smaller text), moving the
+// option just tapped away from the finger. Every question with an "other" choice in the shipped surveys
+// keeps its options where they were when "other" is ticked, and again when it is unticked.
+TEST(UiTouch, TickingOtherDoesNotMoveTheOptions) {
+    int checked = 0;
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}})
+        for (const auto& survey : fieldkiosk::testing::shipped_surveys())
+            for (const auto& q : survey->questions) {
+                const auto other = std::ranges::find_if(q.choices, [](const auto& c) { return c.other; });
+                if (other == q.choices.end()) continue;
+                const std::string where = survey->id + "." + q.name + " at " + std::to_string(static_cast<int>(size.x)) + "x" +
+                                          std::to_string(static_cast<int>(size.y));
+                KioskFixture f;
+                UiDriver ui(f.app, f.clock, size);
+                if (!f.app.go_to("question:" + survey->id + ":" + q.name)) continue;  // not reachable with first choices
+                ui.frame();
+                const auto before = rects_of("choice:");
+                ASSERT_TRUE(ui.tap("choice:" + other->value)) << where;
+                ASSERT_TRUE(f.app.view().question.write_in) << where;
+                expect_same_rects(before, rects_of("choice:"), where + ", other ticked");
+                ASSERT_TRUE(ui.tap("choice:" + other->value)) << where;
+                expect_same_rects(before, rects_of("choice:"), where + ", other unticked");
+                ++checked;
+            }
+    EXPECT_GE(checked, 6);
+}
+
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     KioskFixture f;
     UiDriver ui(f.app, f.clock, {1080, 1920});
