@@ -53,6 +53,10 @@ const std::string& ViewModel::t(std::string_view key) const {
     return strings != nullptr ? strings->get(lang, key) : empty;
 }
 
+std::string ViewModel::tn(std::string_view key, long long n) const {
+    return strings != nullptr ? strings->count(lang, key, n) : std::string(key);
+}
+
 namespace {
 
 template <class... F>

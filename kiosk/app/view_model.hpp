@@ -141,6 +141,8 @@ struct ViewModel {
 
     // The UI text for `key` in the current language (English fallback).
     [[nodiscard]] const std::string& t(std::string_view key) const;
+    // The text for a count, {n} filled, singular or plural as the language says (Strings::count).
+    [[nodiscard]] std::string tn(std::string_view key, long long n) const;
 };
 
 }  // namespace fieldkiosk::kiosk

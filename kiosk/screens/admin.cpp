@@ -46,7 +46,7 @@ void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     }
     std::string msg = a.message;
     if (a.locked_seconds > 0)
-        msg = fill(vm.t("admin_locked"), {{"n", std::to_string(a.locked_seconds)}});
+        msg = vm.tn("admin_locked", a.locked_seconds);
     else if (!a.pin_configured && a.settings_problem.empty())  // else the box above says why there is no PIN
         msg = vm.t("admin_no_pin");
     Rect msg_r = cut_top(area, font_px(t.fonts.small) * 2.6f);

@@ -35,8 +35,8 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     Rect foot = cut_bottom(body, t.target * 0.95f);
     const float cr = font_px(t.fonts.small) * 0.45f;
     draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
-    draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max},
-              fill(vm.t("minutes"), {{"n", std::to_string(tv.minutes)}}), t.muted, Align::Left, true);
+    draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max}, vm.tn("minutes", tv.minutes),
+              t.muted, Align::Left, true);
     const std::string& start = vm.t("attract_start");
     const float sw = measure(t.fonts.bold, start, 10000).x + t.target * 1.4f;
     const Rect sb{{foot.max.x - sw, foot.min.y}, foot.max};

@@ -962,6 +962,36 @@ TEST(KioskStrings, EveryLanguageFileParsesAndFallsBackToEnglishKeyByKey) {
 
 // Every language file in assets/strings/ has every key English has, except the keys that are English by
 // design (english_only_key); where one of those reaches a resident, the screen says so in their language.
+// Issue 16, minor: "1 seconds". Counts go through Strings::count, which takes "key_one" where the language
+// puts one thing in the singular; the thank-you screen at its last second says so in each language.
+TEST(KioskStrings, ACountOfOneIsSingularInEveryLanguage) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    EXPECT_EQ(s.count("en", "thanks_return", 1), "This screen will go back to the start in 1 second.");
+    EXPECT_EQ(s.count("en", "thanks_return", 2), "This screen will go back to the start in 2 seconds.");
+    EXPECT_EQ(s.count("en", "thanks_return", 0), "This screen will go back to the start in 0 seconds.");
+    EXPECT_EQ(s.count("en", "minutes", 1), "About 1 minute");
+    EXPECT_EQ(s.count("en", "admin_locked", 1), "Too many wrong PINs. Try again in 1 second.");
+    EXPECT_NE(s.count("es", "idle_body", 1).find("1 segundo."), std::string::npos);
+    EXPECT_NE(s.count("es", "idle_body", 5).find("5 segundos."), std::string::npos);
+    EXPECT_NE(s.count("pt", "idle_body_assisted", 1).find("1 segundo."), std::string::npos);
+    EXPECT_NE(s.count("fr", "thanks_return", 0).find("0 seconde."), std::string::npos);  // French: 0 is singular
+    EXPECT_NE(s.count("fr", "thanks_return", 3).find("3 secondes."), std::string::npos);
+    EXPECT_NE(s.count("so", "minutes", 1).find("1 daqiiqo"), std::string::npos);
+    for (const char* lang : {"en", "es", "pt", "fr", "so"})
+        for (const char* key : {"minutes", "thanks_return", "idle_body", "idle_body_assisted"}) {
+            EXPECT_TRUE(s.has(lang, std::string(key) + "_one")) << lang << " " << key;
+            EXPECT_EQ(s.count(lang, key, 7).find("{n}"), std::string::npos);
+        }
+    // The thank-you screen at its last second, in the view the screen draws from.
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("thanks"));
+    f.clock.advance(seconds{14});
+    f.app.tick();
+    const auto v = f.app.view();
+    ASSERT_EQ(v.thanks_seconds_left, 1);
+    EXPECT_EQ(v.tn("thanks_return", v.thanks_seconds_left), "This screen will go back to the start in 1 second.");
+}
+
 TEST(KioskStrings, EveryLanguageHasEveryStringEnglishHasSaveTheDeliberatelyEnglishOnes) {
     const auto& s = fieldkiosk::testing::shipped_strings();
     std::vector<std::string> langs;
