@@ -164,7 +164,7 @@ std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page()
     const std::size_t question =
         m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
     const std::size_t closing = m_closing ? m_closing->at : k_none;
-    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty();
+    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty() || m_confirm_exit;
     return {m_screen, question, closing, m_idle_since.has_value(), dialog, m_full_privacy, m_admin_unlocked};
 }
 
@@ -232,6 +232,7 @@ void App::set_screen(Screen s) {
     m_idle_since.reset();
     m_confirm_start_again = false;
     m_confirm_discard.clear();
+    m_confirm_exit = false;
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
     if (s != Screen::Consent) m_full_privacy = false;
 }
@@ -484,7 +485,11 @@ void App::apply(const Action& action) {
                            return;
                        }
                        ++m_failed_pins;
-                       m_admin_message = m_strings->get("en", "admin_wrong_pin");
+                       // Say how many tries are left: staff who know they have one more stop and look the PIN up.
+                       if (const int left = m_config.lockout_after_attempts - m_failed_pins; left > 0)
+                           m_admin_message = m_strings->count("en", "admin_wrong_pin_left", left);
+                       else
+                           m_admin_message = m_strings->get("en", "admin_wrong_pin_locks");
                        if (m_failed_pins >= m_config.lockout_after_attempts) {
                            const int doublings = std::min(m_failed_pins - m_config.lockout_after_attempts, 7);
                            auto lock = m_config.lockout_base * (1 << doublings);
@@ -526,9 +531,21 @@ void App::apply(const Action& action) {
                        m_sync_port->sync_now();
                    },
                    [&](const AdminExit&) {
-                       if (m_screen != Screen::Admin || !m_admin_unlocked) return;
-                       // Completed responses that are not on disk yet would be lost with the process.
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || m_confirm_exit) return;
+                       // Completed responses that are not on disk yet would be lost with the process: say so now.
                        if (!m_unsaved.empty() && !try_save_unsaved()) {
+                           m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
+                                             m_save_error + "). Free disk space, then exit again.";
+                           return;
+                       }
+                       // One tap next to "Sync now" must not stop the kiosk: ask, and say what happens.
+                       m_confirm_exit = true;
+                   },
+                   [&](const AdminExitConfirm& a) {
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || !m_confirm_exit) return;
+                       m_confirm_exit = false;
+                       if (!a.yes) return;
+                       if (!m_unsaved.empty() && !try_save_unsaved()) {  // a response completed meanwhile
                            m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
                                              m_save_error + "). Free disk space, then exit again.";
                            return;
@@ -1308,6 +1325,7 @@ ViewModel App::view() const {
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();
             a.for_drafts = m_pin_for == PinFor::Drafts;
+            a.confirm_exit = m_confirm_exit;
             a.settings_problem = m_config.settings_problem;
             a.pin_length = m_pin.size();
             a.message = m_admin_message;
@@ -1501,6 +1519,7 @@ void App::debug_check_invariants() const {
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (m_confirm_exit && !m_admin_unlocked) fail("the exit question only over the unlocked panel");
     if (m_pin_for == PinFor::Drafts && (m_screen != Screen::Admin || m_admin_unlocked))
         fail("the saved interviews' PIN pad is on the admin screen, never unlocking the panel");
     if (!m_confirm_discard.empty() && m_screen != Screen::Drafts) fail("the discard question outside the drafts screen");

@@ -188,6 +188,7 @@ private:
     void persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until);
     void restore_lockout();
     bool m_admin_unlocked = false;
+    bool m_confirm_exit = false;  // "Exit the kiosk app?" over the panel
     std::string m_admin_message;
     std::vector<std::string> m_admin_stats;
     std::vector<storage::DraftInfo> m_drafts;

@@ -74,7 +74,8 @@ struct SyncStatusVm {
 struct AdminVm {
     bool unlocked = false;
     bool pin_configured = false;
-    bool for_drafts = false;  // the PIN opens the saved interviews (assisted mode), not the panel
+    bool confirm_exit = false;  // "Exit the kiosk app?" over the panel
+    bool for_drafts = false;    // the PIN opens the saved interviews (assisted mode), not the panel
     // The settings file could not be read: where, why, and what the kiosk uses instead (plain words).
     // Shown on the PIN pad too: staff may be locked out because of it.
     std::string settings_problem;

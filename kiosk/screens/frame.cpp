@@ -95,7 +95,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ImGui::Begin("##kiosk", nullptr, flags);
     ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
-    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty());
+    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
     set_input_guard(vm.input_guard);
     set_repeat_guard(vm.tap_guard_ms / 1000.0);
     switch (vm.screen) {
@@ -134,6 +134,8 @@ ActionQueue draw_frame(const ViewModel& vm) {
         draw_start_again(vm, screen, out);
     else if (!vm.drafts.confirm_discard.empty())
         draw_discard_draft(vm, screen, out);
+    else if (vm.admin.confirm_exit)
+        draw_exit_confirm(vm, screen, out);
 
     // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
     // code points; the app takes UTF-8.

@@ -712,6 +712,21 @@ TEST(KioskApp, AdminPinUnlocksAndWrongPinsLockOutForLongerEachTime) {
     EXPECT_FALSE(v.admin.stats_lines.empty());
 }
 
+// Issue 16, minor: the wrong-PIN message says how many tries remain before the lock-out.
+TEST(KioskApp, AWrongPinSaysHowManyTriesRemain) {
+    KioskConfig c;
+    c.pin_hash = test_pin_hash();
+    KioskFixture f(c);
+    ASSERT_TRUE(f.app.go_to("admin"));
+    enter_pin(f, "1111");
+    EXPECT_EQ(f.app.view().admin.message, "That PIN is not right. 2 more tries before the keypad locks.");
+    enter_pin(f, "1111");
+    EXPECT_EQ(f.app.view().admin.message, "That PIN is not right. 1 more try before the keypad locks.");
+    enter_pin(f, "1111");
+    EXPECT_EQ(f.app.view().admin.locked_seconds, 30);
+    EXPECT_NE(f.app.view().admin.message.find("locked"), std::string::npos) << f.app.view().admin.message;
+}
+
 TEST(KioskApp, ThePinLockOutSurvivesARestart) {
     KioskConfig c;
     c.pin_hash = *hash_pin("2468");
@@ -766,6 +781,13 @@ TEST(KioskApp, AdminShowsCountsTogglesSurveysSwitchesModeAndExits) {
     EXPECT_TRUE(f.app.view().admin.assisted);
     EXPECT_FALSE(f.app.quit_requested());
     f.app.apply(act::AdminExit{});
+    EXPECT_TRUE(f.app.view().admin.confirm_exit);  // asks first
+    EXPECT_FALSE(f.app.quit_requested());
+    f.app.apply(act::AdminExitConfirm{false});
+    EXPECT_FALSE(f.app.view().admin.confirm_exit);
+    EXPECT_FALSE(f.app.quit_requested());
+    f.app.apply(act::AdminExit{});
+    f.app.apply(act::AdminExitConfirm{true});
     EXPECT_TRUE(f.app.quit_requested());
     f.app.apply(act::AdminClose{});
     EXPECT_EQ(f.app.screen(), Screen::Attract);
@@ -1095,8 +1117,10 @@ TEST(KioskApp, ExitIsRefusedWhileACompletedResponseIsNotOnDisk) {
     f.app.apply(act::AdminExit{});
     EXPECT_FALSE(f.app.quit_requested());
     EXPECT_NE(f.app.view().admin.message.find("not saved yet"), std::string::npos);
-    f.store.fail_saves = 0;  // disk space freed: exit saves it first, then quits
+    EXPECT_FALSE(f.app.view().admin.confirm_exit);  // refused before asking
+    f.store.fail_saves = 0;                         // disk space freed: exit saves it first, then asks, then quits
     f.app.apply(act::AdminExit{});
+    f.app.apply(act::AdminExitConfirm{true});
     EXPECT_TRUE(f.app.quit_requested());
     EXPECT_EQ(f.app.unsaved_count(), 0u);
     EXPECT_EQ(f.saved().size(), 1u);

@@ -225,6 +225,22 @@ TEST(UiTouch, TickingOtherDoesNotMoveTheOptions) {
     EXPECT_GE(checked, 6);
 }
 
+// Issue 16, minor: "Exit the app" asks first (it sits next to "Sync now"); the panel does not react meanwhile.
+TEST(UiTouch, ExitTheAppAsksFirst) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1920, 1080});
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    ui.frame();
+    ASSERT_TRUE(ui.tap("admin:exit"));
+    EXPECT_FALSE(f.app.quit_requested());
+    EXPECT_FALSE(ui.has("admin:sync"));  // the panel underneath does not react
+    ASSERT_TRUE(ui.tap("exit:no"));
+    EXPECT_FALSE(f.app.quit_requested());
+    ASSERT_TRUE(ui.tap("admin:exit"));
+    ASSERT_TRUE(ui.tap("exit:yes"));
+    EXPECT_TRUE(f.app.quit_requested());
+}
+
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     KioskFixture f;
     UiDriver ui(f.app, f.clock, {1080, 1920});
