@@ -1355,6 +1355,15 @@ ViewModel App::view() const {
                 if (d.id == m_confirm_discard) v.drafts.confirm_discard_title = d.survey_title;
             break;
     }
+    // "Are you still there?" is up because nobody touched the screen for a minute: whoever stands there
+    // now may not be the resident. For its 20 s nothing of the answers (or the saved interviews, or the
+    // staff figures) is drawn behind it; "I need more time" brings them back.
+    if (v.idle_prompt) {
+        v.question = QuestionVm{};
+        v.drafts = DraftsVm{};
+        v.admin.stats_lines.clear();
+        v.admin.sync_lines.clear();
+    }
     return v;
 }
 

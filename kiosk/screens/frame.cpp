@@ -98,35 +98,40 @@ ActionQueue draw_frame(const ViewModel& vm) {
     set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
     set_input_guard(vm.input_guard);
     set_repeat_guard(vm.tap_guard_ms / 1000.0);
-    switch (vm.screen) {
-        case Screen::Attract:
-            draw_attract(vm, screen, out);
-            break;
-        case Screen::Language:
-            draw_language(vm, screen, out);
-            break;
-        case Screen::Consent:
-            draw_consent(vm, screen, out);
-            break;
-        case Screen::Question:
-            draw_question(vm, screen, out);
-            break;
-        case Screen::Thanks:
-            draw_thanks(vm, screen, out);
-            break;
-        case Screen::SaveFailed:
-            draw_save_failed(vm, screen, out);
-            break;
-        case Screen::Admin:
-            draw_admin(vm, screen, out);
-            break;
-        case Screen::Drafts:
-            draw_drafts(vm, screen, out);
-            break;
-        case Screen::Closed:
-            draw_closed(vm, screen, out);
-            break;
-    }
+    // Under the idle prompt only the plain background: the view model holds no answers then (App::view()).
+    const auto draw_screen = [&] {
+        if (vm.idle_prompt) return;
+        switch (vm.screen) {
+            case Screen::Attract:
+                draw_attract(vm, screen, out);
+                break;
+            case Screen::Language:
+                draw_language(vm, screen, out);
+                break;
+            case Screen::Consent:
+                draw_consent(vm, screen, out);
+                break;
+            case Screen::Question:
+                draw_question(vm, screen, out);
+                break;
+            case Screen::Thanks:
+                draw_thanks(vm, screen, out);
+                break;
+            case Screen::SaveFailed:
+                draw_save_failed(vm, screen, out);
+                break;
+            case Screen::Admin:
+                draw_admin(vm, screen, out);
+                break;
+            case Screen::Drafts:
+                draw_drafts(vm, screen, out);
+                break;
+            case Screen::Closed:
+                draw_closed(vm, screen, out);
+                break;
+        }
+    };
+    draw_screen();
     set_blocked(false);
     if (vm.idle_prompt)
         draw_idle(vm, screen, out);

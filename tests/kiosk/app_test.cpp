@@ -244,6 +244,27 @@ TEST(KioskApp, IdleTimeoutInKioskModeWipesTheSessionAndCountsADropoff) {
     EXPECT_EQ(st->drafts, 0);
 }
 
+// Issue 16, minor: the idle prompt left the answers readable behind it for 20 s, to whoever walked up.
+TEST(KioskApp, TheIdlePromptHidesTheAnswersBehindIt) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    f.app.apply(act::TypeText{"my neighbour's"});
+    auto v = f.app.view();
+    ASSERT_EQ(v.question.write_in_text, "my neighbour's");
+    f.clock.advance(seconds{60});
+    f.app.tick();
+    ASSERT_TRUE(f.app.idle_prompt());
+    v = f.app.view();
+    EXPECT_TRUE(v.question.write_in_text.empty());
+    EXPECT_TRUE(v.question.label.empty());
+    EXPECT_TRUE(std::ranges::none_of(v.question.choices, [](const ChoiceVm& c) { return c.selected; }));
+    EXPECT_TRUE(v.question.choices.empty());
+    f.app.apply(act::StillHere{});
+    v = f.app.view();
+    EXPECT_EQ(v.question.write_in_text, "my neighbour's");  // "I need more time" brings them back
+    EXPECT_EQ(v.question.name, "food_sources");
+}
+
 TEST(KioskApp, TheWipeLeavesNothingOfThePreviousRespondent) {
     KioskFixture f;
     start(f, "food", "es");
