@@ -90,6 +90,18 @@ void pop_utf8(std::string& s) {
 
 const SystemTimeZone k_system_zone;  // TZ, else /etc/localtime
 
+std::string local_time_words(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now);
+
+// "2026-12-03T20:41:50.677Z" (core::format_utc, the store's timestamps) back to a time point.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{sec};
+}
+
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
     for (char ch : s)
@@ -1002,7 +1014,11 @@ void App::refresh_admin() {
                                 std::to_string(s.completed_total) + " in total");
     if (st->surveys.empty()) m_admin_stats.push_back("No completed responses yet.");
     std::string q = "Waiting to send: " + std::to_string(st->outbox.queued);
-    if (st->outbox.oldest_queued_completed_at) q += " (oldest " + *st->outbox.oldest_queued_completed_at + ")";
+    if (st->outbox.oldest_queued_completed_at) {
+        const auto oldest = parse_utc(*st->outbox.oldest_queued_completed_at);
+        q += " (oldest from " +
+             (oldest ? local_time_words(*oldest, m_clock->wall_now()) : *st->outbox.oldest_queued_completed_at) + ")";
+    }
     m_admin_stats.push_back(q);
     m_admin_stats.push_back("Sent: " + std::to_string(st->outbox.acknowledged) +
                             "; kept aside: " + std::to_string(st->outbox.rejected + st->outbox.conflict));
@@ -1186,6 +1202,36 @@ void App::refresh_drafts() {
         return;
     }
     m_drafts = std::move(*list);
+    // Where each interview stopped (its current question, in the kiosk's language), so that the worker
+    // resumes the right one: the list only knows survey and time. Drafts are few; one read each.
+    m_draft_stops.clear();
+    for (const auto& d : m_drafts) {
+        std::string label;
+        auto full = m_store->load_draft(d.id);
+        auto survey = find_survey(d.survey_id);
+        if (full && *full && survey) {
+            const auto snapshot = nlohmann::json::parse((*full)->state, nullptr, false);
+            const std::string current = snapshot.is_object() ? snapshot.value("current", std::string()) : std::string();
+            if (const auto* q = current.empty() ? nullptr : survey->find(current)) label = q->label.get(survey_language(*survey));
+        }
+        m_draft_stops.push_back(std::move(label));
+    }
+}
+
+// "Saved today at 20:41", "yesterday", "on Tuesday 1 December": local time in words, not the stored ISO text.
+std::string App::saved_words(std::string_view saved_at) const {
+    const auto t = parse_utc(saved_at);
+    if (!t) return std::string(saved_at);
+    const LocalTime at = m_tz->to_local(*t);
+    const int days = at.date.days_until(m_tz->to_local(m_clock->wall_now()).date);
+    const std::string time = format_hhmm(at.seconds / 60);
+    if (days == 0) return fill(m_strings->get(m_language, "drafts_saved_today"), {{"time", time}});
+    if (days == 1) return fill(m_strings->get(m_language, "drafts_saved_yesterday"), {{"time", time}});
+    const std::string date = fill(m_strings->get(m_language, "closed_date"),
+                                  {{"weekday", m_strings->get(m_language, "day_" + std::string(weekday_key(at.date.weekday())))},
+                                   {"d", std::to_string(at.date.day)},
+                                   {"month", m_strings->get(m_language, "month_" + std::to_string(at.date.month))}});
+    return fill(m_strings->get(m_language, "drafts_saved_on"), {{"date", date}, {"time", time}});
 }
 
 // ---------------------------------------------------------------- view
@@ -1345,9 +1391,13 @@ ViewModel App::view() const {
             v.closed_message = closed_words();
             break;
         case Screen::Drafts:
-            for (const auto& d : m_drafts) {
+            for (std::size_t i = 0; i < m_drafts.size(); ++i) {
+                const auto& d = m_drafts[i];
                 auto s = find_survey(d.survey_id);
-                v.drafts.items.push_back({d.id, s ? s->title.get(m_language) : d.survey_id, d.saved_at, d.worker});
+                DraftsVm::Item item{d.id, s ? s->title.get(m_language) : d.survey_id, saved_words(d.saved_at), d.worker, {}};
+                if (i < m_draft_stops.size() && !m_draft_stops[i].empty())
+                    item.stopped_at = fill(m_strings->get(m_language, "drafts_stopped_at"), {{"question", m_draft_stops[i]}});
+                v.drafts.items.push_back(std::move(item));
             }
             v.drafts.message = m_drafts_message;
             v.drafts.confirm_discard = m_confirm_discard;
@@ -1465,6 +1515,23 @@ std::expected<void, std::string> App::go_to(std::string_view spec) {
     }
     if (spec == "drafts") {
         m_config.mode = core::Mode::Assisted;
+        // A realistic list: with none saved (the screenshot's throw-away database), one interview stopped
+        // three questions in.
+        if (auto list = m_store->list_drafts(); list && list->empty() && first_enabled()) {
+            if (auto r = open(first_enabled()); !r) return r;
+            for (int i = 0; i < 3 && m_session->state() == core::Session::State::Answering; ++i) {
+                if (!m_session->current_answer()) answer_something();
+                if (!m_session->next()) break;
+            }
+            storage::Draft d;
+            d.info.id = m_session->id();
+            d.info.survey_id = m_session->survey().id;
+            d.info.worker = m_config.worker.empty() ? "Amina" : m_config.worker;
+            d.state = m_session->snapshot().dump();
+            if (auto r = m_store->save_draft(d); !r) return std::unexpected(r.error().message);
+            m_session.reset();
+            m_survey.reset();
+        }
         refresh_drafts();
         set_screen(Screen::Drafts);
         return {};

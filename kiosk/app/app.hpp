@@ -120,7 +120,9 @@ private:
     void edit_text(const std::string& add, bool backspace);
     void refresh_admin();
     void refresh_drafts();
-    void purge_old_drafts();  // deletes drafts older than config.draft_max_age (wall clock), logs how many
+    void purge_old_drafts();
+    [[nodiscard]] std::string saved_words(std::string_view saved_at)
+        const;  // "Saved today at 20:41"  // deletes drafts older than config.draft_max_age (wall clock), logs how many
     void apply_language(const std::string& code);
     [[nodiscard]] std::string survey_language(const core::Survey& s) const;
     [[nodiscard]] QuestionVm question_view() const;
@@ -192,7 +194,8 @@ private:
     std::string m_admin_message;
     std::vector<std::string> m_admin_stats;
     std::vector<storage::DraftInfo> m_drafts;
-    std::size_t m_drafts_count = 0;  // for the attract screen's "Saved interviews (N)"
+    std::vector<std::string> m_draft_stops;  // per draft: the label of the question it stopped at
+    std::size_t m_drafts_count = 0;          // for the attract screen's "Saved interviews (N)"
     std::string m_drafts_message;
     steady::time_point m_last_draft_purge;
     bool m_quit = false;

@@ -99,7 +99,10 @@ struct AdminVm {
 
 struct DraftsVm {
     struct Item {
-        std::string id, survey_title, saved_at, worker;
+        std::string id, survey_title;
+        std::string saved_at;  // in words and local time: "Saved today at 20:41"
+        std::string worker;
+        std::string stopped_at;  // "Stopped at: <question>", or empty
     };
     std::vector<Item> items;
     std::string message;

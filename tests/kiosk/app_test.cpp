@@ -414,6 +414,40 @@ TEST(KioskConfig, TheDraftAgeIsReadFromAssistedAndCheckedForRange) {
     EXPECT_NE(r.messages[0].find("assisted.draft_max_age_hours"), std::string::npos);
 }
 
+// Issue 16, minor: the saved interviews showed "2026-12-03T20:41:50.677Z"; they say when in local time and
+// words, and where each interview stopped.
+TEST(KioskApp, SavedInterviewsSayWhenInWordsAndWhereTheyStopped) {
+    KioskConfig c;
+    c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
+    KioskFixture f(c);  // the fake clock starts on Friday 15 January 2027, 08:00 UTC
+    const FixedOffsetZone utc;
+    f.app.set_time_zone(utc);
+    start(f, "food");
+    answer_and_next(f);
+    const std::string stopped = f.app.view().question.label;
+    idle_out(f);  // saved at 08:01:20
+    open_drafts(f);
+    auto items = f.app.view().drafts.items;
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0].saved_at, "Saved today at 08:01");
+    EXPECT_EQ(items[0].stopped_at, "Stopped at: " + stopped);
+    f.app.apply(act::CloseDrafts{});
+    f.clock.advance(std::chrono::hours{20});  // 04:01 on Saturday
+    open_drafts(f);
+    EXPECT_EQ(f.app.view().drafts.items.at(0).saved_at, "Saved yesterday at 08:01");
+    f.app.apply(act::CloseDrafts{});
+    f.clock.advance(std::chrono::hours{24});
+    open_drafts(f);
+    EXPECT_EQ(f.app.view().drafts.items.at(0).saved_at, "Saved on Friday 15 January at 08:01");
+    f.app.apply(act::CloseDrafts{});
+    // In the interview's language too (the list follows the kiosk's language).
+    f.app.apply(act::OpenLanguage{});
+    f.app.apply(act::ChooseLanguage{"es"});
+    open_drafts(f);
+    EXPECT_EQ(f.app.view().drafts.items.at(0).saved_at.rfind("Guardada el ", 0), 0u) << f.app.view().drafts.items.at(0).saved_at;
+}
+
 TEST(KioskApp, DraftsCanBeDiscarded) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
@@ -792,8 +826,10 @@ TEST(KioskApp, AdminShowsCountsTogglesSurveysSwitchesModeAndExits) {
     auto v = f.app.view();
     ASSERT_TRUE(v.admin.unlocked);
     EXPECT_EQ(v.admin.stats_lines.at(0), "safety: 1 today, 1 in total");
-    EXPECT_EQ(v.admin.stats_lines.at(1),
-              "Waiting to send: 1 (oldest " + *f.store_opened->outbox_counts()->oldest_queued_completed_at + ")");
+    // The oldest waiting response in local time and words, not the stored ISO text (issue 16, minor).
+    EXPECT_TRUE(v.admin.stats_lines.at(1).starts_with("Waiting to send: 1 (oldest from ")) << v.admin.stats_lines.at(1);
+    EXPECT_TRUE(v.admin.stats_lines.at(1).ends_with(" today)")) << v.admin.stats_lines.at(1);
+    EXPECT_EQ(v.admin.stats_lines.at(1).find(*f.store_opened->outbox_counts()->oldest_queued_completed_at), std::string::npos);
     f.app.apply(act::AdminToggleSurvey{"food"});
     f.app.apply(act::AdminToggleSurvey{"estates"});
     EXPECT_EQ(f.app.enabled_survey_ids(), (std::vector<std::string>{"estates", "safety", "youth"}));
