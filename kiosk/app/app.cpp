@@ -1047,8 +1047,10 @@ void App::set_sync(SyncPort* port) {
         m_sync.state = SyncStatusVm::State::Starting;
     } else {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
-        m_sync.off_reason =
-            m_config.sync.server_url.empty() ? "Sync is not set up (no sync.server_url in the settings file)." : "Sync is off.";
+        m_sync.off_reason = m_config.sync.server_url.empty()
+                                ? "Sync is not set up: this kiosk has no server address yet. Whoever installs it sets one with "
+                                  "fieldkiosk-ctl provision."
+                                : "Sync is off.";
 #else
         m_sync.off_reason = "Sync is not built into this kiosk.";
 #endif

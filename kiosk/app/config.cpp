@@ -370,26 +370,26 @@ std::expected<std::string, std::string> read_token_file(const std::filesystem::p
     const std::string p = path.string();
     struct ::stat st {};
     if (::stat(p.c_str(), &st) != 0)
-        return std::unexpected("sync.token_file " + p +
+        return std::unexpected("The sync token file " + p +
                                " does not exist or cannot be read; put the token from `fieldkiosk-server add-kiosk` there "
                                "(chmod 600)");
-    if (!S_ISREG(st.st_mode)) return std::unexpected("sync.token_file " + p + " is not a regular file");
+    if (!S_ISREG(st.st_mode)) return std::unexpected("The sync token file " + p + " is not a regular file");
     if ((st.st_mode & 077) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        return std::unexpected("sync.token_file " + p + " can be read or changed by other users (mode " + mode +
+        return std::unexpected("The sync token file " + p + " can be read or changed by other users (mode " + mode +
                                "); run `chmod 600 " + p + "`. The kiosk will not use a token others can see");
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected("sync.token_file " + p + " cannot be read (no permission?)");
+    if (!in) return std::unexpected("The sync token file " + p + " cannot be read (no permission?)");
     std::ostringstream text;
     text << in.rdbuf();
     std::string token = text.str();
     const auto first = token.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return std::unexpected("sync.token_file " + p + " is empty");
+    if (first == std::string::npos) return std::unexpected("The sync token file " + p + " is empty");
     token = token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
     if (token.find_first_of(" \t\r\n") != std::string::npos)
-        return std::unexpected("sync.token_file " + p + " must hold the token alone, on one line");
+        return std::unexpected("The sync token file " + p + " must hold the token alone, on one line");
     return token;
 }
 

@@ -768,6 +768,28 @@ TEST(KioskApp, AdminPinUnlocksAndWrongPinsLockOutForLongerEachTime) {
 }
 
 // Issue 16, minor: the wrong-PIN message says how many tries remain before the lock-out.
+// Issue 16, minor: the admin screen spoke settings jargon ("no sync.server_url in the settings file", "Set
+// admin.pin_hash"), and switches that last only until a restart did not say so.
+TEST(KioskApp, TheAdminScreenSpeaksWithoutSettingsJargon) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    const auto v = f.app.view();
+    std::vector<std::string> shown = v.admin.sync_lines;
+    for (const char* key : {"admin_no_pin", "admin_mode", "admin_surveys", "admin_locked", "admin_wrong_pin_left"})
+        shown.push_back(v.t(key));
+    for (const auto& line : shown)
+        for (const char* jargon : {"sync.", "admin.", "pin_hash", "server_url", "settings file", "--hash-pin"})
+            EXPECT_EQ(line.find(jargon), std::string::npos) << "\"" << jargon << "\" in: " << line;
+    EXPECT_NE(v.t("admin_surveys").find("until the kiosk restarts"), std::string::npos);
+    EXPECT_NE(v.t("admin_mode").find("until the kiosk restarts"), std::string::npos);
+    fieldkiosk::testing::TempDir dir;
+    const auto token = dir.write("token", "fk_abc\n");
+    std::filesystem::permissions(token, std::filesystem::perms::owner_read | std::filesystem::perms::group_read);
+    const auto t = read_token_file(token);
+    ASSERT_FALSE(t.has_value());
+    EXPECT_TRUE(t.error().starts_with("The sync token file ")) << t.error();
+}
+
 TEST(KioskApp, AWrongPinSaysHowManyTriesRemain) {
     KioskConfig c;
     c.pin_hash = test_pin_hash();
