@@ -927,6 +927,7 @@ bool App::try_save_unsaved() {
 
 void App::sync_edit_buffers() {
     m_number_buffer.clear();
+    m_limit_reached = false;
     if (!m_session || m_session->state() != core::Session::State::Answering) return;
     const auto& q = m_session->current();
     if (const auto* a = m_session->current_answer()) {
@@ -976,10 +977,10 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(text);
         else
             text += add;
-        if (!backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length)) {
-            m_error = core::default_message(core::ValidationError::Kind::TooLong, m_session->language());
-            return;
-        }
+        // At the limit the key is refused and the counter in the field says so (QuestionVm::limit_reached);
+        // an error box above the question would push the keyboard down under the fingers.
+        m_limit_reached = !backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length);
+        if (m_limit_reached) return;
         if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
             m_error = r.error().message;
         else
@@ -992,7 +993,8 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(a.write_in);
         else
             a.write_in += add;
-        if (!backspace && utf8_length(a.write_in) > 200) return;
+        m_limit_reached = !backspace && utf8_length(a.write_in) > static_cast<std::size_t>(k_write_in_max);
+        if (m_limit_reached) return;
         if (auto r = m_session->set_answer(a); !r)
             m_error = r.error().message;
         else
@@ -1275,7 +1277,8 @@ QuestionVm App::question_view() const {
     v.hint = q.hint.get(lang);
     v.type = q.type;
     v.appearance = q.appearance;
-    v.max_length = q.max_length;
+    v.max_length = q.type == core::QuestionType::Text ? q.max_length : k_write_in_max;
+    v.limit_reached = m_limit_reached;
     const core::Answer* a = s.current_answer();
     for (const auto& c : q.choices) {
         ChoiceVm cv{c.value, c.label.get(lang), false, c.exclusive, c.other};
@@ -1287,6 +1290,7 @@ QuestionVm App::question_view() const {
         if (cv.selected && c.other) {
             v.write_in = true;
             v.write_in_text = a->write_in;
+            v.typed_length = utf8_length(a->write_in);
         }
         v.choices.push_back(std::move(cv));
     }
@@ -1297,7 +1301,10 @@ QuestionVm App::question_view() const {
     if (a && q.type == core::QuestionType::Scale)
         if (const auto* i = std::get_if<std::int64_t>(&a->data)) v.scale_value = *i;
     if (q.type == core::QuestionType::Text && a)
-        if (const auto* t = std::get_if<std::string>(&a->data)) v.text = *t;
+        if (const auto* t = std::get_if<std::string>(&a->data)) {
+            v.text = *t;
+            v.typed_length = utf8_length(*t);
+        }
     if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) v.text = m_number_buffer;
     return v;
 }

@@ -150,8 +150,10 @@ private:
     std::string m_language;
     core::SurveyPtr m_survey;  // chosen on the attract screen
     std::optional<core::Session> m_session;
-    std::string m_number_buffer;  // integer/decimal being typed ("3." is not a number yet)
-    std::string m_error;          // validation message for the current question
+    std::string m_number_buffer;                // integer/decimal being typed ("3." is not a number yet)
+    std::string m_error;                        // validation message for the current question
+    bool m_limit_reached = false;               // the last key was refused: the text or write-in is at its longest
+    static constexpr int k_write_in_max = 200;  // characters in an "other" write-in
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;

@@ -47,8 +47,10 @@ struct QuestionVm {
     std::string text;       // text answer, or the number being typed
     bool write_in = false;  // an "other" choice is selected: ask for its text
     std::string write_in_text;
-    int max_length = 200;
-    std::string error;  // validation message, in the respondent's language
+    int max_length = 200;          // characters the text or write-in takes
+    std::size_t typed_length = 0;  // characters typed so far (the counter in the field)
+    bool limit_reached = false;    // the last key was refused: the field is full; the counter says so
+    std::string error;             // validation message, in the respondent's language
     std::size_t position = 0, total = 0;
     bool can_back = false;
     std::size_t list_first = 0;  // long lists: first row shown

@@ -81,16 +81,29 @@ void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
     }
 }
 
-// The write-in or text answer: label, field, keyboard. `open` false draws only the label and an empty
-// field, greyed, in the place the write-in will take (a question with an "other" choice reserves it).
+// The write-in or text answer: label and counter, field, keyboard. `open` false draws only the label and an
+// empty field, greyed, in the place the write-in will take (a question with an "other" choice reserves it).
 void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out,
                 bool open = true) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    if (!label.empty()) {
-        const float h = draw_text(dl, t.fonts.bold, area, label, open ? t.text : t.muted);
-        cut_top(area, h + t.gap * 0.4f);
-    }
+    const QuestionVm& q = vm.question;
+    // A counter ("142 of 200 characters") at the right of the label's line, or, with no label (a text
+    // question, whose screen has no height to spare), in the field's bottom corner. It says when the field
+    // is full, instead of keys silently doing nothing at the limit.
+    Rect line = label.empty() ? Rect{area.min, area.min} : cut_top(area, font_px(t.fonts.bold) * 1.25f);
+    if (!label.empty()) cut_top(area, t.gap * 0.4f);
+    std::string counter;
+    if (open && (q.limit_reached || q.typed_length > 0))
+        counter = fill(vm.t(q.limit_reached ? "chars_full" : "chars_count"),
+                       {{"n", std::to_string(q.typed_length)}, {"max", std::to_string(q.max_length)}});
+    const float cw = counter.empty() ? 0.0f : measure(t.fonts.small, counter, 100000).x;
+    if (!label.empty())
+        draw_text(dl, t.fonts.bold, {line.min, {line.max.x - cw - t.gap, line.max.y}}, label, open ? t.text : t.muted,
+                  Align::Left, true);
+    if (!counter.empty() && !label.empty())
+        draw_text(dl, t.fonts.small, {{line.max.x - cw, line.min.y}, line.max}, counter, q.limit_reached ? t.error : t.muted,
+                  Align::Left, true);
     // The field, then the keyboard right under it. The field's height never depends on the text: one that
     // grew when the answer reached a second line pushed the keyboard ~65 px down under the fingers, and the
     // next taps hit the row above (issue 16 item 4). A long answer scrolls inside it (text_field shows the end).
@@ -104,6 +117,14 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
         return;
     }
     text_field(field, text, vm.t("type_here"), true);
+    if (!counter.empty() && label.empty()) {
+        const float ch = font_px(t.fonts.small) * 1.3f;
+        const Rect c{{field.max.x - cw - t.gap * 1.5f, field.max.y - ch - 4 * t.scale},
+                     {field.max.x - 4 * t.scale, field.max.y - 4 * t.scale}};
+        dl->AddRectFilled(c.min, c.max, t.surface);
+        draw_text(dl, t.fonts.small, {{c.min.x + t.gap * 0.5f, c.min.y}, c.max}, counter, q.limit_reached ? t.error : t.muted,
+                  Align::Left, true);
+    }
     push_key(keyboard("kb", kb, vm.t("keyboard_accents"), vm.t("keyboard_letters"), vm.t("keyboard_space")), out);
 }
 

@@ -265,6 +265,29 @@ TEST(KioskApp, TheIdlePromptHidesTheAnswersBehindIt) {
     EXPECT_EQ(v.question.name, "food_sources");
 }
 
+// Issue 16, minor: write-ins stopped silently at 200 characters. The view counts the characters and says
+// when a key was refused because the box is full; no error box (it would move the keyboard).
+TEST(KioskApp, AFullWriteInSaysSoAndCountsCharacters) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    for (int i = 0; i < 199; ++i) f.app.apply(act::TypeText{"a"});
+    f.app.apply(act::TypeText{"é"});
+    auto q = f.app.view().question;
+    EXPECT_EQ(q.typed_length, 200u);  // characters, not bytes
+    EXPECT_EQ(q.max_length, 200);
+    EXPECT_FALSE(q.limit_reached);
+    f.app.apply(act::TypeText{"b"});
+    q = f.app.view().question;
+    EXPECT_TRUE(q.limit_reached);
+    EXPECT_EQ(q.typed_length, 200u);
+    EXPECT_TRUE(q.error.empty());
+    EXPECT_EQ(q.write_in_text.back(), '\xA9');  // still ends with the é
+    f.app.apply(act::Backspace{});
+    q = f.app.view().question;
+    EXPECT_FALSE(q.limit_reached);
+    EXPECT_EQ(q.typed_length, 199u);
+}
+
 TEST(KioskApp, TheWipeLeavesNothingOfThePreviousRespondent) {
     KioskFixture f;
     start(f, "food", "es");
