@@ -659,7 +659,10 @@ void App::tick() {
         if (try_save_unsaved() && m_screen == Screen::SaveFailed) show_saved();
     }
     if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
-    if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
+    if (m_locked_until && now >= *m_locked_until) {
+        m_locked_until.reset();
+        if (m_screen == Screen::Admin) touch();  // staff who waited out the lock-out get the usual time to type
+    }
     // Old drafts go while the kiosk runs too (a tablet may stay on for days). The age is wall time: a
     // draft's saved_at is; once a minute is plenty for an age counted in hours.
     if (now - m_last_draft_purge >= std::chrono::minutes{1}) {
@@ -671,9 +674,18 @@ void App::tick() {
     // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
     if (m_screen == Screen::Question && m_closing && now - m_last_activity >= m_config.idle_timeout + m_config.idle_countdown)
         abandon(false);
-    if (respondent_screen() && !(m_screen == Screen::Question && m_closing)) {
+    // A PIN lock-out can outlast the idle time. Staff waiting it out must stay on the pad: back on the attract
+    // screen their next taps would start a survey. With nobody's answers in memory the pad simply waits;
+    // a resident's walk left under it is still wiped on time, and the pad stays.
+    const bool locked_pad = m_screen == Screen::Admin && !m_admin_unlocked && m_locked_until && now < *m_locked_until;
+    const bool respondent_held = m_session || m_survey || m_closing;
+    if (respondent_screen() && !(m_screen == Screen::Question && m_closing) && !(locked_pad && !respondent_held)) {
         if (!m_idle_since && now - m_last_activity >= m_config.idle_timeout) m_idle_since = now;
-        if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
+        if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown && locked_pad) {
+            abandon(true);
+            m_admin_return = Screen::Attract;
+            set_screen(Screen::Admin);
+        } else if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
             if (m_screen == Screen::Admin) {
                 m_admin_unlocked = false;
                 m_pin.clear();

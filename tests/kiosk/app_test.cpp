@@ -827,6 +827,41 @@ TEST(KioskApp, AWrongPinSaysHowManyTriesRemain) {
     EXPECT_NE(f.app.view().admin.message.find("locked"), std::string::npos) << f.app.view().admin.message;
 }
 
+// Issue 16, minor: a lock-out longer than the idle time and its countdown threw staff back to the attract
+// screen, where their next taps started a survey. The pad waits out the lock-out; a resident's walk left
+// under it is still wiped on time.
+TEST(KioskApp, ALockOutLongerThanTheIdleTimeKeepsThePinPad) {
+    KioskConfig c;
+    c.pin_hash = test_pin_hash();
+    c.lockout_base = seconds{300};
+    KioskFixture f(c);
+    start(f, "food");
+    answer_and_next(f);
+    const std::string at = f.app.session()->current().name;
+    ASSERT_TRUE(f.app.go_to("admin"));  // the pad opened over the walk
+    for (int i = 0; i < 3; ++i) enter_pin(f, "1111");
+    ASSERT_EQ(f.app.view().admin.locked_seconds, 300);
+    f.clock.advance(seconds{60});
+    f.app.tick();
+    ASSERT_TRUE(f.app.idle_prompt());  // the resident's answers are still in memory: the usual prompt
+    f.clock.advance(seconds{20});
+    f.app.tick();
+    EXPECT_EQ(f.app.session(), nullptr);  // wiped on time
+    EXPECT_EQ(f.dropoffs("food", at), 1);
+    EXPECT_EQ(f.app.screen(), Screen::Admin);  // and the pad stays
+    EXPECT_GT(f.app.view().admin.locked_seconds, 0);
+    for (int i = 0; i < 5; ++i) {  // nobody's answers now: no prompt, the pad waits out the lock-out
+        f.clock.advance(seconds{50});
+        f.app.tick();
+        EXPECT_EQ(f.app.screen(), Screen::Admin) << i;
+        EXPECT_FALSE(f.app.idle_prompt()) << i;
+    }
+    ASSERT_EQ(f.app.view().admin.locked_seconds, 0);
+    EXPECT_FALSE(f.app.idle_prompt());
+    enter_pin(f);
+    EXPECT_TRUE(f.app.view().admin.unlocked);
+}
+
 TEST(KioskApp, ThePinLockOutSurvivesARestart) {
     KioskConfig c;
     c.pin_hash = *hash_pin("2468");
