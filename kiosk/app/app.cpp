@@ -338,6 +338,7 @@ void App::apply(const Action& action) {
                    },
                    [&](const ChooseLanguage& a) {
                        if (m_screen != Screen::Language) return;
+                       if (m_language_return == Screen::Attract) m_language_chosen = true;  // asked once is enough
                        apply_language(a.code);
                        set_screen(m_language_return);
                    },
@@ -695,6 +696,7 @@ void App::tick() {
                 m_survey.reset();
                 m_closing.reset();
                 m_language = m_config.default_language;
+                m_language_chosen = false;
             } else {
                 abandon(true);
             }
@@ -711,6 +713,7 @@ void App::tick() {
         } else if (!open && m_screen == Screen::Attract) {
             m_survey.reset();
             m_language = m_config.default_language;  // the Closed screen speaks the kiosk's default language
+            m_language_chosen = false;
             set_closed(true);
             set_screen(Screen::Closed);
         }
@@ -819,7 +822,9 @@ void App::consent_back() {
     }
 }
 
-bool App::asks_language(const core::Survey& s) const { return m_config.ask_language && s.languages.size() > 1; }
+bool App::asks_language(const core::Survey& s) const {
+    return m_config.ask_language && s.languages.size() > 1 && !(m_language_chosen && s.has_language(m_language));
+}
 
 // Back to the attract screen before a walk really began. A Session exists only if the resident had
 // started and came back (Back from the first question): that is a drop-off, as "No thanks" would be.
@@ -862,6 +867,7 @@ void App::abandon(bool record) {
     m_closing.reset();
     m_list_first = 0;
     m_language = m_config.default_language;
+    m_language_chosen = false;
     m_language_return = Screen::Attract;
     m_language_back = Screen::Attract;
     set_screen(Screen::Attract);

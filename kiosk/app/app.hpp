@@ -112,6 +112,9 @@ private:
     void leave_survey();        // Back to the attract screen before the walk began (a drop-off if it had)
     void consent_back();        // Back on the consent screen: the language screen, or attract
     [[nodiscard]] bool asks_language(const core::Survey& s) const;  // the language screen follows its tile
+    // The resident chose a language on the attract screen, before the tile (reset by the wipe): the tile
+    // does not ask again when the survey has it.
+    bool m_language_chosen = false;
     void finish();               // complete() + save_completed(); closing notes, Thanks or SaveFailed
     void finish_before_notes();  // only notes remain: complete and save now, show the notes after (closing notes)
     void show_saved();           // a save succeeded: the closing notes if any, else Thanks

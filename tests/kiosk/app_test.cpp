@@ -288,6 +288,30 @@ TEST(KioskApp, AFullWriteInSaysSoAndCountsCharacters) {
     EXPECT_EQ(q.typed_length, 199u);
 }
 
+// Issue 16, minor: a language chosen on the attract screen was asked again after the tile. Asked once is
+// enough (when the survey has it); Back from consent then leads to the attract screen, the screen before.
+TEST(KioskApp, ALanguageChosenOnTheAttractScreenIsNotAskedAgain) {
+    KioskFixture f;
+    f.app.apply(act::OpenLanguage{});
+    ASSERT_EQ(f.app.screen(), Screen::Language);
+    f.app.apply(act::ChooseLanguage{"es"});
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    f.app.apply(act::OpenSurvey{"food"});
+    EXPECT_EQ(f.app.screen(), Screen::Consent) << "the language was asked twice";
+    EXPECT_EQ(f.app.language(), "es");
+    f.app.apply(act::Back{});
+    EXPECT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_EQ(f.app.language(), "es");
+    // The next resident (after the wipe) is asked again.
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ConsentStart{});
+    f.app.apply(act::StartAgain{});
+    f.app.apply(act::StartAgainConfirm{true});
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    f.app.apply(act::OpenSurvey{"food"});
+    EXPECT_EQ(f.app.screen(), Screen::Language);
+}
+
 TEST(KioskApp, TheWipeLeavesNothingOfThePreviousRespondent) {
     KioskFixture f;
     start(f, "food", "es");
