@@ -301,6 +301,7 @@ int main(int argc, char** argv) {
                 app.set_sync(nullptr);
             }
 #endif
+            if (!shot) app.shutdown();  // a walk cut by a restart counts a drop-off (or keeps a draft)
             if (app.unsaved_count() > 0)
                 std::cerr << "fieldkiosk: WARNING: " << app.unsaved_count()
                           << " completed response(s) could not be saved before exit\n";

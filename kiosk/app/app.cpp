@@ -727,6 +727,12 @@ void App::tick() {
 #endif
 }
 
+void App::shutdown() {
+    // A restart (systemd's SIGTERM, which SDL turns into SDL_QUIT) used to leave no trace of the walk it cut.
+    if (m_session && m_session->state() != core::Session::State::Completed) abandon(true);
+    if (!m_unsaved.empty()) (void)try_save_unsaved();
+}
+
 void App::set_closed(bool closed) {
     if (closed == m_closed) return;
     m_closed = closed;

@@ -68,6 +68,10 @@ public:
     void apply(const Action& action);      // one transition (docs/kiosk.md, "Transitions")
     void apply_all(ActionQueue& actions);  // in order, then clears the queue
     void tick();                           // time-driven transitions; call once per frame, after apply_all
+    // The process is ending (SIGTERM from a restart, SDL_QUIT, Exit on the panel): a walk in progress is
+    // recorded as the idle time-out would (drop-off, or a draft in assisted mode) and wiped, and unsaved
+    // responses get one more try. Call once, after the main loop.
+    void shutdown();
     [[nodiscard]] ViewModel view() const;  // what the screens draw now
     // How long the main loop may sleep before tick() has something to do (countdowns redraw every second).
     [[nodiscard]] std::chrono::milliseconds next_wakeup() const;
