@@ -528,6 +528,7 @@ void App::apply(const Action& action) {
                    [&](const AdminToggleSurvey& a) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked || !find_survey(a.survey_id)) return;
                        if (!m_enabled.erase(a.survey_id)) m_enabled.insert(a.survey_id);
+                       refresh_admin();  // the "Not ready" line follows
                    },
                    [&](const AdminSetMode& a) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked) return;
@@ -1030,6 +1031,15 @@ void App::edit_text(const std::string& add, bool backspace) {
 
 void App::refresh_admin() {
     m_admin_stats.clear();
+    // First, in plain words, when residents are shown "This kiosk is not ready yet".
+    if (m_surveys.empty())
+        m_admin_stats.emplace_back(
+            "Not ready: no survey files were found, so residents see \"This kiosk is not ready yet\". "
+            "Reinstall the fieldkiosk package or check where the kiosk looks for surveys.");
+    else if (enabled_survey_ids().empty())
+        m_admin_stats.emplace_back(
+            "Not ready: no survey is switched on, so residents see \"This kiosk is not ready yet\". "
+            "Switch one on under Surveys offered.");
     auto st = m_store->stats();
     if (!st) {
         m_admin_stats.push_back("Cannot read the store: " + st.error().message);

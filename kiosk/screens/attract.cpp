@@ -60,10 +60,18 @@ void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     Rect area = screen;
-    top_bar(vm, area, vm.organisation, out);
+    // No survey to offer: say plainly that the kiosk is not ready, not "Have your say / Choose a survey"
+    // above an empty space, and no language button leading to an empty language page.
+    top_bar(vm, area, vm.organisation, out, !vm.tiles.empty());
     area = inset(area, t.pad);
     area.min.y -= t.pad * 0.4f;
     const bool tall = portrait(screen);
+    if (vm.tiles.empty() && !vm.assisted) {
+        const float h = draw_text(dl, t.fonts.huge, area, vm.t("attract_not_ready"), t.text, Align::Center);
+        cut_top(area, h + t.gap);
+        draw_text(dl, t.fonts.body, area, vm.t("attract_none"), t.muted, Align::Center);
+        return;
+    }
     const float h1 = draw_text(dl, t.fonts.huge, area, vm.t("attract_heading"), t.text, tall ? Align::Left : Align::Center);
     cut_top(area, h1 + t.gap * 0.5f);
     const float h2 = draw_text(dl, t.fonts.body, area, vm.t("attract_sub"), t.muted, tall ? Align::Left : Align::Center);

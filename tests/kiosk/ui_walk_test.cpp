@@ -241,6 +241,31 @@ TEST(UiTouch, ExitTheAppAsksFirst) {
     EXPECT_TRUE(f.app.quit_requested());
 }
 
+// Issue 16, minor: with no survey switched on, the attract screen said "Have your say / Choose a survey"
+// above "No surveys are available" and offered a language button leading to an empty page. It says the
+// kiosk is not ready, with no button; the admin panel says so first.
+TEST(UiTouch, WithNoSurveyTheKioskSaysItIsNotReady) {
+    KioskConfig c;
+    c.enabled_surveys = {"nothing_of_the_kind"};
+    KioskFixture f(c);
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ui.frame();
+    EXPECT_TRUE(f.app.view().tiles.empty());
+    EXPECT_EQ(f.app.view().t("attract_not_ready"), "This kiosk is not ready yet");
+    EXPECT_FALSE(ui.has("lang:open"));
+    EXPECT_TRUE(kiosk::ui::hits().all().empty());
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    EXPECT_TRUE(f.app.view().admin.stats_lines.at(0).starts_with("Not ready: no survey is switched on"))
+        << f.app.view().admin.stats_lines.at(0);
+    f.app.apply(act::AdminToggleSurvey{"food"});
+    EXPECT_FALSE(f.app.view().admin.stats_lines.at(0).starts_with("Not ready"));
+    f.app.apply(act::AdminClose{});
+    ui.frame();
+    ui.frame();
+    EXPECT_TRUE(ui.has("tile:food"));
+    EXPECT_TRUE(ui.has("lang:open"));
+}
+
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     KioskFixture f;
     UiDriver ui(f.app, f.clock, {1080, 1920});
