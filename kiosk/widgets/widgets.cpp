@@ -72,6 +72,7 @@ void begin_frame_state() {
     hits().clear();
     g_pressed_this_frame = false;
 }
+void keep_drawing() { g_pressed_this_frame = true; }
 bool needs_another_frame() {
     const ImGuiIO& io = ImGui::GetIO();
     return g_pressed_this_frame || io.MouseClicked[0] || io.MouseReleased[0];
@@ -171,10 +172,11 @@ bool choice_hit(std::string_view id, Rect r, bool* held) {
     return !repeat;
 }
 
-bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font) {
+bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font, bool* held_out) {
     const Theme& t = theme();
     bool held = false;
     const bool pressed = enabled ? hit_area(id, r, &held) : false;
+    if (held_out != nullptr) *held_out = held;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImU32 bg = t.secondary, fg = t.text;
     switch (look) {

@@ -266,6 +266,24 @@ TEST(UiTouch, WithNoSurveyTheKioskSaysItIsNotReady) {
     EXPECT_TRUE(ui.has("lang:open"));
 }
 
+// Issue 16, minor: Backspace did not repeat when held; deleting a sentence took a tap per letter.
+TEST(UiTouch, BackspaceRepeatsWhenHeld) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    f.app.apply(act::TypeText{"abcdefghij"});
+    ui.settle();
+    ui.frame();
+    const auto bs = kiosk::ui::hits().find("kb:backspace");
+    ASSERT_TRUE(bs.has_value());
+    ui.hold(bs->center(), std::chrono::milliseconds{300});  // a tap-length press deletes one character
+    EXPECT_EQ(f.app.view().question.write_in_text, "abcdefghi");
+    ui.hold(bs->center(), std::chrono::milliseconds{1000});  // held: repeats after half a second
+    const auto left = f.app.view().question.write_in_text.size();
+    EXPECT_LE(left, 4u) << f.app.view().question.write_in_text;
+    EXPECT_GE(left, 1u) << "repeats too fast to control";
+}
+
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
     KioskFixture f;
     UiDriver ui(f.app, f.clock, {1080, 1920});
