@@ -103,7 +103,13 @@ int main(int argc, char** argv) {
     // --- configuration: file, then flags ---
     kiosk::ConfigResult cfg;
     const fs::path cfg_file = config_path.empty() ? default_config_path() : fs::path(config_path);
-    if (!cfg_file.empty()) cfg = kiosk::load_config(cfg_file);
+    // A copy of the last settings file that read is kept in the kiosk's data folder (the kiosk's user cannot
+    // write beside /etc/fieldkiosk/fieldkiosk.toml): a typo then falls back to it, and the PIN keeps working.
+    // Screenshots neither keep nor need one.
+    const fs::path last_good = screenshot.empty() && !cfg_file.empty()
+                                   ? kiosk::last_good_copy_path(storage::default_database_path().parent_path(), cfg_file)
+                                   : fs::path{};
+    if (!cfg_file.empty()) cfg = kiosk::load_config(cfg_file, last_good);
     for (const auto& m : cfg.messages) std::cerr << "fieldkiosk: config: " << m << "\n";
     kiosk::KioskConfig config = cfg.config;
     if (!mode.empty()) config.mode = *core::mode_from_string(mode);
@@ -295,6 +301,7 @@ int main(int argc, char** argv) {
                 app.set_sync(nullptr);
             }
 #endif
+            if (!shot) app.shutdown();  // a walk cut by a restart counts a drop-off (or keeps a draft)
             if (app.unsaved_count() > 0)
                 std::cerr << "fieldkiosk: WARNING: " << app.unsaved_count()
                           << " completed response(s) could not be saved before exit\n";

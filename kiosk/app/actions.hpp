@@ -61,7 +61,10 @@ struct AdminToggleSurvey {
 struct AdminSetMode {
     core::Mode mode = core::Mode::Kiosk;
 };
-struct AdminExit {};
+struct AdminExit {};  // asks "Exit the kiosk app?" first
+struct AdminExitConfirm {
+    bool yes = false;
+};
 struct AdminSyncNow {};  // "Sync now" on the admin panel
 struct OpenDrafts {};    // assisted mode: unfinished interviews
 struct ResumeDraft {
@@ -81,8 +84,8 @@ using Action =
                  act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice, act::SetScale, act::TypeText,
                  act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
                  act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit, act::AdminClose,
-                 act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft,
-                 act::DiscardDraft, act::DiscardDraftConfirm, act::CloseDrafts>;
+                 act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm, act::AdminSyncNow,
+                 act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm, act::CloseDrafts>;
 
 using ActionQueue = std::vector<Action>;
 

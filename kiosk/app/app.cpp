@@ -53,6 +53,10 @@ const std::string& ViewModel::t(std::string_view key) const {
     return strings != nullptr ? strings->get(lang, key) : empty;
 }
 
+std::string ViewModel::tn(std::string_view key, long long n) const {
+    return strings != nullptr ? strings->count(lang, key, n) : std::string(key);
+}
+
 namespace {
 
 template <class... F>
@@ -85,6 +89,18 @@ void pop_utf8(std::string& s) {
 }
 
 const SystemTimeZone k_system_zone;  // TZ, else /etc/localtime
+
+std::string local_time_words(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now);
+
+// "2026-12-03T20:41:50.677Z" (core::format_utc, the store's timestamps) back to a time point.
+std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view text) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+    if (std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &sec) != 6) return std::nullopt;
+    const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)},
+                                          std::chrono::day{static_cast<unsigned>(d)}};
+    if (!ymd.ok()) return std::nullopt;
+    return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{sec};
+}
 
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
@@ -151,6 +167,8 @@ App::App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& st
     m_last_retry = m_last_activity;
     m_page_changed_at = m_last_activity - m_config.tap_guard;  // nobody's finger is on a screen yet
     restore_lockout();
+    m_last_draft_purge = m_last_activity;
+    purge_old_drafts();
 }
 
 std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page() const {
@@ -158,7 +176,7 @@ std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page()
     const std::size_t question =
         m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
     const std::size_t closing = m_closing ? m_closing->at : k_none;
-    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty();
+    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty() || m_confirm_exit;
     return {m_screen, question, closing, m_idle_since.has_value(), dialog, m_full_privacy, m_admin_unlocked};
 }
 
@@ -218,6 +236,7 @@ bool App::respondent_screen() const {
 
 void App::set_screen(Screen s) {
     m_screen = s;
+    if (s != Screen::Admin) m_pin_for = PinFor::Admin;
     if (s == Screen::Attract && m_config.mode == core::Mode::Assisted) {  // once per visit, not per frame
         auto list = m_store->list_drafts();
         m_drafts_count = list ? list->size() : 0;
@@ -225,6 +244,7 @@ void App::set_screen(Screen s) {
     m_idle_since.reset();
     m_confirm_start_again = false;
     m_confirm_discard.clear();
+    m_confirm_exit = false;
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
     if (s != Screen::Consent) m_full_privacy = false;
 }
@@ -318,6 +338,7 @@ void App::apply(const Action& action) {
                    },
                    [&](const ChooseLanguage& a) {
                        if (m_screen != Screen::Language) return;
+                       if (m_language_return == Screen::Attract) m_language_chosen = true;  // asked once is enough
                        apply_language(a.code);
                        set_screen(m_language_return);
                    },
@@ -463,13 +484,25 @@ void App::apply(const Action& action) {
                            m_failed_pins = 0;
                            m_locked_until.reset();
                            persist_lockout(std::nullopt);
+                           m_admin_message.clear();
+                           if (m_pin_for == PinFor::Drafts) {  // the saved interviews, not the panel
+                               purge_old_drafts();
+                               refresh_drafts();
+                               set_screen(Screen::Drafts);
+                               touch();
+                               return;
+                           }
                            m_admin_unlocked = true;
                            m_admin_message.clear();
                            refresh_admin();
                            return;
                        }
                        ++m_failed_pins;
-                       m_admin_message = m_strings->get("en", "admin_wrong_pin");
+                       // Say how many tries are left: staff who know they have one more stop and look the PIN up.
+                       if (const int left = m_config.lockout_after_attempts - m_failed_pins; left > 0)
+                           m_admin_message = m_strings->count("en", "admin_wrong_pin_left", left);
+                       else
+                           m_admin_message = m_strings->get("en", "admin_wrong_pin_locks");
                        if (m_failed_pins >= m_config.lockout_after_attempts) {
                            const int doublings = std::min(m_failed_pins - m_config.lockout_after_attempts, 7);
                            auto lock = m_config.lockout_base * (1 << doublings);
@@ -495,6 +528,7 @@ void App::apply(const Action& action) {
                    [&](const AdminToggleSurvey& a) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked || !find_survey(a.survey_id)) return;
                        if (!m_enabled.erase(a.survey_id)) m_enabled.insert(a.survey_id);
+                       refresh_admin();  // the "Not ready" line follows
                    },
                    [&](const AdminSetMode& a) {
                        if (m_screen != Screen::Admin || !m_admin_unlocked) return;
@@ -511,9 +545,21 @@ void App::apply(const Action& action) {
                        m_sync_port->sync_now();
                    },
                    [&](const AdminExit&) {
-                       if (m_screen != Screen::Admin || !m_admin_unlocked) return;
-                       // Completed responses that are not on disk yet would be lost with the process.
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || m_confirm_exit) return;
+                       // Completed responses that are not on disk yet would be lost with the process: say so now.
                        if (!m_unsaved.empty() && !try_save_unsaved()) {
+                           m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
+                                             m_save_error + "). Free disk space, then exit again.";
+                           return;
+                       }
+                       // One tap next to "Sync now" must not stop the kiosk: ask, and say what happens.
+                       m_confirm_exit = true;
+                   },
+                   [&](const AdminExitConfirm& a) {
+                       if (m_screen != Screen::Admin || !m_admin_unlocked || !m_confirm_exit) return;
+                       m_confirm_exit = false;
+                       if (!a.yes) return;
+                       if (!m_unsaved.empty() && !try_save_unsaved()) {  // a response completed meanwhile
                            m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
                                              m_save_error + "). Free disk space, then exit again.";
                            return;
@@ -521,9 +567,14 @@ void App::apply(const Action& action) {
                        m_quit = true;
                    },
                    [&](const OpenDrafts&) {
+                       // The list holds other residents' unfinished answers: the worker's PIN first.
                        if (m_screen != Screen::Attract || m_config.mode != core::Mode::Assisted) return;
-                       refresh_drafts();
-                       set_screen(Screen::Drafts);
+                       m_admin_return = Screen::Attract;
+                       m_pin.clear();
+                       m_admin_unlocked = false;
+                       m_admin_message.clear();
+                       set_screen(Screen::Admin);
+                       m_pin_for = PinFor::Drafts;
                        touch();
                    },
                    [&](const ResumeDraft& a) {
@@ -610,15 +661,33 @@ void App::tick() {
         if (try_save_unsaved() && m_screen == Screen::SaveFailed) show_saved();
     }
     if (m_screen == Screen::Thanks && m_thanks_since && now - *m_thanks_since >= m_config.thanks_return) abandon(false);
-    if (m_locked_until && now >= *m_locked_until) m_locked_until.reset();
+    if (m_locked_until && now >= *m_locked_until) {
+        m_locked_until.reset();
+        if (m_screen == Screen::Admin) touch();  // staff who waited out the lock-out get the usual time to type
+    }
+    // Old drafts go while the kiosk runs too (a tablet may stay on for days). The age is wall time: a
+    // draft's saved_at is; once a minute is plenty for an age counted in hours.
+    if (now - m_last_draft_purge >= std::chrono::minutes{1}) {
+        m_last_draft_purge = now;
+        purge_old_drafts();
+    }
 
     // A closing note: the response is saved, so no prompt; after as long as any screen gives a resident
     // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
     if (m_screen == Screen::Question && m_closing && now - m_last_activity >= m_config.idle_timeout + m_config.idle_countdown)
         abandon(false);
-    if (respondent_screen() && !(m_screen == Screen::Question && m_closing)) {
+    // A PIN lock-out can outlast the idle time. Staff waiting it out must stay on the pad: back on the attract
+    // screen their next taps would start a survey. With nobody's answers in memory the pad simply waits;
+    // a resident's walk left under it is still wiped on time, and the pad stays.
+    const bool locked_pad = m_screen == Screen::Admin && !m_admin_unlocked && m_locked_until && now < *m_locked_until;
+    const bool respondent_held = m_session || m_survey || m_closing;
+    if (respondent_screen() && !(m_screen == Screen::Question && m_closing) && !(locked_pad && !respondent_held)) {
         if (!m_idle_since && now - m_last_activity >= m_config.idle_timeout) m_idle_since = now;
-        if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
+        if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown && locked_pad) {
+            abandon(true);
+            m_admin_return = Screen::Attract;
+            set_screen(Screen::Admin);
+        } else if (m_idle_since && now - *m_idle_since >= m_config.idle_countdown) {
             if (m_screen == Screen::Admin) {
                 m_admin_unlocked = false;
                 m_pin.clear();
@@ -628,6 +697,7 @@ void App::tick() {
                 m_survey.reset();
                 m_closing.reset();
                 m_language = m_config.default_language;
+                m_language_chosen = false;
             } else {
                 abandon(true);
             }
@@ -644,6 +714,7 @@ void App::tick() {
         } else if (!open && m_screen == Screen::Attract) {
             m_survey.reset();
             m_language = m_config.default_language;  // the Closed screen speaks the kiosk's default language
+            m_language_chosen = false;
             set_closed(true);
             set_screen(Screen::Closed);
         }
@@ -655,6 +726,12 @@ void App::tick() {
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
+}
+
+void App::shutdown() {
+    // A restart (systemd's SIGTERM, which SDL turns into SDL_QUIT) used to leave no trace of the walk it cut.
+    if (m_session && m_session->state() != core::Session::State::Completed) abandon(true);
+    if (!m_unsaved.empty()) (void)try_save_unsaved();
 }
 
 void App::set_closed(bool closed) {
@@ -752,7 +829,9 @@ void App::consent_back() {
     }
 }
 
-bool App::asks_language(const core::Survey& s) const { return m_config.ask_language && s.languages.size() > 1; }
+bool App::asks_language(const core::Survey& s) const {
+    return m_config.ask_language && s.languages.size() > 1 && !(m_language_chosen && s.has_language(m_language));
+}
 
 // Back to the attract screen before a walk really began. A Session exists only if the resident had
 // started and came back (Back from the first question): that is a drop-off, as "No thanks" would be.
@@ -795,6 +874,7 @@ void App::abandon(bool record) {
     m_closing.reset();
     m_list_first = 0;
     m_language = m_config.default_language;
+    m_language_chosen = false;
     m_language_return = Screen::Attract;
     m_language_back = Screen::Attract;
     set_screen(Screen::Attract);
@@ -872,6 +952,7 @@ bool App::try_save_unsaved() {
 
 void App::sync_edit_buffers() {
     m_number_buffer.clear();
+    m_limit_reached = false;
     if (!m_session || m_session->state() != core::Session::State::Answering) return;
     const auto& q = m_session->current();
     if (const auto* a = m_session->current_answer()) {
@@ -921,10 +1002,10 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(text);
         else
             text += add;
-        if (!backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length)) {
-            m_error = core::default_message(core::ValidationError::Kind::TooLong, m_session->language());
-            return;
-        }
+        // At the limit the key is refused and the counter in the field says so (QuestionVm::limit_reached);
+        // an error box above the question would push the keyboard down under the fingers.
+        m_limit_reached = !backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length);
+        if (m_limit_reached) return;
         if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
             m_error = r.error().message;
         else
@@ -937,7 +1018,8 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(a.write_in);
         else
             a.write_in += add;
-        if (!backspace && utf8_length(a.write_in) > 200) return;
+        m_limit_reached = !backspace && utf8_length(a.write_in) > static_cast<std::size_t>(k_write_in_max);
+        if (m_limit_reached) return;
         if (auto r = m_session->set_answer(a); !r)
             m_error = r.error().message;
         else
@@ -949,6 +1031,15 @@ void App::edit_text(const std::string& add, bool backspace) {
 
 void App::refresh_admin() {
     m_admin_stats.clear();
+    // First, in plain words, when residents are shown "This kiosk is not ready yet".
+    if (m_surveys.empty())
+        m_admin_stats.emplace_back(
+            "Not ready: no survey files were found, so residents see \"This kiosk is not ready yet\". "
+            "Reinstall the fieldkiosk package or check where the kiosk looks for surveys.");
+    else if (enabled_survey_ids().empty())
+        m_admin_stats.emplace_back(
+            "Not ready: no survey is switched on, so residents see \"This kiosk is not ready yet\". "
+            "Switch one on under Surveys offered.");
     auto st = m_store->stats();
     if (!st) {
         m_admin_stats.push_back("Cannot read the store: " + st.error().message);
@@ -959,7 +1050,11 @@ void App::refresh_admin() {
                                 std::to_string(s.completed_total) + " in total");
     if (st->surveys.empty()) m_admin_stats.push_back("No completed responses yet.");
     std::string q = "Waiting to send: " + std::to_string(st->outbox.queued);
-    if (st->outbox.oldest_queued_completed_at) q += " (oldest " + *st->outbox.oldest_queued_completed_at + ")";
+    if (st->outbox.oldest_queued_completed_at) {
+        const auto oldest = parse_utc(*st->outbox.oldest_queued_completed_at);
+        q += " (oldest from " +
+             (oldest ? local_time_words(*oldest, m_clock->wall_now()) : *st->outbox.oldest_queued_completed_at) + ")";
+    }
     m_admin_stats.push_back(q);
     m_admin_stats.push_back("Sent: " + std::to_string(st->outbox.acknowledged) +
                             "; kept aside: " + std::to_string(st->outbox.rejected + st->outbox.conflict));
@@ -988,8 +1083,10 @@ void App::set_sync(SyncPort* port) {
         m_sync.state = SyncStatusVm::State::Starting;
     } else {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
-        m_sync.off_reason =
-            m_config.sync.server_url.empty() ? "Sync is not set up (no sync.server_url in the settings file)." : "Sync is off.";
+        m_sync.off_reason = m_config.sync.server_url.empty()
+                                ? "Sync is not set up: this kiosk has no server address yet. Whoever installs it sets one with "
+                                  "fieldkiosk-ctl provision."
+                                : "Sync is off.";
 #else
         m_sync.off_reason = "Sync is not built into this kiosk.";
 #endif
@@ -1111,6 +1208,30 @@ std::string App::closed_words() const {
     return fill(m_strings->get(m_language, "closed_opens"), {{"time", time}, {"day", day}});
 }
 
+void App::purge_old_drafts() {
+    auto list = m_store->list_drafts();
+    if (!list) {
+        std::fprintf(stderr, "fieldkiosk: could not check for old saved interviews: %s\n", list.error().message.c_str());
+        return;
+    }
+    // saved_at is core::format_utc() text, whose order is time order: compare as text.
+    const std::string cutoff = core::format_utc(m_clock->wall_now() - m_config.draft_max_age);
+    int purged = 0;
+    for (const auto& d : *list) {
+        if (d.saved_at >= cutoff) continue;
+        if (auto r = m_store->discard_draft(d.id); !r)
+            std::fprintf(stderr, "fieldkiosk: could not delete an old saved interview: %s\n", r.error().message.c_str());
+        else
+            ++purged;
+    }
+    if (purged == 0) return;
+    std::fprintf(stderr,
+                 "fieldkiosk: deleted %d saved interview(s) not resumed within %lld hours ([assisted] draft_max_age_hours)\n",
+                 purged, static_cast<long long>(m_config.draft_max_age.count()));
+    if (m_screen == Screen::Drafts) refresh_drafts();
+    if (auto left = m_store->list_drafts()) m_drafts_count = left->size();  // the attract screen's "Saved interviews (N)"
+}
+
 void App::refresh_drafts() {
     auto list = m_store->list_drafts();
     if (!list) {
@@ -1119,6 +1240,36 @@ void App::refresh_drafts() {
         return;
     }
     m_drafts = std::move(*list);
+    // Where each interview stopped (its current question, in the kiosk's language), so that the worker
+    // resumes the right one: the list only knows survey and time. Drafts are few; one read each.
+    m_draft_stops.clear();
+    for (const auto& d : m_drafts) {
+        std::string label;
+        auto full = m_store->load_draft(d.id);
+        auto survey = find_survey(d.survey_id);
+        if (full && *full && survey) {
+            const auto snapshot = nlohmann::json::parse((*full)->state, nullptr, false);
+            const std::string current = snapshot.is_object() ? snapshot.value("current", std::string()) : std::string();
+            if (const auto* q = current.empty() ? nullptr : survey->find(current)) label = q->label.get(survey_language(*survey));
+        }
+        m_draft_stops.push_back(std::move(label));
+    }
+}
+
+// "Saved today at 20:41", "yesterday", "on Tuesday 1 December": local time in words, not the stored ISO text.
+std::string App::saved_words(std::string_view saved_at) const {
+    const auto t = parse_utc(saved_at);
+    if (!t) return std::string(saved_at);
+    const LocalTime at = m_tz->to_local(*t);
+    const int days = at.date.days_until(m_tz->to_local(m_clock->wall_now()).date);
+    const std::string time = format_hhmm(at.seconds / 60);
+    if (days == 0) return fill(m_strings->get(m_language, "drafts_saved_today"), {{"time", time}});
+    if (days == 1) return fill(m_strings->get(m_language, "drafts_saved_yesterday"), {{"time", time}});
+    const std::string date = fill(m_strings->get(m_language, "closed_date"),
+                                  {{"weekday", m_strings->get(m_language, "day_" + std::string(weekday_key(at.date.weekday())))},
+                                   {"d", std::to_string(at.date.day)},
+                                   {"month", m_strings->get(m_language, "month_" + std::to_string(at.date.month))}});
+    return fill(m_strings->get(m_language, "drafts_saved_on"), {{"date", date}, {"time", time}});
 }
 
 // ---------------------------------------------------------------- view
@@ -1160,7 +1311,8 @@ QuestionVm App::question_view() const {
     v.hint = q.hint.get(lang);
     v.type = q.type;
     v.appearance = q.appearance;
-    v.max_length = q.max_length;
+    v.max_length = q.type == core::QuestionType::Text ? q.max_length : k_write_in_max;
+    v.limit_reached = m_limit_reached;
     const core::Answer* a = s.current_answer();
     for (const auto& c : q.choices) {
         ChoiceVm cv{c.value, c.label.get(lang), false, c.exclusive, c.other};
@@ -1172,6 +1324,7 @@ QuestionVm App::question_view() const {
         if (cv.selected && c.other) {
             v.write_in = true;
             v.write_in_text = a->write_in;
+            v.typed_length = utf8_length(a->write_in);
         }
         v.choices.push_back(std::move(cv));
     }
@@ -1182,7 +1335,10 @@ QuestionVm App::question_view() const {
     if (a && q.type == core::QuestionType::Scale)
         if (const auto* i = std::get_if<std::int64_t>(&a->data)) v.scale_value = *i;
     if (q.type == core::QuestionType::Text && a)
-        if (const auto* t = std::get_if<std::string>(&a->data)) v.text = *t;
+        if (const auto* t = std::get_if<std::string>(&a->data)) {
+            v.text = *t;
+            v.typed_length = utf8_length(*t);
+        }
     if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) v.text = m_number_buffer;
     return v;
 }
@@ -1257,6 +1413,9 @@ ViewModel App::view() const {
             auto& a = v.admin;
             a.unlocked = m_admin_unlocked;
             a.pin_configured = !m_config.pin_hash.empty();
+            a.for_drafts = m_pin_for == PinFor::Drafts;
+            a.confirm_exit = m_confirm_exit;
+            a.settings_problem = m_config.settings_problem;
             a.pin_length = m_pin.size();
             a.message = m_admin_message;
             if (m_locked_until && now < *m_locked_until)
@@ -1275,15 +1434,28 @@ ViewModel App::view() const {
             v.closed_message = closed_words();
             break;
         case Screen::Drafts:
-            for (const auto& d : m_drafts) {
+            for (std::size_t i = 0; i < m_drafts.size(); ++i) {
+                const auto& d = m_drafts[i];
                 auto s = find_survey(d.survey_id);
-                v.drafts.items.push_back({d.id, s ? s->title.get(m_language) : d.survey_id, d.saved_at, d.worker});
+                DraftsVm::Item item{d.id, s ? s->title.get(m_language) : d.survey_id, saved_words(d.saved_at), d.worker, {}};
+                if (i < m_draft_stops.size() && !m_draft_stops[i].empty())
+                    item.stopped_at = fill(m_strings->get(m_language, "drafts_stopped_at"), {{"question", m_draft_stops[i]}});
+                v.drafts.items.push_back(std::move(item));
             }
             v.drafts.message = m_drafts_message;
             v.drafts.confirm_discard = m_confirm_discard;
             for (const auto& d : v.drafts.items)
                 if (d.id == m_confirm_discard) v.drafts.confirm_discard_title = d.survey_title;
             break;
+    }
+    // "Are you still there?" is up because nobody touched the screen for a minute: whoever stands there
+    // now may not be the resident. For its 20 s nothing of the answers (or the saved interviews, or the
+    // staff figures) is drawn behind it; "I need more time" brings them back.
+    if (v.idle_prompt) {
+        v.question = QuestionVm{};
+        v.drafts = DraftsVm{};
+        v.admin.stats_lines.clear();
+        v.admin.sync_lines.clear();
     }
     return v;
 }
@@ -1386,6 +1558,23 @@ std::expected<void, std::string> App::go_to(std::string_view spec) {
     }
     if (spec == "drafts") {
         m_config.mode = core::Mode::Assisted;
+        // A realistic list: with none saved (the screenshot's throw-away database), one interview stopped
+        // three questions in.
+        if (auto list = m_store->list_drafts(); list && list->empty() && first_enabled()) {
+            if (auto r = open(first_enabled()); !r) return r;
+            for (int i = 0; i < 3 && m_session->state() == core::Session::State::Answering; ++i) {
+                if (!m_session->current_answer()) answer_something();
+                if (!m_session->next()) break;
+            }
+            storage::Draft d;
+            d.info.id = m_session->id();
+            d.info.survey_id = m_session->survey().id;
+            d.info.worker = m_config.worker.empty() ? "Amina" : m_config.worker;
+            d.state = m_session->snapshot().dump();
+            if (auto r = m_store->save_draft(d); !r) return std::unexpected(r.error().message);
+            m_session.reset();
+            m_survey.reset();
+        }
         refresh_drafts();
         set_screen(Screen::Drafts);
         return {};
@@ -1449,6 +1638,9 @@ void App::debug_check_invariants() const {
     if (m_session && m_session->state() == core::Session::State::Completed) fail("a completed Session is never kept");
     if (m_screen == Screen::SaveFailed && m_unsaved.empty()) fail("SaveFailed without a response to retry");
     if (m_admin_unlocked && m_screen != Screen::Admin) fail("admin unlocked outside the admin screen");
+    if (m_confirm_exit && !m_admin_unlocked) fail("the exit question only over the unlocked panel");
+    if (m_pin_for == PinFor::Drafts && (m_screen != Screen::Admin || m_admin_unlocked))
+        fail("the saved interviews' PIN pad is on the admin screen, never unlocking the panel");
     if (!m_confirm_discard.empty() && m_screen != Screen::Drafts) fail("the discard question outside the drafts screen");
     if (m_screen == Screen::Consent && !m_survey) fail("consent without a chosen survey");
     if (m_screen == Screen::Closed && (m_session || m_survey || !m_number_buffer.empty()))

@@ -68,6 +68,10 @@ public:
     void apply(const Action& action);      // one transition (docs/kiosk.md, "Transitions")
     void apply_all(ActionQueue& actions);  // in order, then clears the queue
     void tick();                           // time-driven transitions; call once per frame, after apply_all
+    // The process is ending (SIGTERM from a restart, SDL_QUIT, Exit on the panel): a walk in progress is
+    // recorded as the idle time-out would (drop-off, or a draft in assisted mode) and wiped, and unsaved
+    // responses get one more try. Call once, after the main loop.
+    void shutdown();
     [[nodiscard]] ViewModel view() const;  // what the screens draw now
     // How long the main loop may sleep before tick() has something to do (countdowns redraw every second).
     [[nodiscard]] std::chrono::milliseconds next_wakeup() const;
@@ -112,6 +116,9 @@ private:
     void leave_survey();        // Back to the attract screen before the walk began (a drop-off if it had)
     void consent_back();        // Back on the consent screen: the language screen, or attract
     [[nodiscard]] bool asks_language(const core::Survey& s) const;  // the language screen follows its tile
+    // The resident chose a language on the attract screen, before the tile (reset by the wipe): the tile
+    // does not ask again when the survey has it.
+    bool m_language_chosen = false;
     void finish();               // complete() + save_completed(); closing notes, Thanks or SaveFailed
     void finish_before_notes();  // only notes remain: complete and save now, show the notes after (closing notes)
     void show_saved();           // a save succeeded: the closing notes if any, else Thanks
@@ -120,6 +127,9 @@ private:
     void edit_text(const std::string& add, bool backspace);
     void refresh_admin();
     void refresh_drafts();
+    void purge_old_drafts();
+    [[nodiscard]] std::string saved_words(std::string_view saved_at)
+        const;  // "Saved today at 20:41"  // deletes drafts older than config.draft_max_age (wall clock), logs how many
     void apply_language(const std::string& code);
     [[nodiscard]] std::string survey_language(const core::Survey& s) const;
     [[nodiscard]] QuestionVm question_view() const;
@@ -147,8 +157,10 @@ private:
     std::string m_language;
     core::SurveyPtr m_survey;  // chosen on the attract screen
     std::optional<core::Session> m_session;
-    std::string m_number_buffer;  // integer/decimal being typed ("3." is not a number yet)
-    std::string m_error;          // validation message for the current question
+    std::string m_number_buffer;                // integer/decimal being typed ("3." is not a number yet)
+    std::string m_error;                        // validation message for the current question
+    bool m_limit_reached = false;               // the last key was refused: the text or write-in is at its longest
+    static constexpr int k_write_in_max = 200;  // characters in an "other" write-in
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;
@@ -178,16 +190,23 @@ private:
     steady::time_point m_last_retry;
 
     std::string m_pin;
+    // What the PIN pad opens: the admin panel, or (assisted mode) the saved interviews, which hold other
+    // residents' answers. Same PIN, same lock-out. Only ever Drafts on the admin screen.
+    enum class PinFor : std::uint8_t { Admin, Drafts };
+    PinFor m_pin_for = PinFor::Admin;
     int m_failed_pins = 0;
     std::optional<steady::time_point> m_locked_until;
     void persist_lockout(std::optional<std::chrono::system_clock::time_point> locked_until);
     void restore_lockout();
     bool m_admin_unlocked = false;
+    bool m_confirm_exit = false;  // "Exit the kiosk app?" over the panel
     std::string m_admin_message;
     std::vector<std::string> m_admin_stats;
     std::vector<storage::DraftInfo> m_drafts;
-    std::size_t m_drafts_count = 0;  // for the attract screen's "Saved interviews (N)"
+    std::vector<std::string> m_draft_stops;  // per draft: the label of the question it stopped at
+    std::size_t m_drafts_count = 0;          // for the attract screen's "Saved interviews (N)"
     std::string m_drafts_message;
+    steady::time_point m_last_draft_purge;
     bool m_quit = false;
 
     SyncPort* m_sync_port = nullptr;

@@ -1,9 +1,11 @@
-// Index: helpers (typed reads with messages), parse_config, load_config.
+// Index: helpers (typed reads with messages), parse_config, a broken file in plain words, load_config.
 #include "kiosk/app/config.hpp"
 
 #include <toml++/toml.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -170,16 +172,105 @@ void parse_hours(Reader& r, OpeningHours& hours, std::vector<std::string>& messa
 
 }  // namespace
 
+namespace {
+
+// The first line of the last good copy names the file it copies, so that a copy is never taken for
+// another settings file's.
+constexpr std::string_view k_copy_header = "# fieldkiosk: the last readable copy of ";
+
+std::string trim(std::string_view s) {
+    const auto a = s.find_first_not_of(" \t\r");
+    if (a == std::string_view::npos) return {};
+    return std::string(s.substr(a, s.find_last_not_of(" \t\r") - a + 1));
+}
+
+// Where in the file (the section and key of the line) and what is wrong with it, in words a member of
+// staff can act on. toml++'s own description ("Error while parsing string: encountered end-of-line") is
+// not shown: it names the parser's state, not the mistake.
+std::string plain_parse_problem(std::string_view text, std::size_t line, std::size_t column, std::string_view description) {
+    std::string section, line_text;
+    std::size_t n = 1;
+    for (std::size_t pos = 0; pos <= text.size() && n <= line; ++n) {
+        auto end = text.find('\n', pos);
+        if (end == std::string_view::npos) end = text.size();
+        const std::string l = trim(text.substr(pos, end - pos));
+        if (n < line && l.starts_with('[') && l.find(']') != std::string::npos) section = l.substr(0, l.find(']') + 1);
+        if (n == line) line_text = l;
+        pos = end + 1;
+    }
+    std::string where = "line " + std::to_string(line) + ", column " + std::to_string(column);
+    const auto eq = line_text.find('=');
+    const std::string key = eq == std::string::npos ? std::string{} : trim(std::string_view(line_text).substr(0, eq));
+    if (!key.empty() && !key.starts_with('#'))
+        where += " (" + (section.empty() ? std::string{} : section + " ") + key + ")";
+    else if (!section.empty())
+        where += " (in " + section + ")";
+    std::string what;
+    const auto quotes = [&](char q) {
+        const auto hash = line_text.find('#');  // a quote inside a comment does not count
+        const std::string_view code = std::string_view(line_text).substr(0, hash);
+        return std::ranges::count(code, q) % 2 == 1;
+    };
+    if (quotes('"'))
+        what = "a quotation mark (\") is not closed; a text setting is written between two, e.g. site = \"Library\"";
+    else if (quotes('\''))
+        what = "a quotation mark (') is not closed";
+    else if (line_text.starts_with('[') && line_text.find(']') == std::string::npos)
+        what = "a section name is not closed with ]";
+    else if (description.find("redefin") != std::string_view::npos)
+        what = "this setting or section is written twice; keep one";
+    else if (eq == std::string::npos && !line_text.starts_with('['))
+        what = "this line is not a setting; settings are written as  name = value";
+    else if (eq != std::string::npos && trim(std::string_view(line_text).substr(eq + 1)).empty())
+        what = "the value after = is missing";
+    else
+        what = "this value cannot be read; text goes between quotation marks, numbers and true/false without";
+    return where + ": " + what;
+}
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// Written to a temporary file of mode 0600 (the copy holds the PIN hash), then renamed over the old copy:
+// a power cut leaves the old copy or the new one. Returns a message on failure.
+std::optional<std::string> write_copy(const std::filesystem::path& copy, const std::string& content) {
+    std::error_code ec;
+    std::filesystem::create_directories(copy.parent_path(), ec);
+    const std::string tmp = copy.string() + ".tmp";
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return "cannot write " + tmp;
+    bool ok = ::fchmod(fd, 0600) == 0;
+    for (std::size_t done = 0; ok && done < content.size();) {
+        const auto n = ::write(fd, content.data() + done, content.size() - done);
+        ok = n > 0;
+        if (ok) done += static_cast<std::size_t>(n);
+    }
+    ok = ::fsync(fd) == 0 && ok;
+    ok = ::close(fd) == 0 && ok;
+    if (!ok || std::rename(tmp.c_str(), copy.c_str()) != 0) {
+        std::filesystem::remove(tmp, ec);
+        return "cannot write " + copy.string();
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     ConfigResult result;
     toml::table root;
     try {
         root = toml::parse(toml_text, name);
     } catch (const toml::parse_error& e) {
-        std::ostringstream msg;
-        msg << name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": " << e.description()
-            << "; the whole file is ignored and every setting has its safe default";
-        result.messages.push_back(msg.str());
+        result.messages.push_back(
+            std::string(name) + " is broken at " +
+            plain_parse_problem(toml_text, e.source().begin.line, e.source().begin.column, e.description()) +
+            "; the whole file is ignored and every setting has its safe default");
         return result;
     }
     result.file_used = true;
@@ -187,9 +278,11 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     Reader r(root, name, result.messages);
     for (const auto& [k, v] : root) {
         const std::string_view ks = k.str();
-        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours")
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours" &&
+            ks != "assisted")
             r.warn(std::string(ks),
-                   "is not a section (expected [kiosk], [timing], [admin], [display], [sync] or [hours]); ignored");
+                   "is not a section (expected [kiosk], [timing], [admin], [assisted], [display], [sync] or "
+                   "[hours]); ignored");
     }
     const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
                                           "assets_dir", "enabled_surveys", "organisation"});
@@ -226,6 +319,13 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.text(admin, "admin", "pin_hash", c.pin_hash);
     r.integer(admin, "admin", "lockout_after_attempts", c.lockout_after_attempts, 1, 20);
     r.seconds(admin, "admin", "lockout_base_seconds", c.lockout_base, 1, 3600);
+
+    const auto* assisted = r.table("assisted", {"draft_max_age_hours"});
+    {
+        int hours = static_cast<int>(c.draft_max_age.count());
+        r.integer(assisted, "assisted", "draft_max_age_hours", hours, 1, 8760);
+        c.draft_max_age = std::chrono::hours{hours};
+    }
 
     const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir"});
     r.boolean(display, "display", "fullscreen", c.fullscreen);
@@ -270,40 +370,76 @@ std::expected<std::string, std::string> read_token_file(const std::filesystem::p
     const std::string p = path.string();
     struct ::stat st {};
     if (::stat(p.c_str(), &st) != 0)
-        return std::unexpected("sync.token_file " + p +
+        return std::unexpected("The sync token file " + p +
                                " does not exist or cannot be read; put the token from `fieldkiosk-server add-kiosk` there "
                                "(chmod 600)");
-    if (!S_ISREG(st.st_mode)) return std::unexpected("sync.token_file " + p + " is not a regular file");
+    if (!S_ISREG(st.st_mode)) return std::unexpected("The sync token file " + p + " is not a regular file");
     if ((st.st_mode & 077) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        return std::unexpected("sync.token_file " + p + " can be read or changed by other users (mode " + mode +
+        return std::unexpected("The sync token file " + p + " can be read or changed by other users (mode " + mode +
                                "); run `chmod 600 " + p + "`. The kiosk will not use a token others can see");
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected("sync.token_file " + p + " cannot be read (no permission?)");
+    if (!in) return std::unexpected("The sync token file " + p + " cannot be read (no permission?)");
     std::ostringstream text;
     text << in.rdbuf();
     std::string token = text.str();
     const auto first = token.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return std::unexpected("sync.token_file " + p + " is empty");
+    if (first == std::string::npos) return std::unexpected("The sync token file " + p + " is empty");
     token = token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
     if (token.find_first_of(" \t\r\n") != std::string::npos)
-        return std::unexpected("sync.token_file " + p + " must hold the token alone, on one line");
+        return std::unexpected("The sync token file " + p + " must hold the token alone, on one line");
     return token;
 }
 
-ConfigResult load_config(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        ConfigResult result;
-        result.messages.push_back(path.string() +
-                                  ": cannot be read (missing, or no permission); every setting has its safe default");
+std::filesystem::path last_good_copy_path(const std::filesystem::path& folder, const std::filesystem::path& settings) {
+    std::string name = std::filesystem::absolute(settings).lexically_normal().string();
+    std::ranges::replace(name, '/', '_');
+    return folder / "last-good-settings" / (name.starts_with('_') ? name.substr(1) : name);
+}
+
+ConfigResult load_config(const std::filesystem::path& path, const std::filesystem::path& last_good) {
+    const std::string name = path.string();
+    const auto text = read_file(path);
+    std::string problem;  // empty: the file reads as TOML
+    if (!text) {
+        problem = "The settings file " + name + " cannot be read (missing, or the kiosk's user may not read it)";
+    } else {
+        try {
+            (void)toml::parse(*text, name);
+        } catch (const toml::parse_error& e) {
+            problem = "The settings file " + name + " is broken at " +
+                      plain_parse_problem(*text, e.source().begin.line, e.source().begin.column, e.description());
+        }
+    }
+    const std::string header = std::string(k_copy_header) + name + "\n";
+    if (problem.empty()) {
+        ConfigResult result = parse_config(*text, name);
+        // Keep this file as the last good copy, for the day a typo breaks it. Only when it changed: the
+        // kiosk starts often, and the copy's folder is on the same flash as the database.
+        if (!last_good.empty() && read_file(last_good) != header + *text)
+            if (auto failed = write_copy(last_good, header + *text))
+                result.messages.push_back(*failed + " (the copy of the last good settings file); the kiosk runs on");
         return result;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_config(text.str(), path.string());
+    // Broken: the last good copy if there is one for this file, else every default. Either way, loudly.
+    const auto copy = last_good.empty() ? std::nullopt : read_file(last_good);
+    ConfigResult result;
+    if (copy && copy->starts_with(header)) {
+        result = parse_config(std::string_view(*copy).substr(header.size()), last_good.string());
+        result.used_last_good = true;
+        problem += ". The kiosk is using the last settings file that worked (a copy kept in " + last_good.string() +
+                   ") until this is fixed: the staff PIN and the other settings are as they were then.";
+    } else {
+        problem +=
+            ". No earlier copy of it that worked is kept, so every setting has its default until this is fixed: "
+            "the staff PIN does not work, sync is off and the kiosk is always open.";
+    }
+    result.broken = true;
+    result.config.settings_problem = problem;
+    result.messages.insert(result.messages.begin(), problem);
+    return result;
 }
 
 }  // namespace fieldkiosk::kiosk

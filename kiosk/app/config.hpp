@@ -3,7 +3,7 @@
 // Index:
 //   KioskConfig    the settings (docs/kiosk_config.md documents each one; installer/fieldkiosk.toml is an example)
 //   ConfigResult   a config plus what was wrong with the file, for the operator
-//   load_config    never fails: a missing or broken file gives the safe defaults and a clear message
+//   load_config    never fails: a broken file gives the last good copy (else the defaults) and a plain message
 #pragma once
 
 #include "core/answer.hpp"
@@ -46,6 +46,11 @@ struct KioskConfig {
     int lockout_after_attempts = 3;         // wrong PINs allowed before a lock-out
     std::chrono::seconds lockout_base{30};  // first lock-out; doubles with each further wrong PIN (max 1 hour)
 
+    // [assisted]
+    // A draft holds a resident's special-category answers: one not resumed within this time is deleted, at
+    // start-up and while the kiosk runs (App::purge_old_drafts), so a lost tablet holds little.
+    std::chrono::hours draft_max_age{72};
+
     // [display]
     bool fullscreen = true;
     int window_width = 1080, window_height = 1920;  // when not full screen
@@ -67,16 +72,30 @@ struct KioskConfig {
     // [hours] (kiosk/app/opening_hours.hpp): outside them the kiosk shows its Closed screen and syncs rarely.
     // Not configured (no [hours] section): always open.
     OpeningHours hours;
+
+    // Not a setting: what is wrong with the settings file as a whole (it could not be read), in plain words,
+    // and what the kiosk uses instead. Shown on the admin screen, PIN pad included. Empty: nothing.
+    std::string settings_problem;
 };
 
 struct ConfigResult {
     KioskConfig config;
     std::vector<std::string> messages;  // one line each: what was wrong and which default is used instead
     bool file_used = false;             // false: missing or unreadable file, every default applies
+    bool broken = false;                // the file could not be read at all (config.settings_problem says why)
+    bool used_last_good = false;        // ... and the last good copy (load_config's `last_good`) was used instead
 };
 
 // Reads `path`. Unknown keys, wrong types and out-of-range values are reported and replaced by defaults.
-[[nodiscard]] ConfigResult load_config(const std::filesystem::path& path);
+// `last_good` (may be empty: none): where a copy of the last file that could be read is kept. A file that
+// reads is copied there (mode 0600: it holds the PIN hash) when it changed; a file that cannot be read or
+// is not valid TOML is reported in plain words (line, column, section and key) and the copy is used
+// instead, so that a typo does not lock staff out (docs/kiosk_config.md, "A broken settings file").
+[[nodiscard]] ConfigResult load_config(const std::filesystem::path& path, const std::filesystem::path& last_good = {});
+// Where main() keeps the last good copy of `settings`: a file named after its path in `folder` (the
+// kiosk's data folder: the kiosk may not write beside /etc/fieldkiosk/fieldkiosk.toml).
+[[nodiscard]] std::filesystem::path last_good_copy_path(const std::filesystem::path& folder,
+                                                        const std::filesystem::path& settings);
 // The same from text (tests); `name` is used in messages.
 [[nodiscard]] ConfigResult parse_config(std::string_view toml_text, std::string_view name);
 

@@ -48,6 +48,15 @@ const std::string& Strings::get(std::string_view lang, std::string_view key) con
     return it->second;
 }
 
+std::string Strings::count(std::string_view lang, std::string_view key, long long n) const {
+    // CLDR's "one" category for our languages: French also takes the singular for 0 (our Portuguese is
+    // European: 1 only); Somali nouns stay singular after a number, so its "_one" texts equal the others.
+    const bool one = lang == "fr" ? (n == 0 || n == 1) : n == 1;
+    const std::string one_key = std::string(key) + "_one";
+    const bool use_one = one && (has(lang, one_key) || (!has(lang, key) && has("en", one_key)));
+    return fill(get(lang, use_one ? std::string_view(one_key) : key), {{"n", std::to_string(n)}});
+}
+
 bool Strings::has(std::string_view lang, std::string_view key) const {
     const auto l = m_texts.find(lang);
     return l != m_texts.end() && l->second.find(key) != l->second.end();

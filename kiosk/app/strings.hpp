@@ -22,6 +22,9 @@ public:
     [[nodiscard]] const std::string& get(std::string_view lang, std::string_view key) const;
     [[nodiscard]] bool has_language(std::string_view lang) const { return m_texts.find(lang) != m_texts.end(); }
     [[nodiscard]] std::vector<std::string> keys(std::string_view lang) const;
+    // `key` for the count `n`, with {n} filled: "key_one" when `n` takes the singular in `lang` ("1 second",
+    // French "0 seconde"), else "key". A language without "key_one" uses its "key" (never English's).
+    [[nodiscard]] std::string count(std::string_view lang, std::string_view key, long long n) const;
     // `lang`'s own file has `key` (no English fallback).
     [[nodiscard]] bool has(std::string_view lang, std::string_view key) const;
 

@@ -47,8 +47,10 @@ struct QuestionVm {
     std::string text;       // text answer, or the number being typed
     bool write_in = false;  // an "other" choice is selected: ask for its text
     std::string write_in_text;
-    int max_length = 200;
-    std::string error;  // validation message, in the respondent's language
+    int max_length = 200;          // characters the text or write-in takes
+    std::size_t typed_length = 0;  // characters typed so far (the counter in the field)
+    bool limit_reached = false;    // the last key was refused: the field is full; the counter says so
+    std::string error;             // validation message, in the respondent's language
     std::size_t position = 0, total = 0;
     bool can_back = false;
     std::size_t list_first = 0;  // long lists: first row shown
@@ -74,6 +76,11 @@ struct SyncStatusVm {
 struct AdminVm {
     bool unlocked = false;
     bool pin_configured = false;
+    bool confirm_exit = false;  // "Exit the kiosk app?" over the panel
+    bool for_drafts = false;    // the PIN opens the saved interviews (assisted mode), not the panel
+    // The settings file could not be read: where, why, and what the kiosk uses instead (plain words).
+    // Shown on the PIN pad too: staff may be locked out because of it.
+    std::string settings_problem;
     std::size_t pin_length = 0;
     std::string message;                   // wrong PIN, lock-out, errors
     int locked_seconds = 0;                // > 0: keypad disabled for this long
@@ -94,7 +101,10 @@ struct AdminVm {
 
 struct DraftsVm {
     struct Item {
-        std::string id, survey_title, saved_at, worker;
+        std::string id, survey_title;
+        std::string saved_at;  // in words and local time: "Saved today at 20:41"
+        std::string worker;
+        std::string stopped_at;  // "Stopped at: <question>", or empty
     };
     std::vector<Item> items;
     std::string message;
@@ -137,6 +147,8 @@ struct ViewModel {
 
     // The UI text for `key` in the current language (English fallback).
     [[nodiscard]] const std::string& t(std::string_view key) const;
+    // The text for a count, {n} filled, singular or plural as the language says (Strings::count).
+    [[nodiscard]] std::string tn(std::string_view key, long long n) const;
 };
 
 }  // namespace fieldkiosk::kiosk

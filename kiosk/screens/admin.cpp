@@ -9,12 +9,28 @@
 namespace fieldkiosk::kiosk::ui {
 namespace {
 
+// A broken settings file, in a red-edged box across the top: staff must see it before anything else.
+void problem_box(const std::string& text, Rect& area) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect box = centered(area, std::min(area.w(), 1500 * t.scale));
+    const float th = measure(t.fonts.small, text, box.w() - t.gap * 3).y;
+    box.max.y = box.min.y + th + t.gap * 1.2f;
+    dl->AddRectFilled(box.min, box.max, t.error_bg, t.radius * 0.5f);
+    dl->AddRectFilled(box.min, {box.min.x + 8 * t.scale, box.max.y}, t.error);
+    draw_text(dl, t.fonts.small, {{box.min.x + t.gap * 1.6f, box.min.y + t.gap * 0.6f}, {box.max.x - t.gap, box.max.y}}, text,
+              t.error);
+    cut_top(area, box.h() + t.gap);
+}
+
 void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
+    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
     area = centered(area, 640 * t.scale);
-    const float h = draw_text(dl, t.fonts.title, area, vm.t("admin_pin_heading"), t.text, Align::Center);
+    const float h = draw_text(dl, t.fonts.title, area, vm.t(a.for_drafts ? "admin_pin_drafts_heading" : "admin_pin_heading"),
+                              t.text, Align::Center);
     cut_top(area, h + t.gap);
     // One dot per digit typed: the PIN itself is never drawn.
     Rect dots = cut_top(area, t.target);
@@ -30,8 +46,8 @@ void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
     }
     std::string msg = a.message;
     if (a.locked_seconds > 0)
-        msg = fill(vm.t("admin_locked"), {{"n", std::to_string(a.locked_seconds)}});
-    else if (!a.pin_configured)
+        msg = vm.tn("admin_locked", a.locked_seconds);
+    else if (!a.pin_configured && a.settings_problem.empty())  // else the box above says why there is no PIN
         msg = vm.t("admin_no_pin");
     Rect msg_r = cut_top(area, font_px(t.fonts.small) * 2.6f);
     if (!msg.empty()) draw_text(dl, t.fonts.small, msg_r, msg, t.error, Align::Center, true);
@@ -65,6 +81,7 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
+    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
     Rect nav = cut_bottom(area, t.target * 1.4f);
     const float third = (nav.w() - t.gap * 2) / 3;
     if (button("admin:close", {nav.min, {nav.min.x + third, nav.max.y}}, vm.t("admin_close"), Look::Primary))
@@ -152,6 +169,22 @@ void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out) {
         panel(vm, area, portrait(screen), out);
     else
         pin_pad(vm, area, out);
+}
+
+// "Exit the app" sits next to "Sync now": a question first, saying what happens, with staying the easy choice.
+void draw_exit_confirm(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect card = dialog_card(screen, 980 * t.scale, 700 * t.scale);
+    const float h = draw_text(dl, t.fonts.title, card, vm.t("admin_exit_heading"), t.text);
+    cut_top(card, h + t.gap);
+    const float b = draw_text(dl, t.fonts.body, card, vm.t("admin_exit_body"), t.text);
+    cut_top(card, b + t.gap * 2);
+    Rect yes = cut_bottom(card, t.target * 1.4f);
+    cut_bottom(card, t.gap);
+    Rect no = cut_bottom(card, t.target * 1.4f);
+    if (button("exit:no", no, vm.t("admin_exit_no"), Look::Primary)) out.push_back(act::AdminExitConfirm{false});
+    if (button("exit:yes", yes, vm.t("admin_exit_yes"), Look::Danger)) out.push_back(act::AdminExitConfirm{true});
 }
 
 }  // namespace fieldkiosk::kiosk::ui

@@ -35,8 +35,8 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     Rect foot = cut_bottom(body, t.target * 0.95f);
     const float cr = font_px(t.fonts.small) * 0.45f;
     draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
-    draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max},
-              fill(vm.t("minutes"), {{"n", std::to_string(tv.minutes)}}), t.muted, Align::Left, true);
+    draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max}, vm.tn("minutes", tv.minutes),
+              t.muted, Align::Left, true);
     const std::string& start = vm.t("attract_start");
     const float sw = measure(t.fonts.bold, start, 10000).x + t.target * 1.4f;
     const Rect sb{{foot.max.x - sw, foot.min.y}, foot.max};
@@ -60,10 +60,18 @@ void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     Rect area = screen;
-    top_bar(vm, area, vm.organisation, out);
+    // No survey to offer: say plainly that the kiosk is not ready, not "Have your say / Choose a survey"
+    // above an empty space, and no language button leading to an empty language page.
+    top_bar(vm, area, vm.organisation, out, !vm.tiles.empty());
     area = inset(area, t.pad);
     area.min.y -= t.pad * 0.4f;
     const bool tall = portrait(screen);
+    if (vm.tiles.empty() && !vm.assisted) {
+        const float h = draw_text(dl, t.fonts.huge, area, vm.t("attract_not_ready"), t.text, Align::Center);
+        cut_top(area, h + t.gap);
+        draw_text(dl, t.fonts.body, area, vm.t("attract_none"), t.muted, Align::Center);
+        return;
+    }
     const float h1 = draw_text(dl, t.fonts.huge, area, vm.t("attract_heading"), t.text, tall ? Align::Left : Align::Center);
     cut_top(area, h1 + t.gap * 0.5f);
     const float h2 = draw_text(dl, t.fonts.body, area, vm.t("attract_sub"), t.muted, tall ? Align::Left : Align::Center);

@@ -26,7 +26,7 @@ void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out) {
         draw_text(dl, t.fonts.body, area, vm.t("drafts_none"), t.muted);
         return;
     }
-    const float row_h = t.target * 1.6f;
+    const float row_h = t.target * 2.2f;  // title, when it was saved (and by whom), where it stopped
     for (const auto& d : vm.drafts.items) {
         if (area.h() < row_h) break;
         Rect row = cut_top(area, row_h);
@@ -41,9 +41,21 @@ void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out) {
         if (button("drafts:resume:" + d.id, resume, vm.t("drafts_resume"), Look::Primary)) out.push_back(act::ResumeDraft{d.id});
         if (button("drafts:discard:" + d.id, discard, vm.t("drafts_discard"), Look::Secondary))
             out.push_back(act::DiscardDraft{d.id});
-        draw_text(dl, t.fonts.bold, inner, d.survey_title, t.text);
-        draw_text(dl, t.fonts.small, {{inner.min.x, inner.center().y}, inner.max},
-                  d.saved_at + (d.worker.empty() ? "" : "  ·  " + d.worker), t.muted);
+        const float third = inner.h() / 3;
+        draw_text(dl, t.fonts.bold, {inner.min, {inner.max.x, inner.min.y + third}}, d.survey_title, t.text, Align::Left, true);
+        draw_text(dl, t.fonts.small, {{inner.min.x, inner.min.y + third}, {inner.max.x, inner.min.y + third * 2}},
+                  d.saved_at + (d.worker.empty() ? "" : "  ·  " + d.worker), t.muted, Align::Left, true);
+        if (!d.stopped_at.empty()) {
+            // One line: a long question is cut with "..." rather than spilling out of the row.
+            std::string stop = d.stopped_at;
+            while (stop.size() > 4 && measure(t.fonts.small, stop, 100000).x > inner.w()) {
+                stop.resize(stop.size() - 4);
+                while (!stop.empty() && (static_cast<unsigned char>(stop.back()) & 0xC0u) == 0x80u) stop.pop_back();
+                if (!stop.empty()) stop.pop_back();
+                stop += "...";
+            }
+            draw_text(dl, t.fonts.small, {{inner.min.x, inner.min.y + third * 2}, inner.max}, stop, t.text, Align::Left, true);
+        }
     }
 }
 

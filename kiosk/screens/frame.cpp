@@ -95,38 +95,43 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ImGui::Begin("##kiosk", nullptr, flags);
     ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
-    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty());
+    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
     set_input_guard(vm.input_guard);
     set_repeat_guard(vm.tap_guard_ms / 1000.0);
-    switch (vm.screen) {
-        case Screen::Attract:
-            draw_attract(vm, screen, out);
-            break;
-        case Screen::Language:
-            draw_language(vm, screen, out);
-            break;
-        case Screen::Consent:
-            draw_consent(vm, screen, out);
-            break;
-        case Screen::Question:
-            draw_question(vm, screen, out);
-            break;
-        case Screen::Thanks:
-            draw_thanks(vm, screen, out);
-            break;
-        case Screen::SaveFailed:
-            draw_save_failed(vm, screen, out);
-            break;
-        case Screen::Admin:
-            draw_admin(vm, screen, out);
-            break;
-        case Screen::Drafts:
-            draw_drafts(vm, screen, out);
-            break;
-        case Screen::Closed:
-            draw_closed(vm, screen, out);
-            break;
-    }
+    // Under the idle prompt only the plain background: the view model holds no answers then (App::view()).
+    const auto draw_screen = [&] {
+        if (vm.idle_prompt) return;
+        switch (vm.screen) {
+            case Screen::Attract:
+                draw_attract(vm, screen, out);
+                break;
+            case Screen::Language:
+                draw_language(vm, screen, out);
+                break;
+            case Screen::Consent:
+                draw_consent(vm, screen, out);
+                break;
+            case Screen::Question:
+                draw_question(vm, screen, out);
+                break;
+            case Screen::Thanks:
+                draw_thanks(vm, screen, out);
+                break;
+            case Screen::SaveFailed:
+                draw_save_failed(vm, screen, out);
+                break;
+            case Screen::Admin:
+                draw_admin(vm, screen, out);
+                break;
+            case Screen::Drafts:
+                draw_drafts(vm, screen, out);
+                break;
+            case Screen::Closed:
+                draw_closed(vm, screen, out);
+                break;
+        }
+    };
+    draw_screen();
     set_blocked(false);
     if (vm.idle_prompt)
         draw_idle(vm, screen, out);
@@ -134,6 +139,8 @@ ActionQueue draw_frame(const ViewModel& vm) {
         draw_start_again(vm, screen, out);
     else if (!vm.drafts.confirm_discard.empty())
         draw_discard_draft(vm, screen, out);
+    else if (vm.admin.confirm_exit)
+        draw_exit_confirm(vm, screen, out);
 
     // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
     // code points; the app takes UTF-8.

@@ -12,7 +12,7 @@ void draw_idle(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const std::string secs = std::to_string(vm.idle_seconds_left);
-    const std::string body = fill(vm.t(vm.assisted ? "idle_body_assisted" : "idle_body"), {{"n", secs}});
+    const std::string body = vm.tn(vm.assisted ? "idle_body_assisted" : "idle_body", vm.idle_seconds_left);
     const float w = std::min(1000 * t.scale, screen.w() - t.pad * 2);
     const float r = 110 * t.scale;
     const float inner_w = w - t.pad * 2;

@@ -81,20 +81,50 @@ void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
     }
 }
 
-void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out) {
+// The write-in or text answer: label and counter, field, keyboard. `open` false draws only the label and an
+// empty field, greyed, in the place the write-in will take (a question with an "other" choice reserves it).
+void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::string_view label, ActionQueue& out,
+                bool open = true) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    if (!label.empty()) {
-        const float h = draw_text(dl, t.fonts.bold, area, label, t.text);
-        cut_top(area, h + t.gap * 0.4f);
-    }
-    // The field, then the keyboard right under it; a long answer gets a taller field if there is room.
+    const QuestionVm& q = vm.question;
+    // A counter ("142 of 200 characters") at the right of the label's line, or, with no label (a text
+    // question, whose screen has no height to spare), in the field's bottom corner. It says when the field
+    // is full, instead of keys silently doing nothing at the limit.
+    Rect line = label.empty() ? Rect{area.min, area.min} : cut_top(area, font_px(t.fonts.bold) * 1.25f);
+    if (!label.empty()) cut_top(area, t.gap * 0.4f);
+    std::string counter;
+    if (open && (q.limit_reached || q.typed_length > 0))
+        counter = fill(vm.t(q.limit_reached ? "chars_full" : "chars_count"),
+                       {{"n", std::to_string(q.typed_length)}, {"max", std::to_string(q.max_length)}});
+    const float cw = counter.empty() ? 0.0f : measure(t.fonts.small, counter, 100000).x;
+    if (!label.empty())
+        draw_text(dl, t.fonts.bold, {line.min, {line.max.x - cw - t.gap, line.max.y}}, label, open ? t.text : t.muted,
+                  Align::Left, true);
+    if (!counter.empty() && !label.empty())
+        draw_text(dl, t.fonts.small, {{line.max.x - cw, line.min.y}, line.max}, counter, q.limit_reached ? t.error : t.muted,
+                  Align::Left, true);
+    // The field, then the keyboard right under it. The field's height never depends on the text: one that
+    // grew when the answer reached a second line pushed the keyboard ~65 px down under the fingers, and the
+    // next taps hit the row above (issue 16 item 4). A long answer scrolls inside it (text_field shows the end).
     const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - t.gap);
-    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * (text.size() > 40 ? 2.6f : 1.6f));
+    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * 2.6f);
     Rect field = cut_top(area, fh);
     cut_top(area, t.gap);
     Rect kb = cut_top(area, kh);
+    if (!open) {
+        text_field(field, {}, {}, false);
+        return;
+    }
     text_field(field, text, vm.t("type_here"), true);
+    if (!counter.empty() && label.empty()) {
+        const float ch = font_px(t.fonts.small) * 1.3f;
+        const Rect c{{field.max.x - cw - t.gap * 1.5f, field.max.y - ch - 4 * t.scale},
+                     {field.max.x - 4 * t.scale, field.max.y - 4 * t.scale}};
+        dl->AddRectFilled(c.min, c.max, t.surface);
+        draw_text(dl, t.fonts.small, {{c.min.x + t.gap * 0.5f, c.min.y}, c.max}, counter, q.limit_reached ? t.error : t.muted,
+                  Align::Left, true);
+    }
     push_key(keyboard("kb", kb, vm.t("keyboard_accents"), vm.t("keyboard_letters"), vm.t("keyboard_space")), out);
 }
 
@@ -151,7 +181,10 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         const float ph = draw_text(dl, t.fonts.small, area, progress, t.muted);
         cut_top(area, ph + t.gap * 0.3f);
     }
-    const bool keyboard_kind = q.type == QuestionType::Text || q.write_in;
+    // A question with an "other" choice lays out as if its write-in were open, ticked or not: ticking
+    // "other" must not move the option just tapped from under the finger (issue 16 item 6).
+    const bool has_other = std::ranges::any_of(q.choices, [](const ChoiceVm& c) { return c.other; });
+    const bool keyboard_kind = q.type == QuestionType::Text || has_other;
     const ImFont* label_font = fit_font(
         {t.fonts.title, t.fonts.bold}, {area.min, {area.max.x, area.min.y + area.h() * (keyboard_kind ? 0.22f : 0.3f)}}, q.label);
     const float lh = draw_text(dl, label_font, area, q.label, t.text);
@@ -194,17 +227,16 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         case QuestionType::SelectMultiple: {
             const bool multi = q.type == QuestionType::SelectMultiple;
             Rect choices = area;
-            if (q.write_in) {
+            if (has_other) {  // the write-in's place is kept whether "other" is ticked or not
+                Rect entry;
                 if (tall) {
-                    Rect entry =
-                        cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 2.6f));
+                    entry = cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 3.2f));
                     cut_bottom(choices, t.gap);
-                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
                 } else {
-                    Rect entry = cut_right(choices, choices.w() * 0.5f);
+                    entry = cut_right(choices, choices.w() * 0.5f);
                     cut_right(choices, t.gap * 2);
-                    text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out);
                 }
+                text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out, q.write_in);
             }
             if (q.appearance == Appearance::LongList) {
                 std::vector<std::string> labels, ids;
@@ -228,10 +260,10 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
                 }
                 Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
                 if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
-            } else if (q.appearance == Appearance::Likert && !multi && !tall && !q.write_in && q.choices.size() <= 7) {
+            } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7) {
                 likert_row(q, choices, out);
             } else {
-                choice_grid(q, choices, multi, !tall && !q.write_in, out);
+                choice_grid(q, choices, multi, !tall && !has_other, out);
             }
             break;
         }

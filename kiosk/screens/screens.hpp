@@ -37,6 +37,7 @@ void draw_idle(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_discard_draft(const ViewModel& vm, Rect screen, ActionQueue& out);  // "Delete this saved interview?"
+void draw_exit_confirm(const ViewModel& vm, Rect screen, ActionQueue& out);   // "Exit the kiosk app?"
 void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& out);         // no buttons: only the admin corner works
 
 }  // namespace fieldkiosk::kiosk::ui

@@ -16,7 +16,7 @@ void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (button("thanks:done", centered(nav, 700 * t.scale), vm.t("thanks_done"), Look::Primary)) out.push_back(act::ThanksDone{});
     cut_bottom(area, t.gap);
     (void)draw_text(dl, t.fonts.small, cut_bottom(area, font_px(t.fonts.small) * 1.4f),
-                    fill(vm.t("thanks_return"), {{"n", std::to_string(vm.thanks_seconds_left)}}), t.muted, Align::Center, true);
+                    vm.tn("thanks_return", vm.thanks_seconds_left), t.muted, Align::Center, true);
     // A big tick in a circle.
     const float r = std::min(area.h() * 0.14f, 110 * t.scale);
     cut_top(area, portrait(screen) ? area.h() * 0.08f : 0.0f);

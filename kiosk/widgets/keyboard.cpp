@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cfloat>
+#include <cmath>
 #include <string>
 
 namespace fieldkiosk::kiosk::ui {
@@ -76,7 +77,19 @@ std::optional<KeyInput> keyboard(std::string_view id, Rect r, std::string_view a
             out = KeyInput{k_digits[c]};
     {
         const Rect bs = key_rect(0, 10, 1);
-        if (button(sid + ":backspace", bs, "", Look::Secondary)) out = KeyInput{{}, true};
+        bool held = false;
+        if (button(sid + ":backspace", bs, "", Look::Secondary, true, nullptr, &held)) out = KeyInput{{}, true};
+        // Held, it repeats after half a second, ten a second, as on a phone: deleting a sentence took a
+        // tap per letter. The loop keeps drawing while it is held, so the repeats come without new events.
+        if (held) {
+            keep_drawing();
+            const ImGuiIO& io = ImGui::GetIO();
+            const float now = io.MouseDownDuration[0], before = now - io.DeltaTime;
+            constexpr float k_delay = 0.5f, k_every = 0.1f;
+            if (now >= k_delay &&
+                (before < k_delay || std::floor((now - k_delay) / k_every) > std::floor((before - k_delay) / k_every)))
+                out = KeyInput{{}, true};
+        }
         draw_backspace(ImGui::GetWindowDrawList(), bs.center(), std::min(bs.w(), bs.h()) * 0.6f, t.text);
     }
     const auto& rows = accents ? (shift ? k_accents_upper : k_accents) : (shift ? k_letters_upper : k_letters);

@@ -72,6 +72,7 @@ void begin_frame_state() {
     hits().clear();
     g_pressed_this_frame = false;
 }
+void keep_drawing() { g_pressed_this_frame = true; }
 bool needs_another_frame() {
     const ImGuiIO& io = ImGui::GetIO();
     return g_pressed_this_frame || io.MouseClicked[0] || io.MouseReleased[0];
@@ -164,16 +165,18 @@ bool choice_hit(std::string_view id, Rect r, bool* held) {
     if (!hit_area(id, r, held)) return false;
     const ImGuiID gid = ImGui::GetID(std::string(id).c_str());  // the id hit_area()'s button had
     const double now = ImGui::GetTime();
-    const bool repeat = gid == g_last_choice && now - g_last_choice_at < g_repeat_guard;
+    // ImGui's clock starts again with each context (each headless test's): an earlier time is no repeat.
+    const bool repeat = gid == g_last_choice && now >= g_last_choice_at && now - g_last_choice_at < g_repeat_guard;
     g_last_choice = gid;
     g_last_choice_at = now;  // a run of quick taps stays one tap
     return !repeat;
 }
 
-bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font) {
+bool button(std::string_view id, Rect r, std::string_view label, Look look, bool enabled, const ImFont* font, bool* held_out) {
     const Theme& t = theme();
     bool held = false;
     const bool pressed = enabled ? hit_area(id, r, &held) : false;
+    if (held_out != nullptr) *held_out = held;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImU32 bg = t.secondary, fg = t.text;
     switch (look) {

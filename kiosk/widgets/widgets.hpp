@@ -60,6 +60,7 @@ void set_repeat_guard(double seconds);
 // A widget was pressed this frame, or the finger went down or up: what it changed (a keyboard layer, a
 // highlight) shows only on the next frame, so the main loop must draw one more (kiosk/main.cpp).
 [[nodiscard]] bool needs_another_frame();
+void keep_drawing();       // a widget animates while held (a repeating key): the main loop draws the next frame too
 void begin_frame_state();  // draw_frame() calls it first: clears the hits and the frame's flags
 
 // --- text ---
@@ -76,7 +77,7 @@ float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view tex
 enum class Look : std::uint8_t { Primary, Secondary, Quiet, Danger };
 // A rounded button with a centred label; `enabled` false draws it greyed and never fires.
 bool button(std::string_view id, Rect r, std::string_view label, Look look = Look::Secondary, bool enabled = true,
-            const ImFont* font = nullptr);
+            const ImFont* font = nullptr, bool* held = nullptr);  // *held: the finger is down on it now
 // An invisible hit area (tiles and custom drawings): returns pressed; *held tells if it is down.
 bool hit_area(std::string_view id, Rect r, bool* held = nullptr);
 // hit_area() for an answer option: also ignores a repeat press within the repeat guard (set_repeat_guard).

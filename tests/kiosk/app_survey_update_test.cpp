@@ -10,9 +10,12 @@
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
-using fieldkiosk::testing::KioskFixture;
 using fieldkiosk::testing::answer_and_next;
+using fieldkiosk::testing::enter_pin;
+using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::open_drafts;
 using fieldkiosk::testing::start_walk;
+using fieldkiosk::testing::test_pin_hash;
 using std::chrono::seconds;
 
 namespace {
@@ -35,8 +38,6 @@ std::vector<core::SurveyPtr> shipped_plus(core::SurveyPtr extra) {
     all.push_back(std::move(extra));
     return all;
 }
-
-
 
 void finish_walk(KioskFixture& f) {
     for (int i = 0; i < 300 && f.app.screen() == Screen::Question; ++i) answer_and_next(f);
@@ -148,6 +149,7 @@ TEST(KioskSurveyUpdate, KnownSurveysKeepTheirOnOffStateAndNewOnesFollowTheirOwnF
 TEST(KioskSurveyUpdate, AnAssistedDraftStartedOnTheOldVersionResumesOnIt) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     c.worker = "Amina";
     KioskFixture f(c);
     start_walk(f, "food");
@@ -160,7 +162,7 @@ TEST(KioskSurveyUpdate, AnAssistedDraftStartedOnTheOldVersionResumesOnIt) {
     ASSERT_EQ(f.app.screen(), Screen::Attract);  // kept as a draft
     ASSERT_TRUE(f.app.offer_surveys(shipped_plus(food_version("2026.2", "Food v2"))));
     EXPECT_FALSE(f.app.surveys_pending());
-    f.app.apply(act::OpenDrafts{});
+    open_drafts(f);
     f.app.apply(act::ResumeDraft{id});
     ASSERT_EQ(f.app.screen(), Screen::Question) << f.app.view().drafts.message;
     EXPECT_EQ(f.app.session()->survey().version, "2026.1");

@@ -4,6 +4,7 @@
 
 #include "core/loader.hpp"
 #include "kiosk/app/app.hpp"
+#include "kiosk/app/pin.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -96,6 +97,32 @@ struct KioskFixture {
         return 0;
     }
 };
+
+// The staff PIN of the tests' kiosks, hashed once (Argon2id is slow on purpose).
+constexpr std::string_view k_test_pin = "2468";
+inline const std::string& test_pin_hash() {
+    static const std::string hash = [] {
+        auto h = kiosk::hash_pin(k_test_pin);
+        EXPECT_TRUE(h.has_value());
+        return h.value_or(std::string{});
+    }();
+    return hash;
+}
+
+// Clears the PIN pad, types `pin` and presses OK.
+inline void enter_pin(KioskFixture& f, std::string_view pin = k_test_pin) {
+    for (int i = 0; i < 12; ++i) f.app.apply(kiosk::act::PinBackspace{});
+    for (char d : pin) f.app.apply(kiosk::act::PinDigit{d});
+    f.app.apply(kiosk::act::PinSubmit{});
+}
+
+// Assisted mode: "Saved interviews" on the attract screen, then the worker's PIN.
+inline void open_drafts(KioskFixture& f) {
+    f.app.apply(kiosk::act::OpenDrafts{});
+    ASSERT_EQ(f.app.screen(), kiosk::Screen::Admin);
+    enter_pin(f);
+    ASSERT_EQ(f.app.screen(), kiosk::Screen::Drafts) << f.app.view().admin.message;
+}
 
 // Attract -> tile -> (language, when the app asks: English) -> consent -> Start: on the first question.
 inline void start_walk(KioskFixture& f, const std::string& survey = "food") {

@@ -19,6 +19,7 @@ shots=(
   "idle idle"
   "admin admin"
   "admin-panel admin:panel"
+  "drafts drafts"
   "closed closed"
 )
 for orient in portrait:1080x1920 landscape:1920x1080; do

@@ -13,9 +13,12 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::answer_by_touch;
+using fieldkiosk::testing::enter_pin;
 using fieldkiosk::testing::Expected;
 using fieldkiosk::testing::k_sync_off;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::open_drafts;
+using fieldkiosk::testing::test_pin_hash;
 using fieldkiosk::testing::UiDriver;
 
 namespace {
@@ -129,6 +132,156 @@ TEST(UiTouch, HoldingTheTopLeftCornerThenThePinOpensAdmin) {
     ASSERT_TRUE(ui.tap("admin:close"));
     EXPECT_FALSE(ui.has("tile:food"));
     EXPECT_TRUE(ui.has("tile:safety"));
+}
+
+// Issue 16 item 10: with the settings file broken, the PIN pad says so above the keys, and every key is
+// still a full touch target on screen, in each orientation and on the small tablet.
+TEST(UiTouch, ThePinPadSaysTheSettingsFileIsBrokenAndStillTakesThePin) {
+    for (const ImVec2 size : {ImVec2{1920, 1080}, ImVec2{1080, 1920}, ImVec2{800, 1280}}) {
+        KioskConfig c;
+        c.pin_hash = test_pin_hash();
+        c.settings_problem =
+            "The settings file /etc/fieldkiosk/fieldkiosk.toml is broken at line 6, column 12 ([admin] pin_hash): a quotation "
+            "mark (\") is not closed. The kiosk is using the last settings file that worked (a copy kept in "
+            "/var/lib/fieldkiosk/.local/share/fieldkiosk/last-good-settings/etc_fieldkiosk_fieldkiosk.toml) until this is "
+            "fixed: the staff PIN and the other settings are as they were then.";
+        KioskFixture f(c);
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin"));
+        ui.frame();
+        for (int i = 0; i < 2; ++i) ASSERT_TRUE(ui.tap("pin:backspace"));
+        for (const char* k : {"pin:2", "pin:4", "pin:6", "pin:8", "pin:ok"}) ASSERT_TRUE(ui.tap(k)) << size.x;
+        EXPECT_TRUE(f.app.view().admin.unlocked) << size.x;
+        EXPECT_TRUE(ui.has("admin:close"));
+    }
+}
+
+namespace {
+
+// The rectangles of every widget on screen whose id starts with `prefix`, by id.
+std::map<std::string, kiosk::ui::Rect> rects_of(std::string_view prefix) {
+    std::map<std::string, kiosk::ui::Rect> out;
+    for (const auto& [id, r] : kiosk::ui::hits().all())
+        if (id.starts_with(prefix)) out[id] = r;
+    return out;
+}
+
+void expect_same_rects(const std::map<std::string, kiosk::ui::Rect>& before, const std::map<std::string, kiosk::ui::Rect>& after,
+                       const std::string& where) {
+    ASSERT_EQ(before.size(), after.size()) << where;
+    for (const auto& [id, r] : before) {
+        const auto it = after.find(id);
+        ASSERT_NE(it, after.end()) << where << ": " << id << " is gone";
+        const auto& a = it->second;
+        EXPECT_TRUE(r.min.x == a.min.x && r.min.y == a.min.y && r.max.x == a.max.x && r.max.y == a.max.y)
+            << where << ": " << id << " moved from (" << r.min.x << ", " << r.min.y << ")-(" << r.max.x << ", " << r.max.y
+            << ") to (" << a.min.x << ", " << a.min.y << ")-(" << a.max.x << ", " << a.max.y << ")";
+    }
+}
+
+}  // namespace
+
+// Issue 16 item 4: the write-in box grew to a second line and pushed the keyboard ~65 px down, so the next
+// taps hit the row above. Every key stays where it was while a long answer is typed.
+TEST(UiTouch, TheKeyboardDoesNotMoveWhenTheWriteInGrowsPastOneLine) {
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}}) {
+        const std::string where = std::to_string(static_cast<int>(size.x)) + "x" + std::to_string(static_cast<int>(size.y));
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+        ui.frame();
+        const auto before = rects_of("kb:");
+        ASSERT_GT(before.size(), 40u) << where;
+        for (int i = 0; i < 70; ++i) ASSERT_TRUE(ui.tap(i % 6 == 5 ? "kb:space" : "kb:a"));
+        ASSERT_EQ(f.app.view().question.write_in_text.size(), 70u) << where;
+        expect_same_rects(before, rects_of("kb:"), where);
+    }
+}
+
+// Issue 16 item 6: ticking "other" reflowed the whole question (one column to two, smaller text), moving the
+// option just tapped away from the finger. Every question with an "other" choice in the shipped surveys
+// keeps its options where they were when "other" is ticked, and again when it is unticked.
+TEST(UiTouch, TickingOtherDoesNotMoveTheOptions) {
+    int checked = 0;
+    for (const ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}, ImVec2{800, 1280}})
+        for (const auto& survey : fieldkiosk::testing::shipped_surveys())
+            for (const auto& q : survey->questions) {
+                const auto other = std::ranges::find_if(q.choices, [](const auto& c) { return c.other; });
+                if (other == q.choices.end()) continue;
+                const std::string where = survey->id + "." + q.name + " at " + std::to_string(static_cast<int>(size.x)) + "x" +
+                                          std::to_string(static_cast<int>(size.y));
+                KioskFixture f;
+                UiDriver ui(f.app, f.clock, size);
+                if (!f.app.go_to("question:" + survey->id + ":" + q.name)) continue;  // not reachable with first choices
+                ui.frame();
+                const auto before = rects_of("choice:");
+                ASSERT_TRUE(ui.tap("choice:" + other->value)) << where;
+                ASSERT_TRUE(f.app.view().question.write_in) << where;
+                expect_same_rects(before, rects_of("choice:"), where + ", other ticked");
+                ASSERT_TRUE(ui.tap("choice:" + other->value)) << where;
+                expect_same_rects(before, rects_of("choice:"), where + ", other unticked");
+                ++checked;
+            }
+    EXPECT_GE(checked, 6);
+}
+
+// Issue 16, minor: "Exit the app" asks first (it sits next to "Sync now"); the panel does not react meanwhile.
+TEST(UiTouch, ExitTheAppAsksFirst) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1920, 1080});
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    ui.frame();
+    ASSERT_TRUE(ui.tap("admin:exit"));
+    EXPECT_FALSE(f.app.quit_requested());
+    EXPECT_FALSE(ui.has("admin:sync"));  // the panel underneath does not react
+    ASSERT_TRUE(ui.tap("exit:no"));
+    EXPECT_FALSE(f.app.quit_requested());
+    ASSERT_TRUE(ui.tap("admin:exit"));
+    ASSERT_TRUE(ui.tap("exit:yes"));
+    EXPECT_TRUE(f.app.quit_requested());
+}
+
+// Issue 16, minor: with no survey switched on, the attract screen said "Have your say / Choose a survey"
+// above "No surveys are available" and offered a language button leading to an empty page. It says the
+// kiosk is not ready, with no button; the admin panel says so first.
+TEST(UiTouch, WithNoSurveyTheKioskSaysItIsNotReady) {
+    KioskConfig c;
+    c.enabled_surveys = {"nothing_of_the_kind"};
+    KioskFixture f(c);
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ui.frame();
+    EXPECT_TRUE(f.app.view().tiles.empty());
+    EXPECT_EQ(f.app.view().t("attract_not_ready"), "This kiosk is not ready yet");
+    EXPECT_FALSE(ui.has("lang:open"));
+    EXPECT_TRUE(kiosk::ui::hits().all().empty());
+    ASSERT_TRUE(f.app.go_to("admin:panel"));
+    EXPECT_TRUE(f.app.view().admin.stats_lines.at(0).starts_with("Not ready: no survey is switched on"))
+        << f.app.view().admin.stats_lines.at(0);
+    f.app.apply(act::AdminToggleSurvey{"food"});
+    EXPECT_FALSE(f.app.view().admin.stats_lines.at(0).starts_with("Not ready"));
+    f.app.apply(act::AdminClose{});
+    ui.frame();
+    ui.frame();
+    EXPECT_TRUE(ui.has("tile:food"));
+    EXPECT_TRUE(ui.has("lang:open"));
+}
+
+// Issue 16, minor: Backspace did not repeat when held; deleting a sentence took a tap per letter.
+TEST(UiTouch, BackspaceRepeatsWhenHeld) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    f.app.apply(act::TypeText{"abcdefghij"});
+    ui.settle();
+    ui.frame();
+    const auto bs = kiosk::ui::hits().find("kb:backspace");
+    ASSERT_TRUE(bs.has_value());
+    ui.hold(bs->center(), std::chrono::milliseconds{300});  // a tap-length press deletes one character
+    EXPECT_EQ(f.app.view().question.write_in_text, "abcdefghi");
+    ui.hold(bs->center(), std::chrono::milliseconds{1000});  // held: repeats after half a second
+    const auto left = f.app.view().question.write_in_text.size();
+    EXPECT_LE(left, 4u) << f.app.view().question.write_in_text;
+    EXPECT_GE(left, 1u) << "repeats too fast to control";
 }
 
 TEST(UiTouch, StartAgainByTouchAsksThenClears) {
@@ -319,6 +472,7 @@ TEST(UiTouch, BackOnTheLanguageAndConsentScreensGoesTheWayTheResidentCame) {
 TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
+    c.pin_hash = test_pin_hash();
     KioskFixture f(c);
     f.app.apply(act::OpenSurvey{"food"});
     f.app.apply(act::ChooseLanguage{"fr"});
@@ -333,6 +487,8 @@ TEST(UiTouch, DiscardingASavedInterviewAsksFirst) {
     const std::string id = f.store_opened->list_drafts()->at(0).id;
     UiDriver ui(f.app, f.clock, {1080, 1920});
     ASSERT_TRUE(ui.tap("drafts:open"));
+    ASSERT_EQ(f.app.screen(), Screen::Admin);  // the worker's PIN first
+    for (const char* k : {"pin:2", "pin:4", "pin:6", "pin:8", "pin:ok"}) ASSERT_TRUE(ui.tap(k));
     ASSERT_EQ(f.app.screen(), Screen::Drafts);
     ASSERT_TRUE(ui.tap("drafts:discard:" + id));
     EXPECT_EQ(f.store_opened->list_drafts()->size(), 1u) << "deleted without asking";
