@@ -9,7 +9,9 @@
 //   invariants
 #include "kiosk/app/app.hpp"
 
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
+
+#include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -85,13 +87,6 @@ void pop_utf8(std::string& s) {
 }
 
 const SystemTimeZone k_system_zone;  // TZ, else /etc/localtime
-
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (char ch : s)
-        if ((static_cast<unsigned char>(ch) & 0xC0u) != 0x80u) ++n;
-    return n;
-}
 
 }  // namespace
 
@@ -921,7 +916,7 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(text);
         else
             text += add;
-        if (!backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length)) {
+        if (!backspace && core::utf8_length(text) > static_cast<std::size_t>(q.max_length)) {
             m_error = core::default_message(core::ValidationError::Kind::TooLong, m_session->language());
             return;
         }
@@ -937,7 +932,7 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(a.write_in);
         else
             a.write_in += add;
-        if (!backspace && utf8_length(a.write_in) > 200) return;
+        if (!backspace && core::utf8_length(a.write_in) > core::k_max_write_in) return;
         if (auto r = m_session->set_answer(a); !r)
             m_error = r.error().message;
         else

@@ -22,12 +22,12 @@
 #include "core/clock.hpp"
 #include "core/session.hpp"
 #include "kiosk/app/actions.hpp"
-#include "kiosk/app/config.hpp"
-#include "kiosk/app/opening_hours.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
 #include "kiosk/app/sync_port.hpp"
 #include "kiosk/app/view_model.hpp"
+#include "kiosk/settings/config.hpp"
+#include "kiosk/settings/opening_hours.hpp"
 
 #include <chrono>
 #include <deque>
