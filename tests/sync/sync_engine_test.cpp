@@ -119,30 +119,44 @@ TEST(Describe, PlainWords) {
     EXPECT_TRUE(describe(f, std::chrono::system_clock::now()).starts_with("No connection since "));
 }
 
-// Drains the engine's status queue into `last`; true once the last status is in `state`.
-bool drained_until(SyncEngine& engine, std::optional<SyncStatus>& last, SyncStatus::State state) {
-    for (auto& s : engine.status().drain()) last = s;
-    return last && last->state == state;
+// What each engine test starts from: a kiosk store with `responses` completed, the real clock (the engine's
+// thread waits on it), a seeded Rng, and options pointing at `url` with `token`.
+struct EngineSetUp {
+    EngineSetUp(int responses, const std::string& url, const std::string& token) {
+        kiosk.fill(responses);
+        options.database = kiosk.db;
+        options.sync = SyncConfig{.server_url = url, .token = token};
+    }
+    testing::Kiosk kiosk;
+    core::SystemClock clock;
+    core::SeededRng rng{3};
+    EngineOptions options;
+};
+
+SyncEngine::TransportFactory quick_curl() {
+    return [] { return std::make_unique<CurlTransport>(testing::Kiosk::quick()); };
 }
+
+// Drains the engine's status queue into `last`; true once `done(*last)`.
+template <class Done>
+bool drained_until(SyncEngine& engine, std::optional<SyncStatus>& last, Done done) {
+    for (auto& s : engine.status().drain()) last = s;
+    return last && done(*last);
+}
+
+bool up_to_date(const SyncStatus& s) { return s.state == SyncStatus::State::UpToDate; }
 
 TEST(SyncEngine, OwnThreadDrainsAfterACompletionAndPostsStatus) {
     testing::Receiver receiver("sqlite");
-    testing::Kiosk kiosk;
-    kiosk.fill(20);
-    core::SystemClock clock;
-    core::SeededRng rng(3);
-    EngineOptions o;
-    o.database = kiosk.db;
-    o.sync = SyncConfig{.server_url = receiver.url(), .token = receiver.kiosk_token};
-    o.debounce = 10ms;
-    o.period = 1h;
-    SyncEngine engine(
-        o, [] { return std::make_unique<CurlTransport>(testing::Kiosk::quick()); }, clock, rng);
+    EngineSetUp e(20, receiver.url(), receiver.kiosk_token);
+    e.options.debounce = 10ms;
+    e.options.period = 1h;
+    SyncEngine engine(e.options, quick_curl(), e.clock, e.rng);
     engine.start();
     engine.notify_response_completed();
     // Wait for the status that says everything went.
     std::optional<SyncStatus> last;
-    testing::wait_until([&] { return drained_until(engine, last, SyncStatus::State::UpToDate); }, 15s);
+    testing::wait_until([&] { return drained_until(engine, last, up_to_date); }, 15s);
     engine.stop();
     ASSERT_TRUE(last);
     EXPECT_EQ(last->state, SyncStatus::State::UpToDate);
@@ -156,24 +170,17 @@ TEST(SyncEngine, OwnThreadDrainsAfterACompletionAndPostsStatus) {
 // again, the first sync comes within the (short, for the test) normal period.
 TEST(SyncEngine, ReopeningSendsWithinThePeriodInsteadOfAfterTheClosedHour) {
     testing::Receiver receiver("sqlite");
-    testing::Kiosk kiosk;
-    kiosk.fill(3);
-    core::SystemClock clock;
-    core::SeededRng rng(3);
-    EngineOptions o;
-    o.database = kiosk.db;
-    o.sync = SyncConfig{.server_url = receiver.url(), .token = receiver.kiosk_token};
-    o.period = 200ms;
-    o.closed_period = 1h;
-    SyncEngine engine(
-        o, [] { return std::make_unique<CurlTransport>(testing::Kiosk::quick()); }, clock, rng);
+    EngineSetUp e(3, receiver.url(), receiver.kiosk_token);
+    e.options.period = 200ms;
+    e.options.closed_period = 1h;
+    SyncEngine engine(e.options, quick_curl(), e.clock, e.rng);
     engine.set_closed(true);  // the kiosk starts outside opening hours
     engine.start();           // its first sync happens at once, then the next is an hour away
     std::optional<SyncStatus> last;
-    ASSERT_TRUE(testing::wait_until([&] { return drained_until(engine, last, SyncStatus::State::UpToDate); }, 15s));
+    ASSERT_TRUE(testing::wait_until([&] { return drained_until(engine, last, up_to_date); }, 15s));
     ASSERT_EQ(receiver.responses(), 3);
-    kiosk.fill(4, "food", 2);  // completed while closed, without a notification: waits for the hourly sync
-    engine.set_closed(false);  // opening time
+    e.kiosk.fill(4, "food", 2);  // completed while closed, without a notification: waits for the hourly sync
+    engine.set_closed(false);    // opening time
     testing::wait_until([&] { return receiver.responses() >= 7; }, 15s);
     engine.stop();
     EXPECT_EQ(receiver.responses(), 7);
@@ -181,23 +188,12 @@ TEST(SyncEngine, ReopeningSendsWithinThePeriodInsteadOfAfterTheClosedHour) {
 
 TEST(SyncEngine, RefusedKeyIsReportedInPlainWords) {
     testing::Receiver receiver("sqlite");
-    testing::Kiosk kiosk;
-    kiosk.fill(2);
-    core::SystemClock clock;
-    core::SeededRng rng(3);
-    EngineOptions o;
-    o.database = kiosk.db;
-    o.sync = SyncConfig{.server_url = receiver.url(), .token = "fk_wrong"};
-    SyncEngine engine(
-        o, [] { return std::make_unique<CurlTransport>(testing::Kiosk::quick()); }, clock, rng);
+    EngineSetUp e(2, receiver.url(), "fk_wrong");
+    SyncEngine engine(e.options, quick_curl(), e.clock, e.rng);
     engine.start();
     std::optional<SyncStatus> last;
-    testing::wait_until(
-        [&] {
-            for (auto& s : engine.status().drain()) last = s;
-            return last && last->failure;
-        },
-        15s);
+    testing::wait_until([&] { return drained_until(engine, last, [](const SyncStatus& s) { return s.failure.has_value(); }); },
+                        15s);
     engine.stop();
     ASSERT_TRUE(last && last->failure);
     EXPECT_EQ(last->last_error, "The server refused this kiosk's key");
@@ -221,17 +217,11 @@ private:
 // assign the thread while a stop() read it. Here four threads start, poke and stop one engine at once; the
 // asan preset's build of this test would also report a data race's use-after-free.
 TEST(SyncEngine, StartsAndStopsFromSeveralThreadsAtOnce) {
-    testing::Kiosk kiosk;
-    kiosk.fill(2);
-    core::SystemClock clock;
-    core::SeededRng rng(3);
-    EngineOptions o;
-    o.database = kiosk.db;
-    o.sync = SyncConfig{.server_url = "http://127.0.0.1:9", .token = "fk_any"};
-    o.debounce = 1ms;
-    o.backoff = {.initial = 1ms, .cap = 5ms};
+    EngineSetUp e(2, "http://127.0.0.1:9", "fk_any");
+    e.options.debounce = 1ms;
+    e.options.backoff = {.initial = 1ms, .cap = 5ms};
     SyncEngine engine(
-        o, [] { return std::make_unique<Unplugged>(); }, clock, rng);
+        e.options, [] { return std::make_unique<Unplugged>(); }, e.clock, e.rng);
     std::vector<std::thread> threads;
     for (int t = 0; t < 4; ++t)
         threads.emplace_back([&engine, t] {
@@ -248,10 +238,7 @@ TEST(SyncEngine, StartsAndStopsFromSeveralThreadsAtOnce) {
     engine.start();  // and it still starts and does its work afterwards
     std::optional<SyncStatus> last;
     EXPECT_TRUE(testing::wait_until(
-        [&] {
-            for (auto& s : engine.status().drain()) last = s;
-            return last && last->failure == Failure::Kind::Offline;
-        },
+        [&] { return drained_until(engine, last, [](const SyncStatus& s) { return s.failure == Failure::Kind::Offline; }); },
         15s));
     engine.stop();
     (void)engine.status().drain();
