@@ -10,6 +10,7 @@
 #include "storage/response_store.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/uploader.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/protocol/gzip.hpp"
 #include "sync/protocol/wire.hpp"
 #include "sync/server/auth.hpp"
@@ -90,7 +91,7 @@ struct InProcessServer {
     std::string url() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
     std::string token(const std::string& name) {
         const auto t = sync::server::make_token();
-        (void)storage->add_token(name, "kiosk", sync::server::sha256_hex(t), "2026-11-28T00:00:00Z");
+        (void)storage->add_token(name, "kiosk", sync::protocol::sha256_hex(t).value(), "2026-11-28T00:00:00Z");
         return t;
     }
 };
@@ -204,7 +205,7 @@ int cmd_memory(int argc, char** argv) {
         auto s = sync::server::open_storage(db).value();
         for (int i = 0; i < kiosks; ++i) {
             tokens.push_back(sync::server::make_token());
-            (void)s->add_token("k" + std::to_string(i), "kiosk", sync::server::sha256_hex(tokens.back()), "2026-11-28T00:00:00Z");
+            (void)s->add_token("k" + std::to_string(i), "kiosk", sync::protocol::sha256_hex(tokens.back()).value(), "2026-11-28T00:00:00Z");
         }
     }
     std::vector<fs::path> dbs;

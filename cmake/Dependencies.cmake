@@ -1,7 +1,38 @@
-# Every third-party dependency comes from a Debian 12 package installed by installer/setup-deps.sh.
-# Nothing is downloaded at build time.
+# Every find_package of the project, in one place. Every third-party dependency comes from a Debian 12
+# package installed by installer/setup-deps.sh (the one package list); nothing is downloaded at build time.
+# Found here, at the top level, so their imported targets are visible in every folder (tests/ and bench/
+# link libcurl and libpq directly too).
+
+# core/ and storage/ (always built), tools/ (fieldkiosk-ctl)
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
+find_package(SQLite3 3.40 REQUIRED)
+find_package(PkgConfig REQUIRED)
+
+# The settings files of the kiosk (fieldkiosk.toml) and of the receiver (server.toml) are read with toml++.
+if(FIELDKIOSK_BUILD_KIOSK OR FIELDKIOSK_BUILD_SYNC)
+  find_package(tomlplusplus 3 REQUIRED)
+endif()
+
+# kiosk/: Dear ImGui (Debian's libimgui-dev has a .pc, no CMake package), libsodium (PIN hashes), SDL2, GL.
+if(FIELDKIOSK_BUILD_KIOSK)
+  pkg_check_modules(FK_IMGUI REQUIRED IMPORTED_TARGET GLOBAL imgui)
+  pkg_check_modules(FK_SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)
+  find_package(SDL2 REQUIRED CONFIG)
+  find_package(OpenGL REQUIRED)
+endif()
+
+# sync/: gzip, the client's transport, digests and TLS, the receiver's PostgreSQL and HTTP server.
+if(FIELDKIOSK_BUILD_SYNC)
+  find_package(ZLIB REQUIRED)
+  find_package(CURL 7.88 REQUIRED)
+  find_package(OpenSSL 3 REQUIRED)
+  find_package(PostgreSQL REQUIRED)
+  # Debian's cpp-httplib is a compiled library; its .pc carries the feature macros (OpenSSL, zlib,
+  # brotli) that must match the ones it was built with.
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET GLOBAL cpp-httplib>=0.11)
+endif()
+
 if(FIELDKIOSK_BUILD_TESTS)
   find_package(GTest 1.12 REQUIRED)
   include(GoogleTest)

@@ -1,4 +1,5 @@
 #include "core/expression.hpp"
+#include "core/utf8.hpp"
 
 #include <cassert>
 #include <cmath>

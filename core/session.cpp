@@ -3,6 +3,7 @@
 //   Context      EvalContext over the session's values
 //   Session      construction, queries, transitions, invariants
 #include "core/session.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -59,8 +60,6 @@ std::string fill(std::string_view tmpl, long n, long m) {
     put("{m}", m);
     return out;
 }
-
-constexpr std::size_t k_max_write_in = 200;
 
 }  // namespace
 

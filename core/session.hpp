@@ -46,6 +46,10 @@ struct ValidationError {
 
 // Result of the type checks an answer must pass for its question (choice exists, exclusive alone,
 // length, range, numeric type). check_answer() also normalises: choice order, int/double.
+// The longest write-in (the text of a chosen "other" choice), in code points (core/utf8.hpp). The kiosk's
+// keyboard stops there and check_answer() refuses more, so both sides read it from here.
+inline constexpr std::size_t k_max_write_in = 200;
+
 enum class AnswerCheck : std::uint8_t { Ok, Empty };  // Empty: nothing chosen or typed; means "clear"
 [[nodiscard]] std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q, Answer& answer);
 

@@ -37,12 +37,6 @@ double parse_xpath_number(std::string_view text) {
     return out;
 }
 
-std::size_t utf8_length(std::string_view text) {
-    std::size_t n = 0;
-    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0u) != 0x80u ? 1u : 0u;  // skip continuation bytes
-    return n;
-}
-
 std::string format_xpath_number(double v) {
     if (std::isnan(v)) return "NaN";
     if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";

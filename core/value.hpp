@@ -44,9 +44,6 @@ private:
 // whitespace allowed); NaN for anything else, including the empty string.
 [[nodiscard]] double parse_xpath_number(std::string_view text);
 
-// Length of UTF-8 text in code points (what a resident thinks of as characters), not bytes.
-[[nodiscard]] std::size_t utf8_length(std::string_view text);
-
 // Formats a number the way XPath string() does: integers without a fraction, NaN, Infinity.
 [[nodiscard]] std::string format_xpath_number(double v);
 

@@ -2,11 +2,12 @@
 //
 // The loop redraws only when something changed: input, an action that changed the state, or a timer the
 // app asked for (countdowns, the idle time-out). Otherwise it sleeps in SDL_WaitEventTimeout.
+#include "core/default_paths.hpp"
 #include "core/loader.hpp"
 #include "kiosk/app/app.hpp"
-#include "kiosk/app/pin.hpp"
 #include "kiosk/platform/window.hpp"
 #include "kiosk/screens/screens.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "storage/response_store.hpp"
 #if FIELDKIOSK_KIOSK_WITH_SYNC
 #include "kiosk/sync/sync_bridge.hpp"
@@ -25,26 +26,6 @@ namespace fs = std::filesystem;
 using namespace fieldkiosk;
 
 namespace {
-
-fs::path default_surveys_dir() {  // as fieldkiosk-ctl does
-    if (const char* env = std::getenv("FIELDKIOSK_SURVEYS"); env && *env) return env;
-    std::error_code ec;
-    if (fs::is_directory(FIELDKIOSK_INSTALLED_SURVEYS_DIR, ec)) return FIELDKIOSK_INSTALLED_SURVEYS_DIR;
-    if (fs::is_directory(FIELDKIOSK_SOURCE_SURVEYS_DIR, ec)) return FIELDKIOSK_SOURCE_SURVEYS_DIR;
-    return "survey_defs";
-}
-
-// The config file used when --config is not given: the first that exists, else none (defaults).
-fs::path default_config_path() {
-    std::error_code ec;
-    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) {
-        if (fs::path p = fs::path(x) / "fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
-    } else if (const char* h = std::getenv("HOME"); h && *h) {
-        if (fs::path p = fs::path(h) / ".config/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
-    }
-    if (fs::path p = "/etc/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
-    return {};
-}
 
 bool parse_size(const std::string& s, int& w, int& h) {
     const auto x = s.find('x');
@@ -70,7 +51,8 @@ int main(int argc, char** argv) {
     cli.add_option("--db", db_path, "Database file (default: " + storage::default_database_path().string() + ")");
     cli.add_option("--mode", mode, "kiosk (unattended) or assisted (outreach worker)")
         ->check(CLI::IsMember({"kiosk", "assisted"}));
-    cli.add_option("--surveys", surveys_dir, "Folder of survey definitions (default: " + default_surveys_dir().string() + ")");
+    cli.add_option("--surveys", surveys_dir,
+                   "Folder of survey definitions (default: " + core::default_surveys_dir().string() + ")");
     cli.add_option("--windowed", windowed, "Open a window of WxH pixels instead of full screen, e.g. 1080x1920");
     cli.add_option("--screenshot", screenshot, "Render one screen (see --goto) to this PNG file and exit");
     cli.add_option("--goto", go_to,
@@ -87,8 +69,9 @@ int main(int argc, char** argv) {
     if (hash_pin_flag) {
         std::string pin;
         std::getline(std::cin, pin);
-        if (pin.size() < 4 || pin.find_first_not_of("0123456789") != std::string::npos) {
-            std::cerr << "fieldkiosk: a PIN is 4 to 12 digits\n";
+        // The same rule as `fieldkiosk-ctl provision`: this flag used to take any 4+ digits (0000, 1234).
+        if (auto weak = kiosk::pin_weakness(pin)) {
+            std::cerr << "fieldkiosk: the admin PIN " << *weak << "; choose another\n";
             return 2;
         }
         auto h = kiosk::hash_pin(pin);
@@ -102,7 +85,7 @@ int main(int argc, char** argv) {
 
     // --- configuration: file, then flags ---
     kiosk::ConfigResult cfg;
-    const fs::path cfg_file = config_path.empty() ? default_config_path() : fs::path(config_path);
+    const fs::path cfg_file = config_path.empty() ? kiosk::default_config_path() : fs::path(config_path);
     // A copy of the last settings file that read is kept in the kiosk's data folder (the kiosk's user cannot
     // write beside /etc/fieldkiosk/fieldkiosk.toml): a typo then falls back to it, and the PIN keeps working.
     // Screenshots neither keep nor need one.
@@ -126,7 +109,7 @@ int main(int argc, char** argv) {
     if (shot && go_to.empty()) go_to = "attract";
 
     // --- surveys and strings ---
-    const fs::path sdir = config.surveys_dir.empty() ? default_surveys_dir() : fs::path(config.surveys_dir);
+    const fs::path sdir = config.surveys_dir.empty() ? core::default_surveys_dir() : fs::path(config.surveys_dir);
     const fs::path paths[] = {sdir};
     auto catalog = core::load_paths(paths);
     for (const auto& d : catalog.diagnostics) std::cerr << "fieldkiosk: survey: " << d.to_string() << "\n";

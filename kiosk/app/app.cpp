@@ -9,7 +9,9 @@
 //   invariants
 #include "kiosk/app/app.hpp"
 
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
+
+#include "core/utf8.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -100,13 +102,6 @@ std::optional<std::chrono::system_clock::time_point> parse_utc(std::string_view 
                                           std::chrono::day{static_cast<unsigned>(d)}};
     if (!ymd.ok()) return std::nullopt;
     return std::chrono::sys_days{ymd} + std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{sec};
-}
-
-std::size_t utf8_length(std::string_view s) {
-    std::size_t n = 0;
-    for (char ch : s)
-        if ((static_cast<unsigned char>(ch) & 0xC0u) != 0x80u) ++n;
-    return n;
 }
 
 }  // namespace
@@ -1004,7 +999,7 @@ void App::edit_text(const std::string& add, bool backspace) {
             text += add;
         // At the limit the key is refused and the counter in the field says so (QuestionVm::limit_reached);
         // an error box above the question would push the keyboard down under the fingers.
-        m_limit_reached = !backspace && utf8_length(text) > static_cast<std::size_t>(q.max_length);
+        m_limit_reached = !backspace && core::utf8_length(text) > static_cast<std::size_t>(q.max_length);
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
             m_error = r.error().message;
@@ -1018,7 +1013,7 @@ void App::edit_text(const std::string& add, bool backspace) {
             pop_utf8(a.write_in);
         else
             a.write_in += add;
-        m_limit_reached = !backspace && utf8_length(a.write_in) > static_cast<std::size_t>(k_write_in_max);
+        m_limit_reached = !backspace && core::utf8_length(a.write_in) > core::k_max_write_in;
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(a); !r)
             m_error = r.error().message;
@@ -1311,7 +1306,7 @@ QuestionVm App::question_view() const {
     v.hint = q.hint.get(lang);
     v.type = q.type;
     v.appearance = q.appearance;
-    v.max_length = q.type == core::QuestionType::Text ? q.max_length : k_write_in_max;
+    v.max_length = q.type == core::QuestionType::Text ? q.max_length : static_cast<int>(core::k_max_write_in);
     v.limit_reached = m_limit_reached;
     const core::Answer* a = s.current_answer();
     for (const auto& c : q.choices) {
@@ -1324,7 +1319,7 @@ QuestionVm App::question_view() const {
         if (cv.selected && c.other) {
             v.write_in = true;
             v.write_in_text = a->write_in;
-            v.typed_length = utf8_length(a->write_in);
+            v.typed_length = core::utf8_length(a->write_in);
         }
         v.choices.push_back(std::move(cv));
     }
@@ -1337,7 +1332,7 @@ QuestionVm App::question_view() const {
     if (q.type == core::QuestionType::Text && a)
         if (const auto* t = std::get_if<std::string>(&a->data)) {
             v.text = *t;
-            v.typed_length = utf8_length(*t);
+            v.typed_length = core::utf8_length(*t);
         }
     if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) v.text = m_number_buffer;
     return v;

@@ -22,12 +22,12 @@
 #include "core/clock.hpp"
 #include "core/session.hpp"
 #include "kiosk/app/actions.hpp"
-#include "kiosk/app/config.hpp"
-#include "kiosk/app/opening_hours.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
 #include "kiosk/app/sync_port.hpp"
 #include "kiosk/app/view_model.hpp"
+#include "kiosk/settings/config.hpp"
+#include "kiosk/settings/opening_hours.hpp"
 
 #include <chrono>
 #include <deque>
@@ -160,7 +160,6 @@ private:
     std::string m_number_buffer;                // integer/decimal being typed ("3." is not a number yet)
     std::string m_error;                        // validation message for the current question
     bool m_limit_reached = false;               // the last key was refused: the text or write-in is at its longest
-    static constexpr int k_write_in_max = 200;  // characters in an "other" write-in
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;

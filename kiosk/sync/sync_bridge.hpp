@@ -7,8 +7,8 @@
 #pragma once
 
 #include "kiosk/app/app.hpp"
-#include "kiosk/app/config.hpp"
 #include "kiosk/app/sync_port.hpp"
+#include "kiosk/settings/config.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/sync_engine.hpp"
 

@@ -1,21 +1,16 @@
 // Index:
-//   helpers        SHA-256, names that are safe as file names, atomic write
+//   helpers        names that are safe as file names, capped reads
 //   SurveyUpdater  maybe_update(), update_now(), fetch()
 #include "sync/client/survey_updater.hpp"
 
+#include "core/atomic_file.hpp"
 #include "core/loader.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/protocol/wire.hpp"
 
-#include <openssl/evp.h>
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <array>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 
 namespace fieldkiosk::sync::client {
@@ -27,19 +22,6 @@ using nlohmann::json;
 // helpers
 // ---------------------------------------------------------------------------------------------
 namespace {
-
-std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-    unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-        out += k_hex[md[i] >> 4];
-        out += k_hex[md[i] & 0xF];
-    }
-    return out;
-}
 
 // A survey id as the loader allows it: [a-z][a-z0-9_]{0,63}.
 bool safe_id(std::string_view s) {
@@ -53,44 +35,6 @@ bool safe_version(std::string_view s) {
     return std::ranges::all_of(s, [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     });
-}
-
-// Writes `text` to `target` so that a crash leaves either no file or the whole file: a temporary file
-// in the same folder (not *.json, so no loader picks it up), fsync, rename, fsync of the folder.
-std::optional<std::string> write_atomically(const fs::path& target, std::string_view text) {
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) return "cannot create " + target.parent_path().string() + ": " + ec.message();
-    const fs::path tmp = target.parent_path() / ("." + target.filename().string() + ".partial");
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return "cannot write " + tmp.string() + ": " + std::strerror(errno);
-    std::size_t done = 0;
-    while (done < text.size()) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string why = std::strerror(errno);
-            ::close(fd);
-            fs::remove(tmp, ec);
-            return "cannot write " + tmp.string() + ": " + why;
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string why = std::strerror(errno);
-        fs::remove(tmp, ec);
-        return "cannot save " + tmp.string() + ": " + why;
-    }
-    if (::rename(tmp.c_str(), target.c_str()) != 0) {
-        const std::string why = std::strerror(errno);
-        fs::remove(tmp, ec);
-        return "cannot rename into " + target.string() + ": " + why;
-    }
-    if (const int dir = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
-        (void)::fsync(dir);  // the rename itself survives a power cut
-        ::close(dir);
-    }
-    return std::nullopt;
 }
 
 // The file's bytes, or nullopt when it cannot be read or is larger than `cap`.
@@ -198,7 +142,10 @@ SurveyUpdateResult SurveyUpdater::update_now() {
             if (!mine)
                 problems.push_back("'" + id + "' version '" + version + "' is on this kiosk but cannot be read (" +
                                    on_disk.string() + ")");
-            else if (sha256_hex(*mine) != sha256)
+            else if (const auto digest = protocol::sha256_hex(*mine); !digest)
+                problems.push_back("'" + id + "' version '" + version +
+                                   "' on this kiosk could not be checked: " + digest.error());
+            else if (*digest != sha256)
                 problems.push_back("the server's '" + id + "' version " + version +
                                    " differs from the one this kiosk has: a survey was changed without raising its "
                                    "version (this kiosk keeps its own; " + on_disk.string() + ")");
@@ -238,7 +185,9 @@ std::optional<std::string> SurveyUpdater::fetch(const std::string& id, const std
     auto res = m_transport->get(req);
     if (!res) return what + " could not be downloaded: " + res.error().message;
     if (res->status != 200) return what + " could not be downloaded: " + status_words(*res);
-    const std::string got = sha256_hex(res->body);
+    const auto digest = protocol::sha256_hex(res->body);
+    if (!digest) return what + " was refused: " + digest.error();
+    const std::string& got = *digest;
     if (got != sha256)
         return what + " was refused: its SHA-256 is " + got + ", the list said " + sha256 + " (damaged in transit?)";
     if (const auto header = res->header("x-fieldkiosk-sha256"); !header.empty() && header != got)
@@ -257,7 +206,8 @@ std::optional<std::string> SurveyUpdater::fetch(const std::string& id, const std
     if (loaded.survey->id != id || loaded.survey->version != version)
         return what + " was refused: the file is survey '" + loaded.survey->id + "' version '" + loaded.survey->version + "'";
     if (auto why = low_on_space(res->body.size())) return what + " was not saved: " + *why;
-    if (auto problem = write_atomically(target, res->body)) return what + " could not be saved: " + *problem;
+    // Atomic (core/atomic_file.hpp): a crash leaves no file or the whole file, never a half survey.
+    if (auto w = core::write_file_atomically(target, res->body); !w) return what + " could not be saved: " + w.error().message;
     return std::nullopt;
 }
 

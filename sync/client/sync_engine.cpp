@@ -49,14 +49,22 @@ SyncEngine::SyncEngine(EngineOptions options, TransportFactory transport, const 
 
 SyncEngine::~SyncEngine() { stop(); }
 
+// start() and stop() hold m_lifecycle for their whole length, so m_thread is only ever touched by one of them
+// at a time: two stop()s can no longer both see a joinable thread and both join it, nor a start() assign
+// m_thread while a stop() reads it. The join happens under m_lifecycle but not under m_mutex, which the
+// engine's thread needs to finish; that thread never takes m_lifecycle, so the join cannot deadlock.
 void SyncEngine::start() {
-    std::lock_guard lock(m_mutex);
+    std::lock_guard life(m_lifecycle);
     if (m_thread.joinable()) return;
-    m_stop = false;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = false;
+    }
     m_thread = std::thread([this] { run(); });
 }
 
 void SyncEngine::stop() {
+    std::lock_guard life(m_lifecycle);
     {
         std::lock_guard lock(m_mutex);
         m_stop = true;

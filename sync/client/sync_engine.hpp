@@ -120,8 +120,11 @@ public:
     SyncEngine(const SyncEngine&) = delete;
     SyncEngine& operator=(const SyncEngine&) = delete;
 
-    void start();
-    void stop();  // waits for the current request to finish (bounded by the transport's time-outs)
+    void start();  // no-op when running
+    // Waits for the current request to finish (bounded by the transport's time-outs); a no-op when stopped.
+    // Like start(), safe from any thread and concurrently with start() and stop(), except from the engine's
+    // own thread (on_status, heartbeat), which must never call back into the engine.
+    void stop();
     void notify_response_completed();
     void sync_now();
     // Opening hours: closed, sync every closed_period; opened again, sync within a random part of `period`.
@@ -138,7 +141,8 @@ private:
     const core::Clock* m_clock;
     core::Rng* m_rng;
     StatusQueue m_status;
-    std::mutex m_mutex;
+    std::mutex m_lifecycle;  // held by start() and stop() only: they alone touch m_thread
+    std::mutex m_mutex;      // the pending triggers below, shared with the engine's thread
     std::condition_variable m_cv;
     bool m_stop = false;
     bool m_completed = false, m_now = false;  // pending triggers, read by the engine thread

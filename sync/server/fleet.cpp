@@ -1,6 +1,7 @@
 #include "sync/server/fleet.hpp"
 
 #include "core/clock.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,14 +17,6 @@ using nlohmann::json;
 namespace chr = std::chrono;
 
 namespace {
-
-// Length of the UTF-8 sequence starting with byte `b` (1 for a stray continuation byte).
-std::size_t utf8_length(unsigned char b) {
-    if (b >= 0xF0) return 4;
-    if (b >= 0xE0) return 3;
-    if (b >= 0xC0) return 2;
-    return 1;
-}
 
 // A count or byte figure from a heartbeat: unknown when negative, at most k_max_heartbeat_figure.
 std::optional<std::int64_t> non_negative(const std::optional<std::int64_t>& v) {
@@ -46,20 +39,9 @@ std::string or_dash(std::string s) { return s.empty() ? "-" : s; }
 
 // Cuts `s` for a table cell: at most `max` characters (UTF-8 aware), "…" when cut.
 std::string cell(std::string_view s, std::size_t max) {
-    std::size_t chars = 0, i = 0;
-    while (i < s.size() && chars < max) {
-        i += utf8_length(static_cast<unsigned char>(s[i]));
-        ++chars;
-    }
-    if (i >= s.size()) return std::string(s);
-    return std::string(s.substr(0, i)) + "…";
-}
-
-std::size_t display_width(std::string_view s) {  // characters, not bytes (names and errors may be UTF-8)
-    std::size_t n = 0;
-    for (unsigned char c : s)
-        if ((c & 0xC0) != 0x80) ++n;
-    return n;
+    const std::string_view kept = core::utf8_prefix(s, max);
+    if (kept.size() == s.size()) return std::string(s);
+    return std::string(kept) + "…";
 }
 
 }  // namespace
@@ -256,11 +238,11 @@ void render_kiosks_text(std::ostream& out, const std::vector<KioskRecord>& kiosk
     }
     std::array<std::size_t, 7> width{};
     for (const auto& r : rows)
-        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], display_width(r[c]));
+        for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], core::utf8_length(r[c]));
     for (const auto& r : rows) {
         std::string line;
         for (std::size_t c = 0; c < r.size(); ++c) {
-            const std::size_t pad = width[c] - display_width(r[c]);
+            const std::size_t pad = width[c] - core::utf8_length(r[c]);
             if (c == 4)
                 line += std::string(pad, ' ') + r[c];  // numbers right-aligned
             else if (c + 1 < r.size())

@@ -1,5 +1,6 @@
 // fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export, kiosks.
 #include "core/loader.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/fleet.hpp"
@@ -88,7 +89,12 @@ int add_token(const std::string& db, const std::string& name, const char* role) 
     if (!storage) return k_exit_fail;
     const std::string token = make_token();
     core::SystemClock clock;
-    if (auto r = storage->add_token(name, role, sha256_hex(token), core::format_utc(clock.wall_now())); !r) {
+    const auto hash = sync::protocol::sha256_hex(token);
+    if (!hash) {
+        std::cerr << "fieldkiosk-server: " << hash.error() << "\n";
+        return k_exit_fail;
+    }
+    if (auto r = storage->add_token(name, role, *hash, core::format_utc(clock.wall_now())); !r) {
         std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
         return k_exit_fail;
     }

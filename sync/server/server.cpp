@@ -1,5 +1,6 @@
 #include "sync/server/server.hpp"
 
+#include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/fleet.hpp"
@@ -153,7 +154,12 @@ struct Server::Impl {
             answer_error(res, 401, "unauthorized", "no token: send 'Authorization: Bearer <token>'");
             return std::nullopt;
         }
-        const std::string hash = sha256_hex(token);
+        const auto digest = protocol::sha256_hex(token);
+        if (!digest) {
+            answer_error(res, 503, "unavailable", "the server cannot check tokens now: " + digest.error(), 5);
+            return std::nullopt;
+        }
+        const std::string& hash = *digest;
         auto found = storage->find_token(hash);
         if (!found) {
             answer_error(res, 503, "unavailable", "the server's database is not answering", 5);
@@ -321,9 +327,14 @@ struct Server::Impl {
                 continue;
             }
             std::string text = protocol::canonical(item.payload);
-            std::string hash = sha256_hex(text);
+            auto hash = protocol::sha256_hex(text);
+            if (!hash) {  // never stored without its content hash: duplicates and conflicts are told apart by it
+                j.answer.results[i].status = protocol::ItemStatus::RetryLater;
+                j.answer.results[i].reason = hash.error();
+                continue;
+            }
             j.prepared.push_back(PreparedItem{item.id, item.survey, item.survey_version, item.payload.value("completed_at", ""),
-                                              std::move(hash), std::move(text)});
+                                              std::move(*hash), std::move(text)});
             j.prepared_index.push_back(i);
         }
         return j;
@@ -401,8 +412,12 @@ struct Server::Impl {
     void handle_survey_index(const httplib::Request& req, httplib::Response& res) {
         if (!authenticate(req, res, "kiosk")) return;
         const auto lib = surveys();
-        res.set_header("ETag", lib->etag());
         res.set_header("Cache-Control", "no-cache");
+        if (lib->etag().empty()) {  // no digest (see SurveyLibrary::etag): always the whole list
+            res.set_content(lib->index_json(), "application/json");
+            return;
+        }
+        res.set_header("ETag", lib->etag());
         if (req.get_header_value("If-None-Match") == lib->etag()) {
             res.status = 304;
             return;

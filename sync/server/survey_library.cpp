@@ -1,6 +1,6 @@
 #include "sync/server/survey_library.hpp"
 
-#include "sync/server/auth.hpp"
+#include "sync/protocol/digest.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,7 +39,13 @@ std::shared_ptr<const SurveyLibrary> SurveyLibrary::from_validator(std::shared_p
             continue;
         }
         PublishedSurvey p{s->id, s->version, s->enabled, std::move(*doc), {}, s->file};
-        p.sha256 = sha256_hex(p.document);
+        auto digest = protocol::sha256_hex(p.document);
+        if (!digest) {  // a kiosk checks every download against it: no digest, not served
+            if (warnings)
+                warnings->push_back(digest.error() + " (survey '" + s->id + "' version '" + s->version + "' is not served)");
+            continue;
+        }
+        p.sha256 = std::move(*digest);
         lib->m_published.push_back(std::move(p));
     }
     json list = json::array();
@@ -49,7 +55,7 @@ std::shared_ptr<const SurveyLibrary> SurveyLibrary::from_validator(std::shared_p
             list.push_back({{"id", p->id}, {"version", p->version}, {"sha256", p->sha256}, {"bytes", p->document.size()}});
     }
     lib->m_index = json{{"surveys", std::move(list)}}.dump();
-    lib->m_etag = "\"" + sha256_hex(lib->m_index).substr(0, 32) + "\"";
+    if (auto digest = protocol::sha256_hex(lib->m_index)) lib->m_etag = "\"" + digest->substr(0, 32) + "\"";
     return lib;
 }
 

@@ -54,7 +54,9 @@ public:
     [[nodiscard]] const std::shared_ptr<const Validator>& validator_ptr() const { return m_validator; }
     // {"surveys": [{"id", "version", "sha256", "bytes"}]}: the current version of each enabled survey, by id.
     [[nodiscard]] const std::string& index_json() const { return m_index; }
-    [[nodiscard]] const std::string& etag() const { return m_etag; }  // quoted, changes whenever the index does
+    // Quoted, changes whenever the index does; empty (no ETag, no 304) in the unlikely case that its digest
+    // could not be computed.
+    [[nodiscard]] const std::string& etag() const { return m_etag; }
     // Any known version (old ones too), or null.
     [[nodiscard]] const PublishedSurvey* find(std::string_view id, std::string_view version) const;
     // One line per version that both this library and `before` publish with different documents (a

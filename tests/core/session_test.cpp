@@ -322,6 +322,22 @@ TEST_F(SessionTest, WriteInIsKeptOnlyWithAnOtherChoice) {
     EXPECT_FALSE(s.set_answer(Answer::choice("white_other", std::string(201, 'x'))));
 }
 
+// k_max_write_in is the one limit (the kiosk's keyboard stops there too), counted in characters: 200 "é"
+// are 400 bytes and still fit.
+TEST_F(SessionTest, WriteInLimitIsKMaxWriteInCharactersNotBytes) {
+    auto s = start(from_text(R"({"survey": "w", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}],
+        "title": {"en": "T"}, "description": {"en": "D"},
+        "questions": [{"type": "select_one", "name": "eth", "label": {"en": "E"},
+                       "choices": [{"value": "white_other", "label": {"en": "Any other"}, "other": true}]}]})"));
+    std::string at_limit;
+    for (std::size_t i = 0; i < k_max_write_in; ++i) at_limit += "\u00e9";
+    ASSERT_TRUE(s.set_answer(Answer::choice("white_other", at_limit)));
+    const auto over = s.set_answer(Answer::choice("white_other", at_limit + "x"));
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error().kind, ValidationError::Kind::TooLong);
+}
+
 TEST_F(SessionTest, DefaultIsAppliedWhenTheQuestionIsFirstShown) {
     auto s = start(from_text(R"({"survey": "d", "version": "1", "estimated_minutes": 1,
         "languages": [{"code": "en", "name": "English", "status": "complete"}],

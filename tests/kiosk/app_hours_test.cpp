@@ -5,7 +5,7 @@
 //
 // The fake clock starts on Friday 15 January 2027, 08:00 UTC (tests/support/fake_clock.hpp).
 #include "kiosk/app/app.hpp"
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // The kiosk's app state machine (kiosk/app/app.cpp): every transition, time-outs with a fake clock,
 // language switches, the wipe, saving, admin. No ImGui, no SDL.
 #include "kiosk/app/app.hpp"
-#include "kiosk/app/config.hpp"
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/config.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 
 #include <gtest/gtest.h>

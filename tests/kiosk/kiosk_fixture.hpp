@@ -4,7 +4,7 @@
 
 #include "core/loader.hpp"
 #include "kiosk/app/app.hpp"
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/temp_dir.hpp"
 

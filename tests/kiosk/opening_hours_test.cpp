@@ -1,9 +1,9 @@
-// Opening hours (kiosk/app/opening_hours.cpp): the setting's text, is_open() and next_change() at every
+// Opening hours (kiosk/settings/opening_hours.cpp): the setting's text, is_open() and next_change() at every
 // edge (boundaries, lunch breaks, closed days and dates, midnight), and the days the clocks change, both
 // with a test zone whose one change is known and with the real tz database (TZ=Europe/London set in this
 // process), so that the code the kiosk runs is the code tested. [hours] in the settings file too.
-#include "kiosk/app/opening_hours.hpp"
-#include "kiosk/app/config.hpp"
+#include "kiosk/settings/opening_hours.hpp"
+#include "kiosk/settings/config.hpp"
 
 #include <gtest/gtest.h>
 

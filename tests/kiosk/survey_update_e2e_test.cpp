@@ -3,6 +3,7 @@
 // main loop's step (offer_downloaded_surveys) hands it to the App, which offers it to the next respondent.
 #include "kiosk/sync/sync_bridge.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 #include "tests/sync/survey_folders.hpp"
 
@@ -49,13 +50,13 @@ TEST(KioskSurveyUpdateEndToEnd, TheEngineDownloadsTheNewVersionAndTheAppOffersIt
         engine_clock, engine_rng);
     engine.start();
     // As the main loop does each frame: statuses to the app; a higher surveys_updated means new files.
-    bool offered = false;
-    for (int i = 0; i < 3000 && !offered; ++i) {
-        (void)hand_over_status(engine, f.app);
-        if (f.app.sync_status().surveys_updated > 0)
-            offered = offer_downloaded_surveys(f.app, fieldkiosk::testing::shipped_surveys(), downloads);
-        if (!offered) std::this_thread::sleep_for(10ms);
-    }
+    const bool offered = fieldkiosk::testing::wait_until(
+        [&] {
+            (void)hand_over_status(engine, f.app);
+            return f.app.sync_status().surveys_updated > 0 &&
+                   offer_downloaded_surveys(f.app, fieldkiosk::testing::shipped_surveys(), downloads);
+        },
+        30s, 10ms);
     engine.stop();
     ASSERT_TRUE(offered) << f.app.sync_status().survey_error;
     EXPECT_TRUE(f.app.sync_status().survey_error.empty());

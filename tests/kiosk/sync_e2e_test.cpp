@@ -6,6 +6,7 @@
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/touch_walk.hpp"
 #include "tests/kiosk/ui_driver.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -59,17 +60,16 @@ TEST(KioskSyncEndToEnd, AResponseWalkedByTouchReachesTheRealServerExactlyOnce) {
     ASSERT_FALSE(id.empty());
 
     // The main loop's part, frame by frame: hand the engine's statuses to the app. Bounded wait.
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    bool delivered = false;
-    while (!delivered && std::chrono::steady_clock::now() < deadline) {
-        (void)hand_over_status(engine, f.app);
-        ui.frame();
-        const auto copies = server.storage->copies_of(id);
-        const auto counts = f.store_opened->outbox_counts();
-        delivered = copies && *copies == 1 && counts && counts->acknowledged == 1 && counts->queued == 0 &&
-                    f.app.sync_status().delivered_total == 1;
-        if (!delivered) std::this_thread::sleep_for(10ms);  // polling interval, not an assertion
-    }
+    const bool delivered = fieldkiosk::testing::wait_until(
+        [&] {
+            (void)hand_over_status(engine, f.app);
+            ui.frame();
+            const auto copies = server.storage->copies_of(id);
+            const auto counts = f.store_opened->outbox_counts();
+            return copies && *copies == 1 && counts && counts->acknowledged == 1 && counts->queued == 0 &&
+                   f.app.sync_status().delivered_total == 1;
+        },
+        60s, 10ms);
     ASSERT_TRUE(delivered) << "queued " << f.store_opened->outbox_counts()->queued << ", on the server "
                            << server.storage->copies_of(id).value_or(-1) << ", kiosk says: " << f.app.sync_status().last_error;
     fieldkiosk::testing::expect_exactly_once(*server.storage, {id});
@@ -111,14 +111,15 @@ TEST(KioskSyncEndToEnd, AnIdleKiosksHeartbeatNamesTheAppAndTheSurveysItOffers) {
         engine_clock, engine_rng);
     engine.start();
     std::optional<sync::server::KioskRecord> row;
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (!row && std::chrono::steady_clock::now() < deadline) {
-        (void)hand_over_status(engine, f.app, &heartbeat);
-        if (auto all = server.storage->kiosks())
-            for (auto& k : *all)
-                if (k.name == "kiosk-1" && !k.heartbeat_at.empty()) row = k;
-        if (!row) std::this_thread::sleep_for(10ms);  // polling interval, not an assertion
-    }
+    fieldkiosk::testing::wait_until(
+        [&] {
+            (void)hand_over_status(engine, f.app, &heartbeat);
+            if (auto all = server.storage->kiosks())
+                for (auto& k : *all)
+                    if (k.name == "kiosk-1" && !k.heartbeat_at.empty()) row = k;
+            return row.has_value();
+        },
+        60s, 10ms);
     engine.stop();
     ASSERT_TRUE(row) << "no heartbeat reached the server; kiosk says: " << f.app.sync_status().last_error;
     EXPECT_EQ(row->app_version, std::string("fieldkiosk ") + FIELDKIOSK_VERSION);

@@ -1,7 +1,7 @@
 // Headless UI of the Closed screen (outside opening hours): it draws in both orientations with no touch
 // target at all, a finger anywhere on it changes nothing, and the hidden admin corner still opens the PIN
 // pad. The fake clock starts on Friday 15 January 2027, 08:00 UTC: before the 09:00 opening.
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 

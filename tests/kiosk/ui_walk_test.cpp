@@ -1,7 +1,7 @@
 // Headless UI: each shipped enabled survey walked end to end by taps on the recorded widget rectangles,
 // into a real ResponseStore, in portrait and landscape; then the saved response is checked answer by
 // answer. Also the hidden admin gesture and the idle prompt, by touch.
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/touch_walk.hpp"
 #include "tests/kiosk/ui_driver.hpp"

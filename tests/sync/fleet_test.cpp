@@ -6,7 +6,9 @@
 #include "storage/database.hpp"
 #include "sync/client/heartbeat.hpp"
 #include "sync/client/sync_engine.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/protocol/wire.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -328,10 +330,12 @@ TEST_P(Fleet, EnginesPeriodicSyncOnAnEmptyQueueSendsTheProvidersHeartbeat) {
         o, [] { return std::make_unique<sync::client::CurlTransport>(Kiosk::quick()); }, clock, rng);
     engine.start();
     std::optional<sync::client::SyncStatus> last;
-    for (int i = 0; i < 3000 && !(last && last->state == sync::client::SyncStatus::State::UpToDate); ++i) {
-        for (auto& st : engine.status().drain()) last = st;
-        std::this_thread::sleep_for(5ms);
-    }
+    fieldkiosk::testing::wait_until(
+        [&] {
+            for (auto& st : engine.status().drain()) last = st;
+            return last && last->state == sync::client::SyncStatus::State::UpToDate;
+        },
+        15s);
     engine.stop();
     ASSERT_TRUE(last && last->state == sync::client::SyncStatus::State::UpToDate);
     EXPECT_GE(asked.load(), 1);
@@ -395,13 +399,15 @@ TEST_P(Fleet, AKioskBackFromOfflineReportsItsTrueQueueAndNoStaleError) {
         o, [shared] { return std::make_unique<SwitchableTransport>(shared); }, clock, rng);
     const auto wait_for = [&](const std::function<bool(const sync::client::SyncStatus&)>& done) {
         std::optional<sync::client::SyncStatus> last;
-        for (int i = 0; i < 3000 && !(last && done(*last)); ++i) {
-            for (auto& st : engine.status().drain()) {
-                last = st;
-                if (done(st)) break;
-            }
-            if (!(last && done(*last))) std::this_thread::sleep_for(5ms);
-        }
+        fieldkiosk::testing::wait_until(
+            [&] {
+                for (auto& st : engine.status().drain()) {
+                    last = st;
+                    if (done(st)) return true;
+                }
+                return last && done(*last);
+            },
+            15s);
         return last;
     };
     engine.start();
@@ -606,9 +612,10 @@ TEST_P(Fleet, QuietNeverSeenAndRevokedKiosksInTheReport) {
     ASSERT_FALSE(drain(k, kiosk_heartbeat()).failure);
     const auto now = std::chrono::system_clock::now();
     const auto add = [&](const std::string& name) {
-        ASSERT_TRUE(receiver->storage
-                        ->add_token(name, "kiosk", sync::server::sha256_hex(sync::server::make_token()), core::format_utc(now))
-                        .has_value());
+        ASSERT_TRUE(
+            receiver->storage
+                ->add_token(name, "kiosk", sync::protocol::sha256_hex(sync::server::make_token()).value(), core::format_utc(now))
+                .has_value());
     };
     add("never-synced");
     add("old-kiosk");
@@ -673,7 +680,7 @@ TEST_P(Fleet, QuietNeverSeenAndRevokedKiosksInTheReport) {
 TEST_P(Fleet, AReAddedTokenStartsWithoutTheOldDevicesRow) {
     auto& st = *receiver->storage;
     const auto now = std::chrono::system_clock::now();
-    ASSERT_TRUE(st.add_token("lib-north", "kiosk", sync::server::sha256_hex(sync::server::make_token()),
+    ASSERT_TRUE(st.add_token("lib-north", "kiosk", sync::protocol::sha256_hex(sync::server::make_token()).value(),
                              core::format_utc(now - 30 * 24h))
                     .has_value());
     const sync::server::KioskSeen seen{.items = 0,
@@ -688,8 +695,9 @@ TEST_P(Fleet, AReAddedTokenStartsWithoutTheOldDevicesRow) {
     ASSERT_TRUE(st.store_batch(ctx, {}, {}).has_value());
     ASSERT_TRUE(row("lib-north").seen);
     ASSERT_TRUE(st.revoke_token("lib-north", core::format_utc(now - 1h)).has_value());
-    ASSERT_TRUE(st.add_token("lib-north", "kiosk", sync::server::sha256_hex(sync::server::make_token()), core::format_utc(now))
-                    .has_value());
+    ASSERT_TRUE(
+        st.add_token("lib-north", "kiosk", sync::protocol::sha256_hex(sync::server::make_token()).value(), core::format_utc(now))
+            .has_value());
     const auto r = row("lib-north");
     EXPECT_TRUE(r.revoked_at.empty());
     EXPECT_FALSE(r.seen);
@@ -708,7 +716,8 @@ TEST_P(Fleet, AReAddedTokenStartsWithoutTheOldDevicesRow) {
     Kiosk k;
     k.fill(1);
     ASSERT_FALSE(drain(k, kiosk_heartbeat()).failure);
-    auto again = st.add_token("kiosk-1", "kiosk", sync::server::sha256_hex(sync::server::make_token()), core::format_utc(now));
+    auto again =
+        st.add_token("kiosk-1", "kiosk", sync::protocol::sha256_hex(sync::server::make_token()).value(), core::format_utc(now));
     ASSERT_FALSE(again.has_value());
     EXPECT_EQ(again.error().kind, sync::server::ServerError::Kind::Exists);
     EXPECT_TRUE(row("kiosk-1").seen);
@@ -768,8 +777,8 @@ CREATE TABLE conflicts(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kiosk TEXT NOT
     const std::string old_rows =
         "INSERT INTO responses VALUES('r-old', 'lib', 'dev', 'food', '1.0.0', '" + then + "', 'h', '{}', '" + then + "', 'b');";
     const std::string token = sync::server::make_token();
-    const std::string add =
-        old_rows + "INSERT INTO tokens VALUES('lib', 'kiosk', '" + sync::server::sha256_hex(token) + "', '" + then + "', NULL);";
+    const std::string add = old_rows + "INSERT INTO tokens VALUES('lib', 'kiosk', '" + sync::protocol::sha256_hex(token).value() +
+                            "', '" + then + "', NULL);";
     TempDir dir;
     std::optional<PgSchema> pg;
     std::string url;
@@ -797,7 +806,7 @@ CREATE TABLE conflicts(seq INTEGER PRIMARY KEY, id TEXT NOT NULL, kiosk TEXT NOT
     EXPECT_EQ((*before)[0].name, "lib");
     EXPECT_FALSE((*before)[0].seen);
     EXPECT_EQ(s.copies_of("r-old").value(), 1);
-    EXPECT_EQ(s.find_token(sync::server::sha256_hex(token)).value()->name, "lib");
+    EXPECT_EQ(s.find_token(sync::protocol::sha256_hex(token).value()).value()->name, "lib");
     const sync::server::KioskSeen seen{.heartbeat = true, .app_version = "fieldkiosk 0.2.0", .state = "open"};
     sync::server::BatchContext ctx{"lib", "dev", "b-new", core::format_utc(std::chrono::system_clock::now())};
     ctx.seen = &seen;

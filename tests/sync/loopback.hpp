@@ -10,9 +10,11 @@
 #include "storage/response_store.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/uploader.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/server.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tools/ctl/commands.hpp"
 
 #include <curl/curl.h>
@@ -168,8 +170,7 @@ public:
         ASSERT_TRUE(m_server->bind()) << m_server->error();
         m_port = m_server->port();
         m_thread = std::thread([s = m_server.get()] { s->run(); });
-        for (int i = 0; i < 5000 && !m_server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        ASSERT_TRUE(m_server->is_running());
+        ASSERT_TRUE(wait_until([&] { return m_server->is_running(); }, std::chrono::seconds(5), std::chrono::milliseconds(1)));
     }
     void stop() {
         if (!m_server) return;
@@ -185,7 +186,7 @@ public:
         const std::string token = sync::server::make_token();
         // Stamped with the receiver's own clock: a literal date would age against the real clock that
         // `kiosks` and the fleet health judge by (a kiosk "never seen" for days turns QUIET).
-        auto r = storage->add_token(name, role, sync::server::sha256_hex(token), now_utc());
+        auto r = storage->add_token(name, role, sync::protocol::sha256_hex(token).value(), now_utc());
         EXPECT_TRUE(r.has_value()) << r.error().message;
         return token;
     }

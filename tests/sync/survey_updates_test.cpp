@@ -5,10 +5,12 @@
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/survey_updater.hpp"
 #include "sync/client/sync_engine.hpp"
+#include "sync/protocol/digest.hpp"
 #include "sync/protocol/wire.hpp"
 #include "sync/server/auth.hpp"
 #include "tests/support/child_process.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 #include "tests/sync/self_signed.hpp"
 #include "tests/sync/survey_folders.hpp"
@@ -96,8 +98,8 @@ TEST(SurveyServer, ADefinitionIsServedSelfContainedWithItsSha256AndOldVersionsTo
     const auto r = curl.get(server.url() + "/v1/surveys/food/" + std::string(k_food_v2), server.kiosk_token);
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.body, core::expand_survey_file(folder / "food.json").value());
-    EXPECT_EQ(r.header("x-fieldkiosk-sha256"), sync::server::sha256_hex(r.body));
-    EXPECT_EQ(food["sha256"], sync::server::sha256_hex(r.body));
+    EXPECT_EQ(r.header("x-fieldkiosk-sha256"), sync::protocol::sha256_hex(r.body).value());
+    EXPECT_EQ(food["sha256"], sync::protocol::sha256_hex(r.body).value());
     EXPECT_EQ(food["bytes"], r.body.size());
     EXPECT_EQ(r.body.find("\"include\""), std::string::npos);
     // It loads on its own, in a folder with no blocks, as the same survey.
@@ -209,9 +211,9 @@ TEST(SurveyUpdater, DownloadsTheNewVersionKeepsTheOldOneAndAsksAgainOnlyWhenTheI
     ASSERT_TRUE(v2.ok());
     EXPECT_EQ(v2.survey->title.get("en"), "Food v2");
     EXPECT_EQ(read_file(u.file("food", k_food_v1)), v1_bytes);  // never deleted, never rewritten
-    // No temporary file is left behind.
+    // No temporary file (hidden, ".NAME.XXXXXX": core/atomic_file.hpp) is left behind.
     for (const auto& e : fs::recursive_directory_iterator(u.folder.path()))
-        EXPECT_EQ(e.path().filename().string().find(".partial"), std::string::npos) << e.path();
+        EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
 }
 
 TEST(SurveyUpdater, ChecksAtMostOncePerIntervalOnItsClock) {
@@ -293,7 +295,7 @@ public:
         });
         m_port = m_http.bind_to_any_port("127.0.0.1");
         m_thread = std::thread([this] { m_http.listen_after_bind(); });
-        while (!m_http.is_running()) std::this_thread::sleep_for(1ms);
+        EXPECT_TRUE(fieldkiosk::testing::wait_until([&] { return m_http.is_running(); }, 5s, 1ms));
     }
     ~BadServer() {
         m_http.stop();
@@ -323,7 +325,7 @@ private:
         int status = 200;
     };
     void add_locked(std::string id, std::string version, std::string body, std::string listed_sha, int status) {
-        std::string sha = listed_sha.empty() ? sync::server::sha256_hex(body) : std::move(listed_sha);
+        std::string sha = listed_sha.empty() ? sync::protocol::sha256_hex(body).value() : std::move(listed_sha);
         m_entries.push_back({std::move(id), std::move(version), std::move(sha), std::move(body), status});
     }
     httplib::Server m_http;
@@ -348,7 +350,7 @@ TEST(SurveyUpdater, ADamagedInvalidOrMislabelledDownloadIsRefusedAndNothingIsWri
         int status = 200;
     };
     const std::vector<Case> cases = {
-        {"damaged in transit", good.substr(0, good.size() / 2), sync::server::sha256_hex(good), "its SHA-256 is"},
+        {"damaged in transit", good.substr(0, good.size() / 2), sync::protocol::sha256_hex(good).value(), "its SHA-256 is"},
         {"not a valid survey", invalid.dump(2), "", "not a valid survey"},
         {"another version than listed", wrong_version.dump(2), "", "the file is survey 'food' version '9'"},
         {"not self-contained", with_include.dump(2), "", "includes other files"},
@@ -364,7 +366,9 @@ TEST(SurveyUpdater, ADamagedInvalidOrMislabelledDownloadIsRefusedAndNothingIsWri
         EXPECT_NE(r.error.find("'food' version '2026.1'"), std::string::npos) << r.error;
         EXPECT_NE(r.error.find(c.expect), std::string::npos) << r.error;
         EXPECT_FALSE(fs::exists(u.file("food", k_food_v1)));
-        EXPECT_FALSE(fs::exists(u.folder.path() / "surveys" / "food" / ".2026.1.json.partial"));
+        std::error_code ec;  // nothing at all, not even a hidden temporary file
+        for (const auto& e : fs::recursive_directory_iterator(u.folder.path(), ec))
+            EXPECT_FALSE(e.path().filename().string().starts_with(".")) << e.path();
     }
     // A version that cannot be a file name is refused before anything is fetched.
     bad.set("food", "../../evil", good);
@@ -374,7 +378,7 @@ TEST(SurveyUpdater, ADamagedInvalidOrMislabelledDownloadIsRefusedAndNothingIsWri
     // After a failure the index is asked for again in full (no If-None-Match), and the good file arrives.
     bad.set("food", k_food_v1, good);
     Updater again(bad.url(), "fk_any");
-    bad.set("food", k_food_v1, good.substr(1), sync::server::sha256_hex(good));
+    bad.set("food", k_food_v1, good.substr(1), sync::protocol::sha256_hex(good).value());
     EXPECT_FALSE(again.updater.update_now().error.empty());
     bad.set("food", k_food_v1, good);
     const auto fixed = again.updater.update_now();
@@ -468,15 +472,18 @@ TEST(SurveyUpdater, NothingIsDownloadedOrWrittenWhenTheDiskIsNearlyFull) {
 sync::client::SyncStatus wait_for(sync::client::SyncEngine& engine,
                                   const std::function<bool(const sync::client::SyncStatus&)>& done) {
     sync::client::SyncStatus last;
-    for (int i = 0; i < 3000; ++i) {
-        for (auto& s : engine.status().drain()) {
-            last = s;
-            if (done(last)) return last;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    ADD_FAILURE() << "the engine never posted the status waited for; last error: " << last.last_error << " / "
-                  << last.survey_error;
+    const bool seen = fieldkiosk::testing::wait_until(
+        [&] {
+            for (auto& s : engine.status().drain()) {
+                last = s;
+                if (done(last)) return true;
+            }
+            return false;
+        },
+        30s, 10ms);
+    if (!seen)
+        ADD_FAILURE() << "the engine never posted the status waited for; last error: " << last.last_error << " / "
+                      << last.survey_error;
     return last;
 }
 

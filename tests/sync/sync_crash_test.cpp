@@ -5,6 +5,7 @@
 //  - the SERVER (`fieldkiosk-server serve`, a child process) is killed with SIGKILL while a batch's
 //    transaction is open, and restarted on the same database: nothing half-stored, nothing lost.
 #include "tests/support/child_process.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -115,8 +116,8 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
             stat >> pid >> comm >> state;
             return !stat || state == "Z";
         };
-        for (int waited = 0; waited < 10'000 && receiver.responses() == before && !finished(); ++waited)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        wait_until([&] { return receiver.responses() != before || finished(); }, std::chrono::seconds(10),
+                   std::chrono::milliseconds(1));
         std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(gen)));
         const bool killed = kill(c.pid, SIGKILL) == 0;
         const int code = wait_exit(c);
@@ -127,10 +128,13 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     // A killed client's last request may still be in the server's hands: let the server finish it (its
     // in-flight gauge at 0 on two looks in a row, bounded) before taking the counts the final run is
     // compared with.
-    for (int quiet = 0, tries = 0; quiet < 2 && tries < 200; ++tries) {
-        quiet = metric(receiver.url(), "fieldkiosk_batches_in_flight") == 0 ? quiet + 1 : 0;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    int quiet = 0;
+    wait_until(
+        [&] {
+            quiet = metric(receiver.url(), "fieldkiosk_batches_in_flight") == 0 ? quiet + 1 : 0;
+            return quiet >= 2;
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(50));
     const std::int64_t on_server = receiver.responses();
     const std::int64_t acknowledged = kiosk.counts().acknowledged;
     std::cout << "kills: " << kills << ", of which while running: " << kills_mid_drain

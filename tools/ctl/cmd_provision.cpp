@@ -4,7 +4,7 @@
 // Index:
 //   exit codes          k_exit_unreachable, k_exit_refused, k_exit_unverified (0, 1, 2 as every verb)
 //   PIN input           a terminal without echo (termios), or --pin-stdin
-//   files               atomic replace (temp + fsync + rename + fsync of the folder), .bak, owner and mode
+//   files               atomic replace (core::write_file_atomically), .bak, owner and mode
 //   server check        GET /v1/health, then an empty batch with a heartbeat (POST /v1/batches) with the token
 //   add_provision       the verb
 //
@@ -12,9 +12,10 @@
 // parser, the server), and files are written last. A token the server refuses is never written, so
 // re-provisioning a working kiosk with a mistyped token leaves it working; a server that cannot be reached
 // does not stop provisioning (a kiosk is often set up before its network), and the exit status says so.
+#include "core/atomic_file.hpp"
 #include "core/clock.hpp"
-#include "kiosk/app/config.hpp"
-#include "kiosk/app/pin.hpp"
+#include "kiosk/settings/config.hpp"
+#include "kiosk/settings/pin.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/protocol/wire.hpp"
 #include "tools/ctl/commands.hpp"
@@ -103,7 +104,7 @@ std::expected<std::string, std::string> read_pin(std::istream& in, bool from_std
         first = trim(first);
         if (std::getline(in, second) && !trim(second).empty() && trim(second) != first)
             return std::unexpected(std::string("--pin-stdin: the two PINs (first and second line) differ"));
-        if (auto weak = pin_weakness(first)) return std::unexpected("the admin PIN " + *weak + "; choose another");
+        if (auto weak = kiosk::pin_weakness(first)) return std::unexpected("the admin PIN " + *weak + "; choose another");
         return first;
     }
     if (&in != &std::cin || ::isatty(STDIN_FILENO) == 0)
@@ -114,11 +115,11 @@ std::expected<std::string, std::string> read_pin(std::istream& in, bool from_std
         std::string first, second;
         {
             NoEcho quiet;
-            err << "Admin PIN for the kiosk's staff screen (" << k_pin_min_digits << "-" << k_pin_max_digits
+            err << "Admin PIN for the kiosk's staff screen (" << kiosk::k_pin_min_digits << "-" << kiosk::k_pin_max_digits
                 << " digits, not shown): " << std::flush;
             if (!std::getline(in, first)) return std::unexpected(std::string("no PIN given"));
             first = trim(first);
-            if (auto weak = pin_weakness(first)) {
+            if (auto weak = kiosk::pin_weakness(first)) {
                 err << "That PIN " << *weak << ". Try another.\n";
                 continue;
             }
@@ -143,10 +144,7 @@ std::optional<std::string> token_problem(const std::string& token) {
 
 // ---- files ------------------------------------------------------------------------------------------------------
 
-struct Owner {
-    uid_t uid;
-    gid_t gid;
-};
+using Owner = core::FileOwner;
 
 std::string describe_owner(const Owner& o) {
     const passwd* pw = ::getpwuid(o.uid);
@@ -167,69 +165,17 @@ std::string errno_text(const std::string& what, const fs::path& path) {
     return msg;
 }
 
-void fsync_folder(const fs::path& folder) {
-    const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-}
-
-// Replaces `path` with `text` atomically: a temporary file in the same folder, created with mode 0600 (so
-// not even a moment readable by others), given its owner and final mode before any byte is written,
-// fsync'd, then renamed over `path`, and the folder fsync'd. With `backup`, the previous file stays as
-// PATH.bak (a hard link to it, so with its own mode and owner).
+// Replaces `path` with `text` through the project's one atomic writer (core/atomic_file.hpp: mode and owner
+// set before any byte is written, so a token is never readable by others), adding provision's hint when the
+// system said no.
 std::expected<void, std::string> replace_file(const fs::path& path, const std::string& text, mode_t mode,
                                               std::optional<Owner> owner, bool backup) {
-    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    std::error_code ec;
-    if (!fs::exists(folder, ec)) {
-        fs::create_directories(folder, ec);
-        if (ec) return std::unexpected("cannot make the folder " + folder.string() + ": " + ec.message());
-    }
-    std::string tmpl = (folder / ("." + path.filename().string() + ".XXXXXX")).string();
-    const int fd = ::mkstemp(tmpl.data());  // O_CREAT | O_EXCL, mode 0600
-    if (fd < 0) return std::unexpected(errno_text("write in", folder));
-    const fs::path tmp = tmpl;
-    auto fail = [&](const std::string& what) {
-        std::string msg = errno_text(what, path);
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return std::unexpected(msg);
-    };
-    if (owner && ::fchown(fd, owner->uid, owner->gid) != 0) return fail("set the owner of");
-    if (::fchmod(fd, mode) != 0) return fail("set the mode of");
-    for (std::size_t done = 0; done < text.size();) {
-        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail("write");
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd) != 0) return fail("write (fsync)");
-    if (::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        return std::unexpected(errno_text("write (close)", path));
-    }
-    if (backup && fs::exists(path, ec)) {
-        const fs::path bak = path.string() + ".bak";
-        ::unlink(bak.c_str());
-        if (::link(path.c_str(), bak.c_str()) != 0) {
-            fs::copy_file(path, bak, fs::copy_options::overwrite_existing, ec);
-            if (ec) {
-                ::unlink(tmp.c_str());
-                return std::unexpected("cannot keep the previous file as " + bak.string() + ": " + ec.message());
-            }
-        }
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::string msg = errno_text("replace", path);
-        ::unlink(tmp.c_str());
-        return std::unexpected(msg);
-    }
-    fsync_folder(folder);
-    return {};
+    auto w = core::write_file_atomically(path, text, {.mode = mode, .owner = owner, .keep_backup = backup});
+    if (w) return {};
+    std::string msg = std::move(w.error().message);
+    if (w.error().error_number == EACCES || w.error().error_number == EPERM)
+        msg += " (run it as root: sudo fieldkiosk-ctl provision ...)";
+    return std::unexpected(std::move(msg));
 }
 
 // ---- server check -------------------------------------------------------------------------------------------

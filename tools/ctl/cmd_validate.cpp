@@ -1,6 +1,7 @@
 // fieldkiosk-ctl validate PATH...: every problem in every survey and block, one per line.
 // fieldkiosk-ctl expand FILE [-o OUT]: one survey as a single self-contained file (blocks inlined), as the
 // server serves it to kiosks; used to freeze a version before changing the survey or its blocks.
+#include "core/default_paths.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
 
@@ -37,7 +38,7 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
         "everything is valid (warnings or not), 1 when anything is invalid.");
     return [args, &out, &err] {
         std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
-        if (paths.empty()) paths.push_back(default_surveys_dir());
+        if (paths.empty()) paths.push_back(core::default_surveys_dir());
         const auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = args->all_versions});
         // Warnings do not make a survey invalid (the exit status ignores them): they say how the kiosk will
         // behave where an author may expect otherwise. A survey that ends on notes: the kiosk saves the

@@ -1,4 +1,6 @@
 #include "tools/ctl/common.hpp"
+
+#include "core/default_paths.hpp"
 #include "tools/ctl/commands.hpp"
 
 #include <cstdlib>
@@ -10,19 +12,11 @@ namespace fieldkiosk::tools {
 
 namespace fs = std::filesystem;
 
-fs::path default_surveys_dir() {
-    if (const char* env = std::getenv("FIELDKIOSK_SURVEYS"); env && *env) return env;
-    std::error_code ec;
-    if (fs::is_directory(FIELDKIOSK_INSTALLED_SURVEYS_DIR, ec)) return FIELDKIOSK_INSTALLED_SURVEYS_DIR;
-    if (fs::is_directory(FIELDKIOSK_SOURCE_SURVEYS_DIR, ec)) return FIELDKIOSK_SOURCE_SURVEYS_DIR;
-    return "survey_defs";
-}
-
 void add_survey_options(CLI::App& cmd, SurveyArgs& args) {
     cmd.add_option("SURVEY", args.survey, "Survey id (e.g. food) or path to a survey file");
     cmd.add_option("--survey", args.survey_id, "Survey id, looked up in the surveys folder");
     cmd.add_option("--surveys", args.surveys_dir,
-                   "Folder of survey definitions (default: " + default_surveys_dir().string() + ")");
+                   "Folder of survey definitions (default: " + core::default_surveys_dir().string() + ")");
 }
 
 core::SurveyPtr resolve_survey(const SurveyArgs& args, std::ostream& err) {
@@ -38,7 +32,7 @@ core::SurveyPtr resolve_survey(const SurveyArgs& args, std::ostream& err) {
         for (const auto& d : result.diagnostics) err << d.to_string() << "\n";
         return result.survey;
     }
-    const fs::path dir = args.surveys_dir.empty() ? default_surveys_dir() : fs::path(args.surveys_dir);
+    const fs::path dir = args.surveys_dir.empty() ? core::default_surveys_dir() : fs::path(args.surveys_dir);
     if (!fs::is_directory(dir, ec)) {
         err << "error: survey folder " << dir.string() << " does not exist (use --surveys DIR)\n";
         return nullptr;

@@ -16,10 +16,6 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_invalid = 1;  // invalid survey, answers or data
 inline constexpr int k_exit_usage = 2;    // bad command line, missing file
 
-// Where survey definitions are found when --surveys is not given: $FIELDKIOSK_SURVEYS, the installed
-// folder, then the source tree's survey_defs (for a developer's build).
-[[nodiscard]] std::filesystem::path default_surveys_dir();
-
 struct SurveyArgs {
     std::string survey;       // positional: an id, or a path to a survey file
     std::string survey_id;    // --survey ID

@@ -1,41 +1,11 @@
-// Index: pin_weakness, toml_string, the TOML scanner (Entry, scan_value, scan_file), edit_toml, mask.
+// Index: toml_string, the TOML scanner (Entry, scan_value, scan_file), edit_toml, mask.
 #include "tools/ctl/provision.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <map>
 
 namespace fieldkiosk::tools {
-
-// ---- PIN rules ------------------------------------------------------------------------------------------
-
-std::optional<std::string> pin_weakness(std::string_view pin) {
-    const auto digits_only = std::all_of(pin.begin(), pin.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits_only || pin.size() < k_pin_min_digits || pin.size() > k_pin_max_digits)
-        return "must be " + std::to_string(k_pin_min_digits) + " to " + std::to_string(k_pin_max_digits) +
-               " digits, nothing else (the kiosk's PIN pad has only digits)";
-    if (std::all_of(pin.begin(), pin.end(), [&](char c) { return c == pin[0]; }))
-        return std::string("is one digit repeated (like 0000): it is among the first PINs anyone tries");
-    for (const int step : {1, 9}) {  // +1 and -1, modulo 10 (7890 and 2109 count)
-        bool run = true;
-        for (std::size_t i = 1; i < pin.size() && run; ++i) run = (pin[i] - '0') == ((pin[i - 1] - '0') + step) % 10;
-        if (run)
-            return std::string("is a run of consecutive digits (like 1234 or 9876): it is among the first PINs anyone tries");
-    }
-    for (std::size_t len = 2; len <= pin.size() / 2; ++len) {
-        if (pin.size() % len != 0) continue;
-        bool repeated = true;
-        for (std::size_t i = len; i < pin.size() && repeated; ++i) repeated = pin[i] == pin[i - len];
-        if (repeated) return std::string("is a short group of digits repeated (like 1212 or 123123): easy to guess");
-    }
-    if (pin.size() == 4 && (pin.starts_with("19") || pin.starts_with("20")))
-        return std::string("looks like a year (1900-2099), such as a birth year: easy to guess");
-    constexpr std::array<std::string_view, 8> k_common = {"2580", "0852", "1470", "0741", "3690", "0963", "1122", "5683"};
-    if (std::find(k_common.begin(), k_common.end(), pin) != k_common.end())
-        return std::string("is one of the most common PINs (a line down the keypad, like 2580): easy to guess");
-    return std::nullopt;
-}
 
 // ---- TOML text --------------------------------------------------------------------------------------------
 

@@ -1,8 +1,7 @@
-// The pure parts of `fieldkiosk-ctl provision` (tools/ctl/cmd_provision.cpp): PIN rules, the TOML line
-// editor that changes a few keys of an operator's fieldkiosk.toml and keeps everything else, and masking.
+// The pure parts of `fieldkiosk-ctl provision` (tools/ctl/cmd_provision.cpp): the TOML line editor that changes a few keys of an
+// operator's fieldkiosk.toml and keeps everything else, and masking.
 //
 // Index:
-//   pin_weakness   why a PIN must not be used (which rule), or nullopt
 //   toml_string    a TOML basic string literal ("..." with escapes) for any UTF-8 text
 //   TomlEdit       one key to set in one [section], to a TOML literal
 //   edit_toml      sets keys in place (comments, order, other keys and spacing kept); adds missing ones
@@ -22,14 +21,6 @@
 #include <vector>
 
 namespace fieldkiosk::tools {
-
-inline constexpr std::size_t k_pin_min_digits = 4, k_pin_max_digits = 12;
-
-// The rule `pin` breaks, in words for the operator ("is one digit repeated (like 0000) ..."), or nullopt.
-// Rules: 4-12 digits only; not one digit repeated; not a run of consecutive digits up or down (1234,
-// 9876, 7890); not a short group repeated (1212, 123123); not a year 1900-2099; not one of a few very
-// common PINs (2580, the keypad's middle column, and its kind).
-[[nodiscard]] std::optional<std::string> pin_weakness(std::string_view pin);
 
 [[nodiscard]] std::string toml_string(std::string_view text);
 

@@ -1,5 +1,5 @@
 // Index: helpers (typed reads with messages), parse_config, a broken file in plain words, load_config.
-#include "kiosk/app/config.hpp"
+#include "kiosk/settings/config.hpp"
 
 #include <toml++/toml.h>
 
@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -391,6 +392,18 @@ std::expected<std::string, std::string> read_token_file(const std::filesystem::p
     if (token.find_first_of(" \t\r\n") != std::string::npos)
         return std::unexpected("The sync token file " + p + " must hold the token alone, on one line");
     return token;
+}
+
+std::filesystem::path default_config_path() {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x) {
+        if (fs::path p = fs::path(x) / "fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    } else if (const char* h = std::getenv("HOME"); h && *h) {
+        if (fs::path p = fs::path(h) / ".config/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    }
+    if (fs::path p = "/etc/fieldkiosk/fieldkiosk.toml"; fs::is_regular_file(p, ec)) return p;
+    return {};
 }
 
 std::filesystem::path last_good_copy_path(const std::filesystem::path& folder, const std::filesystem::path& settings) {

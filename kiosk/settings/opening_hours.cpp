@@ -1,5 +1,5 @@
 // Index: calendar, time zones, from_local, OpeningHours, parsing and formatting.
-#include "kiosk/app/opening_hours.hpp"
+#include "kiosk/settings/opening_hours.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "core/answer.hpp"
-#include "kiosk/app/opening_hours.hpp"
+#include "kiosk/settings/opening_hours.hpp"
 
 #include <chrono>
 #include <expected>
@@ -69,7 +69,7 @@ struct KioskConfig {
         std::chrono::seconds closed_period{3600};          // outside opening hours, sync this often instead of `period`
     } sync;
 
-    // [hours] (kiosk/app/opening_hours.hpp): outside them the kiosk shows its Closed screen and syncs rarely.
+    // [hours] (kiosk/settings/opening_hours.hpp): outside them the kiosk shows its Closed screen and syncs rarely.
     // Not configured (no [hours] section): always open.
     OpeningHours hours;
 
@@ -98,6 +98,11 @@ struct ConfigResult {
                                                         const std::filesystem::path& settings);
 // The same from text (tests); `name` is used in messages.
 [[nodiscard]] ConfigResult parse_config(std::string_view toml_text, std::string_view name);
+
+// The settings file used when `fieldkiosk --config` is not given: the first that exists of
+// $XDG_CONFIG_HOME/fieldkiosk/fieldkiosk.toml (else ~/.config/fieldkiosk/fieldkiosk.toml) and
+// /etc/fieldkiosk/fieldkiosk.toml; empty when none does (the defaults apply).
+[[nodiscard]] std::filesystem::path default_config_path();
 
 // Reads the kiosk's sync token from `path` (surrounding white space dropped). Refuses, with a message
 // that says what to do, a file that is missing, not a regular file, empty, or readable or writable by
