@@ -14,7 +14,10 @@
 // Index:
 //   App            construction, apply(), tick(), view(), next_wakeup(), queries for tests
 //   offer_surveys()  survey updates, applied between respondents (docs/kiosk.md, "Survey updates")
-//   go_to()        --goto for screenshots: puts the app on a named screen with a realistic state
+//   go_to()        --goto for screenshots: puts the app on a named screen by applying actions
+//   on(act::…)     one handler per action, in the file of what it serves: app_respondent.cpp (the walk),
+//                  app_admin.cpp (PIN with lock-out, staff panel), app_drafts.cpp (saved interviews);
+//                  view() in app_view.cpp, go_to() in app_screenshots.cpp, the rest in app.cpp
 //
 // Not thread-safe: the UI thread owns the App.
 #pragma once
@@ -22,6 +25,7 @@
 #include "core/clock.hpp"
 #include "core/session.hpp"
 #include "kiosk/app/actions.hpp"
+#include "kiosk/app/log_sink.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
 #include "kiosk/app/sync_port.hpp"
@@ -43,9 +47,9 @@ namespace fieldkiosk::kiosk {
 class App {
 public:
     // `surveys` is every valid survey found; which are offered follows config.enabled_surveys (or each
-    // survey's own flag). `store`, `strings`, `clock` and `rng` must outlive the App.
+    // survey's own flag). `store`, `strings`, `clock`, `rng` and `log` must outlive the App.
     App(KioskConfig config, std::vector<core::SurveyPtr> surveys, StorePort& store, const Strings& strings,
-        const core::Clock& clock, core::Rng& rng);
+        const core::Clock& clock, core::Rng& rng, LogSink& log = stderr_log());
 
     // Background sync (optional; must outlive the App). Without a port the admin panel says why sync is
     // off: not set up (no sync.server_url) or not built into this kiosk.
@@ -94,14 +98,82 @@ public:
     [[nodiscard]] std::string_view hours_state() const { return m_closed ? "closed" : "open"; }
 
     // Puts the app on `spec` (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle,
-    // admin, admin:panel, drafts, save_failed, closed) for screenshots. Earlier questions are answered with their
-    // first choice (or a middle value) so that NAME becomes reachable; fails with a message if it does not.
+    // admin, admin:panel, drafts, save_failed, closed) for screenshots, by applying the actions a person
+    // would (taps, answers, the PIN). Earlier questions are answered with their first choice (or a middle
+    // value) so that NAME becomes reachable; fails with a message if it does not. The staff screens need
+    // a PIN: go_to sets a throw-away one for this App (only ever a screenshot's). What no tap can do is
+    // staged and said so in app_screenshots.cpp: time passing (the idle prompt, the tap guard), a full
+    // disk (save_failed) and the hours (closed).
     [[nodiscard]] std::expected<void, std::string> go_to(std::string_view spec);
 
     void debug_check_invariants() const;  // aborts with a message when an invariant is broken
 
 private:
     using steady = std::chrono::steady_clock;
+
+    // --- one handler per action (apply() dispatches) ---
+    // the respondent's walk (app_respondent.cpp)
+    void on(const act::Activity&);
+    void on(const act::OpenSurvey& a);
+    void on(const act::OpenLanguage&);
+    void on(const act::ChooseLanguage& a);
+    void on(const act::CloseLanguage&);
+    void on(const act::ShowFullPrivacy& a);
+    void on(const act::ConsentStart&);
+    void on(const act::ConsentDecline&);
+    void on(const act::TapChoice& a);
+    void on(const act::SetScale& a);
+    void on(const act::TypeText& a);
+    void on(const act::Backspace&);
+    void on(const act::ListScroll& a);
+    void on(const act::Next&);
+    void on(const act::Back&);
+    void on(const act::StartAgain&);
+    void on(const act::StartAgainConfirm& a);
+    void on(const act::StillHere&);
+    void on(const act::ThanksDone&);
+    void on(const act::RetrySave&);
+    // staff: the corner, the PIN pad, the panel (app_admin.cpp)
+    void on(const act::CornerHeld&);
+    void on(const act::PinDigit& a);
+    void on(const act::PinBackspace&);
+    void on(const act::PinSubmit&);
+    void on(const act::AdminClose&);
+    void on(const act::AdminToggleSurvey& a);
+    void on(const act::AdminSetMode& a);
+    void on(const act::AdminSyncNow&);
+    void on(const act::AdminExit&);
+    void on(const act::AdminExitConfirm& a);
+    // assisted mode's saved interviews (app_drafts.cpp)
+    void on(const act::OpenDrafts&);
+    void on(const act::ResumeDraft& a);
+    void on(const act::DiscardDraft& a);
+    void on(const act::DiscardDraftConfirm& a);
+    void on(const act::CloseDrafts&);
+
+    // --- tick() in steps (app.cpp) ---
+    void tick_admin_corner(steady::time_point now);
+    void tick_timers(steady::time_point now);  // save retries, thanks, lock-out end, old drafts
+    void tick_idle(steady::time_point now);
+    void tick_hours();
+
+    // --- go_to() in steps (app_screenshots.cpp) ---
+    [[nodiscard]] core::SurveyPtr first_enabled() const;
+    [[nodiscard]] std::expected<void, std::string> stage_open(const core::SurveyPtr& s);  // tile, language, Start
+    void stage_answer();                                      // something valid for the current question
+    [[nodiscard]] std::expected<void, std::string> stage_pin();  // the throw-away PIN, typed on the pad
+    [[nodiscard]] std::expected<void, std::string> stage_question(std::string_view rest);
+    [[nodiscard]] std::expected<void, std::string> stage_save_failed();
+    [[nodiscard]] std::expected<void, std::string> stage_drafts();
+    void stage_closed();
+    void stage_settled();  // as if the page had been up a moment: no tap guard over the screenshot
+
+    // --- view() in steps (app_view.cpp) ---
+    void view_language(ViewModel& v) const;
+    void view_admin(ViewModel& v, steady::time_point now) const;
+    void view_drafts(ViewModel& v) const;
+
+    void log(const std::string& line) const { m_log->write(line); }
 
     [[nodiscard]] core::SurveyPtr find_survey(std::string_view id) const;
     [[nodiscard]] bool is_enabled(const core::Survey& s) const;
@@ -149,6 +221,7 @@ private:
     const Strings* m_strings;
     const core::Clock* m_clock;
     core::Rng* m_rng;
+    LogSink* m_log;
 
     Screen m_screen = Screen::Attract;
     Screen m_language_return = Screen::Attract;  // where choosing a language leads

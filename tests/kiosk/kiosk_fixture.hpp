@@ -72,13 +72,14 @@ struct KioskFixture {
     explicit KioskFixture(kiosk::KioskConfig config = {}, std::vector<core::SurveyPtr> surveys = shipped_surveys())
         : store_opened(storage::ResponseStore::open(dir.path() / "kiosk.db", clock)),
           store(*store_opened),
-          app(std::move(config), std::move(surveys), store, shipped_strings(), clock, rng) {}
+          app(std::move(config), std::move(surveys), store, shipped_strings(), clock, rng, log) {}
 
     TempDir dir;
     FakeClock clock;
     core::SeededRng rng{42};
     storage::Result<storage::ResponseStore> store_opened;
     FlakyStore store;
+    kiosk::MemoryLogSink log;  // what the App logged (the kiosk's journal)
     kiosk::App app;
 
     // Every stored response's payload, parsed.
