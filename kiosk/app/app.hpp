@@ -174,6 +174,11 @@ private:
     void view_drafts(ViewModel& v) const;
 
     void log(const std::string& line) const { m_log->write(line); }
+    // Staff wording: assets/strings/en.json's "admin_*" keys (English by design, english_only_key()).
+    [[nodiscard]] std::string staff_words(std::string_view key,
+                                          std::initializer_list<std::pair<std::string_view, std::string>> values = {}) const {
+        return fill(m_strings->get("en", key), values);
+    }
 
     [[nodiscard]] core::SurveyPtr find_survey(std::string_view id) const;
     [[nodiscard]] bool is_enabled(const core::Survey& s) const;

@@ -97,7 +97,7 @@ void App::on(const act::AdminSetMode& a) {
     if (m_screen != Screen::Admin || !m_admin_unlocked) return;
     // A kiosk resident's half-finished walk must never become a resumable draft.
     if (m_session && a.mode != m_config.mode) {
-        m_admin_message = "Finish or wipe the survey in progress before switching mode.";
+        m_admin_message = staff_words("admin_mode_busy");
         return;
     }
     m_config.mode = a.mode;
@@ -113,8 +113,7 @@ void App::on(const act::AdminExit&) {
     if (m_screen != Screen::Admin || !m_admin_unlocked || m_confirm_exit) return;
     // Completed responses that are not on disk yet would be lost with the process: say so now.
     if (!m_unsaved.empty() && !try_save_unsaved()) {
-        m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
-                          m_save_error + "). Free disk space, then exit again.";
+        m_admin_message = staff_words("admin_not_saved", {{"n", std::to_string(m_unsaved.size())}, {"error", m_save_error}});
         return;
     }
     // One tap next to "Sync now" must not stop the kiosk: ask, and say what happens.
@@ -126,8 +125,7 @@ void App::on(const act::AdminExitConfirm& a) {
     m_confirm_exit = false;
     if (!a.yes) return;
     if (!m_unsaved.empty() && !try_save_unsaved()) {  // a response completed meanwhile
-        m_admin_message = std::to_string(m_unsaved.size()) + " completed response(s) are not saved yet (" +
-                          m_save_error + "). Free disk space, then exit again.";
+        m_admin_message = staff_words("admin_not_saved", {{"n", std::to_string(m_unsaved.size())}, {"error", m_save_error}});
         return;
     }
     m_quit = true;
@@ -172,40 +170,42 @@ std::string local_time_words(std::chrono::system_clock::time_point t, std::chron
     return buf;
 }
 
-std::vector<std::string> sync_words(const SyncStatusVm& s, std::chrono::system_clock::time_point now) {
+const char* sync_state_key(SyncStatusVm::State state) {
     using S = SyncStatusVm::State;
-    std::vector<std::string> out;
-    if (s.state == S::Off) {
-        out.push_back(s.off_reason.empty() ? "Sync is not set up." : s.off_reason);
-        return out;
-    }
-    switch (s.state) {
+    switch (state) {
         case S::Off:
         case S::Starting:
-            out.push_back("Sync: starting");
-            break;
+            return "admin_sync_starting";
         case S::Idle:
-            out.push_back("Sync: waiting for the next send");
-            break;
+            return "admin_sync_idle";
         case S::Syncing:
-            out.push_back("Sync: sending now");
-            break;
+            return "admin_sync_syncing";
         case S::UpToDate:
-            out.push_back("Sync: up to date");
-            break;
+            return "admin_sync_up_to_date";
         case S::Waiting:
-            out.push_back("Sync: the server asked us to wait; it will try again by itself");
-            break;
+            return "admin_sync_waiting";
         case S::Failing:
-            out.push_back("Sync: not working; it will try again by itself");
-            break;
+            return "admin_sync_failing";
     }
-    out.push_back("Waiting to send: " + std::to_string(s.queued));
-    out.push_back("Last successful sync: " +
-                  (s.last_success ? local_time_words(*s.last_success, now) : std::string("none since the kiosk started")));
-    if (!s.last_error.empty()) out.push_back("Problem: " + s.last_error);
+    return "admin_sync_starting";
+}
+
+std::vector<std::string> sync_words(const Strings& st, const SyncStatusVm& s, std::chrono::system_clock::time_point now) {
+    auto say = [&](std::string_view key, std::initializer_list<std::pair<std::string_view, std::string>> values = {}) {
+        return fill(st.get("en", key), values);
+    };
+    std::vector<std::string> out;
+    if (s.state == SyncStatusVm::State::Off) {
+        out.push_back(s.off_reason.empty() ? say("admin_sync_not_set_up") : s.off_reason);
+        return out;
+    }
+    out.push_back(say(sync_state_key(s.state)));
+    out.push_back(say("admin_waiting", {{"n", std::to_string(s.queued)}}));
+    out.push_back(say("admin_sync_last_success",
+                      {{"when", s.last_success ? local_time_words(*s.last_success, now) : say("admin_sync_never")}}));
+    if (!s.last_error.empty()) out.push_back(say("admin_problem", {{"problem", s.last_error}}));
     if (!s.survey_error.empty()) out.push_back(s.survey_error);
-    out.push_back("Kept aside by the server: " + std::to_string(s.quarantined));
+    out.push_back(say("admin_sync_kept_aside", {{"n", std::to_string(s.quarantined)}}));
     return out;
 }
 
@@ -231,45 +231,46 @@ void App::refresh_admin() {
     m_admin_stats.clear();
     // First, in plain words, when residents are shown "This kiosk is not ready yet".
     if (m_surveys.empty())
-        m_admin_stats.emplace_back(
-            "Not ready: no survey files were found, so residents see \"This kiosk is not ready yet\". "
-            "Reinstall the fieldkiosk package or check where the kiosk looks for surveys.");
+        m_admin_stats.push_back(staff_words("admin_not_ready_no_surveys"));
     else if (enabled_survey_ids().empty())
-        m_admin_stats.emplace_back(
-            "Not ready: no survey is switched on, so residents see \"This kiosk is not ready yet\". "
-            "Switch one on under Surveys offered.");
+        m_admin_stats.push_back(staff_words("admin_not_ready_none_on"));
     auto st = m_store->stats();
     if (!st) {
-        m_admin_stats.push_back("Cannot read the store: " + st.error().message);
+        m_admin_stats.push_back(staff_words("admin_store_unreadable", {{"error", st.error().message}}));
         return;
     }
     for (const auto& s : st->surveys)
-        m_admin_stats.push_back(s.survey_id + ": " + std::to_string(s.completed_today) + " today, " +
-                                std::to_string(s.completed_total) + " in total");
-    if (st->surveys.empty()) m_admin_stats.push_back("No completed responses yet.");
-    std::string q = "Waiting to send: " + std::to_string(st->outbox.queued);
+        m_admin_stats.push_back(staff_words("admin_survey_counts", {{"survey", s.survey_id},
+                                                                    {"today", std::to_string(s.completed_today)},
+                                                                    {"total", std::to_string(s.completed_total)}}));
+    if (st->surveys.empty()) m_admin_stats.push_back(staff_words("admin_no_responses"));
+    const std::string queued = std::to_string(st->outbox.queued);
     if (st->outbox.oldest_queued_completed_at) {
         const auto oldest = detail::parse_utc(*st->outbox.oldest_queued_completed_at);
-        q += " (oldest from " +
-             (oldest ? local_time_words(*oldest, m_clock->wall_now()) : *st->outbox.oldest_queued_completed_at) + ")";
+        const std::string when =
+            oldest ? local_time_words(*oldest, m_clock->wall_now()) : *st->outbox.oldest_queued_completed_at;
+        m_admin_stats.push_back(staff_words("admin_waiting_oldest", {{"n", queued}, {"when", when}}));
+    } else {
+        m_admin_stats.push_back(staff_words("admin_waiting", {{"n", queued}}));
     }
-    m_admin_stats.push_back(q);
-    m_admin_stats.push_back("Sent: " + std::to_string(st->outbox.acknowledged) +
-                            "; kept aside: " + std::to_string(st->outbox.rejected + st->outbox.conflict));
+    m_admin_stats.push_back(staff_words("admin_sent", {{"sent", std::to_string(st->outbox.acknowledged)},
+                                                       {"aside", std::to_string(st->outbox.rejected + st->outbox.conflict)}}));
     std::int64_t dropped = 0;
     for (const auto& d : st->dropoffs) dropped += d.count;
-    m_admin_stats.push_back("Left unfinished: " + std::to_string(dropped) + "; drafts: " + std::to_string(st->drafts));
-    std::string surveys = "Surveys:";
-    for (const auto& s : m_surveys) surveys += (surveys.size() > 8 ? ", " : " ") + s->id + " v" + s->version;
+    m_admin_stats.push_back(
+        staff_words("admin_unfinished", {{"dropped", std::to_string(dropped)}, {"drafts", std::to_string(st->drafts)}}));
+    std::string list;
+    for (const auto& s : m_surveys) list += (list.empty() ? " " : ", ") + s->id + " v" + s->version;
+    std::string surveys = staff_words("admin_surveys_list", {{"list", list}});
     if (m_surveys_updated_at) {
         const std::time_t t = std::chrono::system_clock::to_time_t(*m_surveys_updated_at);
         std::tm tm{};
         localtime_r(&t, &tm);
         char buf[32];
         std::strftime(buf, sizeof buf, "%d %b %H:%M", &tm);
-        surveys += std::string(" (updated ") + buf + ")";
+        surveys = staff_words("admin_surveys_updated", {{"line", surveys}, {"when", buf}});
     }
-    if (m_pending_surveys) surveys += "; an update waits for the current respondent to finish";
+    if (m_pending_surveys) surveys = staff_words("admin_surveys_pending", {{"line", surveys}});
     m_admin_stats.push_back(std::move(surveys));
 }
 
@@ -281,12 +282,9 @@ void App::set_sync(SyncPort* port) {
         m_sync.state = SyncStatusVm::State::Starting;
     } else {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
-        m_sync.off_reason = m_config.sync.server_url.empty()
-                                ? "Sync is not set up: this kiosk has no server address yet. Whoever installs it sets one with "
-                                  "fieldkiosk-ctl provision."
-                                : "Sync is off.";
+        m_sync.off_reason = staff_words(m_config.sync.server_url.empty() ? "admin_sync_no_server" : "admin_sync_off");
 #else
-        m_sync.off_reason = "Sync is not built into this kiosk.";
+        m_sync.off_reason = staff_words("admin_sync_not_built");
 #endif
     }
 }
@@ -303,18 +301,18 @@ std::vector<std::string> App::hours_admin_lines() const {
     std::vector<std::string> out;
     const auto& h = m_config.hours;
     if (!h.configured) {
-        out.emplace_back("Opening hours: not set, always open");
+        out.push_back(staff_words("admin_hours_not_set"));
     } else {
         const auto now = m_clock->wall_now();
         const auto next = next_hours_change();
         if (h.is_open(now, *m_tz))
-            out.push_back("Opening hours: open now" +
-                          (next ? ", closes " + short_when(*m_tz, *next, now) : std::string(", all the time")));
+            out.push_back(next ? staff_words("admin_hours_open_closes", {{"when", short_when(*m_tz, *next, now)}})
+                               : staff_words("admin_hours_open_always"));
         else
-            out.push_back("Opening hours: closed" +
-                          (next ? ", opens " + short_when(*m_tz, *next, now) : std::string("; no opening in the coming year")));
+            out.push_back(next ? staff_words("admin_hours_closed_opens", {{"when", short_when(*m_tz, *next, now)}})
+                               : staff_words("admin_hours_closed_never"));
     }
-    for (const auto& p : h.problems) out.push_back("Problem: " + p);
+    for (const auto& p : h.problems) out.push_back(staff_words("admin_problem", {{"problem", p}}));
     return out;
 }
 
@@ -336,7 +334,7 @@ void App::view_admin(ViewModel& v, steady::time_point now) const {
     a.assisted = m_config.mode == core::Mode::Assisted;
     a.unsaved = m_unsaved.size();
     a.sync = m_sync;
-    a.sync_lines = sync_words(m_sync, m_clock->wall_now());
+    a.sync_lines = sync_words(*m_strings, m_sync, m_clock->wall_now());
     a.sync_available = m_sync_port != nullptr;
     a.hours_lines = hours_admin_lines();
 }

@@ -26,13 +26,13 @@ void App::on(const act::ResumeDraft& a) {
     if (m_screen != Screen::Drafts || !m_confirm_discard.empty()) return;
     auto d = m_store->load_draft(a.id);
     if (!d || !*d) {
-        m_drafts_message = d ? std::string("That interview is no longer saved.") : d.error().message;
+        m_drafts_message = d ? staff_words("admin_draft_gone") : d.error().message;
         refresh_drafts();
         return;
     }
     auto survey = find_survey((*d)->info.survey_id);
     if (!survey) {
-        m_drafts_message = "The survey '" + (*d)->info.survey_id + "' is not installed on this device.";
+        m_drafts_message = staff_words("admin_draft_survey_missing", {{"survey", (*d)->info.survey_id}});
         return;
     }
     const auto snapshot = nlohmann::json::parse((*d)->state, nullptr, false);
@@ -43,7 +43,7 @@ void App::on(const act::ResumeDraft& a) {
                 survey = old;
     auto s = core::Session::restore(survey, snapshot, *m_clock);
     if (!s) {
-        m_drafts_message = "Cannot resume: " + s.error();
+        m_drafts_message = staff_words("admin_draft_cannot_resume", {{"error", s.error()}});
         return;
     }
     m_survey = survey;
