@@ -1,5 +1,5 @@
 // Index:
-//   messages     default validation messages per language
+//   messages     default validation messages (English; translations in assets/strings/)
 //   Context      EvalContext over the session's values
 //   Session      construction, queries, transitions, invariants
 #include "core/session.hpp"
@@ -22,34 +22,15 @@ namespace fieldkiosk::core {
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-struct MessageRow {
-    std::string_view lang;
-    std::array<std::string_view, 7> text;  // indexed by ValidationError::Kind; {n} and {m} are filled in
-};
-
-// Draft translations (es, pt, fr, so) share the status of the surveys' draft languages.
-constexpr std::array<MessageRow, 5> k_messages{{
-    {"en",
-     {"Please answer this question to continue.", "Please check this answer.", "Please choose one of the answers shown.",
-      "This answer can't be combined with the others you chose.", "Please use at most {n} characters.",
-      "Please choose a number from {n} to {m}.", "Please enter a number."}},
-    {"es",
-     {"Responda a esta pregunta para continuar.", "Revise esta respuesta, por favor.",
-      "Elija una de las respuestas que se muestran.", "Esta respuesta no se puede combinar con las otras que eligió.",
-      "Use como máximo {n} caracteres.", "Elija un número del {n} al {m}.", "Escriba un número."}},
-    {"pt",
-     {"Responda a esta pergunta para continuar.", "Verifique esta resposta, por favor.",
-      "Escolha uma das respostas apresentadas.", "Esta resposta não pode ser combinada com as outras que escolheu.",
-      "Use no máximo {n} caracteres.", "Escolha um número de {n} a {m}.", "Escreva um número."}},
-    {"fr",
-     {"Veuillez répondre à cette question pour continuer.", "Veuillez vérifier cette réponse.",
-      "Veuillez choisir l'une des réponses proposées.", "Cette réponse ne peut pas être combinée avec les autres choisies.",
-      "Veuillez utiliser {n} caractères au maximum.", "Veuillez choisir un nombre de {n} à {m}.", "Veuillez saisir un nombre."}},
-    {"so",
-     {"Fadlan ka jawaab su'aashan si aad u sii wadato.", "Fadlan hubi jawaabtan.",
-      "Fadlan dooro mid ka mid ah jawaabaha la muujiyey.", "Jawaabtan lama raacin karo jawaabaha kale ee aad dooratay.",
-      "Fadlan isticmaal ugu badnaan {n} xaraf.", "Fadlan dooro lambar u dhexeeya {n} iyo {m}.", "Fadlan qor lambar."}},
-}};
+// English only: the translations, and English itself for the kiosk, are in assets/strings/ under these keys.
+constexpr std::array<std::string_view, 7> k_message_keys{"validation_required",     "validation_constraint",
+                                                         "validation_not_a_choice", "validation_exclusive",
+                                                         "validation_too_long",     "validation_out_of_range",
+                                                         "validation_wrong_type"};
+constexpr std::array<std::string_view, 7> k_english{
+    "Please answer this question to continue.", "Please check this answer.", "Please choose one of the answers shown.",
+    "This answer can't be combined with the others you chose.", "Please use at most {n} characters.",
+    "Please choose a number from {n} to {m}.", "Please enter a number."};
 
 std::string fill(std::string_view tmpl, long n, long m) {
     std::string out(tmpl);
@@ -63,12 +44,9 @@ std::string fill(std::string_view tmpl, long n, long m) {
 
 }  // namespace
 
-std::string default_message(ValidationError::Kind kind, std::string_view lang) {
-    const auto k = static_cast<std::size_t>(kind);
-    for (const auto& row : k_messages)
-        if (row.lang == lang) return std::string(row.text[k]);
-    return std::string(k_messages[0].text[k]);
-}
+std::string default_message(ValidationError::Kind kind) { return std::string(k_english[static_cast<std::size_t>(kind)]); }
+
+std::string_view message_key(ValidationError::Kind kind) { return k_message_keys[static_cast<std::size_t>(kind)]; }
 
 // ---------------------------------------------------------------------------------------------
 // check_answer: the type checks shared by set_answer() and the loader's check of defaults
@@ -302,17 +280,25 @@ std::optional<ValidationError> Session::check_current() const {
 
 ValidationError Session::error(ValidationError::Kind kind, std::size_t index) const {
     const Question& q = m_survey->questions[index];
-    std::string msg;
-    if (kind == ValidationError::Kind::Required && !q.required_message.empty())
-        msg = q.required_message.get(m_language, m_survey->default_language);
-    else if (kind == ValidationError::Kind::Constraint && !q.constraint_message.empty())
-        msg = q.constraint_message.get(m_language, m_survey->default_language);
-    else
-        msg = default_message(kind, m_language);
-    if (kind == ValidationError::Kind::TooLong)
-        msg = fill(msg, q.type == QuestionType::Text ? q.max_length : static_cast<long>(k_max_write_in), 0);
-    if (kind == ValidationError::Kind::OutOfRange) msg = fill(msg, q.scale_min, q.scale_max);
-    return ValidationError{kind, q.name, std::move(msg)};
+    ValidationError e{kind, q.name, {}, {}, 0, 0};
+    if (kind == ValidationError::Kind::Required && !q.required_message.empty()) {
+        e.message = q.required_message.get(m_language, m_survey->default_language);
+    } else if (kind == ValidationError::Kind::Constraint && !q.constraint_message.empty()) {
+        e.message = q.constraint_message.get(m_language, m_survey->default_language);
+    } else {
+        e.message = default_message(kind);
+        e.key = message_key(kind);
+    }
+    if (kind == ValidationError::Kind::TooLong) {
+        e.n = q.type == QuestionType::Text ? q.max_length : static_cast<long>(k_max_write_in);
+        e.message = fill(e.message, e.n, 0);
+    }
+    if (kind == ValidationError::Kind::OutOfRange) {
+        e.n = q.scale_min;
+        e.m = q.scale_max;
+        e.message = fill(e.message, e.n, e.m);
+    }
+    return e;
 }
 
 std::optional<ValidationError> Session::check(std::size_t index) const {

@@ -41,7 +41,14 @@ struct ValidationError {
     enum class Kind : std::uint8_t { Required, Constraint, NotAChoice, Exclusive, TooLong, OutOfRange, WrongType };
     Kind kind = Kind::Required;
     std::string question;  // the question's name
-    std::string message;   // for the resident, in the session's language
+    // For the resident: the survey's own message (required_message, constraint_message) in the session's
+    // language, else the engine's default in English (default_message()).
+    std::string message;
+    // When `message` is the engine's default: its key in the UI strings (assets/strings/<lang>.json,
+    // "validation_required"...), where the kiosk finds it in the resident's language; empty when the survey
+    // gave its own. {n} and {m} in that text stand for `n` and `m`.
+    std::string key;
+    long n = 0, m = 0;
 };
 
 // Result of the type checks an answer must pass for its question (choice exists, exclusive alone,
@@ -157,7 +164,9 @@ private:
     std::vector<char> m_arrived;                   // defaults are applied on first arrival
 };
 
-// The engine's default messages, by kind, in `lang` (English when there is no translation).
-[[nodiscard]] std::string default_message(ValidationError::Kind kind, std::string_view lang);
+// The engine's default message for `kind`, in English, with {n} and {m} unfilled: what programs without the
+// kiosk's UI strings show (fieldkiosk-ctl walk). Translations live in assets/strings/ under message_key().
+[[nodiscard]] std::string default_message(ValidationError::Kind kind);
+[[nodiscard]] std::string_view message_key(ValidationError::Kind kind);  // "validation_required", ...
 
 }  // namespace fieldkiosk::core

@@ -221,7 +221,7 @@ void App::apply_language(const std::string& code) {
     if (m_session && m_session->state() == core::Session::State::Answering && !m_error.empty()) {
         // Re-say the validation message in the new language.
         if (auto e = m_session->check_current())
-            m_error = e->message;
+            m_error = say(*e);
         else
             m_error.clear();
     }

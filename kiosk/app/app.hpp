@@ -174,6 +174,9 @@ private:
     void view_drafts(ViewModel& v) const;
 
     void log(const std::string& line) const { m_log->write(line); }
+    // A refused answer or Continue, for the resident: the survey's own message, else the engine's default
+    // from assets/strings/ in the walk's language (app_respondent.cpp).
+    [[nodiscard]] std::string say(const core::ValidationError& e) const;
     // Staff wording: assets/strings/en.json's "admin_*" keys (English by design, english_only_key()).
     [[nodiscard]] std::string staff_words(std::string_view key,
                                           std::initializer_list<std::pair<std::string_view, std::string>> values = {}) const {

@@ -39,6 +39,12 @@ void pop_utf8(std::string& s) {
 
 }  // namespace
 
+std::string App::say(const core::ValidationError& e) const {
+    if (e.key.empty()) return e.message;
+    const std::string lang = m_session ? m_session->language() : m_language;
+    return fill(m_strings->get(lang, e.key), {{"n", std::to_string(e.n)}, {"m", std::to_string(e.m)}});
+}
+
 // ---------------------------------------------------------------- actions
 
 void App::on(const act::Activity&) {
@@ -114,7 +120,7 @@ void App::on(const act::TapChoice& a) {
     if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
     if (m_session->state() != core::Session::State::Answering) return;
     if (auto r = m_session->toggle_choice(a.value); !r)
-        m_error = r.error().message;
+        m_error = say(r.error());
     else
         m_error.clear();
 }
@@ -124,7 +130,7 @@ void App::on(const act::SetScale& a) {
     if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
     if (m_session->state() != core::Session::State::Answering) return;
     if (auto r = m_session->set_answer(core::Answer::integer(a.value)); !r)
-        m_error = r.error().message;
+        m_error = say(r.error());
     else
         m_error.clear();
 }
@@ -163,7 +169,7 @@ void App::on(const act::Next&) {
         }
         auto r = m_session->next();
         if (!r) {
-            m_error = r.error().message;
+            m_error = say(r.error());
             return;
         }
         m_error.clear();
@@ -313,7 +319,7 @@ void App::abandon(bool record) {
 void App::finish() {
     auto r = m_session->complete();
     if (!r) {  // a relevant question is invalid: go back to it
-        m_error = r.error().message;
+        m_error = say(r.error());
         m_closing.reset();
         (void)m_session->back();
         return;
@@ -417,7 +423,7 @@ void App::edit_text(const std::string& add, bool backspace) {
             a = core::Answer::decimal(*v);
         }
         if (a) {
-            if (auto r = m_session->set_answer(*a); !r) m_error = r.error().message;
+            if (auto r = m_session->set_answer(*a); !r) m_error = say(r.error());
         } else {
             m_session->clear_answer();  // "3." or "-": not a number yet
         }
@@ -434,7 +440,7 @@ void App::edit_text(const std::string& add, bool backspace) {
         m_limit_reached = !backspace && core::utf8_length(text) > static_cast<std::size_t>(q.max_length);
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
-            m_error = r.error().message;
+            m_error = say(r.error());
         else
             m_error.clear();
         return;
@@ -448,7 +454,7 @@ void App::edit_text(const std::string& add, bool backspace) {
         m_limit_reached = !backspace && core::utf8_length(a.write_in) > core::k_max_write_in;
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(a); !r)
-            m_error = r.error().message;
+            m_error = say(r.error());
         else
             m_error.clear();
     }

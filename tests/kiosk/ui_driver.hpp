@@ -65,16 +65,9 @@ public:
         const float target = kiosk::ui::theme().target;
         EXPECT_GE(r->w(), target - 0.5f) << id << " is narrower than a 9 mm touch target";
         EXPECT_GE(r->h(), target - 0.5f) << id << " is shorter than a 9 mm touch target";
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = c;
-        io.MouseDown[0] = false;
-        frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-        io.MousePos = {-1, -1};
-        frame();
+        hover(c);
+        press_and_release();
+        lift();
         return true;
     }
 
@@ -84,22 +77,12 @@ public:
         settle();
         const auto r = find(id);
         if (!r) return false;
-        ImGuiIO& io = ImGui::GetIO();
-        io.MousePos = r->center();
-        io.MouseDown[0] = false;
-        frame();
+        hover(r->center());
         const auto first = m_clock.steady_now();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
+        press_and_release();
         while (m_clock.steady_now() - first < gap) frame();
-        io.MouseDown[0] = true;
-        frame();
-        io.MouseDown[0] = false;
-        frame();
-        io.MousePos = {-1, -1};
-        frame();
+        press_and_release();
+        lift();
         return true;
     }
 
@@ -120,6 +103,27 @@ public:
     bool needs_redraw = false;  // the last frame asked the main loop for another one at once
 
 private:
+    // The finger over `p`, not touching yet (a frame).
+    void hover(ImVec2 p) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MousePos = p;
+        io.MouseDown[0] = false;
+        frame();
+    }
+    // Finger down for a frame, up for a frame, where it hovers.
+    void press_and_release() {
+        ImGuiIO& io = ImGui::GetIO();
+        io.MouseDown[0] = true;
+        frame();
+        io.MouseDown[0] = false;
+        frame();
+    }
+    // The finger gone from the screen (a frame).
+    void lift() {
+        ImGui::GetIO().MousePos = {-1, -1};
+        frame();
+    }
+
     std::optional<kiosk::ui::Rect> find(std::string_view id) const {
         auto r = kiosk::ui::hits().find(id);
         if (!r) {

@@ -57,5 +57,17 @@ TEST(PinHash, VerifiesOnlyTheSamePin) {
     EXPECT_FALSE(verify_pin("", "482916"));
 }
 
+// Moved from tests/kiosk/app_test.cpp (tests mirror sources).
+TEST(KioskPin, HashIsSaltedAndVerifies) {
+    const auto a = hash_pin("1234"), b = hash_pin("1234");
+    ASSERT_TRUE(a && b);
+    EXPECT_NE(*a, *b);
+    EXPECT_TRUE(a->starts_with("$argon2id$"));
+    EXPECT_TRUE(verify_pin(*a, "1234"));
+    EXPECT_FALSE(verify_pin(*a, "1235"));
+    EXPECT_FALSE(verify_pin("", "1234"));
+    EXPECT_FALSE(verify_pin("garbage", "1234"));
+}
+
 }  // namespace
 }  // namespace fieldkiosk::kiosk
