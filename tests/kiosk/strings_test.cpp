@@ -11,11 +11,21 @@ using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
 using std::chrono::seconds;
 
-TEST(KioskStrings, EveryLanguageFileHasEveryValidationMessage) {
-    const auto& s = fieldkiosk::testing::shipped_strings();
+namespace {
+
+// Every assets/strings/<lang>.json, by language code.
+std::vector<std::string> language_files() {
     std::vector<std::string> langs;
     for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(FIELDKIOSK_SOURCE_ASSETS_DIR) / "strings"))
         if (e.path().extension() == ".json") langs.push_back(e.path().stem().string());
+    return langs;
+}
+
+}  // namespace
+
+TEST(KioskStrings, EveryLanguageFileHasEveryValidationMessage) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    const auto langs = language_files();
     ASSERT_GE(langs.size(), 5u);
     using K = core::ValidationError::Kind;
     for (const auto& lang : langs)
@@ -88,9 +98,7 @@ TEST(KioskStrings, ACountOfOneIsSingularInEveryLanguage) {
 
 TEST(KioskStrings, EveryLanguageHasEveryStringEnglishHasSaveTheDeliberatelyEnglishOnes) {
     const auto& s = fieldkiosk::testing::shipped_strings();
-    std::vector<std::string> langs;
-    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(FIELDKIOSK_SOURCE_ASSETS_DIR) / "strings"))
-        if (e.path().extension() == ".json") langs.push_back(e.path().stem().string());
+    const auto langs = language_files();
     EXPECT_GE(langs.size(), 5u);
     for (const auto& lang : langs)
         for (const auto& key : s.keys("en")) {
