@@ -193,29 +193,32 @@ std::string error_message(const std::string& body) {
     return body.substr(0, 200);
 }
 
+// A request that got no HTTP answer: TLS not verified, or the server not reached.
+void transport_failure(CheckResult& r, const sync::client::TransportError& e, const std::string& what) {
+    if (e.kind == sync::client::TransportError::Kind::Tls) {
+        r.exit_code = k_exit_unverified;
+        r.lines.push_back("server not verified: " + what + ": TLS: " + e.message +
+                          " (if the council uses its own certificate authority, give its PEM file with --ca-file)");
+    } else {
+        r.exit_code = k_exit_unreachable;
+        r.lines.push_back("server not reachable: " + what + ": " + e.message +
+                          " (the files are written; the kiosk sends its responses once the server can be reached)");
+    }
+}
+
+void check_token(sync::client::CurlTransport& transport, const std::string& url, const std::string& token, CheckResult& r);
+
 CheckResult check_server(const std::string& url, const std::string& token, const std::string& ca_file, int timeout_s) {
-    using Kind = sync::client::TransportError::Kind;
     CheckResult r;
     static sync::client::CurlGlobal curl_global;  // once per process, before any transfer
     sync::client::CurlTransport transport(sync::client::CurlOptions{.connect_timeout = std::chrono::seconds(timeout_s),
                                                                     .total_timeout = std::chrono::seconds(timeout_s * 3),
                                                                     .ca_file = ca_file});
-    const auto transport_failure = [&](const sync::client::TransportError& e, const std::string& what) {
-        if (e.kind == Kind::Tls) {
-            r.exit_code = k_exit_unverified;
-            r.lines.push_back("server not verified: " + what + ": TLS: " + e.message +
-                              " (if the council uses its own certificate authority, give its PEM file with --ca-file)");
-        } else {
-            r.exit_code = k_exit_unreachable;
-            r.lines.push_back("server not reachable: " + what + ": " + e.message +
-                              " (the files are written; the kiosk sends its responses once the server can be reached)");
-        }
-    };
     sync::client::HttpRequest health{.url = url + std::string(sync::protocol::k_health_path)};
     health.max_response_bytes = 1u << 20;
     auto h = transport.get(health);
     if (!h) {
-        transport_failure(h.error(), "GET " + health.url);
+        transport_failure(r, h.error(), "GET " + health.url);
         return r;
     }
     const auto hj = nlohmann::json::parse(h->body, nullptr, false);
@@ -235,8 +238,12 @@ CheckResult check_server(const std::string& url, const std::string& token, const
         return r;
     }
     r.lines.push_back("server reachable: " + url + " (" + about + ")");
+    check_token(transport, url, token, r);
+    return r;
+}
 
-    // The token: an empty batch with a heartbeat, as the kiosk sends when it has nothing queued.
+// The token: an empty batch with a heartbeat, as the kiosk sends when it has nothing queued.
+void check_token(sync::client::CurlTransport& transport, const std::string& url, const std::string& token, CheckResult& r) {
     core::SystemClock clock;
     core::SystemRng rng;
     sync::protocol::Batch batch;
@@ -252,15 +259,15 @@ CheckResult check_server(const std::string& url, const std::string& token, const
     post.max_response_bytes = 1u << 20;
     auto b = transport.post(post);
     if (!b) {
-        transport_failure(b.error(), "POST " + post.url);
-        return r;
+        transport_failure(r, b.error(), "POST " + post.url);
+        return;
     }
     if (b->status == 401 || b->status == 403) {
         r.exit_code = k_exit_refused;
         r.lines.push_back("token refused by the server: " + error_message(b->body) +
                           ". Nothing was written. Check it was copied whole, or make a new one on the server: "
                           "fieldkiosk-server add-kiosk NAME");
-        return r;
+        return;
     }
     if (b->status == 200) {
         std::string name;
@@ -268,19 +275,18 @@ CheckResult check_server(const std::string& url, const std::string& token, const
             a.is_object() && a.contains("kiosk") && a["kiosk"].is_string())
             name = a["kiosk"].get<std::string>();
         r.lines.push_back(name.empty() ? std::string("token accepted") : "token accepted for kiosk '" + name + "'");
-        return r;
+        return;
     }
     // The server reads the token before the body: 400 (it does not take empty batches) and 429 (rate
     // limit, counted per kiosk) both come after the token was accepted.
     if (b->status == 400 || b->status == 429) {
         r.lines.push_back("token accepted (the server answered HTTP " + std::to_string(b->status) +
                           " to an empty batch: " + error_message(b->body) + ")");
-        return r;
+        return;
     }
     r.exit_code = k_exit_unverified;
     r.lines.push_back("the token could not be checked: POST " + post.url + " gave HTTP " + std::to_string(b->status) + ": " +
                       error_message(b->body));
-    return r;
 }
 
 std::optional<Owner> kiosk_owner() {
