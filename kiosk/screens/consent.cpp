@@ -14,6 +14,50 @@ namespace {
 constexpr std::array<const char*, 7> k_points = {"consent_who",  "consent_why",     "consent_basis",    "consent_special",
                                                  "consent_kept", "consent_contact", "consent_voluntary"};
 
+// The full notice laid out as whole lines: each block's first line ("Who we are") is a bold heading when the
+// block has a body under it. Pages hold whole lines only, and a heading never ends a page.
+struct NoticeLine {
+    const ImFont* font;
+    std::string text;
+    bool heading;
+};
+std::vector<NoticeLine> notice_lines(std::string_view text, float width) {
+    const Theme& t = theme();
+    std::vector<NoticeLine> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find("\n\n", at);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view block = text.substr(at, end - at);
+        const std::size_t nl = block.find('\n');
+        if (!out.empty()) out.push_back({t.fonts.body, "", false});  // the blank between blocks
+        if (nl != std::string_view::npos) {
+            for (const auto& l : wrap_text(t.fonts.bold, block.substr(0, nl), width)) out.push_back({t.fonts.bold, l, true});
+            block.remove_prefix(nl + 1);
+        }
+        for (const auto& l : wrap_text(t.fonts.body, block, width)) out.push_back({t.fonts.body, l, false});
+        at = end + 2;
+    }
+    return out;
+}
+// The first line of each page, for pages `page_h` tall.
+std::vector<std::size_t> notice_pages(const std::vector<NoticeLine>& lines, float page_h) {
+    std::vector<std::size_t> starts{0};
+    float y = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const float h = font_px(lines[i].font) * 1.18f;
+        const bool heading_last = lines[i].heading && i + 1 < lines.size() && !lines[i + 1].heading &&
+                                  y + h + font_px(lines[i + 1].font) * 1.18f > page_h;
+        if ((y + h > page_h || heading_last) && i > starts.back()) {
+            starts.push_back(i);
+            y = 0;
+        }
+        if (y == 0 && lines[i].text.empty() && i == starts.back() && i > 0) continue;  // no blank at a page's top
+        y += h;
+    }
+    return starts;
+}
+
 void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -29,27 +73,26 @@ void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
         cut_top(area, h + t.gap);
     }
     const std::string text = fill(vm.t("privacy_full_text"), {{"org", vm.organisation}});
-    // Page buttons on the right; the offset is UI-only state.
+    // Page buttons on the right, "Page 1 of 3" between them; the page is UI-only state.
     Rect pager = cut_right(area, std::max(t.target * 1.6f, 120 * t.scale));
     cut_right(area, t.gap);
-    const float total = measure(t.fonts.body, text, area.w()).y;
+    const auto lines = notice_lines(text, area.w());
+    const auto pages = notice_pages(lines, area.h());
     ImGuiStorage* st = ImGui::GetStateStorage();
-    const ImGuiID key = ImGui::GetID("privacy#offset");
-    float offset = st->GetFloat(key, 0);
-    const float page = area.h() * 0.85f;
-    const float max_off = std::max(0.0f, total - area.h());
-    offset = std::clamp(offset, 0.0f, max_off);
-    const float ph = (pager.h() - t.gap) * 0.5f;
-    const Rect up{pager.min, {pager.max.x, pager.min.y + ph}};
-    const Rect down{{pager.min.x, pager.max.y - ph}, pager.max};
-    if (button("privacy:up", up, "", Look::Secondary, offset > 0)) offset = std::max(0.0f, offset - page);
-    if (button("privacy:down", down, "", Look::Secondary, offset < max_off)) offset = std::min(max_off, offset + page);
-    draw_arrow(dl, up.center(), 40 * t.scale, 2, offset > 0 ? t.text : IM_COL32(0x5F, 0x63, 0x68, 0xFF));
-    draw_arrow(dl, down.center(), 40 * t.scale, 3, offset < max_off ? t.text : IM_COL32(0x5F, 0x63, 0x68, 0xFF));
-    st->SetFloat(key, offset);
-    dl->PushClipRect(area.min, area.max, true);
-    draw_text(dl, t.fonts.body, {{area.min.x, area.min.y - offset}, {area.max.x, area.max.y + total}}, text, t.text);
-    dl->PopClipRect();
+    const ImGuiID key = ImGui::GetID("privacy#page");
+    int page = std::clamp(st->GetInt(key, 0), 0, static_cast<int>(pages.size()) - 1);
+    const int last = static_cast<int>(pages.size()) - 1;
+    page = ui::pager("privacy", pager, page, last + 1,
+                     fill(vm.t("page_of"), {{"n", std::to_string(page + 1)}, {"total", std::to_string(pages.size())}}));
+    st->SetInt(key, page);
+    const std::size_t from = pages[static_cast<std::size_t>(page)];
+    const std::size_t to = page < last ? pages[static_cast<std::size_t>(page) + 1] : lines.size();
+    float y = area.min.y;
+    for (std::size_t i = from; i < to; ++i) {
+        if (i == from && lines[i].text.empty()) continue;
+        y += draw_text(dl, lines[i].font, {{area.min.x, y}, {area.max.x, area.max.y}}, lines[i].text, t.text);
+        if (lines[i].text.empty()) y += font_px(lines[i].font) * 1.18f;
+    }
     if (button("privacy:close", centered(nav, 800 * t.scale), vm.t("privacy_close"), Look::Primary))
         out.push_back(act::ShowFullPrivacy{false});
 }

@@ -130,6 +130,9 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
 
 }  // namespace
 
+float progress_bar_height() { return std::max(14.0f, 16.0f * theme().scale); }
+float nav_clearance() { return std::max(theme().gap * 2.5f, theme().target * 0.6f); }
+
 void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     const QuestionVm& q = vm.question;
@@ -141,29 +144,34 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     struct PopId {
         ~PopId() { ImGui::PopID(); }
     } pop_id;
+    // Notes (an introduction, a signpost) are not questions: no "Question 1 of about 16" on them.
     const std::string progress =
-        q.total > 0 ? fill(vm.t("progress"), {{"n", std::to_string(q.position)}, {"total", std::to_string(q.total)}})
-                    : std::string{};
+        q.total > 0 && q.type != QuestionType::Note
+            ? fill(vm.t("progress"), {{"n", std::to_string(q.position)}, {"total", std::to_string(q.total)}})
+            : std::string{};
     top_bar(vm, area, q.survey_title, out);
-    // Progress: a thin bar under the top bar plus "Question 3 of about 12".
+    // Progress: a bar under the top bar, thick enough to read at arm's length, plus "Question 3 of about 12".
     if (q.total > 0) {
         const float frac = std::clamp(static_cast<float>(q.position) / static_cast<float>(q.total), 0.0f, 1.0f);
         const float y = area.min.y - t.gap;
-        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + 8 * t.scale}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
-        dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + 8 * t.scale}, t.primary);
+        const float bh = progress_bar_height();
+        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + bh}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
+        dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + bh}, t.primary);
     }
     area = inset(area, t.pad);
     area.min.y -= t.pad * 0.5f;
 
     // Navigation along the bottom.
     Rect nav = cut_bottom(area, t.target * 1.5f);
-    cut_bottom(area, t.gap);
+    // A clear space above the navigation: "Prefer not to say" 16 px above Back was one mis-tap away (issue 16).
+    cut_bottom(area, nav_clearance());
     const float nav_w = nav.w();
     const Rect back{nav.min, {nav.min.x + nav_w * 0.24f, nav.max.y}};
     const Rect again{{back.max.x + t.gap, nav.min.y}, {back.max.x + t.gap + nav_w * 0.3f, nav.max.y}};
     const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
     if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
-    if (button("nav:start_again", again, vm.t("start_again"), Look::Quiet)) out.push_back(act::StartAgain{});
+    // Start again weighs less than Back (issue 16): a link, not a button that looks like Back.
+    if (button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
     const bool is_note = q.type == QuestionType::Note;
     const bool last = q.finish;
     if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
@@ -219,8 +227,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
             // Intro and signpost screens: the hint is the body text, at reading size.
             Rect body = area;  // left-aligned under the heading, at a readable line length
             body.max.x = std::min(area.max.x, area.min.x + 1500 * t.scale);
-            const ImFont* f = fit_font({t.fonts.body, t.fonts.small}, body, q.hint);
-            draw_text(dl, f, body, q.hint, t.text);
+            draw_note_body(vm, body);  // never shrunk: paged when long
             break;
         }
         case QuestionType::SelectOne:
