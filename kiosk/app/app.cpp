@@ -386,6 +386,14 @@ void App::apply(const Action& action) {
                    [&](const Backspace&) {
                        if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text({}, true);
                    },
+                   [&](const ClearText&) {  // Backspace until empty: the same rules as typing (issue 16)
+                       if (m_screen != Screen::Question || idle || m_confirm_start_again) return;
+                       for (int i = 0; i < 4096; ++i) {
+                           const auto v = question_view();
+                           if (v.text.empty() && v.write_in_text.empty()) break;
+                           edit_text({}, true);
+                       }
+                   },
                    [&](const ListScroll& a) {
                        if (m_screen == Screen::Question) m_list_first = a.first;
                    },

@@ -107,16 +107,44 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
     // The field, then the keyboard right under it. The field's height never depends on the text: one that
     // grew when the answer reached a second line pushed the keyboard ~65 px down under the fingers, and the
     // next taps hit the row above (issue 16 item 4). A long answer scrolls inside it (text_field shows the end).
-    const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - t.gap);
-    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * 2.6f);
+    // "Clear" and "Hide keyboard" / "Show keyboard" (issue 16): beside the field when the area is wide, else in
+    // a row under it. Their place is fixed, so neither the text nor hiding the keyboard moves anything.
+    const float toggle_w = std::max(t.target * 3.2f, measure(t.fonts.bold, vm.t("keyboard_show"), 10000).x + t.gap * 3);
+    const float clear_w = std::max(t.target * 2.4f, measure(t.fonts.bold, vm.t("clear_text"), 10000).x + t.gap * 3);
+    const bool beside = area.w() > (toggle_w + clear_w) * 2.5f;
+    const float row_h = beside ? 0.0f : t.target;
+    const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - row_h - t.gap * (beside ? 1 : 2));
+    const float fh = std::clamp(area.h() - kh - row_h - t.gap * (beside ? 1 : 2), t.target * 1.3f, t.target * 2.6f);
     Rect field = cut_top(area, fh);
-    cut_top(area, t.gap);
+    Rect row = field;
+    if (beside) {
+        row = cut_right(field, toggle_w + clear_w + t.gap);
+        cut_right(field, t.gap);
+        row = {{row.min.x, row.max.y - t.target}, row.max};
+        cut_top(area, t.gap);
+    } else {
+        cut_top(area, t.gap * 0.5f);
+        row = cut_top(area, row_h);
+        cut_top(area, t.gap * 0.5f);
+    }
     Rect kb = cut_top(area, kh);
     if (!open) {
         text_field(field, {}, {}, false);
         return;
     }
     text_field(field, text, vm.t("type_here"), true);
+    ImGuiStorage* st = ImGui::GetStateStorage();
+    const ImGuiID hidden_key = ImGui::GetID("kb#hidden");
+    bool hidden = st->GetBool(hidden_key, false);
+    const Rect toggle = cut_right(row, std::min(row.w() * 0.55f, toggle_w));
+    cut_right(row, t.gap);
+    const Rect clear = cut_right(row, std::min(row.w(), clear_w));
+    if (button("text:clear", clear, vm.t("clear_text"), Look::Secondary, !text.empty())) out.push_back(act::ClearText{});
+    if (button("kb:toggle", toggle, vm.t(hidden ? "keyboard_show" : "keyboard_hide"), Look::Secondary)) {
+        hidden = !hidden;
+        st->SetBool(hidden_key, hidden);
+    }
+    if (hidden) return;  // the keyboard's place stays empty: nothing else moves into it
     if (!counter.empty() && label.empty()) {
         const float ch = font_px(t.fonts.small) * 1.3f;
         const Rect c{{field.max.x - cw - t.gap * 1.5f, field.max.y - ch - 4 * t.scale},

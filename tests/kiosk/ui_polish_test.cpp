@@ -194,6 +194,35 @@ TEST(UiPolish, TheSaveFailedScreenPromisesOnlyWhatIsTrue) {
     EXPECT_NE(text.find("not saved yet"), std::string::npos) << text;
 }
 
+// No way to clear a write-in or to put the keyboard away (issue 16): "Clear" empties it, "Hide keyboard"
+// hides it and "Show keyboard" brings it back, and none of it moves the choices or the field.
+TEST(UiPolish, TheWriteInCanBeClearedAndTheKeyboardHiddenAndShownAgain) {
+    for (const ImVec2 size : k_sizes) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+        ui.frame();
+        const auto choice = ui::hits().find("choice:other");
+        ASSERT_TRUE(choice);
+        ASSERT_TRUE(ui.tap("kb:h"));
+        ASSERT_TRUE(ui.tap("kb:i"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "hi");
+        ASSERT_TRUE(ui.tap("text:clear"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "");
+        EXPECT_FALSE(ui.has("text:clear")) << "Clear is off when there is nothing to clear";
+        ASSERT_TRUE(ui.tap("kb:toggle"));
+        EXPECT_FALSE(ui.has("kb:a")) << "the keyboard is still there at " << where(size, "");
+        EXPECT_NE(line_with("Show keyboard"), nullptr);
+        ASSERT_TRUE(ui.tap("kb:toggle"));
+        ASSERT_TRUE(ui.tap("kb:a"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "a");
+        const auto after = ui::hits().find("choice:other");
+        ASSERT_TRUE(after);
+        EXPECT_EQ(after->min.y, choice->min.y);
+        EXPECT_EQ(after->min.x, choice->min.x);
+    }
+}
+
 // Youth asks "would you know where to go?" for help with work or training: a "No" (or "Not sure") is told
 // where to go, in every language of the survey.
 TEST(UiPolish, AYoungPersonWhoDoesNotKnowWhereToGetHelpIsTold) {
