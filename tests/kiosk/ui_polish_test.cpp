@@ -223,6 +223,24 @@ TEST(UiPolish, TheWriteInCanBeClearedAndTheKeyboardHiddenAndShownAgain) {
     }
 }
 
+// Draft surveys and unreviewed translations could be switched on with nothing said (issue 16).
+TEST(UiPolish, TheAdminPanelWarnsAboutDraftSurveysAndUncheckedLanguages) {
+    for (const ImVec2 size : {ImVec2{1920, 1080}, ImVec2{1080, 1920}}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin:panel"));
+        ui.frame();
+        const auto* draft = line_with("Draft: not approved");
+        ASSERT_NE(draft, nullptr) << all_text();
+        const auto estates = ui::hits().find("admin:survey:estates");
+        ASSERT_TRUE(estates);
+        EXPECT_GE(draft->rect.min.y, estates->max.y - 0.5f) << "the warning is not under the draft survey";
+        EXPECT_NE(line_with("Not yet checked: Español"), nullptr) << all_text();
+        ASSERT_TRUE(ui.tap("admin:survey:estates"));
+        EXPECT_NE(line_with("Draft: not approved"), nullptr);
+    }
+}
+
 // Youth asks "would you know where to go?" for help with work or training: a "No" (or "Not sure") is told
 // where to go, in every language of the survey.
 TEST(UiPolish, AYoungPersonWhoDoesNotKnowWhereToGetHelpIsTold) {
