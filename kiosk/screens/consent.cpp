@@ -129,38 +129,55 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
     cut_bottom(area, t.gap);
 
-    // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence.
+    // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence, at the
+    // body size: when they do not fit (longer languages, a small tablet), they are paged, never shrunk.
     const int cols = portrait(screen) ? 1 : 2;
-    const float cw = (area.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
     std::vector<std::pair<std::string, std::string>> points;
     for (const char* k : k_points) points.emplace_back(vm.t(std::string(k) + "_h"), fill(vm.t(k), {{"org", vm.organisation}}));
-    // Choose the body font that makes everything fit.
-    const ImFont* body = t.fonts.body;
-    for (const ImFont* f : {t.fonts.body, t.fonts.small}) {
-        body = f;
-        float need = 0, col_need = 0;
-        const std::size_t per_col = (points.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
+    auto layout = [&](Rect a) {  // the first point of each column, columns filled in order
+        const float cw = (a.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+        std::vector<std::size_t> col_starts{0};
+        float y = 0;
         for (std::size_t i = 0; i < points.size(); ++i) {
-            col_need += measure(t.fonts.bold, points[i].first, cw - t.gap * 1.5f).y +
-                        measure(f, points[i].second, cw - t.gap * 1.5f).y + t.gap;
-            if ((i + 1) % per_col == 0 || i + 1 == points.size()) {
-                need = std::max(need, col_need);
-                col_need = 0;
+            const float ph = measure(t.fonts.bold, points[i].first, cw - t.gap * 1.5f).y +
+                             measure(t.fonts.body, points[i].second, cw - t.gap * 1.5f).y + t.gap;
+            if (y > 0 && y + ph > a.h()) {
+                col_starts.push_back(i);
+                y = 0;
             }
+            y += ph;
         }
-        if (need <= area.h()) break;
+        return col_starts;
+    };
+    auto col_starts = layout(area);
+    int pages = static_cast<int>((col_starts.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
+    int page = 0;
+    if (pages > 1) {
+        Rect pg = cut_right(area, std::max(t.target * 1.6f, 120 * t.scale));
+        cut_right(area, t.gap);
+        col_starts = layout(area);
+        pages = static_cast<int>((col_starts.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
+        ImGuiStorage* st = ImGui::GetStateStorage();
+        const ImGuiID key = ImGui::GetID("consent#page");
+        page = std::clamp(st->GetInt(key, 0), 0, pages - 1);
+        page = ui::pager("consent", pg, page, pages,
+                         fill(vm.t("page_of"), {{"n", std::to_string(page + 1)}, {"total", std::to_string(pages)}}));
+        st->SetInt(key, page);
     }
-    const std::size_t per_col = (points.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
-    float y = area.min.y;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const auto col = static_cast<float>(i / per_col);
-        if (i % per_col == 0) y = area.min.y;
-        const float x = area.min.x + col * (cw + t.pad);
-        dl->AddRectFilled({x, y + 6 * t.scale}, {x + 6 * t.scale, y + font_px(t.fonts.bold) * 1.1f}, t.primary);
-        const Rect tr{{x + t.gap * 1.5f, y}, {x + cw, area.max.y}};
-        const float h1 = draw_text(dl, t.fonts.bold, tr, points[i].first, t.text);
-        const float h2 = draw_text(dl, body, {{tr.min.x, y + h1}, tr.max}, points[i].second, t.text);
-        y += h1 + h2 + t.gap;
+    const float cw = (area.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    for (int c = 0; c < cols; ++c) {
+        const std::size_t col = static_cast<std::size_t>(page * cols + c);
+        if (col >= col_starts.size()) break;
+        const std::size_t to = col + 1 < col_starts.size() ? col_starts[col + 1] : points.size();
+        const float x = area.min.x + static_cast<float>(c) * (cw + t.pad);
+        float y = area.min.y;
+        for (std::size_t i = col_starts[col]; i < to; ++i) {
+            dl->AddRectFilled({x, y + 6 * t.scale}, {x + 6 * t.scale, y + font_px(t.fonts.bold) * 1.1f}, t.primary);
+            const Rect tr{{x + t.gap * 1.5f, y}, {x + cw, area.max.y}};
+            const float h1 = draw_text(dl, t.fonts.bold, tr, points[i].first, t.text);
+            const float h2 = draw_text(dl, t.fonts.body, {{tr.min.x, y + h1}, tr.max}, points[i].second, t.text);
+            y += h1 + h2 + t.gap;
+        }
     }
 }
 
