@@ -254,7 +254,8 @@ Progress Session::progress() const {
     Progress p;
     const auto& qs = m_survey->questions;
     for (std::size_t i = 0; i < qs.size(); ++i) {
-        if (!qs[i].is_shown() || !m_relevant[i]) continue;
+        // Notes are read, not answered: "Question 1 of about 16" on an introduction was wrong (issue 16).
+        if (!qs[i].is_shown() || !m_relevant[i] || qs[i].type == QuestionType::Note) continue;
         ++p.total;
         if (m_state != State::Answering || i <= m_current) ++p.position;
     }

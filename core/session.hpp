@@ -61,6 +61,7 @@ enum class AnswerCheck : std::uint8_t { Ok, Empty };  // Empty: nothing chosen o
 [[nodiscard]] std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q, Answer& answer);
 
 struct Progress {
+    // Notes are not questions: they count in neither. On a note, position is the number of questions before it.
     std::size_t position = 0;  // 1-based position of the current question among relevant shown questions
     std::size_t total = 0;     // relevant shown questions given the answers so far ("about": it can change)
 };

@@ -3,7 +3,13 @@
 #include <sqlite3.h>
 
 #include <cassert>
+#include <cerrno>
+#include <optional>
+#include <string>
 #include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace fieldkiosk::storage {
 
@@ -32,6 +38,37 @@ StoreError::Kind kind_of(int rc) {
     }
 }
 
+// Can this program create a file in `dir`? Tried for real: root ignores permission bits, but not a
+// read-only file system or a folder such as /sys, and access(2) would not tell.
+bool folder_writable(const std::filesystem::path& dir, int& err) {
+    const auto probe = dir / ".fieldkiosk-write-test";
+    const int fd = ::open(probe.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        err = errno;
+        return err == EEXIST;  // a leftover probe: the folder took it once
+    }
+    ::close(fd);
+    ::unlink(probe.c_str());
+    return true;
+}
+
+// The plain sentence for a database whose folder or file cannot be written (issue 16: the message used to
+// repeat SQLite's "unable to open database file" three times and never said why).
+std::optional<std::string> read_only_reason(const std::filesystem::path& path) {
+    const auto dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    const std::string what = "Make it writable by the user the kiosk runs as, or choose another folder "
+                             "(--db PATH, or database = \"...\" in the settings file).";
+    if (std::filesystem::is_directory(dir, ec)) {
+        int err = 0;
+        if (!folder_writable(dir, err) && (err == EACCES || err == EPERM || err == EROFS))
+            return "this folder is read-only (" + dir.string() + "), so the kiosk cannot keep its database there. " + what;
+    }
+    if (std::filesystem::exists(path, ec) && ::access(path.c_str(), W_OK) != 0 && (errno == EACCES || errno == EROFS))
+        return "the database file is read-only (" + path.string() + "). " + what;
+    return std::nullopt;
+}
+
 }  // namespace
 
 StoreError Database::error(int rc, std::string_view what) const {
@@ -46,16 +83,24 @@ Result<Database> Database::open(const std::filesystem::path& path, Options optio
     if (options.create && path.has_parent_path()) {
         std::error_code ec;
         std::filesystem::create_directories(path.parent_path(), ec);
-        if (ec)
-            return std::unexpected(
-                StoreError{StoreError::Kind::Open, "cannot create folder " + path.parent_path().string() + ": " + ec.message()});
+        if (ec) {
+            const bool read_only = ec == std::errc::permission_denied || ec == std::errc::operation_not_permitted ||
+                                   ec == std::errc::read_only_file_system;
+            return std::unexpected(StoreError{
+                StoreError::Kind::Open,
+                read_only ? "the folder " + path.parent_path().string() +
+                                " cannot be made here: this place is read-only. Choose a writable folder (--db PATH, or "
+                                "database = \"...\" in the settings file)."
+                          : "cannot create folder " + path.parent_path().string() + ": " + ec.message()});
+        }
     }
     sqlite3* raw = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     Database db(raw, path);
     if (rc != SQLITE_OK) {
-        auto e = db.error(rc, "cannot open database " + path.string());
+        if (auto why = read_only_reason(path)) return std::unexpected(StoreError{StoreError::Kind::Open, std::move(*why)});
+        auto e = db.error(rc, "SQLite could not open it");  // callers name the file
         e.kind = StoreError::Kind::Open;
         return std::unexpected(std::move(e));
     }
@@ -64,6 +109,8 @@ Result<Database> Database::open(const std::filesystem::path& path, Options optio
     // WAL: readers never block the writer (stats while saving). synchronous=FULL: a commit is on
     // disk (WAL fsynced) when it returns, so the thank-you screen means the response is saved.
     if (auto r = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"); !r) {
+        // An existing database in a folder that became read-only opens, then fails here (no -wal file).
+        if (auto why = read_only_reason(path)) return std::unexpected(StoreError{StoreError::Kind::Open, std::move(*why)});
         return std::unexpected(r.error());
     }
     // journal_mode returns a row; make sure WAL really took (it cannot on some file systems).

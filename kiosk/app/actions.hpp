@@ -37,6 +37,7 @@ struct TypeText {
     std::string utf8;
 };  // keyboard / keypad: appends to the text being edited
 struct Backspace {};
+struct ClearText {};  // "Clear": empties the text being edited (a write-in, a text answer, a number)
 struct ListScroll {
     std::size_t first = 0;
 };               // long lists: first row shown (letter strip, page buttons)
@@ -82,7 +83,7 @@ struct CloseDrafts {};
 using Action =
     std::variant<act::Activity, act::CornerHeld, act::OpenSurvey, act::OpenLanguage, act::ChooseLanguage, act::CloseLanguage,
                  act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice, act::SetScale, act::TypeText,
-                 act::Backspace, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
+                 act::Backspace, act::ClearText, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
                  act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit, act::AdminClose,
                  act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm, act::AdminSyncNow,
                  act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm, act::CloseDrafts>;

@@ -125,6 +125,7 @@ private:
     void on(const act::SetScale& a);
     void on(const act::TypeText& a);
     void on(const act::Backspace&);
+    void on(const act::ClearText&);
     void on(const act::ListScroll& a);
     void on(const act::Next&);
     void on(const act::Back&);

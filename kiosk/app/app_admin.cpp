@@ -330,7 +330,7 @@ void App::view_admin(ViewModel& v, steady::time_point now) const {
     if (m_locked_until && now < *m_locked_until)
         a.locked_seconds = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*m_locked_until - now).count());
     a.stats_lines = m_admin_stats;
-    for (const auto& s : m_surveys) a.surveys.push_back({s->id, s->title.get("en"), is_enabled(*s)});
+    for (const auto& s : m_surveys) a.surveys.push_back(admin_toggle(*s, is_enabled(*s)));
     a.assisted = m_config.mode == core::Mode::Assisted;
     a.unsaved = m_unsaved.size();
     a.sync = m_sync;

@@ -145,6 +145,15 @@ void App::on(const act::Backspace&) {
     if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text({}, true);
 }
 
+void App::on(const act::ClearText&) {  // Backspace until empty: the same rules as typing (issue 16)
+    if (m_screen != Screen::Question || m_idle_since.has_value() || m_confirm_start_again) return;
+    for (int i = 0; i < 4096; ++i) {
+        const auto v = question_view();
+        if (v.text.empty() && v.write_in_text.empty()) break;
+        edit_text({}, true);
+    }
+}
+
 void App::on(const act::ListScroll& a) {
     if (m_screen == Screen::Question) m_list_first = a.first;
 }

@@ -40,7 +40,7 @@ QuestionVm App::question_view() const {
         v.hint = q.hint.get(lang);
         v.type = q.type;
         v.appearance = q.appearance;
-        v.position = m_closing->progress.position + m_closing->at;
+        v.position = m_closing->progress.position;  // notes are not questions: the count stays
         v.total = m_closing->progress.total;
         v.can_back = false;  // the answers are saved: nothing to go back to
         v.closing = true;

@@ -88,8 +88,10 @@ struct AdminVm {
     struct SurveyToggle {
         std::string id, title;
         bool enabled = false;
+        bool draft = false;                         // off in its file: not approved for residents yet
+        std::vector<std::string> draft_languages;  // languages not yet reviewed ("Español", ...)
     };
-    std::vector<SurveyToggle> surveys;
+    std::vector<SurveyToggle> surveys;  // made by admin_toggle()
     bool assisted = false;
     std::size_t unsaved = 0;  // completed responses waiting for a successful save
     SyncStatusVm sync;
@@ -150,5 +152,13 @@ struct ViewModel {
     // The text for a count, {n} filled, singular or plural as the language says (Strings::count).
     [[nodiscard]] std::string tn(std::string_view key, long long n) const;
 };
+
+// The admin panel's line for one survey: whether its file marks it a draft, and which languages are unreviewed.
+[[nodiscard]] inline AdminVm::SurveyToggle admin_toggle(const core::Survey& s, bool enabled) {
+    AdminVm::SurveyToggle t{s.id, s.title.get("en"), enabled, !s.enabled, {}};
+    for (const auto& l : s.languages)
+        if (l.status == core::LanguageStatus::Draft) t.draft_languages.push_back(l.name);
+    return t;
+}
 
 }  // namespace fieldkiosk::kiosk

@@ -147,12 +147,26 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     // Surveys offered.
     h = draw_text(dl, t.fonts.bold, right, vm.t("admin_surveys"), t.text);
     cut_top(right, h + t.gap * 0.5f);
+    // Each survey's warning under its switch (issue 16): a draft survey and unreviewed translations could be
+    // switched on for residents with nothing said. Switched on, the warning turns red.
     const auto n = static_cast<float>(std::max<std::size_t>(a.surveys.size(), 1));
-    const float bh = std::clamp((right.h() - t.gap * 0.5f * (n - 1)) / n, t.target, t.target * 1.3f);
+    const float warn_h = font_px(t.fonts.small) * 1.2f;
+    const float bh = std::clamp((right.h() - (t.gap * 0.5f + warn_h) * n) / n, t.target, t.target * 1.3f);
     for (const auto& s : a.surveys) {
         Rect r = cut_top(right, bh);
         if (choice_button("admin:survey:" + s.id, r, s.title + "  (" + s.id + ")", s.enabled, true))
             out.push_back(act::AdminToggleSurvey{s.id});
+        std::string warn;
+        if (s.draft) warn = vm.t("admin_survey_draft");
+        if (!s.draft_languages.empty()) {
+            std::string names;
+            for (const auto& l : s.draft_languages) names += (names.empty() ? "" : ", ") + l;
+            warn += (warn.empty() ? "" : " ") + fill(vm.t("admin_languages_unreviewed"), {{"languages", names}});
+        }
+        if (!warn.empty()) {
+            const Rect w = cut_top(right, warn_h);
+            draw_text(dl, t.fonts.small, w, warn, s.enabled ? t.error : t.muted, Align::Left, true);
+        }
         cut_top(right, t.gap * 0.5f);
     }
 }

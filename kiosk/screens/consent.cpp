@@ -14,6 +14,50 @@ namespace {
 constexpr std::array<const char*, 7> k_points = {"consent_who",  "consent_why",     "consent_basis",    "consent_special",
                                                  "consent_kept", "consent_contact", "consent_voluntary"};
 
+// The full notice laid out as whole lines: each block's first line ("Who we are") is a bold heading when the
+// block has a body under it. Pages hold whole lines only, and a heading never ends a page.
+struct NoticeLine {
+    const ImFont* font;
+    std::string text;
+    bool heading;
+};
+std::vector<NoticeLine> notice_lines(std::string_view text, float width) {
+    const Theme& t = theme();
+    std::vector<NoticeLine> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        std::size_t end = text.find("\n\n", at);
+        if (end == std::string_view::npos) end = text.size();
+        std::string_view block = text.substr(at, end - at);
+        const std::size_t nl = block.find('\n');
+        if (!out.empty()) out.push_back({t.fonts.body, "", false});  // the blank between blocks
+        if (nl != std::string_view::npos) {
+            for (const auto& l : wrap_text(t.fonts.bold, block.substr(0, nl), width)) out.push_back({t.fonts.bold, l, true});
+            block.remove_prefix(nl + 1);
+        }
+        for (const auto& l : wrap_text(t.fonts.body, block, width)) out.push_back({t.fonts.body, l, false});
+        at = end + 2;
+    }
+    return out;
+}
+// The first line of each page, for pages `page_h` tall.
+std::vector<std::size_t> notice_pages(const std::vector<NoticeLine>& lines, float page_h) {
+    std::vector<std::size_t> starts{0};
+    float y = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const float h = font_px(lines[i].font) * 1.18f;
+        const bool heading_last = lines[i].heading && i + 1 < lines.size() && !lines[i + 1].heading &&
+                                  y + h + font_px(lines[i + 1].font) * 1.18f > page_h;
+        if ((y + h > page_h || heading_last) && i > starts.back()) {
+            starts.push_back(i);
+            y = 0;
+        }
+        if (y == 0 && lines[i].text.empty() && i == starts.back() && i > 0) continue;  // no blank at a page's top
+        y += h;
+    }
+    return starts;
+}
+
 void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -29,27 +73,26 @@ void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
         cut_top(area, h + t.gap);
     }
     const std::string text = fill(vm.t("privacy_full_text"), {{"org", vm.organisation}});
-    // Page buttons on the right; the offset is UI-only state.
+    // Page buttons on the right, "Page 1 of 3" between them; the page is UI-only state.
     Rect pager = cut_right(area, std::max(t.target * 1.6f, 120 * t.scale));
     cut_right(area, t.gap);
-    const float total = measure(t.fonts.body, text, area.w()).y;
+    const auto lines = notice_lines(text, area.w());
+    const auto pages = notice_pages(lines, area.h());
     ImGuiStorage* st = ImGui::GetStateStorage();
-    const ImGuiID key = ImGui::GetID("privacy#offset");
-    float offset = st->GetFloat(key, 0);
-    const float page = area.h() * 0.85f;
-    const float max_off = std::max(0.0f, total - area.h());
-    offset = std::clamp(offset, 0.0f, max_off);
-    const float ph = (pager.h() - t.gap) * 0.5f;
-    const Rect up{pager.min, {pager.max.x, pager.min.y + ph}};
-    const Rect down{{pager.min.x, pager.max.y - ph}, pager.max};
-    if (button("privacy:up", up, "", Look::Secondary, offset > 0)) offset = std::max(0.0f, offset - page);
-    if (button("privacy:down", down, "", Look::Secondary, offset < max_off)) offset = std::min(max_off, offset + page);
-    draw_arrow(dl, up.center(), 40 * t.scale, 2, offset > 0 ? t.text : IM_COL32(0x5F, 0x63, 0x68, 0xFF));
-    draw_arrow(dl, down.center(), 40 * t.scale, 3, offset < max_off ? t.text : IM_COL32(0x5F, 0x63, 0x68, 0xFF));
-    st->SetFloat(key, offset);
-    dl->PushClipRect(area.min, area.max, true);
-    draw_text(dl, t.fonts.body, {{area.min.x, area.min.y - offset}, {area.max.x, area.max.y + total}}, text, t.text);
-    dl->PopClipRect();
+    const ImGuiID key = ImGui::GetID("privacy#page");
+    int page = std::clamp(st->GetInt(key, 0), 0, static_cast<int>(pages.size()) - 1);
+    const int last = static_cast<int>(pages.size()) - 1;
+    page = ui::pager("privacy", pager, page, last + 1,
+                     fill(vm.t("page_of"), {{"n", std::to_string(page + 1)}, {"total", std::to_string(pages.size())}}));
+    st->SetInt(key, page);
+    const std::size_t from = pages[static_cast<std::size_t>(page)];
+    const std::size_t to = page < last ? pages[static_cast<std::size_t>(page) + 1] : lines.size();
+    float y = area.min.y;
+    for (std::size_t i = from; i < to; ++i) {
+        if (i == from && lines[i].text.empty()) continue;
+        y += draw_text(dl, lines[i].font, {{area.min.x, y}, {area.max.x, area.max.y}}, lines[i].text, t.text);
+        if (lines[i].text.empty()) y += font_px(lines[i].font) * 1.18f;
+    }
     if (button("privacy:close", centered(nav, 800 * t.scale), vm.t("privacy_close"), Look::Primary))
         out.push_back(act::ShowFullPrivacy{false});
 }
@@ -86,38 +129,55 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
     cut_bottom(area, t.gap);
 
-    // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence.
+    // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence, at the
+    // body size: when they do not fit (longer languages, a small tablet), they are paged, never shrunk.
     const int cols = portrait(screen) ? 1 : 2;
-    const float cw = (area.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
     std::vector<std::pair<std::string, std::string>> points;
     for (const char* k : k_points) points.emplace_back(vm.t(std::string(k) + "_h"), fill(vm.t(k), {{"org", vm.organisation}}));
-    // Choose the body font that makes everything fit.
-    const ImFont* body = t.fonts.body;
-    for (const ImFont* f : {t.fonts.body, t.fonts.small}) {
-        body = f;
-        float need = 0, col_need = 0;
-        const std::size_t per_col = (points.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
+    auto layout = [&](Rect a) {  // the first point of each column, columns filled in order
+        const float cw = (a.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+        std::vector<std::size_t> col_starts{0};
+        float y = 0;
         for (std::size_t i = 0; i < points.size(); ++i) {
-            col_need += measure(t.fonts.bold, points[i].first, cw - t.gap * 1.5f).y +
-                        measure(f, points[i].second, cw - t.gap * 1.5f).y + t.gap;
-            if ((i + 1) % per_col == 0 || i + 1 == points.size()) {
-                need = std::max(need, col_need);
-                col_need = 0;
+            const float ph = measure(t.fonts.bold, points[i].first, cw - t.gap * 1.5f).y +
+                             measure(t.fonts.body, points[i].second, cw - t.gap * 1.5f).y + t.gap;
+            if (y > 0 && y + ph > a.h()) {
+                col_starts.push_back(i);
+                y = 0;
             }
+            y += ph;
         }
-        if (need <= area.h()) break;
+        return col_starts;
+    };
+    auto col_starts = layout(area);
+    int pages = static_cast<int>((col_starts.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
+    int page = 0;
+    if (pages > 1) {
+        Rect pg = cut_right(area, std::max(t.target * 1.6f, 120 * t.scale));
+        cut_right(area, t.gap);
+        col_starts = layout(area);
+        pages = static_cast<int>((col_starts.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
+        ImGuiStorage* st = ImGui::GetStateStorage();
+        const ImGuiID key = ImGui::GetID("consent#page");
+        page = std::clamp(st->GetInt(key, 0), 0, pages - 1);
+        page = ui::pager("consent", pg, page, pages,
+                         fill(vm.t("page_of"), {{"n", std::to_string(page + 1)}, {"total", std::to_string(pages)}}));
+        st->SetInt(key, page);
     }
-    const std::size_t per_col = (points.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
-    float y = area.min.y;
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        const auto col = static_cast<float>(i / per_col);
-        if (i % per_col == 0) y = area.min.y;
-        const float x = area.min.x + col * (cw + t.pad);
-        dl->AddRectFilled({x, y + 6 * t.scale}, {x + 6 * t.scale, y + font_px(t.fonts.bold) * 1.1f}, t.primary);
-        const Rect tr{{x + t.gap * 1.5f, y}, {x + cw, area.max.y}};
-        const float h1 = draw_text(dl, t.fonts.bold, tr, points[i].first, t.text);
-        const float h2 = draw_text(dl, body, {{tr.min.x, y + h1}, tr.max}, points[i].second, t.text);
-        y += h1 + h2 + t.gap;
+    const float cw = (area.w() - t.pad * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    for (int c = 0; c < cols; ++c) {
+        const std::size_t col = static_cast<std::size_t>(page * cols + c);
+        if (col >= col_starts.size()) break;
+        const std::size_t to = col + 1 < col_starts.size() ? col_starts[col + 1] : points.size();
+        const float x = area.min.x + static_cast<float>(c) * (cw + t.pad);
+        float y = area.min.y;
+        for (std::size_t i = col_starts[col]; i < to; ++i) {
+            dl->AddRectFilled({x, y + 6 * t.scale}, {x + 6 * t.scale, y + font_px(t.fonts.bold) * 1.1f}, t.primary);
+            const Rect tr{{x + t.gap * 1.5f, y}, {x + cw, area.max.y}};
+            const float h1 = draw_text(dl, t.fonts.bold, tr, points[i].first, t.text);
+            const float h2 = draw_text(dl, t.fonts.body, {{tr.min.x, y + h1}, tr.max}, points[i].second, t.text);
+            y += h1 + h2 + t.gap;
+        }
     }
 }
 

@@ -107,16 +107,44 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
     // The field, then the keyboard right under it. The field's height never depends on the text: one that
     // grew when the answer reached a second line pushed the keyboard ~65 px down under the fingers, and the
     // next taps hit the row above (issue 16 item 4). A long answer scrolls inside it (text_field shows the end).
-    const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - t.gap);
-    const float fh = std::clamp(area.h() - kh - t.gap, t.target * 1.3f, t.target * 2.6f);
+    // "Clear" and "Hide keyboard" / "Show keyboard" (issue 16): beside the field when the area is wide, else in
+    // a row under it. Their place is fixed, so neither the text nor hiding the keyboard moves anything.
+    const float toggle_w = std::max(t.target * 3.2f, measure(t.fonts.bold, vm.t("keyboard_show"), 10000).x + t.gap * 3);
+    const float clear_w = std::max(t.target * 2.4f, measure(t.fonts.bold, vm.t("clear_text"), 10000).x + t.gap * 3);
+    const bool beside = area.w() > (toggle_w + clear_w) * 2.5f;
+    const float row_h = beside ? 0.0f : t.target;
+    const float kh = std::min(keyboard_height(area.w()), area.h() - t.target * 1.3f - row_h - t.gap * (beside ? 1 : 2));
+    const float fh = std::clamp(area.h() - kh - row_h - t.gap * (beside ? 1 : 2), t.target * 1.3f, t.target * 2.6f);
     Rect field = cut_top(area, fh);
-    cut_top(area, t.gap);
+    Rect row = field;
+    if (beside) {
+        row = cut_right(field, toggle_w + clear_w + t.gap);
+        cut_right(field, t.gap);
+        row = {{row.min.x, row.max.y - t.target}, row.max};
+        cut_top(area, t.gap);
+    } else {
+        cut_top(area, t.gap * 0.5f);
+        row = cut_top(area, row_h);
+        cut_top(area, t.gap * 0.5f);
+    }
     Rect kb = cut_top(area, kh);
     if (!open) {
         text_field(field, {}, {}, false);
         return;
     }
     text_field(field, text, vm.t("type_here"), true);
+    ImGuiStorage* st = ImGui::GetStateStorage();
+    const ImGuiID hidden_key = ImGui::GetID("kb#hidden");
+    bool hidden = st->GetBool(hidden_key, false);
+    const Rect toggle = cut_right(row, std::min(row.w() * 0.55f, toggle_w));
+    cut_right(row, t.gap);
+    const Rect clear = cut_right(row, std::min(row.w(), clear_w));
+    if (button("text:clear", clear, vm.t("clear_text"), Look::Secondary, !text.empty())) out.push_back(act::ClearText{});
+    if (button("kb:toggle", toggle, vm.t(hidden ? "keyboard_show" : "keyboard_hide"), Look::Secondary)) {
+        hidden = !hidden;
+        st->SetBool(hidden_key, hidden);
+    }
+    if (hidden) return;  // the keyboard's place stays empty: nothing else moves into it
     if (!counter.empty() && label.empty()) {
         const float ch = font_px(t.fonts.small) * 1.3f;
         const Rect c{{field.max.x - cw - t.gap * 1.5f, field.max.y - ch - 4 * t.scale},
@@ -130,6 +158,9 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
 
 }  // namespace
 
+float progress_bar_height() { return std::max(14.0f, 16.0f * theme().scale); }
+float nav_clearance() { return std::max(theme().gap * 2.5f, theme().target * 0.6f); }
+
 void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     const QuestionVm& q = vm.question;
@@ -141,29 +172,34 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     struct PopId {
         ~PopId() { ImGui::PopID(); }
     } pop_id;
+    // Notes (an introduction, a signpost) are not questions: no "Question 1 of about 16" on them.
     const std::string progress =
-        q.total > 0 ? fill(vm.t("progress"), {{"n", std::to_string(q.position)}, {"total", std::to_string(q.total)}})
-                    : std::string{};
+        q.total > 0 && q.type != QuestionType::Note
+            ? fill(vm.t("progress"), {{"n", std::to_string(q.position)}, {"total", std::to_string(q.total)}})
+            : std::string{};
     top_bar(vm, area, q.survey_title, out);
-    // Progress: a thin bar under the top bar plus "Question 3 of about 12".
+    // Progress: a bar under the top bar, thick enough to read at arm's length, plus "Question 3 of about 12".
     if (q.total > 0) {
         const float frac = std::clamp(static_cast<float>(q.position) / static_cast<float>(q.total), 0.0f, 1.0f);
         const float y = area.min.y - t.gap;
-        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + 8 * t.scale}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
-        dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + 8 * t.scale}, t.primary);
+        const float bh = progress_bar_height();
+        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + bh}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
+        dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + bh}, t.primary);
     }
     area = inset(area, t.pad);
     area.min.y -= t.pad * 0.5f;
 
     // Navigation along the bottom.
     Rect nav = cut_bottom(area, t.target * 1.5f);
-    cut_bottom(area, t.gap);
+    // A clear space above the navigation: "Prefer not to say" 16 px above Back was one mis-tap away (issue 16).
+    cut_bottom(area, nav_clearance());
     const float nav_w = nav.w();
     const Rect back{nav.min, {nav.min.x + nav_w * 0.24f, nav.max.y}};
     const Rect again{{back.max.x + t.gap, nav.min.y}, {back.max.x + t.gap + nav_w * 0.3f, nav.max.y}};
     const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
     if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
-    if (button("nav:start_again", again, vm.t("start_again"), Look::Quiet)) out.push_back(act::StartAgain{});
+    // Start again weighs less than Back (issue 16): a link, not a button that looks like Back.
+    if (button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
     const bool is_note = q.type == QuestionType::Note;
     const bool last = q.finish;
     if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
@@ -219,8 +255,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
             // Intro and signpost screens: the hint is the body text, at reading size.
             Rect body = area;  // left-aligned under the heading, at a readable line length
             body.max.x = std::min(area.max.x, area.min.x + 1500 * t.scale);
-            const ImFont* f = fit_font({t.fonts.body, t.fonts.small}, body, q.hint);
-            draw_text(dl, f, body, q.hint, t.text);
+            draw_note_body(vm, body);  // never shrunk: paged when long
             break;
         }
         case QuestionType::SelectOne:

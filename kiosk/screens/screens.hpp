@@ -25,11 +25,16 @@ void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue
 [[nodiscard]] bool portrait(Rect screen);
 [[nodiscard]] ImU32 survey_colour(std::string_view survey_id);
 
+// --- question layout (question.cpp), for the tests ---
+[[nodiscard]] float progress_bar_height();  // the progress bar under the top bar: never a hairline
+[[nodiscard]] float nav_clearance();        // the space between the last answer and Back / Continue
+
 // --- screens ---
 void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_language(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_note_body(const ViewModel& vm, Rect body);  // note.cpp: a note's text, as a list, paged if long
 void draw_start_again(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_save_failed(const ViewModel& vm, Rect screen, ActionQueue& out);

@@ -112,8 +112,10 @@ void draw_arrow(ImDrawList* dl, ImVec2 c, float size, int dir, ImU32 col) {
 void draw_check(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col) {
     const float s = max.x - min.x;
     const float lw = std::max(2.0f, s * 0.14f);
-    dl->AddLine(at(min, s, 0.2f, 0.52f), at(min, s, 0.42f, 0.74f), col, lw);
-    dl->AddLine(at(min, s, 0.42f, 0.74f), at(min, s, 0.8f, 0.28f), col, lw);
+    // One polyline, so the two strokes meet in a mitred joint: two separate lines left a notch where their
+    // square ends overlapped (issue 16).
+    const ImVec2 pts[3] = {at(min, s, 0.2f, 0.52f), at(min, s, 0.42f, 0.74f), at(min, s, 0.8f, 0.28f)};
+    dl->AddPolyline(pts, 3, col, ImDrawFlags_None, lw);
 }
 
 void draw_backspace(ImDrawList* dl, ImVec2 c, float size, ImU32 col) {

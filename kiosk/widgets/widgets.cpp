@@ -61,6 +61,7 @@ bool g_blocked = false;
 bool g_guarded = false;
 bool g_pressed_this_frame = false;
 double g_repeat_guard = 0;
+std::vector<DrawnLine> g_lines;
 ImGuiID g_last_choice = 0;  // the choice last pressed, and when (ImGui's clock)
 double g_last_choice_at = 0;
 }  // namespace
@@ -70,9 +71,11 @@ void set_input_guard(bool guarded) { g_guarded = guarded; }
 void set_repeat_guard(double seconds) { g_repeat_guard = seconds; }
 void begin_frame_state() {
     hits().clear();
+    g_lines.clear();
     g_pressed_this_frame = false;
 }
 void keep_drawing() { g_pressed_this_frame = true; }
+const std::vector<DrawnLine>& drawn_lines() { return g_lines; }
 bool needs_another_frame() {
     const ImGuiIO& io = ImGui::GetIO();
     return g_pressed_this_frame || io.MouseClicked[0] || io.MouseReleased[0];
@@ -83,24 +86,49 @@ bool needs_another_frame() {
 float font_px(const ImFont* font) { return font->FontSize * ImGui::GetIO().FontGlobalScale; }
 
 namespace {
-// Splits `text` into lines that fit `wrap_w` (honouring '\n').
+float line_width(const ImFont* font, std::string_view line);
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+// A space may break a line unless it sits between two digits: "0303 123 1113" and "020 7974 4444" stay whole.
+bool breakable_space(std::string_view text, std::size_t i) {
+    return text[i] == ' ' && !(i > 0 && i + 1 < text.size() && is_digit(text[i - 1]) && is_digit(text[i + 1]));
+}
+// Splits `text` into lines that fit `wrap_w` (honouring '\n'). Lines break only at spaces: never inside an
+// e-mail address or a web address (ImGui's own wrapping breaks after '.', which split "dpo@camden.gov.uk"),
+// nor inside a phone number. A single word wider than the line is cut where it must be.
 std::vector<std::string_view> wrap_lines(const ImFont* font, std::string_view text, float wrap_w) {
     std::vector<std::string_view> lines;
-    const float px = font_px(font);
-    const float scale = px / font->FontSize;
-    const char* s = text.data();
-    const char* end = text.data() + text.size();
-    while (s < end) {
-        const char* line_end = font->CalcWordWrapPositionA(scale, s, end, std::max(wrap_w, 1.0f));
-        if (line_end == s) line_end = s + 1;  // always progress
-        const char* nl = std::find(s, line_end, '\n');
-        if (nl < line_end) line_end = nl;
-        std::string_view line(s, static_cast<std::size_t>(line_end - s));
-        while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
-        lines.push_back(line);
-        s = line_end;
-        if (s < end && *s == '\n') ++s;
-        while (s < end && *s == ' ') ++s;
+    wrap_w = std::max(wrap_w, 1.0f);
+    std::size_t para = 0;
+    while (para < text.size()) {
+        const std::size_t nl = std::min(text.find('\n', para), text.size());
+        const std::string_view p = text.substr(para, nl - para);
+        std::size_t start = 0;
+        while (start < p.size() && p[start] == ' ') ++start;
+        if (start >= p.size()) lines.emplace_back();  // an empty line (a blank between paragraphs)
+        while (start < p.size()) {
+            std::size_t end = start;  // the end of what fits so far
+            std::size_t i = start;    // the start of the next word
+            for (;;) {
+                std::size_t j = i;
+                while (j < p.size() && !breakable_space(p, j)) ++j;  // the end of that word
+                if (line_width(font, p.substr(start, j - start)) > wrap_w) {
+                    if (end > start) break;  // the line has words: the next one starts the next line
+                    end = start + 1;         // one word wider than the line: cut it where it must be
+                    while (end < j && line_width(font, p.substr(start, end + 1 - start)) <= wrap_w) ++end;
+                    while (end < j && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;  // whole code points
+                    break;
+                }
+                end = j;
+                if (j >= p.size()) break;
+                i = j + 1;
+            }
+            std::string_view line = p.substr(start, end - start);
+            while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
+            lines.push_back(line);
+            start = end;
+            while (start < p.size() && p[start] == ' ') ++start;
+        }
+        para = nl + 1;
     }
     return lines;
 }
@@ -108,6 +136,12 @@ float line_width(const ImFont* font, std::string_view line) {
     return font->CalcTextSizeA(font_px(font), FLT_MAX, 0.0f, line.data(), line.data() + line.size()).x;
 }
 }  // namespace
+
+std::vector<std::string> wrap_text(const ImFont* font, std::string_view text, float wrap_w) {
+    std::vector<std::string> out;
+    for (auto l : wrap_lines(font, text, wrap_w)) out.emplace_back(l);
+    return out;
+}
 
 ImVec2 measure(const ImFont* font, std::string_view text, float wrap_w) {
     const auto lines = wrap_lines(font, text, wrap_w);
@@ -128,6 +162,7 @@ float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view tex
         if (align == Align::Center) x = r.min.x + (r.w() - w) * 0.5f;
         if (align == Align::Right) x = r.max.x - w;
         dl->AddText(font, px, {std::floor(x), std::floor(y + (line_h - px) * 0.5f)}, col, l.data(), l.data() + l.size());
+        if (!l.empty()) g_lines.push_back({font, px, {{x, y}, {x + w, y + line_h}}, std::string(l)});
         y += line_h;
     }
     return total;
@@ -194,6 +229,10 @@ bool button(std::string_view id, Rect r, std::string_view label, Look look, bool
             bg = held ? IM_COL32(0x7A, 0x0A, 0x14, 0xFF) : t.error;
             fg = t.on_primary;
             break;
+        case Look::Link:
+            bg = held ? t.secondary : t.bg;
+            fg = t.primary;
+            break;
     }
     if (!enabled) {
         bg = IM_COL32(0xE6, 0xE6, 0xE6, 0xFF);
@@ -205,6 +244,14 @@ bool button(std::string_view id, Rect r, std::string_view label, Look look, bool
                     std::max(2.0f, 2.0f * t.scale));
     if (held) dl->AddRect(r.min, r.max, t.focus, t.radius, 0, 4.0f * t.scale);
     const Rect inner = inset(r, t.gap * 0.6f);
+    if (look == Look::Link) {  // regular weight, underlined, like a link on GOV.UK
+        const ImFont* f = font ? font : t.fonts.body;
+        const ImVec2 m = measure(f, label, inner.w());
+        draw_text(dl, f, inner, label, fg, Align::Center, true);
+        const float y = inner.center().y + m.y * 0.5f;
+        dl->AddLine({inner.center().x - m.x * 0.5f, y}, {inner.center().x + m.x * 0.5f, y}, fg, std::max(2.0f, 2.0f * t.scale));
+        return pressed;
+    }
     const ImFont* f = font ? font : fit_font({t.fonts.bold, t.fonts.small}, inner, label);
     draw_text(dl, f, inner, label, fg, Align::Center, true);
     return pressed;
@@ -249,6 +296,25 @@ bool choice_button(std::string_view id, Rect r, std::string_view label, bool sel
     if (selected && f == t.fonts.body) f = t.fonts.bold;
     draw_text(dl, f, text_r, label, selected ? t.on_primary : t.text, Align::Left, true);
     return pressed;
+}
+
+int pager(std::string_view id, Rect r, int page, int pages, std::string_view label) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const int last = std::max(0, pages - 1);
+    page = std::clamp(page, 0, last);
+    const float ph = std::min((r.h() - t.gap * 2) * 0.4f, t.target * 3);
+    const Rect up{r.min, {r.max.x, r.min.y + ph}};
+    const Rect down{{r.min.x, r.max.y - ph}, r.max};
+    const std::string sid(id);
+    int out = page;
+    if (button(sid + ":up", up, "", Look::Secondary, page > 0)) out = page - 1;
+    if (button(sid + ":down", down, "", Look::Secondary, page < last)) out = page + 1;
+    const ImU32 off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
+    draw_arrow(dl, up.center(), 40 * t.scale, 2, page > 0 ? t.text : off);
+    draw_arrow(dl, down.center(), 40 * t.scale, 3, page < last ? t.text : off);
+    draw_text(dl, t.fonts.small, {{r.min.x, up.max.y + t.gap}, {r.max.x, down.min.y - t.gap}}, label, t.text, Align::Center, true);
+    return out;
 }
 
 // ---------------------------------------------------------------- scales and faces

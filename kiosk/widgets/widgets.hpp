@@ -65,8 +65,19 @@ void begin_frame_state();  // draw_frame() calls it first: clears the hits and t
 
 // --- text ---
 enum class Align : std::uint8_t { Left, Center, Right };
+// Every line of text drawn this frame, as drawn (after wrapping): headless tests check sizes and breaks.
+struct DrawnLine {
+    const ImFont* font = nullptr;
+    float px = 0;  // size drawn at
+    Rect rect;     // where the line sits
+    std::string text;
+};
+[[nodiscard]] const std::vector<DrawnLine>& drawn_lines();
 [[nodiscard]] float font_px(const ImFont* font);
 [[nodiscard]] ImVec2 measure(const ImFont* font, std::string_view text, float wrap_w);
+// The lines `text` wraps into at `wrap_w`: breaks at spaces only, never inside an e-mail or web address, nor
+// between the digit groups of a phone number ("0303 123 1113").
+[[nodiscard]] std::vector<std::string> wrap_text(const ImFont* font, std::string_view text, float wrap_w);
 // Draws `text` wrapped to r.w(), lines aligned; vertically centred in r if `vcenter`. Returns the height used.
 float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view text, ImU32 col, Align align = Align::Left,
                 bool vcenter = false);
@@ -74,7 +85,8 @@ float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view tex
 [[nodiscard]] const ImFont* fit_font(std::initializer_list<const ImFont*> fonts, Rect r, std::string_view text);
 
 // --- buttons ---
-enum class Look : std::uint8_t { Primary, Secondary, Quiet, Danger };
+// Link: the least weight (a secondary way out such as "Start again"): no fill or border, regular underlined text.
+enum class Look : std::uint8_t { Primary, Secondary, Quiet, Danger, Link };
 // A rounded button with a centred label; `enabled` false draws it greyed and never fires.
 bool button(std::string_view id, Rect r, std::string_view label, Look look = Look::Secondary, bool enabled = true,
             const ImFont* font = nullptr, bool* held = nullptr);  // *held: the finger is down on it now
@@ -94,6 +106,10 @@ bool choice_button(std::string_view id, Rect r, std::string_view label, bool sel
 // Ordered options with faces (first = happiest, last = saddest), one button each; button i records ids[i].
 [[nodiscard]] std::optional<std::size_t> face_row(Rect r, const std::vector<std::string>& labels,
                                                   const std::vector<std::string>& ids, std::optional<std::size_t> selected);
+
+// Page buttons (up above, down below, `label` such as "Page 1 of 3" between them) in r; they record
+// "<id>:up" and "<id>:down". Returns the page to show: `page`, or the one a button moved to.
+[[nodiscard]] int pager(std::string_view id, Rect r, int page, int pages, std::string_view label);
 
 // --- text entry ---
 struct KeyInput {

@@ -239,11 +239,11 @@ TEST_F(SessionTest, MultiSelectIsStoredInChoiceOrderWithoutRepeatsAndEmptyClears
 TEST_F(SessionTest, ProgressCountsOnlyRelevantShownQuestions) {
     auto s = start();
     EXPECT_EQ(s.progress().position, 1u);
-    EXPECT_EQ(s.progress().total, 6u);  // 7 shown, "safe" not (yet) relevant
+    EXPECT_EQ(s.progress().total, 5u);  // 7 shown, "safe" not (yet) relevant, "thanks" a note
     ASSERT_EQ(s.next(), Step::Moved);
     ASSERT_TRUE(s.set_answer(Answer::choices({"food"})));
     EXPECT_EQ(s.progress().position, 2u);
-    EXPECT_EQ(s.progress().total, 7u);
+    EXPECT_EQ(s.progress().total, 6u);
 }
 
 TEST_F(SessionTest, SwitchingLanguageMidSurveyKeepsEveryAnswer) {
@@ -358,6 +358,26 @@ TEST_F(SessionTest, DefaultIsAppliedWhenTheQuestionIsFirstShown) {
     ASSERT_TRUE(s.back());
     ASSERT_EQ(s.next(), Step::Moved);
     EXPECT_EQ(s.current_answer(), nullptr);
+}
+
+// Issue 16: "Question 1 of about 2" on an introduction note: notes are read, not answered.
+TEST_F(SessionTest, NotesCountNeitherAsAPositionNorInTheTotal) {
+    auto s = start(from_text(R"({"survey": "n", "version": "1", "estimated_minutes": 1,
+        "languages": [{"code": "en", "name": "English", "status": "complete"}],
+        "title": {"en": "T"}, "description": {"en": "D"},
+        "questions": [{"type": "note", "name": "intro", "label": {"en": "Hi"}},
+                      {"type": "integer", "name": "a", "label": {"en": "A"}},
+                      {"type": "integer", "name": "b", "label": {"en": "B"}},
+                      {"type": "note", "name": "bye", "label": {"en": "Bye"}}]})"));
+    EXPECT_EQ(s.progress().position, 0u);  // on the note: no question yet
+    EXPECT_EQ(s.progress().total, 2u);
+    ASSERT_EQ(s.next(), Step::Moved);
+    EXPECT_EQ(s.progress().position, 1u);
+    ASSERT_EQ(s.next(), Step::Moved);
+    ASSERT_EQ(s.next(), Step::Moved);
+    EXPECT_EQ(s.current().name, "bye");
+    EXPECT_EQ(s.progress().position, 2u);
+    EXPECT_EQ(s.progress().total, 2u);
 }
 
 TEST_F(SessionTest, SurveyWhoseQuestionsAreAllIrrelevantFinishesAtOnce) {

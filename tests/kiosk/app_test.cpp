@@ -138,7 +138,7 @@ TEST(KioskApp, ChoicesNextAndBackMoveThroughTheSession) {
     f.app.apply(act::TapChoice{"no"});
     auto v = f.app.view();
     EXPECT_TRUE(v.question.choices[1].selected);
-    EXPECT_EQ(v.question.position, 2u);
+    EXPECT_EQ(v.question.position, 1u);  // the intro note is not a question
     f.app.apply(act::Next{});
     EXPECT_EQ(f.app.view().question.name, "fies_healthy");
     f.app.apply(act::Back{});

@@ -21,6 +21,7 @@ shots=(
   "admin-panel admin:panel"
   "drafts drafts"
   "closed closed"
+  "signpost question:safety:safety_signpost"
 )
 for orient in portrait:1080x1920 landscape:1920x1080; do
   name=${orient%%:*} size=${orient##*:}

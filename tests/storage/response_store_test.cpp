@@ -6,6 +6,7 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
@@ -102,6 +103,31 @@ TEST_F(StoreTest, RefusesAFileThatIsNotADatabase) {
     auto s = ResponseStore::open(db_path, clock);
     ASSERT_FALSE(s);
     EXPECT_NE(s.error().message.find("not a database"), std::string::npos) << s.error().message;
+}
+
+// Issue 16: a database in a read-only folder said SQLite's "unable to open database file" three times and
+// never why. A temp folder made read-only stops only an ordinary user (root ignores permission bits), so
+// the test also uses /sys, where not even root may create a file; each case that can apply here runs.
+TEST_F(StoreTest, ADatabaseInAReadOnlyFolderSaysSoInPlainWords) {
+    std::vector<std::filesystem::path> paths;
+    const auto ro = dir.path() / "ro";
+    std::filesystem::create_directories(ro);
+    std::filesystem::permissions(ro, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    if (::geteuid() != 0) paths.push_back(ro / "kiosk.db");
+    if (std::filesystem::is_directory("/sys")) {
+        paths.emplace_back("/sys/fieldkiosk-test.db");
+        paths.emplace_back("/sys/fieldkiosk-test/kiosk.db");  // the folder cannot even be made
+    }
+    if (paths.empty()) GTEST_SKIP() << "no folder here is read-only for this user";
+    for (const auto& p : paths) {
+        auto s = ResponseStore::open(p, clock);
+        ASSERT_FALSE(s) << p;
+        const auto& m = s.error().message;
+        EXPECT_NE(m.find("read-only"), std::string::npos) << m;
+        EXPECT_EQ(m.find("unable to open database file"), std::string::npos) << m;
+        EXPECT_NE(m.find("--db PATH"), std::string::npos) << "says what to do: " << m;
+    }
+    std::filesystem::permissions(ro, std::filesystem::perms::owner_all);
 }
 
 TEST_F(StoreTest, SavedResponseIsQueuedWithItsPayload) {

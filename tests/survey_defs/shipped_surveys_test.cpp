@@ -631,7 +631,20 @@ TEST(ShippedSurveys, Youth_AsksSixteenToTwentyFourYearOldsAboutEducationWorkAndO
         for (const auto& q : k_older_route) EXPECT_FALSE(w.showed(q)) << q;
         EXPECT_EQ(w.response->find("youth_access_opinion"), nullptr);
         EXPECT_EQ(w.after("ons4_anxious_yesterday"), "in_education_training");
-        EXPECT_EQ(w.shown.back(), "know_where_help");
+        // The last question; a "No" or "Not sure" is then told where to get help (the note after it).
+        EXPECT_EQ(w.after("opportunity_barriers"), "know_where_help");
+    }
+}
+
+// Issue 16: youth asked "would you know where to go?" and never told a "No" where to go.
+TEST(ShippedSurveys, Youth_TellsThoseWhoDoNotKnowWhereToGetHelpWhereToGo) {
+    for (const char* answer : {"no", "not_sure", "yes", "prefer_not"}) {
+        SCOPED_TRACE(answer);
+        const auto w = walk("youth", with(youth_full_young(), {{"know_where_help", one(answer)}}));
+        ASSERT_TRUE(completed(w));
+        const bool told = std::string(answer) == "no" || std::string(answer) == "not_sure";
+        EXPECT_EQ(w.showed("know_where_help_signpost"), told);
+        EXPECT_EQ(w.shown.back(), told ? "know_where_help_signpost" : "know_where_help");
     }
 }
 
@@ -907,7 +920,7 @@ std::vector<Path> enabled_paths() {
         {"food", "shortest", about_you("25_34", "prefer_not", false), 16},
         {"food", "longest", food_full(), 19},
         {"youth", "shortest 16-24", with(about_you("16_17", "prefer_not", false), {{"in_paid_work", one("yes")}}), 14},
-        {"youth", "longest 16-24", youth_full_young(), 17},
+        {"youth", "longest 16-24", youth_full_young(), 18},  // "No" to know_where_help: where to get help
         {"youth", "shortest 25+", about_you("65_74", "prefer_not", false), 11},
         {"youth", "longest 25+", youth_full_older(), 13},
         {"safety", "shortest", about_you("18_24", "", false), 14},

@@ -24,7 +24,10 @@ void print_question(const core::Session& s, std::ostream& out) {
     const auto& lang = s.language();
     const auto& def = s.survey().default_language;
     const auto p = s.progress();
-    out << "\n── Question " << p.position << " of about " << p.total << " ──  [" << q.name << "]\n";
+    if (q.type == core::QuestionType::Note)  // notes are not questions and have no number
+        out << "\n── Note ──  [" << q.name << "]\n";
+    else
+        out << "\n── Question " << p.position << " of about " << p.total << " ──  [" << q.name << "]\n";
     out << q.label.get(lang, def) << "\n";
     if (!q.hint.empty()) out << "  (" << q.hint.get(lang, def) << ")\n";
     const core::Answer* a = s.current_answer();

@@ -1,0 +1,276 @@
+// Issue 16, the remaining minor items, by headless frames: what is drawn (ui::drawn_lines(): every line of
+// text as wrapped, with its font and place) and where the controls are (ui::hits()).
+#include "kiosk/widgets/icons.hpp"
+#include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/kiosk/ui_driver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+using namespace fieldkiosk;
+using namespace fieldkiosk::kiosk;
+using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::UiDriver;
+
+namespace {
+
+const std::vector<ImVec2> k_sizes = {{1080, 1920}, {1920, 1080}, {800, 1280}};
+const std::vector<std::string> k_languages = {"en", "es", "pt", "fr", "so"};
+
+// The language button, then the language: what a resident taps.
+void choose_language(KioskFixture& f, const std::string& lang) {
+    f.app.apply(act::OpenLanguage{});
+    f.app.apply(act::ChooseLanguage{lang});
+    EXPECT_EQ(f.app.language(), lang);
+}
+
+std::string all_text() {
+    std::string s;
+    for (const auto& l : ui::drawn_lines()) s += l.text + "\n";
+    return s;
+}
+const ui::DrawnLine* line_with(std::string_view part) {
+    for (const auto& l : ui::drawn_lines())
+        if (l.text.find(part) != std::string::npos) return &l;
+    return nullptr;
+}
+std::string where(ImVec2 size, const std::string& lang) {
+    return std::to_string(static_cast<int>(size.x)) + "x" + std::to_string(static_cast<int>(size.y)) + " " + lang;
+}
+
+// A point inside a triangle of the draw list whose three corners are fully opaque (not the anti-aliased fringe).
+bool covered(const ImDrawList& dl, ImVec2 p) {
+    auto side = [](ImVec2 a, ImVec2 b, ImVec2 c) { return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x); };
+    for (int i = 0; i + 2 < dl.IdxBuffer.Size; i += 3) {
+        const ImDrawVert& a = dl.VtxBuffer[dl.IdxBuffer[i]];
+        const ImDrawVert& b = dl.VtxBuffer[dl.IdxBuffer[i + 1]];
+        const ImDrawVert& c = dl.VtxBuffer[dl.IdxBuffer[i + 2]];
+        if ((a.col >> 24) != 0xFF || (b.col >> 24) != 0xFF || (c.col >> 24) != 0xFF) continue;
+        const float s1 = side(a.pos, b.pos, p), s2 = side(b.pos, c.pos, p), s3 = side(c.pos, a.pos, p);
+        if ((s1 >= 0 && s2 >= 0 && s3 >= 0) || (s1 <= 0 && s2 <= 0 && s3 <= 0)) return true;
+    }
+    return false;
+}
+
+TEST(UiPolish, TheTickIsOneStrokeWithNoNotchAtItsJoint) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ImDrawList dl(ImGui::GetDrawListSharedData());
+    dl._ResetForNewFrame();
+    dl.PushClipRectFullScreen();
+    dl.PushTextureID(ImGui::GetIO().Fonts->TexID);
+    dl.Flags = ImDrawListFlags_AntiAliasedLines | ImDrawListFlags_AntiAliasedFill;  // thick lines as geometry
+    const float s = 210;
+    ui::draw_check(&dl, {0, 0}, {s, s}, IM_COL32(0, 0, 0, 255));
+    const float lw = s * 0.14f;
+    // The joint is at (0.42, 0.74) of the box; the notch was the wedge just outside it (below it), where
+    // the square ends of two separate strokes met.
+    EXPECT_TRUE(covered(dl, {0.42f * s, 0.74f * s + lw * 0.45f})) << "a notch at the tick's joint";
+    EXPECT_TRUE(covered(dl, {0.42f * s, 0.74f * s}));
+    EXPECT_FALSE(covered(dl, {0.42f * s, 0.74f * s + lw * 2}));  // the test can tell ink from no ink
+}
+
+TEST(UiPolish, NotesAreNotNumberedAsQuestionsAndTheBarIsThick) {
+    for (const ImVec2 size : k_sizes) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:food:food_intro"));
+        ui.frame();
+        EXPECT_EQ(line_with("Question"), nullptr) << all_text();
+        ASSERT_TRUE(f.app.go_to("question:food:fies_worried"));
+        ui.frame();
+        ASSERT_NE(line_with("Question 1 of about"), nullptr) << all_text();
+        EXPECT_GE(ui::progress_bar_height(), 12.0f) << "a hairline at " << where(size, "");
+    }
+}
+
+// "Prefer not to say" was 16 px above Back on long lists; "Start again" looked as weighty as Back.
+TEST(UiPolish, TheLastAnswerHasRoomAboveBackAndStartAgainWeighsLess) {
+    for (const ImVec2 size : k_sizes) {
+        for (const char* q : {"question:safety:safety_unsafe_places", "question:food:food_sources", "question:youth:age_band"}) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to(q));
+            ui.frame();
+            const auto back = ui::hits().find("nav:back");
+            ASSERT_TRUE(back);
+            float lowest = 0;
+            for (const auto& [id, r] : ui::hits().all())
+                if (id.starts_with("choice:")) lowest = std::max(lowest, r.max.y);
+            EXPECT_GE(back->min.y - lowest, ui::theme().target * 0.5f) << q << " at " << where(size, "");
+            const auto* again = line_with("Start again");
+            const auto* back_label = line_with("Back");
+            ASSERT_TRUE(again && back_label);
+            EXPECT_EQ(back_label->font, ui::theme().fonts.bold);
+            EXPECT_NE(again->font, ui::theme().fonts.bold) << "Start again as heavy as Back";
+        }
+    }
+}
+
+TEST(UiPolish, ConsentSpeaksPlainlyNamesTheAgeLimitAndKeepsTheAddressWhole) {
+    for (const ImVec2 size : k_sizes) {
+        for (const auto& lang : k_languages) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to("consent"));
+            choose_language(f, lang);
+            ui.frame();
+            ui.frame();
+            // Every page of the summary (it pages rather than shrinks), every line at the body size at least.
+            std::string text;
+            for (int page = 0; page < 4; ++page) {
+                text += all_text();
+                if (const auto* dpo = line_with("dpo@")) {  // a point's sentence: the body size, never the small one
+                    EXPECT_EQ(dpo->font, ui::theme().fonts.body) << "shrunk at " << where(size, lang);
+                }
+                if (!ui.has("consent:down")) break;
+                ASSERT_TRUE(ui.tap("consent:down"));
+            }
+            EXPECT_EQ(text.find("6(1)"), std::string::npos) << where(size, lang) << "\n" << text;
+            EXPECT_EQ(text.find("GDPR"), std::string::npos) << where(size, lang);
+            EXPECT_NE(text.find("16"), std::string::npos) << "no age limit before consent at " << where(size, lang);
+            EXPECT_NE(text.find("dpo@camden.gov.uk"), std::string::npos) << "the address split at " << where(size, lang) << "\n" << text;
+            EXPECT_NE(text.find("0303 123 1113"), std::string::npos) << "the number split at " << where(size, lang) << "\n" << text;
+        }
+    }
+}
+
+TEST(UiPolish, TheFullNoticeShowsWholeLinesNumberedPagesAndBoldHeadings) {
+    for (const ImVec2 size : k_sizes) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("consent"));
+        ui.frame();
+        ASSERT_TRUE(ui.tap("consent:full"));
+        const auto close = ui::hits().find("privacy:close");
+        ASSERT_TRUE(close);
+        int pages = 0;
+        bool heading_bold = false;
+        for (int guard = 0; guard < 20; ++guard) {
+            ++pages;
+            const std::string page_label = "Page " + std::to_string(pages) + " of ";
+            EXPECT_NE(line_with(page_label), nullptr) << all_text();
+            for (const auto& l : ui::drawn_lines()) {
+                if (l.text == "Close") continue;
+                EXPECT_LE(l.rect.max.y, close->min.y + 0.5f) << "cut at the page end: '" << l.text << "' " << where(size, "");
+                if (l.text == "Who we are" || l.text == "Complaints") heading_bold = heading_bold || l.font == ui::theme().fonts.bold;
+            }
+            if (!ui.has("privacy:down")) break;  // off on the last page
+            ASSERT_TRUE(ui.tap("privacy:down"));
+        }
+        EXPECT_GE(pages, 2);
+        EXPECT_TRUE(heading_bold);
+        EXPECT_NE(line_with("Page " + std::to_string(pages) + " of " + std::to_string(pages)), nullptr) << all_text();
+    }
+}
+
+TEST(UiPolish, TheSafetySignpostPutsTheEmergencyNumberFirstAsAListWithNumbersWhole) {
+    for (const ImVec2 size : k_sizes) {
+        for (const auto& lang : k_languages) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to("question:safety:safety_signpost"));
+            choose_language(f, lang);
+            ui.frame();
+            ui.frame();
+            const auto* n999 = line_with("999");
+            ASSERT_NE(n999, nullptr) << where(size, lang) << "\n" << all_text();
+            EXPECT_TRUE(n999->font == ui::theme().fonts.title || n999->font == ui::theme().fonts.bold) << where(size, lang);
+            if (const auto* n101 = line_with("101")) {
+                EXPECT_GT(n101->rect.min.y, n999->rect.min.y) << "999 is not first";
+            }
+            for (const auto& l : ui::drawn_lines()) EXPECT_FALSE(l.text.starts_with("- ")) << "a '- ' list: " << l.text;
+            // Every page of the note: each phone number on one line.
+            std::string seen;
+            for (int page = 0; page < 5; ++page) {
+                seen += all_text();
+                if (!ui::hits().find("note:down") || !ui.tap("note:down")) break;
+            }
+            for (const char* number : {"0800 555 111", "08 08 16 89 111"})
+                EXPECT_NE(seen.find(number), std::string::npos) << number << " split at " << where(size, lang) << "\n" << seen;
+        }
+    }
+}
+
+TEST(UiPolish, TheSaveFailedScreenPromisesOnlyWhatIsTrue) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1080, 1920});
+    ASSERT_TRUE(f.app.go_to("save_failed"));
+    ui.frame();
+    const std::string text = all_text();
+    EXPECT_EQ(text.find("kept on this kiosk"), std::string::npos) << text;
+    EXPECT_NE(text.find("not saved yet"), std::string::npos) << text;
+}
+
+// No way to clear a write-in or to put the keyboard away (issue 16): "Clear" empties it, "Hide keyboard"
+// hides it and "Show keyboard" brings it back, and none of it moves the choices or the field.
+TEST(UiPolish, TheWriteInCanBeClearedAndTheKeyboardHiddenAndShownAgain) {
+    for (const ImVec2 size : k_sizes) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+        ui.frame();
+        const auto choice = ui::hits().find("choice:other");
+        ASSERT_TRUE(choice);
+        ASSERT_TRUE(ui.tap("kb:h"));
+        ASSERT_TRUE(ui.tap("kb:i"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "hi");
+        ASSERT_TRUE(ui.tap("text:clear"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "");
+        EXPECT_FALSE(ui.has("text:clear")) << "Clear is off when there is nothing to clear";
+        ASSERT_TRUE(ui.tap("kb:toggle"));
+        EXPECT_FALSE(ui.has("kb:a")) << "the keyboard is still there at " << where(size, "");
+        EXPECT_NE(line_with("Show keyboard"), nullptr);
+        ASSERT_TRUE(ui.tap("kb:toggle"));
+        ASSERT_TRUE(ui.tap("kb:a"));
+        EXPECT_EQ(f.app.view().question.write_in_text, "a");
+        const auto after = ui::hits().find("choice:other");
+        ASSERT_TRUE(after);
+        EXPECT_EQ(after->min.y, choice->min.y);
+        EXPECT_EQ(after->min.x, choice->min.x);
+    }
+}
+
+// Draft surveys and unreviewed translations could be switched on with nothing said (issue 16).
+TEST(UiPolish, TheAdminPanelWarnsAboutDraftSurveysAndUncheckedLanguages) {
+    for (const ImVec2 size : {ImVec2{1920, 1080}, ImVec2{1080, 1920}}) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("admin:panel"));
+        ui.frame();
+        const auto* draft = line_with("Draft: not approved");
+        ASSERT_NE(draft, nullptr) << all_text();
+        const auto estates = ui::hits().find("admin:survey:estates");
+        ASSERT_TRUE(estates);
+        EXPECT_GE(draft->rect.min.y, estates->max.y - 0.5f) << "the warning is not under the draft survey";
+        EXPECT_NE(line_with("Not yet checked: Español"), nullptr) << all_text();
+        ASSERT_TRUE(ui.tap("admin:survey:estates"));
+        EXPECT_NE(line_with("Draft: not approved"), nullptr);
+    }
+}
+
+// Youth asks "would you know where to go?" for help with work or training: a "No" (or "Not sure") is told
+// where to go, in every language of the survey.
+TEST(UiPolish, AYoungPersonWhoDoesNotKnowWhereToGetHelpIsTold) {
+    for (const char* answer : {"no", "not_sure", "yes"}) {
+        for (const auto& lang : k_languages) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, {1080, 1920});
+            ASSERT_TRUE(f.app.go_to(std::string("question:youth:know_where_help:") + answer));
+            choose_language(f, lang);
+            f.app.apply(act::Next{});
+            ui.frame();
+            ui.frame();
+            const bool told = f.app.view().question.name == "know_where_help_signpost";
+            EXPECT_EQ(told, std::string(answer) != "yes") << answer << " " << lang;
+            if (told) {
+                EXPECT_NE(line_with("0800 100 900"), nullptr) << lang << "\n" << all_text();
+                const bool english = f.app.view().question.label == "Where to get help with work, training or education";
+                EXPECT_EQ(english, lang == "en") << lang << ": " << f.app.view().question.label;
+            }
+        }
+    }
+}
+
+}  // namespace
