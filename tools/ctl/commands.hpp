@@ -19,6 +19,7 @@ Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_import(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_xlsform.cpp
 #ifdef FIELDKIOSK_WITH_SYNC
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_sync.cpp
 #endif
