@@ -1,6 +1,8 @@
 // fieldkiosk-ctl import FORM.xlsx [-o FILE.json]: an XLSForm workbook as a survey definition.
-// (docs/xlsform.md; the mapping lives in core/xlsform/.)
+// fieldkiosk-ctl export-xlsform SURVEY -o FILE.xlsx: a survey as an XLSForm workbook that imports back to it.
+// (docs/xlsform.md; the mappings live in core/xlsform/.)
 #include "core/atomic_file.hpp"
+#include "core/xlsform/export.hpp"
 #include "core/xlsform/import.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
@@ -63,6 +65,39 @@ Runner add_import(CLI::App& app, std::ostream& out, std::ostream& err) {
             out << "wrote " << args->output << " (survey '" << result.survey["survey"].get<std::string>() << "', "
                 << result.survey["questions"].size() << " questions)\n";
         return rc;
+    };
+}
+
+Runner add_export_xlsform(CLI::App& app, std::ostream& out, std::ostream& err) {
+    struct Args {
+        SurveyArgs survey;
+        std::string output;
+        bool force = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("export-xlsform", "Write a survey as an XLSForm workbook (.xlsx) to edit in a spreadsheet");
+    add_survey_options(*cmd, args->survey);
+    cmd->add_option("-o,--output", args->output, "The workbook to write, e.g. food.xlsx")->required();
+    cmd->add_flag("--force", args->force, "Replace OUTPUT if it exists");
+    cmd->footer(
+        "The workbook imports back to the same survey ('fieldkiosk-ctl import'); blocks are inlined. What XLSForm has no "
+        "column for is kept in extra columns that pyxform ignores (docs/xlsform.md).\n"
+        "Exit status: 0 written, 1 the survey is invalid or OUTPUT cannot be written, 2 bad command line.");
+    return [args, &out, &err] {
+        const auto survey = resolve_survey(args->survey, err);
+        if (!survey) return k_exit_invalid;
+        std::error_code ec;
+        if (fs::exists(args->output, ec) && !args->force) {
+            err << "error: " << args->output << " exists; nothing written (use --force to replace it)\n";
+            return k_exit_invalid;
+        }
+        if (auto w = xlsform::export_xlsform(*survey, args->output); !w) {
+            err << "error: " << w.error() << "\n";
+            return k_exit_invalid;
+        }
+        out << "wrote " << args->output << " (survey '" << survey->id << "' version " << survey->version << ", "
+            << survey->questions.size() << " questions)\n";
+        return k_exit_ok;
     };
 }
 
