@@ -57,5 +57,19 @@ TEST(CtlXlsform, RefusalsNameTheFileAndNothingIsWritten) {
     EXPECT_EQ(ctl({"export-xlsform", "nosuch", "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "-o", out}).code, 1);
 }
 
+TEST(CtlXlsform, ExportXformWritesTheFormToStandardOutputOrAFile) {
+    auto r = ctl({"export-xform", "youth", "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("<data id=\"youth\" version=\""), std::string::npos);
+    EXPECT_NE(r.out.find("jr:preload=\"uid\""), std::string::npos);
+    testing::TempDir dir;
+    const auto xml = (dir.path() / "youth.xml").string();
+    EXPECT_EQ(ctl({"export-xform", "youth", "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "-o", xml}).code, 0);
+    EXPECT_TRUE(fs::file_size(xml) > 1000);
+    r = ctl({"export-xform", "youth", "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "-o", xml});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("exists"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fieldkiosk

@@ -1,9 +1,11 @@
 // fieldkiosk-ctl import FORM.xlsx [-o FILE.json]: an XLSForm workbook as a survey definition.
 // fieldkiosk-ctl export-xlsform SURVEY -o FILE.xlsx: a survey as an XLSForm workbook that imports back to it.
+// fieldkiosk-ctl export-xform SURVEY [-o FILE.xml]: the survey as an ODK XForm (pyxform's shape).
 // (docs/xlsform.md; the mappings live in core/xlsform/.)
 #include "core/atomic_file.hpp"
 #include "core/xlsform/export.hpp"
 #include "core/xlsform/import.hpp"
+#include "core/xlsform/xform.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
 
@@ -98,6 +100,28 @@ Runner add_export_xlsform(CLI::App& app, std::ostream& out, std::ostream& err) {
         out << "wrote " << args->output << " (survey '" << survey->id << "' version " << survey->version << ", "
             << survey->questions.size() << " questions)\n";
         return k_exit_ok;
+    };
+}
+
+Runner add_export_xform(CLI::App& app, std::ostream& out, std::ostream& err) {
+    struct Args {
+        SurveyArgs survey;
+        std::string output;
+        bool force = false;
+    };
+    auto args = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("export-xform", "Write a survey as an ODK XForm, to publish on ODK Central or KoboToolbox");
+    add_survey_options(*cmd, args->survey);
+    cmd->add_option("-o,--output", args->output, "The XForm file to write (default: standard output)");
+    cmd->add_flag("--force", args->force, "Replace OUTPUT if it exists");
+    cmd->footer(
+        "The XForm has pyxform's shape: itext per language, choices as secondary instances, one bind per question, "
+        "meta/instanceID (docs/xlsform.md).\nExit status: 0 written, 1 the survey is invalid or OUTPUT cannot be written, "
+        "2 bad command line.");
+    return [args, &out, &err] {
+        const auto survey = resolve_survey(args->survey, err);
+        if (!survey) return k_exit_invalid;
+        return write_output(xlsform::to_xform(*survey), args->output, args->force, out, err);
     };
 }
 
