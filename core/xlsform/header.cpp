@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
+#include <set>
 #include <utility>
 
 namespace fieldkiosk::xlsform::detail {
@@ -53,6 +55,58 @@ bool is_code(std::string_view s) {
 }
 
 }  // namespace
+
+// Types the kiosk cannot ask, with the plain reason given to the author.
+const std::map<std::string, std::string, std::less<>>& refused_types() {
+    static const std::map<std::string, std::string, std::less<>> k_types = {
+    {"date", "the kiosk has no date question"},
+    {"time", "the kiosk has no time question"},
+    {"datetime", "the kiosk has no date-and-time question"},
+    {"acknowledge", "the kiosk has no acknowledge question (use a note, or a select_one with one choice)"},
+    {"rank", "the kiosk has no rank question"},
+    {"geopoint", "the kiosk has no location sensor"},
+    {"geotrace", "the kiosk has no location sensor"},
+    {"geoshape", "the kiosk has no location sensor"},
+    {"start-geopoint", "the kiosk has no location sensor"},
+    {"image", "the kiosk takes no photos or files"},
+    {"audio", "the kiosk records no sound"},
+    {"background-audio", "the kiosk records no sound"},
+    {"video", "the kiosk records no video"},
+    {"file", "the kiosk takes no files"},
+    {"barcode", "the kiosk has no barcode scanner"},
+    {"trigger", "the kiosk has no trigger question (use a note)"},
+    {"hidden", "the kiosk has no hidden question (use calculate)"},
+    {"xml-external", "the kiosk reads no external files"},
+    {"csv-external", "the kiosk reads no external files"},
+    {"begin repeat", "the kiosk does not repeat questions"},
+    {"end repeat", "the kiosk does not repeat questions"},
+    {"begin_repeat", "the kiosk does not repeat questions"},
+    {"end_repeat", "the kiosk does not repeat questions"},
+    {"include", "'include' is not an XLSForm type any more"},
+    };
+    return k_types;
+}
+// Metadata the kiosk records itself (every response has its times and kiosk id): dropped with a warning.
+const std::set<std::string, std::less<>>& metadata_types() {
+    static const std::set<std::string, std::less<>> k_metadata = {"start", "end", "today", "deviceid", "username", "simserial",
+                                                       "subscriberid", "phonenumber", "email", "audit"};
+    return k_metadata;
+}
+// Survey columns whose content the kiosk cannot honour.
+const std::map<std::string, std::string, std::less<>>& refused_columns() {
+    static const std::map<std::string, std::string, std::less<>> k_columns = {
+    {"choice_filter", "the kiosk does not filter choices"},
+    {"repeat_count", "the kiosk does not repeat questions"},
+    {"image", "the kiosk shows no media"},
+    {"audio", "the kiosk shows no media"},
+    {"video", "the kiosk shows no media"},
+    {"media::image", "the kiosk shows no media"},
+    {"media::audio", "the kiosk shows no media"},
+    {"media::video", "the kiosk shows no media"},
+    {"trigger", "the kiosk has no triggers"},
+    };
+    return k_columns;
+}
 
 std::string lower(std::string_view s) {
     std::string out(s);

@@ -1,10 +1,12 @@
-// Internal to the XLSForm importer and exporter: column headers and languages (docs/xlsform.md).
+// Internal to the XLSForm importer and exporter: column headers, languages and what the kiosk refuses
+// (docs/xlsform.md).
 #pragma once
 
 #include "core/xlsform/workbook.hpp"
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,12 @@ struct LanguageName {
 [[nodiscard]] std::optional<LanguageName> parse_language(std::string_view text);
 // The header suffix for a language, as pyxform writes it: "English (en)".
 [[nodiscard]] std::string language_header(std::string_view name, std::string_view code);
+
+// What the kiosk cannot do, with the plain reason given to the author (docs/xlsform.md, "Refused"):
+// question types; metadata types the kiosk records itself (dropped with a warning); survey columns.
+[[nodiscard]] const std::map<std::string, std::string, std::less<>>& refused_types();
+[[nodiscard]] const std::set<std::string, std::less<>>& metadata_types();
+[[nodiscard]] const std::map<std::string, std::string, std::less<>>& refused_columns();
 
 // yes/true/TRUE/1 -> true, no/false/FALSE/0/"" -> false, else nullopt.
 [[nodiscard]] std::optional<bool> parse_yes_no(std::string_view text);

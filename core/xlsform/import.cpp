@@ -67,49 +67,6 @@ struct Origin {
     std::string sheet;
 };
 
-// Types the kiosk cannot ask, with the plain reason given to the author.
-const std::map<std::string, std::string, std::less<>> k_refused_types = {
-    {"date", "the kiosk has no date question"},
-    {"time", "the kiosk has no time question"},
-    {"datetime", "the kiosk has no date-and-time question"},
-    {"acknowledge", "the kiosk has no acknowledge question (use a note, or a select_one with one choice)"},
-    {"rank", "the kiosk has no rank question"},
-    {"geopoint", "the kiosk has no location sensor"},
-    {"geotrace", "the kiosk has no location sensor"},
-    {"geoshape", "the kiosk has no location sensor"},
-    {"start-geopoint", "the kiosk has no location sensor"},
-    {"image", "the kiosk takes no photos or files"},
-    {"audio", "the kiosk records no sound"},
-    {"background-audio", "the kiosk records no sound"},
-    {"video", "the kiosk records no video"},
-    {"file", "the kiosk takes no files"},
-    {"barcode", "the kiosk has no barcode scanner"},
-    {"trigger", "the kiosk has no trigger question (use a note)"},
-    {"hidden", "the kiosk has no hidden question (use calculate)"},
-    {"xml-external", "the kiosk reads no external files"},
-    {"csv-external", "the kiosk reads no external files"},
-    {"begin repeat", "the kiosk does not repeat questions"},
-    {"end repeat", "the kiosk does not repeat questions"},
-    {"begin_repeat", "the kiosk does not repeat questions"},
-    {"end_repeat", "the kiosk does not repeat questions"},
-    {"include", "'include' is not an XLSForm type any more"},
-};
-// Metadata the kiosk records itself (every response has its times and kiosk id): dropped with a warning.
-const std::set<std::string, std::less<>> k_metadata = {"start", "end", "today", "deviceid", "username", "simserial",
-                                                       "subscriberid", "phonenumber", "email", "audit"};
-// Survey columns whose content the kiosk cannot honour.
-const std::map<std::string, std::string, std::less<>> k_refused_columns = {
-    {"choice_filter", "the kiosk does not filter choices"},
-    {"repeat_count", "the kiosk does not repeat questions"},
-    {"image", "the kiosk shows no media"},
-    {"audio", "the kiosk shows no media"},
-    {"video", "the kiosk shows no media"},
-    {"media::image", "the kiosk shows no media"},
-    {"media::audio", "the kiosk shows no media"},
-    {"media::video", "the kiosk shows no media"},
-    {"trigger", "the kiosk has no triggers"},
-};
-
 class Importer {
 public:
     Importer(const Workbook& wb, std::filesystem::path file) : m_wb(wb), m_file(std::move(file)) {}
@@ -263,10 +220,10 @@ void Importer::read_choices() {
         return;
     }
     for (const auto& c : m_choices.columns)
-        if (k_refused_columns.contains(c.field) && c.field != "choice_filter")
+        if (detail::refused_columns().contains(c.field) && c.field != "choice_filter")
             for (std::size_t r = 2; r <= m_choices.sheet->rows.size(); ++r)
                 if (!trim(m_choices.sheet->at(r, c.index)).empty()) {
-                    error(m_choices, r, &c, k_refused_columns.at(c.field));
+                    error(m_choices, r, &c, detail::refused_columns().at(c.field));
                     break;
                 }
     for (std::size_t r = 2; r <= m_choices.sheet->rows.size(); ++r) {
@@ -301,7 +258,7 @@ void Importer::read_survey() {
         return;
     }
     for (const auto& c : m_survey.columns)
-        if (auto it = k_refused_columns.find(c.field); it != k_refused_columns.end())
+        if (auto it = detail::refused_columns().find(c.field); it != detail::refused_columns().end())
             for (std::size_t r = 2; r <= m_survey.sheet->rows.size(); ++r)
                 if (!trim(m_survey.sheet->at(r, c.index)).empty()) {
                     error(m_survey, r, &c, it->second);
@@ -331,11 +288,11 @@ void Importer::read_survey() {
             else groups.pop_back();
             continue;
         }
-        if (k_metadata.contains(type)) {
+        if (detail::metadata_types().contains(type)) {
             warn(m_survey, r, type_col, "'" + type + "' is not imported: the kiosk records each response's times and kiosk itself");
             continue;
         }
-        if (auto it = k_refused_types.find(type); it != k_refused_types.end()) {
+        if (auto it = detail::refused_types().find(type); it != detail::refused_types().end()) {
             error(m_survey, r, type_col, "'" + type + "': " + it->second);
             continue;
         }

@@ -3,12 +3,15 @@
 // with every error at a sheet, row and column; none crashes.
 #include "core/loader.hpp"
 #include "core/xlsform/import.hpp"
+#include "core/xlsform/workbook.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <random>
 #include <set>
 
 namespace fieldkiosk::xlsform {
@@ -66,6 +69,39 @@ TEST(XlsformCorpus, EveryFormImportsOrIsRefusedAtACell) {
     }
     EXPECT_GE(seen, 17U);
     EXPECT_EQ(imported, k_importable.size());
+}
+
+// A short, seeded stand-in for the fuzzer (fuzz/xlsform_fuzz.cpp) that runs with every test run: damaged
+// copies of each corpus workbook (bytes overwritten, the file cut short) are read and imported without a
+// crash, and whatever is refused is refused with a reason.
+TEST(XlsformCorpus, DamagedWorkbooksAreRefusedWithoutACrash) {
+    if (!fs::is_directory(k_corpus)) GTEST_SKIP() << "the XLSForm corpus is not at " << k_corpus << " (a plain clone has no ../shared)";
+    std::mt19937 random(12);  // fixed seed: the same damage on every run
+    std::size_t refused = 0, runs = 0;
+    for (const auto& entry : fs::directory_iterator(k_corpus)) {
+        if (entry.path().extension() != ".xlsx") continue;
+        std::ifstream in(entry.path(), std::ios::binary);
+        const std::string original((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        for (int i = 0; i < 20; ++i) {
+            std::string bytes = original;
+            if (i % 4 == 3) {
+                bytes.resize(std::uniform_int_distribution<std::size_t>(0, bytes.size())(random));
+            } else {
+                for (int k = 0; k < 1 + i; ++k)
+                    bytes[std::uniform_int_distribution<std::size_t>(0, bytes.size() - 1)(random)] = static_cast<char>(random());
+            }
+            ++runs;
+            const auto wb = read_workbook_bytes(bytes);
+            if (!wb) {
+                EXPECT_FALSE(wb.error().empty());
+                ++refused;
+                continue;
+            }
+            (void)import_workbook(*wb, entry.path().filename());
+        }
+    }
+    EXPECT_GT(runs, 300U);
+    EXPECT_GT(refused, 0U);
 }
 
 }  // namespace
