@@ -152,7 +152,6 @@ void Importer::read_languages() {
                 continue;
             }
             m_language_of[c.language] = l->code;
-            if (!def && !plain && m_languages.empty()) {}  // the first explicit language, unless a default is set
             add(*l);
         }
     }
