@@ -8,6 +8,12 @@ find_package(nlohmann_json 3.11 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 find_package(SQLite3 3.40 REQUIRED)
 find_package(PkgConfig REQUIRED)
+# core/xlsform/ (fieldkiosk-ctl import / export-xlsform / export-xform): libzip (BSD-3-Clause) opens .xlsx
+# packages, pugixml (MIT) parses and writes their XML and the XForm, libxlsxwriter (BSD-2-Clause) writes
+# workbooks. Debian's libzip has a CMake package whose targets pull in every codec; its .pc is enough.
+pkg_check_modules(FK_LIBZIP REQUIRED IMPORTED_TARGET GLOBAL libzip)
+find_package(pugixml 1.13 REQUIRED)
+pkg_check_modules(FK_XLSXWRITER REQUIRED IMPORTED_TARGET GLOBAL xlsxwriter)
 
 # The settings files of the kiosk (fieldkiosk.toml) and of the receiver (server.toml) are read with toml++.
 if(FIELDKIOSK_BUILD_KIOSK OR FIELDKIOSK_BUILD_SYNC)

@@ -13,6 +13,9 @@ set -euo pipefail
 BUILD=(build-essential cmake ninja-build pkg-config git)
 # Libraries (headers) the code compiles against
 LIBS=(nlohmann-json3-dev libcli11-dev libsqlite3-dev)
+# XLSForm import/export (issue 12, core/xlsform/): libzip (BSD-3-Clause) reads .xlsx packages, pugixml (MIT)
+# their XML and the XForm, libxlsxwriter (BSD-2-Clause) writes workbooks; all linked by fieldkiosk-ctl
+LIBS+=(libzip-dev libpugixml-dev libxlsxwriter-dev)
 # Sync (issue 4): libcurl (OpenSSL) for the kiosk's client; cpp-httplib, libpq, OpenSSL and zlib for
 # the client's gzip and for fieldkiosk-server
 SYNC=(libcurl4-openssl-dev libcpp-httplib-dev libpq-dev libssl-dev zlib1g-dev)

@@ -19,6 +19,9 @@ Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_import(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_xlsform.cpp
+Runner add_export_xlsform(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_export_xform(CLI::App& app, std::ostream& out, std::ostream& err);
 #ifdef FIELDKIOSK_WITH_SYNC
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_sync.cpp
 #endif

@@ -1,0 +1,135 @@
+// core/xlsform/import.cpp: XLSForm -> survey JSON, every refusal located at sheet!cell (column).
+#include "core/loader.hpp"
+#include "core/xlsform/import.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fieldkiosk::xlsform {
+namespace {
+
+Sheet sheet(std::string name, std::vector<std::vector<std::string>> rows) { return Sheet{.name = std::move(name), .rows = std::move(rows)}; }
+
+std::string errors_of(const ImportResult& r) {
+    std::string out;
+    for (const auto& p : r.problems) out += p.to_string() + "\n";
+    return out;
+}
+
+Workbook food_form() {
+    return Workbook{{
+        sheet("survey", {{"type", "name", "label::English (en)", "label::Español (es)", "relevant", "required", "constraint", "hint::English (en)"},
+                         {"select_one yes_no", "eats", "Do you eat?", "¿Come?", "", "yes", "", ""},
+                         {"begin group", "g", "", "", "${eats} = 'yes'", "", "", ""},
+                         {"integer", "meals", "Meals a day", "Comidas", "", "TRUE", ". < 10", "A number"},
+                         {"end group", "", "", "", "", "", "", ""},
+                         {"range", "happy", "How happy?", "¿Feliz?", "", "", "", ""},
+                         {"start", "start", "", "", "", "", "", ""}}),
+        sheet("choices", {{"list_name", "name", "label::English (en)", "label::Español (es)"},
+                          {"yes_no", "yes", "Yes", "Sí"},
+                          {"yes_no", "no", "No", "No"}}),
+        sheet("Settings", {{"form_title", "form_id", "version", "default_language", "estimated_minutes"},
+                           {"Food", "food_x", "2026.1", "English (en)", "3"}}),
+    }};
+}
+
+TEST(XlsformImport, MapsAFormToASurveyTheLoaderAccepts) {
+    auto wb = food_form();
+    wb.sheets[0].rows[5][6] = "";  // no parameters: range 1..10
+    const auto r = import_workbook(wb, "food.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& s = r.survey;
+    EXPECT_EQ(s["survey"], "food_x");
+    EXPECT_EQ(s["version"], "2026.1");
+    EXPECT_EQ(s["default_language"], "en");
+    EXPECT_EQ(s["languages"][1]["code"], "es");
+    EXPECT_EQ(s["languages"][1]["status"], "draft");  // the hint lacks Spanish: filled from English, marked draft
+    EXPECT_EQ(s["questions"].size(), 3U);             // 'start' is metadata the kiosk records itself
+    EXPECT_EQ(s["questions"][1]["relevant"], "(${eats} = 'yes')");  // the group's relevant carried to its question
+    EXPECT_EQ(s["questions"][1]["required"], true);
+    EXPECT_EQ(s["questions"][2]["type"], "scale");
+    EXPECT_EQ(s["questions"][2]["max"], 10);
+    const auto loaded = core::load_survey_text(s.dump(), "food.json");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_EQ(loaded.survey->questions[0].choices[0].label.get("es"), "Sí");
+}
+
+TEST(XlsformImport, LoaderProblemsAreTracedBackToTheirCell) {
+    auto wb = food_form();
+    wb.sheets[0].rows[3][4] = "${age} > 3";  // survey!E4 (relevant)
+    const auto r = import_workbook(wb, "form.xlsx");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(errors_of(r).find("form.xlsx: survey!E4 (relevant): "), std::string::npos) << errors_of(r);
+    EXPECT_NE(errors_of(r).find("'age'"), std::string::npos) << errors_of(r);
+}
+
+TEST(XlsformImport, RefusesWhatTheKioskCannotDoAtItsCell) {
+    auto wb = food_form();
+    wb.sheets[0].rows.push_back({"geopoint", "where", "Where?", "¿Dónde?", "", "", "", ""});
+    wb.sheets[0].rows.push_back({"begin repeat", "kids", "", "", "", "", "", ""});
+    wb.sheets[0].rows.push_back({"select_one nolist", "x", "X", "X", "", "", "", ""});
+    wb.sheets[0].rows.push_back({"text", "t", "T", "T", "", "${eats} = 'yes'", "", ""});
+    wb.sheets[2].rows[0].push_back("public_key");
+    wb.sheets[2].rows[1].push_back("MIIB");
+    const auto r = import_workbook(wb, "form.xlsx");
+    const auto text = errors_of(r);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(text.find("survey!A8 (type): 'geopoint': the kiosk has no location sensor"), std::string::npos) << text;
+    EXPECT_NE(text.find("survey!A9 (type): 'begin repeat'"), std::string::npos) << text;
+    EXPECT_NE(text.find("survey!A10 (type): there is no list named 'nolist'"), std::string::npos) << text;
+    EXPECT_NE(text.find("survey!F11 (required): the kiosk takes required as yes or no"), std::string::npos) << text;
+    EXPECT_NE(text.find("Settings!F2 (public_key)"), std::string::npos) << text;
+    EXPECT_TRUE(r.survey.is_null());
+}
+
+TEST(XlsformImport, RangeMustFitTheKiosksScale) {
+    auto wb = food_form();
+    wb.sheets[0].rows[0].push_back("parameters");
+    wb.sheets[0].rows[5].push_back("start=0 end=20 step=1");
+    const auto r = import_workbook(wb, "form.xlsx");
+    EXPECT_NE(errors_of(r).find("survey!I6 (parameters): the kiosk asks a range"), std::string::npos) << errors_of(r);
+    wb.sheets[0].rows[5].back() = "start=1, end=5, step=1";
+    const auto ok = import_workbook(wb, "form.xlsx");
+    ASSERT_TRUE(ok.ok()) << errors_of(ok);
+    EXPECT_EQ(ok.survey["questions"][2]["max"], 5);
+}
+
+TEST(XlsformImport, HeadersAndSheetsAreCaseInsensitiveAndLegacyLanguagesWork) {
+    Workbook wb{{sheet("SURVEY", {{"TYPE", "NAME", "Label:English", "Label:French", "Constraint", "jr:constraintMsg:English"},
+                                  {"select one from yn", "q", "Q?", "Q ?", "", ""},
+                                  {"decimal", "d", "D?", "D ?", ". > 0", "Above zero"}}),
+                 sheet("CHOICES", {{"List Name", "Name", "Label:English", "Label:French"}, {"yn", "y", "Yes", "Oui"}})}};
+    const auto r = import_workbook(wb, "legacy.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.survey["survey"], "legacy");
+    EXPECT_EQ(r.survey["languages"][1]["code"], "fr");
+    EXPECT_EQ(r.survey["questions"][1]["constraint_message"]["en"], "Above zero");
+    EXPECT_EQ(r.survey["questions"][0]["choices"], "yn");
+}
+
+TEST(XlsformImport, OneSheetWorkbookIsTheSurveyAndOrOtherAddsAWriteIn) {
+    Workbook wb{{sheet("Sheet1", {{"type", "name", "label"}, {"text", "a", "A?"}})}};
+    EXPECT_TRUE(import_workbook(wb, "one.xlsx").ok());
+    Workbook other{{sheet("survey", {{"type", "name", "label"}, {"select_one c or_other", "a", "A?"}}),
+                    sheet("choices", {{"list_name", "name", "label"}, {"c", "x", "X"}})}};
+    const auto r = import_workbook(other, "o.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.survey["questions"][0]["choices"][1]["value"], "other");
+    EXPECT_EQ(r.survey["questions"][0]["choices"][1]["other"], true);
+}
+
+TEST(XlsformImport, UnknownLanguageDuplicateColumnsAndUnclosedGroupsAreLocated) {
+    Workbook wb{{sheet("survey", {{"type", "name", "label:Klingon", "label", "label"}, {"begin group", "g", "", "", ""}, {"text", "a", "A", "A", ""}})}};
+    const auto text = errors_of(import_workbook(wb, "x.xlsx"));
+    EXPECT_NE(text.find("survey!C1 (label:Klingon): cannot tell the language code of 'Klingon'"), std::string::npos) << text;
+    EXPECT_NE(text.find("survey!E1 (label): a second 'label' column (the first is column D)"), std::string::npos) << text;
+    EXPECT_NE(text.find("survey!A2 (type): this group has no 'end group'"), std::string::npos) << text;
+}
+
+TEST(XlsformImport, UnreadableFileIsNamed) {
+    const auto r = import_file("/nonexistent/form.xlsx");
+    ASSERT_EQ(r.problems.size(), 1U);
+    EXPECT_EQ(r.problems[0].to_string(), "/nonexistent/form.xlsx: cannot open the file");
+}
+
+}  // namespace
+}  // namespace fieldkiosk::xlsform

@@ -1,0 +1,147 @@
+// core/xlsform/xform.cpp: the ODK XForm of a survey, checked for pyxform's shape on every shipped survey
+// and compared with pyxform's own XForms of the corpus forms the kiosk imports (../shared/xlsforms).
+#include "core/loader.hpp"
+#include "core/xlsform/import.hpp"
+#include "core/xlsform/xform.hpp"
+
+#include <gtest/gtest.h>
+#include <pugixml.hpp>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+namespace fieldkiosk::xlsform {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(XForm, ReferencesBecomePyxformPaths) {
+    EXPECT_EQ(xpath_of("${age} > 3"), " /data/age  > 3");
+    EXPECT_EQ(xpath_of("selected(${q}, 'a') and ${r} != '${x}'"), "selected( /data/q , 'a') and  /data/r  != '${x}'");
+    EXPECT_EQ(xpath_of(". < 10"), ". < 10");
+    EXPECT_EQ(xpath_of("${broken"), "${broken");
+}
+
+// What an XForm says about each field, by its element name (groups are flattened: the kiosk has none).
+struct Fields {
+    std::vector<std::string> order;                      // leaf elements of the primary instance, meta excluded
+    std::map<std::string, std::map<std::string, std::string>> binds;  // name -> attribute -> value
+    std::map<std::string, std::vector<std::string>> choices;          // select name -> choice values
+    std::string id, version;
+};
+
+std::string leaf(std::string_view path) { return std::string(path.substr(path.rfind('/') + 1)); }
+
+void leaves(pugi::xml_node n, std::vector<std::string>& out) {
+    for (auto c : n.children()) {
+        if (c.type() != pugi::node_element || std::string_view(c.name()) == "meta") continue;
+        if (c.first_child() && c.first_child().type() == pugi::node_element) leaves(c, out);
+        else out.emplace_back(c.name());
+    }
+}
+
+Fields fields_of(const pugi::xml_document& doc) {
+    Fields f;
+    const auto model = doc.child("h:html").child("h:head").child("model");
+    std::map<std::string, pugi::xml_node> instances;
+    for (auto inst : model.children("instance")) {
+        if (inst.attribute("id")) instances[inst.attribute("id").value()] = inst;
+        else {
+            const auto data = inst.first_child();
+            f.id = data.attribute("id").value();
+            f.version = data.attribute("version").value();
+            leaves(data, f.order);
+        }
+    }
+    for (auto b : model.children("bind")) {
+        auto& attrs = f.binds[leaf(b.attribute("nodeset").value())];
+        for (auto a : b.attributes()) attrs[a.name()] = a.value();
+    }
+    for (auto x : doc.select_nodes("//select1 | //select")) {
+        const auto node = x.node();
+        std::string list = node.child("itemset").attribute("nodeset").value();  // instance('LIST')/root/item
+        list = list.substr(10, list.find('\'', 10) - 10);
+        auto& values = f.choices[leaf(node.attribute("ref").value())];
+        for (auto item : instances[list].child("root").children("item")) values.emplace_back(item.child_value("name"));
+    }
+    return f;
+}
+
+TEST(XForm, EveryShippedSurveyHasPyxformsShape) {
+    const fs::path defs[] = {FIELDKIOSK_SURVEY_DEFS_DIR};
+    const auto catalog = core::load_paths(defs);
+    ASSERT_GE(catalog.surveys.size(), 5U);
+    for (const auto& s : catalog.surveys) {
+        SCOPED_TRACE(s->id);
+        pugi::xml_document doc;
+        ASSERT_TRUE(doc.load_string(to_xform(*s).c_str()));
+        const auto f = fields_of(doc);
+        EXPECT_EQ(f.id, s->id);
+        EXPECT_EQ(f.version, s->version);
+        ASSERT_EQ(f.order.size(), s->questions.size());
+        EXPECT_EQ(f.binds.at("instanceID").at("jr:preload"), "uid");
+        const auto model = doc.child("h:html").child("h:head").child("model");
+        std::set<std::string> itext_ids;
+        std::size_t translations = 0;
+        for (auto tr : model.child("itext").children("translation")) {
+            ++translations;
+            for (auto t : tr.children("text")) itext_ids.insert(t.attribute("id").value());
+        }
+        EXPECT_EQ(translations, s->languages.size());
+        for (std::size_t i = 0; i < s->questions.size(); ++i) {
+            const auto& q = s->questions[i];
+            EXPECT_EQ(f.order[i], q.name);
+            const auto& b = f.binds.at(q.name);
+            EXPECT_EQ(b.at("type"), q.type == core::QuestionType::Integer || q.type == core::QuestionType::Scale ? "int"
+                                    : q.type == core::QuestionType::Decimal                                     ? "decimal"
+                                                                                                                : "string");
+            EXPECT_EQ(b.contains("required"), q.required) << q.name;
+            EXPECT_EQ(b.contains("relevant"), q.relevant.has_value()) << q.name;
+            EXPECT_EQ(b.contains("constraint"), q.constraint.has_value()) << q.name;
+            if (!q.label.empty()) {
+                EXPECT_TRUE(itext_ids.contains("/data/" + q.name + ":label")) << q.name;
+            }
+            if (q.is_select()) {
+                ASSERT_TRUE(f.choices.contains(q.name)) << q.name;
+                ASSERT_EQ(f.choices.at(q.name).size(), q.choices.size()) << q.name;
+                for (std::size_t c = 0; c < q.choices.size(); ++c) EXPECT_EQ(f.choices.at(q.name)[c], q.choices[c].value);
+            }
+        }
+    }
+}
+
+TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
+    const auto corpus = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" / "xlsforms";
+    if (!fs::is_directory(corpus)) GTEST_SKIP() << "the XLSForm corpus is not at " << corpus << " (a plain clone has no ../shared)";
+    std::size_t compared = 0;
+    for (const auto& e : fs::directory_iterator(corpus)) {
+        if (e.path().extension() != ".xlsx") continue;
+        const auto r = import_file(e.path());
+        if (!r.ok()) continue;  // refused: XlsformCorpus checks where
+        SCOPED_TRACE(e.path().filename().string());
+        const auto loaded = core::load_survey_text(r.survey.dump(), "corpus.json");
+        ASSERT_TRUE(loaded.ok());
+        pugi::xml_document ours, theirs;
+        ASSERT_TRUE(ours.load_string(to_xform(*loaded.survey).c_str()));
+        ASSERT_TRUE(theirs.load_file(fs::path(e.path()).replace_extension(".xml").c_str()));
+        const auto a = fields_of(ours);
+        const auto b = fields_of(theirs);
+        EXPECT_EQ(a.order, b.order);
+        for (const auto& name : b.order) {
+            SCOPED_TRACE(name);
+            ASSERT_TRUE(a.binds.contains(name));
+            for (const char* attr : {"type", "required", "readonly", "calculate", "constraint"}) {
+                const auto& x = a.binds.at(name);
+                const auto& y = b.binds.at(name);
+                EXPECT_EQ(x.contains(attr) ? x.at(attr) : "", y.contains(attr) ? y.at(attr) : "") << attr;
+            }
+        }
+        EXPECT_EQ(a.choices, b.choices);
+        ++compared;
+    }
+    EXPECT_GE(compared, 5U);
+}
+
+}  // namespace
+}  // namespace fieldkiosk::xlsform
