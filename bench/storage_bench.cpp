@@ -3,6 +3,7 @@
 // Goal (issue 3): within 2x of the bare INSERT. Each iteration is timed alone for p50 / p99.
 // Run: ./build/release/bench/storage_bench   (figures recorded in docs/performance.md)
 #include "core/clock.hpp"
+#include "seal/sealed_box.hpp"
 #include "storage/response_store.hpp"
 
 #include <benchmark/benchmark.h>
@@ -49,8 +50,11 @@ void report_percentiles(benchmark::State& state, std::vector<double>& us) {
     state.counters["saves_per_s"] = benchmark::Counter(static_cast<double>(us.size()), benchmark::Counter::kIsRate);
 }
 
+// Sealed (issue 13): the same save with the answers sealed to a survey's key first (range 1), or open (0).
 void BM_SaveCompleted(benchmark::State& state) {
-    const auto path = bench_dir() / "store.db";
+    const bool sealed = state.range(0) == 1;
+    const auto path = bench_dir() / (sealed ? "store-sealed.db" : "store.db");
+    const auto key = seal::generate_key_pair("bench");
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
@@ -63,7 +67,8 @@ void BM_SaveCompleted(benchmark::State& state) {
     }
     std::vector<double> us;
     for (auto _ : state) {
-        const auto r = make_response(rng);
+        auto r = make_response(rng);
+        if (sealed) r.sealed_to = seal::survey_setting(*key);
         const auto t0 = Clock::now();
         auto ok = store->save_completed(r);
         us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -71,7 +76,17 @@ void BM_SaveCompleted(benchmark::State& state) {
     }
     report_percentiles(state, us);
 }
-BENCHMARK(BM_SaveCompleted)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+BENCHMARK(BM_SaveCompleted)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+
+// Sealing alone (no disk): what BM_SaveCompleted/1 adds to BM_SaveCompleted/0, measured without fsync noise.
+void BM_SealResponse(benchmark::State& state) {
+    core::SeededRng rng(3);
+    const auto key = seal::generate_key_pair("bench");
+    const auto setting = seal::survey_setting(*key);
+    const auto r = make_response(rng);
+    for (auto _ : state) benchmark::DoNotOptimize(seal::seal_response(r, setting));
+}
+BENCHMARK(BM_SealResponse)->Unit(benchmark::kMicrosecond);
 
 // The floor: one INSERT of the same payload into one table, its own transaction, same pragmas.
 void BM_BareSqliteInsertCommit(benchmark::State& state) {

@@ -32,7 +32,7 @@ enum class OutboxState : std::uint8_t { Queued, Acknowledged, Rejected, Conflict
 struct OutboxItem {
     std::string response_id;
     std::string survey_id;
-    std::string encoding;  // "json" today; encrypted encodings later
+    std::string encoding;  // "json", or "sealed-box-v1" (seal/sealed_box.hpp): the payload is then a sealed envelope
     std::string payload;   // the response as stored
     int attempts = 0;
 };
@@ -110,6 +110,8 @@ public:
 
     // Writes the response and its outbox row in one transaction; returns when both are on disk.
     // Saving the same response again is a no-op; a different response with the same id is refused.
+    // When `response.sealed_to` is set the answers are sealed to that key first (encoding "sealed-box-v1"):
+    // the plain answers never reach the database file or its WAL (docs/storage.md, "Sealed answers").
     [[nodiscard]] Result<void> save_completed(const core::Response& response);
 
     // Oldest first, up to the limits, skipping items deferred past `now` and those not queued.

@@ -9,6 +9,8 @@
 //   invariants
 #include "kiosk/app/app.hpp"
 
+#include "seal/sealed_box.hpp"
+
 #include "kiosk/settings/pin.hpp"
 
 #include "core/utf8.hpp"
@@ -1416,7 +1418,9 @@ ViewModel App::view() const {
             if (m_locked_until && now < *m_locked_until)
                 a.locked_seconds = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*m_locked_until - now).count());
             a.stats_lines = m_admin_stats;
-            for (const auto& s : m_surveys) a.surveys.push_back({s->id, s->title.get("en"), is_enabled(*s)});
+            for (const auto& s : m_surveys)
+                a.surveys.push_back({s->id, s->title.get("en"), is_enabled(*s),
+                                     s->encryption ? seal::fingerprint_of(s->encryption->public_key).value_or("?") : ""});
             a.assisted = m_config.mode == core::Mode::Assisted;
             a.unsaved = m_unsaved.size();
             a.sync = m_sync;

@@ -88,6 +88,7 @@ struct AdminVm {
     struct SurveyToggle {
         std::string id, title;
         bool enabled = false;
+        std::string key_fingerprint;  // a sealed survey: its key's fingerprint (seal::fingerprint); empty when open
     };
     std::vector<SurveyToggle> surveys;
     bool assisted = false;

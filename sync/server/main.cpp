@@ -1,9 +1,11 @@
-// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export, kiosks.
+// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export, kiosks,
+// keygen and decrypt (sealed answers: run where the private key is, not on the receiver).
 #include "core/loader.hpp"
 #include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/fleet.hpp"
+#include "sync/server/sealed_commands.hpp"
 #include "sync/server/server.hpp"
 #include "sync/server/server_config.hpp"
 
@@ -118,10 +120,12 @@ struct Settings {
     std::string name, survey, format = "csv", output;
     std::string quiet_after = "24h";
     bool kiosks_json = false;
+    std::string key_out, key_id;       // keygen
+    std::vector<std::string> key_files;  // decrypt
 };
 
 struct Verbs {
-    CLI::App *serve, *add_kiosk, *add_admin, *revoke, *exp, *kiosks;
+    CLI::App *serve, *add_kiosk, *add_admin, *revoke, *exp, *kiosks, *keygen, *decrypt;
 };
 
 const std::string k_db_help = "Database: sqlite:PATH (default sqlite:fieldkiosk-server.db) or postgresql://USER@HOST:PORT/DB";
@@ -191,6 +195,14 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.exp->add_option("--format", s.format, "Output format")->check(CLI::IsMember({"csv"}));
     v.exp->add_option("--output,-o", s.output, "File to write (default: standard output)");
     v.kiosks = add_kiosks_verb(app, s);
+    v.keygen = app.add_subcommand("keygen", "Make a key pair for a sealed survey: the private key to a file (0600), and the "
+                                            "setting to put in the survey file");
+    v.keygen->add_option("--out", s.key_out, "The private key file to create (never overwritten)")->required();
+    v.keygen->add_option("--key-id", s.key_id, "A name for the key, e.g. food-2027 (default: from its fingerprint)");
+    v.decrypt = app.add_subcommand("decrypt", "Open a sealed survey's export: sealed CSV on standard input, the open CSV on "
+                                              "standard output (run it where the private key is, not on the receiver)");
+    v.decrypt->add_option("--key", s.key_files, "Private key file from keygen; repeat for the keys of older survey versions")
+        ->required();
     return v;
 }
 
@@ -372,5 +384,10 @@ int main(int argc, char** argv) {
     if (verbs.revoke->parsed()) return revoke_token(settings);
     if (verbs.kiosks->parsed()) return kiosks_report(settings);
     if (verbs.exp->parsed()) return export_survey(settings);
+    if (verbs.keygen->parsed()) return run_keygen(settings.key_out, settings.key_id, std::cout, std::cerr);
+    if (verbs.decrypt->parsed()) {
+        std::ios::sync_with_stdio(false);
+        return run_decrypt({settings.key_files.begin(), settings.key_files.end()}, std::cin, std::cout, std::cerr);
+    }
     return serve(verbs.serve, settings);
 }

@@ -190,6 +190,11 @@ public:
         EXPECT_TRUE(r.has_value()) << r.error().message;
         return token;
     }
+    // Judges batches by `catalog` from now on, and after a restart (a suite with surveys of its own).
+    void use_catalog(core::Catalog catalog) {
+        validator = std::make_shared<const sync::server::Validator>(std::move(catalog));
+        if (m_server) m_server->replace_surveys(sync::server::SurveyLibrary::from_validator(validator));
+    }
     // The receiver's clock now, as the storage writes times (created_at, revoked_at).
     [[nodiscard]] std::string now_utc() const { return core::format_utc(m_clock.wall_now()); }
     [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
