@@ -155,6 +155,7 @@ public:
         start();
         kiosk_token = add_token("kiosk-1", "kiosk");
         admin_token = add_token("council-admin", "admin");
+        metrics_token = add_token("prometheus", "metrics");
     }
     ~Receiver() {
         stop();
@@ -204,7 +205,7 @@ public:
 
     std::shared_ptr<sync::server::Storage> storage;
     std::shared_ptr<const sync::server::Validator> validator;
-    std::string kiosk_token, admin_token;
+    std::string kiosk_token, admin_token, metrics_token;  // admin_token: a plain "admin" (read only, as before scopes)
 
 private:
     std::string m_backend;
