@@ -166,15 +166,44 @@ SealResult<json> seal_response(const core::Response& r, const core::Encryption& 
     return seal_json(core::response_to_json(r), to);
 }
 
-SealResult<json> seal_json(const json& open, const core::Encryption& to) {
+SealResult<PreparedSeal> prepare_seal(const core::Encryption& to) {
     if (!sodium_ready()) return std::unexpected(error(SealError::Kind::Crypto, "libsodium could not start"));
     const auto pk = key_from_base64(to.public_key);
     if (!pk) return std::unexpected(error(SealError::Kind::Crypto, "key '" + to.key_id + "' is not 32 bytes of base64"));
+    PreparedSeal p;
+    p.m_to = to;
+    Key ephemeral_secret{};
+    crypto_box_keypair(p.m_ephemeral_public.data(), ephemeral_secret.data());
+    const int shared = crypto_box_beforenm(p.m_shared.data(), pk->data(), ephemeral_secret.data());
+    sodium_memzero(ephemeral_secret.data(), ephemeral_secret.size());
+    if (shared != 0) return std::unexpected(error(SealError::Kind::Crypto, "key '" + to.key_id + "' is not a usable X25519 key"));
+    // The nonce crypto_box_seal() uses: BLAKE2b-192 of the ephemeral public key, then the recipient's.
+    crypto_generichash_state st;
+    crypto_generichash_init(&st, nullptr, 0, p.m_nonce.size());
+    crypto_generichash_update(&st, p.m_ephemeral_public.data(), p.m_ephemeral_public.size());
+    crypto_generichash_update(&st, pk->data(), pk->size());
+    crypto_generichash_final(&st, p.m_nonce.data(), p.m_nonce.size());
+    return p;
+}
+
+SealResult<json> seal_json(const json& open, const core::Encryption& to, PreparedSeal* prepared) {
     if (!open.is_object()) return std::unexpected(error(SealError::Kind::NotSealed, "only a response's JSON can be sealed"));
+    std::optional<PreparedSeal> fresh;
+    if (prepared == nullptr || !(prepared->to() == to)) {
+        auto p = prepare_seal(to);
+        if (!p) return std::unexpected(p.error());
+        fresh = std::move(*p);
+        prepared = &*fresh;
+    }
     const std::string plain = open.dump();
     std::vector<std::uint8_t> box(plain.size() + crypto_box_SEALBYTES);
-    if (crypto_box_seal(box.data(), reinterpret_cast<const unsigned char*>(plain.data()), plain.size(), pk->data()) != 0)
-        return std::unexpected(error(SealError::Kind::Crypto, "libsodium could not seal the response"));
+    std::ranges::copy(prepared->m_ephemeral_public, box.begin());
+    const int sealed =
+        crypto_box_easy_afternm(box.data() + crypto_box_PUBLICKEYBYTES, reinterpret_cast<const unsigned char*>(plain.data()),
+                                plain.size(), prepared->m_nonce.data(), prepared->m_shared.data());
+    sodium_memzero(prepared->m_shared.data(), prepared->m_shared.size());  // used once, never again
+    prepared->m_to = {};
+    if (sealed != 0) return std::unexpected(error(SealError::Kind::Crypto, "libsodium could not seal the response"));
     sodium_memzero(const_cast<char*>(plain.data()), plain.size());
     json envelope = json::object();
     for (auto key : k_clear_keys)

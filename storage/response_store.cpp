@@ -225,9 +225,11 @@ namespace {
 
 // The payload as stored: the response's JSON, or its sealed envelope when its survey names a key (the plain
 // answers then exist only in memory, never in the database, its journal or its WAL).
-Result<std::pair<std::string, std::string_view>> stored_payload(const core::Response& r) {
+Result<std::pair<std::string, std::string_view>> stored_payload(const core::Response& r,
+                                                                std::optional<seal::PreparedSeal>& prepared) {
     if (!r.sealed_to) return std::pair{core::response_to_json(r).dump(), std::string_view("json")};
-    auto envelope = seal::seal_response(r, *r.sealed_to);
+    auto envelope = seal::seal_json(core::response_to_json(r), *r.sealed_to, prepared ? &*prepared : nullptr);
+    if (prepared && prepared->to().key_id.empty()) prepared.reset();  // used up
     if (!envelope)
         return std::unexpected(StoreError{StoreError::Kind::Other, "response " + r.id + " could not be sealed to key '" +
                                                                        r.sealed_to->key_id + "': " + envelope.error().message});
@@ -249,8 +251,14 @@ bool same_response(std::string_view stored, std::string_view fresh, std::string_
 
 }  // namespace
 
+void ResponseStore::prepare_seal(const core::Encryption& to) {
+    if (m_next_seal && m_next_seal->to() == to) return;
+    auto p = seal::prepare_seal(to);
+    if (p) m_next_seal = std::move(*p);
+}
+
 Result<void> ResponseStore::save_completed(const core::Response& r) {
-    auto stored = stored_payload(r);
+    auto stored = stored_payload(r, m_next_seal);
     if (!stored) return std::unexpected(stored.error());
     const auto& [payload, encoding] = *stored;
     auto tx = Transaction::begin(m_db);

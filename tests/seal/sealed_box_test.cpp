@@ -49,6 +49,32 @@ TEST(SealedBox, OpensToExactlyTheOpenPayload) {
     EXPECT_EQ(*open, core::response_to_json(r));
 }
 
+TEST(SealedBox, APreparedSealMakesTheSameKindOfBoxAndIsUsedOnce) {
+    const KeyPair k = key("k");
+    const auto setting = survey_setting(k);
+    auto prepared = prepare_seal(setting);
+    ASSERT_TRUE(prepared) << prepared.error().message;
+    const auto open = core::response_to_json(sample_response());
+    auto env = seal_json(open, setting, &*prepared);
+    ASSERT_TRUE(env) << env.error().message;
+    const std::vector<KeyPair> keys{k};
+    auto opened = open_payload(*env, keys);  // crypto_box_seal_open() opens it: the same format
+    ASSERT_TRUE(opened) << opened.error().message;
+    EXPECT_EQ(*opened, open);
+    EXPECT_TRUE(prepared->to().key_id.empty());         // used up
+    auto again = seal_json(open, setting, &*prepared);  // falls back to a full seal, never reuses the ephemeral key
+    ASSERT_TRUE(again);
+    EXPECT_NE(again->at("sealed").at("box").get<std::string>().substr(0, 43),
+              env->at("sealed").at("box").get<std::string>().substr(0, 43));
+    EXPECT_TRUE(open_payload(*again, keys));
+    auto other = prepare_seal(survey_setting(key("other")));  // prepared for another key: not used
+    ASSERT_TRUE(other);
+    auto third = seal_json(open, setting, &*other);
+    ASSERT_TRUE(third);
+    EXPECT_TRUE(open_payload(*third, keys));
+    EXPECT_EQ(other->to().key_id, "other");
+}
+
 TEST(SealedBox, SealingTwiceGivesDifferentBoxes) {
     const KeyPair k = key("k");
     auto a = seal_response(sample_response(), survey_setting(k)), b = seal_response(sample_response(), survey_setting(k));
