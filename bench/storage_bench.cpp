@@ -3,11 +3,12 @@
 // Goal (issue 3): within 2x of the bare INSERT. Each iteration is timed alone for p50 / p99.
 // Run: ./build/release/bench/storage_bench   (figures recorded in docs/performance.md)
 #include "core/clock.hpp"
+#include "seal/sealed_box.hpp"
 #include "storage/response_store.hpp"
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 #include <sqlite3.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -49,8 +50,12 @@ void report_percentiles(benchmark::State& state, std::vector<double>& us) {
     state.counters["saves_per_s"] = benchmark::Counter(static_cast<double>(us.size()), benchmark::Counter::kIsRate);
 }
 
+// Sealed (issue 13): 0 open; 1 sealed, with sealing's slow half prepared beforehand (untimed) as the kiosk
+// does when a resident starts the survey; 2 sealed in full inside the save (a resumed draft, fieldkiosk-ctl).
 void BM_SaveCompleted(benchmark::State& state) {
-    const auto path = bench_dir() / "store.db";
+    const bool sealed = state.range(0) != 0;
+    const auto path = bench_dir() / (sealed ? "store-sealed.db" : "store.db");
+    const auto key = seal::generate_key_pair("bench");
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
@@ -63,7 +68,11 @@ void BM_SaveCompleted(benchmark::State& state) {
     }
     std::vector<double> us;
     for (auto _ : state) {
-        const auto r = make_response(rng);
+        auto r = make_response(rng);
+        if (sealed) {
+            r.sealed_to = seal::survey_setting(*key);
+            if (state.range(0) == 1) store->prepare_seal(*r.sealed_to);  // as the kiosk does when the resident starts
+        }
         const auto t0 = Clock::now();
         auto ok = store->save_completed(r);
         us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
@@ -71,7 +80,17 @@ void BM_SaveCompleted(benchmark::State& state) {
     }
     report_percentiles(state, us);
 }
-BENCHMARK(BM_SaveCompleted)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+BENCHMARK(BM_SaveCompleted)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond)->Iterations(2000)->UseRealTime();
+
+// Sealing alone (no disk): what BM_SaveCompleted/1 adds to BM_SaveCompleted/0, measured without fsync noise.
+void BM_SealResponse(benchmark::State& state) {
+    core::SeededRng rng(3);
+    const auto key = seal::generate_key_pair("bench");
+    const auto setting = seal::survey_setting(*key);
+    const auto r = make_response(rng);
+    for (auto _ : state) benchmark::DoNotOptimize(seal::seal_response(r, setting));
+}
+BENCHMARK(BM_SealResponse)->Unit(benchmark::kMicrosecond);
 
 // The floor: one INSERT of the same payload into one table, its own transaction, same pragmas.
 void BM_BareSqliteInsertCommit(benchmark::State& state) {
@@ -81,8 +100,8 @@ void BM_BareSqliteInsertCommit(benchmark::State& state) {
     std::filesystem::remove(path.string() + "-shm");
     sqlite3* db = nullptr;
     sqlite3_open(path.c_str(), &db);
-    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id TEXT PRIMARY KEY, payload BLOB);", nullptr,
-                 nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t(id TEXT PRIMARY KEY, payload BLOB);",
+                 nullptr, nullptr, nullptr);
     sqlite3_stmt* ins = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO t(id, payload) VALUES (?1, ?2)", -1, &ins, nullptr);
     core::SeededRng rng(2);

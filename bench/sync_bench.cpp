@@ -2,11 +2,14 @@
 // each figure is one whole run over real loopback HTTP, as a kiosk or a server would see it.
 //
 //   sync_bench drain  [--n 10000]            kiosk backlog drain rate; bytes on the wire with/without gzip
-//   sync_bench ingest --db URL [--n 20000] [--clients 2]   server ingest of pre-encoded gzip batches
+//   sync_bench ingest --db URL [--n 20000] [--clients 2] [--sealed 1]   server ingest of pre-encoded gzip batches
+//                                            (--sealed 1: every response sealed to a sealed version of food, issue 13)
 //   sync_bench memory --server PATH [--kiosks 50] [--per-kiosk 200]   fieldkiosk-server RSS, 50 kiosks at once
 //
 // Figures go to stdout, one "name: value" per line.
 #include "core/answer.hpp"
+#include "core/loader.hpp"
+#include "seal/sealed_box.hpp"
 #include "storage/response_store.hpp"
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/uploader.hpp"
@@ -72,14 +75,14 @@ struct InProcessServer {
     std::unique_ptr<sync::server::Server> server;
     std::thread thread;
     core::SystemClock clock;
-    explicit InProcessServer(const std::string& url, int threads = 4) {
+    explicit InProcessServer(const std::string& url, int threads = 4, core::Catalog surveys = catalog()) {
         storage = std::shared_ptr<sync::server::Storage>(sync::server::open_storage(url).value());
         sync::server::ServerOptions o;
         o.port = 0;
         o.threads = threads;
         o.limits.rate_per_second = 0;
         server =
-            std::make_unique<sync::server::Server>(storage, std::make_shared<const sync::server::Validator>(catalog()), o, clock);
+            std::make_unique<sync::server::Server>(storage, std::make_shared<const sync::server::Validator>(std::move(surveys)), o, clock);
         if (!server->bind()) throw std::runtime_error(server->error());
         thread = std::thread([this] { server->run(); });
         while (!server->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -137,7 +140,20 @@ int cmd_ingest(int argc, char** argv) {
     const std::string url = arg(argc, argv, "--db", "");
     const int n = std::stoi(arg(argc, argv, "--n", "20000"));
     const int clients = std::stoi(arg(argc, argv, "--clients", "2"));
+    const bool sealed = arg(argc, argv, "--sealed", "0") == "1";
     Tmp tmp;
+    // --sealed 1: the server also knows "food" version 2026.1-sealed, which names a key; each clone is sealed to it.
+    core::Catalog surveys = catalog();
+    std::optional<core::Encryption> key;
+    if (sealed) {
+        key = seal::survey_setting(seal::generate_key_pair("bench").value());
+        auto doc = nlohmann::json::parse(core::expand_survey_file(fs::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "food.json").value());
+        doc["version"] = "2026.1-sealed";
+        doc["encryption"] = {{"key_id", key->key_id}, {"public_key", key->public_key}};
+        std::ofstream(tmp.path / "food-sealed.json") << doc.dump();
+        const fs::path paths[] = {FIELDKIOSK_SURVEY_DEFS_DIR, tmp.path / "food-sealed.json"};
+        surveys = core::load_paths(paths, {.all_versions = true});
+    }
     const std::string db = url.empty() ? "sqlite:" + (tmp.path / "server.db").string() : url;
     // 1000 real responses, cloned under fresh ids into n, encoded and gzipped into batches of 100 up front.
     const fs::path k = tmp.path / "k.db";
@@ -152,7 +168,13 @@ int cmd_ingest(int argc, char** argv) {
         auto p = nlohmann::json::parse(items[static_cast<std::size_t>(i) % items.size()].payload);
         const std::string id = core::make_uuid_v4(rng);
         p["id"] = id;
-        batch.responses.push_back({id, p["survey"], p["survey_version"], "json", std::move(p)});
+        std::string encoding = "json";
+        if (key) {
+            p["survey_version"] = "2026.1-sealed";
+            p = seal::seal_json(p, *key).value();
+            encoding = seal::k_encoding;
+        }
+        batch.responses.push_back({id, p["survey"], p["survey_version"], encoding, std::move(p)});
         if (batch.responses.size() == 100 || i == n - 1) {
             batch.kiosk_id = "bench";
             batch.batch_id = core::make_uuid_v4(rng);
@@ -160,7 +182,7 @@ int cmd_ingest(int argc, char** argv) {
             batch.responses.clear();
         }
     }
-    InProcessServer server(db, 4);
+    InProcessServer server(db, 4, std::move(surveys));
     const std::string token = server.token("bench-" + core::make_uuid_v4(rng));
     std::atomic<std::size_t> next{0};
     std::atomic<int> failures{0};
@@ -179,7 +201,7 @@ int cmd_ingest(int argc, char** argv) {
         });
     for (auto& t : threads) t.join();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::cout << "backend: " << server.storage->backend() << "\n"
+    std::cout << "backend: " << server.storage->backend() << (sealed ? " (sealed payloads)" : "") << "\n"
               << "responses: " << n << " in " << bodies.size() << " batches, " << clients << " clients\n"
               << "failures: " << failures << "\n"
               << "ingest_seconds: " << secs << "\n"

@@ -14,16 +14,17 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(FK_LIBZIP REQUIRED IMPORTED_TARGET GLOBAL libzip)
 find_package(pugixml 1.13 REQUIRED)
 pkg_check_modules(FK_XLSXWRITER REQUIRED IMPORTED_TARGET GLOBAL xlsxwriter)
+# seal/ (sealed answers, linked by storage, the kiosk and the receiver) and the kiosk's PIN hash: libsodium (ISC).
+pkg_check_modules(FK_SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)
 
 # The settings files of the kiosk (fieldkiosk.toml) and of the receiver (server.toml) are read with toml++.
 if(FIELDKIOSK_BUILD_KIOSK OR FIELDKIOSK_BUILD_SYNC)
   find_package(tomlplusplus 3 REQUIRED)
 endif()
 
-# kiosk/: Dear ImGui (Debian's libimgui-dev has a .pc, no CMake package), libsodium (PIN hashes), SDL2, GL.
+# kiosk/: Dear ImGui (Debian's libimgui-dev has a .pc, no CMake package), SDL2, GL (libsodium: above).
 if(FIELDKIOSK_BUILD_KIOSK)
   pkg_check_modules(FK_IMGUI REQUIRED IMPORTED_TARGET GLOBAL imgui)
-  pkg_check_modules(FK_SODIUM REQUIRED IMPORTED_TARGET GLOBAL libsodium)
   find_package(SDL2 REQUIRED CONFIG)
   find_package(OpenGL REQUIRED)
 endif()

@@ -66,6 +66,9 @@ struct Response {
     std::chrono::system_clock::time_point started_at, completed_at;
     std::vector<std::pair<std::string, Answer>> answers;    // survey order; only relevant questions
     std::vector<std::pair<std::string, Value>> calculated;  // calculate questions that were relevant
+    // The survey version's key, when it names one (Session::complete() copies it): storage seals the answers
+    // to it before they reach the disk. Not part of the response's JSON.
+    std::optional<Encryption> sealed_to;
 
     [[nodiscard]] const Answer* find(std::string_view name) const;
 };

@@ -4,6 +4,8 @@
 //   public functions load_survey_file, load_survey_text, validate_block_file, load_paths
 #include "core/loader.hpp"
 
+#include "core/base64.hpp"
+
 #include "core/session.hpp"
 
 #include <nlohmann/json.hpp>
@@ -142,7 +144,8 @@ std::string type_name(const json& j) {
 
 const std::vector<std::string> k_survey_keys = {"$schema",           "survey",    "version",      "enabled",
                                                 "default_language",  "languages", "title",        "description",
-                                                "estimated_minutes", "sources",   "choice_lists", "questions"};
+                                                "estimated_minutes", "sources",   "choice_lists", "questions",
+                                                "encryption"};
 const std::vector<std::string> k_block_keys = {"$schema", "block", "languages", "sources", "choice_lists", "questions"};
 const std::vector<std::string> k_question_keys = {"type",        "name",       "label",
                                                   "hint",        "required",   "required_message",
@@ -313,6 +316,7 @@ public:
         }
         parse_sources(root, file);
         parse_choice_lists(root, file);
+        parse_encryption(root, file, *survey);
 
         m_include_stack.push_back(canonical_or_same(path));
         expand_questions(root, path, file);
@@ -477,6 +481,34 @@ private:
                        ") needs one (mark the language 'draft' if the translation is unreviewed)");
         }
         return LocalizedText(std::move(texts));
+    }
+
+    // "encryption": {"key_id": "...", "public_key": "<base64 of 32 bytes>"} (docs/survey_format.md, "Sealed answers").
+    void parse_encryption(const json& root, const std::string& file, Survey& survey) {
+        auto it = root.find("encryption");
+        if (it == root.end()) return;
+        const std::string how = "give {\"key_id\": \"...\", \"public_key\": \"...\"} as printed by `fieldkiosk-server keygen`";
+        if (!it->is_object()) return report(file, "", "encryption", "must be an object: " + how);
+        check_keys(*it, {"key_id", "public_key"}, file, "", "encryption.", "the encryption setting");
+        Encryption e;
+        const auto id = it->find("key_id");
+        if (id == it->end() || !id->is_string()) return report(file, "", "encryption.key_id", "is missing: " + how);
+        e.key_id = id->get<std::string>();
+        const bool id_ok = !e.key_id.empty() && e.key_id.size() <= 64 && std::ranges::all_of(e.key_id, [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+        });
+        if (!id_ok)
+            return report(file, "", "encryption.key_id",
+                          "'" + e.key_id + "' is not a valid key id: 1 to 64 letters, digits, '_', '-' or '.'");
+        const auto key = it->find("public_key");
+        if (key == it->end() || !key->is_string()) return report(file, "", "encryption.public_key", "is missing: " + how);
+        e.public_key = key->get<std::string>();
+        const auto bytes = base64_decode(e.public_key);
+        if (!bytes || bytes->size() != 32)
+            return report(file, "", "encryption.public_key",
+                          "is not an X25519 public key (base64 of 32 bytes, 44 characters ending in '='): copy it again "
+                          "from `fieldkiosk-server keygen`'s output");
+        survey.encryption = std::move(e);
     }
 
     void parse_sources(const json& root, const std::string& file) {

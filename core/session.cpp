@@ -418,6 +418,7 @@ std::expected<Response, ValidationError> Session::complete() {
     r.worker = m_options.worker;
     r.started_at = m_started_at;
     r.completed_at = m_clock->wall_now();
+    r.sealed_to = m_survey->encryption;
     for (std::size_t i = 0; i < qs.size(); ++i) {
         if (!m_relevant[i]) continue;
         if (m_answers[i]) r.answers.emplace_back(qs[i].name, *m_answers[i]);

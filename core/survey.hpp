@@ -115,6 +115,14 @@ struct Source {
     std::string id, instrument, source, url, licence;
 };
 
+// A sealed survey's key (docs/survey_format.md, "Sealed answers"): the kiosk seals each completed response's
+// answers to `public_key` (X25519, libsodium sealed box); only the holder of the private key can read them.
+struct Encryption {
+    std::string key_id;      // names the key pair: letters, digits, '_', '-', '.'; 1 to 64 of them
+    std::string public_key;  // base64 of the 32-byte X25519 public key
+    friend bool operator==(const Encryption&, const Encryption&) = default;
+};
+
 struct Survey {
     std::string id;
     std::string version;
@@ -124,6 +132,7 @@ struct Survey {
     LocalizedText title, description;
     int estimated_minutes = 5;
     std::vector<Source> sources;
+    std::optional<Encryption> encryption;  // set: responses are sealed to this key at save time
     std::vector<Question> questions;  // after includes; names unique
     std::filesystem::path file;
 

@@ -11,8 +11,9 @@ set -euo pipefail
 
 # Build toolchain
 BUILD=(build-essential cmake ninja-build pkg-config git)
-# Libraries (headers) the code compiles against
-LIBS=(nlohmann-json3-dev libcli11-dev libsqlite3-dev)
+# Libraries (headers) the code compiles against; libsodium (ISC licence) seals answers to a survey's key
+# (seal/, linked by storage, the kiosk and fieldkiosk-server) and hashes the kiosk's admin PIN
+LIBS=(nlohmann-json3-dev libcli11-dev libsqlite3-dev libsodium-dev)
 # XLSForm import/export (issue 12, core/xlsform/): libzip (BSD-3-Clause) reads .xlsx packages, pugixml (MIT)
 # their XML and the XForm, libxlsxwriter (BSD-2-Clause) writes workbooks; all linked by fieldkiosk-ctl
 LIBS+=(libzip-dev libpugixml-dev libxlsxwriter-dev)
@@ -24,7 +25,7 @@ RUNTIME=(sqlite3)
 # A real PostgreSQL for the receiver's tests (tests/support/start-postgres.sh) and for production
 SERVER=(postgresql)
 # The touch kiosk (issue 3): Dear ImGui 1.86 (SDL2 + OpenGL3 backends), SDL2, OpenGL headers, stb
-# (stb_image_write for --screenshot), libsodium (admin PIN hash), toml++ (settings); at run time the
+# (stb_image_write for --screenshot), libsodium (also in LIBS), toml++ (settings); at run time the
 # Noto Sans fonts and Mesa's OpenGL; Xvfb for the screenshot tests
 KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlplusplus-dev fonts-noto-core libgl1-mesa-dri xvfb xauth)
 # The kiosk session and its checks: cage (Wayland kiosk compositor) runs the kiosk full screen

@@ -4,6 +4,8 @@
 //   ResponseStore open, identity, save, outbox, drop-offs, drafts, stats, export, retention, check
 #include "storage/response_store.hpp"
 
+#include "seal/sealed_box.hpp"
+
 #include <sqlite3.h>
 #include <nlohmann/json.hpp>
 
@@ -39,7 +41,7 @@ CREATE TABLE responses(
   started_at           TEXT NOT NULL,                   -- ISO 8601 UTC
   completed_at         TEXT NOT NULL,
   completed_local_date TEXT NOT NULL,                   -- YYYY-MM-DD on the kiosk's clock, for "today"
-  encoding             TEXT NOT NULL,                   -- 'json'; encrypted encodings come later
+  encoding             TEXT NOT NULL,                   -- 'json', or 'sealed-box-v1' (seal/sealed_box.hpp)
   payload              BLOB,                            -- NULL only after retention purged it
   saved_at             TEXT NOT NULL
 );
@@ -219,27 +221,67 @@ Result<void> ResponseStore::set_setting(std::string_view key, std::string_view v
 // ---------------------------------------------------------------------------------------------
 // save
 // ---------------------------------------------------------------------------------------------
+namespace {
+
+// The payload as stored: the response's JSON, or its sealed envelope when its survey names a key (the plain
+// answers then exist only in memory, never in the database, its journal or its WAL).
+Result<std::pair<std::string, std::string_view>> stored_payload(const core::Response& r,
+                                                                std::optional<seal::PreparedSeal>& prepared) {
+    if (!r.sealed_to) return std::pair{core::response_to_json(r).dump(), std::string_view("json")};
+    auto envelope = seal::seal_json(core::response_to_json(r), *r.sealed_to, prepared ? &*prepared : nullptr);
+    if (prepared && prepared->to().key_id.empty()) prepared.reset();  // used up
+    if (!envelope)
+        return std::unexpected(StoreError{StoreError::Kind::Other, "response " + r.id + " could not be sealed to key '" +
+                                                                       r.sealed_to->key_id + "': " + envelope.error().message});
+    return std::pair{envelope->dump(), seal::k_encoding};
+}
+
+// Saving the same response twice (a double tap, a retry after a crash) is a no-op. Sealing is randomised, so
+// two sealings of one response differ: sealed payloads are compared by what is in clear (ids, times, key id).
+bool same_response(std::string_view stored, std::string_view fresh, std::string_view encoding) {
+    if (stored == fresh) return true;
+    if (encoding != seal::k_encoding) return false;
+    auto a = nlohmann::json::parse(stored, nullptr, false), b = nlohmann::json::parse(fresh, nullptr, false);
+    if (!seal::is_sealed(a) || !seal::is_sealed(b) || a["sealed"].value("key_id", "") != b["sealed"].value("key_id", ""))
+        return false;
+    a.erase("sealed");
+    b.erase("sealed");
+    return a == b;
+}
+
+}  // namespace
+
+void ResponseStore::prepare_seal(const core::Encryption& to) {
+    if (m_next_seal && m_next_seal->to() == to) return;
+    auto p = seal::prepare_seal(to);
+    if (p) m_next_seal = std::move(*p);
+}
+
 Result<void> ResponseStore::save_completed(const core::Response& r) {
-    const std::string payload = core::response_to_json(r).dump();
+    auto stored = stored_payload(r, m_next_seal);
+    if (!stored) return std::unexpected(stored.error());
+    const auto& [payload, encoding] = *stored;
     auto tx = Transaction::begin(m_db);
     if (!tx) return std::unexpected(tx.error());
     auto ins = m_db.prepare(
         "INSERT INTO responses(id, survey_id, survey_version, language, mode, site, worker, started_at, completed_at,"
         " completed_local_date, encoding, payload, saved_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'json', ?11, ?12) ON CONFLICT(id) DO NOTHING");
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?13, ?11, ?12) ON CONFLICT(id) DO NOTHING");
     if (!ins) return std::unexpected(ins.error());
     ins->bind(1, r.id).bind(2, r.survey_id).bind(3, r.survey_version).bind(4, r.language).bind(5, core::to_string(r.mode));
     ins->bind(6, r.site).bind(7, r.worker).bind(8, core::format_utc(r.started_at)).bind(9, core::format_utc(r.completed_at));
     ins->bind(10, local_date(r.completed_at)).bind_blob(11, std::as_bytes(std::span(payload))).bind(12, now_text());
+    ins->bind(13, encoding);
     FK_TRY(ins->run());
     if (m_db.changes() == 0) {
         // Already saved (a double tap, a retry after a crash): the same content is fine, other content is not.
-        auto same = m_db.prepare("SELECT payload FROM responses WHERE id = ?1");
+        auto same = m_db.prepare("SELECT payload, encoding FROM responses WHERE id = ?1");
         if (!same) return std::unexpected(same.error());
         same->bind(1, r.id);
         auto row = same->step();
         if (!row) return std::unexpected(row.error());
-        if (*row && same->column_blob_as_string(0) == payload) return {};  // the transaction rolls back: nothing to do
+        if (*row && same->column_text(1) == encoding && same_response(same->column_blob_as_string(0), payload, encoding))
+            return {};  // the transaction rolls back: nothing to do
         return std::unexpected(
             StoreError{StoreError::Kind::Constraint, "a different response with id " + r.id + " is already saved"});
     }

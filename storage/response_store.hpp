@@ -14,6 +14,7 @@
 
 #include "core/answer.hpp"
 #include "core/clock.hpp"
+#include "seal/sealed_box.hpp"
 #include "storage/database.hpp"
 
 #include <chrono>
@@ -32,7 +33,7 @@ enum class OutboxState : std::uint8_t { Queued, Acknowledged, Rejected, Conflict
 struct OutboxItem {
     std::string response_id;
     std::string survey_id;
-    std::string encoding;  // "json" today; encrypted encodings later
+    std::string encoding;  // "json", or "sealed-box-v1" (seal/sealed_box.hpp): the payload is then a sealed envelope
     std::string payload;   // the response as stored
     int attempts = 0;
 };
@@ -110,7 +111,13 @@ public:
 
     // Writes the response and its outbox row in one transaction; returns when both are on disk.
     // Saving the same response again is a no-op; a different response with the same id is refused.
+    // When `response.sealed_to` is set the answers are sealed to that key first (encoding "sealed-box-v1"):
+    // the plain answers never reach the database file or its WAL (docs/storage.md, "Sealed answers").
     [[nodiscard]] Result<void> save_completed(const core::Response& response);
+    // Optional: does the slow half of sealing (X25519) now, for the next sealed save to `to`, so that
+    // save_completed() then seals in microseconds. The kiosk calls it when a resident starts a sealed survey.
+    // A failure is ignored here: the save then seals in full (and reports any error itself).
+    void prepare_seal(const core::Encryption& to);
 
     // Oldest first, up to the limits, skipping items deferred past `now` and those not queued.
     [[nodiscard]] Result<std::vector<OutboxItem>> next_batch(BatchLimits limits);
@@ -152,6 +159,7 @@ private:
     Database m_db;
     const core::Clock* m_clock;
     std::string m_kiosk_id;
+    std::optional<seal::PreparedSeal> m_next_seal;  // prepare_seal()'s work, used up by the next sealed save
 };
 
 // The default database path: $XDG_DATA_HOME/fieldkiosk/kiosk.db, else ~/.local/share/fieldkiosk/kiosk.db.

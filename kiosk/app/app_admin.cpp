@@ -2,6 +2,8 @@
 // figures (refresh_admin()), sync and opening-hours lines.
 #include "kiosk/app/app.hpp"
 
+#include "seal/sealed_box.hpp"
+
 #include "kiosk/app/app_detail.hpp"
 #include "kiosk/settings/pin.hpp"
 
@@ -330,7 +332,10 @@ void App::view_admin(ViewModel& v, steady::time_point now) const {
     if (m_locked_until && now < *m_locked_until)
         a.locked_seconds = static_cast<int>(std::chrono::ceil<std::chrono::seconds>(*m_locked_until - now).count());
     a.stats_lines = m_admin_stats;
-    for (const auto& s : m_surveys) a.surveys.push_back(admin_toggle(*s, is_enabled(*s)));
+    for (const auto& s : m_surveys) {
+        a.surveys.push_back(admin_toggle(*s, is_enabled(*s)));
+        if (s->encryption) a.surveys.back().key_fingerprint = seal::fingerprint_of(s->encryption->public_key).value_or("?");
+    }
     a.assisted = m_config.mode == core::Mode::Assisted;
     a.unsaved = m_unsaved.size();
     a.sync = m_sync;

@@ -246,6 +246,7 @@ void App::start_session() {
     o.site = m_config.site;
     if (m_config.mode == core::Mode::Assisted) o.worker = m_config.worker;
     m_session.emplace(m_survey, std::move(o), *m_clock, *m_rng);
+    if (m_survey->encryption) m_store->prepare_seal(*m_survey->encryption);  // the save then seals in microseconds
     m_resumed_draft.reset();
     m_closing.reset();
     m_error.clear();

@@ -90,6 +90,7 @@ struct AdminVm {
         bool enabled = false;
         bool draft = false;                         // off in its file: not approved for residents yet
         std::vector<std::string> draft_languages;  // languages not yet reviewed ("Español", ...)
+        std::string key_fingerprint;  // a sealed survey: its key's fingerprint (seal::fingerprint); empty when open
     };
     std::vector<SurveyToggle> surveys;  // made by admin_toggle()
     bool assisted = false;

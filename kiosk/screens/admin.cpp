@@ -154,7 +154,9 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     const float bh = std::clamp((right.h() - (t.gap * 0.5f + warn_h) * n) / n, t.target, t.target * 1.3f);
     for (const auto& s : a.surveys) {
         Rect r = cut_top(right, bh);
-        if (choice_button("admin:survey:" + s.id, r, s.title + "  (" + s.id + ")", s.enabled, true))
+        std::string label = s.title + "  (" + s.id + ")";
+        if (!s.key_fingerprint.empty()) label += "  " + vm.t("admin_sealed_key") + " " + s.key_fingerprint;
+        if (choice_button("admin:survey:" + s.id, r, label, s.enabled, true))
             out.push_back(act::AdminToggleSurvey{s.id});
         std::string warn;
         if (s.draft) warn = vm.t("admin_survey_draft");

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 
@@ -20,6 +21,41 @@ std::string to_hex(const unsigned char* p, std::size_t n) {
     return out;
 }
 }  // namespace
+
+std::expected<std::string, std::string> admin_role(std::string_view scopes) {
+    bool read = false, manage = false;
+    std::size_t start = 0;
+    while (start <= scopes.size()) {
+        const std::size_t comma = std::min(scopes.find(',', start), scopes.size());
+        std::string_view one = scopes.substr(start, comma - start);
+        while (!one.empty() && one.front() == ' ') one.remove_prefix(1);
+        while (!one.empty() && one.back() == ' ') one.remove_suffix(1);
+        if (one == "read")
+            read = true;
+        else if (one == "manage")
+            manage = true;
+        else
+            return std::unexpected("'" + std::string(one) + "' is not a scope: give read, manage or read,manage");
+        start = comma + 1;
+    }
+    return std::string("admin:") + (read && manage ? "read,manage" : read ? "read" : "manage");
+}
+
+bool is_admin_role(std::string_view role) { return role == "admin" || role.starts_with("admin:"); }
+
+bool role_allows(std::string_view role, std::string_view need) {
+    if (!need.starts_with("admin:")) return role == need;
+    const std::string_view scope = need.substr(6);
+    if (role == "admin") return scope == "read";  // a token made before scopes existed
+    if (!role.starts_with("admin:")) return false;
+    std::string_view list = role.substr(6);
+    while (!list.empty()) {
+        const std::size_t comma = std::min(list.find(','), list.size());
+        if (list.substr(0, comma) == scope) return true;
+        list.remove_prefix(std::min(comma + 1, list.size()));
+    }
+    return false;
+}
 
 std::string make_token() {
     std::array<unsigned char, 32> bytes{};

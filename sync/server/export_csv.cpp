@@ -1,8 +1,13 @@
 #include "sync/server/export_csv.hpp"
 
 #include "core/csv.hpp"
+#include "seal/sealed_box.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <vector>
 
 namespace fieldkiosk::sync::server {
 
@@ -25,16 +30,120 @@ std::string csv_row(const ExportRow& r) {
         if (it == p.end()) return {};
         return it->is_string() ? it->get<std::string>() : it->dump();
     };
+    // A sealed response: its box in the answers column ("sealed:v1:KEY_ID:BOX"), for `fieldkiosk-server decrypt`.
+    const bool sealed = seal::is_sealed(p);
     std::string line;
     bool first = true;
     for (const std::string& v :
          {r.id, r.kiosk, r.device_id, r.survey, r.survey_version, str("language"), str("mode"), str("site"), str("started_at"),
-          r.completed_at, r.received_at, str("answers"), str("write_ins"), str("calculated")}) {
+          r.completed_at, r.received_at, sealed ? seal::sealed_cell(p) : str("answers"), str("write_ins"), str("calculated")}) {
         if (!first) line += ',';
         first = false;
         line += field(v);
     }
     return line + "\r\n";
+}
+
+}  // namespace fieldkiosk::sync::server
+
+// ---------------------------------------------------------------------------------------------
+// decrypt_csv: the raw text of each field is kept, so that every cell but the three answer columns is
+// written back byte for byte; those three are made exactly as csv_row() makes them for an open response.
+// ---------------------------------------------------------------------------------------------
+namespace fieldkiosk::sync::server {
+
+namespace {
+
+constexpr std::size_t k_columns = 14, k_answers = 11, k_write_ins = 12, k_calculated = 13;
+
+// One CSV record as its raw fields (quotes kept). Fields split at commas outside quotes.
+std::vector<std::string> raw_fields(std::string_view record) {
+    std::vector<std::string> out(1);
+    bool quoted = false;
+    for (const char c : record) {
+        if (c == '"') quoted = !quoted;
+        if (c == ',' && !quoted) {
+            out.emplace_back();
+            continue;
+        }
+        out.back() += c;
+    }
+    return out;
+}
+
+std::string unquote(std::string_view raw) {
+    if (raw.size() < 2 || raw.front() != '"') return std::string(raw);
+    std::string out;
+    for (std::size_t i = 1; i + 1 < raw.size(); ++i) {
+        out += raw[i];
+        if (raw[i] == '"') ++i;  // "" -> "
+    }
+    return out;
+}
+
+// The next record (CRLF or LF ended; a line break inside quotes belongs to the field), without its line end.
+bool next_record(std::istream& in, std::string& record, std::size_t& line) {
+    record.clear();
+    std::string part;
+    bool any = false;
+    while (std::getline(in, part)) {
+        ++line;
+        any = true;
+        record += part;
+        if (std::ranges::count(record, '"') % 2 == 0) break;
+        record += '\n';
+    }
+    if (!record.empty() && record.back() == '\r') record.pop_back();
+    return any;
+}
+
+std::string cell(const nlohmann::json& open, const char* key) {
+    auto it = open.find(key);
+    if (it == open.end()) return core::csv_field("");
+    return core::csv_field(it->is_string() ? it->get<std::string>() : it->dump());
+}
+
+}  // namespace
+
+std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostream& out, std::span<const seal::KeyPair> keys) {
+    std::string record;
+    std::size_t line = 0, opened = 0;
+    const std::string header = csv_header();
+    if (!next_record(in, record, line) || record + "\r\n" != header)
+        return std::unexpected("line 1: this is not a fieldkiosk export (its header is not `" +
+                               header.substr(0, header.size() - 2) + "`)");
+    out << header;
+    while (true) {
+        const std::size_t first_line = line + 1;
+        if (!next_record(in, record, line)) break;
+        if (record.empty()) continue;
+        auto f = raw_fields(record);
+        if (f.size() != k_columns)
+            return std::unexpected("line " + std::to_string(first_line) + ": has " + std::to_string(f.size()) +
+                                   " fields; an export row has " + std::to_string(k_columns));
+        const std::string id = unquote(f[0]);
+        const std::string where = "line " + std::to_string(first_line) + " (response " + id + "): ";
+        const auto sealed = seal::parse_sealed_cell(unquote(f[k_answers]));
+        if (sealed) {
+            const nlohmann::json envelope = {{"sealed", {{"key_id", sealed->first}, {"box", sealed->second}}}};
+            auto open = seal::open_payload(envelope, keys);
+            if (!open) return std::unexpected(where + open.error().message);
+            // The row's own cells must be the sealed response's: a row pasted from elsewhere is refused.
+            const std::array<std::pair<std::size_t, const char*>, 7> bound{
+                {{0, "id"}, {3, "survey"}, {4, "survey_version"}, {5, "language"}, {6, "mode"}, {7, "site"}, {8, "started_at"}}};
+            for (const auto& [col, key] : bound)
+                if (cell(*open, key) != f[col])
+                    return std::unexpected(where + "its " + key + " cell differs from the sealed response's: it was altered");
+            f[k_answers] = cell(*open, "answers");
+            f[k_write_ins] = cell(*open, "write_ins");
+            f[k_calculated] = cell(*open, "calculated");
+            ++opened;
+        }
+        for (std::size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << f[i];
+        out << "\r\n";
+        if (!out) return std::unexpected(where + "the output could not be written");
+    }
+    return opened;
 }
 
 }  // namespace fieldkiosk::sync::server

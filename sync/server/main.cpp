@@ -1,13 +1,20 @@
-// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, revoke-kiosk, export, kiosks.
+// fieldkiosk-server: the reference council receiver. Verbs: serve, add-kiosk, add-admin, add-metrics, revoke-kiosk,
+// export, audit, kiosks,
+// keygen and decrypt (sealed answers: run where the private key is, not on the receiver).
 #include "core/loader.hpp"
 #include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
+#include "sync/server/export_audit.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/fleet.hpp"
+#include "sync/server/sealed_commands.hpp"
 #include "sync/server/server.hpp"
 #include "sync/server/server_config.hpp"
 
 #include <CLI/CLI.hpp>
+
+#include <unistd.h>
+#include <cstdlib>
 
 #include <pthread.h>
 #include <atomic>
@@ -84,7 +91,7 @@ private:
     std::thread m_thread;
 };
 
-int add_token(const std::string& db, const std::string& name, const char* role) {
+int add_token(const std::string& db, const std::string& name, const std::string& role) {
     auto storage = open_or_say(db);
     if (!storage) return k_exit_fail;
     const std::string token = make_token();
@@ -118,10 +125,15 @@ struct Settings {
     std::string name, survey, format = "csv", output;
     std::string quiet_after = "24h";
     bool kiosks_json = false;
+    std::string scopes = "read";        // add-admin
+    std::string since;                  // audit
+    bool audit_json = false;
+    std::string key_out, key_id;       // keygen
+    std::vector<std::string> key_files;  // decrypt
 };
 
 struct Verbs {
-    CLI::App *serve, *add_kiosk, *add_admin, *revoke, *exp, *kiosks;
+    CLI::App *serve, *add_kiosk, *add_admin, *add_metrics, *revoke, *exp, *audit, *kiosks, *keygen, *decrypt;
 };
 
 const std::string k_db_help = "Database: sqlite:PATH (default sqlite:fieldkiosk-server.db) or postgresql://USER@HOST:PORT/DB";
@@ -179,9 +191,20 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.add_kiosk = app.add_subcommand("add-kiosk", "Create a kiosk token (printed once, alone on the last line)");
     v.add_kiosk->add_option("NAME", s.name, "The kiosk's name, e.g. kentish-town-library")->required();
     v.add_kiosk->add_option("--db", s.db, k_db_help);
-    v.add_admin = app.add_subcommand("add-admin", "Create an admin token (for GET /v1/export/SURVEY.csv)");
+    v.add_admin = app.add_subcommand("add-admin", "Create an admin token (read: GET /v1/export/SURVEY.csv)");
     v.add_admin->add_option("NAME", s.name, "Who holds it")->required();
     v.add_admin->add_option("--db", s.db, k_db_help);
+    v.add_admin->add_option("--scopes", s.scopes,
+                            "What it may do: read (exports and reports), manage (kiosks and surveys), or read,manage "
+                            "(default read)");
+    v.add_metrics = app.add_subcommand("add-metrics", "Create a token for GET /metrics only (for Prometheus: authorization "
+                                                      "credentials)");
+    v.add_metrics->add_option("NAME", s.name, "Who scrapes with it, e.g. prometheus")->required();
+    v.add_metrics->add_option("--db", s.db, k_db_help);
+    v.audit = app.add_subcommand("audit", "Show the audit log: every export (who, when, what, how many rows)");
+    v.audit->add_option("--db", s.db, k_db_help);
+    v.audit->add_option("--since", s.since, "Only entries at or after this UTC time, e.g. 2027-01-01 or 2027-01-01T09:00:00Z");
+    v.audit->add_flag("--json", s.audit_json, "Machine-readable output (one JSON document)");
     v.revoke = app.add_subcommand("revoke-kiosk", "Revoke a kiosk's (or admin's) token at once");
     v.revoke->add_option("NAME", s.name)->required();
     v.revoke->add_option("--db", s.db, k_db_help);
@@ -191,6 +214,14 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.exp->add_option("--format", s.format, "Output format")->check(CLI::IsMember({"csv"}));
     v.exp->add_option("--output,-o", s.output, "File to write (default: standard output)");
     v.kiosks = add_kiosks_verb(app, s);
+    v.keygen = app.add_subcommand("keygen", "Make a key pair for a sealed survey: the private key to a file (0600), and the "
+                                            "setting to put in the survey file");
+    v.keygen->add_option("--out", s.key_out, "The private key file to create (never overwritten)")->required();
+    v.keygen->add_option("--key-id", s.key_id, "A name for the key, e.g. food-2027 (default: from its fingerprint)");
+    v.decrypt = app.add_subcommand("decrypt", "Open a sealed survey's export: sealed CSV on standard input, the open CSV on "
+                                              "standard output (run it where the private key is, not on the receiver)");
+    v.decrypt->add_option("--key", s.key_files, "Private key file from keygen; repeat for the keys of older survey versions")
+        ->required();
     return v;
 }
 
@@ -227,21 +258,29 @@ int kiosks_report(const Settings& s) {
     return run_kiosks_report(*storage, clock.wall_now(), *window, s.kiosks_json, std::cout, std::cerr);
 }
 
+// Who ran a command, for the audit log: the login behind sudo when there is one.
+std::string command_line_user() {
+    for (const char* var : {"SUDO_USER", "USER", "LOGNAME"})
+        if (const char* v = std::getenv(var); v && *v) return std::string("command line (user ") + v + ")";
+    return "command line (uid " + std::to_string(::getuid()) + ")";
+}
+
 int export_survey(const Settings& s) {
     auto storage = open_or_say(s.db);
     if (!storage) return k_exit_fail;
     std::ofstream file;
     if (!s.output.empty()) file.open(s.output, std::ios::binary);
     std::ostream& out = s.output.empty() ? std::cout : file;
-    out << csv_header();
-    auto r = storage->for_each_response(s.survey, [&](const ExportRow& row) {
-        out << csv_row(row);
-        return static_cast<bool>(out);
-    });
-    if (!r) {
-        std::cerr << "fieldkiosk-server: " << r.error().message << "\n";
+    core::SystemClock clock;
+    const ExportAudit audit{*storage, clock, command_line_user(),
+                            "survey '" + s.survey + "' as CSV to " + (s.output.empty() ? "standard output" : s.output)};
+    std::string error;
+    if (!export_csv_to(*storage, s.survey, [&out](const std::string& text) { return static_cast<bool>(out << text); }, audit,
+                       &error)) {
+        std::cerr << "fieldkiosk-server: export: " << error << "\n";
         return k_exit_fail;
     }
+    out.flush();
     return out ? k_exit_ok : k_exit_fail;
 }
 
@@ -368,9 +407,26 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     if (verbs.add_kiosk->parsed()) return add_token(settings.db, settings.name, "kiosk");
-    if (verbs.add_admin->parsed()) return add_token(settings.db, settings.name, "admin");
+    if (verbs.add_admin->parsed()) {
+        const auto role = admin_role(settings.scopes);
+        if (!role) {
+            std::cerr << "fieldkiosk-server: add-admin --scopes: " << role.error() << "\n";
+            return k_exit_usage;
+        }
+        return add_token(settings.db, settings.name, *role);
+    }
+    if (verbs.add_metrics->parsed()) return add_token(settings.db, settings.name, std::string(k_role_metrics));
+    if (verbs.audit->parsed()) {
+        auto storage = open_or_say(settings.db);
+        return storage ? run_audit_report(*storage, settings.since, settings.audit_json, std::cout, std::cerr) : k_exit_fail;
+    }
     if (verbs.revoke->parsed()) return revoke_token(settings);
     if (verbs.kiosks->parsed()) return kiosks_report(settings);
     if (verbs.exp->parsed()) return export_survey(settings);
+    if (verbs.keygen->parsed()) return run_keygen(settings.key_out, settings.key_id, std::cout, std::cerr);
+    if (verbs.decrypt->parsed()) {
+        std::ios::sync_with_stdio(false);
+        return run_decrypt({settings.key_files.begin(), settings.key_files.end()}, std::cin, std::cout, std::cerr);
+    }
     return serve(verbs.serve, settings);
 }

@@ -4,6 +4,7 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/fleet.hpp"
+#include "sync/server/export_audit.hpp"
 #include "sync/server/survey_library.hpp"
 
 #include <httplib.h>
@@ -147,8 +148,9 @@ struct Server::Impl {
           clock(&c),
           limiter(options.limits.rate_per_second, options.limits.rate_burst) {}
 
-    // The token's record when `req` carries an active token of `role`; otherwise answers 401 and returns nullopt.
-    std::optional<TokenRecord> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view role) {
+    // The token's record when `req` carries an active token allowed `need` (auth.hpp role_allows); otherwise
+    // answers 401 (no token, unknown, revoked, another role) or 403 (an admin token without that scope).
+    std::optional<TokenRecord> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view need) {
         const std::string token = bearer_token(req.get_header_value("Authorization"));
         if (token.empty()) {
             answer_error(res, 401, "unauthorized", "no token: send 'Authorization: Bearer <token>'");
@@ -165,8 +167,16 @@ struct Server::Impl {
             answer_error(res, 503, "unavailable", "the server's database is not answering", 5);
             return std::nullopt;
         }
-        if (!*found || !constant_time_equal((*found)->token_hash, hash) || (*found)->role != role) {
+        if (!*found || !constant_time_equal((*found)->token_hash, hash)) {
             answer_error(res, 401, "unauthorized", "this token is unknown, revoked, or not allowed here");
+            return std::nullopt;
+        }
+        if (!role_allows((*found)->role, need)) {
+            if (is_admin_role((*found)->role) && need.starts_with("admin:"))
+                answer_error(res, 403, "forbidden",
+                             "this admin token has no '" + std::string(need.substr(6)) + "' scope (add-admin --scopes)");
+            else
+                answer_error(res, 401, "unauthorized", "this token is unknown, revoked, or not allowed here");
             return std::nullopt;
         }
         return **found;
@@ -195,7 +205,7 @@ struct Server::Impl {
         const std::uint64_t number = ++batch_counter;
         const Fault fault = options.fault ? options.fault(number) : Fault{};
         if (!admit(res, fault, in_flight_position) || !check_headers(req, res)) return;
-        auto token = authenticate(req, res, "kiosk");
+        auto token = authenticate(req, res, k_role_kiosk);
         if (!token) return;
         if (const int wait = limiter.take(token->name, clock->steady_now()); wait > 0) {
             answer_error(res, 429, "rate_limited", "too many batches from this kiosk; wait and retry", wait);
@@ -410,7 +420,7 @@ struct Server::Impl {
 
     // GET /v1/surveys: the current version of each enabled survey; 304 when If-None-Match has the ETag.
     void handle_survey_index(const httplib::Request& req, httplib::Response& res) {
-        if (!authenticate(req, res, "kiosk")) return;
+        if (!authenticate(req, res, k_role_kiosk)) return;
         const auto lib = surveys();
         res.set_header("Cache-Control", "no-cache");
         if (lib->etag().empty()) {  // no digest (see SurveyLibrary::etag): always the whole list
@@ -427,7 +437,7 @@ struct Server::Impl {
 
     // GET /v1/surveys/ID/VERSION: one version's self-contained definition (any version the server knows).
     void handle_survey_document(const httplib::Request& req, httplib::Response& res) {
-        if (!authenticate(req, res, "kiosk")) return;
+        if (!authenticate(req, res, k_role_kiosk)) return;
         const std::string id = req.matches[1], version = req.matches[2];
         const auto lib = surveys();
         const PublishedSurvey* p = lib->find(id, version);
@@ -479,7 +489,9 @@ struct Server::Impl {
               [this](const httplib::Request& req, httplib::Response& res) { handle_survey_index(req, res); });
         h.Get(std::string(protocol::k_surveys_path) + "/([^/]+)/([^/]+)",
               [this](const httplib::Request& req, httplib::Response& res) { handle_survey_document(req, res); });
-        h.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+        h.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
+            // It names every kiosk, its device, version, queue and errors: a metrics token of its own.
+            if (!authenticate(req, res, k_role_metrics)) return;
             std::string text = metrics.render();
             // Fleet health: one SELECT over tokens + kiosks per scrape (render_kiosk_metrics, fleet.hpp).
             if (auto kiosks = storage->kiosks())
@@ -489,23 +501,19 @@ struct Server::Impl {
             res.set_content(text, "text/plain; version=0.0.4");
         });
         h.Get(R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)", [this](const httplib::Request& req, httplib::Response& res) {
-            if (!authenticate(req, res, "admin")) return;
+            const auto token = authenticate(req, res, k_need_read);
+            if (!token) return;
             const std::string survey = req.matches[1];
-            auto store = storage;
             res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
-            res.set_chunked_content_provider("text/csv; charset=utf-8", [store, survey](std::size_t, httplib::DataSink& sink) {
-                const std::string header = csv_header();
-                if (!sink.write(header.data(), header.size())) return false;
-                bool ok = true;
-                auto r = store->for_each_response(survey, [&](const ExportRow& row) {
-                    const std::string line = csv_row(row);
-                    ok = sink.write(line.data(), line.size());
-                    return ok;
+            res.set_chunked_content_provider(
+                "text/csv; charset=utf-8", [store = storage, clock = clock, who = token->name, survey](std::size_t, httplib::DataSink& sink) {
+                    const auto write = [&sink](const std::string& text) { return sink.write(text.data(), text.size()); };
+                    const ExportAudit audit{*store, *clock, who, "survey '" + survey + "' as CSV over HTTP"};
+                    // The client sees a cut-off chunked body, never a short "complete" file; nor a file not in the audit log.
+                    if (!export_csv_to(*store, survey, write, audit)) return false;
+                    sink.done();
+                    return true;
                 });
-                if (!r || !ok) return false;  // the client sees a cut-off chunked body, never a short "complete" file
-                sink.done();
-                return true;
-            });
         });
         h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
             answer_error(res, 500, "internal", "internal error");

@@ -41,12 +41,16 @@ CREATE TABLE IF NOT EXISTS kiosks(
   last_batch_retry_later BIGINT NOT NULL DEFAULT 0,
   heartbeat_at TEXT, app_version TEXT, surveys TEXT, queue_depth BIGINT, quarantined BIGINT,
   free_disk_bytes BIGINT, last_error TEXT, last_success_at TEXT, sent_at TEXT, state TEXT);
+CREATE TABLE IF NOT EXISTS audit(
+  seq SERIAL_PRIMARY_KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, what TEXT NOT NULL,
+  row_count BIGINT NOT NULL);
 )sql";
 
 std::string schema_for(const SqlDialect& d) {
     std::string s(k_schema);
     const std::string_view marker = "SERIAL_PRIMARY_KEY";
-    s.replace(s.find(marker), marker.size(), d.serial_primary_key);
+    for (auto at = s.find(marker); at != std::string::npos; at = s.find(marker, at + d.serial_primary_key.size()))
+        s.replace(at, marker.size(), d.serial_primary_key);
     return s;
 }
 
@@ -269,6 +273,29 @@ public:
                 out.push_back(kiosk_record(row));
                 return true;
             });
+            if (!r) return std::unexpected(r.error());
+            return out;
+        });
+    }
+
+    SResult<void> record_audit(const AuditEntry& e) override {
+        return m_pool.with_connection([&](SqlConnection& c) -> SResult<void> {
+            const std::array<SqlValue, 5> p{e.at, e.who, e.action, e.what, e.rows};
+            if (auto r = c.execute("INSERT INTO audit(at, who, action, what, row_count) VALUES(?1, ?2, ?3, ?4, ?5)", p); !r)
+                return std::unexpected(r.error());
+            return {};
+        });
+    }
+
+    SResult<std::vector<AuditEntry>> audit_entries(std::string_view since) override {
+        return m_pool.with_connection([&](SqlConnection& c) -> SResult<std::vector<AuditEntry>> {
+            std::vector<AuditEntry> out;
+            const std::array<SqlValue, 1> p{since};
+            auto r = c.query("SELECT at, who, action, what, row_count FROM audit WHERE at >= ?1 ORDER BY seq", p,
+                             [&](const SqlRow& row) {
+                                 out.push_back({row.text(0), row.text(1), row.text(2), row.text(3), row.int64(4)});
+                                 return true;
+                             });
             if (!r) return std::unexpected(r.error());
             return out;
         });

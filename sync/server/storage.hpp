@@ -117,6 +117,16 @@ struct ExportRow {
     std::string id, kiosk, device_id, survey, survey_version, completed_at, received_at, payload;
 };
 
+// One line of the audit log: who read what out of the receiver, and when (docs/operations.md, "Audit log").
+struct AuditEntry {
+    std::string at;      // ISO 8601 UTC, the receiver's clock
+    std::string who;     // the token's name, or "command line (user NAME)"
+    std::string action;  // "export", ...
+    std::string what;    // e.g. "survey 'food' as CSV over HTTP"
+    std::int64_t rows = 0;
+    bool operator==(const AuditEntry&) const = default;
+};
+
 struct StorageCounts {
     std::int64_t responses = 0, conflicts = 0, active_tokens = 0;
 };
@@ -149,6 +159,10 @@ public:
     // Every kiosk-role token (active and revoked) with what was last heard from it, by name: ONE query,
     // cheap enough for each /metrics scrape.
     [[nodiscard]] virtual SResult<std::vector<KioskRecord>> kiosks() = 0;
+
+    // The audit log: appends one entry; every entry at or after `since` (ISO 8601 UTC; empty: all), oldest first.
+    [[nodiscard]] virtual SResult<void> record_audit(const AuditEntry& entry) = 0;
+    [[nodiscard]] virtual SResult<std::vector<AuditEntry>> audit_entries(std::string_view since) = 0;
 };
 
 // "sqlite:PATH" or a bare PATH -> SQLite; "postgresql://...", "postgres://..." or "pg:CONNINFO" -> PostgreSQL.

@@ -1,6 +1,7 @@
 #include "sync/server/validator.hpp"
 
 #include "core/answer.hpp"
+#include "seal/sealed_box.hpp"
 
 #include <utility>
 
@@ -54,7 +55,9 @@ std::optional<Validator::Problem> Validator::judge(const protocol::WireItem& ite
     const auto later = [](const std::string& why) {
         return Problem{std::string(protocol::k_reason_unknown_survey_version) + ": " + why, true};
     };
-    if (item.encoding != "json") return reject("encoding '" + item.encoding + "' is not supported by this server (only 'json')");
+    if (item.encoding != "json" && item.encoding != seal::k_encoding)
+        return reject("encoding '" + item.encoding + "' is not supported by this server (only 'json' and '" +
+                      std::string(seal::k_encoding) + "')");
     const auto current = m_catalog.find(item.survey);
     if (!current) return later("unknown survey '" + item.survey + "'");
     // Every version the server was given is accepted, old ones included: responses queued on a kiosk
@@ -71,8 +74,7 @@ std::optional<Validator::Problem> Validator::judge(const protocol::WireItem& ite
     return std::nullopt;
 }
 
-std::optional<std::string> Validator::check_payload(const core::Survey& s, const protocol::WireItem& item) const {
-    const auto* survey = &s;
+std::optional<std::string> Validator::check_payload(const core::Survey& survey, const protocol::WireItem& item) const {
     const json& p = item.payload;
     if (!p.is_object()) return "the payload is not a JSON object";
     const auto str = [&](const char* key) -> std::string {
@@ -83,10 +85,21 @@ std::optional<std::string> Validator::check_payload(const core::Survey& s, const
     if (str("survey") != item.survey || str("survey_version") != item.survey_version)
         return "the payload's survey or version does not match the item's";
     if (str("completed_at").empty()) return "the payload has no completed_at time";
+    const std::string which = "survey '" + item.survey + "' version '" + item.survey_version + "'";
+    if (item.encoding == seal::k_encoding) {
+        // Sealed: the receiver holds no key, so it checks the envelope and the key it was sealed to, not the answers.
+        if (!survey.encryption) return which + " names no key; a sealed response of it cannot be right";
+        if (auto e = seal::check_envelope(p)) return *e;
+        if (const std::string key = p["sealed"]["key_id"]; key != survey.encryption->key_id)
+            return "sealed to key '" + key + "', but " + which + " names key '" + survey.encryption->key_id + "'";
+        return std::nullopt;
+    }
+    if (survey.encryption)  // the server must never hold the answers of a sealed survey in clear
+        return which + " is sealed (key '" + survey.encryption->key_id + "'); a response with its answers in clear is refused";
     auto answers = p.find("answers");
     if (answers == p.end() || !answers->is_object()) return "the payload has no answers object";
     for (const auto& [name, value] : answers->items()) {
-        const core::Question* q = survey->find(name);
+        const core::Question* q = survey.find(name);
         if (q == nullptr || !q->takes_answer())
             return "'" + name + "' is not a question of survey '" + item.survey + "' that takes an answer";
         if (auto e = check_answer(*q, value)) return e;

@@ -1,4 +1,5 @@
 #include "core/loader.hpp"
+#include "core/base64.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -77,6 +78,32 @@ INSTANTIATE_TEST_SUITE_P(Loader, BrokenDefinitions, ::testing::ValuesIn(broken_f
         if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
     return "f" + n;
 });
+
+TEST(Loader, ReadsTheEncryptionSettingWithLocatedErrors) {
+    json s = json::parse(std::ifstream(k_data / "valid_example.json"));
+    EXPECT_EQ(load_survey_text(s.dump(), "open.json").survey->encryption, std::nullopt);
+    const std::string key = base64_encode(std::vector<std::uint8_t>(32, 7));
+    s["encryption"] = {{"key_id", "food-2027.v2"}, {"public_key", key}};
+    auto r = load_survey_text(s.dump(), "sealed.json");
+    ASSERT_TRUE(r.ok()) << all(r.diagnostics);
+    ASSERT_TRUE(r.survey->encryption);
+    EXPECT_EQ(r.survey->encryption->key_id, "food-2027.v2");
+    EXPECT_EQ(r.survey->encryption->public_key, key);
+    s["encryption"] = "food-2027";
+    auto bad = load_survey_text(s.dump(), "bad.json");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_EQ(bad.diagnostics.at(0).field, "encryption");
+}
+
+TEST(Base64, RoundTripsAndRefusesNonCanonicalText) {
+    for (std::size_t n = 0; n < 40; ++n) {
+        std::vector<std::uint8_t> bytes(n);
+        for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<std::uint8_t>(i * 37 + 11);
+        EXPECT_EQ(base64_decode(base64_encode(bytes)), bytes) << n;
+    }
+    EXPECT_EQ(base64_encode(std::vector<std::uint8_t>{'M', 'a'}), "TWE=");
+    for (const char* bad : {"TWE", "TW==x", "TWF=", "T@E=", "=TWE", "TQ=Q"}) EXPECT_EQ(base64_decode(bad), std::nullopt) << bad;
+}
 
 TEST(Loader, AtLeastThirtyBrokenDefinitionsAreCovered) { EXPECT_GE(broken_files().size(), 30u); }
 

@@ -276,7 +276,7 @@ TEST_P(Fleet, HeartbeatAfterADrainIsStoredListedAndInMetrics) {
     EXPECT_NE(text.find("12 GB"), std::string::npos) << text;
     EXPECT_EQ(text.find("QUIET"), std::string::npos) << text;
 
-    const auto [status, metrics] = http_get(receiver->url() + "/metrics");
+    const auto [status, metrics] = http_get(receiver->url() + "/metrics", receiver->metrics_token);
     ASSERT_EQ(status, 200);
     EXPECT_NE(metrics.find(R"(fieldkiosk_kiosk_queue_depth{kiosk="kiosk-1"} 0)"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find(R"(fieldkiosk_kiosk_free_disk_bytes{kiosk="kiosk-1"} 12300000000)"), std::string::npos) << metrics;
@@ -441,7 +441,7 @@ TEST_P(Fleet, AKioskBackFromOfflineReportsItsTrueQueueAndNoStaleError) {
     const auto r = row("kiosk-1");
     EXPECT_EQ(r.last_error, "");
     EXPECT_EQ(r.queue_depth, 0);
-    const auto [status, metrics] = http_get(receiver->url() + "/metrics");
+    const auto [status, metrics] = http_get(receiver->url() + "/metrics", receiver->metrics_token);
     ASSERT_EQ(status, 200);
     EXPECT_NE(metrics.find(R"(fieldkiosk_kiosk_last_error_present{kiosk="kiosk-1"} 0)"), std::string::npos) << metrics;
 }
@@ -735,7 +735,7 @@ TEST_P(Fleet, MetricsEscapeAKioskNameFromTheDatabase) {
     }();
     ASSERT_TRUE(res.has_value());
     ASSERT_EQ(res->status, 200);
-    const auto [status, metrics] = http_get(receiver->url() + "/metrics");
+    const auto [status, metrics] = http_get(receiver->url() + "/metrics", receiver->metrics_token);
     ASSERT_EQ(status, 200);
     EXPECT_NE(metrics.find(R"(fieldkiosk_kiosk_info{kiosk="branch \"A\"\\B",app_version="x\"y",device_id="d"} 1)"),
               std::string::npos)

@@ -155,6 +155,7 @@ public:
         start();
         kiosk_token = add_token("kiosk-1", "kiosk");
         admin_token = add_token("council-admin", "admin");
+        metrics_token = add_token("prometheus", "metrics");
     }
     ~Receiver() {
         stop();
@@ -190,6 +191,11 @@ public:
         EXPECT_TRUE(r.has_value()) << r.error().message;
         return token;
     }
+    // Judges batches by `catalog` from now on, and after a restart (a suite with surveys of its own).
+    void use_catalog(core::Catalog catalog) {
+        validator = std::make_shared<const sync::server::Validator>(std::move(catalog));
+        if (m_server) m_server->replace_surveys(sync::server::SurveyLibrary::from_validator(validator));
+    }
     // The receiver's clock now, as the storage writes times (created_at, revoked_at).
     [[nodiscard]] std::string now_utc() const { return core::format_utc(m_clock.wall_now()); }
     [[nodiscard]] std::string url() const { return m_scheme + "://127.0.0.1:" + std::to_string(m_port); }
@@ -199,7 +205,7 @@ public:
 
     std::shared_ptr<sync::server::Storage> storage;
     std::shared_ptr<const sync::server::Validator> validator;
-    std::string kiosk_token, admin_token;
+    std::string kiosk_token, admin_token, metrics_token;  // admin_token: a plain "admin" (read only, as before scopes)
 
 private:
     std::string m_backend;

@@ -175,7 +175,7 @@ TEST_P(Loopback, HealthLimitsMetricsAndExport) {
     ASSERT_TRUE(limits) << health.second;
     EXPECT_EQ(limits->max_items, sync::protocol::Limits{}.max_items);
     EXPECT_EQ(http_get(receiver->url() + "/v1/limits").first, 200);
-    auto metrics = http_get(receiver->url() + "/metrics");
+    auto metrics = http_get(receiver->url() + "/metrics", receiver->metrics_token);
     EXPECT_EQ(metrics.first, 200);
     EXPECT_NE(metrics.second.find("fieldkiosk_items_total{result=\"accepted\"} 3"), std::string::npos) << metrics.second;
     EXPECT_NE(metrics.second.find("fieldkiosk_batch_duration_seconds_count 1"), std::string::npos) << metrics.second;
@@ -472,8 +472,8 @@ struct LongLivedClient {
     sync::client::Uploader uploader;
 };
 
-std::string metric(const std::string& url, const std::string& name) {
-    const auto [status, body] = http_get(url + "/metrics");
+std::string metric(const std::string& url, const std::string& name, const std::string& token) {
+    const auto [status, body] = http_get(url + "/metrics", token);
     const auto at = body.find("\n" + name + " ");
     if (status != 200 || at == std::string::npos) return {};
     const auto start = at + name.size() + 2;
@@ -646,7 +646,7 @@ TEST_P(Loopback, AnswersGivenBeforeTheBodyIsReadDoNotPoisonTheConnection) {
     for (const auto& r : a2->results) EXPECT_EQ(r.status, sync::protocol::ItemStatus::Duplicate);
     EXPECT_EQ(receiver->responses(), 3);
     // Every request has left the in-flight gauge (the RAII guard), faults and refusals included.
-    EXPECT_EQ(metric(receiver->url(), "fieldkiosk_batches_in_flight"), "0");
+    EXPECT_EQ(metric(receiver->url(), "fieldkiosk_batches_in_flight", receiver->metrics_token), "0");
 }
 
 TEST_P(Loopback, ChunkedUploadsAreRefusedWith411) {

@@ -60,15 +60,15 @@ long long summary_field(const std::string& out, const std::string& key) {
 }
 
 // One line of the server's /metrics ("NAME VALUE"); -1 when it cannot be read.
-long long metric(const std::string& base_url, const std::string& key);
+long long metric(const std::string& base_url, const std::string& key, const std::string& token);
 
 // fieldkiosk_items_total{result="NAME"} from the server's /metrics; -1 when it cannot be read.
-long long items_total(const std::string& base_url, const std::string& result) {
-    return metric(base_url, "fieldkiosk_items_total{result=\"" + result + "\"}");
+long long items_total(const std::string& base_url, const std::string& result, const std::string& token) {
+    return metric(base_url, "fieldkiosk_items_total{result=\"" + result + "\"}", token);
 }
 
-long long metric(const std::string& base_url, const std::string& name) {
-    const auto [status, body] = http_get(base_url + "/metrics");
+long long metric(const std::string& base_url, const std::string& name, const std::string& token) {
+    const auto [status, body] = http_get(base_url + "/metrics", token);
     const std::string key = "\n" + name + " ";
     const auto at = body.find(key);
     if (status != 200 || at == std::string::npos) return -1;
@@ -131,7 +131,7 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     int quiet = 0;
     wait_until(
         [&] {
-            quiet = metric(receiver.url(), "fieldkiosk_batches_in_flight") == 0 ? quiet + 1 : 0;
+            quiet = metric(receiver.url(), "fieldkiosk_batches_in_flight", receiver.metrics_token) == 0 ? quiet + 1 : 0;
             return quiet >= 2;
         },
         std::chrono::seconds(10), std::chrono::milliseconds(50));
@@ -160,7 +160,7 @@ TEST_P(SyncCrash, KillNineTheClientAtRandomPointsNeverDuplicatesNorLoses) {
     EXPECT_EQ(duplicates, on_server - acknowledged);
     // And the server did answer "duplicate" (in the killed runs or the final one): resends happened and
     // were recognised, never stored twice.
-    EXPECT_GT(items_total(receiver.url(), "duplicate"), 0);
+    EXPECT_GT(items_total(receiver.url(), "duplicate", receiver.metrics_token), 0);
     EXPECT_EQ(receiver.responses(), 3000);
     EXPECT_EQ(receiver.conflicts(), 0);
     expect_exactly_once(*receiver.storage, kiosk.all_ids);

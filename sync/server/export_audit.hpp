@@ -1,0 +1,36 @@
+// fieldkiosk::sync::server export_csv_to — one survey's export written through any writer (the HTTP body, a
+// file), recorded in the audit log (who, when, what, how many rows) once written. No cpp-httplib types, so
+// the HTTP layer and the command line share it.
+//
+// Thread-safety: as safe as the Storage it is given (every Storage is safe from many threads).
+#pragma once
+
+#include "core/clock.hpp"
+#include "sync/server/storage.hpp"
+
+#include <functional>
+#include <ostream>
+#include <string>
+
+namespace fieldkiosk::sync::server {
+
+struct ExportAudit {
+    Storage& storage;
+    const core::Clock& clock;
+    std::string who, what;
+};
+
+// Writes the CSV header and every row of `survey` through `write` (false: stop), then records one audit entry
+// with the number of rows written ("(cut short)" added to `what` when the export stopped early). Returns true
+// only when the whole export was written AND recorded: a caller must not present an unrecorded export as
+// complete. `error`, when given, receives the reason on failure.
+[[nodiscard]] bool export_csv_to(Storage& storage, const std::string& survey,
+                                 const std::function<bool(const std::string&)>& write, const ExportAudit& audit,
+                                 std::string* error = nullptr);
+
+// `fieldkiosk-server audit`: the entries at or after `since` as a table (or JSON), oldest first. Control
+// characters in names are shown as '?' (a terminal must not be driven by a token's name). Exit code 0, or 1
+// when the database cannot be read.
+[[nodiscard]] int run_audit_report(Storage& storage, std::string_view since, bool json, std::ostream& out, std::ostream& err);
+
+}  // namespace fieldkiosk::sync::server

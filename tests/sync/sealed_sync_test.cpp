@@ -1,0 +1,279 @@
+// Sealed answers end to end (docs/sealed_answers.md): a kiosk store seals at save time, the real client sends
+// the sealed payloads to the real receiver over loopback (SQLite, and PostgreSQL when FIELDKIOSK_TEST_PG is
+// set), which stores each once, counts it and cannot read it; its export, opened with `decrypt` where the key
+// is, is the CSV an open survey's export would be.
+#include "core/session.hpp"
+#include "seal/sealed_box.hpp"
+#include "sync/server/export_csv.hpp"
+#include "sync/server/sealed_commands.hpp"
+#include "tests/support/fake_clock.hpp"
+#include "tests/sync/loopback.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+namespace fieldkiosk::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+constexpr std::string_view k_yes = "zqfoodbankyes", k_no = "zqfoodbankno", k_text = "MYSECRETANSWERTEXT";
+
+nlohmann::json demo_survey(const std::string& version, const std::optional<core::Encryption>& enc) {
+    nlohmann::json s = {{"survey", "sealed_demo"},
+                        {"version", version},
+                        {"languages", {{{"code", "en"}, {"name", "English"}, {"status", "complete"}}}},
+                        {"title", {{"en", "Demo"}}},
+                        {"description", {{"en", "A demo"}}},
+                        {"estimated_minutes", 2},
+                        {"questions",
+                         {{{"type", "select_one"},
+                           {"name", "food_bank"},
+                           {"label", {{"en", "Food bank?"}}},
+                           {"choices",
+                            {{{"value", std::string(k_yes)}, {"label", {{"en", "Yes"}}}},
+                             {{"value", std::string(k_no)}, {"label", {{"en", "No"}}}}}}},
+                          {{"type", "text"}, {"name", "comments"}, {"label", {{"en", "Anything else?"}}}, {"max_length", 200}}}}};
+    if (enc) s["encryption"] = {{"key_id", enc->key_id}, {"public_key", enc->public_key}};
+    return s;
+}
+
+class SealedSync : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (GetParam() == "postgresql" && test_pg() == nullptr) GTEST_SKIP() << "set FIELDKIOSK_TEST_PG to run on PostgreSQL";
+        receiver = std::make_unique<Receiver>(GetParam());
+        // Version 1 sealed to the old key, version 2 to the new one (key rotation by survey version).
+        std::ofstream(dir.path() / "v1.json") << demo_survey("1", seal::survey_setting(old_key)).dump();
+        std::ofstream(dir.path() / "v2.json") << demo_survey("2", seal::survey_setting(new_key)).dump();
+        const fs::path paths[] = {dir.path() / "v1.json", dir.path() / "v2.json"};
+        auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
+        ASSERT_EQ(catalog.surveys.size(), 2u);
+        v1 = catalog.find("sealed_demo", "1");
+        v2 = catalog.find("sealed_demo", "2");
+        ASSERT_TRUE(v1 && v2 && v1->encryption && v2->encryption);
+        receiver->use_catalog(std::move(catalog));
+    }
+
+    // Residents' walks through the real Session, saved by the real store (which seals them).
+    std::vector<core::Response> save(const core::SurveyPtr& survey, int count) {
+        auto store = storage::ResponseStore::open(kiosk.db, clock);
+        EXPECT_TRUE(store);
+        std::vector<core::Response> out;
+        for (int i = 0; i < count; ++i) {
+            core::Session s(survey, {.site = "Kentish Town Library"}, clock, rng);
+            EXPECT_TRUE(s.set_answer(core::Answer::choice(std::string(i % 2 ? k_yes : k_no))));
+            EXPECT_TRUE(s.next());
+            clock.advance(3s);
+            EXPECT_TRUE(s.set_answer(core::Answer::text(std::string(k_text) + std::to_string(i))));
+            EXPECT_TRUE(s.next());
+            auto r = s.complete();
+            EXPECT_TRUE(r);
+            EXPECT_TRUE(store->save_completed(*r));
+            out.push_back(*r);
+        }
+        return out;
+    }
+
+    std::string export_csv() {
+        auto [status, body] = http_get(receiver->url() + "/v1/export/sealed_demo.csv", receiver->admin_token);
+        EXPECT_EQ(status, 200);
+        return body;
+    }
+
+    TempDir dir;
+    FakeClock clock;
+    core::SeededRng rng{5};
+    seal::KeyPair old_key = *seal::generate_key_pair("demo-2026"), new_key = *seal::generate_key_pair("demo-2027");
+    core::SurveyPtr v1, v2;
+    Kiosk kiosk;
+    std::unique_ptr<Receiver> receiver;
+};
+
+TEST_P(SealedSync, StoresEachSealedResponseOnceCountsItAndCannotReadIt) {
+    auto responses = save(v1, 12);
+    auto more = save(v2, 13);
+    responses.insert(responses.end(), more.begin(), more.end());
+    const auto first = kiosk.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_EQ(first.accepted, 25);
+    EXPECT_EQ(receiver->responses(), 25);
+    std::vector<std::string> ids;
+    for (const auto& r : responses) ids.push_back(r.id);
+    expect_exactly_once(*receiver->storage, ids);
+
+    // Sent again (an answer lost on the way): every one a duplicate, nothing stored twice.
+    {
+        core::SystemClock c;
+        auto store = storage::ResponseStore::open(kiosk.db, c);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->database().exec("UPDATE outbox SET state = 'queued'"));
+    }
+    const auto again = kiosk.drain(receiver->url(), receiver->kiosk_token);
+    EXPECT_EQ(again.duplicate, 25);
+    EXPECT_EQ(receiver->responses(), 25);
+    expect_exactly_once(*receiver->storage, ids);
+
+    // What the receiver holds says nothing of the answers.
+    auto r = receiver->storage->for_each_response("sealed_demo", [&](const sync::server::ExportRow& row) {
+        EXPECT_EQ(row.payload.find(k_yes), std::string::npos);
+        EXPECT_EQ(row.payload.find(k_no), std::string::npos);
+        EXPECT_EQ(row.payload.find(k_text), std::string::npos);
+        EXPECT_TRUE(seal::is_sealed(nlohmann::json::parse(row.payload)));
+        return true;
+    });
+    ASSERT_TRUE(r);
+    const std::string sealed = export_csv();
+    EXPECT_EQ(sealed.find(k_text), std::string::npos);
+    EXPECT_NE(sealed.find("sealed:v1:demo-2026:"), std::string::npos);
+    EXPECT_NE(sealed.find("sealed:v1:demo-2027:"), std::string::npos);
+}
+
+TEST_P(SealedSync, DecryptGivesTheOpenSurveysExportWithBothKeys) {
+    save(v1, 5);
+    save(v2, 6);
+    ASSERT_EQ(kiosk.drain(receiver->url(), receiver->kiosk_token).accepted, 11);
+    // The open export these rows would have had: csv_row() over the opened payloads.
+    const std::vector<seal::KeyPair> keys{old_key, new_key};
+    std::string expected = sync::server::csv_header();
+    ASSERT_TRUE(receiver->storage->for_each_response("sealed_demo", [&](const sync::server::ExportRow& row) {
+        auto open = seal::open_payload(nlohmann::json::parse(row.payload), keys);
+        EXPECT_TRUE(open);
+        auto copy = row;
+        copy.payload = open->dump();
+        expected += sync::server::csv_row(copy);
+        return true;
+    }));
+    EXPECT_NE(expected.find(k_text), std::string::npos);
+
+    const auto old_file = dir.path() / "old.key", new_file = dir.path() / "new.key";
+    ASSERT_TRUE(seal::write_key_file(old_file, old_key));
+    ASSERT_TRUE(seal::write_key_file(new_file, new_key));
+    std::istringstream in(export_csv());
+    std::ostringstream out, err;
+    EXPECT_EQ(sync::server::run_decrypt({new_file, old_file}, in, out, err), 0) << err.str();
+    EXPECT_EQ(out.str(), expected);
+    EXPECT_NE(err.str().find("opened 11 sealed"), std::string::npos) << err.str();
+
+    // Only the new key: the old version's rows cannot be opened, and the message says which key is needed.
+    std::istringstream in2(export_csv());
+    std::ostringstream out2, err2;
+    EXPECT_EQ(sync::server::run_decrypt({new_file}, in2, out2, err2), 1);
+    EXPECT_NE(err2.str().find("sealed to key 'demo-2026'"), std::string::npos) << err2.str();
+    EXPECT_NE(err2.str().find(" (response "), std::string::npos) << err2.str();  // names the line and the response
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, SealedSync, ::testing::Values("sqlite", "postgresql"), [](const auto& p) { return p.param; });
+
+// The receiver refuses what would leave answers in clear, or sealed to a key the survey does not name.
+class SealedValidation : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::ofstream(dir.path() / "sealed.json") << demo_survey("1", seal::survey_setting(key)).dump();
+        auto open = demo_survey("1", std::nullopt);
+        open["survey"] = "open_demo";
+        std::ofstream(dir.path() / "open.json") << open.dump();
+        const fs::path paths[] = {dir.path()};
+        validator.emplace(core::load_paths(paths));
+        ASSERT_EQ(validator->catalog().surveys.size(), 2u);
+    }
+    sync::protocol::WireItem item(const std::string& survey, const seal::KeyPair* sealed_to) {
+        core::Response r;
+        r.id = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
+        r.survey_id = survey;
+        r.survey_version = "1";
+        r.language = "en";
+        r.started_at = std::chrono::system_clock::time_point(1'800'000'000s);
+        r.completed_at = r.started_at + 60s;
+        r.answers.emplace_back("food_bank", core::Answer::choice(std::string(k_yes)));
+        sync::protocol::WireItem w{r.id, survey, "1", "json", core::response_to_json(r)};
+        if (sealed_to) {
+            w.encoding = seal::k_encoding;
+            w.payload = *seal::seal_response(r, seal::survey_setting(*sealed_to));
+        }
+        return w;
+    }
+    TempDir dir;
+    seal::KeyPair key = *seal::generate_key_pair("demo-1"), other = *seal::generate_key_pair("demo-x");
+    std::optional<sync::server::Validator> validator;
+};
+
+TEST_F(SealedValidation, AcceptsASealedResponseOfASealedSurvey) {
+    EXPECT_EQ(validator->check(item("sealed_demo", &key)), std::nullopt);
+}
+
+TEST_F(SealedValidation, RefusesAnswersInClearForASealedSurvey) {
+    auto why = validator->check(item("sealed_demo", nullptr));
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("is sealed"), std::string::npos) << *why;
+}
+
+TEST_F(SealedValidation, RefusesASealedResponseOfAnOpenSurveyOrToAnotherKey) {
+    EXPECT_TRUE(validator->check(item("open_demo", &key)));
+    auto why = validator->check(item("sealed_demo", &other));
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("sealed to key 'demo-x'"), std::string::npos) << *why;
+}
+
+TEST_F(SealedValidation, RefusesAnEnvelopeCarryingAnswersOrACutBox) {
+    auto w = item("sealed_demo", &key);
+    w.payload["answers"] = {{"food_bank", std::string(k_yes)}};
+    EXPECT_TRUE(validator->check(w));
+    auto cut = item("sealed_demo", &key);
+    cut.payload["sealed"]["box"] = "AAAA";
+    EXPECT_TRUE(validator->check(cut));
+}
+
+TEST(SealedKeygen, WritesAPrivateFileAndPrintsTheSurveySetting) {
+    TempDir dir;
+    std::ostringstream out, err;
+    ASSERT_EQ(sync::server::run_keygen(dir.path() / "food.key", "food-2027", out, err), 0) << err.str();
+    struct stat st {};
+    ASSERT_EQ(::stat((dir.path() / "food.key").c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+    const auto key = seal::read_key_file(dir.path() / "food.key");
+    ASSERT_TRUE(key);
+    EXPECT_NE(
+        out.str().find("\"encryption\": {\"key_id\":\"food-2027\",\"public_key\":\"" + seal::survey_setting(*key).public_key),
+        std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("Fingerprint: " + seal::fingerprint(key->public_key)), std::string::npos) << out.str();
+    std::ostringstream out2, err2;
+    EXPECT_EQ(sync::server::run_keygen(dir.path() / "food.key", "food-2027", out2, err2), 1);
+    EXPECT_NE(err2.str().find("never overwritten"), std::string::npos) << err2.str();
+}
+
+TEST(SealedDecrypt, RefusesAFileThatIsNotAnExportAndAnAlteredRow) {
+    TempDir dir;
+    const auto key = *seal::generate_key_pair("k1");
+    ASSERT_TRUE(seal::write_key_file(dir.path() / "k.key", key));
+    std::istringstream not_export("name,age\r\nx,1\r\n");
+    std::ostringstream out, err;
+    EXPECT_EQ(sync::server::run_decrypt({dir.path() / "k.key"}, not_export, out, err), 1);
+    EXPECT_NE(err.str().find("not a fieldkiosk export"), std::string::npos) << err.str();
+
+    core::Response r;
+    r.id = "1b4e28ba-2fa1-41d2-883f-0016d3cca427";
+    r.survey_id = "food";
+    r.survey_version = "1";
+    r.language = "en";
+    r.site = "Library";
+    r.answers.emplace_back("q", core::Answer::text("hello"));
+    const auto env = *seal::seal_response(r, seal::survey_setting(key));
+    sync::server::ExportRow row{r.id, "kiosk-1", "dev", "food", "1", "2027-01-01T00:00:00Z", "2027-01-01T00:00:01Z", env.dump()};
+    std::string text = sync::server::csv_header() + sync::server::csv_row(row);
+    std::string altered = text;
+    altered.replace(altered.find("Library"), 7, "Librarx");
+    std::istringstream in(altered);
+    std::ostringstream out2, err2;
+    EXPECT_EQ(sync::server::run_decrypt({dir.path() / "k.key"}, in, out2, err2), 1);
+    EXPECT_NE(err2.str().find("site cell differs"), std::string::npos) << err2.str();
+    std::istringstream good(text);
+    std::ostringstream out3, err3;
+    EXPECT_EQ(sync::server::run_decrypt({dir.path() / "k.key"}, good, out3, err3), 0) << err3.str();
+    EXPECT_NE(out3.str().find("hello"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldkiosk::testing
