@@ -508,6 +508,15 @@ struct Server::Impl {
         res.set_content(std::move(text), "text/csv; charset=utf-8");
     }
 
+    // A survey document is ~60 KB of JSON and ~10 KB gzip'd: answers of 1 KB or more go gzip'd to a client
+    // that says it takes gzip (the kiosk's libcurl does). Never a deliberately cut answer (tests).
+    static void compress_if_asked(const HttpRequest& req, HttpResponse& res) {
+        if (res.body.size() < 1024 || res.cut_after || req.header("Accept-Encoding").find("gzip") == std::string::npos) return;
+        res.body = protocol::gzip_compress(res.body);
+        res.set_header("Content-Encoding", "gzip");
+        res.set_header("Vary", "Accept-Encoding");
+    }
+
     // HttpCore's handler: runs on a worker with a complete request.
     HttpResponse route(HttpRequest& req) {
         HttpResponse res;
@@ -524,6 +533,7 @@ struct Server::Impl {
                 res = HttpResponse{};
                 answer_error(res, 500, "internal", "internal error");
             }
+            compress_if_asked(req, res);
             return res;
         }
         if (path_known) {
