@@ -50,6 +50,7 @@ struct Conn {
     bool dead = false;     // the peer vanished while Working: the answer is dropped
     bool cut = false;      // the answer is deliberately short: close without draining
     bool close_after = false;
+    bool client_closes = false;  // the request in Working asked to close after its answer
     std::uint32_t events = 0;
     int served = 0;
     std::string in, out;
@@ -391,6 +392,8 @@ struct HttpCore::Loop {
         if (c.state == State::ReadBody && c.in.size() >= c.head_end + c.body_len) {
             c.req.body = c.in.substr(c.head_end, c.body_len);
             c.in.erase(0, c.head_end + c.body_len);
+            const std::string connection = c.req.header("connection");
+            c.client_closes = c.req.minor_version == 0 ? connection != "keep-alive" : connection == "close";
             c.state = State::Working;
             want(c, 0);
             {
@@ -455,9 +458,7 @@ struct HttpCore::Loop {
         Conn& c = *it->second;
         if (c.dead) return close_conn(c);
         ++c.served;
-        const std::string connection = c.req.header("connection");
-        const bool client_closes = c.req.minor_version == 0 ? connection != "keep-alive" : connection == "close";
-        send_answer(c, res, client_closes || c.served >= opt.max_requests_per_connection || stopping);
+        send_answer(c, res, c.client_closes || c.served >= opt.max_requests_per_connection || stopping);
     }
 
     void collect_done() {

@@ -238,5 +238,31 @@ TEST(SlowClients, OversizedHeadersAndDeclaredBodiesAreRefusedUnread) {
     EXPECT_EQ(receiver.responses(), 0);
 }
 
+TEST(SlowClients, PipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoured) {
+    Receiver receiver("sqlite");
+    receiver.restart_with(patient);  // an ignored "close" would leave the connection open for 600 s
+    const int port = std::stoi(receiver.url().substr(receiver.url().rfind(':') + 1));
+    const int fd = connect_to(port);
+    send_text(fd,
+              "GET /v1/limits HTTP/1.1\r\nHost: x\r\n\r\n"
+              "GET /v1/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+              "GET /v1/limits HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string got = read_until_closed(fd);
+    ::close(fd);
+    const auto first = got.find("HTTP/1.1 200"), second = got.find("HTTP/1.1 404"), third = got.rfind("HTTP/1.1 200");
+    ASSERT_NE(first, std::string::npos) << got;
+    ASSERT_NE(second, std::string::npos) << got;
+    EXPECT_LT(first, second);
+    EXPECT_LT(second, third);
+    EXPECT_NE(got.find("Connection: close", third), std::string::npos) << got;
+    // HTTP/1.0 without keep-alive: one answer, then closed.
+    const int old = connect_to(port);
+    send_text(old, "GET /v1/limits HTTP/1.0\r\n\r\n");
+    const std::string once = read_until_closed(old);
+    ::close(old);
+    EXPECT_TRUE(once.starts_with("HTTP/1.1 200")) << once;
+    EXPECT_NE(once.find("Connection: close"), std::string::npos) << once;
+}
+
 }  // namespace
 }  // namespace fieldkiosk::testing
