@@ -15,6 +15,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
@@ -23,6 +24,7 @@
 
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -562,9 +564,20 @@ bool HttpCore::bind() {
 bool HttpCore::run() {
     if (m_loop->listen_fd < 0 || m_loop->epfd < 0) return false;
     if (m_loop->stopping) return true;
+    // OpenSSL writes with write(), not send(MSG_NOSIGNAL): a client gone mid-answer would raise SIGPIPE and
+    // kill the process. Only this thread writes to sockets, so SIGPIPE is blocked here alone (write then
+    // fails with EPIPE), and any left pending is taken before the caller's mask is restored.
+    sigset_t pipe_only, old;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
     m_running = true;
     m_loop->serve();
     m_running = false;
+    const timespec zero{};
+    while (sigtimedwait(&pipe_only, nullptr, &zero) == SIGPIPE) {
+    }
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
     return true;
 }
 
