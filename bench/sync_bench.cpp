@@ -2,8 +2,11 @@
 // each figure is one whole run over real loopback HTTP, as a kiosk or a server would see it.
 //
 //   sync_bench drain  [--n 10000]            kiosk backlog drain rate; bytes on the wire with/without gzip
-//   sync_bench ingest --db URL [--n 20000] [--clients 2] [--sealed 1]   server ingest of pre-encoded gzip batches
-//                                            (--sealed 1: every response sealed to a sealed version of food, issue 13)
+//   sync_bench ingest --db URL [--n 20000] [--clients 2] [--sealed 1] [--idle 500] [--servers 2]
+//                     server ingest of pre-encoded gzip batches (--sealed 1: every response sealed to a
+//                     sealed version of food, issue 13); --idle holds that many connections open
+//                     meanwhile (half silent, half trickling a request header); --servers runs that many
+//                     receivers (each its own storage connections) on the one database, clients spread over them
 //   sync_bench memory --server PATH [--kiosks 50] [--per-kiosk 200]   fieldkiosk-server RSS, 50 kiosks at once
 //
 // Figures go to stdout, one "name: value" per line.
@@ -20,7 +23,12 @@
 #include "sync/server/server.hpp"
 #include "tools/ctl/commands.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <atomic>
@@ -182,18 +190,44 @@ int cmd_ingest(int argc, char** argv) {
             batch.responses.clear();
         }
     }
-    InProcessServer server(db, 4, std::move(surveys));
-    const std::string token = server.token("bench-" + core::make_uuid_v4(rng));
+    const int idle = std::stoi(arg(argc, argv, "--idle", "0"));
+    const int servers = std::max(1, std::stoi(arg(argc, argv, "--servers", "1")));
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = std::min<rlim_t>(lim.rlim_max, static_cast<rlim_t>(idle) * 2 + 1024);
+    setrlimit(RLIMIT_NOFILE, &lim);
+    std::vector<std::unique_ptr<InProcessServer>> receivers;
+    for (int s = 0; s < servers; ++s) receivers.push_back(std::make_unique<InProcessServer>(db, 4, surveys));
+    const std::string token = receivers[0]->token("bench-" + core::make_uuid_v4(rng));
+    std::vector<int> held;  // idle clients: every other one sends half a header, then a byte every 100 ms
+    for (int i = 0; i < idle; ++i) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(receivers[static_cast<std::size_t>(i % servers)]->server->port()));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("idle connect failed");
+        if (i % 2 == 1) ::send(fd, "POST /v1/batches HTTP/1.1\r\nX-Slow: ", 34, MSG_NOSIGNAL);
+        held.push_back(fd);
+    }
+    std::atomic<bool> done{false};
+    std::thread trickler([&] {
+        while (!done) {
+            for (std::size_t i = 1; i < held.size(); i += 2) ::send(held[i], "a", 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    });
     std::atomic<std::size_t> next{0};
     std::atomic<int> failures{0};
     const auto t0 = Clock::now();
     std::vector<std::thread> threads;
     for (int c = 0; c < clients; ++c)
-        threads.emplace_back([&] {
+        threads.emplace_back([&, c] {
             sync::client::CurlTransport t;
+            const std::string target = receivers[static_cast<std::size_t>(c % servers)]->url() + "/v1/batches";
             for (std::size_t i; (i = next++) < bodies.size();) {
                 auto r = t.post(
-                    {server.url() + "/v1/batches",
+                    {target,
                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Content-Encoding", "gzip"}},
                      bodies[i]});
                 if (!r || r->status != 200) ++failures;
@@ -201,7 +235,17 @@ int cmd_ingest(int argc, char** argv) {
         });
     for (auto& t : threads) t.join();
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    std::cout << "backend: " << server.storage->backend() << (sealed ? " (sealed payloads)" : "") << "\n"
+    done = true;
+    trickler.join();
+    int still_open = 0;
+    for (const int fd : held) {
+        pollfd p{fd, POLLIN, 0};
+        still_open += ::poll(&p, 1, 0) == 0 ? 1 : 0;
+        ::close(fd);
+    }
+    std::cout << "backend: " << receivers[0]->storage->backend() << (sealed ? " (sealed payloads)" : "") << "\n"
+              << "receivers: " << servers << "\n"
+              << "idle_connections: " << idle << " (still open at the end: " << still_open << ")\n"
               << "responses: " << n << " in " << bodies.size() << " batches, " << clients << " clients\n"
               << "failures: " << failures << "\n"
               << "ingest_seconds: " << secs << "\n"

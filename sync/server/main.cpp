@@ -150,8 +150,11 @@ CLI::App* add_serve_verb(CLI::App& app, Settings& s) {
     serve->add_option("--surveys", s.surveys,
                       "Survey definitions (folders or files). Every version found is accepted; the newest of each is served "
                       "to kiosks (GET /v1/surveys). SIGHUP reads them again (a broken file keeps the old ones)");
-    serve->add_option("--threads", s.opt.threads, "Worker threads (each serves one connection at a time)")
+    serve->add_option("--threads", s.opt.threads, "Worker threads (each handles one complete request at a time)")
         ->check(CLI::Range(1, 256));
+    serve->add_option("--max-connections", s.opt.max_connections,
+                      "Connections open at once, idle ones included (more are answered 503); per process")
+        ->check(CLI::Range(16, 1'000'000));
     serve->add_option("--read-timeout", s.read_timeout_s, "Seconds a client may stay silent mid-request")
         ->check(CLI::Range(1, 600));
     serve->add_option("--max-body", s.opt.limits.max_body_bytes, "Largest body accepted as sent, in bytes");
@@ -349,8 +352,8 @@ int run_until_signal(Server& server, const std::vector<fs::path>& paths, const S
     std::thread waiter([&server, &run_over, set] {
         int sig = 0;
         sigwait(&set, &sig);
-        // A signal that comes before run() has started listening would be lost (httplib ignores a stop()
-        // until then; `systemctl stop` right after a start would hang): wait for it to listen, or to fail.
+        // Wait for run() to be listening (or to have failed) before stopping it, so that a signal right
+        // after the start is never lost (`systemctl stop` just after a start).
         while (!server.is_running() && !run_over.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         server.stop();
     });

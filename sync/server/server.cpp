@@ -3,16 +3,17 @@
 #include "sync/protocol/digest.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/protocol/gzip.hpp"
 #include "sync/server/fleet.hpp"
 #include "sync/server/export_audit.hpp"
+#include "sync/server/http_core.hpp"
 #include "sync/server/survey_library.hpp"
-
-#include <httplib.h>
 
 #include <array>
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <sstream>
 #include <thread>
 #include <unordered_map>
@@ -103,7 +104,7 @@ private:
     std::unordered_map<std::string, Bucket> m_buckets;
 };
 
-void answer_error(httplib::Response& res, int status, std::string code, std::string message, int retry_after_s = 0,
+void answer_error(HttpResponse& res, int status, std::string code, std::string message, int retry_after_s = 0,
                   std::optional<std::size_t> item = std::nullopt) {
     res.status = status;
     if (retry_after_s > 0) res.set_header("Retry-After", std::to_string(retry_after_s));
@@ -136,7 +137,6 @@ struct Server::Impl {
     std::shared_ptr<const SurveyLibrary> library;
     ServerOptions options;
     const core::Clock* clock;
-    std::unique_ptr<httplib::Server> http;
     Metrics metrics;
     RateLimiter limiter;
     std::atomic<std::uint64_t> batch_counter{0};
@@ -150,8 +150,8 @@ struct Server::Impl {
 
     // The token's record when `req` carries an active token allowed `need` (auth.hpp role_allows); otherwise
     // answers 401 (no token, unknown, revoked, another role) or 403 (an admin token without that scope).
-    std::optional<TokenRecord> authenticate(const httplib::Request& req, httplib::Response& res, std::string_view need) {
-        const std::string token = bearer_token(req.get_header_value("Authorization"));
+    std::optional<TokenRecord> authenticate(const HttpRequest& req, HttpResponse& res, std::string_view need) {
+        const std::string token = bearer_token(req.header("Authorization"));
         if (token.empty()) {
             answer_error(res, 401, "unauthorized", "no token: send 'Authorization: Bearer <token>'");
             return std::nullopt;
@@ -182,26 +182,18 @@ struct Server::Impl {
         return **found;
     }
 
-    void handle_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    void handle_batch(const HttpRequest& req, HttpResponse& res) {
         const auto start = std::chrono::steady_clock::now();
-        bool body_read = false;
-        try {
+        {
             const InFlight counted(metrics.in_flight);
-            process_batch(req, res, reader, counted.position(), body_read);
-        } catch (...) {
-            res.set_header("Connection", "close");  // the exception handler answers 500; the body may be unread
-            throw;
+            process_batch(req, res, counted.position());
         }
-        // Answered without reading the body (413 from Content-Length, 401, 429, 503, 411, injected faults): the
-        // unread body would otherwise be taken for the next request on this keep-alive connection.
-        if (!body_read) res.set_header("Connection", "close");
         metrics.record(res.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
 
     // POST /v1/batches, in the order a request meets its checks: each step answers and returns false (or
-    // nullopt) when the request goes no further. Only read_body() reads the body (`body_read`).
-    void process_batch(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader,
-                       int in_flight_position, bool& body_read) {
+    // nullopt) when the request goes no further. The body has been read whole by HttpCore (within max_body_bytes).
+    void process_batch(const HttpRequest& req, HttpResponse& res, int in_flight_position) {
         const std::uint64_t number = ++batch_counter;
         const Fault fault = options.fault ? options.fault(number) : Fault{};
         if (!admit(res, fault, in_flight_position) || !check_headers(req, res)) return;
@@ -211,8 +203,7 @@ struct Server::Impl {
             answer_error(res, 429, "rate_limited", "too many batches from this kiosk; wait and retry", wait);
             return;
         }
-        body_read = true;
-        const auto body = read_body(res, reader);
+        const auto body = read_body(req, res);
         if (!body) return;
         const auto batch = decode_checked(res, *body);
         if (!batch) return;
@@ -223,7 +214,7 @@ struct Server::Impl {
     }
 
     // Step 1: injected faults (tests), then the server's own limit on batches in flight.
-    bool admit(httplib::Response& res, const Fault& fault, int in_flight_position) {
+    bool admit(HttpResponse& res, const Fault& fault, int in_flight_position) {
         if (fault.kind == Fault::Kind::Delay) std::this_thread::sleep_for(fault.delay);
         if (fault.kind == Fault::Kind::Status) {
             answer_error(res, fault.status,
@@ -244,15 +235,15 @@ struct Server::Impl {
     }
 
     // Step 2: a body that could not be held to max_body_bytes is refused unread.
-    bool check_headers(const httplib::Request& req, httplib::Response& res) const {
+    bool check_headers(const HttpRequest& req, HttpResponse& res) const {
         const auto& limits = options.limits;
-        if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+        if (req.header("Transfer-Encoding").find("chunked") != std::string::npos) {
             // A chunked body could not be held to max_body_bytes before it is read: refuse it unread.
             answer_error(res, 411, "length_required", "send the body with a Content-Length (chunked uploads are not taken)");
             return false;
         }
         if (!req.has_header("Content-Length")) return true;
-        const std::string cl = req.get_header_value("Content-Length");
+        const std::string cl = req.header("Content-Length");
         std::uint64_t length = 0;
         try {
             length = std::stoull(cl);
@@ -267,34 +258,29 @@ struct Server::Impl {
         return true;
     }
 
-    // Step 3: the body; httplib inflates gzip (Content-Encoding) as it reads: count what comes out, stop at the cap.
-    std::optional<std::string> read_body(httplib::Response& res, const httplib::ContentReader& reader) const {
+    // Step 3: the body, inflated if gzip'd (Content-Encoding); the inflated size is capped as it grows.
+    std::optional<std::string> read_body(const HttpRequest& req, HttpResponse& res) const {
         const auto cap = options.limits.max_decompressed_bytes;
-        std::string body;
-        bool too_big = false;
-        const bool read_ok = reader([&](const char* data, std::size_t n) {
-            if (body.size() + n > cap) {
-                too_big = true;
-                return false;
+        const std::string encoding = req.header("Content-Encoding");
+        if (encoding.empty() || encoding == "identity") {
+            if (req.body.size() <= cap) return req.body;
+        } else if (encoding == "gzip" || encoding == "x-gzip") {
+            auto inflated = protocol::gzip_decompress(req.body, cap);
+            if (inflated) return std::move(*inflated);
+            if (inflated.error().kind == protocol::GzipError::Kind::Corrupt) {
+                answer_error(res, 400, "malformed", "the body could not be read (damaged gzip, or cut short)");
+                return std::nullopt;
             }
-            body.append(data, n);
-            return true;
-        });
-        if (too_big || res.status == 413) {
-            res.set_header("Connection", "close");
-            answer_error(res, 413, "too_large", "the body is larger than " + std::to_string(cap) + " bytes once decompressed");
+        } else {
+            answer_error(res, 415, "unsupported_encoding", "Content-Encoding '" + encoding + "' is not taken; send gzip or none");
             return std::nullopt;
         }
-        if (!read_ok) {
-            res.set_header("Connection", "close");
-            answer_error(res, 400, "malformed", "the body could not be read (damaged gzip, or cut short)");
-            return std::nullopt;
-        }
-        return body;
+        answer_error(res, 413, "too_large", "the body is larger than " + std::to_string(cap) + " bytes once decompressed");
+        return std::nullopt;
     }
 
     // Step 4: the envelope, its protocol version and its number of responses.
-    std::optional<protocol::Batch> decode_checked(httplib::Response& res, std::string_view body) const {
+    std::optional<protocol::Batch> decode_checked(HttpResponse& res, std::string_view body) const {
         auto batch = protocol::decode_batch(body);
         if (!batch) {
             answer_error(res, 400, "malformed", batch.error().message, 0, batch.error().item);
@@ -353,7 +339,7 @@ struct Server::Impl {
     // Step 6: one transaction for the responses and the kiosk's row. Every batch answered 200, with or without
     // responses or heartbeat, updates the kiosk's row (last_seen, the batch's counts, and the heartbeat when
     // there is one) in the batch's own transaction (fleet.hpp).
-    bool store_judged(httplib::Response& res, const protocol::Batch& batch, const std::string& kiosk, const Fault& fault,
+    bool store_judged(HttpResponse& res, const protocol::Batch& batch, const std::string& kiosk, const Fault& fault,
                       Judged& j) {
         std::int64_t rejected = 0, retry_later = 0;
         for (const auto& r : j.answer.results) {
@@ -398,19 +384,10 @@ struct Server::Impl {
     }
 
     // Step 7: 200 and the per-item answer (or, injected, half of it: committed, then the connection breaks).
-    static void send_answer(httplib::Response& res, const protocol::BatchAnswer& answer, const Fault& fault) {
+    static void send_answer(HttpResponse& res, const protocol::BatchAnswer& answer, const Fault& fault) {
         res.status = 200;
-        std::string text = protocol::encode(answer);
-        if (fault.kind == Fault::Kind::DropAfterCommit) {
-            auto shared = std::make_shared<std::string>(std::move(text));
-            res.set_content_provider(shared->size(), "application/json",
-                                     [shared](std::size_t, std::size_t, httplib::DataSink& sink) {
-                                         sink.write(shared->data(), shared->size() / 2);
-                                         return false;
-                                     });
-            return;
-        }
-        res.set_content(text, "application/json");
+        res.set_content(protocol::encode(answer), "application/json");
+        if (fault.kind == Fault::Kind::DropAfterCommit) res.cut_after = res.body.size() / 2;
     }
 
     std::shared_ptr<const SurveyLibrary> surveys() {
@@ -419,7 +396,7 @@ struct Server::Impl {
     }
 
     // GET /v1/surveys: the current version of each enabled survey; 304 when If-None-Match has the ETag.
-    void handle_survey_index(const httplib::Request& req, httplib::Response& res) {
+    void handle_survey_index(const HttpRequest& req, HttpResponse& res) {
         if (!authenticate(req, res, k_role_kiosk)) return;
         const auto lib = surveys();
         res.set_header("Cache-Control", "no-cache");
@@ -428,7 +405,7 @@ struct Server::Impl {
             return;
         }
         res.set_header("ETag", lib->etag());
-        if (req.get_header_value("If-None-Match") == lib->etag()) {
+        if (req.header("If-None-Match") == lib->etag()) {
             res.status = 304;
             return;
         }
@@ -436,7 +413,7 @@ struct Server::Impl {
     }
 
     // GET /v1/surveys/ID/VERSION: one version's self-contained definition (any version the server knows).
-    void handle_survey_document(const httplib::Request& req, httplib::Response& res) {
+    void handle_survey_document(const HttpRequest& req, HttpResponse& res) {
         if (!authenticate(req, res, k_role_kiosk)) return;
         const std::string id = req.matches[1], version = req.matches[2];
         const auto lib = surveys();
@@ -467,13 +444,20 @@ struct Server::Impl {
         return j;
     }
 
+    // The routes: plain functions of HttpRequest -> HttpResponse, whatever carries the bytes (HttpCore).
+    struct Route {
+        std::string method;
+        std::regex pattern;
+        std::function<void(const HttpRequest&, HttpResponse&)> handle;
+    };
+    std::vector<Route> routes;
+
     void install_routes() {
-        auto& h = *http;
-        h.Post(std::string(protocol::k_batches_path),
-               [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-                   handle_batch(req, res, reader);
-               });
-        h.Get(std::string(protocol::k_health_path), [this](const httplib::Request&, httplib::Response& res) {
+        const auto add = [this](std::string method, const std::string& pattern, auto handle) {
+            routes.push_back(Route{std::move(method), std::regex(pattern), std::move(handle)});
+        };
+        add("POST", std::string(protocol::k_batches_path), [this](const HttpRequest& req, HttpResponse& res) { handle_batch(req, res); });
+        add("GET", std::string(protocol::k_health_path), [this](const HttpRequest&, HttpResponse& res) {
             json j = health_json();
             if (!storage->counts()) {
                 j["status"] = "degraded";
@@ -481,96 +465,132 @@ struct Server::Impl {
             }
             res.set_content(j.dump(), "application/json");
         });
-        h.Get(std::string(protocol::k_limits_path), [this](const httplib::Request&, httplib::Response& res) {
+        add("GET", std::string(protocol::k_limits_path), [this](const HttpRequest&, HttpResponse& res) {
             res.set_content(json{{"protocol", protocol::k_version}, {"limits", protocol::to_json(options.limits)}}.dump(),
                             "application/json");
         });
-        h.Get(std::string(protocol::k_surveys_path),
-              [this](const httplib::Request& req, httplib::Response& res) { handle_survey_index(req, res); });
-        h.Get(std::string(protocol::k_surveys_path) + "/([^/]+)/([^/]+)",
-              [this](const httplib::Request& req, httplib::Response& res) { handle_survey_document(req, res); });
-        h.Get("/metrics", [this](const httplib::Request& req, httplib::Response& res) {
-            // It names every kiosk, its device, version, queue and errors: a metrics token of its own.
-            if (!authenticate(req, res, k_role_metrics)) return;
-            std::string text = metrics.render();
-            // Fleet health: one SELECT over tokens + kiosks per scrape (render_kiosk_metrics, fleet.hpp).
-            if (auto kiosks = storage->kiosks())
-                text += render_kiosk_metrics(*kiosks, clock->wall_now(), options.quiet_after);
-            else
-                text += "# fieldkiosk_kiosk_*: the database did not answer: " + bounded_text(kiosks.error().message, 200) + "\n";
-            res.set_content(text, "text/plain; version=0.0.4");
-        });
-        h.Get(R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)", [this](const httplib::Request& req, httplib::Response& res) {
-            const auto token = authenticate(req, res, k_need_read);
-            if (!token) return;
-            const std::string survey = req.matches[1];
-            res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
-            res.set_chunked_content_provider(
-                "text/csv; charset=utf-8", [store = storage, clock = clock, who = token->name, survey](std::size_t, httplib::DataSink& sink) {
-                    const auto write = [&sink](const std::string& text) { return sink.write(text.data(), text.size()); };
-                    const ExportAudit audit{*store, *clock, who, "survey '" + survey + "' as CSV over HTTP"};
-                    // The client sees a cut-off chunked body, never a short "complete" file; nor a file not in the audit log.
-                    if (!export_csv_to(*store, survey, write, audit)) return false;
-                    sink.done();
-                    return true;
-                });
-        });
-        h.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-            answer_error(res, 500, "internal", "internal error");
-        });
-        h.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-            if (res.body.empty()) {
-                const std::string code = res.status == 404 ? "not_found" : res.status == 413 ? "too_large" : "error";
-                res.set_content(protocol::encode(ErrorBody{code, "HTTP " + std::to_string(res.status), std::nullopt}),
-                                "application/json");
-            }
-        });
+        add("GET", std::string(protocol::k_surveys_path),
+            [this](const HttpRequest& req, HttpResponse& res) { handle_survey_index(req, res); });
+        add("GET", std::string(protocol::k_surveys_path) + "/([^/]+)/([^/]+)",
+            [this](const HttpRequest& req, HttpResponse& res) { handle_survey_document(req, res); });
+        add("GET", "/metrics", [this](const HttpRequest& req, HttpResponse& res) { handle_metrics(req, res); });
+        add("GET", R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)",
+            [this](const HttpRequest& req, HttpResponse& res) { handle_export(req, res); });
     }
+
+    void handle_metrics(const HttpRequest& req, HttpResponse& res) {
+        // It names every kiosk, its device, version, queue and errors: a metrics token of its own.
+        if (!authenticate(req, res, k_role_metrics)) return;
+        std::string text = metrics.render();
+        if (http) {
+            const auto st = http->stats();
+            text += "# HELP fieldkiosk_connections_open HTTP connections open now (idle ones included).\n"
+                    "# TYPE fieldkiosk_connections_open gauge\nfieldkiosk_connections_open " +
+                    std::to_string(st.connections_open) +
+                    "\n# HELP fieldkiosk_connections_refused_total Connections refused (503) because too many were open.\n"
+                    "# TYPE fieldkiosk_connections_refused_total counter\nfieldkiosk_connections_refused_total " +
+                    std::to_string(st.connections_refused) +
+                    "\n# HELP fieldkiosk_connections_timed_out_total Connections closed because a deadline passed.\n"
+                    "# TYPE fieldkiosk_connections_timed_out_total counter\nfieldkiosk_connections_timed_out_total " +
+                    std::to_string(st.connections_timed_out) + "\n";
+        }
+        // Fleet health: one SELECT over tokens + kiosks per scrape (render_kiosk_metrics, fleet.hpp).
+        if (auto kiosks = storage->kiosks())
+            text += render_kiosk_metrics(*kiosks, clock->wall_now(), options.quiet_after);
+        else
+            text += "# fieldkiosk_kiosk_*: the database did not answer: " + bounded_text(kiosks.error().message, 200) + "\n";
+        res.set_content(text, "text/plain; version=0.0.4");
+    }
+
+    // GET /v1/export/SURVEY.csv: built whole on the worker, then sent with its length; a database error
+    // part-way answers 500 (never a short file that looks complete).
+    void handle_export(const HttpRequest& req, HttpResponse& res) {
+        const auto token = authenticate(req, res, k_need_read);
+        if (!token) return;
+        const std::string survey = req.matches[1];
+        std::string text;
+        const auto write = [&text](const std::string& part) {
+            text += part;
+            return true;
+        };
+        const ExportAudit audit{*storage, *clock, token->name, "survey '" + survey + "' as CSV over HTTP"};
+        // Never a short file that looks complete, nor a file that is not in the audit log.
+        std::string why;
+        if (!export_csv_to(*storage, survey, write, audit, &why)) {
+            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(why, 200));
+            return;
+        }
+        res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
+        res.set_content(std::move(text), "text/csv; charset=utf-8");
+    }
+
+    // A survey document is ~60 KB of JSON and ~10 KB gzip'd: answers of 1 KB or more go gzip'd to a client
+    // that says it takes gzip (the kiosk's libcurl does). Never a deliberately cut answer (tests).
+    static void compress_if_asked(const HttpRequest& req, HttpResponse& res) {
+        if (res.body.size() < 1024 || res.cut_after || req.header("Accept-Encoding").find("gzip") == std::string::npos) return;
+        res.body = protocol::gzip_compress(res.body);
+        res.set_header("Content-Encoding", "gzip");
+        res.set_header("Vary", "Accept-Encoding");
+    }
+
+    // HttpCore's handler: runs on a worker with a complete request.
+    HttpResponse route(HttpRequest& req) {
+        HttpResponse res;
+        bool path_known = false;
+        for (const auto& r : routes) {
+            std::smatch m;
+            if (!std::regex_match(req.path, m, r.pattern)) continue;
+            path_known = true;
+            if (r.method != req.method) continue;
+            req.matches.assign(m.begin(), m.end());
+            try {
+                r.handle(req, res);
+            } catch (const std::exception&) {
+                res = HttpResponse{};
+                answer_error(res, 500, "internal", "internal error");
+            }
+            compress_if_asked(req, res);
+            return res;
+        }
+        if (path_known) {
+            answer_error(res, 405, "method_not_allowed", req.method + " is not taken at " + req.path);
+        } else {
+            answer_error(res, 404, "not_found", "HTTP 404");
+        }
+        return res;
+    }
+
+    std::unique_ptr<HttpCore> http;
 };
 
 Server::Server(std::shared_ptr<Storage> storage, std::shared_ptr<const Validator> validator, ServerOptions options,
                const core::Clock& clock)
     : m_impl(std::make_unique<Impl>(std::move(storage), std::move(validator), std::move(options), clock)) {
-    auto& o = m_impl->options;
-    if (!o.tls_cert.empty() && !o.tls_key.empty())
-        m_impl->http = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
-    else
-        m_impl->http = std::make_unique<httplib::Server>();
-    auto& h = *m_impl->http;
-    const auto threads = static_cast<std::size_t>(std::max(1, o.threads));
-    h.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    h.set_read_timeout(o.read_timeout);
-    h.set_write_timeout(o.write_timeout);
-    h.set_keep_alive_timeout(o.keep_alive_timeout.count());
-    h.set_keep_alive_max_count(100);
-    h.set_tcp_nodelay(
-        true);  // headers and body go out as separate writes: without this, Nagle + delayed ACK add 40 ms per answer
-    h.set_payload_max_length(o.limits.max_body_bytes);
+    const auto& o = m_impl->options;
+    HttpCoreOptions core;
+    core.host = o.host;
+    core.port = o.port;
+    core.workers = std::max(1, o.threads);
+    core.head_timeout = o.read_timeout;
+    core.body_timeout = o.read_timeout;
+    core.idle_timeout = o.keep_alive_timeout;
+    core.write_timeout = o.write_timeout;
+    core.max_body_bytes = o.limits.max_body_bytes;
+    core.max_connections = o.max_connections;
+    core.tls_cert = o.tls_cert;
+    core.tls_key = o.tls_key;
     m_impl->install_routes();
+    m_impl->http = std::make_unique<HttpCore>(core, [impl = m_impl.get()](HttpRequest& req) { return impl->route(req); });
 }
 
 Server::~Server() { stop(); }
 
 bool Server::bind() {
-    auto& o = m_impl->options;
-    if (!m_impl->http->is_valid()) {
-        m_error = "the TLS certificate or key could not be loaded";
+    if (!m_impl->http->bind()) {
+        m_error = m_impl->http->error();
         return false;
     }
-    if (o.port == 0) {
-        const int p = m_impl->http->bind_to_any_port(o.host);
-        if (p <= 0) {
-            m_error = "cannot listen on " + o.host + " (any port)";
-            return false;
-        }
-        m_port = p;
-    } else {
-        if (!m_impl->http->bind_to_port(o.host, o.port)) {
-            m_error = "cannot listen on " + o.host + ":" + std::to_string(o.port) + " (in use, or not allowed)";
-            return false;
-        }
-        m_port = o.port;
-    }
+    m_port = m_impl->http->port();
     return true;
 }
 
@@ -582,7 +602,7 @@ void Server::replace_surveys(std::shared_ptr<const SurveyLibrary> library) {
 
 std::shared_ptr<const SurveyLibrary> Server::surveys() const { return m_impl->surveys(); }
 
-bool Server::run() { return m_impl->http->listen_after_bind(); }
+bool Server::run() { return m_impl->http->run(); }
 void Server::stop() {
     if (m_impl && m_impl->http) m_impl->http->stop();
 }

@@ -6,6 +6,10 @@
 //   ServerOptions   listen address, thread pool, time-outs, limits, optional TLS
 //   Server          bind() then run() (blocks) on one thread; stop() from any other
 //
+// The network side is HttpCore (http_core.hpp): one epoll loop buffers each request whole, then hands it to
+// `threads` workers, so slow or idle clients never hold a worker. The route handlers below it see only
+// HttpRequest/HttpResponse (http_message.hpp).
+//
 // Thread-safety: run() blocks its caller; handlers run on a bounded pool of `threads` workers. stop()
 // and port() are safe from any thread.
 #pragma once
@@ -47,11 +51,14 @@ using FaultHook = std::function<Fault(std::uint64_t batch_number)>;
 struct ServerOptions {
     std::string host = "127.0.0.1";
     int port = 8080;  // 0: any free port (see Server::port())
-    int threads = 8;  // the bounded worker pool; each holds at most one connection
+    int threads = 8;  // the bounded worker pool; each runs one complete request at a time
+    // read_timeout: the whole header must arrive within it (and the body within it plus 1 s per 16 KB);
+    // write_timeout: the whole answer; keep_alive_timeout: an idle connection between requests.
     std::chrono::seconds read_timeout{10}, write_timeout{10}, keep_alive_timeout{5};
+    int max_connections = 1024;  // open at once (idle ones included); more are answered 503 and closed
     protocol::Limits limits;
     int max_in_flight_batches = 0;  // 0: threads; more concurrent batches get 503 + Retry-After
-    std::string tls_cert, tls_key;  // both set: HTTPS directly (httplib::SSLServer)
+    std::string tls_cert, tls_key;  // both set: HTTPS directly (OpenSSL, in HttpCore's loop)
     FaultHook fault;
     std::chrono::seconds quiet_after{24 * 3600};  // /metrics: a kiosk not heard from for longer is quiet (fleet.hpp)
 };

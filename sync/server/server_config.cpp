@@ -14,9 +14,9 @@
 namespace fieldkiosk::sync::server {
 namespace {
 
-constexpr std::array<std::string_view, 13> k_keys = {
+constexpr std::array<std::string_view, 14> k_keys = {
     "listen",    "db",   "surveys", "threads",  "read_timeout", "max_body",   "max_decompressed",
-    "max_items", "rate", "burst",   "tls_cert", "tls_key",      "quiet_after"};
+    "max_items", "rate", "burst",   "tls_cert", "tls_key",      "quiet_after", "max_connections"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -169,6 +169,7 @@ std::expected<ServerConfigFile, std::string> parse_server_config(std::string_vie
     r.text_list("surveys", f.surveys);
     r.whole("threads", f.threads, 1, 256);
     r.whole("read_timeout", f.read_timeout, 1, 600);
+    r.whole("max_connections", f.max_connections, 16, 1'000'000);
     constexpr std::int64_t k_tebibyte = std::int64_t{1} << 40;
     r.whole("max_body", f.max_body, 1, k_tebibyte);
     r.whole("max_decompressed", f.max_decompressed, 1, k_tebibyte);
@@ -228,6 +229,7 @@ std::expected<void, std::string> apply_server_config(const ServerConfigFile& fil
     take(file.surveys, "--surveys", t.surveys);
     take(file.read_timeout, "--read-timeout", t.read_timeout_seconds);
     take(file.threads, "--threads", t.options.threads);
+    take(file.max_connections, "--max-connections", t.options.max_connections);
     take(file.max_body, "--max-body", t.options.limits.max_body_bytes);
     take(file.max_decompressed, "--max-decompressed", t.options.limits.max_decompressed_bytes);
     take(file.max_items, "--max-items", t.options.limits.max_items);

@@ -32,6 +32,7 @@ struct ServerConfigFile {
     std::optional<std::vector<std::string>> surveys;  // a folder or file, or a list of them
     std::optional<int> threads;                       // 1..256
     std::optional<int> read_timeout;                  // seconds, 1..600
+    std::optional<int> max_connections;               // open at once, idle ones included, 16..1000000
     std::optional<std::uint64_t> max_body;            // bytes, as sent
     std::optional<std::uint64_t> max_decompressed;    // bytes, after gzip
     std::optional<std::uint64_t> max_items;           // responses in one batch

@@ -179,6 +179,12 @@ public:
         if (m_thread.joinable()) m_thread.join();
         m_server.reset();
     }
+    // Stops the server, changes its options (time-outs, caps), and starts it again on the same port.
+    void restart_with(const std::function<void(sync::server::ServerOptions&)>& change) {
+        stop();
+        change(m_options);
+        start();
+    }
     void set_fault(std::function<sync::server::Fault(std::uint64_t)> f) {
         std::lock_guard lock(m_fault_mutex);
         m_fault = std::move(f);

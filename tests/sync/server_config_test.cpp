@@ -50,6 +50,7 @@ TEST(ServerConfig, ShippedExampleSetsThePackagedPathsAndNothingElse) {
     EXPECT_EQ(s.surveys, std::vector<std::string>{"/etc/fieldkiosk/surveys"});
     const ServerOptions defaults;
     EXPECT_EQ(s.options.threads, defaults.threads);
+    EXPECT_EQ(s.options.max_connections, defaults.max_connections);
     EXPECT_EQ(s.read_timeout, 10);
     EXPECT_EQ(s.options.limits.max_items, defaults.limits.max_items);
     EXPECT_TRUE(s.options.tls_cert.empty());
@@ -89,6 +90,16 @@ quiet_after = "30m"
     EXPECT_EQ(s.options.tls_cert, "/etc/x.crt");
     EXPECT_EQ(s.options.tls_key, "/etc/x.key");
     EXPECT_EQ(s.quiet_after, "30m");
+}
+
+TEST(ServerConfig, MaxConnectionsReachesTheServerAndIsBounded) {
+    auto file = parse_server_config("max_connections = 5000\n", "server.toml");
+    ASSERT_TRUE(file.has_value()) << file.error();
+    Settings s;
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    EXPECT_EQ(s.options.max_connections, 5000);
+    const auto e = error_of("max_connections = 3\n");
+    EXPECT_NE(e.find("max_connections: must be a whole number from 16 to 1000000"), std::string::npos) << e;
 }
 
 TEST(ServerConfig, OneSurveysFolderAsTextAndRateZero) {
