@@ -164,16 +164,22 @@ std::expected<void, std::string> App::stage_question(std::string_view rest_view)
     if (!s) return std::unexpected("no survey '" + survey_id + "'");
     if (!name.empty() && !s->find(name)) return std::unexpected("survey '" + survey_id + "' has no question '" + name + "'");
     if (auto r = stage_open(s); !r) return r;
-    for (int i = 0; i < k_max_steps && !name.empty() && m_session && m_screen == Screen::Question &&
-                    m_session->state() == core::Session::State::Answering && m_session->current().name != name;
-         ++i) {
-        const std::string at = m_session->current().name;
-        if (!m_session->current_answer()) stage_answer();
+    // The screen's question: the Session's current one, or a closing note shown after the save (issue 16).
+    const auto shown = [this]() -> std::string {
+        if (m_closing && m_closing->at < m_closing->notes.size()) return m_survey->questions[m_closing->notes[m_closing->at]].name;
+        if (m_session && m_session->state() == core::Session::State::Answering) return m_session->current().name;
+        return {};
+    };
+    for (int i = 0; i < k_max_steps && !name.empty() && m_screen == Screen::Question && shown() != name; ++i) {
+        const std::string at = shown();
+        if (at.empty()) break;
+        if (!m_closing && !m_session->current_answer()) stage_answer();
         apply(act::Next{});
         if (!m_error.empty()) return std::unexpected("cannot pass " + at + ": " + m_error);
     }
-    if (m_screen != Screen::Question || !m_session || m_session->state() != core::Session::State::Answering)
+    if (m_screen != Screen::Question || (!name.empty() && shown() != name) || (!m_closing && !m_session))
         return std::unexpected("question '" + name + "' is not reachable with the first choices");
+    if (m_closing && !choice.empty()) return std::unexpected("'" + name + "' is a note: it has no choices");
     if (!choice.empty() && !m_session->current().is_select()) {
         apply(act::TypeText{choice});  // text and numbers: VALUE is typed
     } else if (!choice.empty()) {

@@ -61,8 +61,8 @@ bool still_waiting(int fd) {
     return ::poll(&p, 1, 0) == 0;
 }
 
-long long metric_value(const std::string& url, const std::string& name) {
-    const auto [status, body] = http_get(url + "/metrics");
+long long metric_value(const std::string& url, const std::string& token, const std::string& name) {
+    const auto [status, body] = http_get(url + "/metrics", token);
     const auto at = body.find("\n" + name + " ");
     if (status != 200 || at == std::string::npos) return -1;
     return std::stoll(body.substr(at + name.size() + 2));
@@ -150,7 +150,7 @@ TEST(SlowClients, FiveHundredSilentOrTricklingConnectionsLeaveHealthAndKioskSync
     expect_exactly_once(*receiver.storage, k.all_ids);
     // All of it happened while the crowd was there: every one of its connections is still open, unanswered.
     EXPECT_EQ(crowd.still_open(), 500);
-    EXPECT_GE(metric_value(receiver.url(), "fieldkiosk_connections_open"), 500);
+    EXPECT_GE(metric_value(receiver.url(), receiver.metrics_token, "fieldkiosk_connections_open"), 500);
 }
 
 TEST(SlowClients, StalledTlsHandshakesLeaveKioskSyncAnswering) {
@@ -193,7 +193,7 @@ TEST(SlowClients, RequestsNeverFinishedAreClosedAtTheirDeadlineEvenWhileTricklin
     EXPECT_TRUE(read_until_closed(half).starts_with("HTTP/1.1 408"));
     EXPECT_EQ(read_until_closed(silent), "");  // nothing asked, nothing answered: just closed
     for (const int fd : {half, silent, trickler}) ::close(fd);
-    EXPECT_GE(metric_value(receiver.url(), "fieldkiosk_connections_timed_out_total"), 3);
+    EXPECT_GE(metric_value(receiver.url(), receiver.metrics_token, "fieldkiosk_connections_timed_out_total"), 3);
     EXPECT_EQ(http_get(receiver.url() + "/v1/health").first, 200);
 }
 
@@ -217,7 +217,7 @@ TEST(SlowClients, OverTheConnectionCapANewClientIsToldTheServerIsBusy) {
     for (const int fd : held) ::close(fd);
     // Once they are gone, the server takes new clients again.
     EXPECT_TRUE(wait_until([&] { return http_get(receiver.url() + "/v1/health").first == 200; }, 30s, 50ms));
-    EXPECT_GE(metric_value(receiver.url(), "fieldkiosk_connections_refused_total"), 1);
+    EXPECT_GE(metric_value(receiver.url(), receiver.metrics_token, "fieldkiosk_connections_refused_total"), 1);
 }
 
 TEST(SlowClients, OversizedHeadersAndDeclaredBodiesAreRefusedUnread) {
