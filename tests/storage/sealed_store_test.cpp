@@ -5,6 +5,7 @@
 #include "seal/sealed_box.hpp"
 #include "storage/response_store.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/sealed_demo_survey.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -19,27 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-// Choice codes and a write-in no other byte of the database could hold by chance.
-constexpr std::string_view k_yes = "zqfoodbankyes", k_no = "zqfoodbankno", k_text = "MYSECRETANSWERTEXT";
+using testing::sealed_demo::k_no;
+using testing::sealed_demo::k_text;
+using testing::sealed_demo::k_yes;
 
-std::string survey_text(const std::optional<core::Encryption>& enc) {
-    nlohmann::json s = {{"survey", "sealed_demo"},
-                        {"version", "1"},
-                        {"languages", {{{"code", "en"}, {"name", "English"}, {"status", "complete"}}}},
-                        {"title", {{"en", "Demo"}}},
-                        {"description", {{"en", "A demo"}}},
-                        {"estimated_minutes", 2},
-                        {"questions",
-                         {{{"type", "select_one"},
-                           {"name", "food_bank"},
-                           {"label", {{"en", "Food bank?"}}},
-                           {"choices",
-                            {{{"value", std::string(k_yes)}, {"label", {{"en", "Yes"}}}},
-                             {{"value", std::string(k_no)}, {"label", {{"en", "No"}}}}}}},
-                          {{"type", "text"}, {"name", "comments"}, {"label", {{"en", "Anything else?"}}}, {"max_length", 200}}}}};
-    if (enc) s["encryption"] = {{"key_id", enc->key_id}, {"public_key", enc->public_key}};
-    return s.dump();
-}
+std::string survey_text(const std::optional<core::Encryption>& enc) { return testing::sealed_demo::survey("1", enc).dump(); }
 
 std::string file_bytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -7,6 +7,7 @@
 #include "sync/server/export_csv.hpp"
 #include "sync/server/sealed_commands.hpp"
 #include "tests/support/fake_clock.hpp"
+#include "tests/support/sealed_demo_survey.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <sys/stat.h>
@@ -19,25 +20,11 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_yes = "zqfoodbankyes", k_no = "zqfoodbankno", k_text = "MYSECRETANSWERTEXT";
-
+using sealed_demo::k_no;
+using sealed_demo::k_text;
+using sealed_demo::k_yes;
 nlohmann::json demo_survey(const std::string& version, const std::optional<core::Encryption>& enc) {
-    nlohmann::json s = {{"survey", "sealed_demo"},
-                        {"version", version},
-                        {"languages", {{{"code", "en"}, {"name", "English"}, {"status", "complete"}}}},
-                        {"title", {{"en", "Demo"}}},
-                        {"description", {{"en", "A demo"}}},
-                        {"estimated_minutes", 2},
-                        {"questions",
-                         {{{"type", "select_one"},
-                           {"name", "food_bank"},
-                           {"label", {{"en", "Food bank?"}}},
-                           {"choices",
-                            {{{"value", std::string(k_yes)}, {"label", {{"en", "Yes"}}}},
-                             {{"value", std::string(k_no)}, {"label", {{"en", "No"}}}}}}},
-                          {{"type", "text"}, {"name", "comments"}, {"label", {{"en", "Anything else?"}}}, {"max_length", 200}}}}};
-    if (enc) s["encryption"] = {{"key_id", enc->key_id}, {"public_key", enc->public_key}};
-    return s;
+    return sealed_demo::survey(version, enc);
 }
 
 class SealedSync : public ::testing::TestWithParam<std::string> {
