@@ -2,6 +2,7 @@
 #include "seal/sealed_box.hpp"
 
 #include "core/base64.hpp"
+#include "core/clock.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -152,7 +153,7 @@ TEST(SealedBox, AlteredMetadataInClearIsRefused) {
     const KeyPair k = key("k");
     auto env = seal_response(sample_response(), survey_setting(k));
     ASSERT_TRUE(env);
-    (*env)["completed_at"] = "2027-01-01T00:00:00Z";
+    (*env)["completed_at"] = core::format_utc(sample_response().completed_at + std::chrono::hours(1));  // an hour later
     const std::vector<KeyPair> keys{k};
     auto open = open_payload(*env, keys);
     ASSERT_FALSE(open);

@@ -5,6 +5,7 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/export_audit.hpp"
 #include "sync/server/export_csv.hpp"
+#include "core/clock.hpp"
 #include "tests/sync/loopback.hpp"
 
 namespace fieldkiosk::testing {
@@ -74,7 +75,7 @@ TEST_P(ReceiverSecurity, EveryExportIsInTheAuditLogWithItsRows) {
 }
 
 TEST_P(ReceiverSecurity, AuditReportShowsNoControlCharactersFromNames) {
-    ASSERT_TRUE(receiver->storage->record_audit({"2027-01-01T00:00:00Z", "evil\x1b[2J\nname", "export", "x", 1}));
+    ASSERT_TRUE(receiver->storage->record_audit({core::format_utc(std::chrono::system_clock::now()), "evil\x1b[2J\nname", "export", "x", 1}));
     std::ostringstream out, err;
     ASSERT_EQ(sync::server::run_audit_report(*receiver->storage, "", false, out, err), 0);
     EXPECT_EQ(out.str().find('\x1b'), std::string::npos);

@@ -2,6 +2,7 @@
 // the sealed payloads to the real receiver over loopback (SQLite, and PostgreSQL when FIELDKIOSK_TEST_PG is
 // set), which stores each once, counts it and cannot read it; its export, opened with `decrypt` where the key
 // is, is the CSV an open survey's export would be.
+#include "core/clock.hpp"
 #include "core/session.hpp"
 #include "seal/sealed_box.hpp"
 #include "sync/server/export_csv.hpp"
@@ -248,7 +249,8 @@ TEST(SealedDecrypt, RefusesAFileThatIsNotAnExportAndAnAlteredRow) {
     r.site = "Library";
     r.answers.emplace_back("q", core::Answer::text("hello"));
     const auto env = *seal::seal_response(r, seal::survey_setting(key));
-    sync::server::ExportRow row{r.id, "kiosk-1", "dev", "food", "1", "2027-01-01T00:00:00Z", "2027-01-01T00:00:01Z", env.dump()};
+    const auto now = std::chrono::system_clock::now();
+    sync::server::ExportRow row{r.id, "kiosk-1", "dev", "food", "1", core::format_utc(now), core::format_utc(now + 1s), env.dump()};
     std::string text = sync::server::csv_header() + sync::server::csv_row(row);
     std::string altered = text;
     altered.replace(altered.find("Library"), 7, "Librarx");
