@@ -28,6 +28,11 @@ SERVER=(postgresql)
 # (stb_image_write for --screenshot), libsodium (also in LIBS), toml++ (settings); at run time the
 # Noto Sans fonts and Mesa's OpenGL; Xvfb for the screenshot tests
 KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlplusplus-dev fonts-noto-core libgl1-mesa-dri xvfb xauth)
+# Scripts beyond Latin and read-aloud: libraqm (HarfBuzz + FriBidi) shapes and orders text, FreeType draws it,
+# ICU breaks lines; Noto CJK for Chinese; espeak-ng is run as a separate program (GPL-3: never linked).
+SCRIPTS=(libraqm-dev libharfbuzz-dev libfribidi-dev libfreetype-dev libicu-dev fonts-noto-cjk espeak-ng)
+# The results dashboard is tested in real headless Chromium.
+BROWSER=(chromium)
 # The kiosk session and its checks: cage (Wayland kiosk compositor) runs the kiosk full screen
 # (installer/systemd/fieldkiosk-kiosk.service); check-packages.sh runs `systemd-analyze verify` on the
 # packaged units, which needs every ExecStart/ExecReload binary to exist (procps: /bin/kill), and curl
@@ -40,7 +45,7 @@ TOOLS=(clang-format clang-tidy)
 # libFuzzer: clang 16 (clang 14 cannot compile libstdc++ 12's std::expected); only with --fuzz
 FUZZ=(clang-16 libclang-rt-16-dev)
 
-want=("${BUILD[@]}" "${LIBS[@]}" "${SYNC[@]}" "${RUNTIME[@]}" "${SERVER[@]}" "${KIOSK[@]}" "${SESSION[@]}" "${TEST[@]}" "${TOOLS[@]}")
+want=("${BUILD[@]}" "${LIBS[@]}" "${SYNC[@]}" "${RUNTIME[@]}" "${SERVER[@]}" "${KIOSK[@]}" "${SCRIPTS[@]}" "${BROWSER[@]}" "${SESSION[@]}" "${TEST[@]}" "${TOOLS[@]}")
 for arg in "$@"; do
   case "$arg" in
     --fuzz) want+=("${FUZZ[@]}") ;;
