@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace fieldkiosk::kiosk {
 
 namespace {
@@ -166,7 +168,8 @@ std::expected<void, std::string> App::stage_question(std::string_view rest_view)
     if (auto r = stage_open(s); !r) return r;
     // The screen's question: the Session's current one, or a closing note shown after the save (issue 16).
     const auto shown = [this]() -> std::string {
-        if (m_closing && m_closing->at < m_closing->notes.size()) return m_survey->questions[m_closing->notes[m_closing->at]].name;
+        if (m_closing && m_closing->at < m_closing->notes.size())
+            return m_survey->questions[m_closing->notes[m_closing->at]].name;
         if (m_session && m_session->state() == core::Session::State::Answering) return m_session->current().name;
         return {};
     };
@@ -186,6 +189,10 @@ std::expected<void, std::string> App::stage_question(std::string_view rest_view)
         for (std::size_t pos = 0; pos <= choice.size();) {  // "a+b": several choices
             const auto plus = choice.find('+', pos);
             const auto one = choice.substr(pos, plus == std::string::npos ? std::string::npos : plus - pos);
+            const auto& q = m_session->current();
+            const auto it = std::ranges::find_if(q.choices, [&](const auto& c) { return c.value == one; });
+            if (it != q.choices.end() && q.appearance != core::Appearance::LongList)  // paged options: its page first
+                apply(act::ListScroll{static_cast<std::size_t>(it - q.choices.begin())});
             apply(act::TapChoice{one});
             if (!m_error.empty()) return std::unexpected("choice '" + one + "': " + m_error);
             if (plus == std::string::npos) break;

@@ -20,48 +20,131 @@ void push_key(const std::optional<KeyInput>& k, ActionQueue& out) {
         out.push_back(act::TypeText{k->text});
 }
 
-// A grid of choice buttons: as few columns as keep each button comfortably tall.
-void choice_grid(const QuestionVm& q, Rect area, bool multi, bool wide, ActionQueue& out) {
+// A grid of choice buttons, every label at the body size, never smaller (issue 16): as many columns (up to
+// four) as keep each button comfortably tall; a label that needs more lines makes its row taller; options
+// that do not fit that way take fewer columns; when even one column does not fit, they are paged, the page
+// buttons on the right ("Page 1 of 2"), the first option shown kept by the App (list_first, act::ListScroll).
+struct GridLayout {
+    int cols = 1;
+    float col_w = 0;
+    std::vector<float> row_h;  // one per row
+    [[nodiscard]] float total(float gap) const {
+        float s = 0;
+        for (const float h : row_h) s += h;
+        return s + gap * static_cast<float>(row_h.empty() ? 0 : row_h.size() - 1);
+    }
+};
+
+// The height a choice button needs to show `label` whole at the body size (bold: the size a selected one
+// takes, so ticking never reflows), and at least `least`.
+float choice_height(std::string_view label, float w, float least) {
     const Theme& t = theme();
+    const Rect sample = choice_text_rect({{0, 0}, {w, least}});
+    return std::max(least, measure(t.fonts.bold, label, sample.w()).y + (least - sample.h()));
+}
+
+// Options [from, to) in `cols` columns of `area`'s width (filled down each column first).
+GridLayout grid_layout(const QuestionVm& q, std::size_t from, std::size_t to, int cols, float width, float least) {
+    const Theme& t = theme();
+    GridLayout g;
+    g.cols = cols;
+    g.col_w = (width - t.gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
+    const std::size_t rows = (to - from + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
+    g.row_h.assign(rows, least);
+    for (std::size_t i = from; i < to; ++i) {
+        float& h = g.row_h[(i - from) % rows];
+        h = std::max(h, choice_height(q.choices[i].label, g.col_w, least));
+    }
+    return g;
+}
+
+void draw_grid(const QuestionVm& q, Rect area, const GridLayout& g, std::size_t from, std::size_t to, bool multi,
+               ActionQueue& out) {
+    const Theme& t = theme();
+    const std::size_t rows = g.row_h.size();
+    for (std::size_t i = from; i < to; ++i) {
+        const std::size_t col = (i - from) / rows, row = (i - from) % rows;
+        const float x = area.min.x + static_cast<float>(col) * (g.col_w + t.gap);
+        float y = area.min.y;
+        for (std::size_t r = 0; r < row; ++r) y += g.row_h[r] + t.gap * 0.75f;
+        const auto& c = q.choices[i];
+        if (choice_button("choice:" + c.value, {{x, y}, {x + g.col_w, y + g.row_h[row]}}, c.label, c.selected, multi,
+                          c.selected ? t.fonts.bold : t.fonts.body))
+            out.push_back(act::TapChoice{c.value});
+    }
+}
+
+void choice_grid(const ViewModel& vm, Rect area, bool multi, bool wide, ActionQueue& out) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
     const auto n = q.choices.size();
     if (n == 0) return;
+    const float row_gap = t.gap * 0.75f;
     int cols = 1;
     float h = t.target;
     for (int c = 1; c <= 4; ++c) {
         const auto rows = static_cast<float>((n + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
         const float col_w = (area.w() - t.gap * static_cast<float>(c - 1)) / static_cast<float>(c);
-        h = (area.h() - t.gap * 0.75f * (rows - 1)) / rows;
+        h = (area.h() - row_gap * (rows - 1)) / rows;
         cols = c;
         if (h >= t.target * 1.25f || col_w < 320 * t.scale) break;
     }
-    h = std::clamp(h, t.target, t.target * 1.6f);
     if (cols == 1 && wide) area.max.x = std::min(area.max.x, area.min.x + 1300 * t.scale);  // under the question
-    const float col_w = (area.w() - t.gap * static_cast<float>(cols - 1)) / static_cast<float>(cols);
-    const std::size_t rows = (n + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
-    // One text size for the whole grid: mixed sizes look like a mistake.
-    const Rect sample = choice_text_rect({{0, 0}, {col_w, h}});
-    const ImFont* font = t.fonts.body;
-    for (const auto& c : q.choices)
-        if (fit_font({t.fonts.body, t.fonts.small}, sample, c.label) != t.fonts.body) font = t.fonts.small;
-    for (std::size_t i = 0; i < n; ++i) {
-        // Fill down each column first, so the order reads naturally.
-        const std::size_t col = i / rows, row = i % rows;
-        const float x = area.min.x + static_cast<float>(col) * (col_w + t.gap);
-        const float y = area.min.y + static_cast<float>(row) * (h + t.gap * 0.75f);
-        const auto& c = q.choices[i];
-        if (choice_button("choice:" + c.value, {{x, y}, {x + col_w, y + h}}, c.label, c.selected, multi,
-                          c.selected && font == t.fonts.body ? t.fonts.bold : font))
-            out.push_back(act::TapChoice{c.value});
+    for (int c = cols; c >= 1; --c) {
+        const auto rows = static_cast<float>((n + static_cast<std::size_t>(c) - 1) / static_cast<std::size_t>(c));
+        const float least = std::clamp((area.h() - row_gap * (rows - 1)) / rows, t.target, t.target * 1.6f);
+        const GridLayout g = grid_layout(q, 0, n, c, area.w(), least);
+        if (g.total(row_gap) <= area.h() + 0.5f) return draw_grid(q, area, g, 0, n, multi, out);
     }
+    // One column does not fit: pages of whole options, as many as fit each page.
+    Rect pg = cut_right(area, std::max(t.target * 1.6f, 120.0f * t.scale));
+    cut_right(area, t.gap);
+    const float least = t.target * 1.15f;
+    std::vector<std::size_t> starts{0};
+    float y = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float ch = choice_height(q.choices[i].label, area.w(), least);
+        if (i > starts.back() && y + ch > area.h()) {
+            starts.push_back(i);
+            y = 0;
+        }
+        y += ch + row_gap;
+    }
+    int page = 0;
+    while (page + 1 < static_cast<int>(starts.size()) && starts[static_cast<std::size_t>(page) + 1] <= q.list_first) ++page;
+    const int to_page = pager("choices", pg, page, static_cast<int>(starts.size()),
+                              fill(vm.t("page_of"), {{"n", std::to_string(page + 1)}, {"total", std::to_string(starts.size())}}));
+    if (to_page != page) out.push_back(act::ListScroll{starts[static_cast<std::size_t>(to_page)]});
+    const std::size_t from = starts[static_cast<std::size_t>(page)];
+    const std::size_t to = static_cast<std::size_t>(page) + 1 < starts.size() ? starts[static_cast<std::size_t>(page) + 1] : n;
+    draw_grid(q, area, grid_layout(q, from, to, 1, area.w(), least), from, to, multi, out);
 }
 
 // Likert in landscape: the ordered options side by side, each a tall cell with its radio on top.
+float likert_cell_w(const QuestionVm& q, Rect area) {
+    const auto n = static_cast<float>(q.choices.size());
+    return (area.w() - theme().gap * 0.6f * (n - 1)) / n;
+}
+float likert_cell_h(Rect area) { return std::min(area.h(), theme().target * 3.4f); }
+// The label's place in a cell: under the radio.
+Rect likert_text_rect(Rect r) {
+    const Theme& t = theme();
+    const float rad = 22 * t.scale;
+    return {{r.min.x + t.gap * 0.5f, r.min.y + t.gap + rad * 2 + t.gap * 0.5f}, {r.max.x - t.gap * 0.5f, r.max.y - t.gap * 0.5f}};
+}
+// Every label fits its cell at the body size (bold, as when chosen); otherwise the options go in a grid.
+bool likert_fits(const QuestionVm& q, Rect area) {
+    const Rect tr = likert_text_rect({{0, 0}, {likert_cell_w(q, area), likert_cell_h(area)}});
+    return std::all_of(q.choices.begin(), q.choices.end(), [&](const auto& c) {
+        const ImVec2 m = measure(theme().fonts.bold, c.label, tr.w());
+        return m.y <= tr.h() && m.x <= tr.w() + 0.5f;
+    });
+}
 void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const auto n = static_cast<float>(q.choices.size());
-    const float w = (area.w() - t.gap * 0.6f * (n - 1)) / n;
-    const float h = std::min(area.h(), t.target * 3.4f);
+    const float w = likert_cell_w(q, area);
+    const float h = likert_cell_h(area);
     for (std::size_t i = 0; i < q.choices.size(); ++i) {
         const auto& c = q.choices[i];
         const float x = area.min.x + static_cast<float>(i) * (w + t.gap * 0.6f);
@@ -75,8 +158,8 @@ void likert_row(const QuestionVm& q, Rect area, ActionQueue& out) {
         dl->AddCircleFilled(rc, rad, t.surface, 32);
         dl->AddCircle(rc, rad, c.selected ? t.on_primary : t.border, 32, std::max(2.0f, 3.0f * t.scale));
         if (c.selected) dl->AddCircleFilled(rc, rad * 0.52f, t.primary, 24);
-        const Rect tr{{r.min.x + t.gap * 0.5f, rc.y + rad + t.gap * 0.5f}, {r.max.x - t.gap * 0.5f, r.max.y - t.gap * 0.5f}};
-        const ImFont* f = fit_font({c.selected ? t.fonts.bold : t.fonts.body, t.fonts.small}, tr, c.label);
+        const Rect tr = likert_text_rect(r);
+        const ImFont* f = c.selected ? t.fonts.bold : t.fonts.body;  // likert_fits() checked it fits
         draw_text(dl, f, tr, c.label, c.selected ? t.on_primary : t.text, Align::Center, true);
     }
 }
@@ -295,10 +378,11 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
                 }
                 Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
                 if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
-            } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7) {
+            } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7 &&
+                       likert_fits(q, choices)) {
                 likert_row(q, choices, out);
             } else {
-                choice_grid(q, choices, multi, !tall && !has_other, out);
+                choice_grid(vm, choices, multi, !tall && !has_other, out);
             }
             break;
         }

@@ -35,6 +35,7 @@ inline void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, s
                 const char letter = static_cast<char>(std::toupper(static_cast<unsigned char>(q.choices[pick].label[0])));
                 ASSERT_TRUE(ui.tap(std::string("list:letter:") + letter));
             }
+            ASSERT_TRUE(ui.show(id));
             ASSERT_TRUE(ui.tap(id));
             expected[q.name] = q.choices[pick].value;
             break;
@@ -43,11 +44,13 @@ inline void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, s
             std::vector<std::string> chosen;
             for (const auto& c : q.choices)
                 if (!c.exclusive && !c.other && chosen.size() < 2) {
+                    ASSERT_TRUE(ui.show("choice:" + c.value));
                     ASSERT_TRUE(ui.tap("choice:" + c.value));
                     chosen.push_back(c.value);
                 }
             for (const auto& c : q.choices)
                 if (c.other) {  // choose "other" and type a write-in on the on-screen keyboard
+                    ASSERT_TRUE(ui.show("choice:" + c.value));
                     ASSERT_TRUE(ui.tap("choice:" + c.value));
                     chosen.push_back(c.value);
                     for (const char* k : {"kb:shift", "kb:v", "kb:a", "kb:n", "kb:space", "kb:layer", "kb:acc:0:1"})

@@ -71,6 +71,13 @@ public:
         return true;
     }
 
+    // Pages a question's options down ("choices:down") until `id` is on screen, as a resident would; true
+    // if it is. Options that fit one page are all on screen already.
+    bool show(std::string_view id) {
+        for (int i = 0; i < 10 && !has(id) && has("choices:down"); ++i) tap("choices:down");
+        return has(id);
+    }
+
     // Two taps on the widget's centre, `gap` apart from press to press, without waiting for the screen to
     // settle in between: a double tap, or a bouncing finger. The second lands on whatever the first brought up.
     bool double_tap(std::string_view id, std::chrono::milliseconds gap) {

@@ -6,7 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
@@ -130,8 +135,10 @@ TEST(UiPolish, ConsentSpeaksPlainlyNamesTheAgeLimitAndKeepsTheAddressWhole) {
             EXPECT_EQ(text.find("6(1)"), std::string::npos) << where(size, lang) << "\n" << text;
             EXPECT_EQ(text.find("GDPR"), std::string::npos) << where(size, lang);
             EXPECT_NE(text.find("16"), std::string::npos) << "no age limit before consent at " << where(size, lang);
-            EXPECT_NE(text.find("dpo@camden.gov.uk"), std::string::npos) << "the address split at " << where(size, lang) << "\n" << text;
-            EXPECT_NE(text.find("0303 123 1113"), std::string::npos) << "the number split at " << where(size, lang) << "\n" << text;
+            EXPECT_NE(text.find("dpo@camden.gov.uk"), std::string::npos) << "the address split at " << where(size, lang) << "\n"
+                                                                         << text;
+            EXPECT_NE(text.find("0303 123 1113"), std::string::npos) << "the number split at " << where(size, lang) << "\n"
+                                                                     << text;
         }
     }
 }
@@ -154,7 +161,8 @@ TEST(UiPolish, TheFullNoticeShowsWholeLinesNumberedPagesAndBoldHeadings) {
             for (const auto& l : ui::drawn_lines()) {
                 if (l.text == "Close") continue;
                 EXPECT_LE(l.rect.max.y, close->min.y + 0.5f) << "cut at the page end: '" << l.text << "' " << where(size, "");
-                if (l.text == "Who we are" || l.text == "Complaints") heading_bold = heading_bold || l.font == ui::theme().fonts.bold;
+                if (l.text == "Who we are" || l.text == "Complaints")
+                    heading_bold = heading_bold || l.font == ui::theme().fonts.bold;
             }
             if (!ui.has("privacy:down")) break;  // off on the last page
             ASSERT_TRUE(ui.tap("privacy:down"));
@@ -177,9 +185,7 @@ TEST(UiPolish, TheSafetySignpostPutsTheEmergencyNumberFirstAsAListWithNumbersWho
             const auto* n999 = line_with("999");
             ASSERT_NE(n999, nullptr) << where(size, lang) << "\n" << all_text();
             EXPECT_TRUE(n999->font == ui::theme().fonts.title || n999->font == ui::theme().fonts.bold) << where(size, lang);
-            if (const auto* n101 = line_with("101")) {
-                EXPECT_GT(n101->rect.min.y, n999->rect.min.y) << "999 is not first";
-            }
+            if (const auto* n101 = line_with("101")) { EXPECT_GT(n101->rect.min.y, n999->rect.min.y) << "999 is not first"; }
             for (const auto& l : ui::drawn_lines()) EXPECT_FALSE(l.text.starts_with("- ")) << "a '- ' list: " << l.text;
             // Every page of the note: each phone number on one line.
             std::string seen;
@@ -274,3 +280,146 @@ TEST(UiPolish, AYoungPersonWhoDoesNotKnowWhereToGetHelpIsTold) {
 }
 
 }  // namespace
+
+// A choice label that did not fit fell back to the small size (issue 16). Every option of every choice
+// question of every shipped survey, in each of its languages, in the narrowest layout (800×1280), is drawn
+// at the body size (bold when chosen), whole, inside its own button, above Back; options that do not fit
+// grow, take fewer columns or are paged, and every option is on some page exactly once.
+namespace {
+
+struct ChoiceCheck {
+    std::map<std::string, int> seen;  // option value -> pages it was on
+    int pages = 0;
+    std::string first_page;  // the text of the first page
+};
+
+// The lines drawn inside rectangle r, joined with spaces.
+std::string text_inside(ui::Rect r, std::vector<const ui::DrawnLine*>& used) {
+    std::string s;
+    for (const auto& l : ui::drawn_lines()) {
+        const ImVec2 c = l.rect.center();
+        if (!r.contains(c) || l.text.empty()) continue;
+        used.push_back(&l);
+        s += (s.empty() ? "" : " ") + l.text;
+    }
+    return s;
+}
+std::string squeezed(std::string_view s) {
+    std::string out;
+    for (const char c : s)
+        if (c != ' ') out += c;
+    return out;
+}
+
+// The question on screen, every page of its options; failures name `where_`.
+ChoiceCheck check_choices(UiDriver& ui, const core::Question& q, const std::string& lang, float width,
+                          const std::string& where_) {
+    ChoiceCheck out;
+    out.first_page = all_text();
+    const ui::Theme& t = ui::theme();
+    for (int page = 0; page < 10; ++page) {
+        ++out.pages;
+        const auto back = ui::hits().find("nav:back");
+        EXPECT_TRUE(back) << where_;
+        std::vector<ui::Rect> rects;
+        for (const auto& c : q.choices) {
+            const auto r = ui::hits().find("choice:" + c.value);
+            if (!r) continue;
+            ++out.seen[c.value];
+            std::vector<const ui::DrawnLine*> used;
+            const std::string label = c.label.get(lang);
+            EXPECT_EQ(squeezed(text_inside(*r, used)), squeezed(label)) << "not whole in its button: " << where_;
+            for (const auto* l : used) {
+                EXPECT_TRUE(l->font == t.fonts.body || l->font == t.fonts.bold)
+                    << "below the body size: " << where_ << " '" << l->text << "'";
+                EXPECT_GE(l->rect.min.y, r->min.y) << where_;
+                EXPECT_LE(l->rect.max.y, r->max.y + 0.5f) << where_;
+                EXPECT_LE(l->rect.max.x, r->max.x + 0.5f) << where_;
+            }
+            if (back) { EXPECT_LE(r->max.y, back->min.y) << "under Back: " << where_; }
+            EXPECT_LE(r->max.x, width + 0.5f) << where_;
+            for (const auto& o : rects)
+                EXPECT_FALSE(r->min.x < o.max.x && o.min.x < r->max.x && r->min.y < o.max.y && o.min.y < r->max.y)
+                    << "overlapping options: " << where_;
+            rects.push_back(*r);
+        }
+        if (!ui.has("choices:down")) break;
+        const std::string before = all_text();
+        ui.settle();
+        if (!ui.tap("choices:down")) break;
+        if (all_text() == before) break;  // the last page: the button is there, greyed
+    }
+    return out;
+}
+
+// A question whose options are a grid (not a long list or faces; a likert row is a grid when tall).
+bool is_grid(const core::Question& q) {
+    return q.is_select() && q.appearance != core::Appearance::LongList && q.appearance != core::Appearance::Faces;
+}
+
+}  // namespace
+
+TEST(UiPolish, ChoiceLabelsStayAtTheBodySizeInTheNarrowestLayout) {
+    kiosk::KioskConfig config;
+    config.enabled_surveys = {"food", "safety", "youth", "estates", "leadership"};  // the switched-off ones too
+    int questions = 0;
+    for (const auto& s : fieldkiosk::testing::shipped_surveys()) {
+        for (const auto& q : s->questions) {
+            if (!is_grid(q)) continue;
+            for (const auto& l : s->languages) {
+                KioskFixture f(config);
+                UiDriver ui(f.app, f.clock, {800, 1280});
+                const std::string spec = "question:" + s->id + ":" + q.name;
+                if (!f.app.go_to(spec)) continue;  // reached only by answers the walk's first choices do not give
+                choose_language(f, l.code);
+                ui.frame();
+                ui.frame();
+                const auto seen = check_choices(ui, q, l.code, 800, spec + " " + l.code);
+                for (const auto& c : q.choices)
+                    EXPECT_EQ(seen.seen.count(c.value) ? seen.seen.at(c.value) : 0, 1) << spec << " " << l.code << " " << c.value;
+                ++questions;
+            }
+        }
+    }
+    EXPECT_GT(questions, 40);
+}
+
+// A label twice as long as the longest shipped one (leadership's "local role", in French): wrapped at the
+// body size in a taller button; when every option is that long, the options are paged ("Page 1 of N").
+TEST(UiPolish, ChoiceLabelsTwiceTheLongestShippedOneWrapOrPageAtTheBodySize) {
+    std::ifstream in(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "leadership.json");
+    auto j = nlohmann::json::parse(in);
+    std::string longest;
+    for (const auto& q : j["questions"])
+        for (const auto& c : q.value("choices", nlohmann::json::array()))
+            for (const auto& [lang, label] : c["label"].items())
+                if (label.get<std::string>().size() > longest.size()) longest = label.get<std::string>();
+    ASSERT_GT(longest.size(), 150U);
+    const std::string twice = longest + " " + longest;
+    for (const bool every : {false, true}) {
+        auto fixture = j;
+        for (auto& q : fixture["questions"]) {
+            if (q["name"] != "lead_civic") continue;
+            for (std::size_t i = 0; i < q["choices"].size(); ++i)
+                if (every || i == 0) q["choices"][i]["label"]["en"] = twice;
+        }
+        auto r = core::load_survey_text(fixture.dump(), std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "leadership.json");
+        ASSERT_TRUE(r.ok());
+        kiosk::KioskConfig config;
+        config.enabled_surveys = {"leadership"};
+        for (const ImVec2 size : k_sizes) {
+            KioskFixture f(config, {r.survey});
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to("question:leadership:lead_civic"));
+            ui.frame();
+            const auto& q = *std::find_if(r.survey->questions.begin(), r.survey->questions.end(),
+                                          [](const auto& x) { return x.name == "lead_civic"; });
+            const auto seen = check_choices(ui, q, "en", size.x, where(size, every ? "every label twice" : "one label twice"));
+            for (const auto& c : q.choices) EXPECT_EQ(seen.seen.count(c.value) ? seen.seen.at(c.value) : 0, 1) << c.value;
+            if (every && size.x == 800) {
+                EXPECT_GT(seen.pages, 1) << "seven such options fit one 800x1280 screen?";
+                EXPECT_NE(seen.first_page.find("Page 1 of"), std::string::npos) << seen.first_page;
+            }
+        }
+    }
+}

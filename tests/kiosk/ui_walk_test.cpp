@@ -214,6 +214,7 @@ TEST(UiTouch, TickingOtherDoesNotMoveTheOptions) {
                 UiDriver ui(f.app, f.clock, size);
                 if (!f.app.go_to("question:" + survey->id + ":" + q.name)) continue;  // not reachable with first choices
                 ui.frame();
+                ASSERT_TRUE(ui.show("choice:" + other->value)) << where;  // on a later page when the options are paged
                 const auto before = rects_of("choice:");
                 ASSERT_TRUE(ui.tap("choice:" + other->value)) << where;
                 ASSERT_TRUE(f.app.view().question.write_in) << where;
