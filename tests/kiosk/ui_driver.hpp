@@ -13,6 +13,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fieldkiosk::testing {
 
@@ -62,6 +63,7 @@ public:
         const auto r = find(id);
         if (!r) return false;
         const ImVec2 c = r->center();
+        taps.push_back({std::string(id), c});
         const float target = kiosk::ui::theme().target;
         EXPECT_GE(r->w(), target - 0.5f) << id << " is narrower than a 9 mm touch target";
         EXPECT_GE(r->h(), target - 0.5f) << id << " is shorter than a 9 mm touch target";
@@ -105,6 +107,12 @@ public:
         frame();
     }
 
+    // Every tap, where it landed: tests/kiosk/xvfb_walk.sh replays a headless walk on the real binary.
+    struct Tap {
+        std::string id;
+        ImVec2 at;
+    };
+    std::vector<Tap> taps;
     bool fonts_ok = false;
     std::size_t frame_actions = 0;
     bool needs_redraw = false;  // the last frame asked the main loop for another one at once

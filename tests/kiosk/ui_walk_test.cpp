@@ -8,7 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
@@ -711,4 +714,32 @@ TEST(UiPrivacy, KeyboardStateLeftByOneRespondentDoesNotReachTheNext) {
     ui.frame();
     ASSERT_TRUE(ui.tap("kb:a"));
     EXPECT_EQ(f.app.view().question.write_in_text, "a");  // not "A": the keyboard started afresh
+}
+
+// Not a check: records a walk's taps for tests/kiosk/xvfb_walk.sh, which replays them with xdotool on the
+// real binary under Xvfb (the SDL event path, the real window) and reads back what was saved.
+// FIELDKIOSK_WALK="SURVEY LANG WxH OUT": one line per tap, "ID X Y", to OUT.
+TEST(UiWalkRecorder, DISABLED_RecordsATouchWalkForXvfb) {
+    const char* spec = std::getenv("FIELDKIOSK_WALK");
+    ASSERT_NE(spec, nullptr) << "set FIELDKIOSK_WALK=\"SURVEY LANG WxH OUT\"";
+    std::istringstream in(spec);
+    std::string survey, lang, size, out;
+    in >> survey >> lang >> size >> out;
+    const auto x = size.find('x');
+    ASSERT_NE(x, std::string::npos) << size;
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {std::stof(size.substr(0, x)), std::stof(size.substr(x + 1))});
+    ASSERT_TRUE(ui.tap("tile:" + survey));
+    ASSERT_TRUE(ui.tap("lang:" + lang));
+    ASSERT_TRUE(ui.tap("consent:start"));
+    Expected expected;
+    std::map<std::string, std::string> write_ins;
+    for (int steps = 0; f.app.screen() == Screen::Question && steps < 80; ++steps) {
+        answer_by_touch(ui, f, expected, write_ins);
+        ASSERT_TRUE(ui.tap("nav:next"));
+    }
+    ASSERT_EQ(f.app.screen(), Screen::Thanks);
+    std::ofstream o(out);
+    for (const auto& t : ui.taps) o << t.id << ' ' << static_cast<int>(t.at.x) << ' ' << static_cast<int>(t.at.y) << '\n';
+    o << "# expected " << nlohmann::json(expected).dump() << '\n';
 }
