@@ -161,7 +161,7 @@ private:
     // --- go_to() in steps (app_screenshots.cpp) ---
     [[nodiscard]] core::SurveyPtr first_enabled() const;
     [[nodiscard]] std::expected<void, std::string> stage_open(const core::SurveyPtr& s);  // tile, language, Start
-    void stage_answer();                                      // something valid for the current question
+    void stage_answer();                                         // something valid for the current question
     [[nodiscard]] std::expected<void, std::string> stage_pin();  // the throw-away PIN, typed on the pad
     [[nodiscard]] std::expected<void, std::string> stage_question(std::string_view rest);
     [[nodiscard]] std::expected<void, std::string> stage_save_failed();
@@ -205,7 +205,8 @@ private:
     void show_saved();           // a save succeeded: the closing notes if any, else Thanks
     bool try_save_unsaved();
     void sync_edit_buffers();
-    void edit_text(const std::string& add, bool backspace);
+    enum class Edit : std::uint8_t { Type, Backspace, Clear };  // what a key does to the text being typed
+    void edit_text(const std::string& add, Edit how);
     void refresh_admin();
     void refresh_drafts();
     void purge_old_drafts();
@@ -239,9 +240,9 @@ private:
     std::string m_language;
     core::SurveyPtr m_survey;  // chosen on the attract screen
     std::optional<core::Session> m_session;
-    std::string m_number_buffer;                // integer/decimal being typed ("3." is not a number yet)
-    std::string m_error;                        // validation message for the current question
-    bool m_limit_reached = false;               // the last key was refused: the text or write-in is at its longest
+    std::string m_number_buffer;   // integer/decimal being typed ("3." is not a number yet)
+    std::string m_error;           // validation message for the current question
+    bool m_limit_reached = false;  // the last key was refused: the text or write-in is at its longest
     std::size_t m_list_first = 0;
     bool m_full_privacy = false;
     bool m_confirm_start_again = false;

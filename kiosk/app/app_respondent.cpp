@@ -69,8 +69,7 @@ void App::on(const act::OpenSurvey& a) {
 
 void App::on(const act::OpenLanguage&) {
     const bool idle = m_idle_since.has_value();
-    if (idle || m_screen == Screen::Language || m_screen == Screen::Admin || m_screen == Screen::Closed)
-        return;
+    if (idle || m_screen == Screen::Language || m_screen == Screen::Admin || m_screen == Screen::Closed) return;
     m_language_return = m_screen;
     m_language_back = m_screen;
     set_screen(Screen::Language);
@@ -101,8 +100,7 @@ void App::on(const act::ConsentStart&) {
     // Back from the first question leads here with the walk still in memory: Start
     // resumes it rather than silently replacing it (which would lose the answers, or
     // in assisted mode leave a resumed draft behind to be finished twice).
-    if (m_session && m_session->survey().id == m_survey->id &&
-        m_session->state() == core::Session::State::Answering) {
+    if (m_session && m_session->survey().id == m_survey->id && m_session->state() == core::Session::State::Answering) {
         set_screen(Screen::Question);
         touch();
         return;
@@ -137,21 +135,17 @@ void App::on(const act::SetScale& a) {
 
 void App::on(const act::TypeText& a) {
     const bool idle = m_idle_since.has_value();
-    if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text(a.utf8, false);
+    if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text(a.utf8, Edit::Type);
 }
 
 void App::on(const act::Backspace&) {
     const bool idle = m_idle_since.has_value();
-    if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text({}, true);
+    if (m_screen == Screen::Question && !idle && !m_confirm_start_again) edit_text({}, Edit::Backspace);
 }
 
-void App::on(const act::ClearText&) {  // Backspace until empty: the same rules as typing (issue 16)
+void App::on(const act::ClearText&) {  // in one step, by the same rules as typing (issue 16)
     if (m_screen != Screen::Question || m_idle_since.has_value() || m_confirm_start_again) return;
-    for (int i = 0; i < 4096; ++i) {
-        const auto v = question_view();
-        if (v.text.empty() && v.write_in_text.empty()) break;
-        edit_text({}, true);
-    }
+    edit_text({}, Edit::Clear);
 }
 
 void App::on(const act::ListScroll& a) {
@@ -171,8 +165,8 @@ void App::on(const act::Next&) {
     if (!m_session) return;
     if (m_session->state() == core::Session::State::Answering) {
         const auto& q = m_session->current();
-        if ((q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) &&
-            !m_number_buffer.empty() && m_session->current_answer() == nullptr) {
+        if ((q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) && !m_number_buffer.empty() &&
+            m_session->current_answer() == nullptr) {
             m_error = m_strings->get(m_language, "number_invalid");
             return;
         }
@@ -303,8 +297,7 @@ void App::abandon(bool record) {
             d.info.worker = m_config.worker;
             d.info.site = m_config.site;
             d.state = m_session->snapshot().dump();
-            if (auto r = m_store->save_draft(d); !r)
-                log("could not keep the interview as a draft: " + r.error().message);
+            if (auto r = m_store->save_draft(d); !r) log("could not keep the interview as a draft: " + r.error().message);
         } else if (auto r = m_store->record_dropoff(m_session->survey().id, last); !r) {
             log("could not count a drop-off: " + r.error().message);
         }
@@ -403,14 +396,24 @@ void App::sync_edit_buffers() {
     }
 }
 
-void App::edit_text(const std::string& add, bool backspace) {
+void App::edit_text(const std::string& add, Edit how) {
+    // The text after this key: the last character gone, all of it gone, or `add` appended.
+    auto edited = [&](std::string text) {
+        if (how == Edit::Clear)
+            text.clear();
+        else if (how == Edit::Backspace)
+            pop_utf8(text);
+        else
+            text += add;
+        return text;
+    };
     if (!m_session || m_session->state() != core::Session::State::Answering) return;
     const auto& q = m_session->current();
     const core::Answer* current = m_session->current_answer();
     if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) {
         std::string next = m_number_buffer;
-        if (backspace)
-            pop_utf8(next);
+        if (how != Edit::Type)
+            next = edited(next);
         else {
             for (char ch : add) {
                 const bool digit = ch >= '0' && ch <= '9';
@@ -440,14 +443,10 @@ void App::edit_text(const std::string& add, bool backspace) {
         return;
     }
     if (q.type == core::QuestionType::Text) {
-        std::string text = current ? std::get<std::string>(current->data) : std::string{};
-        if (backspace)
-            pop_utf8(text);
-        else
-            text += add;
+        const std::string text = edited(current ? std::get<std::string>(current->data) : std::string{});
         // At the limit the key is refused and the counter in the field says so (QuestionVm::limit_reached);
         // an error box above the question would push the keyboard down under the fingers.
-        m_limit_reached = !backspace && core::utf8_length(text) > static_cast<std::size_t>(q.max_length);
+        m_limit_reached = how == Edit::Type && core::utf8_length(text) > static_cast<std::size_t>(q.max_length);
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(core::Answer::text(text)); !r)
             m_error = say(r.error());
@@ -457,11 +456,8 @@ void App::edit_text(const std::string& add, bool backspace) {
     }
     if (q.is_select() && current) {  // the write-in of a chosen "other" choice
         core::Answer a = *current;
-        if (backspace)
-            pop_utf8(a.write_in);
-        else
-            a.write_in += add;
-        m_limit_reached = !backspace && core::utf8_length(a.write_in) > core::k_max_write_in;
+        a.write_in = edited(std::move(a.write_in));
+        m_limit_reached = how == Edit::Type && core::utf8_length(a.write_in) > core::k_max_write_in;
         if (m_limit_reached) return;
         if (auto r = m_session->set_answer(a); !r)
             m_error = say(r.error());

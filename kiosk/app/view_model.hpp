@@ -55,7 +55,7 @@ struct QuestionVm {
     bool can_back = false;
     std::size_t list_first = 0;  // long lists: first row shown
     bool finish = false;         // Continue here saves the response, or ends the closing notes: label it "Finish"
-    bool closing = false;        // a closing note: the response is already saved (no Back; Start again just leaves)
+    bool closing = false;        // a closing note: the response is already saved (no Back, no Start again)
 };
 
 // What the sync engine last said, copied into plain fields (sync::client::SyncStatus is not included
@@ -88,9 +88,9 @@ struct AdminVm {
     struct SurveyToggle {
         std::string id, title;
         bool enabled = false;
-        bool draft = false;                         // off in its file: not approved for residents yet
+        bool draft = false;                        // off in its file: not approved for residents yet
         std::vector<std::string> draft_languages;  // languages not yet reviewed ("Español", ...)
-        std::string key_fingerprint;  // a sealed survey: its key's fingerprint (seal::fingerprint); empty when open
+        std::string key_fingerprint;               // a sealed survey: its key's fingerprint (seal::fingerprint); empty when open
     };
     std::vector<SurveyToggle> surveys;  // made by admin_toggle()
     bool assisted = false;

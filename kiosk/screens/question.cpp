@@ -282,7 +282,8 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
     if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
     // Start again weighs less than Back (issue 16): a link, not a button that looks like Back.
-    if (button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
+    // Not on a closing note: the response is saved, and "Start again" there would read as "throw it away".
+    if (!q.closing && button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
     const bool is_note = q.type == QuestionType::Note;
     const bool last = q.finish;
     if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});

@@ -190,6 +190,54 @@ TEST(KioskApp, WriteInIsTypedIntoTheChosenOtherChoice) {
     EXPECT_EQ(a->write_in, "Mé");
 }
 
+// Clear (the review of issue 16): one action empties what is being typed — a full write-in, a text answer,
+// a number — by the same rules as typing; it does nothing under the start-again question or the idle prompt.
+TEST(KioskApp, ClearEmptiesAWriteInATextAnswerAndANumberInOneAction) {
+    KioskFixture f;
+    ASSERT_TRUE(f.app.go_to("question:food:food_sources:other"));
+    std::string full;
+    for (int i = 0; i < 200; ++i) full += "é";
+    f.app.apply(act::TypeText{full});
+    f.app.apply(act::TypeText{"x"});  // one too many: refused, and the counter says it is full
+    EXPECT_TRUE(f.app.view().question.limit_reached);
+    f.app.apply(act::StartAgain{});
+    f.app.apply(act::ClearText{});  // the dialog is open: nothing changes under it
+    EXPECT_EQ(f.app.view().question.write_in_text, full);
+    f.app.apply(act::StartAgainConfirm{false});
+    f.app.apply(act::ClearText{});
+    EXPECT_EQ(f.app.view().question.write_in_text, "");
+    EXPECT_FALSE(f.app.view().question.limit_reached);
+    const auto* a = f.app.session()->current_answer();
+    ASSERT_NE(a, nullptr);  // "other" stays chosen; only its words are gone
+    EXPECT_EQ(a->write_in, "");
+    f.app.apply(act::TypeText{"ok"});
+    EXPECT_EQ(f.app.view().question.write_in_text, "ok");
+
+    KioskFixture w({}, {fieldkiosk::testing::widgets_demo()});
+    ASSERT_TRUE(w.app.go_to("question:widgets_demo:nickname"));
+    w.app.apply(act::TypeText{"Zoë's place"});
+    w.app.apply(act::ClearText{});
+    EXPECT_EQ(w.app.view().question.text, "");
+    w.app.apply(act::Next{});  // required: an empty answer is refused as if nothing had been typed
+    EXPECT_FALSE(w.app.view().question.error.empty());
+    EXPECT_EQ(w.app.view().question.name, "nickname");
+    w.app.apply(act::TypeText{"Zoë"});
+    w.app.apply(act::Next{});
+    ASSERT_EQ(w.app.view().question.name, "people");
+    w.app.apply(act::TypeText{"42"});
+    w.clock.advance(seconds{60});  // the idle prompt is up: Clear does nothing under it
+    w.app.tick();
+    ASSERT_TRUE(w.app.idle_prompt());
+    w.app.apply(act::ClearText{});
+    ASSERT_NE(w.app.session()->current_answer(), nullptr);  // (the prompt hides it from the view)
+    EXPECT_EQ(w.app.session()->current_answer()->to_display(), "42");
+    w.app.apply(act::StillHere{});
+    EXPECT_EQ(w.app.view().question.text, "42");
+    w.app.apply(act::ClearText{});
+    EXPECT_EQ(w.app.view().question.text, "");
+    EXPECT_EQ(w.app.session()->current_answer(), nullptr);
+}
+
 TEST(KioskApp, IdlePromptAppearsAfterTheTimeoutWithACountdown) {
     KioskFixture f;
     start(f);

@@ -29,6 +29,15 @@ inline std::vector<core::SurveyPtr> shipped_surveys() {
     return catalog.surveys;
 }
 
+// tests/kiosk/data/widgets_demo.json: a text question (required, max 40), an integer with a constraint, a
+// decimal and both faces appearances.
+inline core::SurveyPtr widgets_demo() {
+    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
+                                    "tests/kiosk/data/widgets_demo.json");
+    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
+    return r.survey;
+}
+
 inline const kiosk::Strings& shipped_strings() {
     static const kiosk::Strings s = [] {
         std::vector<std::string> errors;

@@ -423,3 +423,23 @@ TEST(UiPolish, ChoiceLabelsTwiceTheLongestShippedOneWrapOrPageAtTheBodySize) {
         }
     }
 }
+
+// "Start again" on a closing note (the review of issue 16): the response is already saved there, and the
+// link would read as "throw my answers away". It is not drawn there; on the questions before it, it is.
+TEST(UiPolish, AClosingNoteAfterTheSaveOffersNoStartAgain) {
+    for (const ImVec2 size : k_sizes) {
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        ASSERT_TRUE(f.app.go_to("question:safety:safety_feel_safer"));
+        ui.frame();
+        EXPECT_TRUE(ui.has("nav:start_again")) << "a question before the save at " << where(size, "");
+        ASSERT_TRUE(f.app.go_to("question:safety:safety_signpost"));
+        ui.frame();
+        ASSERT_TRUE(f.app.view().question.closing);
+        EXPECT_EQ(f.saved().size(), 1U);
+        EXPECT_FALSE(ui.has("nav:start_again")) << where(size, "");
+        EXPECT_EQ(line_with("Start again"), nullptr) << all_text();
+        EXPECT_TRUE(ui.has("nav:next"));
+        EXPECT_NE(line_with("Finish"), nullptr) << all_text();
+    }
+}

@@ -304,8 +304,8 @@ TEST(UiTouch, StartAgainByTouchAsksThenClears) {
 }
 
 // safety ends on the note "Thank you. Where to get help". A resident who answered everything and walks
-// away from it (idle time-out) or taps "Start again" there keeps the response; no drop-off is counted.
-TEST(UiTouch, LeavingTheSafetySignpostByIdleOrStartAgainKeepsTheSavedResponse) {
+// away from it (idle time-out) or taps Finish there keeps the response; no drop-off is counted.
+TEST(UiTouch, LeavingTheSafetySignpostByIdleOrFinishKeepsTheSavedResponse) {
     for (const bool walk_away : {true, false}) {
         KioskFixture f;
         UiDriver ui(f.app, f.clock, {1080, 1920});
@@ -328,13 +328,15 @@ TEST(UiTouch, LeavingTheSafetySignpostByIdleOrStartAgainKeepsTheSavedResponse) {
             EXPECT_FALSE(ui.has("idle:more_time")) << "no idle prompt over a closing note: nothing is at risk";
             f.clock.advance(std::chrono::seconds{20});
             ui.frame();
-        } else {
-            ASSERT_TRUE(ui.tap("nav:start_again"));
-            if (ui.has("again:yes")) { ASSERT_TRUE(ui.tap("again:yes")); }
+        } else {  // no "Start again" there (it would read as "throw it away"): Finish, then Done
+            EXPECT_FALSE(ui.has("nav:start_again"));
+            ASSERT_TRUE(ui.tap("nav:next"));
+            ASSERT_EQ(f.app.screen(), Screen::Thanks);
+            ASSERT_TRUE(ui.tap("thanks:done"));
         }
-        EXPECT_EQ(f.app.screen(), Screen::Attract) << (walk_away ? "idle" : "start again");
+        EXPECT_EQ(f.app.screen(), Screen::Attract) << (walk_away ? "idle" : "finish");
         const auto saved = f.saved();
-        ASSERT_EQ(saved.size(), 1u) << (walk_away ? "idle" : "start again");
+        ASSERT_EQ(saved.size(), 1u) << (walk_away ? "idle" : "finish");
         for (const auto& [name, value] : expected) EXPECT_EQ(saved[0]["answers"][name], value) << name;
         EXPECT_EQ(f.dropoffs("safety", "safety_signpost"), 0);
         EXPECT_TRUE(f.store_opened->stats()->dropoffs.empty());
@@ -532,12 +534,7 @@ TEST(UiTouch, EveryScreenDrawsInBothOrientationsWithTargetsOfNineMillimetres) {
 
 namespace {
 
-core::SurveyPtr widgets_demo() {
-    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
-                                    "tests/kiosk/data/widgets_demo.json");
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
-    return r.survey;
-}
+using fieldkiosk::testing::widgets_demo;
 
 TEST(UiTouch, TextNumbersAndFacesAreAnsweredWithTheKeyboardKeypadAndFaceButtons) {
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
