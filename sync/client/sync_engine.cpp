@@ -147,10 +147,9 @@ void SyncEngine::run() {
     while (true) {
         {
             std::unique_lock lock(m_mutex);
-            while (!m_stop && !m_completed && !m_now && !m_closed && !schedule.is_due(m_clock->steady_now())) {
-                const auto wait = schedule.due() - m_clock->steady_now();
-                m_cv.wait_for(lock, std::min<std::chrono::steady_clock::duration>(wait, std::chrono::seconds(1)));
-            }
+            // On the injected clock: a test's FakeClock wakes this wait when it is advanced.
+            while (!m_stop && !m_completed && !m_now && !m_closed && !schedule.is_due(m_clock->steady_now()))
+                m_clock->wait_until(lock, m_cv, schedule.due());
             if (m_stop) return;
             const auto now = m_clock->steady_now();
             if (m_completed) schedule.on_response_completed(now);

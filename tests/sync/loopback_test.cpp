@@ -45,7 +45,6 @@ protected:
     std::unique_ptr<Receiver> receiver;
 };
 
-
 sync::protocol::WireItem item_from(const std::filesystem::path& db, std::size_t index) {
     core::SystemClock clock;
     auto store = storage::ResponseStore::open(db, clock);
@@ -444,6 +443,10 @@ public:
         return std::chrono::system_clock::now() + m_offset;
     }
     [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return std::chrono::steady_clock::now(); }
+    void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                    std::chrono::steady_clock::time_point deadline) const override {
+        cv.wait_until(lock, deadline);
+    }
 
 private:
     std::chrono::hours m_offset;
@@ -518,9 +521,7 @@ TEST_P(Loopback, WholeRequest400BacksOffTheBatchAndDefersNothing) {
 TEST_P(Loopback, BatchLimitsComeBackAfterASuccessfulSend) {
     Kiosk k;
     k.fill(40);
-    receiver->set_fault([](std::uint64_t n) {
-        return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 413} : Fault{};
-    });
+    receiver->set_fault([](std::uint64_t n) { return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 413} : Fault{}; });
     LongLivedClient c(k, receiver->url(), receiver->kiosk_token, 16);
     auto s = c.uploader.drain();
     EXPECT_FALSE(s.failure) << s.failure->detail;
@@ -538,9 +539,8 @@ TEST_P(Loopback, BatchLimitsComeBackAfterASuccessfulSend) {
 TEST_P(Loopback, A400NamingAResponseSplitsTheBatchThenSetsThatResponseAside) {
     Kiosk k;
     k.fill(20);
-    receiver->set_fault([](std::uint64_t n) {
-        return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 400, .item = 0} : Fault{};
-    });
+    receiver->set_fault(
+        [](std::uint64_t n) { return n == 1 ? Fault{.kind = Fault::Kind::Status, .status = 400, .item = 0} : Fault{}; });
     auto split = k.drain(receiver->url(), receiver->kiosk_token, Kiosk::quick(), 8);
     EXPECT_FALSE(split.failure) << split.failure->detail;
     EXPECT_EQ(split.accepted, 20);
@@ -615,12 +615,12 @@ TEST_P(Loopback, AnswersGivenBeforeTheBodyIsReadDoNotPoisonTheConnection) {
     const std::string good = batch_of({item_from(k.db, 0), item_from(k.db, 1), item_from(k.db, 2)});
     // A large body the server will not read: if it stayed on the connection it would be taken for the
     // next request.
-    std::string junk = R"({"protocol":1,"kiosk_id":"k","batch_id":"x","responses":[],"pad":")" + std::string(256 * 1024, 'a') + "\"}";
+    std::string junk =
+        R"({"protocol":1,"kiosk_id":"k","batch_id":"x","responses":[],"pad":")" + std::string(256 * 1024, 'a') + "\"}";
     sync::client::CurlTransport t(Kiosk::quick());  // one libcurl handle for every request below
     const auto post = [&](const std::string& body, const std::string& token) {
-        sync::client::HttpRequest req{receiver->url() + "/v1/batches",
-                                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
-                                      body};
+        sync::client::HttpRequest req{
+            receiver->url() + "/v1/batches", {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}}, body};
         auto r = t.post(req);
         EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
         return r ? *r : sync::client::HttpResponse{};

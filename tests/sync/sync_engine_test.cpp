@@ -119,8 +119,9 @@ TEST(Describe, PlainWords) {
     EXPECT_TRUE(describe(f, std::chrono::system_clock::now()).starts_with("No connection since "));
 }
 
-// What each engine test starts from: a kiosk store with `responses` completed, the real clock (the engine's
-// thread waits on it), a seeded Rng, and options pointing at `url` with `token`.
+// What each engine test starts from: a kiosk store with `responses` completed, a fake clock (the engine's
+// thread waits on it: advance() wakes it, so a debounce, a period or the closed hour pass at once), a seeded
+// Rng, and options pointing at `url` with `token`.
 struct EngineSetUp {
     EngineSetUp(int responses, const std::string& url, const std::string& token) {
         kiosk.fill(responses);
@@ -128,7 +129,7 @@ struct EngineSetUp {
         options.sync = SyncConfig{.server_url = url, .token = token};
     }
     testing::Kiosk kiosk;
-    core::SystemClock clock;
+    testing::FakeClock clock;
     core::SeededRng rng{3};
     EngineOptions options;
 };
@@ -146,32 +147,40 @@ bool drained_until(SyncEngine& engine, std::optional<SyncStatus>& last, Done don
 
 bool up_to_date(const SyncStatus& s) { return s.state == SyncStatus::State::UpToDate; }
 
-TEST(SyncEngine, OwnThreadDrainsAfterACompletionAndPostsStatus) {
+TEST(SyncEngine, OwnThreadDrainsAtStartAndAfterACompletionAndPostsStatus) {
     testing::Receiver receiver("sqlite");
     EngineSetUp e(20, receiver.url(), receiver.kiosk_token);
-    e.options.debounce = 10ms;
     e.options.period = 1h;
     SyncEngine engine(e.options, quick_curl(), e.clock, e.rng);
-    engine.start();
-    engine.notify_response_completed();
-    // Wait for the status that says everything went.
+    engine.start();  // the first sync is due at once
     std::optional<SyncStatus> last;
-    testing::wait_until([&] { return drained_until(engine, last, up_to_date); }, 15s);
+    ASSERT_TRUE(testing::wait_until([&] { return drained_until(engine, last, up_to_date); }, 15s));
+    EXPECT_EQ(receiver.responses(), 20);
+    e.kiosk.fill(5, "food", 2);
+    engine.notify_response_completed();
+    // The engine took the notification in: it now waits for exactly the debounce, not the hour.
+    const auto debounced = e.clock.steady_now() + e.options.debounce;
+    ASSERT_TRUE(testing::wait_until([&] { return e.clock.earliest_wait() == debounced; }, 15s));
+    EXPECT_EQ(receiver.responses(), 20);
+    e.clock.advance(e.options.debounce);  // the debounce passes, in the engine's own time
+    last.reset();
+    EXPECT_TRUE(testing::wait_until([&] { return receiver.responses() == 25 && drained_until(engine, last, up_to_date); }, 15s))
+        << receiver.responses();
     engine.stop();
     ASSERT_TRUE(last);
     EXPECT_EQ(last->state, SyncStatus::State::UpToDate);
     EXPECT_EQ(last->queued, 0);
-    EXPECT_TRUE(last->last_success.has_value());
+    EXPECT_EQ(last->last_success, e.clock.wall_now());
     EXPECT_TRUE(last->last_error.empty());
-    EXPECT_EQ(receiver.responses(), 20);
+    EXPECT_EQ(last->delivered_total, 25);
 }
 
-// set_closed() reaches the engine's own thread: closed, a sync waits closed_period (an hour here); opened
-// again, the first sync comes within the (short, for the test) normal period.
-TEST(SyncEngine, ReopeningSendsWithinThePeriodInsteadOfAfterTheClosedHour) {
+// set_closed() reaches the engine's own thread: closed, a sync waits closed_period (an hour); opened again,
+// the first sync comes within the normal period (jittered). Both on the fake clock: the hour passes at once.
+TEST(SyncEngine, ClosedSyncsHourlyAndReopeningSendsWithinThePeriod) {
     testing::Receiver receiver("sqlite");
     EngineSetUp e(3, receiver.url(), receiver.kiosk_token);
-    e.options.period = 200ms;
+    e.options.period = 5min;
     e.options.closed_period = 1h;
     SyncEngine engine(e.options, quick_curl(), e.clock, e.rng);
     engine.set_closed(true);  // the kiosk starts outside opening hours
@@ -180,10 +189,22 @@ TEST(SyncEngine, ReopeningSendsWithinThePeriodInsteadOfAfterTheClosedHour) {
     ASSERT_TRUE(testing::wait_until([&] { return drained_until(engine, last, up_to_date); }, 15s));
     ASSERT_EQ(receiver.responses(), 3);
     e.kiosk.fill(4, "food", 2);  // completed while closed, without a notification: waits for the hourly sync
-    engine.set_closed(false);    // opening time
-    testing::wait_until([&] { return receiver.responses() >= 7; }, 15s);
+    ASSERT_TRUE(testing::wait_until([&] { return e.clock.earliest_wait() == e.clock.steady_now() + 1h; }, 15s));
+    e.clock.advance(1h);
+    EXPECT_TRUE(testing::wait_until([&] { return receiver.responses() >= 7; }, 15s)) << receiver.responses();
+    e.kiosk.fill(2, "food", 3);
+    engine.set_closed(false);  // opening time: within one period (the jitter), not an hour
+    const auto opened = e.clock.steady_now();
+    ASSERT_TRUE(testing::wait_until(
+        [&] {
+            const auto w = e.clock.earliest_wait();
+            return w && *w <= opened + e.options.period;
+        },
+        15s));
+    e.clock.advance(e.options.period);
+    EXPECT_TRUE(testing::wait_until([&] { return receiver.responses() >= 9; }, 15s)) << receiver.responses();
     engine.stop();
-    EXPECT_EQ(receiver.responses(), 7);
+    EXPECT_EQ(receiver.responses(), 9);
 }
 
 TEST(SyncEngine, RefusedKeyIsReportedInPlainWords) {

@@ -3,6 +3,7 @@
 // the same responses with different content — sent to both at the same moment. Every response is stored
 // exactly once; every conflict is kept aside. PostgreSQL only (set FIELDKIOSK_TEST_PG).
 #include "tests/support/child_process.hpp"
+#include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -76,21 +77,25 @@ std::vector<sync::protocol::WireItem> items_of(const Kiosk& k, int count) {
 std::optional<sync::protocol::BatchAnswer> post_until_answered(const std::string& url, const std::string& token,
                                                                const std::string& body) {
     sync::client::CurlTransport t(Kiosk::quick());
-    for (int attempt = 0; attempt < 20; ++attempt) {
-        auto r = t.post({url + "/v1/batches", {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}}, body});
-        if (r && r->status == 200) {
-            auto a = sync::protocol::decode_batch_answer(r->body);
-            if (a) return std::move(*a);
-            return std::nullopt;
-        }
-        if (r && r->status != 503) {
-            ADD_FAILURE() << "answered " << r->status << ": " << r->body;
-            return std::nullopt;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    ADD_FAILURE() << "never answered 200";
-    return std::nullopt;
+    std::optional<sync::protocol::BatchAnswer> answer;
+    bool refused = false;
+    const bool answered = testing::wait_until(
+        [&] {
+            auto r =
+                t.post({url + "/v1/batches", {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}}, body});
+            if (r && r->status == 200) {
+                if (auto a = sync::protocol::decode_batch_answer(r->body)) answer = std::move(*a);
+                return true;
+            }
+            if (r && r->status != 503) {
+                ADD_FAILURE() << "answered " << r->status << ": " << r->body;
+                refused = true;
+            }
+            return refused;
+        },
+        std::chrono::seconds(10), std::chrono::milliseconds(100));
+    if (!answered) ADD_FAILURE() << "never answered 200";
+    return answer;
 }
 
 // Sends `a` to one receiver and `b` to the other at the same moment; returns both answers.

@@ -2,10 +2,9 @@
 // the server takes the token (docs/kiosk_config.md, "Provisioning").
 //
 // Index:
-//   exit codes          k_exit_unreachable, k_exit_refused, k_exit_unverified (0, 1, 2 as every verb)
-//   PIN input           a terminal without echo (termios), or --pin-stdin
-//   files               atomic replace (core::write_file_atomically), .bak, owner and mode
-//   server check        GET /v1/health, then an empty batch with a heartbeat (POST /v1/batches) with the token
+//   exit codes          k_exit_unreachable, k_exit_refused, k_exit_unverified (0, 1, 2 as every verb):
+//                       provision_steps.hpp, with the steps in their own files (PIN input: provision_pin.cpp;
+//                       files: provision_files.cpp; the server check: provision_server.cpp)
 //   steps               check_arguments, read_settings, settle_pin, new_settings, choose_owners,
 //                       check_server, write_files, report_outcome: run_provision() in that order
 //   add_provision       the verb's flags
@@ -19,19 +18,15 @@
 #include "kiosk/settings/config.hpp"
 #include "kiosk/settings/pin.hpp"
 #include "sync/client/curl_transport.hpp"
-#include "sync/protocol/wire.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
 #include "tools/ctl/provision.hpp"
+#include "tools/ctl/provision_steps.hpp"
 
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -46,255 +41,7 @@ namespace fieldkiosk::tools {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int k_exit_unreachable = 3;               // files written; the server could not be reached (network not up yet?)
-constexpr int k_exit_refused = 4;                   // the server refused the token; nothing written
-constexpr int k_exit_unverified = 5;                // files written; the server answered, but not as a fieldkiosk server should
-                                                    // (TLS not verified, not a fieldkiosk server, server error)
-constexpr const char* k_kiosk_user = "fieldkiosk";  // installer/debian/kiosk/postinst makes it; the kiosk runs as it
-
-// ---- PIN input ----------------------------------------------------------------------------------------------
-
-termios g_saved_termios{};
-volatile std::sig_atomic_t g_echo_off = 0;
-
-extern "C" void restore_echo_and_reraise(int sig) {
-    if (g_echo_off != 0) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
-    std::signal(sig, SIG_DFL);
-    std::raise(sig);
-}
-
-// Echo off on the terminal for its lifetime; Ctrl-C and kill restore it too.
-class NoEcho {
-public:
-    NoEcho() {
-        if (::tcgetattr(STDIN_FILENO, &g_saved_termios) != 0) return;
-        termios quiet = g_saved_termios;
-        quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        quiet.c_lflag |= ECHONL;
-        m_old_int = std::signal(SIGINT, restore_echo_and_reraise);
-        m_old_term = std::signal(SIGTERM, restore_echo_and_reraise);
-        g_echo_off = ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0 ? 1 : 0;
-    }
-    ~NoEcho() {
-        if (g_echo_off != 0) ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_saved_termios);
-        g_echo_off = 0;
-        std::signal(SIGINT, m_old_int);
-        std::signal(SIGTERM, m_old_term);
-    }
-    NoEcho(const NoEcho&) = delete;
-    NoEcho& operator=(const NoEcho&) = delete;
-
-private:
-    void (*m_old_int)(int) = SIG_DFL;
-    void (*m_old_term)(int) = SIG_DFL;
-};
-
-std::string trim(std::string s) {
-    const auto first = s.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return {};
-    return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-// The PIN: from `in` (--pin-stdin: one line, and an optional second line that must match), or asked twice on
-// the terminal without echo (three tries). An error message (usage) when there is none.
-std::expected<std::string, std::string> read_pin(std::istream& in, bool from_stdin, std::ostream& err) {
-    if (from_stdin) {
-        std::string first, second;
-        if (!std::getline(in, first))
-            return std::unexpected(std::string("--pin-stdin: standard input is empty; send the PIN on one line"));
-        first = trim(first);
-        if (std::getline(in, second) && !trim(second).empty() && trim(second) != first)
-            return std::unexpected(std::string("--pin-stdin: the two PINs (first and second line) differ"));
-        if (auto weak = kiosk::pin_weakness(first)) return std::unexpected("the admin PIN " + *weak + "; choose another");
-        return first;
-    }
-    if (&in != &std::cin || ::isatty(STDIN_FILENO) == 0)
-        return std::unexpected(
-            std::string("standard input is not a terminal, so the PIN cannot be asked for: give it with --pin-stdin "
-                        "(e.g. printf '%s\\n' \"$PIN\" | fieldkiosk-ctl provision --pin-stdin ...)"));
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        std::string first, second;
-        {
-            NoEcho quiet;
-            err << "Admin PIN for the kiosk's staff screen (" << kiosk::k_pin_min_digits << "-" << kiosk::k_pin_max_digits
-                << " digits, not shown): " << std::flush;
-            if (!std::getline(in, first)) return std::unexpected(std::string("no PIN given"));
-            first = trim(first);
-            if (auto weak = kiosk::pin_weakness(first)) {
-                err << "That PIN " << *weak << ". Try another.\n";
-                continue;
-            }
-            err << "The same PIN again: " << std::flush;
-            if (!std::getline(in, second)) return std::unexpected(std::string("no PIN given"));
-        }
-        if (trim(second) == first) return first;
-        err << "The two PINs differ. Try again.\n";
-    }
-    return std::unexpected(std::string("no acceptable PIN after three tries"));
-}
-
-// ---- token ----------------------------------------------------------------------------------------------------
-
-std::optional<std::string> token_problem(const std::string& token) {
-    if (token.empty()) return "is empty";
-    for (const char c : token)
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return "contains spaces or control characters (copy it again)";
-    if (token.size() > 512) return "is longer than 512 characters: not a token from `fieldkiosk-server add-kiosk`";
-    return std::nullopt;
-}
-
-// ---- files ------------------------------------------------------------------------------------------------------
-
-using Owner = core::FileOwner;
-
-std::string describe_owner(const Owner& o) {
-    const passwd* pw = ::getpwuid(o.uid);
-    const group* gr = ::getgrgid(o.gid);
-    return (pw ? std::string(pw->pw_name) : std::to_string(o.uid)) + ":" +
-           (gr ? std::string(gr->gr_name) : std::to_string(o.gid));
-}
-
-std::string octal(mode_t m) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(m & 07777));
-    return buf;
-}
-
-std::string errno_text(const std::string& what, const fs::path& path) {
-    std::string msg = "cannot " + what + " " + path.string() + ": " + std::strerror(errno);
-    if (errno == EACCES || errno == EPERM) msg += " (run it as root: sudo fieldkiosk-ctl provision ...)";
-    return msg;
-}
-
-// Replaces `path` with `text` through the project's one atomic writer (core/atomic_file.hpp: mode and owner
-// set before any byte is written, so a token is never readable by others), adding provision's hint when the
-// system said no.
-std::expected<void, std::string> replace_file(const fs::path& path, const std::string& text, mode_t mode,
-                                              std::optional<Owner> owner, bool backup) {
-    auto w = core::write_file_atomically(path, text, {.mode = mode, .owner = owner, .keep_backup = backup});
-    if (w) return {};
-    std::string msg = std::move(w.error().message);
-    if (w.error().error_number == EACCES || w.error().error_number == EPERM)
-        msg += " (run it as root: sudo fieldkiosk-ctl provision ...)";
-    return std::unexpected(std::move(msg));
-}
-
-// ---- server check -------------------------------------------------------------------------------------------
-
-struct CheckResult {
-    int exit_code = k_exit_ok;
-    std::vector<std::string> lines;  // plain words, printed on stdout (ok) or stderr (problems)
-};
-
-std::string error_message(const std::string& body) {
-    const auto j = nlohmann::json::parse(body, nullptr, false);
-    if (j.is_object() && j.contains("message") && j["message"].is_string()) return j["message"].get<std::string>();
-    return body.substr(0, 200);
-}
-
-// A request that got no HTTP answer: TLS not verified, or the server not reached.
-void transport_failure(CheckResult& r, const sync::client::TransportError& e, const std::string& what) {
-    if (e.kind == sync::client::TransportError::Kind::Tls) {
-        r.exit_code = k_exit_unverified;
-        r.lines.push_back("server not verified: " + what + ": TLS: " + e.message +
-                          " (if the council uses its own certificate authority, give its PEM file with --ca-file)");
-    } else {
-        r.exit_code = k_exit_unreachable;
-        r.lines.push_back("server not reachable: " + what + ": " + e.message +
-                          " (the files are written; the kiosk sends its responses once the server can be reached)");
-    }
-}
-
-void check_token(sync::client::CurlTransport& transport, const std::string& url, const std::string& token, CheckResult& r);
-
-CheckResult check_server(const std::string& url, const std::string& token, const std::string& ca_file, int timeout_s) {
-    CheckResult r;
-    static sync::client::CurlGlobal curl_global;  // once per process, before any transfer
-    sync::client::CurlTransport transport(sync::client::CurlOptions{.connect_timeout = std::chrono::seconds(timeout_s),
-                                                                    .total_timeout = std::chrono::seconds(timeout_s * 3),
-                                                                    .ca_file = ca_file});
-    sync::client::HttpRequest health{.url = url + std::string(sync::protocol::k_health_path)};
-    health.max_response_bytes = 1u << 20;
-    auto h = transport.get(health);
-    if (!h) {
-        transport_failure(r, h.error(), "GET " + health.url);
-        return r;
-    }
-    const auto hj = nlohmann::json::parse(h->body, nullptr, false);
-    if (!hj.is_object() || !hj.contains("status") || !hj.contains("protocol")) {
-        r.exit_code = k_exit_unverified;
-        r.lines.push_back("server answers, but not as a fieldkiosk server: GET " + health.url + " gave HTTP " +
-                          std::to_string(h->status) + " (check the address: no path after the host name)");
-        return r;
-    }
-    std::string about = "protocol " + (hj["protocol"].is_number() ? hj["protocol"].dump() : std::string("?"));
-    if (hj.contains("version") && hj["version"].is_string())
-        about = "fieldkiosk-server " + hj["version"].get<std::string>() + ", " + about;
-    if (h->status != 200 || hj["status"] != "ok") {
-        r.exit_code = k_exit_unverified;
-        r.lines.push_back("server reachable but not healthy (HTTP " + std::to_string(h->status) + ", status " +
-                          hj["status"].dump() + "): its database is not answering; the token was not checked");
-        return r;
-    }
-    r.lines.push_back("server reachable: " + url + " (" + about + ")");
-    check_token(transport, url, token, r);
-    return r;
-}
-
-// The token: an empty batch with a heartbeat, as the kiosk sends when it has nothing queued.
-void check_token(sync::client::CurlTransport& transport, const std::string& url, const std::string& token, CheckResult& r) {
-    core::SystemClock clock;
-    core::SystemRng rng;
-    sync::protocol::Batch batch;
-    batch.kiosk_id = "";  // the kiosk's own id lives in its database; provisioning does not open it
-    batch.batch_id = core::make_uuid_v4(rng);
-    sync::protocol::Heartbeat hb;
-    hb.app_version = std::string("fieldkiosk-ctl ") + FIELDKIOSK_VERSION;
-    hb.sent_at = core::format_utc(clock.wall_now());
-    batch.heartbeat = hb;
-    sync::client::HttpRequest post{.url = url + std::string(sync::protocol::k_batches_path),
-                                   .headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
-                                   .body = sync::protocol::encode(batch)};
-    post.max_response_bytes = 1u << 20;
-    auto b = transport.post(post);
-    if (!b) {
-        transport_failure(r, b.error(), "POST " + post.url);
-        return;
-    }
-    if (b->status == 401 || b->status == 403) {
-        r.exit_code = k_exit_refused;
-        r.lines.push_back("token refused by the server: " + error_message(b->body) +
-                          ". Nothing was written. Check it was copied whole, or make a new one on the server: "
-                          "fieldkiosk-server add-kiosk NAME");
-        return;
-    }
-    if (b->status == 200) {
-        std::string name;
-        if (auto a = nlohmann::json::parse(b->body, nullptr, false);
-            a.is_object() && a.contains("kiosk") && a["kiosk"].is_string())
-            name = a["kiosk"].get<std::string>();
-        r.lines.push_back(name.empty() ? std::string("token accepted") : "token accepted for kiosk '" + name + "'");
-        return;
-    }
-    // The server reads the token before the body: 400 (it does not take empty batches) and 429 (rate
-    // limit, counted per kiosk) both come after the token was accepted.
-    if (b->status == 400 || b->status == 429) {
-        r.lines.push_back("token accepted (the server answered HTTP " + std::to_string(b->status) +
-                          " to an empty batch: " + error_message(b->body) + ")");
-        return;
-    }
-    r.exit_code = k_exit_unverified;
-    r.lines.push_back("the token could not be checked: POST " + post.url + " gave HTTP " + std::to_string(b->status) + ": " +
-                      error_message(b->body));
-}
-
-std::optional<Owner> kiosk_owner() {
-    const passwd* pw = ::getpwnam(k_kiosk_user);
-    if (pw == nullptr) return std::nullopt;
-    return Owner{pw->pw_uid, pw->pw_gid};
-}
-
+using namespace provision;  // the steps (provision_steps.hpp)
 
 // ---- the verb in steps --------------------------------------------------------------------------------------
 
@@ -311,7 +58,7 @@ struct Inputs {  // the checked arguments
     fs::path config_path, token_path;
 };
 
-struct Settings {  // the settings file before provisioning
+struct Settings {        // the settings file before provisioning
     std::string before;  // its text (or a new file's opening comment)
     bool existed = false;
     struct ::stat old_st {};
@@ -486,14 +233,14 @@ void print_dry_run(const Args& a, const Inputs& i, const Settings& st, const Own
     out << "would write " << i.token_path.string() << " (mode " << octal(k_token_mode) << ", owner "
         << describe_owner(o.token.value_or(o.me)) << "): " << mask(i.token) << "\n";
     out << "would write " << i.config_path.string() << " (mode " << octal(k_config_mode) << ", owner "
-        << describe_owner(o.config.value_or(o.me))
-        << (st.existed ? "; previous kept as " + i.config_path.string() + ".bak" : "") << "), PIN hash masked:\n"
+        << describe_owner(o.config.value_or(o.me)) << (st.existed ? "; previous kept as " + i.config_path.string() + ".bak" : "")
+        << "), PIN hash masked:\n"
         << (shown ? *shown : std::string("(cannot be shown)\n"));
 }
 
 // 6. The files: the token first (the settings point at it). k_exit_ok, or k_exit_invalid with the reason on `err`.
-int write_files(const Args& a, const Inputs& i, const Settings& st, const Owners& o, const std::string& after,
-                std::ostream& out, std::ostream& err) {
+int write_files(const Args& a, const Inputs& i, const Settings& st, const Owners& o, const std::string& after, std::ostream& out,
+                std::ostream& err) {
     if (o.root && !o.kiosk_user)
         err << "warning: there is no '" << k_kiosk_user
             << "' user on this machine (the fieldkiosk package makes it), so the files belong to root; a kiosk "
@@ -510,8 +257,8 @@ int write_files(const Args& a, const Inputs& i, const Settings& st, const Owners
     }
     out << "wrote " << i.config_path.string() << " (mode " << octal(k_config_mode) << ", owner "
         << describe_owner(o.config.value_or(o.me)) << "): [kiosk] site" << (a.mode.empty() ? "" : ", mode")
-        << "; [sync] server_url, token_file" << (a.ca_file.empty() ? "" : ", ca_file")
-        << (a.keep_pin ? "" : "; [admin] pin_hash") << "\n";
+        << "; [sync] server_url, token_file" << (a.ca_file.empty() ? "" : ", ca_file") << (a.keep_pin ? "" : "; [admin] pin_hash")
+        << "\n";
     if (st.existed) out << "kept the previous settings as " << i.config_path.string() << ".bak\n";
     return k_exit_ok;
 }
