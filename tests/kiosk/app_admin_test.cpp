@@ -7,7 +7,6 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using namespace fieldkiosk::testing;  // KioskFixture (kiosk_fixture.hpp), start, idle_out (app_steps.hpp)
-using namespace std::chrono_literals;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
