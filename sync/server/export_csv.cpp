@@ -146,4 +146,43 @@ std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostre
     return opened;
 }
 
+std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const std::function<bool(const ExportRow&)>& fn) {
+    std::string record;
+    std::size_t line = 0, rows = 0;
+    const std::string header = csv_header();
+    if (!next_record(in, record, line) || record + "\r\n" != header)
+        return std::unexpected("line 1: this is not a fieldkiosk export (its header is not `" +
+                               header.substr(0, header.size() - 2) + "`)");
+    static constexpr std::array<const char*, k_columns> k_names{
+        "id",   "kiosk",      "device_id",    "survey",      "survey_version", "language",  "mode",
+        "site", "started_at", "completed_at", "received_at", "answers",        "write_ins", "calculated"};
+    while (true) {
+        const std::size_t first_line = line + 1;
+        if (!next_record(in, record, line)) break;
+        if (record.empty()) continue;
+        const auto raw = raw_fields(record);
+        if (raw.size() != k_columns)
+            return std::unexpected("line " + std::to_string(first_line) + ": has " + std::to_string(raw.size()) +
+                                   " fields; an export row has " + std::to_string(k_columns));
+        std::vector<std::string> f;
+        for (const auto& r : raw) f.push_back(unquote(r));
+        const std::string where = "line " + std::to_string(first_line) + " (response " + f[0] + "): ";
+        nlohmann::json p = nlohmann::json::object();
+        for (std::size_t i : {0, 3, 4, 5, 6, 7, 8, 9}) p[k_names[i]] = f[i];
+        if (const auto sealed = seal::parse_sealed_cell(f[k_answers])) {
+            p["sealed"] = {{"key_id", sealed->first}, {"box", sealed->second}};
+        } else {
+            for (std::size_t i : {k_answers, k_write_ins, k_calculated}) {
+                if (f[i].empty()) continue;
+                auto j = nlohmann::json::parse(f[i], nullptr, false);
+                if (!j.is_object()) return std::unexpected(where + k_names[i] + ": not a JSON object");
+                p[k_names[i]] = std::move(j);
+            }
+        }
+        ++rows;
+        if (!fn(ExportRow{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()})) break;
+    }
+    return rows;
+}
+
 }  // namespace fieldkiosk::sync::server

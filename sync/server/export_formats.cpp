@@ -39,6 +39,26 @@ exports::ResponseRecord record_of(const ExportRow& row) {
     return r;
 }
 
+// A stored response's wide cells; a payload that did not fit is reported through `warn`, naming its row.
+class WideRows {
+public:
+    WideRows(const exports::WideTable& table, const std::function<void(const std::string&)>& warn)
+        : m_table(table), m_warn(warn) {}
+    std::vector<std::string> cells(const ExportRow& row) {
+        ++m_line;
+        auto out = m_table.row(record_of(row), &m_problem);
+        if (m_warn && !m_problem.empty())
+            m_warn("row " + std::to_string(m_line) + " (response " + row.id + "): " + m_problem + "; written as stored");
+        return out;
+    }
+
+private:
+    const exports::WideTable& m_table;
+    const std::function<void(const std::string&)>& m_warn;
+    std::int64_t m_line = 1;  // the header
+    std::string m_problem;
+};
+
 std::filesystem::path temp_file(const std::filesystem::path& dir, std::string_view survey) {
     std::random_device rd;
     const auto base = dir.empty() ? std::filesystem::temp_directory_path() : dir;
@@ -97,20 +117,10 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
 
-    std::int64_t line = 1;
-    const auto note = [&](const ExportRow& row, const std::string& problem) {
-        if (warn && !problem.empty())
-            warn("row " + std::to_string(line) + " (response " + row.id + "): " + problem + "; written as stored");
-    };
+    WideRows wide{*table, warn};
     if (request.format == ExportFormat::Wide) {
-        std::string problem;
         const ExportSteps steps{[&](std::string&) { return write(exports::csv_line(table->header())); },
-                                [&](const ExportRow& row, std::string&) {
-                                    ++line;
-                                    const auto cells = table->row(record_of(row), &problem);
-                                    note(row, problem);
-                                    return write(exports::csv_line(cells));
-                                },
+                                [&](const ExportRow& row, std::string&) { return write(exports::csv_line(wide.cells(row))); },
                                 {}};
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
@@ -118,7 +128,6 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
     // .xlsx: libxlsxwriter writes a file; made in constant memory, then copied through `write`.
     const auto file = temp_file(temp_dir, request.survey);
     std::optional<exports::XlsxExport> book;
-    std::string problem;
     const ExportSteps steps{
         [&](std::string& why) {
             auto b = exports::XlsxExport::create(file, *table);
@@ -129,10 +138,7 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
             return b.has_value();
         },
         [&](const ExportRow& row, std::string& why) {
-            ++line;
-            const auto cells = table->row(record_of(row), &problem);
-            note(row, problem);
-            auto added = book->add_row(cells);
+            auto added = book->add_row(wide.cells(row));
             if (!added) why = "response " + row.id + ": " + added.error();
             return added.has_value();
         },
@@ -159,6 +165,32 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
     std::error_code ec;
     std::filesystem::remove(file, ec);
     return done(ok);
+}
+
+std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in, const core::Catalog& catalog,
+                                                                const ExportRequest& request,
+                                                                const std::function<bool(std::string_view)>& write,
+                                                                const std::function<void(const std::string&)>& warn) {
+    const core::SurveyPtr survey = catalog.find(request.survey);
+    if (!survey)
+        return std::unexpected(ExportFailure{ExportFailure::Kind::UnknownSurvey,
+                                             "survey '" + request.survey + "' is not in the definitions given (--surveys)"});
+    auto table = exports::WideTable::make(survey, exports::WideOptions{request.labels});
+    if (!table) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, table.error()});
+    WideRows wide{*table, warn};
+    if (!write(exports::csv_line(table->header())))
+        return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
+    bool written = true;
+    std::int64_t rows = 0;
+    auto read = read_csv_export(in, [&](const ExportRow& row) {
+        if (row.survey != request.survey) return true;  // an export holds one survey; skip any other
+        written = write(exports::csv_line(wide.cells(row)));
+        rows += written ? 1 : 0;
+        return written;
+    });
+    if (!read) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, read.error()});
+    if (!written) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
+    return rows;
 }
 
 }  // namespace fieldkiosk::sync::server

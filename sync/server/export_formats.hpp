@@ -8,6 +8,7 @@
 //   ExportRequest         survey, format, labels language
 //   ExportFailure         why an export did not happen: the kind says which HTTP status fits
 //   export_survey_to      writes one export; the wide formats read the survey's CURRENT version from `catalog`
+//   export_wide_from_csv  the wide CSV from a long CSV file (`fieldkiosk-server decrypt`'s output, where the key is)
 //
 // Thread-safety: as safe as the Storage it is given; the catalog is immutable.
 #pragma once
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <expected>
 #include <functional>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,5 +60,12 @@ struct ExportFailure {
     Storage& storage, const core::Catalog* catalog, const ExportRequest& request,
     const std::function<bool(std::string_view)>& write, const ExportAudit& audit,
     const std::function<void(const std::string&)>& warn = {}, const std::filesystem::path& temp_dir = {});
+
+// The wide CSV of `request.survey` made from a long CSV export read from `in` (e.g. what `fieldkiosk-server decrypt`
+// wrote), row by row: the sealed rows a receiver cannot widen are widened where the key is. Rows of other surveys
+// are skipped. Not audited (no database is read). A malformed input row is BadRequest, naming its line.
+[[nodiscard]] std::expected<std::int64_t, ExportFailure> export_wide_from_csv(
+    std::istream& in, const core::Catalog& catalog, const ExportRequest& request,
+    const std::function<bool(std::string_view)>& write, const std::function<void(const std::string&)>& warn = {});
 
 }  // namespace fieldkiosk::sync::server

@@ -124,7 +124,7 @@ struct Settings {
     std::string serve_quiet_after = "24h";
     // the other verbs
     std::string name, survey, format = "csv", output;
-    std::string labels;  // export
+    std::string labels, from_csv;  // export
     std::string quiet_after = "24h";
     bool kiosks_json = false;
     std::string scopes = "read";        // add-admin
@@ -230,6 +230,9 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
                       "wide, codebook, sps, xlsx: survey definition file or folder (repeatable), as for serve; the survey's "
                       "newest version gives the columns");
     v.exp->add_option("--output,--out,-o", s.output, "File to write (default: standard output)");
+    v.exp->add_option("--from-csv", s.from_csv,
+                      "wide only: read a long CSV export (e.g. decrypt's output, where the key is; - for standard input) "
+                      "instead of the database, and widen it; not audited, as no database is read");
     v.exp->footer(
         "Formats and columns: docs/exports.md. Every export is recorded in the audit log (fieldkiosk-server audit).\n"
         "Sealed responses cannot be widened here: their row says sealed=1 with empty answers; run "
@@ -286,6 +289,38 @@ std::string command_line_user() {
     return "command line (uid " + std::to_string(::getuid()) + ")";
 }
 
+// export --from-csv: a long CSV file (decrypt's output) widened where the key is.
+int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog& catalog) {
+    if (format != ExportFormat::Wide) {
+        std::cerr << "fieldkiosk-server: export: --from-csv makes the wide CSV only: add --format wide\n";
+        return k_exit_usage;
+    }
+    std::ifstream in_file;
+    if (s.from_csv != "-") {
+        in_file.open(s.from_csv, std::ios::binary);
+        if (!in_file) {
+            std::cerr << "fieldkiosk-server: export: cannot read " << s.from_csv << "\n";
+            return k_exit_usage;
+        }
+    }
+    std::istream& in = s.from_csv == "-" ? std::cin : in_file;
+    std::ofstream file;
+    if (!s.output.empty()) file.open(s.output, std::ios::binary);
+    std::ostream& out = s.output.empty() ? std::cout : file;
+    const std::string name = s.from_csv == "-" ? "standard input" : s.from_csv;
+    const auto write = [&out](std::string_view text) { return static_cast<bool>(out << text); };
+    const auto warn = [&name](const std::string& line) {
+        std::cerr << "fieldkiosk-server: export: " << name << ": " << line << "\n";
+    };
+    auto done = export_wide_from_csv(in, catalog, ExportRequest{s.survey, format, s.labels}, write, warn);
+    if (!done) {
+        std::cerr << "fieldkiosk-server: export: " << name << ": " << done.error().message << "\n";
+        return done.error().kind == ExportFailure::Kind::Failed ? k_exit_fail : k_exit_usage;
+    }
+    out.flush();
+    return out ? k_exit_ok : k_exit_fail;
+}
+
 int export_survey(const Settings& s) {
     const auto format = export_format_from_string(s.format).value_or(ExportFormat::Csv);
     core::Catalog catalog;
@@ -299,6 +334,7 @@ int export_survey(const Settings& s) {
         catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
         for (const auto& d : catalog.diagnostics) std::cerr << "fieldkiosk-server: export: " << d.to_string() << "\n";
     }
+    if (!s.from_csv.empty()) return export_from_csv(s, format, catalog);
     auto storage = open_or_say(s.db);
     if (!storage) return k_exit_fail;
     std::ofstream file;
