@@ -163,19 +163,40 @@ std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* pr
 
     std::vector<std::string> cells;
     cells.reserve(m_columns.size());
+    const json* multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
     for (const Column& col : m_columns) {
         switch (col.kind) {
             case ColumnKind::Metadata: {
-                const std::string& n = col.name;
-                cells.push_back(n == "id"               ? meta(r.id, "id")
-                                : n == "site"           ? meta(r.site, "site")
-                                : n == "kiosk"          ? r.kiosk
-                                : n == "mode"           ? meta(r.mode, "mode")
-                                : n == "language"       ? meta(r.language, "language")
-                                : n == "survey_version" ? meta(r.survey_version, "survey_version")
-                                : n == "started_at"     ? meta(r.started_at, "started_at")
-                                : n == "completed_at"   ? meta(r.completed_at, "completed_at")
-                                                        : r.received_at);
+                // The first nine columns, in make()'s order (by position: no name compared per row).
+                switch (cells.size()) {
+                    case 0:
+                        cells.push_back(meta(r.id, "id"));
+                        break;
+                    case 1:
+                        cells.push_back(meta(r.site, "site"));
+                        break;
+                    case 2:
+                        cells.push_back(r.kiosk);
+                        break;
+                    case 3:
+                        cells.push_back(meta(r.mode, "mode"));
+                        break;
+                    case 4:
+                        cells.push_back(meta(r.language, "language"));
+                        break;
+                    case 5:
+                        cells.push_back(meta(r.survey_version, "survey_version"));
+                        break;
+                    case 6:
+                        cells.push_back(meta(r.started_at, "started_at"));
+                        break;
+                    case 7:
+                        cells.push_back(meta(r.completed_at, "completed_at"));
+                        break;
+                    default:
+                        cells.push_back(r.received_at);
+                        break;
+                }
                 break;
             }
             case ColumnKind::Sealed:
@@ -197,6 +218,7 @@ std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* pr
             }
             case ColumnKind::MultiOriginal: {
                 auto it = answers.find(col.name);
+                multi = it != answers.end() && it->is_array() ? &*it : nullptr;  // for its option columns, next
                 if (it == answers.end()) {
                     cells.emplace_back();
                 } else if (!it->is_array()) {
@@ -213,11 +235,10 @@ std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* pr
                 break;
             }
             case ColumnKind::Option: {
-                auto it = answers.find(col.question->name);
-                if (it == answers.end() || !it->is_array()) {
+                if (!multi) {
                     cells.emplace_back();
                 } else {
-                    const bool chosen = std::ranges::any_of(*it, [&](const json& v) {
+                    const bool chosen = std::ranges::any_of(*multi, [&](const json& v) {
                         return v.is_string() && v.get_ref<const std::string&>() == col.choice->value;
                     });
                     cells.emplace_back(chosen ? "1" : "0");
@@ -250,6 +271,7 @@ std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* pr
 
 std::string csv_line(const std::vector<std::string>& cells) {
     std::string line;
+    line.reserve(cells.size() * 8);
     for (std::size_t i = 0; i < cells.size(); ++i) {
         if (i) line += ',';
         line += core::csv_field(cells[i]);
