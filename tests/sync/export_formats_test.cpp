@@ -4,9 +4,8 @@
 #include "sync/server/export_formats.hpp"
 #include "core/xlsform/workbook.hpp"
 #include "tests/support/csv_reader.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/sync/loopback.hpp"
-
-#include <sys/wait.h>
 
 #include <fstream>
 
@@ -20,13 +19,7 @@ std::size_t index_of(const std::vector<std::string>& header, std::string_view na
 }
 
 std::pair<int, std::string> run_server(const std::string& args) {
-    const std::string cmd = std::string(FIELDKIOSK_SERVER_PATH) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-    const int status = p ? pclose(p) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return run_command(std::string(FIELDKIOSK_SERVER_PATH) + " " + args);
 }
 
 class ExportFormats : public ::testing::TestWithParam<std::string> {
