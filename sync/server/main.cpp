@@ -218,10 +218,11 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.exp->add_option("--db", s.db, k_db_help);
     v.exp->add_option("--survey", s.survey, "Survey id")->required();
     v.exp
-        ->add_option("--format", s.format,
-                     "csv: every answer in one JSON column (the long CSV); wide: one column per question, a 0/1 column per "
-                     "option of a multi-select, the calculations; codebook: what each wide column means (CSV); sps: SPSS "
-                     "variable and value labels; xlsx: a data sheet and a codebook sheet")
+        ->add_option(
+            "--format", s.format,
+            "csv (the default): every answer in one JSON column (the long CSV); wide: one column per question, a 0/1 column per "
+            "option of a multi-select, the calculations; codebook: what each wide column means (CSV); sps: SPSS "
+            "variable and value labels; xlsx: a data sheet and a codebook sheet")
         ->check(CLI::IsMember({"csv", "wide", "codebook", "sps", "xlsx"}));
     v.exp->add_option("--labels", s.labels,
                       "wide, codebook, sps, xlsx: choice labels in this language instead of codes (e.g. es); the codebook "
@@ -236,7 +237,7 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.exp->footer(
         "Formats and columns: docs/exports.md. Every export is recorded in the audit log (fieldkiosk-server audit).\n"
         "Sealed responses cannot be widened here: their row says sealed=1 with empty answers; run "
-        "fieldkiosk-server decrypt where the key is.");
+        "fieldkiosk-server decrypt where the key is, then export --from-csv on its output.");
     v.kiosks = add_kiosks_verb(app, s);
     v.keygen = app.add_subcommand("keygen", "Make a key pair for a sealed survey: the private key to a file (0600), and the "
                                             "setting to put in the survey file");
