@@ -6,24 +6,25 @@
 
 namespace fieldkiosk::sync::server {
 
-bool export_csv_to(Storage& storage, const std::string& survey, const std::function<bool(const std::string&)>& write,
-                   const ExportAudit& audit, std::string* error) {
+bool export_audited(Storage& storage, const std::string& survey, const ExportSteps& steps, const ExportAudit& audit,
+                    std::int64_t* rows_out, std::string* error) {
     std::int64_t rows = 0;
-    bool written = write(csv_header());
-    std::string why = written ? "" : "the output could not be written";
-    if (written) {
+    std::string why;
+    bool written = !steps.begin || steps.begin(why);
+    if (written && steps.row) {
         auto r = storage.for_each_response(survey, [&](const ExportRow& row) {
-            written = write(csv_row(row));
+            written = steps.row(row, why);
             rows += written ? 1 : 0;
             return written;
         });
         if (!r) {
             written = false;
             why = r.error().message;
-        } else if (!written) {
-            why = "the output could not be written";
         }
     }
+    if (written && steps.end) written = steps.end(why);
+    if (!written && why.empty()) why = "the output could not be written";
+    if (rows_out) *rows_out = rows;
     AuditEntry entry{core::format_utc(audit.clock.wall_now()), audit.who, "export", audit.what + (written ? "" : " (cut short)"),
                      rows};
     if (auto logged = audit.storage.record_audit(entry); !logged) {
@@ -32,6 +33,14 @@ bool export_csv_to(Storage& storage, const std::string& survey, const std::funct
     }
     if (error && !written) *error = why;
     return written;
+}
+
+bool export_csv_to(Storage& storage, const std::string& survey, const std::function<bool(const std::string&)>& write,
+                   const ExportAudit& audit, std::string* error, std::int64_t* rows) {
+    const ExportSteps steps{[&](std::string&) { return write(csv_header()); },
+                            [&](const ExportRow& row, std::string&) { return write(csv_row(row)); },
+                            {}};
+    return export_audited(storage, survey, steps, audit, rows, error);
 }
 
 namespace {

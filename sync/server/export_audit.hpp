@@ -26,7 +26,19 @@ struct ExportAudit {
 // complete. `error`, when given, receives the reason on failure.
 [[nodiscard]] bool export_csv_to(Storage& storage, const std::string& survey,
                                  const std::function<bool(const std::string&)>& write, const ExportAudit& audit,
-                                 std::string* error = nullptr);
+                                 std::string* error = nullptr, std::int64_t* rows = nullptr);
+
+// The loop every export shares (export_csv_to, export_formats.hpp): begin() (e.g. the header), row() for each
+// stored response of `survey`, end() (e.g. closing a workbook); each returns false and sets its reason to stop.
+// An empty row() reads no response (the codebook). Then one audit entry, as export_csv_to() says; the same return
+// and `error` contract. `rows`, when given, receives the number of rows written.
+struct ExportSteps {
+    std::function<bool(std::string& why)> begin;
+    std::function<bool(const ExportRow& row, std::string& why)> row;
+    std::function<bool(std::string& why)> end;
+};
+[[nodiscard]] bool export_audited(Storage& storage, const std::string& survey, const ExportSteps& steps, const ExportAudit& audit,
+                                  std::int64_t* rows = nullptr, std::string* error = nullptr);
 
 // `fieldkiosk-server audit`: the entries at or after `since` as a table (or JSON), oldest first. Control
 // characters in names are shown as '?' (a terminal must not be driven by a token's name). Exit code 0, or 1

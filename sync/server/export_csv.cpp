@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <vector>
 
 namespace fieldkiosk::sync::server {
@@ -103,16 +104,17 @@ std::string cell(const nlohmann::json& open, const char* key) {
     return core::csv_field(it->is_string() ? it->get<std::string>() : it->dump());
 }
 
-}  // namespace
-
-std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostream& out, std::span<const seal::KeyPair> keys) {
+// Checks the header of an export on `in`, calls `on_header`, then `fn(first line, raw fields)` for each non-empty
+// record of the right width (false: stop); a record of another width, or `fn`'s error, ends it with that error.
+using RecordFn = std::function<std::expected<bool, std::string>(std::size_t line, std::vector<std::string>& raw)>;
+std::expected<void, std::string> for_each_record(std::istream& in, const std::function<void()>& on_header, const RecordFn& fn) {
     std::string record;
-    std::size_t line = 0, opened = 0;
+    std::size_t line = 0;
     const std::string header = csv_header();
     if (!next_record(in, record, line) || record + "\r\n" != header)
         return std::unexpected("line 1: this is not a fieldkiosk export (its header is not `" +
                                header.substr(0, header.size() - 2) + "`)");
-    out << header;
+    on_header();
     while (true) {
         const std::size_t first_line = line + 1;
         if (!next_record(in, record, line)) break;
@@ -121,29 +123,80 @@ std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostre
         if (f.size() != k_columns)
             return std::unexpected("line " + std::to_string(first_line) + ": has " + std::to_string(f.size()) +
                                    " fields; an export row has " + std::to_string(k_columns));
-        const std::string id = unquote(f[0]);
-        const std::string where = "line " + std::to_string(first_line) + " (response " + id + "): ";
-        const auto sealed = seal::parse_sealed_cell(unquote(f[k_answers]));
-        if (sealed) {
-            const nlohmann::json envelope = {{"sealed", {{"key_id", sealed->first}, {"box", sealed->second}}}};
-            auto open = seal::open_payload(envelope, keys);
-            if (!open) return std::unexpected(where + open.error().message);
-            // The row's own cells must be the sealed response's: a row pasted from elsewhere is refused.
-            const std::array<std::pair<std::size_t, const char*>, 7> bound{
-                {{0, "id"}, {3, "survey"}, {4, "survey_version"}, {5, "language"}, {6, "mode"}, {7, "site"}, {8, "started_at"}}};
-            for (const auto& [col, key] : bound)
-                if (cell(*open, key) != f[col])
-                    return std::unexpected(where + "its " + key + " cell differs from the sealed response's: it was altered");
-            f[k_answers] = cell(*open, "answers");
-            f[k_write_ins] = cell(*open, "write_ins");
-            f[k_calculated] = cell(*open, "calculated");
-            ++opened;
-        }
-        for (std::size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << f[i];
-        out << "\r\n";
-        if (!out) return std::unexpected(where + "the output could not be written");
+        auto go_on = fn(first_line, f);
+        if (!go_on) return std::unexpected(go_on.error());
+        if (!*go_on) break;
     }
+    return {};
+}
+
+}  // namespace
+
+std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostream& out, std::span<const seal::KeyPair> keys) {
+    std::size_t opened = 0;
+    auto done = for_each_record(
+        in, [&] { out << csv_header(); },
+        [&](std::size_t first_line, std::vector<std::string>& f) -> std::expected<bool, std::string> {
+            const std::string id = unquote(f[0]);
+            const std::string where = "line " + std::to_string(first_line) + " (response " + id + "): ";
+            const auto sealed = seal::parse_sealed_cell(unquote(f[k_answers]));
+            if (sealed) {
+                const nlohmann::json envelope = {{"sealed", {{"key_id", sealed->first}, {"box", sealed->second}}}};
+                auto open = seal::open_payload(envelope, keys);
+                if (!open) return std::unexpected(where + open.error().message);
+                // The row's own cells must be the sealed response's: a row pasted from elsewhere is refused.
+                const std::array<std::pair<std::size_t, const char*>, 7> bound{{{0, "id"},
+                                                                                {3, "survey"},
+                                                                                {4, "survey_version"},
+                                                                                {5, "language"},
+                                                                                {6, "mode"},
+                                                                                {7, "site"},
+                                                                                {8, "started_at"}}};
+                for (const auto& [col, key] : bound)
+                    if (cell(*open, key) != f[col])
+                        return std::unexpected(where + "its " + key + " cell differs from the sealed response's: it was altered");
+                f[k_answers] = cell(*open, "answers");
+                f[k_write_ins] = cell(*open, "write_ins");
+                f[k_calculated] = cell(*open, "calculated");
+                ++opened;
+            }
+            for (std::size_t i = 0; i < f.size(); ++i) out << (i ? "," : "") << f[i];
+            out << "\r\n";
+            if (!out) return std::unexpected(where + "the output could not be written");
+            return true;
+        });
+    if (!done) return std::unexpected(done.error());
     return opened;
+}
+
+std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const std::function<bool(const ExportRow&)>& fn) {
+    static constexpr std::array<const char*, k_columns> k_names{
+        "id",   "kiosk",      "device_id",    "survey",      "survey_version", "language",  "mode",
+        "site", "started_at", "completed_at", "received_at", "answers",        "write_ins", "calculated"};
+    std::size_t rows = 0;
+    auto done = for_each_record(
+        in, [] {},
+        [&](std::size_t first_line, std::vector<std::string>& raw) -> std::expected<bool, std::string> {
+            std::vector<std::string> f;
+            for (const auto& r : raw) f.push_back(unquote(r));
+            const std::string where = "line " + std::to_string(first_line) + " (response " + f[0] + "): ";
+            nlohmann::json p = nlohmann::json::object();
+            for (std::size_t i : {0, 3, 4, 5, 6, 7, 8, 9}) p[k_names[i]] = f[i];
+            if (const auto sealed = seal::parse_sealed_cell(f[k_answers])) {
+                p["sealed"] = {{"key_id", sealed->first}, {"box", sealed->second}};
+            } else {
+                for (std::size_t i : {k_answers, k_write_ins, k_calculated}) {
+                    if (f[i].empty()) continue;
+                    auto j = nlohmann::json::parse(f[i], nullptr, false);
+                    if (!j.is_object()) return std::unexpected(where + k_names[i] + ": not a JSON object");
+                    p[k_names[i]] = std::move(j);
+                }
+            }
+            ++rows;
+            return fn(ExportRow{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()});
+        });
+    if (!done) return std::unexpected(done.error());
+    return rows;
 }
 
 }  // namespace fieldkiosk::sync::server

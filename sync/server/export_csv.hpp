@@ -9,6 +9,7 @@
 #include "sync/server/storage.hpp"
 
 #include <expected>
+#include <functional>
 #include <istream>
 #include <ostream>
 #include <span>
@@ -25,5 +26,12 @@ namespace fieldkiosk::sync::server {
 // id) and why on the returned error; what was written before that row is complete rows only.
 [[nodiscard]] std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostream& out,
                                                                   std::span<const seal::KeyPair> keys);
+
+// Reads an export (as csv_header()/csv_row() write it, or decrypt_csv()'s output) back, row by row: `fn` gets each
+// row as the ExportRow it came from, its payload rebuilt from the cells (a still-sealed row as a sealed envelope).
+// Stops successfully when `fn` returns false. The first malformed row stops it with an error naming its line, its
+// response id and the field. Returns the number of rows read.
+[[nodiscard]] std::expected<std::size_t, std::string> read_csv_export(std::istream& in,
+                                                                      const std::function<bool(const ExportRow&)>& fn);
 
 }  // namespace fieldkiosk::sync::server

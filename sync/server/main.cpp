@@ -6,6 +6,7 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/export_audit.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/export_formats.hpp"
 #include "sync/server/fleet.hpp"
 #include "sync/server/sealed_commands.hpp"
 #include "sync/server/server.hpp"
@@ -123,6 +124,7 @@ struct Settings {
     std::string serve_quiet_after = "24h";
     // the other verbs
     std::string name, survey, format = "csv", output;
+    std::string labels, from_csv;  // export
     std::string quiet_after = "24h";
     bool kiosks_json = false;
     std::string scopes = "read";        // add-admin
@@ -211,11 +213,31 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
     v.revoke = app.add_subcommand("revoke-kiosk", "Revoke a kiosk's (or admin's) token at once");
     v.revoke->add_option("NAME", s.name)->required();
     v.revoke->add_option("--db", s.db, k_db_help);
-    v.exp = app.add_subcommand("export", "Write a survey's stored responses as CSV, one row per response");
+    v.exp =
+        app.add_subcommand("export", "Write a survey's stored responses (one row per response), or its codebook, for analysis");
     v.exp->add_option("--db", s.db, k_db_help);
     v.exp->add_option("--survey", s.survey, "Survey id")->required();
-    v.exp->add_option("--format", s.format, "Output format")->check(CLI::IsMember({"csv"}));
-    v.exp->add_option("--output,-o", s.output, "File to write (default: standard output)");
+    v.exp
+        ->add_option(
+            "--format", s.format,
+            "csv (the default): every answer in one JSON column (the long CSV); wide: one column per question, a 0/1 column per "
+            "option of a multi-select, the calculations; codebook: what each wide column means (CSV); sps: SPSS "
+            "variable and value labels; xlsx: a data sheet and a codebook sheet")
+        ->check(CLI::IsMember({"csv", "wide", "codebook", "sps", "xlsx"}));
+    v.exp->add_option("--labels", s.labels,
+                      "wide, codebook, sps, xlsx: choice labels in this language instead of codes (e.g. es); the codebook "
+                      "and SPSS labels are in it too");
+    v.exp->add_option("--surveys", s.surveys,
+                      "wide, codebook, sps, xlsx: survey definition file or folder (repeatable), as for serve; the survey's "
+                      "newest version gives the columns");
+    v.exp->add_option("--output,--out,-o", s.output, "File to write (default: standard output)");
+    v.exp->add_option("--from-csv", s.from_csv,
+                      "wide only: read a long CSV export (e.g. decrypt's output, where the key is; - for standard input) "
+                      "instead of the database, and widen it; not audited, as no database is read");
+    v.exp->footer(
+        "Formats and columns: docs/exports.md. Every export is recorded in the audit log (fieldkiosk-server audit).\n"
+        "Sealed responses cannot be widened here: their row says sealed=1 with empty answers; run "
+        "fieldkiosk-server decrypt where the key is, then export --from-csv on its output.");
     v.kiosks = add_kiosks_verb(app, s);
     v.keygen = app.add_subcommand("keygen", "Make a key pair for a sealed survey: the private key to a file (0600), and the "
                                             "setting to put in the survey file");
@@ -268,20 +290,75 @@ std::string command_line_user() {
     return "command line (uid " + std::to_string(::getuid()) + ")";
 }
 
-int export_survey(const Settings& s) {
-    auto storage = open_or_say(s.db);
-    if (!storage) return k_exit_fail;
+// export --from-csv: a long CSV file (decrypt's output) widened where the key is.
+int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog& catalog) {
+    if (format != ExportFormat::Wide) {
+        std::cerr << "fieldkiosk-server: export: --from-csv makes the wide CSV only: add --format wide\n";
+        return k_exit_usage;
+    }
+    std::ifstream in_file;
+    if (s.from_csv != "-") {
+        in_file.open(s.from_csv, std::ios::binary);
+        if (!in_file) {
+            std::cerr << "fieldkiosk-server: export: cannot read " << s.from_csv << "\n";
+            return k_exit_usage;
+        }
+    }
+    std::istream& in = s.from_csv == "-" ? std::cin : in_file;
     std::ofstream file;
     if (!s.output.empty()) file.open(s.output, std::ios::binary);
     std::ostream& out = s.output.empty() ? std::cout : file;
+    const std::string name = s.from_csv == "-" ? "standard input" : s.from_csv;
+    const auto write = [&out](std::string_view text) { return static_cast<bool>(out << text); };
+    const auto warn = [&name](const std::string& line) {
+        std::cerr << "fieldkiosk-server: export: " << name << ": " << line << "\n";
+    };
+    auto done = export_wide_from_csv(in, catalog, ExportRequest{s.survey, format, s.labels}, write, warn);
+    if (!done) {
+        std::cerr << "fieldkiosk-server: export: " << name << ": " << done.error().message << "\n";
+        return done.error().kind == ExportFailure::Kind::Failed ? k_exit_fail : k_exit_usage;
+    }
+    out.flush();
+    return out ? k_exit_ok : k_exit_fail;
+}
+
+int export_survey(const Settings& s) {
+    const auto format = export_format_from_string(s.format).value_or(ExportFormat::Csv);
+    core::Catalog catalog;
+    if (format != ExportFormat::Csv) {
+        if (s.surveys.empty()) {
+            std::cerr << "fieldkiosk-server: export: --format " << s.format
+                      << " needs the survey definitions: give --surveys DIR (the folder serve reads)\n";
+            return k_exit_usage;
+        }
+        std::vector<fs::path> paths(s.surveys.begin(), s.surveys.end());
+        catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
+        for (const auto& d : catalog.diagnostics) std::cerr << "fieldkiosk-server: export: " << d.to_string() << "\n";
+    }
+    if (!s.from_csv.empty()) return export_from_csv(s, format, catalog);
+    auto storage = open_or_say(s.db);
+    if (!storage) return k_exit_fail;
+    std::ofstream file;
+    if (!s.output.empty()) {
+        file.open(s.output, std::ios::binary);
+        if (!file) {
+            std::cerr << "fieldkiosk-server: export: cannot write " << s.output << "\n";
+            return k_exit_fail;
+        }
+    }
+    std::ostream& out = s.output.empty() ? std::cout : file;
     core::SystemClock clock;
+    const std::string what = format == ExportFormat::Csv ? std::string("CSV") : s.format;
     const ExportAudit audit{*storage, clock, command_line_user(),
-                            "survey '" + s.survey + "' as CSV to " + (s.output.empty() ? "standard output" : s.output)};
-    std::string error;
-    if (!export_csv_to(*storage, s.survey, [&out](const std::string& text) { return static_cast<bool>(out << text); }, audit,
-                       &error)) {
-        std::cerr << "fieldkiosk-server: export: " << error << "\n";
-        return k_exit_fail;
+                            "survey '" + s.survey + "' as " + what + (s.labels.empty() ? "" : " (labels " + s.labels + ")") +
+                                " to " + (s.output.empty() ? "standard output" : s.output)};
+    const ExportRequest request{s.survey, format, s.labels};
+    const auto write = [&out](std::string_view text) { return static_cast<bool>(out << text); };
+    const auto warn = [](const std::string& line) { std::cerr << "fieldkiosk-server: export: " << line << "\n"; };
+    auto done = export_survey_to(*storage, &catalog, request, write, audit, warn);
+    if (!done) {
+        std::cerr << "fieldkiosk-server: export: " << done.error().message << "\n";
+        return done.error().kind == ExportFailure::Kind::Failed ? k_exit_fail : k_exit_usage;
     }
     out.flush();
     return out ? k_exit_ok : k_exit_fail;

@@ -1,15 +1,18 @@
 #include "sync/server/server.hpp"
 
 #include "sync/protocol/digest.hpp"
-#include "sync/server/auth.hpp"
-#include "sync/server/export_csv.hpp"
 #include "sync/protocol/gzip.hpp"
-#include "sync/server/fleet.hpp"
+#include "sync/server/auth.hpp"
 #include "sync/server/export_audit.hpp"
+#include "sync/server/export_csv.hpp"
+#include "sync/server/export_formats.hpp"
+#include "sync/server/fleet.hpp"
 #include "sync/server/http_core.hpp"
 #include "sync/server/survey_library.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -474,8 +477,17 @@ struct Server::Impl {
         add("GET", std::string(protocol::k_surveys_path) + "/([^/]+)/([^/]+)",
             [this](const HttpRequest& req, HttpResponse& res) { handle_survey_document(req, res); });
         add("GET", "/metrics", [this](const HttpRequest& req, HttpResponse& res) { handle_metrics(req, res); });
+        // Analysis-ready exports (docs/exports.md) first: "food.wide.csv" is not the long CSV of a survey "food.wide".
+        add("GET", R"(/v1/export/([A-Za-z0-9_\-]+)\.(wide\.csv|codebook\.csv|sps|xlsx))",
+            [this](const HttpRequest& req, HttpResponse& res) { handle_export_format(req, res); });
         add("GET", R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)",
             [this](const HttpRequest& req, HttpResponse& res) { handle_export(req, res); });
+        add("GET", R"(/v1/export/(.*))", [this](const HttpRequest& req, HttpResponse& res) {
+            if (!authenticate(req, res, k_need_read)) return;
+            answer_error(res, 404, "not_found",
+                         "no such export: use /v1/export/SURVEY.csv, .wide.csv, .codebook.csv, .sps or .xlsx "
+                         "(labels: ?labels=LANGUAGE)");
+        });
     }
 
     void handle_metrics(const HttpRequest& req, HttpResponse& res) {
@@ -522,6 +534,57 @@ struct Server::Impl {
         }
         res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
         res.set_content(std::move(text), "text/csv; charset=utf-8");
+    }
+
+    // GET /v1/export/SURVEY.wide.csv, .codebook.csv, .sps, .xlsx [?labels=LANG]: the same token, scope and audit
+    // entry as the long CSV; the survey's current definition from the library in force. Built whole on the
+    // worker like the long CSV (HttpCore sends complete responses): memory grows with the export here, unlike
+    // on the command line (docs/exports.md).
+    void handle_export_format(const HttpRequest& req, HttpResponse& res) {
+        const auto token = authenticate(req, res, k_need_read);
+        if (!token) return;
+        ExportRequest request;
+        request.survey = req.matches[1];
+        request.format = export_format_from_suffix(req.matches[2]).value_or(ExportFormat::Wide);
+        for (std::string_view rest = req.query; !rest.empty();) {
+            const auto amp = rest.find('&');
+            const std::string_view pair = rest.substr(0, amp);
+            rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+            if (!pair.starts_with("labels=")) continue;
+            request.labels = std::string(pair.substr(7));
+            const auto code_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+            if (!std::ranges::all_of(request.labels, code_char)) {
+                answer_error(res, 400, "bad_request", "labels: give a language code such as en or es");
+                return;
+            }
+        }
+        const auto lib = surveys();
+        std::string body;
+        const auto write = [&body](std::string_view part) {
+            body += part;
+            return true;
+        };
+        const ExportAudit audit{*storage, *clock, token->name,
+                                "survey '" + request.survey + "' as " + std::string(to_string(request.format)) +
+                                    (request.labels.empty() ? "" : " (labels " + request.labels + ")") + " over HTTP"};
+        auto done = export_survey_to(*storage, &lib->validator().catalog(), request, write, audit);
+        if (!done) {
+            const auto k = done.error().kind;
+            const bool unknown = k == ExportFailure::Kind::UnknownSurvey, bad = k == ExportFailure::Kind::BadRequest;
+            answer_error(res,
+                         unknown ? 404
+                         : bad   ? 400
+                                 : 500,
+                         unknown ? "not_found"
+                         : bad   ? "bad_request"
+                                 : "internal",
+                         bounded_text(done.error().message, 300));
+            return;
+        }
+        const std::string name =
+            request.survey + (request.labels.empty() ? "" : "." + request.labels) + std::string(export_suffix(request.format));
+        res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        res.set_content(std::move(body), std::string(export_content_type(request.format)));
     }
 
     // A survey document is ~60 KB of JSON and ~10 KB gzip'd: answers of 1 KB or more go gzip'd to a client

@@ -8,6 +8,7 @@
 #include "sync/client/sync_engine.hpp"
 #include "sync/protocol/digest.hpp"
 #include "sync/protocol/wire.hpp"
+#include "tests/support/run_command.hpp"
 #include "tests/support/wait_until.hpp"
 #include "tests/sync/loopback.hpp"
 
@@ -827,13 +828,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, Fleet, ::testing::Values("sqlite", "postgresq
 // --- the verb itself: its exit statuses, through the real program ---
 
 std::pair<int, std::string> run_server(const std::string& args) {
-    const std::string cmd = std::string(FIELDKIOSK_SERVER_PATH) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    std::string out;
-    char buf[4096];
-    while (p && std::fgets(buf, sizeof buf, p)) out += buf;
-    const int status = p ? pclose(p) : -1;
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return run_command(std::string(FIELDKIOSK_SERVER_PATH) + " " + args);
 }
 
 TEST(KiosksVerb, ExitStatusSaysWhetherAnyKioskIsQuiet) {

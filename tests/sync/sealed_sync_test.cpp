@@ -6,7 +6,9 @@
 #include "core/session.hpp"
 #include "seal/sealed_box.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/export_formats.hpp"
 #include "sync/server/sealed_commands.hpp"
+#include "tests/support/csv_reader.hpp"
 #include "tests/support/fake_clock.hpp"
 #include "tests/support/sealed_demo_survey.hpp"
 #include "tests/sync/loopback.hpp"
@@ -152,6 +154,64 @@ TEST_P(SealedSync, DecryptGivesTheOpenSurveysExportWithBothKeys) {
     EXPECT_NE(err2.str().find(" (response "), std::string::npos) << err2.str();  // names the line and the response
 }
 
+// Issue 10: the receiver cannot widen a sealed response (sealed = 1, empty answers); decrypt's output can be
+// widened where the key is (export --from-csv), giving the answers in their columns.
+TEST_P(SealedSync, WideExportFlagsSealedRowsAndTheDecryptedCsvWidens) {
+    save(v2, 4);
+    ASSERT_EQ(kiosk.drain(receiver->url(), receiver->kiosk_token).accepted, 4);
+    auto [status, body] = http_get(receiver->url() + "/v1/export/sealed_demo.wide.csv", receiver->admin_token);
+    ASSERT_EQ(status, 200) << body;
+    auto rows = read_csv(body);
+    ASSERT_EQ(rows.size(), 5u);
+    const auto col = [&](std::string_view name) {
+        return static_cast<std::size_t>(std::ranges::find(rows[0], name) - rows[0].begin());
+    };
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        EXPECT_EQ(rows[r][col("sealed")], "1");
+        EXPECT_EQ(rows[r][col("food_bank")], "");
+        EXPECT_EQ(rows[r][col("comments")], "");
+        EXPECT_EQ(rows[r][col("site")], "Kentish Town Library");
+    }
+    EXPECT_EQ(body.find(k_text), std::string::npos);
+
+    const std::vector<seal::KeyPair> keys{old_key, new_key};
+    std::istringstream in(export_csv());
+    std::ostringstream opened, err;
+    ASSERT_TRUE(sync::server::decrypt_csv(in, opened, keys));
+    const fs::path paths[] = {dir.path() / "v1.json", dir.path() / "v2.json"};
+    const auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
+    std::istringstream decrypted(opened.str());
+    std::string wide;
+    auto n = sync::server::export_wide_from_csv(decrypted, catalog, {"sealed_demo", sync::server::ExportFormat::Wide, ""},
+                                                [&](std::string_view t) {
+                                                    wide += t;
+                                                    return true;
+                                                });
+    ASSERT_TRUE(n) << n.error().message;
+    EXPECT_EQ(*n, 4);
+    rows = read_csv(wide);
+    ASSERT_EQ(rows.size(), 5u);
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        EXPECT_EQ(rows[r][col("sealed")], "0");
+        EXPECT_TRUE(rows[r][col("food_bank")] == k_yes || rows[r][col("food_bank")] == k_no) << rows[r][col("food_bank")];
+        EXPECT_TRUE(rows[r][col("comments")].starts_with(k_text)) << rows[r][col("comments")];
+    }
+    // A long CSV that is not one, or a row with a broken answers cell: refused, naming the line and the field.
+    std::istringstream not_export("hello\r\n");
+    auto bad = sync::server::export_wide_from_csv(not_export, catalog, {"sealed_demo", sync::server::ExportFormat::Wide, ""},
+                                                  [](std::string_view) { return true; });
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("line 1"), std::string::npos) << bad.error().message;
+    std::string broken = opened.str();
+    broken.replace(broken.find("{\"\"comments"), 1, "[");
+    std::istringstream broken_in(broken);
+    bad = sync::server::export_wide_from_csv(broken_in, catalog, {"sealed_demo", sync::server::ExportFormat::Wide, ""},
+                                             [](std::string_view) { return true; });
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("line 2"), std::string::npos) << bad.error().message;
+    EXPECT_NE(bad.error().message.find("answers: not a JSON object"), std::string::npos) << bad.error().message;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SealedSync, ::testing::Values("sqlite", "postgresql"), [](const auto& p) { return p.param; });
 
 // The receiver refuses what would leave answers in clear, or sealed to a key the survey does not name.
@@ -250,7 +310,8 @@ TEST(SealedDecrypt, RefusesAFileThatIsNotAnExportAndAnAlteredRow) {
     r.answers.emplace_back("q", core::Answer::text("hello"));
     const auto env = *seal::seal_response(r, seal::survey_setting(key));
     const auto now = std::chrono::system_clock::now();
-    sync::server::ExportRow row{r.id, "kiosk-1", "dev", "food", "1", core::format_utc(now), core::format_utc(now + 1s), env.dump()};
+    sync::server::ExportRow row{r.id,      "kiosk-1", "dev", "food", "1", core::format_utc(now), core::format_utc(now + 1s),
+                                env.dump()};
     std::string text = sync::server::csv_header() + sync::server::csv_row(row);
     std::string altered = text;
     altered.replace(altered.find("Library"), 7, "Librarx");

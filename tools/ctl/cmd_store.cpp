@@ -1,6 +1,7 @@
 // fieldkiosk-ctl verbs over a kiosk's database: stats, export, simulate, check.
 #include "core/csv.hpp"
 #include "core/session.hpp"
+#include "exports/wide.hpp"
 #include "storage/response_store.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
@@ -162,6 +163,40 @@ Runner add_stats(CLI::App& app, std::ostream& out, std::ostream& err) {
     };
 }
 
+namespace {
+
+// `export --wide`: the receiver's wide table (exports/wide.hpp) over this kiosk's store, row by row. Labels in
+// `lang` (the survey's default when empty) when `labels`.
+int export_wide(storage::ResponseStore& store, const core::SurveyPtr& survey, const std::string& lang, bool labels,
+                std::ostream& out, std::ostream& err) {
+    auto table =
+        exports::WideTable::make(survey, exports::WideOptions{labels ? (lang.empty() ? survey->default_language : lang) : ""});
+    if (!table) {
+        err << "error: --lang: " << table.error() << "\n";
+        return k_exit_usage;
+    }
+    out << exports::csv_line(table->header());
+    std::size_t rows = 0;
+    std::string problem;
+    auto r = store.for_each_response(survey->id, [&](const storage::StoredResponse& sr) {
+        const exports::ResponseRecord rec{.id = sr.id,
+                                          .survey_version = sr.survey_version,
+                                          .completed_at = sr.completed_at,
+                                          .payload = sr.payload.value_or("")};
+        out << exports::csv_line(table->row(rec, &problem));
+        ++rows;
+        if (!problem.empty()) err << "warning: row " << rows + 1 << " (response " << sr.id << "): " << problem << "\n";
+    });
+    if (!r) {
+        err << "error: " << r.error().message << "\n";
+        return k_exit_invalid;
+    }
+    err << rows << " response" << (rows == 1 ? "" : "s") << " exported\n";
+    return k_exit_ok;
+}
+
+}  // namespace
+
 Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
     struct Args {
         std::string db;
@@ -169,6 +204,7 @@ Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
         std::string format = "csv";
         bool labels = false;
         std::string lang;
+        bool wide = false;
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("export", "Export a survey's responses from a kiosk's database (one row per response)");
@@ -177,6 +213,9 @@ Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
     cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"csv"}));
     cmd->add_flag("--labels", args->labels, "Write choice labels instead of values");
     cmd->add_option("--lang", args->lang, "Language of the labels (default: the survey's default)");
+    cmd->add_flag("--wide", args->wide,
+                  "The receiver's analysis-ready wide table instead (docs/exports.md): metadata, a sealed flag, a 0/1 column "
+                  "per option of a multi-select after its original, the calculations (computed when missing); no sync_state");
     cmd->footer(
         "Columns: id, survey_version, language, mode, site, worker, started_at, completed_at, sync_state, then one per\n"
         "question in survey order (a write-in column NAME_other after questions with an 'other' choice), then one per\n"
@@ -188,6 +227,7 @@ Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
         core::SystemClock clock;
         auto store = open_existing(args->db, clock, err);
         if (!store) return k_exit_usage;
+        if (args->wide) return export_wide(*store, survey, args->labels ? args->lang : "", args->labels, out, err);
         const std::string lang = args->lang.empty() ? survey->default_language : args->lang;
         std::vector<const core::Question*> cols, calcs;
         for (const auto& q : survey->questions) {

@@ -1,0 +1,196 @@
+// fieldkiosk::sync::server analysis-ready exports over exports/ (WideTable, codebook, SPSS, XlsxExport).
+#include "sync/server/export_formats.hpp"
+
+#include "exports/codebook.hpp"
+#include "exports/wide.hpp"
+#include "exports/xlsx.hpp"
+#include "sync/server/export_csv.hpp"
+
+#include <array>
+#include <fstream>
+#include <random>
+
+namespace fieldkiosk::sync::server {
+
+namespace {
+
+struct FormatInfo {
+    ExportFormat format;
+    std::string_view name, suffix, content_type;
+};
+constexpr std::array<FormatInfo, 5> k_formats{{
+    {ExportFormat::Csv, "csv", ".csv", "text/csv; charset=utf-8"},
+    {ExportFormat::Wide, "wide", ".wide.csv", "text/csv; charset=utf-8"},
+    {ExportFormat::Codebook, "codebook", ".codebook.csv", "text/csv; charset=utf-8"},
+    {ExportFormat::Sps, "sps", ".sps", "text/plain; charset=utf-8"},
+    {ExportFormat::Xlsx, "xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+}};
+
+const FormatInfo& info(ExportFormat f) { return k_formats[static_cast<std::size_t>(f)]; }
+
+exports::ResponseRecord record_of(const ExportRow& row) {
+    exports::ResponseRecord r;
+    r.id = row.id;
+    r.kiosk = row.kiosk;
+    r.survey_version = row.survey_version;
+    r.completed_at = row.completed_at;
+    r.received_at = row.received_at;
+    r.payload = row.payload;  // site, mode, language and started_at come from it
+    return r;
+}
+
+// A stored response's wide cells; a payload that did not fit is reported through `warn`, naming its row.
+class WideRows {
+public:
+    WideRows(const exports::WideTable& table, const std::function<void(const std::string&)>& warn)
+        : m_table(table), m_warn(warn) {}
+    std::vector<std::string> cells(const ExportRow& row) {
+        ++m_line;
+        auto out = m_table.row(record_of(row), &m_problem);
+        if (m_warn && !m_problem.empty())
+            m_warn("row " + std::to_string(m_line) + " (response " + row.id + "): " + m_problem + "; written as stored");
+        return out;
+    }
+
+private:
+    const exports::WideTable& m_table;
+    const std::function<void(const std::string&)>& m_warn;
+    std::int64_t m_line = 1;  // the header
+    std::string m_problem;
+};
+
+std::filesystem::path temp_file(const std::filesystem::path& dir, std::string_view survey) {
+    std::random_device rd;
+    const auto base = dir.empty() ? std::filesystem::temp_directory_path() : dir;
+    return base / ("fieldkiosk-export-" + std::string(survey) + "-" + std::to_string(rd()) + std::to_string(rd()) + ".xlsx");
+}
+
+}  // namespace
+
+std::optional<ExportFormat> export_format_from_string(std::string_view name) {
+    for (const auto& f : k_formats)
+        if (f.name == name) return f.format;
+    return std::nullopt;
+}
+std::string_view to_string(ExportFormat f) { return info(f).name; }
+std::string_view export_suffix(ExportFormat f) { return info(f).suffix; }
+std::optional<ExportFormat> export_format_from_suffix(std::string_view suffix) {
+    for (const auto& f : k_formats)
+        if (f.suffix.substr(1) == suffix) return f.format;
+    return std::nullopt;
+}
+std::string_view export_content_type(ExportFormat f) { return info(f).content_type; }
+
+std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, const core::Catalog* catalog,
+                                                            const ExportRequest& request,
+                                                            const std::function<bool(std::string_view)>& write,
+                                                            const ExportAudit& audit,
+                                                            const std::function<void(const std::string&)>& warn,
+                                                            const std::filesystem::path& temp_dir) {
+    std::int64_t rows = 0;
+    std::string error;
+    const auto done = [&](bool ok) -> std::expected<std::int64_t, ExportFailure> {
+        if (!ok) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, error});
+        return rows;
+    };
+    if (request.format == ExportFormat::Csv) {
+        const auto text = [&](const std::string& part) { return write(part); };
+        return done(export_csv_to(storage, request.survey, text, audit, &error, &rows));
+    }
+
+    core::SurveyPtr survey = catalog ? catalog->find(request.survey) : nullptr;
+    if (!survey)
+        return std::unexpected(ExportFailure{ExportFailure::Kind::UnknownSurvey,
+                                             "survey '" + request.survey +
+                                                 "' is not among the survey definitions this receiver was given (--surveys); "
+                                                 "the " +
+                                                 std::string(to_string(request.format)) +
+                                                 " export needs its definition (the long CSV does not)"});
+    auto table = exports::WideTable::make(survey, exports::WideOptions{request.labels});
+    if (!table) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, table.error()});
+
+    // The codebook and the SPSS syntax read no response: written whole, audited with 0 rows.
+    if (request.format == ExportFormat::Codebook || request.format == ExportFormat::Sps) {
+        const std::string text =
+            request.format == ExportFormat::Codebook ? exports::codebook_csv(*table) : exports::spss_syntax(*table);
+        const ExportSteps steps{[&](std::string&) { return write(text); }, {}, {}};  // no row(): no response is read
+        return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
+    }
+
+    WideRows wide{*table, warn};
+    if (request.format == ExportFormat::Wide) {
+        const ExportSteps steps{[&](std::string&) { return write(exports::csv_line(table->header())); },
+                                [&](const ExportRow& row, std::string&) { return write(exports::csv_line(wide.cells(row))); },
+                                {}};
+        return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
+    }
+
+    // .xlsx: libxlsxwriter writes a file; made in constant memory, then copied through `write`.
+    const auto file = temp_file(temp_dir, request.survey);
+    std::optional<exports::XlsxExport> book;
+    const ExportSteps steps{
+        [&](std::string& why) {
+            auto b = exports::XlsxExport::create(file, *table);
+            if (!b)
+                why = b.error();
+            else
+                book.emplace(std::move(*b));
+            return b.has_value();
+        },
+        [&](const ExportRow& row, std::string& why) {
+            auto added = book->add_row(wide.cells(row));
+            if (!added) why = "response " + row.id + ": " + added.error();
+            return added.has_value();
+        },
+        [&](std::string& why) {
+            auto n = book->finish();
+            if (!n) {
+                why = n.error();
+                return false;
+            }
+            std::ifstream in(file, std::ios::binary);
+            std::array<char, 65536> buffer{};
+            while (in) {
+                in.read(buffer.data(), buffer.size());
+                if (in.gcount() > 0 && !write(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())))) {
+                    why = "the output could not be written";
+                    return false;
+                }
+            }
+            if (in.bad()) why = "cannot read back " + file.string();
+            return !in.bad();
+        }};
+    const bool ok = export_audited(storage, request.survey, steps, audit, &rows, &error);
+    book.reset();
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    return done(ok);
+}
+
+std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in, const core::Catalog& catalog,
+                                                                const ExportRequest& request,
+                                                                const std::function<bool(std::string_view)>& write,
+                                                                const std::function<void(const std::string&)>& warn) {
+    const core::SurveyPtr survey = catalog.find(request.survey);
+    if (!survey)
+        return std::unexpected(ExportFailure{ExportFailure::Kind::UnknownSurvey,
+                                             "survey '" + request.survey + "' is not in the definitions given (--surveys)"});
+    auto table = exports::WideTable::make(survey, exports::WideOptions{request.labels});
+    if (!table) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, table.error()});
+    WideRows wide{*table, warn};
+    if (!write(exports::csv_line(table->header())))
+        return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
+    bool written = true;
+    std::int64_t rows = 0;
+    auto read = read_csv_export(in, [&](const ExportRow& row) {
+        if (row.survey != request.survey) return true;  // an export holds one survey; skip any other
+        written = write(exports::csv_line(wide.cells(row)));
+        rows += written ? 1 : 0;
+        return written;
+    });
+    if (!read) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, read.error()});
+    if (!written) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
+    return rows;
+}
+
+}  // namespace fieldkiosk::sync::server

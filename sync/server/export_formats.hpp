@@ -1,0 +1,71 @@
+// fieldkiosk::sync::server analysis-ready exports — the receiver's side of exports/ (docs/exports.md): one
+// survey's stored responses as the wide CSV, its codebook, SPSS syntax or an .xlsx workbook, written through
+// any writer (the HTTP body, a file) and recorded in the audit log like the long CSV (export_audit.hpp).
+//
+// Index:
+//   ExportFormat          csv (the long CSV, export_csv.hpp), wide, codebook, sps, xlsx
+//   export_format_*       names, file suffixes (GET /v1/export/ID.wide.csv ...) and content types
+//   ExportRequest         survey, format, labels language
+//   ExportFailure         why an export did not happen: the kind says which HTTP status fits
+//   export_survey_to      writes one export; the wide formats read the survey's CURRENT version from `catalog`
+//   export_wide_from_csv  the wide CSV from a long CSV file (`fieldkiosk-server decrypt`'s output, where the key is)
+//
+// Thread-safety: as safe as the Storage it is given; the catalog is immutable.
+#pragma once
+
+#include "core/loader.hpp"
+#include "sync/server/export_audit.hpp"
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fieldkiosk::sync::server {
+
+enum class ExportFormat : std::uint8_t { Csv, Wide, Codebook, Sps, Xlsx };
+
+[[nodiscard]] std::optional<ExportFormat> export_format_from_string(std::string_view name);  // "csv", "wide", ...
+[[nodiscard]] std::string_view to_string(ExportFormat f);
+[[nodiscard]] std::string_view export_suffix(ExportFormat f);  // ".csv", ".wide.csv", ".codebook.csv", ".sps", ".xlsx"
+[[nodiscard]] std::optional<ExportFormat> export_format_from_suffix(std::string_view suffix);  // "wide.csv" -> Wide
+[[nodiscard]] std::string_view export_content_type(ExportFormat f);
+
+struct ExportRequest {
+    std::string survey;
+    ExportFormat format = ExportFormat::Csv;
+    std::string labels;  // wide, codebook, sps, xlsx: a language of the survey (empty: codes; the default language's labels)
+};
+
+struct ExportFailure {
+    enum class Kind : std::uint8_t {
+        UnknownSurvey,  // not among the definitions the receiver was given (404)
+        BadRequest,     // e.g. a language the survey does not have (400)
+        Failed,         // the database, the output or the audit log failed (500)
+    };
+    Kind kind = Kind::Failed;
+    std::string message;
+};
+
+// Writes the export through `write` (false: stop) and records one audit entry, as export_csv_to() does, and
+// returns the number of response rows written. The long CSV needs no definitions (`catalog` may be null); the
+// others need the survey in `catalog` (UnknownSurvey otherwise; checked before anything is written or audited).
+// `warn`, when set, receives one line per response whose payload did not fit the wide table (it is still written,
+// as stored: nothing is dropped), naming the row and response id. An .xlsx is made in a temporary file (in
+// `temp_dir`, default the system's) in constant memory and then copied through `write` in 64 KiB pieces.
+[[nodiscard]] std::expected<std::int64_t, ExportFailure> export_survey_to(
+    Storage& storage, const core::Catalog* catalog, const ExportRequest& request,
+    const std::function<bool(std::string_view)>& write, const ExportAudit& audit,
+    const std::function<void(const std::string&)>& warn = {}, const std::filesystem::path& temp_dir = {});
+
+// The wide CSV of `request.survey` made from a long CSV export read from `in` (e.g. what `fieldkiosk-server decrypt`
+// wrote), row by row: the sealed rows a receiver cannot widen are widened where the key is. Rows of other surveys
+// are skipped. Not audited (no database is read). A malformed input row is BadRequest, naming its line.
+[[nodiscard]] std::expected<std::int64_t, ExportFailure> export_wide_from_csv(
+    std::istream& in, const core::Catalog& catalog, const ExportRequest& request,
+    const std::function<bool(std::string_view)>& write, const std::function<void(const std::string&)>& warn = {});
+
+}  // namespace fieldkiosk::sync::server

@@ -1,0 +1,200 @@
+// sync/server/export_formats.cpp: the analysis-ready exports from the real receiver over loopback (GET
+// /v1/export/ID.wide.csv, .codebook.csv, .sps, .xlsx) and from the real `fieldkiosk-server export`, on SQLite and
+// (FIELDKIOSK_TEST_PG) PostgreSQL: same token, scope and audit entry as the long CSV; 404 / 400 with a reason.
+#include "sync/server/export_formats.hpp"
+#include "core/xlsform/workbook.hpp"
+#include "tests/support/csv_reader.hpp"
+#include "tests/support/run_command.hpp"
+#include "tests/sync/loopback.hpp"
+
+#include <fstream>
+
+namespace fieldkiosk::testing {
+namespace {
+
+std::size_t index_of(const std::vector<std::string>& header, std::string_view name) {
+    auto it = std::ranges::find(header, name);
+    EXPECT_NE(it, header.end()) << name;
+    return static_cast<std::size_t>(it - header.begin());
+}
+
+std::pair<int, std::string> run_server(const std::string& args) {
+    return run_command(std::string(FIELDKIOSK_SERVER_PATH) + " " + args);
+}
+
+class ExportFormats : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override {
+        if (GetParam() == "postgresql" && test_pg() == nullptr) GTEST_SKIP() << "set FIELDKIOSK_TEST_PG to run on PostgreSQL";
+        receiver = std::make_unique<Receiver>(GetParam());
+    }
+    std::pair<int, std::string> get(const std::string& path, const std::string& token) {
+        return http_get(receiver->url() + path, token);
+    }
+    void send(int count, const std::string& survey = "food") {
+        kiosk.fill(count, survey);
+        ASSERT_FALSE(kiosk.drain(receiver->url(), receiver->kiosk_token).failure);
+    }
+    std::unique_ptr<Receiver> receiver;
+    Kiosk kiosk;
+};
+
+TEST_P(ExportFormats, WideCsvHasOneRowPerResponseAndIndicatorsThatAgreeWithTheOriginal) {
+    send(30);
+    const auto [status, body] = get("/v1/export/food.wide.csv", receiver->admin_token);
+    ASSERT_EQ(status, 200) << body;
+    const auto rows = read_csv(body);
+    ASSERT_EQ(rows.size(), 31u);
+    const auto& h = rows[0];
+    EXPECT_EQ(h[0], "id");
+    EXPECT_EQ(h[2], "kiosk");
+    const auto survey = shipped_catalog().find("food");
+    const auto* sources = survey->find("food_sources");
+    const std::size_t original = index_of(h, "food_sources");
+    std::set<std::string> ids;
+    std::size_t answered = 0;
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        ASSERT_EQ(rows[r].size(), h.size()) << "row " << r;
+        ids.insert(rows[r][0]);
+        EXPECT_EQ(rows[r][index_of(h, "kiosk")], "kiosk-1");
+        EXPECT_FALSE(rows[r][index_of(h, "received_at")].empty());
+        EXPECT_EQ(rows[r][index_of(h, "sealed")], "0");
+        if (rows[r][original].empty()) continue;
+        ++answered;
+        const std::string chosen = " " + rows[r][original] + " ";
+        for (const auto& c : sources->choices)
+            EXPECT_EQ(rows[r][index_of(h, "food_sources/" + c.value)],
+                      chosen.find(" " + c.value + " ") != std::string::npos ? "1" : "0");
+    }
+    EXPECT_EQ(ids, std::set<std::string>(kiosk.all_ids.begin(), kiosk.all_ids.end()));
+    EXPECT_GT(answered, 0u);
+}
+
+TEST_P(ExportFormats, LabelsInAnotherLanguageAndAnUnknownOneIsA400) {
+    send(5);
+    const auto [status, body] = get("/v1/export/food.wide.csv?labels=es", receiver->admin_token);
+    ASSERT_EQ(status, 200) << body;
+    const auto rows = read_csv(body);
+    const auto survey = shipped_catalog().find("food");
+    const auto* q = survey->find("fresh_produce_nearby");
+    const std::size_t col = index_of(rows[0], "fresh_produce_nearby");
+    for (std::size_t r = 1; r < rows.size(); ++r) {
+        if (rows[r][col].empty()) continue;
+        EXPECT_TRUE(std::ranges::any_of(q->choices, [&](const core::Choice& c) { return c.label.get("es") == rows[r][col]; }))
+            << rows[r][col];
+    }
+    const auto [bad, why] = get("/v1/export/food.wide.csv?labels=xx", receiver->admin_token);
+    EXPECT_EQ(bad, 400);
+    EXPECT_NE(why.find("no language 'xx'"), std::string::npos) << why;
+    EXPECT_EQ(get("/v1/export/food.sps?labels=e%22s", receiver->admin_token).first, 400);
+}
+
+TEST_P(ExportFormats, CodebookSpssAndXlsxAreServed) {
+    send(12);
+    const auto [cs, codebook] = get("/v1/export/food.codebook.csv", receiver->admin_token);
+    ASSERT_EQ(cs, 200);
+    const auto rows = read_csv(codebook);
+    EXPECT_EQ(rows[0][0], "variable");
+    const auto [ss, sps] = get("/v1/export/food.sps", receiver->admin_token);
+    ASSERT_EQ(ss, 200);
+    EXPECT_NE(sps.find("VARIABLE LABELS"), std::string::npos);
+    const auto [xs, xlsx] = get("/v1/export/food.xlsx", receiver->admin_token);
+    ASSERT_EQ(xs, 200);
+    auto book = xlsform::read_workbook_bytes(xlsx);
+    ASSERT_TRUE(book) << book.error();
+    ASSERT_TRUE(book->find("data") && book->find("codebook"));
+    EXPECT_EQ(book->find("data")->rows.size(), 13u);
+    EXPECT_EQ(book->find("codebook")->rows.size(), rows.size());
+    // The data sheet holds the wide CSV's cells.
+    const auto wide = read_csv(get("/v1/export/food.wide.csv", receiver->admin_token).second);
+    ASSERT_EQ(wide.size(), book->find("data")->rows.size());
+    for (std::size_t c = 0; c < wide[0].size(); ++c) EXPECT_EQ(book->find("data")->at(1, c), wide[0][c]);
+}
+
+TEST_P(ExportFormats, SameTokensAndScopeAsTheLongCsvAndUnknownsAre404) {
+    const std::string manager = receiver->add_token("manager", "admin:manage");
+    for (const char* path :
+         {"/v1/export/food.wide.csv", "/v1/export/food.codebook.csv", "/v1/export/food.sps", "/v1/export/food.xlsx"}) {
+        EXPECT_EQ(get(path, "").first, 401) << path;
+        EXPECT_EQ(get(path, "not-a-token").first, 401) << path;
+        EXPECT_EQ(get(path, receiver->kiosk_token).first, 401) << path;
+        EXPECT_EQ(get(path, receiver->metrics_token).first, 401) << path;
+        EXPECT_EQ(get(path, manager).first, 403) << path;
+    }
+    const auto [unknown, why] = get("/v1/export/nosuch.wide.csv", receiver->admin_token);
+    EXPECT_EQ(unknown, 404);
+    EXPECT_NE(why.find("'nosuch'"), std::string::npos) << why;
+    const auto [format, says] = get("/v1/export/food.pdf", receiver->admin_token);
+    EXPECT_EQ(format, 404);
+    EXPECT_NE(says.find(".wide.csv"), std::string::npos) << says;
+    EXPECT_EQ(get("/v1/export/food.pdf", "").first, 401);
+    // The long CSV is unchanged.
+    EXPECT_TRUE(get("/v1/export/food.csv", receiver->admin_token).second.starts_with("id,kiosk,device_id,survey,"));
+}
+
+TEST_P(ExportFormats, EachExportIsAuditedWithItsRowsAndRefusalsAreNot) {
+    send(4);
+    const std::string analyst = receiver->add_token("analyst", "admin:read");
+    ASSERT_EQ(get("/v1/export/food.wide.csv", analyst).first, 200);
+    ASSERT_EQ(get("/v1/export/food.xlsx?labels=fr", analyst).first, 200);
+    ASSERT_EQ(get("/v1/export/food.codebook.csv", analyst).first, 200);
+    ASSERT_EQ(get("/v1/export/food.wide.csv", receiver->add_token("no-read", "admin:manage")).first, 403);
+    ASSERT_EQ(get("/v1/export/nosuch.wide.csv", analyst).first, 404);
+    auto log = receiver->storage->audit_entries("");
+    ASSERT_TRUE(log) << log.error().message;
+    ASSERT_EQ(log->size(), 3u);
+    EXPECT_EQ((*log)[0].who, "analyst");
+    EXPECT_EQ((*log)[0].action, "export");
+    EXPECT_EQ((*log)[0].what, "survey 'food' as wide over HTTP");
+    EXPECT_EQ((*log)[0].rows, 4);
+    EXPECT_EQ((*log)[1].what, "survey 'food' as xlsx (labels fr) over HTTP");
+    EXPECT_EQ((*log)[1].rows, 4);
+    EXPECT_EQ((*log)[2].rows, 0) << "the codebook reads no response";
+}
+
+TEST_P(ExportFormats, TheCommandLineWritesTheSameWideFileAndAuditsIt) {
+    send(6);
+    TempDir dir;
+    const auto out = dir.path() / "food.wide.csv";
+    const auto [rc, text] = run_server("export --db '" + receiver->db_url() + "' --survey food --format wide --surveys " +
+                                       FIELDKIOSK_SURVEY_DEFS_DIR + " --out " + out.string());
+    ASSERT_EQ(rc, 0) << text;
+    std::ifstream in(out, std::ios::binary);
+    const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(file, get("/v1/export/food.wide.csv", receiver->admin_token).second);
+    auto log = receiver->storage->audit_entries("");
+    ASSERT_TRUE(log);
+    ASSERT_GE(log->size(), 1u);
+    EXPECT_NE((*log)[0].what.find("as wide to " + out.string()), std::string::npos) << (*log)[0].what;
+    EXPECT_EQ((*log)[0].rows, 6);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ExportFormats, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& p) { return p.param; });
+
+// --- the verb's refusals, through the real program ---
+
+TEST(ExportVerb, WideWithoutSurveyDefinitionsOrWithAnUnknownLanguageIsAUsageError) {
+    TempDir dir;
+    const std::string db = "sqlite:" + (dir.path() / "s.db").string();
+    auto [rc, text] = run_server("export --db " + db + " --survey food --format wide");
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(text.find("--surveys"), std::string::npos) << text;
+    std::tie(rc, text) = run_server("export --db " + db + " --survey food --format sps --labels xx --surveys " +
+                                    std::string(FIELDKIOSK_SURVEY_DEFS_DIR));
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(text.find("no language 'xx'"), std::string::npos) << text;
+    std::tie(rc, text) = run_server("export --db " + db + " --survey nosuch --format codebook --surveys " +
+                                    std::string(FIELDKIOSK_SURVEY_DEFS_DIR));
+    EXPECT_EQ(rc, 2);
+    EXPECT_NE(text.find("'nosuch'"), std::string::npos) << text;
+    std::tie(rc, text) = run_server("export --db " + db + " --survey food --format pdf");
+    EXPECT_NE(rc, 0);
+    std::tie(rc, text) = run_server("export --help");
+    EXPECT_EQ(rc, 0);
+    for (const char* word : {"wide", "codebook", "sps", "xlsx", "--labels", "--surveys", "--out", "docs/exports.md"})
+        EXPECT_NE(text.find(word), std::string::npos) << word << " in\n" << text;
+}
+
+}  // namespace
+}  // namespace fieldkiosk::testing
