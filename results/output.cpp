@@ -157,14 +157,16 @@ void write_text(const Table& t, const IndicatorSet& set, std::ostream& out, std:
             if (ind && !ind->caption.empty()) out << "    " << ind->caption.get(language) << "\n";
             last = head;
         }
-        out << "  " << std::left << std::setw(14) << (f.option.empty() ? "" : f.option) << std::setw(22)
+        out << "  " << std::left << std::setw(22) << (f.option.empty() ? "" : f.option) << " " << std::setw(30)
             << (f.breakdown == "all" ? std::string("all") : f.breakdown + "=" + f.group) << " n=" << std::setw(6) << n_text(f);
         if (f.protection.suppressed()) {
             out << " " << hidden_mark(f) << "  (" << f.protection.reason() << ")";
         } else if (f.n > 0) {
             out << " " << fixed(f.value, f.kind == IndicatorKind::Mean ? 2 : 1) << (f.kind == IndicatorKind::Mean ? "" : "%");
+            const int dp = f.kind == IndicatorKind::Mean ? 2 : 1;
             if (f.interval)
-                out << "  interval (assumes random sampling) " << fixed(f.interval->low, 1) << "-" << fixed(f.interval->high, 1);
+                out << "  interval (assumes random sampling) " << fixed(f.interval->low, dp) << "-"
+                    << fixed(f.interval->high, dp);
             if (f.weighted_value) out << "  weighted " << fixed(*f.weighted_value, 1) << " (n_eff " << fixed(f.n_eff, 0) << ")";
             if (f.change) out << "  vs " << f.previous_period << ": " << change_words(f);
             if (f.protection.low_base) out << "  [low base, indicative]";

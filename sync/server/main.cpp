@@ -274,7 +274,7 @@ CLI::App* add_report_verb(CLI::App& app, ReportOptions& r) {
     auto* v = app.add_subcommand("report",
                                  "The council's indicator figures for one survey (n, %, interval, suppression), "
                                  "from the database or from an export file");
-    v->add_option("--db", r.db, k_db_help);
+    v->add_option("--db", r.db, "Database: sqlite:PATH or postgresql://USER@HOST:PORT/DB (or give --from-csv)");
     v->add_option("--from-csv", r.from_csv, "Read an export file instead of the database (e.g. one opened by decrypt)");
     v->add_option("--survey", r.survey, "Survey id: food, safety or youth")->required();
     v->add_option("--by", r.by,
