@@ -258,6 +258,7 @@ std::expected<IndicatorSet, std::vector<core::Diagnostic>> parse_indicator_text(
                                              c.nearest(qname));
             } else {
                 out.question = qname;
+                out.question_slot = static_cast<std::uint32_t>(*survey->index_of(qname));
                 std::vector<std::string> exclude;
                 if (auto it = ind.find("exclude"); it != ind.end()) {
                     if (!it->is_array()) {

@@ -41,6 +41,7 @@ struct Indicator {
     std::optional<core::Expression> numerator;   // proportion: who counts in the numerator
     std::optional<core::Expression> value;       // mean: the number averaged
     std::string question;                        // option_shares: the select_multiple question
+    std::uint32_t question_slot = 0;             // option_shares: its index in the survey
     std::vector<std::string> options;            // option_shares: its choice values, minus `exclude`
     core::LocalizedText label, caption;          // label per language (en at least); caption: what to say beside it
     std::string compare;                         // a breakdown always shown beside the total (e.g. "age_group")

@@ -26,6 +26,13 @@ const std::vector<std::string>& breakdown_names() {
 bool is_breakdown(std::string_view name) { return std::ranges::find(breakdown_names(), name) != breakdown_names().end(); }
 
 namespace {
+// The breakdowns that are a question's answer (the rest come from the response's metadata or are derived).
+bool is_question_breakdown(std::string_view b) {
+    return b == "ward" || b == "age_band" || b == "ethnic_group" || b == "disability" || b == "disability_impact";
+}
+}  // namespace
+
+namespace {
 
 const core::Value k_empty;
 constexpr std::string_view k_not_answered = "not answered";
@@ -176,6 +183,7 @@ struct Unit {
 
 struct Breakdown {
     std::string name;
+    std::optional<std::uint32_t> slot;  // a question breakdown's index in the survey (read without a name lookup)
     std::vector<std::string> groups;
     std::unordered_map<std::string, std::uint32_t> index;
     std::uint32_t intern(const std::string& g) {
@@ -229,6 +237,9 @@ Tabulator::Tabulator(const IndicatorSet& set, Filters filters)
     };
     for (const auto& b : m_filters.breakdowns) add_breakdown(b);
     for (const auto& u : s.units) add_breakdown(u.ind->compare);
+    for (auto& bd : s.breakdowns)
+        if (is_question_breakdown(bd.name))
+            if (const auto i = set.survey->index_of(bd.name)) bd.slot = static_cast<std::uint32_t>(*i);
     for (auto& a : s.acc) a.assign(s.units.size(), std::vector<std::vector<Acc>>(s.breakdowns.size()));
     s.group_ix.resize(s.breakdowns.size());
     s.in_pop.resize(set.indicators.size());
@@ -305,7 +316,7 @@ void Tabulator::add(const ResponseFrame& r) {
             if (ind.kind == IndicatorKind::Proportion)
                 yes = ind.numerator->evaluate_bool(ctx);
             else if (ind.kind == IndicatorKind::OptionShares)
-                yes = core::list_contains(r.value(ind.question).text(), ind.options[static_cast<std::size_t>(unit.option)]);
+                yes = core::list_contains(r.value(ind.question_slot).text(), ind.options[static_cast<std::size_t>(unit.option)]);
             else
                 x = ind.value->evaluate(ctx).to_number();
             if (ind.kind == IndicatorKind::Mean && !std::isfinite(x)) continue;  // base admitted a non-number
