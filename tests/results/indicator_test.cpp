@@ -2,6 +2,7 @@
 #include "results/indicator.hpp"
 
 #include "core/loader.hpp"
+#include "tests/results/shipped.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,17 +14,9 @@
 namespace fieldkiosk::results {
 namespace {
 
-const core::Catalog& shipped() {
-    static const core::Catalog c = [] {
-        const std::vector<std::filesystem::path> paths{FIELDKIOSK_SURVEY_DEFS_DIR};
-        return core::load_paths(paths);
-    }();
-    return c;
-}
+const core::Catalog& shipped() { return testing::shipped_surveys(); }
 
-SurveyLookup lookup() {
-    return [](std::string_view id) { return shipped().find(id); };
-}
+SurveyLookup lookup() { return testing::shipped_lookup(); }
 
 std::string problems(const std::vector<core::Diagnostic>& d) {
     std::string s;
@@ -33,7 +26,7 @@ std::string problems(const std::vector<core::Diagnostic>& d) {
 
 TEST(Indicators, ShippedCamdenSetLoadsAgainstTheShippedSurveys) {
     ASSERT_TRUE(shipped().diagnostics.empty()) << problems(shipped().diagnostics);
-    const auto cat = load_indicator_dir(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "indicators", lookup());
+    const auto cat = load_indicator_dir(testing::shipped_indicators_dir(), lookup());
     ASSERT_TRUE(cat.diagnostics.empty()) << problems(cat.diagnostics);
     std::set<std::string> ids;
     for (const auto& s : cat.sets)
@@ -46,7 +39,7 @@ TEST(Indicators, ShippedCamdenSetLoadsAgainstTheShippedSurveys) {
 }
 
 TEST(Indicators, FiesLabelsSayScreeningAndNeetSaysNotOns) {
-    const auto cat = load_indicator_dir(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "indicators", lookup());
+    const auto cat = load_indicator_dir(testing::shipped_indicators_dir(), lookup());
     for (const auto& s : cat.sets)
         for (const auto& i : s.indicators) {
             if (i.id.starts_with("F1") || i.id.starts_with("F2") || i.id.starts_with("F3") || i.id.starts_with("F4")) {

@@ -5,6 +5,7 @@
 
 #include "core/loader.hpp"
 #include "results/output.hpp"
+#include "tests/results/shipped.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,17 +17,10 @@
 namespace fieldkiosk::results {
 namespace {
 
-const core::Catalog& shipped() {
-    static const core::Catalog c = [] {
-        const std::vector<std::filesystem::path> paths{FIELDKIOSK_SURVEY_DEFS_DIR};
-        return core::load_paths(paths);
-    }();
-    return c;
-}
+const core::Catalog& shipped() { return testing::shipped_surveys(); }
 
 const IndicatorSet& set_for(std::string_view survey) {
-    static const IndicatorCatalog cat = load_indicator_dir(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "indicators",
-                                                           [](std::string_view id) { return shipped().find(id); });
+    static const IndicatorCatalog cat = load_indicator_dir(testing::shipped_indicators_dir(), testing::shipped_lookup());
     const auto* s = cat.for_survey(survey);
     EXPECT_TRUE(s) << survey;
     return *s;
