@@ -8,6 +8,7 @@
 #include "tests/results/shipped.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -190,6 +191,41 @@ TEST(Tabulate, WeightedShareFollowsTheRakedWeights) {
     ASSERT_TRUE(t.weighting);
     EXPECT_EQ(t.weighting->excluded, 1);  // not_camden has no population total
     EXPECT_NEAR(f.n_eff, 1.0 / (0.5 * 0.5 / 40 + 0.5 * 0.5 / 10), 1e-6);
+}
+
+}  // namespace
+}  // namespace fieldkiosk::results
+
+namespace fieldkiosk::results {
+namespace {
+
+TEST(Output, EveryFormatCarriesTheCaveatAndNeverAHiddenFigure) {
+    std::vector<ResponseFrame> r;
+    for (int k = 0; k < 30; ++k)
+        r.push_back(frame("food", {{"ward", "belsize"}, {"fresh_produce_nearby", k < 12 ? "yes" : "no"}}));
+    for (int k = 0; k < 5; ++k) r.push_back(frame("food", {{"ward", "kilburn"}, {"fresh_produce_nearby", "yes"}}));
+    const auto t = compute_table(r, set_for("food"), {.breakdowns = {"ward"}, .only = {"F5"}});
+    std::ostringstream text, js;
+    write_text(t, set_for("food"), text);
+    write_json(t, set_for("food"), js);
+    EXPECT_NE(text.str().find("interval (assumes random sampling)"), std::string::npos) << text.str();
+    EXPECT_NE(text.str().find("self-selected sample"), std::string::npos);
+    EXPECT_EQ(text.str().find("margin of error:"), std::string::npos);
+    const auto doc = nlohmann::json::parse(js.str());
+    EXPECT_NE(doc["caveat"].get<std::string>().find("self-selected"), std::string::npos);
+    bool saw_hidden = false;
+    for (const auto& f : doc["figures"])
+        if (f["group"] == "kilburn") {
+            saw_hidden = true;
+            EXPECT_TRUE(f["suppressed"].get<bool>());
+            EXPECT_EQ(f["n"], "<10");
+            EXPECT_FALSE(f.contains("percent"));
+            EXPECT_FALSE(f.contains("interval"));
+        }
+    EXPECT_TRUE(saw_hidden);
+    EXPECT_EQ(shown_count(0), "0");
+    EXPECT_EQ(shown_count(9), "<10");
+    EXPECT_EQ(shown_count(10), "10");
 }
 
 }  // namespace

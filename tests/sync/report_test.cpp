@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -156,12 +157,52 @@ void check_report_equals_independent_count(const std::string& backend) {
     ASSERT_EQ(sync::server::run_report(from_csv, out2, err2), 0) << err2.str();
     EXPECT_EQ(out2.str(), out.str());
 
+    // Weighted to ward totals: raking converges, every weighted figure shows n_eff, not_camden is left out.
+    const auto totals = dir.write("totals.csv", [] {
+        std::string t = "variable,category,total\n";
+        for (const char* w : {"belsize",
+                              "bloomsbury",
+                              "camden_square",
+                              "camden_town",
+                              "fortune_green",
+                              "frognal",
+                              "gospel_oak",
+                              "hampstead_town",
+                              "haverstock",
+                              "highgate",
+                              "holborn_covent_garden",
+                              "kentish_town_north",
+                              "kentish_town_south",
+                              "kilburn",
+                              "kings_cross",
+                              "primrose_hill",
+                              "regents_park",
+                              "south_hampstead",
+                              "st_pancras_somers_town",
+                              "west_hampstead"})
+            t += std::string("ward,") + w + ",10000\n";
+        return t;
+    }());
+    sync::server::ReportOptions weighted = o;
+    weighted.weights = totals.string();
+    weighted.format = "json";
+    weighted.by.clear();
+    std::ostringstream out3, err3;
+    ASSERT_EQ(sync::server::run_report(weighted, out3, err3), 0) << err3.str();
+    const json doc = json::parse(out3.str());
+    EXPECT_TRUE(doc["weighting"]["converged"].get<bool>()) << doc["weighting"].dump();
+    EXPECT_GT(doc["weighting"]["excluded_from_weighting"].get<int>(), 0);  // not_camden, prefer_not, unanswered
+    EXPECT_NE(doc["caveat"].get<std::string>().find("adjusted does not mean representative"), std::string::npos);
+    for (const auto& f : doc["figures"])
+        if (!f["suppressed"].get<bool>() && f.contains("percent")) { EXPECT_TRUE(f.contains("weighted")) << f.dump(); }
+
     // The report was audited (it read the responses).
     auto audit = receiver.storage->audit_entries("");
     ASSERT_TRUE(audit);
     ASSERT_FALSE(audit->empty());
     EXPECT_EQ(audit->back().action, "report");
     EXPECT_EQ(audit->back().rows, 300);
+    EXPECT_EQ(std::ranges::count(*audit, std::string("report"), &sync::server::AuditEntry::action), 2);
 }
 
 TEST(Report, FiguresEqualAnIndependentCountOnSqlite) { check_report_equals_independent_count("sqlite"); }
