@@ -96,7 +96,7 @@ void write_json(const Table& t, const IndicatorSet& set, std::ostream& out, std:
                   {"period", f.period},
                   {"breakdown", f.breakdown},
                   {"group", f.group},
-                  {"n", n_text(f)},
+                  {"n", f.protection.suppressed() && f.protection.hidden != Hidden::SmallCount ? json(n_text(f)) : json(f.n)},
                   {"item_nonresponse", shown_count(f.item_nonresponse)},
                   {"suppressed", hidden},
                   {"reason", f.protection.reason()}};
