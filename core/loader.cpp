@@ -1287,7 +1287,8 @@ Catalog load_paths(std::span<const fs::path> paths, LoadOptions options) {
                     break;
                 }
                 std::error_code sec;
-                if (it->is_directory(sec) && it->path().filename() == "schema") {
+                // schema/: JSON Schema for editors; indicators/: the results' indicator files (results/indicator.hpp).
+                if (it->is_directory(sec) && (it->path().filename() == "schema" || it->path().filename() == "indicators")) {
                     it.disable_recursion_pending();
                     continue;
                 }

@@ -71,7 +71,7 @@ struct LoadOptions {
 };
 
 // Loads each path: a file is a survey or a block (by its top-level "survey" or "block" key); a folder
-// is searched recursively for *.json, skipping `schema/` folders.
+// is searched recursively for *.json, skipping `schema/` and `indicators/` folders.
 [[nodiscard]] Catalog load_paths(std::span<const std::filesystem::path> paths, LoadOptions options = {});
 
 // The survey in `file` as ONE self-contained JSON document that loads to the same survey: every

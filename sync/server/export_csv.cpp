@@ -196,6 +196,40 @@ std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const 
             return fn(ExportRow{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()});
         });
     if (!done) return std::unexpected(done.error());
+
+std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, const std::string& name,
+                                                            const std::function<bool(const ExportRow&)>& fn) {
+    std::string record;
+    std::size_t line = 0, rows = 0;
+    const std::string header = csv_header();
+    if (!next_record(in, record, line) || record + "\r\n" != header)
+        return std::unexpected(name + ":1: this is not a fieldkiosk export (its header is not `" +
+                               header.substr(0, header.size() - 2) + "`)");
+    while (true) {
+        const std::size_t first_line = line + 1;
+        if (!next_record(in, record, line)) break;
+        if (record.empty()) continue;
+        const auto f = raw_fields(record);
+        if (f.size() != k_columns)
+            return std::unexpected(name + ":" + std::to_string(first_line) + ": has " + std::to_string(f.size()) +
+                                   " fields; an export row has " + std::to_string(k_columns));
+        std::vector<std::string> c;
+        for (const auto& raw : f) c.push_back(unquote(raw));
+        const std::string where = name + ":" + std::to_string(first_line) + " (response " + c[0] + "): ";
+        if (seal::parse_sealed_cell(c[k_answers]))
+            return std::unexpected(where + "is sealed; open the export with `fieldkiosk-server decrypt --key FILE` first");
+        nlohmann::json payload = {{"id", c[0]},   {"survey", c[3]}, {"survey_version", c[4]}, {"language", c[5]},
+                                  {"mode", c[6]}, {"site", c[7]},   {"started_at", c[8]},     {"completed_at", c[9]}};
+        for (const auto& [col, key] : std::array<std::pair<std::size_t, const char*>, 3>{
+                 {{k_answers, "answers"}, {k_write_ins, "write_ins"}, {k_calculated, "calculated"}}}) {
+            if (c[col].empty()) continue;
+            auto j = nlohmann::json::parse(c[col], nullptr, false);
+            if (j.is_discarded() || !j.is_object()) return std::unexpected(where + "column '" + key + "' is not a JSON object");
+            payload[key] = std::move(j);
+        }
+        ++rows;
+        if (!fn(ExportRow{c[0], c[1], c[2], c[3], c[4], c[9], c[10], payload.dump()})) break;
+    }
     return rows;
 }
 

@@ -34,4 +34,11 @@ namespace fieldkiosk::sync::server {
 [[nodiscard]] std::expected<std::size_t, std::string> read_csv_export(std::istream& in,
                                                                       const std::function<bool(const ExportRow&)>& fn);
 
+// Reads an export made by csv_row() (an open survey's, or one opened by decrypt_csv) and calls `fn` with each row,
+// its payload rebuilt from the cells as the stored payload looked (`fieldkiosk-server report --from-csv`). Stops,
+// successfully, when `fn` returns false. Errors name the file (`name`), the line and, for a row, its response id:
+// a header that is not an export's, a row with the wrong number of fields, a cell that is not JSON, a sealed row.
+[[nodiscard]] std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, const std::string& name,
+                                                                          const std::function<bool(const ExportRow&)>& fn);
+
 }  // namespace fieldkiosk::sync::server

@@ -8,6 +8,7 @@
 #include "sync/server/export_csv.hpp"
 #include "sync/server/export_formats.hpp"
 #include "sync/server/fleet.hpp"
+#include "sync/server/report_command.hpp"
 #include "sync/server/sealed_commands.hpp"
 #include "sync/server/server.hpp"
 #include "sync/server/server_config.hpp"
@@ -290,6 +291,36 @@ std::string command_line_user() {
     return "command line (uid " + std::to_string(::getuid()) + ")";
 }
 
+// report (issue 10): the indicator figures; the work is in report_command.cpp.
+CLI::App* add_report_verb(CLI::App& app, ReportOptions& r) {
+    auto* v = app.add_subcommand("report",
+                                 "The council's indicator figures for one survey (n, %, interval, suppression), "
+                                 "from the database or from an export file");
+    v->add_option("--db", r.db, "Database: sqlite:PATH or postgresql://USER@HOST:PORT/DB (or give --from-csv)");
+    v->add_option("--from-csv", r.from_csv, "Read an export file instead of the database (e.g. one opened by decrypt)");
+    v->add_option("--survey", r.survey, "Survey id: food, safety or youth")->required();
+    v->add_option("--by", r.by,
+                  "Also split each figure by: ward, site, kiosk, mode, age_band, age_group, ethnic_group, "
+                  "disability, disability_impact, language, month or quarter (repeat, or a,b)");
+    v->add_option("--period", r.period,
+                  "A month (2026-07), a quarter (2026-Q3) or 12 months ending with a month "
+                  "(12m-2026-09); proportions are compared with the same period a year earlier");
+    v->add_option("--weights", r.weights, "Population totals CSV (variable,category,total, e.g. ward,belsize,11234) to rake to");
+    v->add_option("--format", r.format, "table (for reading), csv (tidy, one figure a row) or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}));
+    v->add_option("--surveys", r.surveys, "Survey definitions folder (default: the installed surveys)");
+    v->add_option("--indicators", r.indicators, "Indicator definitions folder (default: SURVEYS/indicators)");
+    v->add_option("--language", r.language, "Language of the labels (default en)");
+    v->footer(
+        "Every figure shows the number of people it rests on (n). Groups of fewer than 10 people show <10 and no "
+        "figure, and a second group is hidden where a total would reveal the first. Respondents chose to take part, "
+        "so intervals assume random sampling: they are not a margin of error for Camden. Nothing is left out for "
+        "quality flags yet (they are not stored per response). docs/results.md explains every indicator.\n"
+        "Example: fieldkiosk-server report --db sqlite:/var/lib/fieldkiosk/server.db --survey food --by ward "
+        "--period 2026-Q3 --format csv > food-2026-Q3.csv\nExit status: 0 done, 1 failed, 2 a bad option value.");
+    return v;
+}
+
 // export --from-csv: a long CSV file (decrypt's output) widened where the key is.
 int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog& catalog) {
     if (format != ExportFormat::Wide) {
@@ -484,6 +515,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     Settings settings;
     const Verbs verbs = add_verbs(app, settings);
+    ReportOptions report_options;
+    CLI::App* report = add_report_verb(app, report_options);
     CLI11_PARSE(app, argc, argv);
 
     if (verbs.add_kiosk->parsed()) return add_token(settings.db, settings.name, "kiosk");
@@ -507,6 +540,10 @@ int main(int argc, char** argv) {
     if (verbs.decrypt->parsed()) {
         std::ios::sync_with_stdio(false);
         return run_decrypt({settings.key_files.begin(), settings.key_files.end()}, std::cin, std::cout, std::cerr);
+    }
+    if (report->parsed()) {
+        report_options.who = command_line_user();
+        return run_report(report_options, std::cout, std::cerr);
     }
     return serve(verbs.serve, settings);
 }

@@ -4,6 +4,7 @@
 #include "core/default_paths.hpp"
 #include "tools/ctl/commands.hpp"
 #include "tools/ctl/common.hpp"
+#include "tools/ctl/indicator_check.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +27,9 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
     };
     auto args = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("validate", "Check survey and block files (or folders of them); print every problem");
-    cmd->add_option("PATH", args->paths, "Survey or block files, or folders searched for *.json (default: the surveys folder)");
+    cmd->add_option("PATH", args->paths,
+                    "Survey, block or indicator files, or folders searched for *.json (default: the surveys folder; its "
+                    "indicators/ folder is checked against its surveys)");
     cmd->add_flag("--json", args->json, "Print the problems as a JSON list of {file, question, field, message, line, column}");
     cmd->add_flag("-q,--quiet", args->quiet, "Print only the problems, not the summary");
     cmd->add_flag("--all-versions", args->all_versions,
@@ -39,7 +42,9 @@ Runner add_validate(CLI::App& app, std::ostream& out, std::ostream& err) {
     return [args, &out, &err] {
         std::vector<std::filesystem::path> paths(args->paths.begin(), args->paths.end());
         if (paths.empty()) paths.push_back(core::default_surveys_dir());
-        const auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = args->all_versions});
+        const auto indicator_paths = take_indicator_paths(paths);  // survey_defs/indicators/ (docs/results.md)
+        auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = args->all_versions});
+        check_indicator_files(indicator_paths, catalog);
         // Warnings do not make a survey invalid (the exit status ignores them): they say how the kiosk will
         // behave where an author may expect otherwise. A survey that ends on notes: the kiosk saves the
         // response when the last question is answered and shows those notes after it (docs/kiosk.md).

@@ -1,0 +1,474 @@
+#include "results/tabulate.hpp"
+
+#include "core/answer.hpp"
+#include "core/expression.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+namespace fieldkiosk::results {
+
+// ---------------------------------------------------------------------------------------------
+// Breakdowns and the response frame
+// ---------------------------------------------------------------------------------------------
+
+const std::vector<std::string>& breakdown_names() {
+    static const std::vector<std::string> k_names = {
+        "ward",     "site",  "kiosk",  "mode", "age_band", "age_group", "ethnic_group", "disability", "disability_impact",
+        "language", "month", "quarter"};
+    return k_names;
+}
+
+bool is_breakdown(std::string_view name) { return std::ranges::find(breakdown_names(), name) != breakdown_names().end(); }
+
+namespace {
+// The breakdowns that are a question's answer (the rest come from the response's metadata or are derived).
+bool is_question_breakdown(std::string_view b) {
+    return b == "ward" || b == "age_band" || b == "ethnic_group" || b == "disability" || b == "disability_impact";
+}
+}  // namespace
+
+namespace {
+
+const core::Value k_empty;
+constexpr std::string_view k_not_answered = "not answered";
+
+class FrameContext final : public core::EvalContext {
+public:
+    explicit FrameContext(const ResponseFrame& f) : m_frame(f) {}
+    [[nodiscard]] const core::Value& value_of(std::uint32_t slot) const override { return m_frame.value(slot); }
+    [[nodiscard]] const core::Value& self() const override { return k_empty; }
+
+private:
+    const ResponseFrame& m_frame;
+};
+
+core::Value value_from_json(const nlohmann::json& j) {
+    if (j.is_number()) return core::Value::number(j.get<double>());
+    if (j.is_boolean()) return core::Value::boolean(j.get<bool>());
+    if (j.is_string()) return core::Value::string(j.get<std::string>());
+    return {};
+}
+
+}  // namespace
+
+ResponseFrame::ResponseFrame(core::SurveyPtr survey) : m_survey(std::move(survey)), m_values(m_survey->questions.size()) {}
+
+const core::Value& ResponseFrame::value(std::string_view name) const {
+    const auto i = m_survey->index_of(name);
+    return i ? m_values[*i] : k_empty;
+}
+
+void ResponseFrame::set(std::string_view name, core::Value v) {
+    if (const auto i = m_survey->index_of(name)) m_values[*i] = std::move(v);
+}
+
+void ResponseFrame::compute_calculations() {
+    const FrameContext ctx(*this);
+    for (std::size_t i = 0; i < m_survey->questions.size(); ++i) {
+        const auto& q = m_survey->questions[i];
+        if (q.type != core::QuestionType::Calculate || !q.calculation) continue;
+        if (q.relevant && !q.relevant->evaluate_bool(ctx)) {
+            m_values[i] = {};
+            continue;
+        }
+        m_values[i] = q.calculation->evaluate(ctx);
+    }
+}
+
+std::expected<void, std::string> ResponseFrame::load_payload(const nlohmann::json& p) {
+    if (!p.is_object()) return std::unexpected("the response is not a JSON object");
+    if (p.contains("sealed"))
+        return std::unexpected(
+            "the response is sealed: report on a decrypted export instead (fieldkiosk-server decrypt, "
+            "then report --from-csv)");
+    std::vector<core::Value> values(m_survey->questions.size());
+    const auto text = [&](const char* key) {
+        auto it = p.find(key);
+        return it != p.end() && it->is_string() ? it->get<std::string>() : std::string{};
+    };
+    if (auto it = p.find("answers"); it != p.end()) {
+        if (!it->is_object()) return std::unexpected("its answers are not a JSON object");
+        for (const auto& [name, a] : it->items()) {
+            const auto i = m_survey->index_of(name);
+            if (!i) continue;  // a question of another version of the survey: not read by any indicator here
+            auto answer = core::answer_from_json(m_survey->questions[*i], a);
+            if (!answer) return std::unexpected("answer to '" + name + "': " + answer.error());
+            values[*i] = answer->to_value();
+        }
+    }
+    bool computed_all = true;
+    const auto calc = p.find("calculated");
+    for (std::size_t i = 0; i < m_survey->questions.size(); ++i) {
+        if (m_survey->questions[i].type != core::QuestionType::Calculate) continue;
+        if (calc != p.end() && calc->is_object())
+            if (auto it = calc->find(m_survey->questions[i].name); it != calc->end()) {
+                values[i] = value_from_json(*it);
+                continue;
+            }
+        computed_all = false;
+    }
+    m_values = std::move(values);
+    if (!computed_all) {
+        // Keep the stored calculated values; compute only the missing ones, in order.
+        const FrameContext ctx(*this);
+        for (std::size_t i = 0; i < m_survey->questions.size(); ++i) {
+            const auto& q = m_survey->questions[i];
+            if (q.type != core::QuestionType::Calculate || !q.calculation) continue;
+            if (calc != p.end() && calc->is_object() && calc->contains(q.name)) continue;
+            m_values[i] = (q.relevant && !q.relevant->evaluate_bool(ctx)) ? core::Value{} : q.calculation->evaluate(ctx);
+        }
+    }
+    id = text("id");
+    site = text("site");
+    mode = text("mode");
+    language = text("language");
+    if (auto c = text("completed_at"); !c.empty()) completed_at = std::move(c);
+    return {};
+}
+
+std::string ResponseFrame::group_of(std::string_view b) const {
+    const auto nonempty = [](std::string s) { return s.empty() ? std::string(k_not_answered) : s; };
+    if (b == "site") return nonempty(site);
+    if (b == "kiosk") return nonempty(kiosk);
+    if (b == "mode") return nonempty(mode);
+    if (b == "language") return nonempty(language);
+    if (b == "month" || b == "quarter") {
+        const auto m = month_of(completed_at);
+        if (!m) return "no date";
+        return b == "month" ? month_text(*m) : quarter_text(*m);
+    }
+    if (b == "age_group") {
+        const auto band = value("age_band").to_string();
+        if (band == "16_17" || band == "18_24") return "16-24";
+        if (band.empty() || band == "prefer_not") return "not stated";
+        return "25+";
+    }
+    return nonempty(value(b).to_string());  // a question: ward, age_band, ethnic_group, disability, ...
+}
+
+std::string caveat_text(bool weighted) {
+    std::string s =
+        "Respondents chose to take part at kiosks and with outreach workers, so they are a self-selected sample, not a "
+        "random sample of Camden residents. Intervals show the uncertainty IF the respondents were a random sample "
+        "(\"interval (assumes random sampling)\"); they are not a margin of error for Camden. ";
+    s += weighted ? "Weighted figures are adjusted to the population totals supplied (raking); adjusted does not mean "
+                    "representative."
+                  : "The data have not been weighted.";
+    s += " Groups of fewer than 10 people are shown as <10.";
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tabulator
+// ---------------------------------------------------------------------------------------------
+
+namespace {
+
+struct Acc {
+    std::int64_t n = 0, numerator = 0, nonresponse = 0;
+    double sum = 0, sum_sq = 0;       // means
+    double sw = 0, sw2 = 0, swy = 0;  // weighted: Σw, Σw², Σw·y (y the 0/1 or the value)
+};
+
+struct Unit {
+    const Indicator* ind = nullptr;
+    std::size_t indicator_index = 0;
+    int option = -1;  // option shares: index into ind->options
+};
+
+struct Breakdown {
+    std::string name;
+    std::optional<std::uint32_t> slot;  // a question breakdown's index in the survey (read without a name lookup)
+    std::vector<std::string> groups;
+    std::unordered_map<std::string, std::uint32_t> index;
+    std::uint32_t intern(const std::string& g) {
+        auto [it, fresh] = index.emplace(g, static_cast<std::uint32_t>(groups.size()));
+        if (fresh) groups.push_back(g);
+        return it->second;
+    }
+};
+
+}  // namespace
+
+struct Tabulator::State {
+    std::vector<Unit> units;
+    std::vector<Breakdown> breakdowns;  // [0] is the total ("all")
+    // acc[window][unit][breakdown][group]; window 0: the period (or all time), 1: the same period a year earlier
+    std::vector<std::vector<std::vector<Acc>>> acc[2];
+    std::vector<std::uint32_t> group_ix;
+    std::vector<char> in_pop, in_base;
+    Table table;
+    std::map<std::string, std::int64_t> reasons;
+    // Weighting
+    std::vector<std::vector<int>> categories;  // per margin, per respondent (first pass)
+    std::optional<RakeResult> rake;
+    std::size_t next_weight = 0;
+
+    Acc& at(int w, std::size_t u, std::size_t b, std::uint32_t g) {
+        auto& v = acc[w][u][b];
+        if (v.size() <= g) v.resize(g + 1);
+        return v[g];
+    }
+};
+
+Tabulator::Tabulator(const IndicatorSet& set, Filters filters)
+    : m_set(set), m_filters(std::move(filters)), m_state(std::make_unique<State>()) {
+    auto& s = *m_state;
+    s.table.survey = set.survey ? set.survey->id : "";
+    if (m_filters.period) s.table.period = m_filters.period->to_string();
+    for (std::size_t i = 0; i < set.indicators.size(); ++i) {
+        const auto& ind = set.indicators[i];
+        if (!m_filters.only.empty() && std::ranges::find(m_filters.only, ind.id) == m_filters.only.end()) continue;
+        if (ind.kind == IndicatorKind::OptionShares)
+            for (std::size_t o = 0; o < ind.options.size(); ++o) s.units.push_back({&ind, i, static_cast<int>(o)});
+        else
+            s.units.push_back({&ind, i, -1});
+    }
+    s.breakdowns.push_back({"all", {}, {}});
+    s.breakdowns[0].intern("all");
+    const auto add_breakdown = [&](const std::string& b) {
+        if (!b.empty() && std::ranges::find(s.breakdowns, b, &Breakdown::name) == s.breakdowns.end())
+            s.breakdowns.push_back({b, {}, {}});
+    };
+    for (const auto& b : m_filters.breakdowns) add_breakdown(b);
+    for (const auto& u : s.units) add_breakdown(u.ind->compare);
+    for (auto& bd : s.breakdowns)
+        if (is_question_breakdown(bd.name))
+            if (const auto i = set.survey->index_of(bd.name)) bd.slot = static_cast<std::uint32_t>(*i);
+    for (auto& a : s.acc) a.assign(s.units.size(), std::vector<std::vector<Acc>>(s.breakdowns.size()));
+    s.group_ix.resize(s.breakdowns.size());
+    s.in_pop.resize(set.indicators.size());
+    s.in_base.resize(set.indicators.size());
+    if (m_filters.weights) s.categories.resize(m_filters.weights->margins.size());
+}
+
+Tabulator::~Tabulator() = default;
+
+namespace {
+
+// -1: outside every window; 0: the period (or all time); 1: the same period a year earlier.
+int window_of(const ResponseFrame& r, const std::optional<Period>& period) {
+    if (!period) return 0;
+    const auto m = month_of(r.completed_at);
+    if (!m) return -1;
+    if (period->contains_month(*m)) return 0;
+    if (period->year_earlier().contains_month(*m)) return 1;
+    return -1;
+}
+
+}  // namespace
+
+void Tabulator::add_for_weights(const ResponseFrame& r) {
+    if (!m_filters.weights) return;
+    if (window_of(r, m_filters.period) != 0) return;
+    if (m_filters.exclude && m_filters.exclude(r)) return;
+    const auto& margins = m_filters.weights->margins;
+    for (std::size_t m = 0; m < margins.size(); ++m) {
+        const std::string v = r.value(margins[m].variable).to_string();
+        const auto it = std::ranges::find(margins[m].categories, v);
+        m_state->categories[m].push_back(
+            it == margins[m].categories.end() ? -1 : static_cast<int>(it - margins[m].categories.begin()));
+    }
+}
+
+void Tabulator::add(const ResponseFrame& r) {
+    auto& s = *m_state;
+    ++s.table.responses_read;
+    const int w = window_of(r, m_filters.period);
+    if (w < 0) return;
+    if (m_filters.exclude)
+        if (auto reason = m_filters.exclude(r)) {
+            ++s.table.excluded;
+            ++s.reasons[*reason];
+            return;
+        }
+    double weight = 1.0;
+    if (w == 0) {
+        ++s.table.in_period;
+        if (m_filters.weights) {
+            if (!s.rake) s.rake = rake(*m_filters.weights, s.categories, m_filters.rake_options);
+            weight = s.next_weight < s.rake->weights.size() ? s.rake->weights[s.next_weight] : 0.0;
+            ++s.next_weight;
+        }
+    }
+    for (std::size_t b = 1; b < s.breakdowns.size(); ++b)
+        s.group_ix[b] = s.breakdowns[b].intern(r.group_of(s.breakdowns[b].name));
+    const FrameContext ctx(r);
+    std::fill(s.in_pop.begin(), s.in_pop.end(), 2);  // 2: not evaluated yet
+    for (std::size_t u = 0; u < s.units.size(); ++u) {
+        const Unit& unit = s.units[u];
+        const Indicator& ind = *unit.ind;
+        const std::size_t ii = unit.indicator_index;
+        if (s.in_pop[ii] == 2) {
+            s.in_pop[ii] = !ind.population || ind.population->evaluate_bool(ctx);
+            s.in_base[ii] = s.in_pop[ii] && ind.base.evaluate_bool(ctx);
+        }
+        if (!s.in_pop[ii]) continue;
+        const bool in_base = s.in_base[ii];
+        bool yes = false;
+        double x = 0;
+        if (in_base) {
+            if (ind.kind == IndicatorKind::Proportion)
+                yes = ind.numerator->evaluate_bool(ctx);
+            else if (ind.kind == IndicatorKind::OptionShares)
+                yes = core::list_contains(r.value(ind.question_slot).text(), ind.options[static_cast<std::size_t>(unit.option)]);
+            else
+                x = ind.value->evaluate(ctx).to_number();
+            if (ind.kind == IndicatorKind::Mean && !std::isfinite(x)) continue;  // base admitted a non-number
+        }
+        const double y = ind.kind == IndicatorKind::Mean ? x : (yes ? 1.0 : 0.0);
+        for (std::size_t b = 0; b < s.breakdowns.size(); ++b) {
+            Acc& a = s.at(w, u, b, b == 0 ? 0 : s.group_ix[b]);
+            if (!in_base) {
+                ++a.nonresponse;
+                continue;
+            }
+            ++a.n;
+            a.numerator += yes ? 1 : 0;
+            a.sum += x;
+            a.sum_sq += x * x;
+            a.sw += weight;
+            a.sw2 += weight * weight;
+            a.swy += weight * y;
+        }
+    }
+}
+
+namespace {
+
+Figure make_figure(const Unit& unit, const Acc& a, bool weighted) {
+    const Indicator& ind = *unit.ind;
+    Figure f;
+    f.kind = ind.kind;
+    f.indicator = ind.id;
+    if (unit.option >= 0) {
+        f.option = ind.options[static_cast<std::size_t>(unit.option)];
+        f.indicator += "." + f.option;
+    }
+    f.n = a.n;
+    f.numerator = a.numerator;
+    f.item_nonresponse = a.nonresponse;
+    if (a.n > 0) {
+        if (ind.kind == IndicatorKind::Mean) {
+            const auto e = mean_from_sums(static_cast<std::size_t>(a.n), a.sum, a.sum_sq);
+            f.value = e.mean;
+            if (e.interval)
+                f.interval = Interval{std::max(ind.scale_min, e.interval->low), std::min(ind.scale_max, e.interval->high)};
+        } else {
+            f.value = 100.0 * static_cast<double>(a.numerator) / static_cast<double>(a.n);
+            const auto i = wilson_interval(static_cast<double>(a.numerator), static_cast<double>(a.n));
+            f.interval = Interval{100.0 * i.low, 100.0 * i.high};
+        }
+        if (weighted && a.sw > 0) {
+            const double v = a.swy / a.sw;
+            f.weighted_value = ind.kind == IndicatorKind::Mean ? v : 100.0 * v;
+            f.n_eff = kish_effective_n(a.sw, a.sw2);
+        }
+    }
+    return f;
+}
+
+// Blanks what protection hides, so that no caller can show it by mistake.
+void blank(Figure& f) {
+    if (!f.protection.suppressed()) return;
+    if (f.protection.hidden != Hidden::SmallCount) f.n = 0;
+    f.numerator = 0;
+    f.value = 0;
+    f.interval.reset();
+    f.weighted_value.reset();
+    f.n_eff = 0;
+    f.previous_value.reset();
+    f.change.reset();
+}
+
+// Question breakdowns in the survey's choice order, then anything else by name, "not answered" last.
+void order_groups(const core::Survey& survey, const std::string& breakdown, std::vector<std::uint32_t>& order,
+                  const std::vector<std::string>& names) {
+    const core::Question* q = survey.find(breakdown);
+    const auto rank = [&](const std::string& g) -> std::size_t {
+        if (g == k_not_answered) return 100000;
+        if (q)
+            for (std::size_t i = 0; i < q->choices.size(); ++i)
+                if (q->choices[i].value == g) return i;
+        return 50000;
+    };
+    std::ranges::sort(order, [&](std::uint32_t a, std::uint32_t b) {
+        const auto ra = rank(names[a]), rb = rank(names[b]);
+        return ra != rb ? ra < rb : names[a] < names[b];
+    });
+}
+
+}  // namespace
+
+Table Tabulator::finish() {
+    auto& s = *m_state;
+    Table t = std::move(s.table);
+    const bool weighted = m_filters.weights != nullptr;
+    if (weighted) {
+        if (!s.rake) s.rake = rake(*m_filters.weights, s.categories, m_filters.rake_options);
+        t.weighting_notes = s.rake->notes;
+        t.weighting = std::move(*s.rake);
+        t.weighting->weights.clear();
+    }
+    for (const auto& [reason, count] : s.reasons) t.exclusion_reasons.push_back(reason + ": " + std::to_string(count));
+    const std::string previous = m_filters.period ? m_filters.period->year_earlier().to_string() : "";
+    for (std::size_t u = 0; u < s.units.size(); ++u) {
+        const Unit& unit = s.units[u];
+        Protection total_protection;
+        for (std::size_t b = 0; b < s.breakdowns.size(); ++b) {
+            const Breakdown& bd = s.breakdowns[b];
+            const bool wanted = b == 0 || bd.name == unit.ind->compare ||
+                                std::ranges::find(m_filters.breakdowns, bd.name) != m_filters.breakdowns.end();
+            if (!wanted) continue;
+            std::vector<std::uint32_t> order(bd.groups.size());
+            for (std::uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+            if (b > 0) order_groups(*m_set.survey, bd.name, order, bd.groups);
+            std::vector<CellCounts> counts;
+            std::vector<Figure> figs;
+            for (const auto g : order) {
+                const auto& cur = s.acc[0][u][b];
+                const Acc a = g < cur.size() ? cur[g] : Acc{};
+                Figure f = make_figure(unit, a, weighted);
+                f.period = t.period;
+                f.breakdown = bd.name;
+                f.group = bd.groups[g];
+                if (m_filters.period && unit.ind->kind != IndicatorKind::Mean) {
+                    const auto& prev_v = s.acc[1][u][b];
+                    const Acc p = g < prev_v.size() ? prev_v[g] : Acc{};
+                    f.previous_period = previous;
+                    if (!protect_cell({p.n, p.numerator, true}).suppressed() && a.n > 0) {
+                        f.previous_value = 100.0 * static_cast<double>(p.numerator) / static_cast<double>(p.n);
+                        f.change = newcombe_difference(static_cast<double>(a.numerator), static_cast<double>(a.n),
+                                                       static_cast<double>(p.numerator), static_cast<double>(p.n));
+                    }
+                }
+                counts.push_back({a.n, a.numerator, unit.ind->kind != IndicatorKind::Mean});
+                figs.push_back(std::move(f));
+            }
+            std::vector<Protection> prot(figs.size());
+            protect_breakdown(counts, b > 0 && !total_protection.suppressed(), prot);
+            if (b == 0 && !prot.empty()) total_protection = prot[0];
+            for (std::size_t i = 0; i < figs.size(); ++i) {
+                figs[i].protection = prot[i];
+                blank(figs[i]);
+                t.figures.push_back(std::move(figs[i]));
+            }
+        }
+    }
+    return t;
+}
+
+Table compute_table(std::span<const ResponseFrame> responses, const IndicatorSet& set, Filters filters) {
+    Tabulator tab(set, std::move(filters));
+    if (tab.needs_weighting_pass())
+        for (const auto& r : responses) tab.add_for_weights(r);
+    for (const auto& r : responses) tab.add(r);
+    return tab.finish();
+}
+
+}  // namespace fieldkiosk::results

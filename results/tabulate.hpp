@@ -1,0 +1,136 @@
+// fieldkiosk::results tabulation — from responses, indicator definitions and filters to a table of figures.
+//
+// Index:
+//   breakdown_names, is_breakdown   the groups a figure can be split by (ward, site, kiosk, mode, age_band, ...)
+//   ResponseFrame                   one response as the indicators read it: values by survey slot + metadata
+//   Filters                         period, breakdowns, weighting, the exclusion hook (quality flags)
+//   Figure, Table                   one row of output; all rows with the caveat and counts
+//   Tabulator                       streaming: add() each response once (constant memory), then finish()
+//   compute_table                   the pure function a dashboard calls: responses in memory -> Table
+//
+// Every figure: unweighted n, the figure, its 95 % interval (assumes random sampling), optionally the weighted
+// figure with Kish's n_eff, item non-response, small-cell protection (suppression.hpp) applied per breakdown,
+// and with a period: the change from the same period a year earlier (Newcombe) for proportions.
+// Thread-safety: none needed; a Tabulator is used by one thread.
+#pragma once
+
+#include "core/survey.hpp"
+#include "core/value.hpp"
+#include "results/indicator.hpp"
+#include "results/period.hpp"
+#include "results/raking.hpp"
+#include "results/stats.hpp"
+#include "results/suppression.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <expected>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fieldkiosk::results {
+
+// ward, site, kiosk, mode, age_band, age_group (16-24 / 25+), ethnic_group, disability, disability_impact,
+// language, month, quarter.
+[[nodiscard]] const std::vector<std::string>& breakdown_names();
+[[nodiscard]] bool is_breakdown(std::string_view name);
+
+class ResponseFrame {
+public:
+    explicit ResponseFrame(core::SurveyPtr survey);
+
+    // Fills the frame from a response payload (core::response_to_json's form): answers, calculated values
+    // (computed with the survey's own calculations when the payload has none for a name) and metadata.
+    // An answer that does not fit its question is an error naming the question; nothing is half-filled.
+    [[nodiscard]] std::expected<void, std::string> load_payload(const nlohmann::json& payload);
+
+    [[nodiscard]] const core::Survey& survey() const { return *m_survey; }
+    [[nodiscard]] const core::Value& value(std::uint32_t slot) const { return m_values[slot]; }
+    [[nodiscard]] const core::Value& value(std::string_view name) const;  // empty when unknown or unanswered
+    void set(std::string_view name, core::Value v);                       // tests and generators
+
+    std::string id, kiosk, site, mode, language, completed_at;  // metadata (completed_at: ISO 8601 UTC)
+
+    // The group this response falls in for `breakdown` (a breakdown_names() entry): "not answered" when empty.
+    [[nodiscard]] std::string group_of(std::string_view breakdown) const;
+
+    void compute_calculations();  // every calculate question (respecting its relevance), in survey order
+
+private:
+    core::SurveyPtr m_survey;
+    std::vector<core::Value> m_values;
+};
+
+struct Filters {
+    std::optional<Period> period;         // none: every response ("all time")
+    std::vector<std::string> breakdowns;  // besides the total (and each indicator's `compare`)
+    std::vector<std::string> only;        // indicator ids to compute; empty: all of the set
+    // Quality hook: a response for which this returns a reason is left out and counted. Quality flags are not
+    // yet stored per response on the receiver, so `report` leaves it unset (docs/results.md, "Exclusions").
+    std::function<std::optional<std::string>(const ResponseFrame&)> exclude;
+    const PopulationTotals* weights = nullptr;  // set: raked weights (two passes; see Tabulator)
+    RakeOptions rake_options;
+};
+
+struct Figure {
+    std::string indicator;  // the indicator id; option shares: "F7.supermarket"
+    std::string option;     // option shares: the choice value
+    IndicatorKind kind = IndicatorKind::Proportion;
+    std::string period;     // "2026-Q3", or "all"
+    std::string breakdown;  // "all" for the total
+    std::string group;      // "all" for the total
+    std::int64_t n = 0, numerator = 0, item_nonresponse = 0;
+    double value = 0;                  // percent 0-100 (proportions, option shares) or the mean
+    std::optional<Interval> interval;  // same units as value
+    std::optional<double> weighted_value;
+    double n_eff = 0;
+    Protection protection;
+    // With a period, proportions: the same period a year earlier and Newcombe's interval for the change (points).
+    std::string previous_period;
+    std::optional<double> previous_value;
+    std::optional<DifferenceEstimate> change;  // fractions (multiply by 100 for points)
+};
+
+struct Table {
+    std::string survey;
+    std::string period = "all";
+    std::vector<Figure> figures;
+    std::int64_t responses_read = 0, in_period = 0, excluded = 0;
+    std::vector<std::string> exclusion_reasons;  // "reason: count"
+    std::optional<RakeResult> weighting;         // without the per-response weights (cleared)
+    std::vector<std::string> weighting_notes;
+};
+
+// The caveat every output carries (indicators.md §2; AAPOR): plain words for a council researcher.
+[[nodiscard]] std::string caveat_text(bool weighted);
+
+// Streaming tabulation. Without weights: add() every response once, then finish(). With Filters::weights: the
+// raking needs every respondent's categories first, so call add_for_weights() for every response, then
+// add() for every response IN THE SAME ORDER, then finish().
+class Tabulator {
+public:
+    Tabulator(const IndicatorSet& set, Filters filters);
+    ~Tabulator();
+    Tabulator(const Tabulator&) = delete;
+    Tabulator& operator=(const Tabulator&) = delete;
+
+    [[nodiscard]] bool needs_weighting_pass() const { return m_filters.weights != nullptr; }
+    void add_for_weights(const ResponseFrame& r);
+    void add(const ResponseFrame& r);
+    [[nodiscard]] Table finish();
+
+private:
+    struct State;
+    const IndicatorSet& m_set;
+    Filters m_filters;
+    std::unique_ptr<State> m_state;
+};
+
+// The pure function for callers that hold responses in memory (a dashboard page, the tests).
+[[nodiscard]] Table compute_table(std::span<const ResponseFrame> responses, const IndicatorSet& set, Filters filters);
+
+}  // namespace fieldkiosk::results

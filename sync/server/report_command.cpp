@@ -1,0 +1,180 @@
+#include "sync/server/report_command.hpp"
+
+#include "core/clock.hpp"
+#include "core/default_paths.hpp"
+#include "core/loader.hpp"
+#include "results/output.hpp"
+#include "results/tabulate.hpp"
+#include "sync/server/export_csv.hpp"
+#include "sync/server/storage.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <ostream>
+
+namespace fieldkiosk::sync::server {
+
+namespace {
+
+constexpr int k_ok = 0, k_fail = 1, k_usage = 2;
+namespace fs = std::filesystem;
+
+std::string join(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
+    return s;
+}
+
+// One pass over the responses: each row's payload into a frame, then `use`. A row that cannot be read is named on
+// `err` and counted; it never stops the report and nothing is changed in the database.
+class Source {
+public:
+    Source(const ReportOptions& o, Storage* storage) : m_options(o), m_storage(storage) {}
+
+    std::expected<void, std::string> each(const core::SurveyPtr& survey,
+                                          const std::function<void(const results::ResponseFrame&)>& use, std::ostream& err) {
+        results::ResponseFrame frame(survey);
+        m_unreadable = 0;
+        const auto row = [&](const ExportRow& r) {
+            auto payload = nlohmann::json::parse(r.payload, nullptr, false);
+            auto loaded = payload.is_discarded() ? std::expected<void, std::string>(std::unexpected("its payload is not JSON"))
+                                                 : frame.load_payload(payload);
+            if (!loaded) {
+                if (m_unreadable++ < 20)
+                    err << "fieldkiosk-server: report: response " << r.id << " left out: " << loaded.error() << "\n";
+                return true;
+            }
+            frame.kiosk = r.kiosk;
+            frame.completed_at = r.completed_at;
+            use(frame);
+            return true;
+        };
+        if (m_storage) {
+            auto done = m_storage->for_each_response(m_options.survey, row);
+            if (!done) return std::unexpected(done.error().message);
+            return {};
+        }
+        std::ifstream in(m_options.from_csv, std::ios::binary);
+        if (!in) return std::unexpected(m_options.from_csv + ": cannot be read (does it exist?)");
+        auto done = for_each_export_row(in, m_options.from_csv, row);
+        if (!done) return std::unexpected(done.error());
+        return {};
+    }
+    [[nodiscard]] std::int64_t unreadable() const { return m_unreadable; }
+
+private:
+    const ReportOptions& m_options;
+    Storage* m_storage;
+    std::int64_t m_unreadable = 0;
+};
+
+}  // namespace
+
+int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
+    const auto usage = [&](const std::string& m) {
+        err << "fieldkiosk-server: report: " << m << "\n";
+        return k_usage;
+    };
+    const auto fail = [&](const std::string& m) {
+        err << "fieldkiosk-server: report: " << m << "\n";
+        return k_fail;
+    };
+    if (o.db.empty() == o.from_csv.empty())
+        return usage("give exactly one of --db URL (the receiver's database) and --from-csv FILE (an export)");
+    if (o.format != "table" && o.format != "csv" && o.format != "json")
+        return usage("--format '" + o.format + "' is not a format: use table, csv or json");
+    results::Filters filters;
+    if (!o.period.empty()) {
+        auto p = results::parse_period(o.period);
+        if (!p) return usage("--period: " + p.error());
+        filters.period = *p;
+    }
+    for (const auto& list : o.by) {
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const auto comma = std::min(list.find(',', start), list.size());
+            const std::string b = list.substr(start, comma - start);
+            if (!results::is_breakdown(b))
+                return usage("--by '" + b + "' is not a breakdown: use " + join(results::breakdown_names()));
+            filters.breakdowns.push_back(b);
+            start = comma + 1;
+        }
+    }
+
+    std::vector<fs::path> dirs(o.surveys.begin(), o.surveys.end());
+    if (dirs.empty()) dirs.push_back(core::default_surveys_dir());
+    const auto catalog = core::load_paths(dirs, core::LoadOptions{.all_versions = true});
+    for (const auto& d : catalog.diagnostics) err << "fieldkiosk-server: report: " << d.to_string() << "\n";
+    if (!catalog.diagnostics.empty()) return fail("the survey definitions have problems (listed above)");
+    const core::SurveyPtr survey = catalog.find(o.survey);
+    if (!survey) {
+        std::vector<std::string> ids;
+        for (const auto& s : catalog.current()) ids.push_back(s->id);
+        return usage("--survey '" + o.survey + "' is not among the surveys in " + dirs.front().string() + " (" + join(ids) + ")");
+    }
+    const fs::path ind_dir = o.indicators.empty() ? dirs.front() / "indicators" : fs::path(o.indicators);
+    const auto indicators = results::load_indicator_dir(ind_dir, [&](std::string_view id) { return catalog.find(id); });
+    for (const auto& d : indicators.diagnostics) err << "fieldkiosk-server: report: " << d.to_string() << "\n";
+    if (!indicators.diagnostics.empty()) return fail("the indicator files have problems (listed above)");
+    const results::IndicatorSet* set = indicators.for_survey(o.survey);
+    if (!set) return fail("no indicator file in " + ind_dir.string() + " is for survey '" + o.survey + "'");
+
+    std::optional<results::PopulationTotals> totals;
+    if (!o.weights.empty()) {
+        auto t = results::read_population_totals(o.weights);
+        if (!t) return fail("--weights " + t.error());
+        for (const auto& m : t->margins) {
+            const core::Question* q = survey->find(m.variable);
+            if (!q || q->type != core::QuestionType::SelectOne)
+                return fail("--weights " + o.weights + ": variable '" + m.variable +
+                            "' is not a single-choice question of survey '" + o.survey + "' (use e.g. ward or age_band)");
+            for (const auto& c : m.categories)
+                if (!q->find_choice(c))
+                    return fail("--weights " + o.weights + ": '" + c + "' is not a choice of '" + m.variable + "'");
+        }
+        totals = std::move(*t);
+        filters.weights = &*totals;
+    }
+
+    std::unique_ptr<Storage> storage;
+    if (!o.db.empty()) {
+        auto s = open_storage(o.db);
+        if (!s) return fail(s.error().message);
+        storage = std::move(*s);
+    }
+    Source source(o, storage.get());
+    results::Tabulator tab(*set, filters);
+    if (tab.needs_weighting_pass())
+        if (auto r = source.each(
+                survey, [&](const results::ResponseFrame& f) { tab.add_for_weights(f); }, err);
+            !r)
+            return fail(r.error());
+    if (auto r = source.each(
+            survey, [&](const results::ResponseFrame& f) { tab.add(f); }, err);
+        !r)
+        return fail(r.error());
+    auto table = tab.finish();
+    if (source.unreadable() > 0) {
+        table.exclusion_reasons.push_back("could not be read (named on standard error): " + std::to_string(source.unreadable()));
+        table.excluded += source.unreadable();
+    }
+    if (storage) {
+        core::SystemClock clock;
+        AuditEntry entry{
+            core::format_utc(clock.wall_now()), o.who.empty() ? "command line" : o.who, "report",
+            "indicators of survey '" + o.survey + "'" + (o.period.empty() ? "" : " for " + o.period) + " as " + o.format,
+            table.responses_read};
+        if (auto a = storage->record_audit(entry); !a) return fail("could not write the audit log: " + a.error().message);
+    }
+    if (o.format == "csv")
+        results::write_csv(table, out);
+    else if (o.format == "json")
+        results::write_json(table, *set, out, o.language);
+    else
+        results::write_text(table, *set, out, o.language);
+    out.flush();
+    return out ? k_ok : k_fail;
+}
+
+}  // namespace fieldkiosk::sync::server
