@@ -3,6 +3,7 @@
 #include "core/loader.hpp"
 #include "core/read_aloud.hpp"
 #include "core/wav.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/tools/ctl_runner.hpp"
 
@@ -13,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace fieldkiosk::tools {
 namespace {
@@ -112,11 +114,10 @@ TEST_F(Voice, ASecondRunKeepsUnchangedFilesAndVoicesAChangedLabelAgain) {
 
 TEST(VoiceErrors, WithoutEspeakNgItSaysHowToInstallIt) {
     fieldkiosk::testing::TempDir empty;
-    const std::string old_path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    ::setenv("PATH", empty.path().c_str(), 1);
+    std::optional<fieldkiosk::testing::ScopedEnv> path(std::in_place, "PATH", empty.path().string());
     auto r = ctl({"voice", "--surveys", k_surveys.string(), "--survey", "food", "--lang", "en", "--out", empty.path().string(),
                   "--strings", k_strings.string()});
-    ::setenv("PATH", old_path.c_str(), 1);
+    path.reset();
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("espeak-ng program was not found"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("apt-get install espeak-ng"), std::string::npos) << r.err;
