@@ -76,14 +76,19 @@ bool matches_choice_value(std::string_view s) {
 }
 
 bool matches_language_code(std::string_view s) {
-    // BCP 47-ish: 2-3 lower-case letters, optionally -Region/-Script.
+    // BCP 47 as the surveys use it (the schema's pattern): 2-3 lower-case letters, then subtags of 2 to 8
+    // letters or digits after '-': a script ("zh-Hans"), a region ("pt-BR"), or both ("zh-Hans-CN").
     std::size_t i = 0;
     while (i < s.size() && s[i] >= 'a' && s[i] <= 'z') ++i;
     if (i < 2 || i > 3) return false;
-    if (i == s.size()) return true;
-    if (s[i] != '-' || i + 1 == s.size()) return false;
-    return std::ranges::all_of(s.substr(i + 1),
-                               [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); });
+    while (i < s.size()) {
+        if (s[i] != '-') return false;
+        const std::size_t start = ++i;
+        while (i < s.size() && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            ++i;
+        if (i - start < 2 || i - start > 8) return false;
+    }
+    return true;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -398,7 +403,7 @@ private:
                 report(file, "", field, "must be an object with code, name and status");
                 continue;
             }
-            check_keys(l, {"code", "name", "status"}, file, "", field + ".", "a language");
+            check_keys(l, {"code", "name", "status", "direction"}, file, "", field + ".", "a language");
             Language lang;
             lang.code = required_string(l, "code", file, "", field + ".code");
             lang.name = required_string(l, "name", file, "", field + ".name");
@@ -408,6 +413,14 @@ private:
             else if (!status.empty() && status != "complete")
                 report(file, "", field + ".status",
                        "'" + status + "' is not a status: use 'complete' or 'draft' (needs a translator's review)");
+            if (auto d = l.find("direction"); d != l.end()) {
+                if (*d == "rtl")
+                    lang.direction = TextDirection::RightToLeft;
+                else if (*d != "ltr")
+                    report(file, "", field + ".direction",
+                           "must be \"ltr\" (left to right, the default) or \"rtl\" (right to left: Arabic, Urdu, Hebrew), not " +
+                               d->dump());
+            }
             if (lang.code.empty()) continue;
             if (!matches_language_code(lang.code)) {
                 report(file, "", field + ".code", "'" + lang.code + "' is not a language code like 'en', 'so' or 'pt-BR'");

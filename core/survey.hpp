@@ -104,11 +104,13 @@ struct Question {
 };
 
 enum class LanguageStatus : std::uint8_t { Complete, Draft };
+enum class TextDirection : std::uint8_t { LeftToRight, RightToLeft };
 
 struct Language {
-    std::string code;  // e.g. "en", "so"
-    std::string name;  // the language named in itself: "Español", "Soomaali"
+    std::string code;  // e.g. "en", "so", "zh-Hans"
+    std::string name;  // the language named in itself: "Español", "Soomaali", "العربية"
     LanguageStatus status = LanguageStatus::Complete;
+    TextDirection direction = TextDirection::LeftToRight;  // "direction": "rtl" in the file (Arabic)
 };
 
 struct Source {
@@ -133,7 +135,7 @@ struct Survey {
     int estimated_minutes = 5;
     std::vector<Source> sources;
     std::optional<Encryption> encryption;  // set: responses are sealed to this key at save time
-    std::vector<Question> questions;  // after includes; names unique
+    std::vector<Question> questions;       // after includes; names unique
     std::filesystem::path file;
 
     [[nodiscard]] std::optional<std::size_t> index_of(std::string_view name) const;

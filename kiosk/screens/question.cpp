@@ -215,7 +215,9 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
         text_field(field, {}, {}, false);
         return;
     }
-    text_field(field, text, vm.t("type_here"), true);
+    // The keyboard has Latin letters only: in a language written in another script (the strings file's
+    // "script" is not "Latn"), the empty field says so in the resident's language instead of "Type here".
+    text_field(field, text, vm.t(vm.t("script") == "Latn" ? "type_here" : "write_in_latin_only"), true);
     ImGuiStorage* st = ImGui::GetStateStorage();
     const ImGuiID hidden_key = ImGui::GetID("kb#hidden");
     bool hidden = st->GetBool(hidden_key, false);

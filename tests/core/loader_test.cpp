@@ -174,6 +174,44 @@ TEST(Loader, ABlockMayCoverMoreLanguagesThanTheSurvey) {
     EXPECT_FALSE(r.survey->questions[0].label.has("so"));  // unused texts are dropped
 }
 
+// Issue 11: BCP 47 codes with a script and/or region subtag ("zh-Hans", "zh-Hans-CN") are language codes;
+// a language may say it is written right to left, and anything but "ltr"/"rtl" there is named.
+std::string survey_with_languages(const std::string& languages) {
+    return R"({"survey": "s", "version": "1", "estimated_minutes": 1, "languages": [)" + languages +
+           R"(], "title": {"en": "T", "x": "T"}, "description": {"en": "D", "x": "D"},
+        "questions": [{"type": "note", "name": "n", "label": {"en": "Hello", "x": "Hi"}}]})";
+}
+
+TEST(Loader, AcceptsScriptSubtagsAndReadsARightToLeftDirection) {
+    auto with = [](const std::string& code, const std::string& extra) {
+        std::string text = survey_with_languages(R"({"code": "en", "name": "English", "status": "complete"},
+            {"code": ")" + code + R"(", "name": "Other", "status": "draft")" +
+                                                 extra + "}");
+        for (std::size_t at = text.find("\"x\""); at != std::string::npos; at = text.find("\"x\"", at))
+            text.replace(at, 3, "\"" + code + "\"");
+        return load_survey_text(text, "s.json");
+    };
+    for (const std::string code : {"zh-Hans", "zh-Hans-CN", "pt-BR", "sr-Latn"}) {
+        auto r = with(code, "");
+        ASSERT_TRUE(r.ok()) << code << ": " << all(r.diagnostics);
+        EXPECT_EQ(r.survey->languages[1].direction, TextDirection::LeftToRight);
+    }
+    for (const std::string code : {"zh-", "zh--Hans", "zh-H", "zh-Hansxxxxx", "ZH", "zh_Hans"}) {
+        auto r = with(code, "");
+        EXPECT_FALSE(r.ok()) << code << " was accepted";
+        EXPECT_NE(all(r.diagnostics).find("languages[1].code"), std::string::npos) << all(r.diagnostics);
+    }
+    auto rtl = with("ar", R"(, "direction": "rtl")");
+    ASSERT_TRUE(rtl.ok()) << all(rtl.diagnostics);
+    EXPECT_EQ(rtl.survey->languages[1].direction, TextDirection::RightToLeft);
+    auto bad = with("ar", R"(, "direction": "right")");
+    ASSERT_FALSE(bad.ok());
+    const std::string msg = all(bad.diagnostics);
+    EXPECT_NE(msg.find("s.json"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("languages[1].direction"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"rtl\""), std::string::npos) << msg;
+}
+
 TEST(Loader, RejectsTwoDifferentChoiceListsWithOneName) {
     testing::TempDir dir;
     dir.write("b.json", R"({"block": "b", "languages": ["en"],

@@ -6,6 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <regex>
+#include <set>
+
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
@@ -54,10 +58,11 @@ TEST(KioskStrings, ARefusedAnswerIsSaidInTheRespondentsLanguageWithItsNumbers) {
 
 TEST(KioskStrings, EveryLanguageFileParsesAndFallsBackToEnglishKeyByKey) {
     const auto& s = fieldkiosk::testing::shipped_strings();
-    for (const char* lang : {"en", "es", "pt", "fr", "so"}) EXPECT_TRUE(s.has_language(lang)) << lang;
+    for (const char* lang : {"en", "es", "pt", "fr", "so", "bn", "ar", "zh-Hans", "sq"})
+        EXPECT_TRUE(s.has_language(lang)) << lang;
     const auto en_keys = s.keys("en");
     EXPECT_GT(en_keys.size(), 50u);
-    for (const char* lang : {"es", "pt", "fr", "so"})
+    for (const char* lang : {"es", "pt", "fr", "so", "bn", "ar", "zh-Hans", "sq"})
         for (const auto& k : s.keys(lang))
             EXPECT_NE(std::find(en_keys.begin(), en_keys.end(), k), en_keys.end()) << lang << " has unknown key " << k;
     EXPECT_EQ(s.get("so", "no_such_key"), "no_such_key");
@@ -121,4 +126,43 @@ TEST(KioskStrings, EveryLanguageHasEveryStringEnglishHasSaveTheDeliberatelyEngli
     f.app.apply(act::ChooseLanguage{"so"});
     ASSERT_TRUE(f.app.go_to("admin"));
     EXPECT_EQ(f.app.view().lang, "en");
+}
+
+// Issue 11: Bengali, Arabic, Chinese (simplified) and Albanian. Every translated text keeps English's
+// placeholders ("{n}", "{org}"...) exactly, or the kiosk would show a raw "{n}" or drop a number.
+TEST(KioskStrings, EveryTranslationKeepsEnglishsPlaceholders) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    const std::regex placeholder(R"(\{[a-z]+\})");
+    auto placeholders = [&](const std::string& text) {
+        std::multiset<std::string> out;
+        for (std::sregex_iterator it(text.begin(), text.end(), placeholder), end; it != end; ++it) out.insert(it->str());
+        return out;
+    };
+    for (const auto& lang : language_files())
+        for (const auto& key : s.keys(lang))
+            if (!key.starts_with("_")) {
+                EXPECT_EQ(placeholders(s.get(lang, key)), placeholders(s.get("en", key)))
+                    << lang << " " << key << ": " << s.get(lang, key);
+            }
+}
+
+// Each file says its script (ISO 15924) and direction; the write-in field of a language not written in Latin
+// letters says, in that language, that the keyboard has Latin letters only.
+TEST(KioskStrings, NewLanguagesSayTheirScriptDirectionAndThatTheKeyboardIsLatin) {
+    const auto& s = fieldkiosk::testing::shipped_strings();
+    const std::map<std::string, std::pair<std::string, std::string>> expected{
+        {"en", {"Latn", "ltr"}},      {"bn", {"Beng", "ltr"}}, {"ar", {"Arab", "rtl"}},
+        {"zh-Hans", {"Hans", "ltr"}}, {"sq", {"Latn", "ltr"}}, {"so", {"Latn", "ltr"}}};
+    for (const auto& [lang, sd] : expected) {
+        ASSERT_TRUE(s.has_language(lang)) << lang;
+        EXPECT_EQ(s.get(lang, "script"), sd.first) << lang;
+        EXPECT_EQ(s.get(lang, "text_direction"), sd.second) << lang;
+        EXPECT_TRUE(s.has(lang, "write_in_latin_only")) << lang;
+        if (lang != "en") { EXPECT_NE(s.get(lang, "write_in_latin_only"), s.get("en", "write_in_latin_only")) << lang; }
+    }
+    for (const auto& lang : language_files()) {
+        EXPECT_TRUE(s.get(lang, "text_direction") == "ltr" || s.get(lang, "text_direction") == "rtl") << lang;
+        EXPECT_EQ(s.get(lang, "script").size(), 4u) << lang;
+    }
+    EXPECT_EQ(s.get("bn", "language_heading"), "আপনার ভাষা বেছে নিন");
 }

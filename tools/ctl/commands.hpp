@@ -22,6 +22,7 @@ Runner add_check(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_import(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_xlsform.cpp
 Runner add_export_xlsform(CLI::App& app, std::ostream& out, std::ostream& err);
 Runner add_export_xform(CLI::App& app, std::ostream& out, std::ostream& err);
+Runner add_voice(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_voice.cpp: read-aloud audio
 #ifdef FIELDKIOSK_WITH_SYNC
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err);  // tools/ctl/cmd_sync.cpp
 #endif

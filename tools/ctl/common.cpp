@@ -75,6 +75,7 @@ int run_ctl(int argc, const char* const* argv, std::istream& in, std::ostream& o
     reg(add_import(app, out, err));
     reg(add_export_xlsform(app, out, err));
     reg(add_export_xform(app, out, err));
+    reg(add_voice(app, out, err));
 #ifdef FIELDKIOSK_WITH_SYNC
     reg(add_sync(app, out, err));
 #endif
