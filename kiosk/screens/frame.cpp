@@ -81,6 +81,7 @@ bool frame_needs_redraw(const ActionQueue& actions) {
 ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
     begin_frame_state();
+    set_text_language(vm.lang);
     const ImGuiIO& io = ImGui::GetIO();
     const Theme& t = theme();
     ImGui::SetNextWindowPos({0, 0});

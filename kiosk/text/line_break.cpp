@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 
 namespace fieldkiosk::kiosk::text {
 
@@ -34,7 +35,8 @@ char32_t code_point_before(std::string_view s, std::size_t at) {
 }
 }  // namespace
 
-std::vector<std::size_t> line_breaks(std::string_view p, std::string_view lang) {
+namespace {
+std::vector<std::size_t> find_line_breaks(std::string_view p, std::string_view lang) {
     std::vector<std::size_t> out;
     icu::BreakIterator* bi = iterator_for(lang);
     if (bi == nullptr) return out;
@@ -57,6 +59,20 @@ std::vector<std::size_t> line_breaks(std::string_view p, std::string_view lang) 
     }
     utext_close(ut);
     return out;
+}
+}  // namespace
+
+std::vector<std::size_t> line_breaks(std::string_view p, std::string_view lang) {
+    // Screens wrap the same texts every frame: the breaks are kept per (language, paragraph). The texts come
+    // from the survey and UI files, and typed answers are short; a bound keeps a long day bounded anyway.
+    static std::unordered_map<std::string, std::vector<std::size_t>> cache;
+    std::string key;
+    key.reserve(lang.size() + 1 + p.size());
+    key.append(lang).push_back('\0');
+    key.append(p);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    if (cache.size() > 20000) cache.clear();
+    return cache.emplace(std::move(key), find_line_breaks(p, lang)).first->second;
 }
 
 std::vector<std::string_view> wrap(std::string_view text, std::string_view lang, float max_w,

@@ -1,5 +1,6 @@
 // fieldkiosk::kiosk::text line breaking — where a line may end, by ICU's line break iterator (UAX #14, with the
 // language's tailoring), narrowed by the kiosk's own rules, and greedy wrapping to a width.
+// UI thread only (the iterators and the breaks found are kept in function-local caches).
 #pragma once
 
 #include <cstddef>
