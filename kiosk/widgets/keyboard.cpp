@@ -69,7 +69,7 @@ std::optional<KeyInput> keyboard(std::string_view id, Rect r, std::string_view a
     auto key_rect = [&](std::size_t row, float col, float span) {
         const float x = r.min.x + col * (key_w + g);
         const float y = r.min.y + static_cast<float>(row) * (key_h + g);
-        return Rect{{x, y}, {x + key_w * span + g * (span - 1), y + key_h}};
+        return keep_order(r, Rect{{x, y}, {x + key_w * span + g * (span - 1), y + key_h}});
     };
     // Row 0: digits, then backspace (two keys wide).
     for (std::size_t c = 0; c < k_digits.size(); ++c)
@@ -128,7 +128,7 @@ std::optional<KeyInput> keypad(std::string_view id, Rect r, bool decimal) {
         for (int col = 0; col < 3; ++col) {
             const float x = r.min.x + static_cast<float>(col) * (kw + g);
             const float y = r.min.y + static_cast<float>(row) * (kh + g);
-            const Rect k{{x, y}, {x + kw, y + kh}};
+            const Rect k = keep_order(r, Rect{{x, y}, {x + kw, y + kh}});
             if (row == 3 && col == 0) {
                 const char* sym = decimal ? "." : "-";
                 if (button(sid + ":" + sym, k, sym, Look::Secondary, true, t.fonts.huge)) out = KeyInput{sym};

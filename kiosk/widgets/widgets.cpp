@@ -91,6 +91,9 @@ ImTextureID g_text_texture = nullptr;
 std::string g_lang = "en";
 text::Direction g_dir = text::Direction::LeftToRight;
 std::vector<text::Quad> g_quads;  // reused: no allocation per line
+bool g_mirroring = false;         // between begin_mirror() and end_mirror() of a right-to-left frame
+float g_mirror_w = 0;             // the width mirrored about
+ImVec2 g_real_mouse;
 
 text::Weight weight_of(const ImFont* font) {
     const Fonts& f = theme().fonts;
@@ -126,12 +129,20 @@ void add_line(ImDrawList* dl, const ImFont* font, float px, ImVec2 at, ImU32 col
         return;
     }
     g_quads.clear();
-    g_text->quads(l, px, weight_of(font), g_lang, g_dir, at.x, at.y, g_quads);
+    // Mirrored frame: lay the line out where it will appear, then emit each glyph pre-mirrored, its image
+    // flipped too, so that end_mirror()'s flip puts it back the right way round.
+    const float w = g_mirroring ? line_width(font, l) : 0.0f;
+    g_text->quads(l, px, weight_of(font), g_lang, g_dir, g_mirroring ? g_mirror_w - at.x - w : at.x, at.y, g_quads);
     if (g_quads.empty()) return;
     dl->PushTextureID(g_text_texture);
     const int n = static_cast<int>(g_quads.size());
     dl->PrimReserve(n * 6, n * 4);
-    for (const text::Quad& q : g_quads) dl->PrimRectUV({q.x0, q.y0}, {q.x1, q.y1}, {q.u0, q.v0}, {q.u1, q.v1}, col);
+    for (const text::Quad& q : g_quads) {
+        if (g_mirroring)
+            dl->PrimRectUV({g_mirror_w - q.x1, q.y0}, {g_mirror_w - q.x0, q.y1}, {q.u1, q.v0}, {q.u0, q.v1}, col);
+        else
+            dl->PrimRectUV({q.x0, q.y0}, {q.x1, q.y1}, {q.u0, q.v0}, {q.u1, q.v1}, col);
+    }
     dl->PopTextureID();
 }
 }  // namespace
@@ -146,6 +157,30 @@ void set_text_language(std::string_view lang) {
     g_dir = text::direction_of(lang);
 }
 bool right_to_left() { return g_dir == text::Direction::RightToLeft; }
+
+void begin_mirror() {
+    ImGuiIO& io = ImGui::GetIO();
+    g_mirroring = right_to_left() && g_text != nullptr;  // without the text layer no text could be mirrored back
+    g_mirror_w = io.DisplaySize.x;
+    g_real_mouse = io.MousePos;
+    if (g_mirroring && io.MousePos.x >= 0) io.MousePos.x = g_mirror_w - io.MousePos.x;
+}
+void end_mirror(ImDrawList* dl) {
+    if (!g_mirroring) return;
+    g_mirroring = false;
+    ImGui::GetIO().MousePos = g_real_mouse;
+    for (ImDrawVert& v : dl->VtxBuffer) v.pos.x = g_mirror_w - v.pos.x;
+    for (ImDrawCmd& c : dl->CmdBuffer)
+        c.ClipRect = {g_mirror_w - c.ClipRect.z, c.ClipRect.y, g_mirror_w - c.ClipRect.x, c.ClipRect.w};
+}
+Rect mirrored(Rect r) {
+    if (!g_mirroring) return r;
+    return {{g_mirror_w - r.max.x, r.min.y}, {g_mirror_w - r.min.x, r.max.y}};
+}
+Rect keep_order(Rect whole, Rect part) {
+    if (!g_mirroring) return part;
+    return {{whole.min.x + whole.max.x - part.max.x, part.min.y}, {whole.min.x + whole.max.x - part.min.x, part.max.y}};
+}
 
 std::vector<std::string> wrap_text(const ImFont* font, std::string_view text, float wrap_w) {
     std::vector<std::string> out;
@@ -170,9 +205,9 @@ float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view tex
         const float w = line_width(font, l);
         float x = r.min.x;
         if (align == Align::Center) x = r.min.x + (r.w() - w) * 0.5f;
-        if (align == Align::Right || (align == Align::Left && right_to_left())) x = r.max.x - w;
+        if (align == Align::Right) x = r.max.x - w;
         add_line(dl, font, px, {std::floor(x), std::floor(y + (line_h - px) * 0.5f)}, col, l);
-        if (!l.empty()) g_lines.push_back({font, px, {{x, y}, {x + w, y + line_h}}, std::string(l)});
+        if (!l.empty()) g_lines.push_back({font, px, mirrored({{x, y}, {x + w, y + line_h}}), std::string(l)});
         y += line_h;
     }
     return total;
@@ -193,7 +228,7 @@ const ImFont* fit_font(std::initializer_list<const ImFont*> fonts, Rect r, std::
 bool hit_area(std::string_view id, Rect r, bool* held) {
     if (held) *held = false;
     if (g_blocked || r.w() < 1 || r.h() < 1) return false;
-    hits().record(id, r);
+    hits().record(id, mirrored(r));
     // Guarded: the item is not submitted, so a press beginning now activates nothing, and its release
     // later (guard over) presses nothing either. A press that began before the page changed had its
     // release on the old page already.
