@@ -46,9 +46,7 @@ FontSet::FontSet(const std::vector<std::filesystem::path>& dirs) : m_lib(std::ma
                 std::error_code ec;
                 const auto path = dir / file;
                 if (!std::filesystem::is_regular_file(path, ec)) continue;
-                FT_Face f = nullptr;
-                if (FT_New_Face(m_lib->ft, path.c_str(), entry.face_index, &f) != 0) continue;
-                m_faces.push_back({f, weight, std::string(f->family_name ? f->family_name : file)});
+                m_faces.push_back({path, entry.face_index, weight});
                 break;
             }
         }
@@ -56,18 +54,43 @@ FontSet::FontSet(const std::vector<std::filesystem::path>& dirs) : m_lib(std::ma
 }
 
 FontSet::~FontSet() {
-    for (auto& f : m_faces) FT_Done_Face(f.face);
+    for (auto& f : m_faces)
+        if (f.face) FT_Done_Face(f.face);
 }
 
-bool FontSet::loaded() const { return !m_faces.empty() && m_faces.front().name == "Noto Sans"; }
+FT_Face FontSet::face(std::uint16_t index) const {
+    const Face& f = m_faces[index];
+    if (!f.tried) {
+        f.tried = true;
+        if (FT_New_Face(m_lib->ft, f.path.c_str(), f.index_in_file, &f.face) != 0) f.face = nullptr;
+        f.name = f.face && f.face->family_name ? f.face->family_name : f.path.filename().string();
+    }
+    return f.face;
+}
 
-bool FontSet::has_glyph(std::uint16_t face, char32_t cp) const { return FT_Get_Char_Index(m_faces[face].face, cp) != 0; }
+const std::string& FontSet::name(std::uint16_t index) const {
+    (void)face(index);
+    return m_faces[index].name;
+}
+
+std::uint16_t FontSet::index_of(FT_Face face) const {
+    for (std::uint16_t i = 0; i < m_faces.size(); ++i)
+        if (m_faces[i].face == face) return i;
+    return 0;
+}
+
+bool FontSet::loaded() const { return !m_faces.empty() && name(0) == "Noto Sans"; }
+
+bool FontSet::has_glyph(std::uint16_t index, char32_t cp) const {
+    FT_Face f = face(index);
+    return f != nullptr && FT_Get_Char_Index(f, cp) != 0;
+}
 
 std::uint16_t FontSet::face_for(char32_t cp, Weight w) const {
     for (std::uint16_t i = 0; i < m_faces.size(); ++i)
         if (m_faces[i].weight == w && has_glyph(i, cp)) return i;
     for (std::uint16_t i = 0; i < m_faces.size(); ++i)
-        if (m_faces[i].weight == w) return i;
+        if (m_faces[i].weight == w && face(i) != nullptr) return i;
     return 0;
 }
 

@@ -2,8 +2,9 @@
 // FreeType. No ImGui, no SDL: testable on the CPU.
 //
 // Chain, in order: Noto Sans (Latin, Greek, Cyrillic, the UI's own font), Noto Sans Bengali, Noto Sans Arabic,
-// Noto Sans CJK SC (face 2 of Debian's NotoSansCJK-*.ttc). Opening a face reads only its tables: glyphs are
-// loaded one by one when drawn (GlyphAtlas), so the CJK range costs nothing until a CJK string is shown.
+// Noto Sans CJK SC (face 2 of Debian's NotoSansCJK-*.ttc). Only Noto Sans is opened at once; each other face
+// is opened the first time a character the faces before it lack is asked about, and glyphs are loaded one by
+// one when drawn (GlyphAtlas): an English kiosk never opens the CJK collection. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -29,9 +30,12 @@ public:
     FontSet& operator=(const FontSet&) = delete;
 
     [[nodiscard]] bool loaded() const;
-    [[nodiscard]] std::size_t size() const { return m_faces.size(); }  // faces opened (both weights)
-    [[nodiscard]] FT_Face face(std::uint16_t index) const { return m_faces[index].face; }
-    [[nodiscard]] const std::string& name(std::uint16_t index) const { return m_faces[index].name; }
+    [[nodiscard]] std::size_t size() const { return m_faces.size(); }  // faces found (both weights)
+    [[nodiscard]] FT_Face face(std::uint16_t index) const;             // opens it on first use; null if it cannot
+    [[nodiscard]] const std::string& name(std::uint16_t index) const;  // its family name (opens it)
+    [[nodiscard]] bool is_open(std::uint16_t index) const { return m_faces[index].face != nullptr; }
+    // The index of an opened face (the Latin face's if none matches); opens nothing.
+    [[nodiscard]] std::uint16_t index_of(FT_Face face) const;
     // The first face of the chain, in this weight, that has a glyph for `cp`; the Latin face (index of its
     // .notdef) when none has.
     [[nodiscard]] std::uint16_t face_for(char32_t cp, Weight w) const;
@@ -41,9 +45,12 @@ public:
 
 private:
     struct Face {
-        FT_Face face = nullptr;
+        std::filesystem::path path;
+        long index_in_file = 0;
         Weight weight = Weight::Regular;
-        std::string name;
+        mutable FT_Face face = nullptr;  // opened lazily (face())
+        mutable bool tried = false;
+        mutable std::string name;
     };
     struct Library;
     std::unique_ptr<Library> m_lib;

@@ -120,11 +120,8 @@ ShapedRun Shaper::shape_uncached(std::string_view utf8, int em_px, Weight w, std
     float pen = 0;
     for (std::size_t k = 0; k < n; ++k) {
         const auto& g = gs[k];
-        std::uint16_t face = 0;
-        for (std::uint16_t f = 0; f < m_fonts.size(); ++f)
-            if (m_fonts.face(f) == g.ftface) face = f;
         Glyph out;
-        out.face = face;
+        out.face = m_fonts.index_of(g.ftface);
         out.index = g.index;
         out.x = pen + static_cast<float>(g.x_offset) / 64.0f;
         out.y = -static_cast<float>(g.y_offset) / 64.0f;

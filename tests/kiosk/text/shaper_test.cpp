@@ -163,3 +163,19 @@ TEST(Shaper, CachesRunsPerStringSizeAndLanguage) {
     EXPECT_EQ(shaper.cached(), 3u);
     EXPECT_GT(shaper.shape("كم عمرك؟", k_em + 2, Weight::Regular, "ar").width, a->width);
 }
+
+TEST(FontSet, OpensAScriptsFaceOnlyWhenItsTextIsShown) {
+    const FontSet fonts(FontSet::default_dirs(""));
+    ASSERT_TRUE(fonts.loaded());
+    const auto cjk = [&] {
+        for (std::uint16_t i = 0; i < fonts.size(); ++i)
+            if (fonts.is_open(i) && fonts.name(i) == "Noto Sans CJK SC") return true;
+        return false;
+    };
+    Shaper shaper(fonts);
+    (void)shaper.shape("Have your say: 0303 123 1113, café – 5 €", 28, Weight::Regular, "en");
+    (void)shaper.shape("كم عمرك؟", 28, Weight::Regular, "ar");
+    EXPECT_FALSE(cjk()) << "English and Arabic opened the CJK collection";
+    EXPECT_FALSE(shaper.shape("说出你的看法", 28, Weight::Regular, "zh-Hans").has_notdef());
+    EXPECT_TRUE(cjk());
+}
