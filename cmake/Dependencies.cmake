@@ -27,6 +27,11 @@ if(FIELDKIOSK_BUILD_KIOSK)
   pkg_check_modules(FK_IMGUI REQUIRED IMPORTED_TARGET GLOBAL imgui)
   find_package(SDL2 REQUIRED CONFIG)
   find_package(OpenGL REQUIRED)
+  # kiosk/text/: libraqm (MIT) shapes with HarfBuzz (MIT) and orders with FriBidi (LGPL-2.1, linked
+  # dynamically from Debian), FreeType (used under the FTL) rasterises, ICU (Unicode licence) breaks lines.
+  # HarfBuzz and FriBidi are named too: the text tests compare libraqm's result with theirs.
+  pkg_check_modules(FK_TEXT REQUIRED IMPORTED_TARGET GLOBAL raqm freetype2 icu-uc)
+  pkg_check_modules(FK_TEXT_REF REQUIRED IMPORTED_TARGET GLOBAL harfbuzz fribidi)
 endif()
 
 # sync/: gzip, the client's transport, digests and TLS, the receiver's PostgreSQL and HTTP server.

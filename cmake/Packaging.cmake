@@ -41,7 +41,7 @@ set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME "fieldkiosk")
 set(CPACK_DEBIAN_KIOSK_DESCRIPTION "Offline-first survey kiosk\n Touch-screen surveys for libraries and community centres; responses are saved\n on the device first and sent in batches to the council's server.")
 # Fonts are read at run time (not linked), and cage runs the kiosk session.
 # tzdata: [hours] are local times; without the zone files glibc silently uses UTC (an hour off in summer).
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "fonts-noto-core, sqlite3, tzdata")
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "fonts-noto-core, fonts-noto-cjk, sqlite3, tzdata")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_RECOMMENDS "cage")
 set(CPACK_DEBIAN_KIOSK_PACKAGE_CONTROL_EXTRA
     "${PROJECT_SOURCE_DIR}/installer/debian/kiosk/postinst;${PROJECT_SOURCE_DIR}/installer/debian/kiosk/conffiles")

@@ -13,20 +13,24 @@
 #include "core/loader.hpp"
 #include "kiosk/app/app.hpp"
 #include "kiosk/loop_sync.hpp"
+#include "kiosk/platform/atlas_texture.hpp"
 #include "kiosk/platform/window.hpp"
 #include "kiosk/screens/screens.hpp"
 #include "kiosk/settings/pin.hpp"
+#include "kiosk/text/text_layer.hpp"
+#include "kiosk/widgets/widgets.hpp"
 #include "storage/response_store.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <unistd.h>
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <expected>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -170,6 +174,8 @@ struct Loop {
     const kiosk::KioskConfig& config;
     bool shot;
     ImVec2 fonts_for;
+    kiosk::text::TextLayer& text;  // shaped text (docs/text.md) and its glyph texture
+    kiosk::platform::AtlasTexture& glyphs;
     int redraw = 2;
 };
 
@@ -193,8 +199,16 @@ bool draw_frame_once(Loop& l) {
     if (!l.shot) l.app.tick();  // what time did while we slept shows on this very frame
     l.win.begin_frame();
     ImGui::NewFrame();
+    const std::uint32_t atlas_generation = l.text.atlas().generation();
     auto actions = kiosk::ui::draw_frame(l.app.view());
     ImGui::Render();
+    // The glyphs this frame rasterised go to the GPU before it draws them.
+    auto& atlas = l.text.atlas();
+    const auto dirty = atlas.dirty();
+    l.glyphs.upload(atlas.pixels(), atlas.width(), atlas.height(), dirty.x0, dirty.y0, dirty.x1, dirty.y1);
+    atlas.mark_clean();
+    // The atlas grew or started again while drawing: quads made before that point at old places; draw again.
+    if (atlas.generation() != atlas_generation) l.redraw = std::max(l.redraw, 2);
     l.win.end_frame();
     // The atlas is on the GPU now: drop the CPU copies (tens of MB at large sizes).
     if (io.Fonts->TexPixelsAlpha8 != nullptr || io.Fonts->TexPixelsRGBA32 != nullptr) io.Fonts->ClearTexData();
@@ -233,10 +247,17 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
     }
     auto& win = **window;
     ImGuiIO& io = ImGui::GetIO();
-    Loop loop{app, sync, win, config, shot, win.size()};
+    kiosk::text::TextLayer text(kiosk::text::FontSet::default_dirs(config.font_dir));
+    kiosk::platform::AtlasTexture glyphs;
+    Loop loop{app, sync, win, config, shot, win.size(), text, glyphs};
     if (!kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(loop.fonts_for, win.px_per_9mm(), config.ui_scale), config.font_dir))
         std::cerr << "fieldkiosk: Noto Sans not found in " << config.font_dir
                   << " (install fonts-noto-core); using the built-in font\n";
+    // Without Noto Sans the shaped text has no Latin face either: ImGui's atlas draws what it can.
+    if (text.loaded()) kiosk::ui::set_text_layer(&text, glyphs.id());
+    struct Unset {
+        ~Unset() { kiosk::ui::set_text_layer(nullptr, nullptr); }
+    } unset_text_layer;
     sync.start(app);
     int exit_code = 0;
     int frames_left = shot ? 3 : -1;  // a few frames so every window has its size

@@ -81,6 +81,7 @@ bool frame_needs_redraw(const ActionQueue& actions) {
 ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
     begin_frame_state();
+    set_text_language(vm.lang);
     const ImGuiIO& io = ImGui::GetIO();
     const Theme& t = theme();
     ImGui::SetNextWindowPos({0, 0});
@@ -98,6 +99,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
     set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
     set_input_guard(vm.input_guard);
     set_repeat_guard(vm.tap_guard_ms / 1000.0);
+    begin_mirror();  // right to left: the frame is drawn left to right and mirrored at the end
     // Under the idle prompt only the plain background: the view model holds no answers then (App::view()).
     const auto draw_screen = [&] {
         if (vm.idle_prompt) return;
@@ -141,6 +143,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
         draw_discard_draft(vm, screen, out);
     else if (vm.admin.confirm_exit)
         draw_exit_confirm(vm, screen, out);
+    end_mirror(ImGui::GetWindowDrawList());
 
     // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
     // code points; the app takes UTF-8.

@@ -69,7 +69,7 @@ std::optional<KeyInput> keyboard(std::string_view id, Rect r, std::string_view a
     auto key_rect = [&](std::size_t row, float col, float span) {
         const float x = r.min.x + col * (key_w + g);
         const float y = r.min.y + static_cast<float>(row) * (key_h + g);
-        return Rect{{x, y}, {x + key_w * span + g * (span - 1), y + key_h}};
+        return keep_order(r, Rect{{x, y}, {x + key_w * span + g * (span - 1), y + key_h}});
     };
     // Row 0: digits, then backspace (two keys wide).
     for (std::size_t c = 0; c < k_digits.size(); ++c)
@@ -128,7 +128,7 @@ std::optional<KeyInput> keypad(std::string_view id, Rect r, bool decimal) {
         for (int col = 0; col < 3; ++col) {
             const float x = r.min.x + static_cast<float>(col) * (kw + g);
             const float y = r.min.y + static_cast<float>(row) * (kh + g);
-            const Rect k{{x, y}, {x + kw, y + kh}};
+            const Rect k = keep_order(r, Rect{{x, y}, {x + kw, y + kh}});
             if (row == 3 && col == 0) {
                 const char* sym = decimal ? "." : "-";
                 if (button(sid + ":" + sym, k, sym, Look::Secondary, true, t.fonts.huge)) out = KeyInput{sym};
@@ -173,25 +173,11 @@ void text_field(Rect r, std::string_view text, std::string_view placeholder, boo
         const float line_h = px * 1.18f;
         const ImVec2 m = measure(f, shown, inner.w() - 8);
         const int lines = std::max(1, static_cast<int>(m.y / line_h + 0.5f));
-        std::string_view last = shown;
-        // Width of the last wrapped line: measure progressively shorter suffixes is costly; approximate by
-        // re-measuring the whole text when it is a single line.
-        float x = inner.min.x + (lines == 1 ? m.x : 0.0f) + 4;
-        float y0 = lines == 1 ? inner.center().y - line_h * 0.5f : inner.min.y + line_h * static_cast<float>(lines - 1);
-        if (lines > 1) {
-            // Find the last line by measuring.
-            const char* s = last.data();
-            const char* end = last.data() + last.size();
-            const char* line_start = s;
-            while (s < end) {
-                const char* e = f->CalcWordWrapPositionA(px / f->FontSize, s, end, inner.w() - 8);
-                if (e == s) e = s + 1;
-                line_start = s;
-                s = e;
-                while (s < end && *s == ' ') ++s;
-            }
-            x = inner.min.x + f->CalcTextSizeA(px, FLT_MAX, 0, line_start, end).x + 4;
-        }
+        // The caret follows the last wrapped line (wrapped as draw_text() wrapped it).
+        const auto wrapped = wrap_text(f, shown, inner.w() - 8);
+        const float last_w = wrapped.empty() ? 0.0f : measure(f, wrapped.back(), FLT_MAX).x;
+        const float x = inner.min.x + last_w + 4;
+        const float y0 = lines == 1 ? inner.center().y - line_h * 0.5f : inner.min.y + line_h * static_cast<float>(lines - 1);
         dl->AddLine({x, y0 + 4}, {x, y0 + line_h - 4}, t.text, 3.0f * t.scale);
     }
 }

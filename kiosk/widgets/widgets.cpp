@@ -2,10 +2,10 @@
 // (keyboard.cpp has the keyboard, keypad and text field.)
 #include "kiosk/widgets/widgets.hpp"
 
+#include "kiosk/text/text_layer.hpp"
 #include "kiosk/widgets/icons.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cfloat>
 #include <cmath>
 #include <string>
@@ -86,56 +86,101 @@ bool needs_another_frame() {
 float font_px(const ImFont* font) { return font->FontSize * ImGui::GetIO().FontGlobalScale; }
 
 namespace {
-float line_width(const ImFont* font, std::string_view line);
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-// A space may break a line unless it sits between two digits: "0303 123 1113" and "020 7974 4444" stay whole.
-bool breakable_space(std::string_view text, std::size_t i) {
-    return text[i] == ' ' && !(i > 0 && i + 1 < text.size() && is_digit(text[i - 1]) && is_digit(text[i + 1]));
+text::TextLayer* g_text = nullptr;
+ImTextureID g_text_texture = nullptr;
+std::string g_lang = "en";
+text::Direction g_dir = text::Direction::LeftToRight;
+std::vector<text::Quad> g_quads;  // reused: no allocation per line
+bool g_mirroring = false;         // between begin_mirror() and end_mirror() of a right-to-left frame
+float g_mirror_w = 0;             // the width mirrored about
+ImVec2 g_real_mouse;
+
+text::Weight weight_of(const ImFont* font) {
+    const Fonts& f = theme().fonts;
+    return font == f.bold || font == f.title || font == f.huge ? text::Weight::Bold : text::Weight::Regular;
 }
-// Splits `text` into lines that fit `wrap_w` (honouring '\n'). Lines break only at spaces: never inside an
-// e-mail address or a web address (ImGui's own wrapping breaks after '.', which split "dpo@camden.gov.uk"),
-// nor inside a phone number. A single word wider than the line is cut where it must be.
-std::vector<std::string_view> wrap_lines(const ImFont* font, std::string_view text, float wrap_w) {
-    std::vector<std::string_view> lines;
-    wrap_w = std::max(wrap_w, 1.0f);
-    std::size_t para = 0;
-    while (para < text.size()) {
-        const std::size_t nl = std::min(text.find('\n', para), text.size());
-        const std::string_view p = text.substr(para, nl - para);
-        std::size_t start = 0;
-        while (start < p.size() && p[start] == ' ') ++start;
-        if (start >= p.size()) lines.emplace_back();  // an empty line (a blank between paragraphs)
-        while (start < p.size()) {
-            std::size_t end = start;  // the end of what fits so far
-            std::size_t i = start;    // the start of the next word
-            for (;;) {
-                std::size_t j = i;
-                while (j < p.size() && !breakable_space(p, j)) ++j;  // the end of that word
-                if (line_width(font, p.substr(start, j - start)) > wrap_w) {
-                    if (end > start) break;  // the line has words: the next one starts the next line
-                    end = start + 1;         // one word wider than the line: cut it where it must be
-                    while (end < j && line_width(font, p.substr(start, end + 1 - start)) <= wrap_w) ++end;
-                    while (end < j && (static_cast<unsigned char>(p[end]) & 0xC0) == 0x80) ++end;  // whole code points
-                    break;
-                }
-                end = j;
-                if (j >= p.size()) break;
-                i = j + 1;
-            }
-            std::string_view line = p.substr(start, end - start);
-            while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
-            lines.push_back(line);
-            start = end;
-            while (start < p.size() && p[start] == ' ') ++start;
+// ImGui's atlas draws `line` exactly as before (English and the other Latin languages stay pixel for pixel)
+// when it has every character and the line reads left to right.
+bool imgui_draws(const ImFont* font, std::string_view line) {
+    if (g_text == nullptr) return true;
+    if (g_dir == text::Direction::RightToLeft) return false;
+    for (std::size_t i = 0; i < line.size();) {
+        if (static_cast<unsigned char>(line[i]) < 0x80) {
+            ++i;
+            continue;
         }
-        para = nl + 1;
+        const char32_t cp = text::next_code_point(line, i);
+        if (cp > 0xFFFF || font->FindGlyphNoFallback(static_cast<ImWchar>(cp)) == nullptr) return false;
     }
-    return lines;
+    return true;
 }
 float line_width(const ImFont* font, std::string_view line) {
-    return font->CalcTextSizeA(font_px(font), FLT_MAX, 0.0f, line.data(), line.data() + line.size()).x;
+    if (imgui_draws(font, line))
+        return font->CalcTextSizeA(font_px(font), FLT_MAX, 0.0f, line.data(), line.data() + line.size()).x;
+    return g_text->width(line, font_px(font), weight_of(font), g_lang, g_dir);
+}
+// Splits `text` into lines that fit `wrap_w` (honouring '\n'), by text::wrap's rules (see wrap_text()).
+std::vector<std::string_view> wrap_lines(const ImFont* font, std::string_view text, float wrap_w) {
+    return text::wrap(text, g_lang, wrap_w, [font](std::string_view l) { return line_width(font, l); });
+}
+void add_line(ImDrawList* dl, const ImFont* font, float px, ImVec2 at, ImU32 col, std::string_view l) {
+    if (imgui_draws(font, l)) {
+        dl->AddText(font, px, at, col, l.data(), l.data() + l.size());
+        return;
+    }
+    g_quads.clear();
+    // Mirrored frame: lay the line out where it will appear, then emit each glyph pre-mirrored, its image
+    // flipped too, so that end_mirror()'s flip puts it back the right way round.
+    const float w = g_mirroring ? line_width(font, l) : 0.0f;
+    g_text->quads(l, px, weight_of(font), g_lang, g_dir, g_mirroring ? g_mirror_w - at.x - w : at.x, at.y, g_quads);
+    if (g_quads.empty()) return;
+    dl->PushTextureID(g_text_texture);
+    const int n = static_cast<int>(g_quads.size());
+    dl->PrimReserve(n * 6, n * 4);
+    for (const text::Quad& q : g_quads) {
+        if (g_mirroring)
+            dl->PrimRectUV({g_mirror_w - q.x1, q.y0}, {g_mirror_w - q.x0, q.y1}, {q.u1, q.v0}, {q.u0, q.v1}, col);
+        else
+            dl->PrimRectUV({q.x0, q.y0}, {q.x1, q.y1}, {q.u0, q.v0}, {q.u1, q.v1}, col);
+    }
+    dl->PopTextureID();
 }
 }  // namespace
+
+void set_text_layer(text::TextLayer* layer, ImTextureID atlas_texture) {
+    g_text = layer;
+    g_text_texture = atlas_texture;
+}
+void set_text_language(std::string_view lang) {
+    if (lang == g_lang) return;
+    g_lang = lang;
+    g_dir = text::direction_of(lang);
+}
+bool right_to_left() { return g_dir == text::Direction::RightToLeft; }
+
+void begin_mirror() {
+    ImGuiIO& io = ImGui::GetIO();
+    g_mirroring = right_to_left() && g_text != nullptr;  // without the text layer no text could be mirrored back
+    g_mirror_w = io.DisplaySize.x;
+    g_real_mouse = io.MousePos;
+    if (g_mirroring && io.MousePos.x >= 0) io.MousePos.x = g_mirror_w - io.MousePos.x;
+}
+void end_mirror(ImDrawList* dl) {
+    if (!g_mirroring) return;
+    g_mirroring = false;
+    ImGui::GetIO().MousePos = g_real_mouse;
+    for (ImDrawVert& v : dl->VtxBuffer) v.pos.x = g_mirror_w - v.pos.x;
+    for (ImDrawCmd& c : dl->CmdBuffer)
+        c.ClipRect = {g_mirror_w - c.ClipRect.z, c.ClipRect.y, g_mirror_w - c.ClipRect.x, c.ClipRect.w};
+}
+Rect mirrored(Rect r) {
+    if (!g_mirroring) return r;
+    return {{g_mirror_w - r.max.x, r.min.y}, {g_mirror_w - r.min.x, r.max.y}};
+}
+Rect keep_order(Rect whole, Rect part) {
+    if (!g_mirroring) return part;
+    return {{whole.min.x + whole.max.x - part.max.x, part.min.y}, {whole.min.x + whole.max.x - part.min.x, part.max.y}};
+}
 
 std::vector<std::string> wrap_text(const ImFont* font, std::string_view text, float wrap_w) {
     std::vector<std::string> out;
@@ -161,8 +206,8 @@ float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view tex
         float x = r.min.x;
         if (align == Align::Center) x = r.min.x + (r.w() - w) * 0.5f;
         if (align == Align::Right) x = r.max.x - w;
-        dl->AddText(font, px, {std::floor(x), std::floor(y + (line_h - px) * 0.5f)}, col, l.data(), l.data() + l.size());
-        if (!l.empty()) g_lines.push_back({font, px, {{x, y}, {x + w, y + line_h}}, std::string(l)});
+        add_line(dl, font, px, {std::floor(x), std::floor(y + (line_h - px) * 0.5f)}, col, l);
+        if (!l.empty()) g_lines.push_back({font, px, mirrored({{x, y}, {x + w, y + line_h}}), std::string(l)});
         y += line_h;
     }
     return total;
@@ -183,7 +228,7 @@ const ImFont* fit_font(std::initializer_list<const ImFont*> fonts, Rect r, std::
 bool hit_area(std::string_view id, Rect r, bool* held) {
     if (held) *held = false;
     if (g_blocked || r.w() < 1 || r.h() < 1) return false;
-    hits().record(id, r);
+    hits().record(id, mirrored(r));
     // Guarded: the item is not submitted, so a press beginning now activates nothing, and its release
     // later (guard over) presses nothing either. A press that began before the page changed had its
     // release on the old page already.
@@ -313,7 +358,8 @@ int pager(std::string_view id, Rect r, int page, int pages, std::string_view lab
     const ImU32 off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
     draw_arrow(dl, up.center(), 40 * t.scale, 2, page > 0 ? t.text : off);
     draw_arrow(dl, down.center(), 40 * t.scale, 3, page < last ? t.text : off);
-    draw_text(dl, t.fonts.small, {{r.min.x, up.max.y + t.gap}, {r.max.x, down.min.y - t.gap}}, label, t.text, Align::Center, true);
+    draw_text(dl, t.fonts.small, {{r.min.x, up.max.y + t.gap}, {r.max.x, down.min.y - t.gap}}, label, t.text, Align::Center,
+              true);
     return out;
 }
 

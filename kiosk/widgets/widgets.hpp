@@ -5,7 +5,7 @@
 //   Rect, cut_*        layout arithmetic (no ImGui layout: screens place everything explicitly)
 //   HitRegistry        id -> rectangle of every live widget this frame
 //   blocked()          while a dialog is open, widgets underneath draw but neither react nor record
-//   text               wrapped, centred text; measuring
+//   text               wrapped, centred text; measuring; the text layer it draws through (kiosk/text)
 //   button, choice_button, scale_buttons, keyboard, keypad, long_list
 #pragma once
 
@@ -19,6 +19,10 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace fieldkiosk::kiosk::text {
+class TextLayer;
+}
 
 namespace fieldkiosk::kiosk::ui {
 
@@ -73,10 +77,30 @@ struct DrawnLine {
     std::string text;
 };
 [[nodiscard]] const std::vector<DrawnLine>& drawn_lines();
+// The text layer every function below measures, wraps and draws through (docs/text.md). A line ImGui's atlas can
+// draw as it is (every character in it, left to right) goes through ImGui's atlas, as before; any other line is
+// shaped (libraqm) and drawn as quads of `atlas_texture`, the layer's glyph atlas uploaded by kiosk/platform.
+// Null (headless tests that set none): ImGui's atlas draws everything. Lines always break by the layer's rules.
+void set_text_layer(text::TextLayer* layer, ImTextureID atlas_texture);
+// The language text is shaped in, and its direction (draw_frame() sets it from the view model).
+void set_text_language(std::string_view lang);
+[[nodiscard]] bool right_to_left();
+// Right-to-left screens (Arabic; docs/text.md). Screens and widgets lay out in left-to-right coordinates as
+// always; draw_frame() mirrors the finished frame (x -> width - x), so Back lands on the right, Continue on the
+// left and rows of choices and scales run right to left. Text is emitted pre-mirrored, so it reads correctly
+// and Align::Left is the start of the line, the right; touches are mirrored back while widgets test them;
+// hits() and drawn_lines() hold rectangles as they appear on the screen.
+void begin_mirror();                  // draw_frame(), before the screen: mirrors the pointer when right to left
+void end_mirror(ImDrawList* dl);      // after it: restores the pointer, mirrors the frame's vertices and clips
+[[nodiscard]] Rect mirrored(Rect r);  // where r appears on the screen (itself when left to right)
+// `part` of `whole`, placed so that on a mirrored screen it keeps its left-to-right place inside `whole`:
+// the Latin keyboard and the digit keypad keep their order in Arabic.
+[[nodiscard]] Rect keep_order(Rect whole, Rect part);
 [[nodiscard]] float font_px(const ImFont* font);
 [[nodiscard]] ImVec2 measure(const ImFont* font, std::string_view text, float wrap_w);
-// The lines `text` wraps into at `wrap_w`: breaks at spaces only, never inside an e-mail or web address, nor
-// between the digit groups of a phone number ("0303 123 1113").
+// The lines `text` wraps into at `wrap_w`: breaks where ICU's line break rules allow, but between words only in
+// scripts that use spaces, never inside an e-mail or web address, nor between the digit groups of a phone
+// number ("0303 123 1113") (text::line_breaks).
 [[nodiscard]] std::vector<std::string> wrap_text(const ImFont* font, std::string_view text, float wrap_w);
 // Draws `text` wrapped to r.w(), lines aligned; vertically centred in r if `vcenter`. Returns the height used.
 float draw_text(ImDrawList* dl, const ImFont* font, Rect r, std::string_view text, ImU32 col, Align align = Align::Left,
