@@ -196,6 +196,8 @@ std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const 
             return fn(ExportRow{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()});
         });
     if (!done) return std::unexpected(done.error());
+    return rows;
+}
 
 std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, const std::string& name,
                                                             const std::function<bool(const ExportRow&)>& fn) {
