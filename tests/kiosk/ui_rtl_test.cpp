@@ -79,6 +79,9 @@ TEST(UiRightToLeft, ArabicQuestionScreensAreTheMirrorOfEnglish) {
                 ASSERT_NE(it, ar.end()) << id << " is missing in Arabic (" << q << ")";
                 const ui::Rect& a = it->second;
                 EXPECT_NEAR(a.min.x, size.x - e.max.x, 1.0f) << id << " (" << q << ", " << size.x << " wide)";
+                // "Hide keyboard" and "Clear" are as wide as their label in each language: their outer edge
+                // mirrors, their width is the Arabic label's.
+                if (id == "kb:toggle" || id == "text:clear") continue;
                 EXPECT_NEAR(a.max.x, size.x - e.min.x, 1.0f) << id << " (" << q << ")";
                 ++compared;
             }
