@@ -735,6 +735,15 @@ private:
         m_block_languages = std::move(outer_langs);
     }
 
+    // The question object being read, and the names its messages use.
+    struct QuestionKeys {
+        const json& q;
+        const std::string& file;
+        const std::string& qname;
+    };
+
+    // One question object: its name and type first (so every later message can name it), then each group of
+    // keys in its own step below. A question without a usable type is kept by name only.
     void parse_question(const json& q, const fs::path& path, const std::string& file, const std::string& where) {
         if (!q.is_object()) {
             report(file, where, "",
@@ -743,9 +752,38 @@ private:
         }
         Question out;
         out.defined_in = path;
-        // Name first, so every later diagnostic can name the question.
-        std::string qname = where;
-        if (auto n = q.find("name"); n == q.end()) {
+        const std::string qname = parse_question_name(q, file, where, out);
+        check_keys(q, k_question_keys, file, qname, "", "a question");
+        const auto type = parse_question_type(q, file, qname);
+        if (!type) {
+            if (!out.name.empty()) {  // keep the name so references to it are not reported as unknown
+                m_untyped.insert(out.name);
+                m_questions.push_back(std::move(out));
+            }
+            return;
+        }
+        out.type = *type;
+        out.label = localized(q, "label", file, qname, "label", out.type != QuestionType::Calculate);
+        out.hint = localized(q, "hint", file, qname, "hint", false);
+        const QuestionKeys keys{q, file, qname};
+        parse_question_rules(keys, out);
+        parse_question_choices(keys, out);
+        parse_question_appearance(keys, out);
+        parse_question_text_and_scale(keys, out);
+        parse_question_default_and_source(keys, out);
+        m_questions.push_back(std::move(out));
+    }
+
+    // Reports `key` when present on a question whose type has no use for it.
+    void not_for(const QuestionKeys& k, const Question& out, const char* key, std::string_view why) {
+        if (k.q.contains(key))
+            report(k.file, k.qname, key, "does not apply to " + a_type(out.type) + " question" + std::string(why));
+    }
+
+    // The question's name into out.name; returns the name messages use (`where` when it has none).
+    std::string parse_question_name(const json& q, const std::string& file, const std::string& where, Question& out) {
+        auto n = q.find("name");
+        if (n == q.end()) {
             report(file, where, "name", "is missing: every question needs a unique name like \"age_band\"");
         } else if (!n->is_string() || !matches_name(n->get<std::string>())) {
             report(file, where, "name",
@@ -753,10 +791,12 @@ private:
                        " is not a valid name: use lower-case letters, digits and '_', starting with a letter (at most 64)");
         } else {
             out.name = n->get<std::string>();
-            qname = out.name;
+            return out.name;
         }
-        check_keys(q, k_question_keys, file, qname, "", "a question");
+        return where;
+    }
 
+    std::optional<QuestionType> parse_question_type(const json& q, const std::string& file, const std::string& qname) {
         auto t = q.find("type");
         std::optional<QuestionType> type;
         if (t == q.end()) {
@@ -767,31 +807,20 @@ private:
                    "'" + given + "' is not a question type" + suggestion(given, type_names()) +
                        "; valid types: " + join(type_names()));
         }
-        if (!type) {
-            if (!out.name.empty()) {  // keep the name so references to it are not reported as unknown
-                m_untyped.insert(out.name);
-                m_questions.push_back(std::move(out));
-            }
-            return;
-        }
-        out.type = *type;
-        const bool select = out.is_select();
+        return type;
+    }
 
-        out.label = localized(q, "label", file, qname, "label", out.type != QuestionType::Calculate);
-        out.hint = localized(q, "hint", file, qname, "hint", false);
-
-        auto not_for = [&](const char* key, std::string_view why) {
-            if (q.contains(key))
-                report(file, qname, key, "does not apply to " + a_type(out.type) + " question" + std::string(why));
-        };
-
-        // required / messages
+    // required (+ message), relevant, constraint (+ message), calculation.
+    void parse_question_rules(const QuestionKeys& k, Question& out) {
+        const json& q = k.q;
+        const std::string& file = k.file;
+        const std::string& qname = k.qname;
         if (out.takes_answer()) {
             out.required = flag(q, "required", file, qname, "required");
             out.required_message = localized(q, "required_message", file, qname, "required_message", false);
         } else {
-            not_for("required", ": it takes no answer");
-            not_for("required_message", ": it takes no answer");
+            not_for(k, out, "required", ": it takes no answer");
+            not_for(k, out, "required_message", ": it takes no answer");
         }
         if (!out.required && q.contains("required_message"))
             report(file, qname, "required_message", "is set but the question is not required");
@@ -803,50 +832,58 @@ private:
             if (q.contains("constraint_message") && !q.contains("constraint"))
                 report(file, qname, "constraint_message", "is set but there is no constraint");
         } else {
-            not_for("constraint", ": it takes no answer");
-            not_for("constraint_message", ": it takes no answer");
+            not_for(k, out, "constraint", ": it takes no answer");
+            not_for(k, out, "constraint_message", ": it takes no answer");
         }
         if (out.type == QuestionType::Calculate) {
             out.calculation = expression(q, "calculation", file, qname);
             if (!q.contains("calculation"))
                 report(file, qname, "calculation", "is missing: a calculate question needs an expression");
         } else {
-            not_for("calculation", "; only calculate questions have one");
+            not_for(k, out, "calculation", "; only calculate questions have one");
         }
+    }
 
-        // choices
-        if (select) {
-            auto c = q.find("choices");
-            if (c == q.end()) {
-                report(file, qname, "choices", "is missing: " + a_type(out.type) + " question needs a list of choices");
-            } else if (c->is_string()) {
-                const auto list_name = c->get<std::string>();
-                auto found = m_parsed_lists.find(list_name);
-                if (found == m_parsed_lists.end()) {
-                    std::vector<std::string> names;
-                    for (const auto& [k, _] : m_parsed_lists) names.push_back(k);
-                    report(file, qname, "choices",
-                           "no choice list named '" + list_name + "'" + suggestion(list_name, names) +
-                               (names.empty() ? std::string("; this file defines no choice_lists")
-                                              : "; defined lists: " + join(names)));
-                } else {
-                    out.choices = found->second;
-                }
+    // choices: inline, or the name of a choice list.
+    void parse_question_choices(const QuestionKeys& k, Question& out) {
+        const json& q = k.q;
+        const std::string& file = k.file;
+        const std::string& qname = k.qname;
+        if (!out.is_select()) {
+            not_for(k, out, "choices", "; only select_one and select_multiple have choices");
+            return;
+        }
+        auto c = q.find("choices");
+        if (c == q.end()) {
+            report(file, qname, "choices", "is missing: " + a_type(out.type) + " question needs a list of choices");
+        } else if (c->is_string()) {
+            const auto list_name = c->get<std::string>();
+            auto found = m_parsed_lists.find(list_name);
+            if (found == m_parsed_lists.end()) {
+                std::vector<std::string> names;
+                for (const auto& [list, _] : m_parsed_lists) names.push_back(list);
+                report(file, qname, "choices",
+                       "no choice list named '" + list_name + "'" + suggestion(list_name, names) +
+                           (names.empty() ? std::string("; this file defines no choice_lists")
+                                          : "; defined lists: " + join(names)));
             } else {
-                out.choices = parse_choices(*c, file, qname, "choices");
-            }
-            if (out.type == QuestionType::SelectOne) {
-                for (std::size_t i = 0; i < out.choices.size(); ++i)
-                    if (out.choices[i].exclusive)
-                        report(file, qname, "choices[" + std::to_string(i) + "].exclusive",
-                               "only applies to select_multiple (a select_one answer is always a single choice)");
+                out.choices = found->second;
             }
         } else {
-            not_for("choices", "; only select_one and select_multiple have choices");
+            out.choices = parse_choices(*c, file, qname, "choices");
         }
+        if (out.type == QuestionType::SelectOne) {
+            for (std::size_t i = 0; i < out.choices.size(); ++i)
+                if (out.choices[i].exclusive)
+                    report(file, qname, "choices[" + std::to_string(i) + "].exclusive",
+                           "only applies to select_multiple (a select_one answer is always a single choice)");
+        }
+    }
 
-        // appearance
-        if (auto a = q.find("appearance"); a != q.end()) {
+    void parse_question_appearance(const QuestionKeys& k, Question& out) {
+        const std::string& file = k.file;
+        const std::string& qname = k.qname;
+        if (auto a = k.q.find("appearance"); a != k.q.end()) {
             const auto allowed = appearances_for(out.type);
             std::vector<std::string> names;
             for (auto ap : allowed) names.emplace_back(to_string(ap));
@@ -861,8 +898,13 @@ private:
                 out.appearance = *ap;
             }
         }
+    }
 
-        // text
+    // max_length of a text question; min, max and their labels of a scale.
+    void parse_question_text_and_scale(const QuestionKeys& k, Question& out) {
+        const json& q = k.q;
+        const std::string& file = k.file;
+        const std::string& qname = k.qname;
         if (out.type == QuestionType::Text) {
             if (auto m = q.find("max_length"); m != q.end()) {
                 if (!m->is_number_integer() || m->get<std::int64_t>() < 1 || m->get<std::int64_t>() > 2000)
@@ -871,10 +913,9 @@ private:
                     out.max_length = static_cast<int>(m->get<std::int64_t>());
             }
         } else {
-            not_for("max_length", "; only text questions have one");
+            not_for(k, out, "max_length", "; only text questions have one");
         }
 
-        // scale
         if (out.type == QuestionType::Scale) {
             auto bound = [&](const char* key, int& target) {
                 auto b = q.find(key);
@@ -904,13 +945,17 @@ private:
             out.min_label = localized(q, "min_label", file, qname, "min_label", true);
             out.max_label = localized(q, "max_label", file, qname, "max_label", true);
         } else {
-            for (const char* key : {"min", "max", "min_label", "max_label"}) not_for(key, "; only scale questions have one");
+            for (const char* key : {"min", "max", "min_label", "max_label"}) not_for(k, out, key, "; only scale questions have one");
         }
+    }
 
-        // default
+    void parse_question_default_and_source(const QuestionKeys& k, Question& out) {
+        const json& q = k.q;
+        const std::string& file = k.file;
+        const std::string& qname = k.qname;
         if (auto d = q.find("default"); d != q.end()) {
             if (!out.takes_answer()) {
-                not_for("default", ": it takes no answer");
+                not_for(k, out, "default", ": it takes no answer");
             } else if (d->is_string()) {
                 out.default_value = d->get<std::string>();
             } else if (d->is_number()) {
@@ -921,15 +966,12 @@ private:
             }
         }
 
-        // source
         if (auto s = q.find("source"); s != q.end()) {
             if (!s->is_string())
                 report(file, qname, "source", "must be the id of an entry in sources");
             else
                 out.source = s->get<std::string>();
         }
-
-        m_questions.push_back(std::move(out));
     }
 
     // Cross-question checks, once every include is expanded: names, sources, defaults, expressions.

@@ -117,10 +117,28 @@ void SyncEngine::check_surveys(SurveyUpdater& updater, SyncStatus& status) {
     status.surveys_downloaded.insert(status.surveys_downloaded.end(), r.downloaded.begin(), r.downloaded.end());
 }
 
-void SyncEngine::run() {
+// What the engine's thread keeps between attempts (run() and its steps below).
+struct SyncEngine::Loop {
+    storage::ResponseStore& store;
+    Uploader& uploader;
+    SurveyUpdater* updater;  // null: survey updates are off
+    Backoff backoff;
+    SyncSchedule schedule;
     SyncStatus status;
+    std::optional<std::chrono::system_clock::time_point> failing_since;
+
+    void refresh_counts() {
+        if (auto c = store.outbox_counts()) {
+            status.queued = c->queued;
+            status.quarantined = c->rejected + c->conflict;
+        }
+    }
+};
+
+void SyncEngine::run() {
     auto store = storage::ResponseStore::open(m_options.database, *m_clock);
     if (!store) {
+        SyncStatus status;
         status.state = SyncStatus::State::Failing;
         status.failure = Failure::Kind::Store;
         status.last_error = "The kiosk's database could not be opened: " + store.error().message;
@@ -132,95 +150,104 @@ void SyncEngine::run() {
     std::optional<SurveyUpdater> updater;
     if (m_options.survey_updates)
         updater.emplace(*m_options.survey_updates, m_options.sync.server_url, m_options.sync.token, *transport, *m_clock);
-    Backoff backoff(m_options.backoff, *m_rng);
-    SyncSchedule schedule(m_options.debounce, m_options.period, m_clock->steady_now());
-    std::optional<std::chrono::system_clock::time_point> failing_since;
-
-    const auto refresh_counts = [&] {
-        if (auto c = store->outbox_counts()) {
-            status.queued = c->queued;
-            status.quarantined = c->rejected + c->conflict;
-        }
-    };
-    refresh_counts();
-    post(status);
-    while (true) {
-        {
-            std::unique_lock lock(m_mutex);
-            // On the injected clock: a test's FakeClock wakes this wait when it is advanced.
-            while (!m_stop && !m_completed && !m_now && !m_closed && !schedule.is_due(m_clock->steady_now()))
-                m_clock->wait_until(lock, m_cv, schedule.due());
-            if (m_stop) return;
-            const auto now = m_clock->steady_now();
-            if (m_completed) schedule.on_response_completed(now);
-            if (m_now) schedule.on_sync_now(now);
-            if (m_closed && *m_closed != schedule.closed()) {
-                if (*m_closed)
-                    schedule.on_closed(m_options.closed_period);
-                else
-                    schedule.on_opened(now, SyncSchedule::opening_jitter(*m_rng, m_options.period));
-            }
-            m_completed = m_now = false;
-            m_closed.reset();
-            if (!schedule.is_due(now)) continue;
-        }
-        status.state = SyncStatus::State::Syncing;
-        post(status);
-        // The boundary of the engine's thread: an exception (a damaged row, bad_alloc) becomes a status
-        // the UI can show, and a later retry, never std::terminate of the whole kiosk.
-        DrainSummary s;
-        try {
-            protocol::Heartbeat given;
-            if (m_options.heartbeat)
-                given = m_options.heartbeat();
-            else
-                given.app_version = std::string("fieldkiosk-sync ") + FIELDKIOSK_VERSION;
-            // The queue as it is now (responses completed since the last attempt count), and the last
-            // attempt's error only if reaching the server does not disprove it (heartbeat_last_error).
-            refresh_counts();
-            auto heartbeat = complete_heartbeat(
-                std::move(given),
-                {status.queued, status.quarantined, heartbeat_last_error(status.failure, status.last_error), status.last_success},
-                m_options.database, m_clock->wall_now());
-            s = uploader.drain(
-                [this] {
-                    std::lock_guard lock(m_mutex);
-                    return !m_stop;
-                },
-                std::move(heartbeat));
-        } catch (const std::exception& e) {
-            refresh_counts();
-            if (!failing_since) failing_since = m_clock->wall_now();
-            schedule.on_failure(m_clock->steady_now(), backoff.next(std::nullopt));
-            status.state = SyncStatus::State::Failing;
-            status.last_error = std::string("Sync stopped on an internal error and will try again: ") + e.what();
-            status.failure.reset();  // not a failure to reach the server: the next heartbeat reports it
-            post(status);
-            continue;
-        }
-        status.delivered_total += s.delivered();
-        refresh_counts();
-        const auto now = m_clock->steady_now();
-        if (!s.failure) {
-            backoff.reset();
-            failing_since.reset();
-            schedule.on_success(now);
-            status.state = status.queued == 0 ? SyncStatus::State::UpToDate : SyncStatus::State::Idle;
-            status.last_success = m_clock->wall_now();
-            status.last_error.clear();
-            status.failure.reset();
-            if (m_options.retention) (void)store->purge_acknowledged(m_clock->wall_now() - *m_options.retention);
-            if (updater) check_surveys(*updater, status);
-        } else {
-            if (!failing_since) failing_since = m_clock->wall_now();
-            schedule.on_failure(now, backoff.next(s.failure->retry_after));
-            status.state = s.failure->kind == Failure::Kind::Throttled ? SyncStatus::State::Waiting : SyncStatus::State::Failing;
-            status.last_error = describe(*s.failure, *failing_since);
-            status.failure = s.failure->kind;
-            if (s.delivered() > 0) status.last_success = m_clock->wall_now();
-        }
-        post(status);
+    Loop loop{*store,
+              uploader,
+              updater ? &*updater : nullptr,
+              Backoff(m_options.backoff, *m_rng),
+              SyncSchedule(m_options.debounce, m_options.period, m_clock->steady_now()),
+              {},
+              std::nullopt};
+    loop.refresh_counts();
+    post(loop.status);
+    while (wait_until_due(loop.schedule)) {
+        loop.status.state = SyncStatus::State::Syncing;
+        post(loop.status);
+        if (auto s = attempt(loop)) settle(loop, *s);
+        post(loop.status);
     }
+}
+
+// Sleeps on the injected clock (a test's FakeClock wakes it when advanced) until an attempt is due, taking the
+// triggers (a completed response, "sync now", opening hours) into the schedule. False: stop() was called.
+bool SyncEngine::wait_until_due(SyncSchedule& schedule) {
+    std::unique_lock lock(m_mutex);
+    while (true) {
+        while (!m_stop && !m_completed && !m_now && !m_closed && !schedule.is_due(m_clock->steady_now()))
+            m_clock->wait_until(lock, m_cv, schedule.due());
+        if (m_stop) return false;
+        const auto now = m_clock->steady_now();
+        if (m_completed) schedule.on_response_completed(now);
+        if (m_now) schedule.on_sync_now(now);
+        if (m_closed && *m_closed != schedule.closed()) {
+            if (*m_closed)
+                schedule.on_closed(m_options.closed_period);
+            else
+                schedule.on_opened(now, SyncSchedule::opening_jitter(*m_rng, m_options.period));
+        }
+        m_completed = m_now = false;
+        m_closed.reset();
+        if (schedule.is_due(now)) return true;
+    }
+}
+
+// One drain with its heartbeat. The boundary of the engine's thread: an exception (a damaged row, bad_alloc)
+// becomes a status the UI can show and a later retry (nullopt), never std::terminate of the whole kiosk.
+std::optional<DrainSummary> SyncEngine::attempt(Loop& loop) {
+    try {
+        protocol::Heartbeat given;
+        if (m_options.heartbeat)
+            given = m_options.heartbeat();
+        else
+            given.app_version = std::string("fieldkiosk-sync ") + FIELDKIOSK_VERSION;
+        // The queue as it is now (responses completed since the last attempt count), and the last
+        // attempt's error only if reaching the server does not disprove it (heartbeat_last_error).
+        loop.refresh_counts();
+        const SyncStatus& st = loop.status;
+        auto heartbeat = complete_heartbeat(
+            std::move(given), {st.queued, st.quarantined, heartbeat_last_error(st.failure, st.last_error), st.last_success},
+            m_options.database, m_clock->wall_now());
+        return loop.uploader.drain(
+            [this] {
+                std::lock_guard lock(m_mutex);
+                return !m_stop;
+            },
+            std::move(heartbeat));
+    } catch (const std::exception& e) {
+        loop.refresh_counts();
+        if (!loop.failing_since) loop.failing_since = m_clock->wall_now();
+        loop.schedule.on_failure(m_clock->steady_now(), loop.backoff.next(std::nullopt));
+        loop.status.state = SyncStatus::State::Failing;
+        loop.status.last_error = std::string("Sync stopped on an internal error and will try again: ") + e.what();
+        loop.status.failure.reset();  // not a failure to reach the server: the next heartbeat reports it
+        return std::nullopt;
+    }
+}
+
+// The status and the next attempt's time after a drain: on success the period, retention and survey
+// updates; on failure the back-off (or the server's Retry-After) and the reason in words.
+void SyncEngine::settle(Loop& loop, const DrainSummary& s) {
+    SyncStatus& status = loop.status;
+    status.delivered_total += s.delivered();
+    loop.refresh_counts();
+    const auto now = m_clock->steady_now();
+    if (!s.failure) {
+        loop.backoff.reset();
+        loop.failing_since.reset();
+        loop.schedule.on_success(now);
+        status.state = status.queued == 0 ? SyncStatus::State::UpToDate : SyncStatus::State::Idle;
+        status.last_success = m_clock->wall_now();
+        status.last_error.clear();
+        status.failure.reset();
+        if (m_options.retention) (void)loop.store.purge_acknowledged(m_clock->wall_now() - *m_options.retention);
+        if (loop.updater) check_surveys(*loop.updater, status);
+        return;
+    }
+    if (!loop.failing_since) loop.failing_since = m_clock->wall_now();
+    loop.schedule.on_failure(now, loop.backoff.next(s.failure->retry_after));
+    status.state = s.failure->kind == Failure::Kind::Throttled ? SyncStatus::State::Waiting : SyncStatus::State::Failing;
+    status.last_error = describe(*s.failure, *loop.failing_since);
+    status.failure = s.failure->kind;
+    if (s.delivered() > 0) status.last_success = m_clock->wall_now();
 }
 
 }  // namespace fieldkiosk::sync::client

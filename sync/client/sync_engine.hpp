@@ -132,7 +132,11 @@ public:
     [[nodiscard]] StatusQueue& status() { return m_status; }
 
 private:
+    struct Loop;  // the thread's state between attempts (sync_engine.cpp)
     void run();
+    [[nodiscard]] bool wait_until_due(SyncSchedule& schedule);
+    [[nodiscard]] std::optional<DrainSummary> attempt(Loop& loop);
+    void settle(Loop& loop, const DrainSummary& s);
     void post(const SyncStatus& s);  // to the queue, then on_status
     void check_surveys(SurveyUpdater& updater, SyncStatus& status);
 
