@@ -1,3 +1,7 @@
+// Over 600 lines on purpose: one Loader reads a survey file, its includes and its choice lists and then
+// checks the questions against one another, all sharing the diagnostics list and the include stack; each
+// kind of key is its own short step below.
+//
 // Index:
 //   helpers          text, JSON reading with line:column, edit distance for "did you mean"
 //   Loader           one survey (or block) file, its includes, and the cross-question checks

@@ -1,3 +1,8 @@
+// fieldkiosk::sync::server::Server — the receiver's HTTP face: routes, authentication, batch intake
+// (admit, check, decode, judge, store, answer), survey documents, health, metrics and exports over HTTP.
+// Over 600 lines on purpose: it is one class (Server::Impl) whose handlers share the token bucket, the
+// in-flight counter and the metrics; each handler is its own short function, and the work behind them lives
+// in the files it includes (auth, export_*, fleet, survey_library, storage).
 #include "sync/server/server.hpp"
 
 #include "sync/protocol/digest.hpp"

@@ -1,6 +1,7 @@
 // Headless UI: each shipped enabled survey walked end to end by taps on the recorded widget rectangles,
 // into a real ResponseStore, in portrait and landscape; then the saved response is checked answer by
 // answer. Also the hidden admin gesture and the idle prompt, by touch.
+// Over 600 lines on purpose: each test one walk by touch through the headless UI with the same driver.
 #include "kiosk/settings/pin.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/touch_walk.hpp"

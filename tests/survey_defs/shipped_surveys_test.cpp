@@ -7,6 +7,7 @@
 //   AboutYou_*            the shared block, walked in every survey that includes it
 //   Food_*, Youth_*, Safety_*, Leadership_*, Estates_*   each survey's relevants, calculations and constraints
 //   Screens               screen counts of the typical, shortest and longest paths
+// Over 600 lines on purpose: one test per routing rule that survey_defs/README.md promises, so the README and this file read side by side.
 #include "core/loader.hpp"
 #include "core/session.hpp"
 #include "tests/support/fake_clock.hpp"

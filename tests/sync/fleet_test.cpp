@@ -2,6 +2,7 @@
 // the per-kiosk /metrics. The real client against the real server over loopback, on SQLite and (with
 // FIELDKIOSK_TEST_PG) PostgreSQL; "now" for quiet kiosks is passed in (or the rows are seeded with an old
 // received_at), never waited for.
+// Over 600 lines on purpose: each test one fact of fleet health on both databases over the same loopback fixture.
 #include "sync/server/fleet.hpp"
 #include "storage/database.hpp"
 #include "sync/client/heartbeat.hpp"

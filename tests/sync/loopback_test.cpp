@@ -1,6 +1,7 @@
 // The real client against the real server over loopback, on SQLite and (with FIELDKIOSK_TEST_PG) on
 // PostgreSQL. Faults are injected in the server (status, delay, dropped connection after commit) or by
 // stopping it. Every test ends by checking that each response is on the server exactly once.
+// Over 600 lines on purpose: one scenario per test of the real client against the real server, on both databases, sharing the loopback fixture.
 #include "tests/sync/loopback.hpp"
 #include "sync/protocol/gzip.hpp"
 #include "sync/protocol/wire.hpp"

@@ -2,6 +2,7 @@
 // definitions over loopback, the kiosk's SurveyUpdater with the real libcurl transport, the SyncEngine
 // checking after a drain, and SIGHUP on the real binary. A deliberately misbehaving HTTP server (the one
 // fake here: the real server cannot send a damaged file) shows that a bad download is refused.
+// Over 600 lines on purpose: each test one path of a survey update (served, refused, damaged, SIGHUP) over the same loopback fixture.
 #include "sync/client/curl_transport.hpp"
 #include "sync/client/survey_updater.hpp"
 #include "sync/client/sync_engine.hpp"
