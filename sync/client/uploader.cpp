@@ -130,6 +130,37 @@ Uploader::Step Uploader::send_heartbeat_only(DrainSummary& summary) {
     return Step::Empty;
 }
 
+// The next batch from the outbox, the drain's pending heartbeat with it. A stored payload that is not JSON
+// is answered here (rejected) instead of being sent.
+struct Uploader::Outgoing {
+    protocol::Batch batch;
+    std::unordered_map<std::string, int> attempts;  // by id: earlier tries, for the retry_later back-off
+    std::vector<storage::ItemResult> local;         // answers decided here (an unreadable stored payload)
+};
+
+Uploader::Outgoing Uploader::make_batch(std::vector<storage::OutboxItem>& items) {
+    Outgoing out;
+    out.batch.kiosk_id = m_store->kiosk_id();
+    out.batch.batch_id = core::make_uuid_v4(*m_rng);
+    out.batch.responses.reserve(items.size());
+    for (auto& it : items) {
+        protocol::WireItem w;
+        w.id = it.response_id;
+        w.survey = it.survey_id;
+        w.encoding = it.encoding;
+        w.payload = nlohmann::json::parse(it.payload, nullptr, false);
+        if (w.payload.is_discarded()) {
+            out.local.push_back({it.response_id, storage::ItemResult::Outcome::Rejected, "the stored payload is not valid JSON"});
+            continue;
+        }
+        w.survey_version = w.payload.value("survey_version", "");
+        out.attempts.emplace(w.id, it.attempts);
+        out.batch.responses.push_back(std::move(w));
+    }
+    out.batch.heartbeat = m_heartbeat;  // the drain's first batch carries it (until one is answered 200)
+    return out;
+}
+
 Uploader::Step Uploader::send_one(DrainSummary& summary) {
     auto items = m_store->next_batch(m_limits);
     if (!items) {
@@ -137,38 +168,16 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
         return Step::Failed;
     }
     if (items->empty()) return Step::Empty;
-
-    protocol::Batch batch;
-    batch.kiosk_id = m_store->kiosk_id();
-    batch.batch_id = core::make_uuid_v4(*m_rng);
-    batch.responses.reserve(items->size());
-    std::unordered_map<std::string, int> attempts;  // by id: earlier tries, for the retry_later back-off
-    std::vector<storage::ItemResult> local;  // answers decided here (an unreadable stored payload)
-    for (auto& it : *items) {
-        protocol::WireItem w;
-        w.id = it.response_id;
-        w.survey = it.survey_id;
-        w.encoding = it.encoding;
-        w.payload = nlohmann::json::parse(it.payload, nullptr, false);
-        if (w.payload.is_discarded()) {
-            local.push_back({it.response_id, storage::ItemResult::Outcome::Rejected, "the stored payload is not valid JSON"});
-            continue;
-        }
-        w.survey_version = w.payload.value("survey_version", "");
-        attempts.emplace(w.id, it.attempts);
-        batch.responses.push_back(std::move(w));
-    }
-    if (batch.responses.empty()) {
-        if (auto r = m_store->apply_results(local); !r) {
+    Outgoing out = make_batch(*items);
+    if (out.batch.responses.empty()) {
+        if (auto r = m_store->apply_results(out.local); !r) {
             summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, r.error().message};
             return Step::Failed;
         }
-        summary.rejected += static_cast<std::int64_t>(local.size());
+        summary.rejected += static_cast<std::int64_t>(out.local.size());
         return Step::Sent;
     }
-
-    batch.heartbeat = m_heartbeat;  // the drain's first batch carries it (until one is answered 200)
-    auto res = m_transport->post(make_request(batch));
+    auto res = m_transport->post(make_request(out.batch));
     if (!res) {
         const auto k = res.error().kind;
         const auto kind =
@@ -177,37 +186,7 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
         return Step::Failed;
     }
     summary.bytes_sent += res->bytes_sent;
-    if (res->status == 413 || res->status == 400) {
-        // Split only when the batch itself is the trouble: too large (413), or a 400 that names one response
-        // it could not read. A 400 about the whole request (unsupported protocol, bad gzip, ...) is no fault of
-        // any one response: everything stays queued and the caller backs off.
-        std::optional<std::size_t> named;
-        if (res->status == 400) {
-            auto e = protocol::decode_error(res->body);
-            if (e && e->item && *e->item < batch.responses.size()) named = e->item;
-            if (!named) {
-                summary.failure = from_status(res->status, res->retry_after, res->body);
-                return Step::Failed;
-            }
-        }
-        if (batch.responses.size() > 1) {
-            // Halve the next batch and go on, so that the one response at fault is soon alone and cannot
-            // hold back the others. The normal limits come back after the next successful send.
-            m_limits.max_count = std::max(1, std::min(m_limits.max_count, static_cast<int>(batch.responses.size())) / 2);
-            m_limits.max_bytes = std::max<std::size_t>(1, m_limits.max_bytes / 2);
-            return Step::Sent;
-        }
-        // A single response the server refuses on its own: set it aside for a day (still queued, never
-        // deleted) so that the rest of the queue moves, and say so.
-        const std::string id = batch.responses.front().id;
-        if (auto d = m_store->defer(std::span<const std::string>(&id, 1), m_clock->wall_now() + k_refused_item_defer); !d) {
-            summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, d.error().message};
-            return Step::Failed;
-        }
-        m_limits = m_config.batch;
-        summary.failure = from_status(res->status, res->retry_after, res->body);
-        return Step::Failed;
-    }
+    if (res->status == 413 || res->status == 400) return refused(out.batch, *res, summary);
     if (res->status != 200) {
         summary.failure = from_status(res->status, res->retry_after, res->body);
         return Step::Failed;
@@ -221,14 +200,49 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
         m_heartbeat.reset();  // answered 200: the server has stored it with the batch
         summary.heartbeat_sent = true;
     }
-    // Only ids we sent, each once; anything the server did not answer stays queued.
+    return record_answer(out, *answer, summary);
+}
+
+// A 413, or a 400. Split only when the batch itself is the trouble: too large (413), or a 400 that names one
+// response it could not read. A 400 about the whole request (unsupported protocol, bad gzip, ...) is no fault
+// of any one response: everything stays queued and the caller backs off.
+Uploader::Step Uploader::refused(const protocol::Batch& batch, const HttpResponse& res, DrainSummary& summary) {
+    if (res.status == 400) {
+        auto e = protocol::decode_error(res.body);
+        if (!e || !e->item || *e->item >= batch.responses.size()) {
+            summary.failure = from_status(res.status, res.retry_after, res.body);
+            return Step::Failed;
+        }
+    }
+    if (batch.responses.size() > 1) {
+        // Halve the next batch and go on, so that the one response at fault is soon alone and cannot
+        // hold back the others. The normal limits come back after the next successful send.
+        m_limits.max_count = std::max(1, std::min(m_limits.max_count, static_cast<int>(batch.responses.size())) / 2);
+        m_limits.max_bytes = std::max<std::size_t>(1, m_limits.max_bytes / 2);
+        return Step::Sent;
+    }
+    // A single response the server refuses on its own: set it aside for a day (still queued, never
+    // deleted) so that the rest of the queue moves, and say so.
+    const std::string id = batch.responses.front().id;
+    if (auto d = m_store->defer(std::span<const std::string>(&id, 1), m_clock->wall_now() + k_refused_item_defer); !d) {
+        summary.failure = Failure{Failure::Kind::Store, 0, std::nullopt, d.error().message};
+        return Step::Failed;
+    }
+    m_limits = m_config.batch;
+    summary.failure = from_status(res.status, res.retry_after, res.body);
+    return Step::Failed;
+}
+
+// The server's answer (200) into the outbox: only ids we sent, each once; anything the server did not
+// answer stays queued; retry_later waits longer each time.
+Uploader::Step Uploader::record_answer(const Outgoing& out, const protocol::BatchAnswer& answer, DrainSummary& summary) {
     std::unordered_map<std::string, const protocol::ItemAnswer*> by_id;
-    for (const auto& a : answer->results) by_id.emplace(a.id, &a);
-    summary.rejected += static_cast<std::int64_t>(local.size());
-    std::vector<storage::ItemResult> results = local;
+    for (const auto& a : answer.results) by_id.emplace(a.id, &a);
+    summary.rejected += static_cast<std::int64_t>(out.local.size());
+    std::vector<storage::ItemResult> results = out.local;
     std::vector<std::string> retry_ids;
     std::chrono::seconds retry_delay{0};
-    for (const auto& w : batch.responses) {
+    for (const auto& w : out.batch.responses) {
         auto it = by_id.find(w.id);
         if (it == by_id.end()) continue;
         using O = storage::ItemResult::Outcome;
@@ -254,12 +268,12 @@ Uploader::Step Uploader::send_one(DrainSummary& summary) {
                 // Not the response's fault (the server does not know its survey version yet): keep it queued,
                 // and wait longer each time before sending it again.
                 retry_ids.push_back(w.id);
-                retry_delay = std::max(retry_delay, retry_later_delay(attempts[w.id]));
+                retry_delay = std::max(retry_delay, retry_later_delay(out.attempts.at(w.id)));
                 ++summary.retry_later;
                 break;
         }
     }
-    if (results.size() == local.size() && retry_ids.empty()) {  // nothing we sent was answered: do not loop on the same batch
+    if (results.size() == out.local.size() && retry_ids.empty()) {  // nothing we sent was answered: do not loop on the same batch
         summary.failure = Failure{Failure::Kind::BadAnswer, 200, std::nullopt, "the answer named none of the responses sent"};
         return Step::Failed;
     }

@@ -82,7 +82,11 @@ public:
 
 private:
     enum class Step : std::uint8_t { Sent, Empty, Failed };
+    struct Outgoing;  // a batch being sent and what was decided before sending (uploader.cpp)
     Step send_one(DrainSummary& summary);
+    [[nodiscard]] Outgoing make_batch(std::vector<storage::OutboxItem>& items);
+    Step refused(const protocol::Batch& batch, const HttpResponse& res, DrainSummary& summary);
+    Step record_answer(const Outgoing& out, const protocol::BatchAnswer& answer, DrainSummary& summary);
     Step send_heartbeat_only(DrainSummary& summary);
     [[nodiscard]] HttpRequest make_request(const protocol::Batch& batch) const;
 

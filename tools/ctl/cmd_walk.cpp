@@ -14,15 +14,147 @@ namespace fieldkiosk::tools {
 
 using nlohmann::json;
 
+namespace {
+
+struct WalkArgs {
+    SurveyArgs survey;
+    std::string answers;
+    std::string lang;
+    bool json = false;
+    std::optional<std::uint64_t> seed;
+};
+
+// The answers file: a JSON object from question name to answer. nullopt (after saying why on `err`) otherwise.
+std::optional<json> read_answers(const std::string& path, std::ostream& err) {
+    std::ifstream in(path);
+    if (!in) {
+        err << "error: cannot open answers file '" << path << "'\n";
+        return std::nullopt;
+    }
+    json answers;
+    try {
+        answers = json::parse(in);
+    } catch (const json::exception& e) {
+        err << path << ": invalid JSON: " << e.what() << "\n";
+        return std::nullopt;
+    }
+    if (!answers.is_object()) {
+        err << path << ": must be a JSON object from question name to answer\n";
+        return std::nullopt;
+    }
+    return answers;
+}
+
+// One walk through Session: what was shown, the errors, the answers used, and the response if it completed.
+class Walk {
+public:
+    Walk(const core::SurveyPtr& survey, const json& answers, const WalkArgs& args, std::ostream& out)
+        : m_survey(survey), m_answers(answers), m_args(args), m_out(out) {}
+
+    // Replays the answers; prints as it goes unless --json. The process's exit status.
+    int run() {
+        core::SystemClock clock;
+        std::unique_ptr<core::Rng> rng;
+        if (m_args.seed)
+            rng = std::make_unique<core::SeededRng>(*m_args.seed);
+        else
+            rng = std::make_unique<core::SystemRng>();
+        core::Session session(m_survey, {.language = m_args.lang}, clock, *rng);
+        if (!m_args.json) m_out << m_survey->id << " " << m_survey->version << " (" << session.language() << ")\n";
+        check_names();
+        const bool stopped = !answer_all(session);
+        std::optional<core::Response> response;
+        if (!stopped) {
+            if (auto r = session.complete())
+                response = std::move(*r);
+            else
+                report(r.error().question, r.error().message);
+        }
+        print(response);
+        return response && m_errors.empty() ? k_exit_ok : k_exit_invalid;
+    }
+
+private:
+    void report(const std::string& q, const std::string& msg) {
+        m_errors.push_back({{"question", q}, {"message", msg}});
+        if (!m_args.json) m_out << "  error   " << q << ": " << msg << "\n";
+    }
+
+    // A name that is not a question of this survey is a mistake in the answers file (a typo would otherwise
+    // pass silently as "left unanswered").
+    void check_names() {
+        for (const auto& [name, _] : m_answers.items()) {
+            const core::Question* q = m_survey->find(name);
+            if (!q)
+                report(name, "no question with this name in " + m_survey->id);
+            else if (!q->takes_answer())
+                report(name, "is a " + std::string(core::to_string(q->type)) + " question, which takes no answer");
+        }
+    }
+
+    // Each question shown in order, answered from the file where it has an entry. False: a step was refused.
+    bool answer_all(core::Session& session) {
+        while (session.state() == core::Session::State::Answering) {
+            const auto& q = session.current();
+            const auto p = session.progress();
+            m_shown.push_back(q.name);
+            if (!m_args.json) m_out << "  shown   " << p.position << "/" << p.total << "  " << q.name << "\n";
+            if (auto it = m_answers.find(q.name); it != m_answers.end()) answer(session, q, *it);
+            if (auto step = session.next(); !step) {
+                report(q.name, step.error().message);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void answer(core::Session& session, const core::Question& q, const json& given) {
+        m_used.insert(q.name);
+        auto a = core::answer_from_json(q, given);
+        if (!a) {
+            report(q.name, "answer " + given.dump() + " does not fit a " + std::string(core::to_string(q.type)) +
+                               " question: " + a.error());
+        } else if (auto set = session.set_answer(*a); !set) {
+            report(q.name, "answer " + given.dump() + " refused: " + set.error().message);
+        } else if (!m_args.json) {
+            const core::Answer* now = session.current_answer();
+            m_out << "  answer           " << q.name << " = " << (now ? now->to_display() : std::string("(left empty)"))
+                  << "\n";
+        }
+    }
+
+    void print(const std::optional<core::Response>& response) {
+        json not_asked = json::array();
+        for (const auto& [name, _] : m_answers.items())
+            if (const auto* q = m_survey->find(name); q && q->takes_answer() && !m_used.contains(name))
+                not_asked.push_back(name);
+        if (m_args.json) {
+            json result = {{"survey", m_survey->id}, {"shown", m_shown}, {"errors", m_errors}, {"not_asked", not_asked}};
+            result["completed"] = response.has_value();
+            if (response) result["response"] = core::response_to_json(*response);
+            m_out << result.dump(2) << "\n";
+            return;
+        }
+        for (const auto& n : not_asked) m_out << "  not asked (not relevant on this path): " << n.get<std::string>() << "\n";
+        if (response)
+            m_out << "response:\n" << core::response_to_json(*response).dump(2) << "\n";
+        else
+            m_out << "stopped: the walk did not reach the end\n";
+    }
+
+    const core::SurveyPtr& m_survey;
+    const json& m_answers;
+    const WalkArgs& m_args;
+    std::ostream& m_out;
+    json m_shown = json::array();
+    json m_errors = json::array();
+    std::set<std::string> m_used;
+};
+
+}  // namespace
+
 Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
-    struct Args {
-        SurveyArgs survey;
-        std::string answers;
-        std::string lang;
-        bool json = false;
-        std::optional<std::uint64_t> seed;
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<WalkArgs>();
     auto* cmd = app.add_subcommand("walk", "Replay a set of answers through the survey, as a resident would give them");
     add_survey_options(*cmd, args->survey);
     cmd->add_option("--answers", args->answers,
@@ -40,101 +172,13 @@ Runner add_walk(CLI::App& app, std::ostream& out, std::ostream& err) {
     return [args, &out, &err]() -> int {
         auto survey = resolve_survey(args->survey, err);
         if (!survey) return k_exit_usage;
-        std::ifstream in(args->answers);
-        if (!in) {
-            err << "error: cannot open answers file '" << args->answers << "'\n";
-            return k_exit_usage;
-        }
-        json answers;
-        try {
-            answers = json::parse(in);
-        } catch (const json::exception& e) {
-            err << args->answers << ": invalid JSON: " << e.what() << "\n";
-            return k_exit_usage;
-        }
-        if (!answers.is_object()) {
-            err << args->answers << ": must be a JSON object from question name to answer\n";
-            return k_exit_usage;
-        }
+        const auto answers = read_answers(args->answers, err);
+        if (!answers) return k_exit_usage;
         if (!args->lang.empty() && !survey->has_language(args->lang)) {
             err << "error: survey '" << survey->id << "' has no language '" << args->lang << "'\n";
             return k_exit_usage;
         }
-
-        core::SystemClock clock;
-        std::unique_ptr<core::Rng> rng;
-        if (args->seed)
-            rng = std::make_unique<core::SeededRng>(*args->seed);
-        else
-            rng = std::make_unique<core::SystemRng>();
-        core::Session session(survey, {.language = args->lang}, clock, *rng);
-
-        json shown = json::array();
-        json errors = json::array();
-        std::set<std::string> used;
-        auto report = [&](const std::string& q, const std::string& msg) {
-            errors.push_back({{"question", q}, {"message", msg}});
-            if (!args->json) out << "  error   " << q << ": " << msg << "\n";
-        };
-        if (!args->json) out << survey->id << " " << survey->version << " (" << session.language() << ")\n";
-        // A name that is not a question of this survey is a mistake in the answers file (a typo would
-        // otherwise pass silently as "left unanswered").
-        for (const auto& [name, _] : answers.items()) {
-            const core::Question* q = survey->find(name);
-            if (!q)
-                report(name, "no question with this name in " + survey->id);
-            else if (!q->takes_answer())
-                report(name, "is a " + std::string(core::to_string(q->type)) + " question, which takes no answer");
-        }
-        bool stopped = false;
-        while (session.state() == core::Session::State::Answering) {
-            const auto& q = session.current();
-            const auto p = session.progress();
-            shown.push_back(q.name);
-            if (!args->json) out << "  shown   " << p.position << "/" << p.total << "  " << q.name << "\n";
-            if (auto it = answers.find(q.name); it != answers.end()) {
-                used.insert(q.name);
-                auto a = core::answer_from_json(q, *it);
-                if (!a) {
-                    report(q.name, "answer " + it->dump() + " does not fit a " + std::string(core::to_string(q.type)) +
-                                       " question: " + a.error());
-                } else if (auto set = session.set_answer(*a); !set) {
-                    report(q.name, "answer " + it->dump() + " refused: " + set.error().message);
-                } else if (!args->json) {
-                    const core::Answer* now = session.current_answer();
-                    out << "  answer           " << q.name << " = " << (now ? now->to_display() : std::string("(left empty)"))
-                        << "\n";
-                }
-            }
-            if (auto step = session.next(); !step) {
-                report(q.name, step.error().message);
-                stopped = true;
-                break;
-            }
-        }
-        json not_asked = json::array();
-        for (const auto& [name, _] : answers.items())
-            if (const auto* q = survey->find(name); q && q->takes_answer() && !used.contains(name)) not_asked.push_back(name);
-        json result = {{"survey", survey->id}, {"shown", shown}, {"errors", errors}, {"not_asked", not_asked}};
-        std::optional<core::Response> response;
-        if (!stopped) {
-            if (auto r = session.complete())
-                response = std::move(*r);
-            else
-                report(r.error().question, r.error().message);
-        }
-        result["completed"] = response.has_value();
-        if (response) result["response"] = core::response_to_json(*response);
-        if (args->json) {
-            out << result.dump(2) << "\n";
-        } else {
-            for (const auto& n : not_asked) out << "  not asked (not relevant on this path): " << n.get<std::string>() << "\n";
-            if (response)
-                out << "response:\n" << core::response_to_json(*response).dump(2) << "\n";
-            else
-                out << "stopped: the walk did not reach the end\n";
-        }
-        return response && errors.empty() ? k_exit_ok : k_exit_invalid;
+        return Walk(survey, *answers, *args, out).run();
     };
 }
 
