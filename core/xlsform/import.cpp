@@ -90,6 +90,12 @@ private:
     void read_sources();
     void read_survey();
     bool read_question(std::size_t row, const std::string& type, const std::string& relevant_prefix, json& q);
+    // The steps of read_question: the type column's words, the columns every question may have, a range's
+    // parameters, a select's list. Each reports at the row's cell; false: the question is refused.
+    std::optional<std::vector<std::string>> read_type(std::size_t row, const std::string& type_text, std::string& kind);
+    void read_common(std::size_t row, const std::string& base, const std::string& kind, const std::string& prefix, json& q);
+    bool read_range(std::size_t row, json& q);
+    bool read_choice_list(std::size_t row, const std::vector<std::string>& words, json& q);
     json localized(const Table& t, std::size_t row, std::string_view field);
     void fill_translations();
     void validate();
@@ -305,6 +311,28 @@ void Importer::read_survey() {
 }
 
 bool Importer::read_question(std::size_t row, const std::string& type_text, const std::string& prefix, json& q) {
+    std::string kind;
+    const auto words = read_type(row, type_text, kind);
+    if (!words) return false;
+    const std::string& base = words->front();
+    q["type"] = kind;
+    q["name"] = m_survey.get(row, "name");
+    if (q["name"].get_ref<const std::string&>().empty()) {
+        error(m_survey, row, m_survey.column("name"), "every question needs a name");
+        return false;
+    }
+    read_common(row, base, kind, prefix, q);
+    if (base == "range") {
+        if (!read_range(row, q)) return false;
+    } else if (!m_survey.get(row, "parameters").empty()) {
+        error(m_survey, row, m_survey.column("parameters"), "the kiosk takes parameters only for range questions");
+    }
+    return !kind.starts_with("select_") || read_choice_list(row, *words, q);
+}
+
+// "select_one LIST [or_other]" (and the older "select one from LIST"), or a single word: the words, with
+// `kind` the survey format's type.
+std::optional<std::vector<std::string>> Importer::read_type(std::size_t row, const std::string& type_text, std::string& kind) {
     const Column* type_col = m_survey.column("type");
     std::vector<std::string> words;
     for (std::size_t i = 0; i < type_text.size();) {
@@ -319,29 +347,31 @@ bool Importer::read_question(std::size_t row, const std::string& type_text, cons
     const std::string& base = words.front();
     if (base.starts_with("select_") && base != "select_one" && base != "select_multiple") {
         error(m_survey, row, type_col, "'" + base + "': the kiosk reads no external files; put the choices in the choices sheet");
-        return false;
+        return std::nullopt;
     }
     static const std::map<std::string, std::string, std::less<>> k_types = {
         {"select_one", "select_one"}, {"select_multiple", "select_multiple"}, {"integer", "integer"}, {"int", "integer"},
         {"decimal", "decimal"},       {"text", "text"},                       {"string", "text"},      {"note", "note"},
         {"calculate", "calculate"},   {"range", "scale"}};
-    const auto kind = k_types.find(base);
-    if (kind == k_types.end()) {
+    const auto kind_it = k_types.find(base);
+    if (kind_it == k_types.end()) {
         error(m_survey, row, type_col, "'" + type_text + "' is not a question type the kiosk can ask (it asks select_one, select_multiple, integer, decimal, text, range, note and calculate)");
-        return false;
+        return std::nullopt;
     }
-    const bool select = kind->second.starts_with("select_");
+    const bool select = kind_it->second.starts_with("select_");
     if (select != (words.size() >= 2) || words.size() > 3 || (words.size() == 3 && words[2] != "or_other")) {
         error(m_survey, row, type_col, select ? "write '" + base + " LIST' (the list's name in the choices sheet), optionally followed by 'or_other'"
                                               : "'" + base + "' takes nothing after it");
-        return false;
+        return std::nullopt;
     }
-    q["type"] = kind->second;
-    q["name"] = m_survey.get(row, "name");
-    if (q["name"].get_ref<const std::string&>().empty()) {
-        error(m_survey, row, m_survey.column("name"), "every question needs a name");
-        return false;
-    }
+    kind = kind_it->second;
+    return words;
+}
+
+// label, hint, required (+ message), relevant (under the enclosing groups' `prefix`), constraint (+ message),
+// calculation, default, appearance, max_length, source.
+void Importer::read_common(std::size_t row, const std::string& base, const std::string& kind, const std::string& prefix,
+                           json& q) {
     if (auto l = localized(m_survey, row, "label"); !l.empty()) q["label"] = std::move(l);
     if (auto h = localized(m_survey, row, "hint"); !h.empty()) q["hint"] = std::move(h);
     const auto required = m_survey.get(row, "required");
@@ -361,9 +391,9 @@ bool Importer::read_question(std::size_t row, const std::string& type_text, cons
     if (auto d = m_survey.get(row, "default"); !d.empty()) q["default"] = d;
     if (auto a = m_survey.get(row, "appearance"); !a.empty()) {
         const auto app = core::appearance_from_string(lower(a));
-        const auto allowed = core::appearances_for(*core::question_type_from_string(kind->second));
+        const auto allowed = core::appearances_for(*core::question_type_from_string(kind));
         if (app && std::ranges::find(allowed, *app) != allowed.end()) q["appearance"] = lower(a);
-        else warn(m_survey, row, m_survey.column("appearance"), "'" + a + "' is not an appearance the kiosk has for " + kind->second + "; the question is shown the kiosk's usual way");
+        else warn(m_survey, row, m_survey.column("appearance"), "'" + a + "' is not an appearance the kiosk has for " + kind + "; the question is shown the kiosk's usual way");
     }
     if (auto len = m_survey.get(row, "max_length"); !len.empty()) {
         int n = 0;
@@ -372,48 +402,52 @@ bool Importer::read_question(std::size_t row, const std::string& type_text, cons
         else q["max_length"] = n;
     }
     if (auto src = m_survey.get(row, "source"); !src.empty()) q["source"] = src;
+}
+
+// A range as the kiosk's scale: "start=1 end=5 step=1" in parameters, at most 11 whole numbers.
+bool Importer::read_range(std::size_t row, json& q) {
     const auto params = m_survey.get(row, "parameters");
-    if (base == "range") {
-        std::map<std::string, std::string> p = {{"start", "1"}, {"end", "10"}, {"step", "1"}};
-        for (std::size_t i = 0; i < params.size();) {
-            const auto e = std::min(params.find_first_of(" ,;\t", i), params.size());
-            const auto kv = params.substr(i, e - i);
-            if (const auto eq = kv.find('='); eq != std::string::npos) p[lower(trim(kv.substr(0, eq)))] = trim(kv.substr(eq + 1));
-            i = e + 1;
-        }
-        int start = 0, end = 0;
-        const auto as_int = [](const std::string& s, int& out) {
-            const auto [e, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-            return ec == std::errc() && e == s.data() + s.size();
-        };
-        if (!as_int(p["start"], start) || !as_int(p["end"], end) || p["step"] != "1" || end <= start || end - start > 10) {
-            error(m_survey, row, m_survey.column("parameters"), "the kiosk asks a range as a row of at most 11 whole numbers: write 'start=1 end=5 step=1' (step 1, end above start, at most 10 apart)");
-            return false;
-        }
-        q["min"] = start;
-        q["max"] = end;
-        auto min_label = localized(m_survey, row, "min_label");
-        auto max_label = localized(m_survey, row, "max_label");
-        q["min_label"] = min_label.empty() ? json{{m_default, p["start"]}} : min_label;
-        q["max_label"] = max_label.empty() ? json{{m_default, p["end"]}} : max_label;
-    } else if (!params.empty()) {
-        error(m_survey, row, m_survey.column("parameters"), "the kiosk takes parameters only for range questions");
+    std::map<std::string, std::string> p = {{"start", "1"}, {"end", "10"}, {"step", "1"}};
+    for (std::size_t i = 0; i < params.size();) {
+        const auto e = std::min(params.find_first_of(" ,;\t", i), params.size());
+        const auto kv = params.substr(i, e - i);
+        if (const auto eq = kv.find('='); eq != std::string::npos) p[lower(trim(kv.substr(0, eq)))] = trim(kv.substr(eq + 1));
+        i = e + 1;
     }
-    if (select) {
-        const auto& list = words[1];
-        if (!m_choice_lists.contains(list)) {
-            error(m_survey, row, type_col, "there is no list named '" + list + "' in the choices sheet");
-            return false;
-        }
-        if (words.size() == 3) {  // or_other, as pyxform expands it: an "other" choice at the end
-            json choices = m_choice_lists[list];
-            json other_label = json::object();
-            for (const auto& l : m_languages) other_label[l.code] = "Other";
-            choices.push_back({{"value", "other"}, {"label", other_label}, {"other", true}});
-            q["choices"] = std::move(choices);
-        } else {
-            q["choices"] = list;
-        }
+    int start = 0, end = 0;
+    const auto as_int = [](const std::string& s, int& out) {
+        const auto [e, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+        return ec == std::errc() && e == s.data() + s.size();
+    };
+    if (!as_int(p["start"], start) || !as_int(p["end"], end) || p["step"] != "1" || end <= start || end - start > 10) {
+        error(m_survey, row, m_survey.column("parameters"), "the kiosk asks a range as a row of at most 11 whole numbers: write 'start=1 end=5 step=1' (step 1, end above start, at most 10 apart)");
+        return false;
+    }
+    q["min"] = start;
+    q["max"] = end;
+    auto min_label = localized(m_survey, row, "min_label");
+    auto max_label = localized(m_survey, row, "max_label");
+    q["min_label"] = min_label.empty() ? json{{m_default, p["start"]}} : min_label;
+    q["max_label"] = max_label.empty() ? json{{m_default, p["end"]}} : max_label;
+    return true;
+}
+
+// A select's choices: the named list of the choices sheet, with "other" added for or_other.
+bool Importer::read_choice_list(std::size_t row, const std::vector<std::string>& words, json& q) {
+    const Column* type_col = m_survey.column("type");
+    const auto& list = words[1];
+    if (!m_choice_lists.contains(list)) {
+        error(m_survey, row, type_col, "there is no list named '" + list + "' in the choices sheet");
+        return false;
+    }
+    if (words.size() == 3) {  // or_other, as pyxform expands it: an "other" choice at the end
+        json choices = m_choice_lists[list];
+        json other_label = json::object();
+        for (const auto& l : m_languages) other_label[l.code] = "Other";
+        choices.push_back({{"value", "other"}, {"label", other_label}, {"other", true}});
+        q["choices"] = std::move(choices);
+    } else {
+        q["choices"] = list;
     }
     return true;
 }
