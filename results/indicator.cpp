@@ -161,17 +161,11 @@ private:
     std::vector<core::Diagnostic> m_diags;
 };
 
-}  // namespace
-
-std::expected<IndicatorSet, std::vector<core::Diagnostic>> parse_indicator_text(std::string_view json_text,
-                                                                                const std::filesystem::path& file,
-                                                                                const SurveyLookup& surveys) {
-    const std::string fname = file.string();
-    json root;
+// The text as JSON, or where the parser stopped (line and column of that byte).
+std::expected<json, core::Diagnostic> parse_located(std::string_view json_text, const std::string& fname) {
     try {
-        root = json::parse(json_text);
+        return json::parse(json_text);
     } catch (const json::parse_error& e) {
-        // Line and column of the byte the parser stopped at.
         int line = 1, column = 1;
         for (std::size_t i = 0; i + 1 < e.byte && i < json_text.size(); ++i) {
             if (json_text[i] == '\n') {
@@ -181,9 +175,128 @@ std::expected<IndicatorSet, std::vector<core::Diagnostic>> parse_indicator_text(
                 ++column;
             }
         }
-        core::Diagnostic d{fname, "", "", "is not valid JSON: " + std::string(e.what()), line, column};
-        return std::unexpected(std::vector{d});
+        return std::unexpected(core::Diagnostic{fname, "", "", "is not valid JSON: " + std::string(e.what()), line, column});
     }
+}
+
+// Option shares: the select_multiple question and its options, less those in "exclude".
+void read_option_shares(Checker& c, const json& ind, const std::string& where, const core::Survey& survey, Indicator& out) {
+    if (ind.contains("numerator")) c.report(where, "numerator", "belongs to a proportion; option shares name a question");
+    const std::string qname = ind.value("question", std::string{});
+    const core::Question* q = survey.find(qname);
+    if (!q || q->type != core::QuestionType::SelectMultiple) {
+        c.report(where, "question",
+                 qname.empty() ? "is missing: name a select_multiple question of survey '" + survey.id + "'"
+                               : "'" + qname + "' is not a select_multiple question of survey '" + survey.id + "'" + c.nearest(qname));
+        return;
+    }
+    out.question = qname;
+    out.question_slot = static_cast<std::uint32_t>(*survey.index_of(qname));
+    std::vector<std::string> exclude;
+    if (auto it = ind.find("exclude"); it != ind.end()) {
+        if (!it->is_array()) {
+            c.report(where, "exclude", "must be a list of choice values of '" + qname + "'");
+        } else {
+            for (const auto& v : *it) {
+                const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
+                if (!q->find_choice(value)) c.report(where, "exclude", "'" + value + "' is not a choice value of '" + qname + "'");
+                exclude.push_back(value);
+            }
+        }
+    }
+    for (const auto& ch : q->choices)
+        if (std::ranges::find(exclude, ch.value) == exclude.end()) out.options.push_back(ch.value);
+}
+
+// kind, population, base, and what the kind counts: a numerator, a value, or a question's options.
+void read_measure(Checker& c, const json& ind, const std::string& where, const core::Survey& survey, Indicator& out) {
+    const std::string kind = ind.value("kind", std::string{});
+    if (kind == "proportion")
+        out.kind = IndicatorKind::Proportion;
+    else if (kind == "mean")
+        out.kind = IndicatorKind::Mean;
+    else if (kind == "option_shares")
+        out.kind = IndicatorKind::OptionShares;
+    else
+        c.report(where, "kind", "'" + kind + "' is not a kind: use proportion, mean or option_shares");
+    out.population = c.expression(ind, where, "population", false);
+    auto base = c.expression(ind, where, "base", true);
+    if (base) out.base = std::move(*base);
+    if (out.kind == IndicatorKind::Proportion) {
+        out.numerator = c.expression(ind, where, "numerator", true);
+        if (ind.contains("value") || ind.contains("question"))
+            c.report(where, ind.contains("value") ? "value" : "question", "belongs to another kind; a proportion has a numerator");
+    } else if (out.kind == IndicatorKind::Mean) {
+        out.value = c.expression(ind, where, "value", true);
+        if (ind.contains("numerator")) c.report(where, "numerator", "belongs to a proportion; a mean has a value");
+        // A mean of one scale question takes the scale's range: its interval is clipped to it.
+        if (out.value)
+            if (const auto& refs = out.value->references(); refs.size() == 1)
+                if (const auto* q = survey.find(refs.front()); q && q->type == core::QuestionType::Scale) {
+                    out.scale_min = q->scale_min;
+                    out.scale_max = q->scale_max;
+                }
+    } else if (out.kind == IndicatorKind::OptionShares) {
+        read_option_shares(c, ind, where, survey, out);
+    }
+}
+
+// label, caption, compare, headline.
+void read_presentation(Checker& c, const json& ind, const std::string& where, Indicator& out) {
+    if (auto t = c.text(ind, where, "label")) out.label = std::move(*t);
+    if (auto t = c.text(ind, where, "caption")) out.caption = std::move(*t);
+    if (auto it = ind.find("compare"); it != ind.end()) {
+        const std::string b = it->is_string() ? it->get<std::string>() : it->dump();
+        if (!is_breakdown(b))
+            c.report(where, "compare", "'" + b + "' is not a breakdown; use one of " + join(breakdown_names()));
+        else
+            out.compare = b;
+    }
+    if (auto it = ind.find("headline"); it != ind.end()) {
+        if (!it->is_boolean())
+            c.report(where, "headline", "must be true or false");
+        else
+            out.headline = it->get<bool>();
+    }
+}
+
+// One entry of "indicators" (the i-th); nullopt when it is not an object. `ids`: the ids so far.
+std::optional<Indicator> read_indicator(Checker& c, const json& ind, std::size_t i, const core::Survey& survey,
+                                        std::set<std::string>& ids) {
+    std::string where = "indicators[" + std::to_string(i) + "]";
+    if (!ind.is_object()) {
+        c.report(where, "", "must be an object with id, mission, kind, base, label, caption");
+        return std::nullopt;
+    }
+    Indicator out;
+    if (auto it = ind.find("id"); it == ind.end() || !it->is_string() || !valid_id(it->get<std::string>())) {
+        c.report(where, "id", "is missing or not valid: use letters, digits, '_' and '.', e.g. \"F1\" or \"F4_healthy\"");
+    } else {
+        out.id = it->get<std::string>();
+        where = out.id;
+        if (!ids.insert(out.id).second) c.report(where, "id", "is used twice in this file; give each indicator its own id");
+    }
+    for (const auto& [key, v] : ind.items())
+        if (std::ranges::find(k_indicator_keys, key) == k_indicator_keys.end())
+            c.report(where, key, "is not an indicator field; valid fields are " + join(k_indicator_keys));
+    if (auto it = ind.find("mission"); it == ind.end() || !it->is_string() || it->get<std::string>().empty())
+        c.report(where, "mission", "is missing: name the mission, e.g. \"food\", \"safety\", \"youth\" or \"wellbeing\"");
+    else
+        out.mission = it->get<std::string>();
+    read_measure(c, ind, where, survey, out);
+    read_presentation(c, ind, where, out);
+    return out;
+}
+
+}  // namespace
+
+std::expected<IndicatorSet, std::vector<core::Diagnostic>> parse_indicator_text(std::string_view json_text,
+                                                                                const std::filesystem::path& file,
+                                                                                const SurveyLookup& surveys) {
+    const std::string fname = file.string();
+    auto parsed = parse_located(json_text, fname);
+    if (!parsed) return std::unexpected(std::vector{parsed.error()});
+    const json& root = *parsed;
     std::vector<core::Diagnostic> diags;
     const auto fail = [&](std::string field, std::string message) {
         diags.push_back({fname, "", std::move(field), std::move(message)});
@@ -205,102 +318,8 @@ std::expected<IndicatorSet, std::vector<core::Diagnostic>> parse_indicator_text(
     IndicatorSet set{file, survey, {}};
     std::set<std::string> ids;
     const auto& list = root["indicators"];
-    for (std::size_t i = 0; i < list.size(); ++i) {
-        const json& ind = list[i];
-        std::string where = "indicators[" + std::to_string(i) + "]";
-        if (!ind.is_object()) {
-            c.report(where, "", "must be an object with id, mission, kind, base, label, caption");
-            continue;
-        }
-        Indicator out;
-        if (auto it = ind.find("id"); it == ind.end() || !it->is_string() || !valid_id(it->get<std::string>())) {
-            c.report(where, "id", "is missing or not valid: use letters, digits, '_' and '.', e.g. \"F1\" or \"F4_healthy\"");
-        } else {
-            out.id = it->get<std::string>();
-            where = out.id;
-            if (!ids.insert(out.id).second) c.report(where, "id", "is used twice in this file; give each indicator its own id");
-        }
-        for (const auto& [key, v] : ind.items())
-            if (std::ranges::find(k_indicator_keys, key) == k_indicator_keys.end())
-                c.report(where, key, "is not an indicator field; valid fields are " + join(k_indicator_keys));
-        if (auto it = ind.find("mission"); it == ind.end() || !it->is_string() || it->get<std::string>().empty())
-            c.report(where, "mission", "is missing: name the mission, e.g. \"food\", \"safety\", \"youth\" or \"wellbeing\"");
-        else
-            out.mission = it->get<std::string>();
-        const std::string kind = ind.value("kind", std::string{});
-        if (kind == "proportion")
-            out.kind = IndicatorKind::Proportion;
-        else if (kind == "mean")
-            out.kind = IndicatorKind::Mean;
-        else if (kind == "option_shares")
-            out.kind = IndicatorKind::OptionShares;
-        else
-            c.report(where, "kind", "'" + kind + "' is not a kind: use proportion, mean or option_shares");
-        out.population = c.expression(ind, where, "population", false);
-        auto base = c.expression(ind, where, "base", true);
-        if (base) out.base = std::move(*base);
-        if (out.kind == IndicatorKind::Proportion) {
-            out.numerator = c.expression(ind, where, "numerator", true);
-            if (ind.contains("value") || ind.contains("question"))
-                c.report(where, ind.contains("value") ? "value" : "question",
-                         "belongs to another kind; a proportion has a numerator");
-        } else if (out.kind == IndicatorKind::Mean) {
-            out.value = c.expression(ind, where, "value", true);
-            if (ind.contains("numerator")) c.report(where, "numerator", "belongs to a proportion; a mean has a value");
-        } else if (out.kind == IndicatorKind::OptionShares) {
-            if (ind.contains("numerator")) c.report(where, "numerator", "belongs to a proportion; option shares name a question");
-            const std::string qname = ind.value("question", std::string{});
-            const core::Question* q = survey->find(qname);
-            if (!q || q->type != core::QuestionType::SelectMultiple) {
-                c.report(where, "question",
-                         qname.empty() ? "is missing: name a select_multiple question of survey '" + survey_id + "'"
-                                       : "'" + qname + "' is not a select_multiple question of survey '" + survey_id + "'" +
-                                             c.nearest(qname));
-            } else {
-                out.question = qname;
-                out.question_slot = static_cast<std::uint32_t>(*survey->index_of(qname));
-                std::vector<std::string> exclude;
-                if (auto it = ind.find("exclude"); it != ind.end()) {
-                    if (!it->is_array()) {
-                        c.report(where, "exclude", "must be a list of choice values of '" + qname + "'");
-                    } else {
-                        for (const auto& v : *it) {
-                            const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
-                            if (!q->find_choice(value))
-                                c.report(where, "exclude", "'" + value + "' is not a choice value of '" + qname + "'");
-                            exclude.push_back(value);
-                        }
-                    }
-                }
-                for (const auto& ch : q->choices)
-                    if (std::ranges::find(exclude, ch.value) == exclude.end()) out.options.push_back(ch.value);
-            }
-        }
-        if (auto t = c.text(ind, where, "label")) out.label = std::move(*t);
-        if (auto t = c.text(ind, where, "caption")) out.caption = std::move(*t);
-        if (auto it = ind.find("compare"); it != ind.end()) {
-            const std::string b = it->is_string() ? it->get<std::string>() : it->dump();
-            if (!is_breakdown(b))
-                c.report(where, "compare", "'" + b + "' is not a breakdown; use one of " + join(breakdown_names()));
-            else
-                out.compare = b;
-        }
-        if (auto it = ind.find("headline"); it != ind.end()) {
-            if (!it->is_boolean())
-                c.report(where, "headline", "must be true or false");
-            else
-                out.headline = it->get<bool>();
-        }
-        if (out.value) {
-            // A mean of one scale question takes the scale's range: its interval is clipped to it.
-            if (const auto& refs = out.value->references(); refs.size() == 1)
-                if (const auto* q = survey->find(refs.front()); q && q->type == core::QuestionType::Scale) {
-                    out.scale_min = q->scale_min;
-                    out.scale_max = q->scale_max;
-                }
-        }
-        set.indicators.push_back(std::move(out));
-    }
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (auto ind = read_indicator(c, list[i], i, *survey, ids)) set.indicators.push_back(std::move(*ind));
     auto found = c.take();
     diags.insert(diags.end(), found.begin(), found.end());
     if (!diags.empty()) return std::unexpected(std::move(diags));
