@@ -52,6 +52,106 @@ void print_question(const core::Session& s, std::ostream& out) {
     if (!q.required && q.takes_answer()) out << "  (optional)\n";
 }
 
+void print_intro(const core::Survey& survey, const core::Session& s, std::ostream& out) {
+    const auto& def = survey.default_language;
+    out << survey.title.get(s.language(), def) << " — about " << survey.estimated_minutes << " minutes\n"
+        << survey.description.get(s.language(), def) << "\nLanguages:";
+    for (const auto& l : survey.languages)
+        out << " " << l.code << " (" << l.name << (l.status == core::LanguageStatus::Draft ? ", draft" : "") << ")";
+    out << "\nPreview only: nothing you type is saved.\n" << k_help;
+}
+
+enum class Typed : std::uint8_t { Answer, Handled, Quit };
+
+// The ":" commands (quit, help, back, clear, language, write-in); Typed::Answer when `line` is none of them.
+Typed command(const std::string& line, core::Session& s, std::ostream& out) {
+    if (line == ":q") {
+        out << "Stopped: nothing saved.\n";
+        return Typed::Quit;
+    }
+    if (line == ":?") {
+        out << k_help;
+    } else if (line == ":b") {
+        if (!s.back()) out << "  (this is the first question)\n";
+    } else if (line == ":c") {
+        s.clear_answer();
+    } else if (line.starts_with(":l ")) {
+        if (!s.set_language(line.substr(3))) out << "  ! no language '" << line.substr(3) << "' in this survey\n";
+    } else if (line.starts_with(":o ")) {
+        const core::Answer* a = s.current_answer();
+        if (!a) {
+            out << "  ! choose the 'other' answer first\n";
+            return Typed::Handled;
+        }
+        core::Answer with = *a;
+        with.write_in = line.substr(3);
+        if (auto r = s.set_answer(with); !r)
+            out << "  ! " << r.error().message << "\n";
+        else if (s.current_answer()->write_in.empty())
+            out << "  ! a write-in goes with an 'other' answer\n";
+    } else {
+        return Typed::Answer;
+    }
+    return Typed::Handled;
+}
+
+// An answer typed to question q. True: move to the next question; false: stay (an error, an 'other' that
+// waits for its write-in, or ticks of a select_multiple, where Enter continues).
+bool answer(const std::string& line, const core::Question& q, core::Session& s, std::ostream& out) {
+    auto a = core::answer_from_text(q, line);
+    if (!a) {
+        out << "  ! " << a.error() << "\n";
+        return false;
+    }
+    if (const core::Answer* old = s.current_answer()) a->write_in = old->write_in;
+    if (auto r = s.set_answer(*a); !r) {
+        out << "  ! " << r.error().message << "\n";
+        return false;
+    }
+    const core::Answer* now = s.current_answer();  // null if the input cleared the answer
+    bool wants_write_in = false;
+    if (now && q.is_select())
+        for (const auto& c : q.choices)
+            wants_write_in = wants_write_in || (c.other && core::list_contains(now->to_value().text(), c.value));
+    if (wants_write_in && now->write_in.empty()) {
+        out << "  Please describe (:o TEXT), or press Enter to continue.\n";
+        return false;
+    }
+    return q.type != core::QuestionType::SelectMultiple;
+}
+
+// The walk, line by line from `in`, until the survey completes or input ends. The exit status.
+int walk(core::Session& s, std::istream& in, std::ostream& out) {
+    while (s.state() != core::Session::State::Completed) {
+        if (s.state() == core::Session::State::Finished) {
+            auto r = s.complete();
+            if (!r) {
+                out << "  ! " << r.error().message << "\n";
+                (void)s.back();
+                continue;
+            }
+            out << "\nThank you: the survey is complete. The response the kiosk would save:\n"
+                << core::response_to_json(*r).dump(2) << "\n(preview: not saved)\n";
+            return k_exit_ok;
+        }
+        print_question(s, out);
+        out << "> " << std::flush;
+        std::string line;
+        if (!std::getline(in, line)) {
+            out << "\nInput ended: preview stopped, nothing saved.\n";
+            return k_exit_ok;
+        }
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        const auto& q = s.current();
+        const Typed typed = command(line, s, out);
+        if (typed == Typed::Quit) return k_exit_ok;
+        if (typed == Typed::Handled) continue;
+        if (!line.empty() && q.takes_answer() && !answer(line, q, s, out)) continue;
+        if (auto step = s.next(); !step) out << "  ! " << step.error().message << "\n";
+    }
+    return k_exit_ok;
+}
+
 }  // namespace
 
 Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -74,94 +174,8 @@ Runner add_preview(CLI::App& app, std::istream& in, std::ostream& out, std::ostr
         core::SystemClock clock;
         core::SystemRng rng;
         core::Session s(survey, {.language = args->lang}, clock, rng);
-        const auto& def = survey->default_language;
-        out << survey->title.get(s.language(), def) << " — about " << survey->estimated_minutes << " minutes\n"
-            << survey->description.get(s.language(), def) << "\nLanguages:";
-        for (const auto& l : survey->languages)
-            out << " " << l.code << " (" << l.name << (l.status == core::LanguageStatus::Draft ? ", draft" : "") << ")";
-        out << "\nPreview only: nothing you type is saved.\n" << k_help;
-
-        while (s.state() != core::Session::State::Completed) {
-            if (s.state() == core::Session::State::Finished) {
-                auto r = s.complete();
-                if (!r) {
-                    out << "  ! " << r.error().message << "\n";
-                    (void)s.back();
-                    continue;
-                }
-                out << "\nThank you: the survey is complete. The response the kiosk would save:\n"
-                    << core::response_to_json(*r).dump(2) << "\n(preview: not saved)\n";
-                return k_exit_ok;
-            }
-            print_question(s, out);
-            out << "> " << std::flush;
-            std::string line;
-            if (!std::getline(in, line)) {
-                out << "\nInput ended: preview stopped, nothing saved.\n";
-                return k_exit_ok;
-            }
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-            const auto& q = s.current();
-            if (line == ":q") {
-                out << "Stopped: nothing saved.\n";
-                return k_exit_ok;
-            }
-            if (line == ":?") {
-                out << k_help;
-                continue;
-            }
-            if (line == ":b") {
-                if (!s.back()) out << "  (this is the first question)\n";
-                continue;
-            }
-            if (line == ":c") {
-                s.clear_answer();
-                continue;
-            }
-            if (line.starts_with(":l ")) {
-                if (!s.set_language(line.substr(3))) out << "  ! no language '" << line.substr(3) << "' in this survey\n";
-                continue;
-            }
-            if (line.starts_with(":o ")) {
-                const core::Answer* a = s.current_answer();
-                if (!a) {
-                    out << "  ! choose the 'other' answer first\n";
-                    continue;
-                }
-                core::Answer with = *a;
-                with.write_in = line.substr(3);
-                if (auto r = s.set_answer(with); !r)
-                    out << "  ! " << r.error().message << "\n";
-                else if (s.current_answer()->write_in.empty())
-                    out << "  ! a write-in goes with an 'other' answer\n";
-                continue;
-            }
-            if (!line.empty() && q.takes_answer()) {
-                auto a = core::answer_from_text(q, line);
-                if (!a) {
-                    out << "  ! " << a.error() << "\n";
-                    continue;
-                }
-                if (const core::Answer* old = s.current_answer()) a->write_in = old->write_in;
-                if (auto r = s.set_answer(*a); !r) {
-                    out << "  ! " << r.error().message << "\n";
-                    continue;
-                }
-                // An 'other' choice waits for its write-in; anything else moves on.
-                const core::Answer* now = s.current_answer();  // null if the input cleared the answer
-                bool wants_write_in = false;
-                if (now && q.is_select())
-                    for (const auto& c : q.choices)
-                        wants_write_in = wants_write_in || (c.other && core::list_contains(now->to_value().text(), c.value));
-                if (wants_write_in && now->write_in.empty()) {
-                    out << "  Please describe (:o TEXT), or press Enter to continue.\n";
-                    continue;
-                }
-                if (q.type == core::QuestionType::SelectMultiple) continue;  // show the ticks; Enter continues
-            }
-            if (auto step = s.next(); !step) out << "  ! " << step.error().message << "\n";
-        }
-        return k_exit_ok;
+        print_intro(*survey, s, out);
+        return walk(s, in, out);
     };
 }
 
