@@ -260,31 +260,7 @@ std::optional<std::string> write_copy(const std::filesystem::path& copy, const s
     return std::nullopt;
 }
 
-}  // namespace
-
-ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
-    ConfigResult result;
-    toml::table root;
-    try {
-        root = toml::parse(toml_text, name);
-    } catch (const toml::parse_error& e) {
-        result.messages.push_back(
-            std::string(name) + " is broken at " +
-            plain_parse_problem(toml_text, e.source().begin.line, e.source().begin.column, e.description()) +
-            "; the whole file is ignored and every setting has its safe default");
-        return result;
-    }
-    result.file_used = true;
-    auto& c = result.config;
-    Reader r(root, name, result.messages);
-    for (const auto& [k, v] : root) {
-        const std::string_view ks = k.str();
-        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours" &&
-            ks != "assisted")
-            r.warn(std::string(ks),
-                   "is not a section (expected [kiosk], [timing], [admin], [assisted], [display], [sync] or "
-                   "[hours]); ignored");
-    }
+void read_kiosk(Reader& r, KioskConfig& c) {
     const auto* kiosk = r.table("kiosk", {"mode", "site", "worker", "default_language", "ask_language", "database", "surveys_dir",
                                           "assets_dir", "enabled_surveys", "organisation"});
     std::string mode(core::to_string(c.mode));
@@ -302,7 +278,9 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     r.text(kiosk, "kiosk", "assets_dir", c.assets_dir);
     r.text_list(kiosk, "kiosk", "enabled_surveys", c.enabled_surveys);
     r.text(kiosk, "kiosk", "organisation", c.organisation);
+}
 
+void read_timing(Reader& r, KioskConfig& c) {
     const auto* timing = r.table("timing", {"idle_timeout_seconds", "idle_countdown_seconds", "thanks_return_seconds",
                                             "admin_hold_seconds", "save_retry_seconds", "tap_guard_ms"});
     r.seconds(timing, "timing", "idle_timeout_seconds", c.idle_timeout, 10, 3600);
@@ -315,7 +293,10 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
         r.integer(timing, "timing", "tap_guard_ms", ms, 0, 2000);
         c.tap_guard = std::chrono::milliseconds{ms};
     }
+}
 
+// [admin] and [assisted]: the PIN and its lock-out; how long an unfinished interview is kept.
+void read_admin(Reader& r, KioskConfig& c) {
     const auto* admin = r.table("admin", {"pin_hash", "lockout_after_attempts", "lockout_base_seconds"});
     r.text(admin, "admin", "pin_hash", c.pin_hash);
     r.integer(admin, "admin", "lockout_after_attempts", c.lockout_after_attempts, 1, 20);
@@ -327,14 +308,18 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
         r.integer(assisted, "assisted", "draft_max_age_hours", hours, 1, 8760);
         c.draft_max_age = std::chrono::hours{hours};
     }
+}
 
+void read_display(Reader& r, KioskConfig& c) {
     const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir"});
     r.boolean(display, "display", "fullscreen", c.fullscreen);
     r.integer(display, "display", "width", c.window_width, 320, 8192);
     r.integer(display, "display", "height", c.window_height, 320, 8192);
     r.number(display, "display", "ui_scale", c.ui_scale, 0.5, 3.0);
     r.text(display, "display", "font_dir", c.font_dir);
+}
 
+void read_sync(Reader& r, KioskConfig& c) {
     const auto* sync = r.table("sync", {"server_url", "token_file", "ca_file", "pinned_public_key", "period_seconds",
                                         "debounce_seconds", "retention_days", "closed_period_seconds"});
     auto& y = c.sync;
@@ -363,7 +348,38 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
             y.server_url.clear();
         }
     }
-    parse_hours(r, c.hours, result.messages);
+}
+
+}  // namespace
+
+ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
+    ConfigResult result;
+    toml::table root;
+    try {
+        root = toml::parse(toml_text, name);
+    } catch (const toml::parse_error& e) {
+        result.messages.push_back(
+            std::string(name) + " is broken at " +
+            plain_parse_problem(toml_text, e.source().begin.line, e.source().begin.column, e.description()) +
+            "; the whole file is ignored and every setting has its safe default");
+        return result;
+    }
+    result.file_used = true;
+    Reader r(root, name, result.messages);
+    for (const auto& [k, v] : root) {
+        const std::string_view ks = k.str();
+        if (ks != "kiosk" && ks != "timing" && ks != "admin" && ks != "display" && ks != "sync" && ks != "hours" &&
+            ks != "assisted")
+            r.warn(std::string(ks),
+                   "is not a section (expected [kiosk], [timing], [admin], [assisted], [display], [sync] or "
+                   "[hours]); ignored");
+    }
+    read_kiosk(r, result.config);
+    read_timing(r, result.config);
+    read_admin(r, result.config);
+    read_display(r, result.config);
+    read_sync(r, result.config);
+    parse_hours(r, result.config.hours, result.messages);
     return result;
 }
 
