@@ -131,7 +131,91 @@ TEST(ServerConfig, UnknownKeyIsAnErrorNamingItWithASuggestion) {
     EXPECT_NE(e.find("did you mean 'threads'?"), std::string::npos) << e;
     const auto t = error_of("[limits]\nmax_items = 3\n");
     EXPECT_NE(t.find("limits: is not a setting"), std::string::npos) << t;
-    EXPECT_NE(t.find("no [sections]"), std::string::npos) << t;
+    EXPECT_NE(t.find("one table, [quality]"), std::string::npos) << t;
+}
+
+TEST(ServerConfig, QualityTableSetsEachThresholdAndTheRestKeepTheirDefaults) {
+    auto file = parse_server_config("threads = 2\n[quality]\nburst_window_s = 300\nburst_count = 6\nduplicate_window_s = 7200\n"
+                                    "near_identical_share = 0.95\nduplicate_min_answers = 8\nduplicate_max_compare = 64\n"
+                                    "min_seconds_per_screen = 2\nstraight_line_min_items = 7\n",
+                                    "server.toml");
+    ASSERT_TRUE(file.has_value()) << file.error();
+    Settings s;
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    const QualitySettings& q = s.options.quality;
+    EXPECT_EQ(s.options.threads, 2);
+    EXPECT_EQ(q.burst_window_s, 300);
+    EXPECT_EQ(q.burst_count, 6);
+    EXPECT_EQ(q.duplicate_window_s, 7200);
+    EXPECT_DOUBLE_EQ(q.near_identical_share, 0.95);
+    EXPECT_EQ(q.duplicate_min_answers, 8);
+    EXPECT_EQ(q.duplicate_max_compare, 64);
+    EXPECT_DOUBLE_EQ(q.min_seconds_per_screen, 2.0);  // a whole number is taken for a number with a fraction
+    EXPECT_EQ(q.straight_line_min_items, 7);
+
+    // One key given: only it changes.
+    auto one = parse_server_config("[quality]\nburst_count = 10\n", "server.toml");
+    ASSERT_TRUE(one.has_value()) << one.error();
+    const QualitySettings defaults;
+    ASSERT_TRUE(one->quality.has_value());
+    EXPECT_EQ(one->quality->burst_count, 10);
+    EXPECT_EQ(one->quality->burst_window_s, defaults.burst_window_s);
+    EXPECT_DOUBLE_EQ(one->quality->near_identical_share, defaults.near_identical_share);
+    EXPECT_EQ(one->quality->straight_line_min_items, defaults.straight_line_min_items);
+}
+
+TEST(ServerConfig, NoQualityTableLeavesTheDocumentedDefaults) {
+    auto file = parse_server_config("threads = 2\n", "server.toml");
+    ASSERT_TRUE(file.has_value()) << file.error();
+    EXPECT_FALSE(file->quality.has_value());
+    Settings s;
+    s.options.quality.burst_count = 9;  // a value set before is not overwritten when the file has no [quality]
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    EXPECT_EQ(s.options.quality.burst_count, 9);
+    // The documented defaults (docs/quality_flags.md, docs/operations.md).
+    const QualitySettings d;
+    EXPECT_EQ(d.burst_window_s, 120);
+    EXPECT_EQ(d.burst_count, 4);
+    EXPECT_EQ(d.duplicate_window_s, 3600);
+    EXPECT_DOUBLE_EQ(d.near_identical_share, 0.9);
+    EXPECT_EQ(d.duplicate_min_answers, 5);
+    EXPECT_EQ(d.duplicate_max_compare, 32);
+    EXPECT_DOUBLE_EQ(d.min_seconds_per_screen, 1.5);
+    EXPECT_EQ(d.straight_line_min_items, 5);
+}
+
+TEST(ServerConfig, BadQualityValuesNameTheFileLineKeyAndWhatWouldBeValid) {
+    auto e = error_of("[quality]\nburst_count = 1\n");
+    EXPECT_NE(e.find("server.toml:2: quality.burst_count: must be a whole number from 2 to 1000000 (it is a whole number 1)"),
+              std::string::npos)
+        << e;
+    e = error_of("[quality]\nburst_window_s = \"2m\"\n");
+    EXPECT_NE(e.find("server.toml:2: quality.burst_window_s: must be a whole number from 1 to 604800 (it is a string \"2m\")"),
+              std::string::npos)
+        << e;
+    e = error_of("[quality]\nnear_identical_share = 1.01\n");
+    EXPECT_NE(e.find("quality.near_identical_share: must be a number from 0.5 to 1"), std::string::npos) << e;
+    e = error_of("[quality]\nnear_identical_share = 0.49\n");
+    EXPECT_NE(e.find("quality.near_identical_share: must be a number from 0.5 to 1"), std::string::npos) << e;
+    e = error_of("[quality]\nmin_seconds_per_screen = -0.5\n");
+    EXPECT_NE(e.find("quality.min_seconds_per_screen: must be a number from 0 to 600"), std::string::npos) << e;
+    e = error_of("[quality]\nstraight_line_min_items = 2.5\n");
+    EXPECT_NE(e.find("quality.straight_line_min_items: must be a whole number"), std::string::npos) << e;
+    e = error_of("[quality]\nburst_cuont = 4\n");
+    EXPECT_NE(e.find("server.toml: quality.burst_cuont: is not a quality threshold"), std::string::npos) << e;
+    EXPECT_NE(e.find("did you mean 'burst_count'?"), std::string::npos) << e;
+    e = error_of("quality = 3\n");
+    EXPECT_NE(e.find("server.toml:1: quality: must be a table of thresholds"), std::string::npos) << e;
+    // The boundaries themselves are accepted.
+    auto edge = parse_server_config("[quality]\nburst_count = 2\nnear_identical_share = 0.5\nmin_seconds_per_screen = 0\n"
+                                    "straight_line_min_items = 2\nburst_window_s = 604800\n",
+                                    "server.toml");
+    ASSERT_TRUE(edge.has_value()) << edge.error();
+    EXPECT_EQ(edge->quality->burst_count, 2);
+    EXPECT_EQ(edge->quality->burst_window_s, 604800);
+    // Every problem at once, top-level and [quality] alike.
+    e = error_of("threads = 0\n[quality]\nburst_count = 0\nduplicate_max_compare = 0\n");
+    EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 2) << e;
 }
 
 TEST(ServerConfig, WrongTypesAndRangesNameTheKeyTheLineAndWhatWouldBeValid) {
