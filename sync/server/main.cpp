@@ -146,8 +146,8 @@ CLI::App* add_serve_verb(CLI::App& app, Settings& s) {
     auto* serve = app.add_subcommand("serve", "Receive batches over HTTP(S)");
     serve->add_option("--config", s.config_file,
                       "TOML file with these settings, e.g. /etc/fieldkiosk/server.toml (its keys are the flags' names: "
-                      "listen, db, surveys, read_timeout, ...); flags given here override it. Any problem in it stops the "
-                      "server (exit 2)");
+                      "listen, db, surveys, read_timeout, ...; a last [quality] table holds the quality flags' thresholds, "
+                      "docs/quality_flags.md); flags given here override it. Any problem in it stops the server (exit 2)");
     serve->add_option("--db", s.db, k_db_help);
     serve->add_option("--listen", s.listen, "HOST:PORT to listen on (port 0: any free port; printed on start)");
     // Required, from here or --config.

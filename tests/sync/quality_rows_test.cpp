@@ -288,6 +288,36 @@ TEST_P(QualityOnReceiver, ReportThresholdsComeFromConfigAndABadOneIsAUsageError)
     EXPECT_NE(err2.str().find("bad.toml:2: quality.burst_count: must be a whole number from 2"), std::string::npos) << err2.str();
 }
 
+TEST_P(QualityOnReceiver, AnExportFromBeforeTheQualityColumnsIsStillReadAndFlagged) {
+    store_fixture();
+    // The long CSV as it was before issue 13's two columns: 14 fields a row.
+    std::string header = srv::csv_header();
+    header.replace(header.find(",quality_flags,quality_reasons"), std::string(",quality_flags,quality_reasons").size(), "");
+    std::string old = header;
+    ASSERT_TRUE(receiver->storage->for_each_response("food", [&old](const srv::ExportRow& row) {
+        std::string line = srv::csv_row(row);
+        EXPECT_TRUE(line.ends_with(",,\r\n")) << line;  // no flags stored with the row itself
+        old += line.substr(0, line.size() - 4) + "\r\n";
+        return true;
+    }));
+    TempDir dir;
+    srv::ReportOptions o;
+    o.survey = "food";
+    o.format = "json";
+    o.surveys = {FIELDKIOSK_SURVEY_DEFS_DIR};
+    o.from_csv = dir.write("old.csv", old).string();
+    std::ostringstream out, err;
+    ASSERT_EQ(srv::run_report(o, out, err), 0) << err.str();
+    const json doc = json::parse(out.str());
+    EXPECT_EQ(doc["responses_read"], 32);
+    EXPECT_EQ(doc["excluded"], 12);  // the flags are computed from the file's rows
+    // A row of the wrong width for its header is still refused, naming the width the header gives.
+    o.from_csv = dir.write("mixed.csv", old + srv::csv_row(food_row(clock, "n", "k", 1, json::object()))).string();
+    std::ostringstream out2, err2;
+    EXPECT_EQ(srv::run_report(o, out2, err2), 1);
+    EXPECT_NE(err2.str().find("has 16 fields; an export row has 14"), std::string::npos) << err2.str();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, QualityOnReceiver, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });
 
