@@ -58,8 +58,7 @@ std::vector<CodebookRow> codebook(const WideTable& table) {
                               "or a kiosk's own export"
                             : "Why each quality flag was raised, one plain sentence per flag, separated by '; '";
             r.type = "metadata";
-            if (names)
-                r.values = "burst, duplicate, too_fast, straight_line, joined with ';' (a sealed response: burst only)";
+            if (names) r.values = "burst, duplicate, too_fast, straight_line, joined with ';' (a sealed response: burst only)";
             rows.push_back(std::move(r));
             continue;
         }

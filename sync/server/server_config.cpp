@@ -16,12 +16,12 @@ namespace fieldkiosk::sync::server {
 namespace {
 
 constexpr std::array<std::string_view, 15> k_keys = {
-    "listen",    "db",   "surveys", "threads",  "read_timeout", "max_body",    "max_decompressed",
-    "max_items", "rate", "burst",   "tls_cert", "tls_key",      "quiet_after", "max_connections", "quality"};
+    "listen", "db",    "surveys",  "threads", "read_timeout", "max_body",        "max_decompressed", "max_items",
+    "rate",   "burst", "tls_cert", "tls_key", "quiet_after",  "max_connections", "quality"};
 // [quality]: the QualitySettings fields (sync/server/quality.hpp), the only table server.toml has.
 constexpr std::array<std::string_view, 8> k_quality_keys = {
-    "burst_window_s",        "burst_count", "duplicate_window_s", "near_identical_share", "duplicate_min_answers",
-    "duplicate_max_compare", "min_seconds_per_screen", "straight_line_min_items"};
+    "burst_window_s",        "burst_count",           "duplicate_window_s",     "near_identical_share",
+    "duplicate_min_answers", "duplicate_max_compare", "min_seconds_per_screen", "straight_line_min_items"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);

@@ -62,9 +62,9 @@ ResponseRecord record(json answers, json extra = json::object()) {
 TEST(WideTable, ColumnsFollowTheSurveyOrderWithMetadataFirstAndNoNotes) {
     const auto t = table("food");
     const auto h = t.header();
-    const std::vector<std::string> meta{"id",         "site",         "kiosk",       "mode",  "language", "survey_version",
-                                        "started_at", "completed_at", "received_at", "sealed",
-                                        "quality_flags", "quality_reasons"};
+    const std::vector<std::string> meta{"id",          "site",           "kiosk",         "mode",
+                                        "language",    "survey_version", "started_at",    "completed_at",
+                                        "received_at", "sealed",         "quality_flags", "quality_reasons"};
     ASSERT_GE(h.size(), meta.size());
     EXPECT_TRUE(std::equal(meta.begin(), meta.end(), h.begin()));
     EXPECT_EQ(std::ranges::count(h, "food_intro"), 0) << "a note has no column";

@@ -32,8 +32,8 @@ struct Clocked {
 };
 
 // One stored food response: completed `completed_s` after the start of the fixture, `took_s` after it started.
-srv::ExportRow food_row(const Clocked& c, const std::string& id, const std::string& kiosk, std::int64_t completed_s,
-                        json answers, std::int64_t took_s = 300, const std::string& survey = "food") {
+srv::ExportRow food_row(const Clocked& c, const std::string& id, const std::string& kiosk, std::int64_t completed_s, json answers,
+                        std::int64_t took_s = 300, const std::string& survey = "food") {
     const json payload = {{"id", id},
                           {"survey", survey},
                           {"survey_version", "2026.1"},
@@ -67,7 +67,8 @@ TEST(QualityRows, AnOpenRowGivesItsTimesOneHashPerAnswerAndItsLikertPlacesInSurv
     const auto* day = safety->find("safety_walk_day");
     ASSERT_TRUE(dark && day);
     // Written day-first: the items still come in the survey's order (walk_dark before walk_day).
-    const json answers = {{"safety_walk_day", day->choices[0].value}, {"safety_walk_dark", dark->choices[2].value},
+    const json answers = {{"safety_walk_day", day->choices[0].value},
+                          {"safety_walk_dark", dark->choices[2].value},
                           {"safety_unsafe_places", json::array({"park"})}};
     bool known = false;
     const auto in = srv::quality_input(food_row(c, "r1", "k1", 1000, answers, 240, "safety"), safety.get(), &known);
@@ -152,7 +153,8 @@ protected:
     void store(const std::string& kiosk, const std::vector<srv::ExportRow>& rows) {
         std::vector<srv::PreparedItem> items;
         for (const auto& r : rows) items.push_back({r.id, r.survey, r.survey_version, r.completed_at, "hash-" + r.id, r.payload});
-        const srv::BatchContext ctx{kiosk, "dev-" + kiosk, "batch-" + kiosk + std::to_string(++batches), clock.at(100'000), nullptr};
+        const srv::BatchContext ctx{kiosk, "dev-" + kiosk, "batch-" + kiosk + std::to_string(++batches), clock.at(100'000),
+                                    nullptr};
         auto stored = receiver->storage->store_batch(ctx, items, {});
         ASSERT_TRUE(stored.has_value()) << stored.error().message;
     }
@@ -164,7 +166,8 @@ protected:
             kentish.push_back(food_row(clock, "k-" + std::to_string(i), "kentish", i * 600,
                                        {{"fresh_produce_nearby", i % 2 == 0 ? "yes" : "no"}}));
         for (int i = 0; i < 12; ++i)
-            stuffed.push_back(food_row(clock, "s-" + std::to_string(i), "stuffed", 30'000 + i * 5, {{"fresh_produce_nearby", "yes"}}));
+            stuffed.push_back(
+                food_row(clock, "s-" + std::to_string(i), "stuffed", 30'000 + i * 5, {{"fresh_produce_nearby", "yes"}}));
         store("kentish", kentish);
         store("stuffed", stuffed);
     }
@@ -212,7 +215,8 @@ TEST_P(QualityOnReceiver, LongAndWideCsvCarryEachResponsesFlagsAndReasons) {
     for (const auto format : {srv::ExportFormat::Csv, srv::ExportFormat::Wide}) {
         const auto flags = flags_by_id(export_text(*receiver->storage, {"food", format, "", {}}, &catalog));
         ASSERT_EQ(flags.size(), 36u) << srv::to_string(format);
-        for (int i = 0; i < 20; ++i) EXPECT_EQ(flags.at("k-" + std::to_string(i)).first + flags.at("k-" + std::to_string(i)).second, "") << i;
+        for (int i = 0; i < 20; ++i)
+            EXPECT_EQ(flags.at("k-" + std::to_string(i)).first + flags.at("k-" + std::to_string(i)).second, "") << i;
         for (int i = 0; i < 12; ++i) {
             const auto& [names, why] = flags.at("s-" + std::to_string(i));
             EXPECT_EQ(names, "burst") << i;

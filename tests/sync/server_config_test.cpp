@@ -135,10 +135,11 @@ TEST(ServerConfig, UnknownKeyIsAnErrorNamingItWithASuggestion) {
 }
 
 TEST(ServerConfig, QualityTableSetsEachThresholdAndTheRestKeepTheirDefaults) {
-    auto file = parse_server_config("threads = 2\n[quality]\nburst_window_s = 300\nburst_count = 6\nduplicate_window_s = 7200\n"
-                                    "near_identical_share = 0.95\nduplicate_min_answers = 8\nduplicate_max_compare = 64\n"
-                                    "min_seconds_per_screen = 2\nstraight_line_min_items = 7\n",
-                                    "server.toml");
+    auto file = parse_server_config(
+        "threads = 2\n[quality]\nburst_window_s = 300\nburst_count = 6\nduplicate_window_s = 7200\n"
+        "near_identical_share = 0.95\nduplicate_min_answers = 8\nduplicate_max_compare = 64\n"
+        "min_seconds_per_screen = 2\nstraight_line_min_items = 7\n",
+        "server.toml");
     ASSERT_TRUE(file.has_value()) << file.error();
     Settings s;
     ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
@@ -185,37 +186,36 @@ TEST(ServerConfig, NoQualityTableLeavesTheDocumentedDefaults) {
 }
 
 TEST(ServerConfig, BadQualityValuesNameTheFileLineKeyAndWhatWouldBeValid) {
-    auto e = error_of("[quality]\nburst_count = 1\n");
-    EXPECT_NE(e.find("server.toml:2: quality.burst_count: must be a whole number from 2 to 1000000 (it is a whole number 1)"),
-              std::string::npos)
-        << e;
-    e = error_of("[quality]\nburst_window_s = \"2m\"\n");
-    EXPECT_NE(e.find("server.toml:2: quality.burst_window_s: must be a whole number from 1 to 604800 (it is a string \"2m\")"),
-              std::string::npos)
-        << e;
-    e = error_of("[quality]\nnear_identical_share = 1.01\n");
-    EXPECT_NE(e.find("quality.near_identical_share: must be a number from 0.5 to 1"), std::string::npos) << e;
-    e = error_of("[quality]\nnear_identical_share = 0.49\n");
-    EXPECT_NE(e.find("quality.near_identical_share: must be a number from 0.5 to 1"), std::string::npos) << e;
-    e = error_of("[quality]\nmin_seconds_per_screen = -0.5\n");
-    EXPECT_NE(e.find("quality.min_seconds_per_screen: must be a number from 0 to 600"), std::string::npos) << e;
-    e = error_of("[quality]\nstraight_line_min_items = 2.5\n");
-    EXPECT_NE(e.find("quality.straight_line_min_items: must be a whole number"), std::string::npos) << e;
-    e = error_of("[quality]\nburst_cuont = 4\n");
-    EXPECT_NE(e.find("server.toml: quality.burst_cuont: is not a quality threshold"), std::string::npos) << e;
-    EXPECT_NE(e.find("did you mean 'burst_count'?"), std::string::npos) << e;
-    e = error_of("quality = 3\n");
-    EXPECT_NE(e.find("server.toml:1: quality: must be a table of thresholds"), std::string::npos) << e;
+    // (the [quality] table's text, what the message must say)
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"burst_count = 1",
+         "server.toml:2: quality.burst_count: must be a whole number from 2 to 1000000 (it is a whole number 1)"},
+        {"burst_window_s = \"2m\"",
+         "server.toml:2: quality.burst_window_s: must be a whole number from 1 to 604800 (it is a string \"2m\")"},
+        {"near_identical_share = 1.01", "quality.near_identical_share: must be a number from 0.5 to 1"},
+        {"near_identical_share = 0.49", "quality.near_identical_share: must be a number from 0.5 to 1"},
+        {"min_seconds_per_screen = -0.5", "quality.min_seconds_per_screen: must be a number from 0 to 600"},
+        {"straight_line_min_items = 2.5", "quality.straight_line_min_items: must be a whole number"},
+        {"burst_cuont = 4", "server.toml: quality.burst_cuont: is not a quality threshold"},
+        {"burst_cuont = 4", "did you mean 'burst_count'?"},
+    };
+    for (const auto& [table, says] : cases) {
+        const auto e = error_of("[quality]\n" + table + "\n");
+        EXPECT_NE(e.find(says), std::string::npos) << table << "\n" << e;
+    }
+    const auto not_table = error_of("quality = 3\n");
+    EXPECT_NE(not_table.find("server.toml:1: quality: must be a table of thresholds"), std::string::npos) << not_table;
     // The boundaries themselves are accepted.
-    auto edge = parse_server_config("[quality]\nburst_count = 2\nnear_identical_share = 0.5\nmin_seconds_per_screen = 0\n"
-                                    "straight_line_min_items = 2\nburst_window_s = 604800\n",
-                                    "server.toml");
+    auto edge = parse_server_config(
+        "[quality]\nburst_count = 2\nnear_identical_share = 0.5\nmin_seconds_per_screen = 0\n"
+        "straight_line_min_items = 2\nburst_window_s = 604800\n",
+        "server.toml");
     ASSERT_TRUE(edge.has_value()) << edge.error();
     EXPECT_EQ(edge->quality->burst_count, 2);
     EXPECT_EQ(edge->quality->burst_window_s, 604800);
     // Every problem at once, top-level and [quality] alike.
-    e = error_of("threads = 0\n[quality]\nburst_count = 0\nduplicate_max_compare = 0\n");
-    EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 2) << e;
+    const auto all = error_of("threads = 0\n[quality]\nburst_count = 0\nduplicate_max_compare = 0\n");
+    EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;
 }
 
 TEST(ServerConfig, WrongTypesAndRangesNameTheKeyTheLineAndWhatWouldBeValid) {
