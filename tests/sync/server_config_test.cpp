@@ -134,6 +134,17 @@ TEST(ServerConfig, UnknownKeyIsAnErrorNamingItWithASuggestion) {
     EXPECT_NE(t.find("one table, [quality]"), std::string::npos) << t;
 }
 
+void expect_thresholds(const QualitySettings& got, const QualitySettings& want) {
+    EXPECT_EQ(got.burst_window_s, want.burst_window_s);
+    EXPECT_EQ(got.burst_count, want.burst_count);
+    EXPECT_EQ(got.duplicate_window_s, want.duplicate_window_s);
+    EXPECT_DOUBLE_EQ(got.near_identical_share, want.near_identical_share);
+    EXPECT_EQ(got.duplicate_min_answers, want.duplicate_min_answers);
+    EXPECT_EQ(got.duplicate_max_compare, want.duplicate_max_compare);
+    EXPECT_DOUBLE_EQ(got.min_seconds_per_screen, want.min_seconds_per_screen);
+    EXPECT_EQ(got.straight_line_min_items, want.straight_line_min_items);
+}
+
 TEST(ServerConfig, QualityTableSetsEachThresholdAndTheRestKeepTheirDefaults) {
     auto file = parse_server_config(
         "threads = 2\n[quality]\nburst_window_s = 300\nburst_count = 6\nduplicate_window_s = 7200\n"
@@ -143,16 +154,9 @@ TEST(ServerConfig, QualityTableSetsEachThresholdAndTheRestKeepTheirDefaults) {
     ASSERT_TRUE(file.has_value()) << file.error();
     Settings s;
     ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
-    const QualitySettings& q = s.options.quality;
     EXPECT_EQ(s.options.threads, 2);
-    EXPECT_EQ(q.burst_window_s, 300);
-    EXPECT_EQ(q.burst_count, 6);
-    EXPECT_EQ(q.duplicate_window_s, 7200);
-    EXPECT_DOUBLE_EQ(q.near_identical_share, 0.95);
-    EXPECT_EQ(q.duplicate_min_answers, 8);
-    EXPECT_EQ(q.duplicate_max_compare, 64);
-    EXPECT_DOUBLE_EQ(q.min_seconds_per_screen, 2.0);  // a whole number is taken for a number with a fraction
-    EXPECT_EQ(q.straight_line_min_items, 7);
+    // min_seconds_per_screen = 2: a whole number is taken for a number with a fraction.
+    expect_thresholds(s.options.quality, QualitySettings{300, 6, 7200, 0.95, 8, 64, 2.0, 7});  // in the fields' order
 
     // One key given: only it changes.
     auto one = parse_server_config("[quality]\nburst_count = 10\n", "server.toml");
@@ -173,16 +177,8 @@ TEST(ServerConfig, NoQualityTableLeavesTheDocumentedDefaults) {
     s.options.quality.burst_count = 9;  // a value set before is not overwritten when the file has no [quality]
     ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
     EXPECT_EQ(s.options.quality.burst_count, 9);
-    // The documented defaults (docs/quality_flags.md, docs/operations.md).
-    const QualitySettings d;
-    EXPECT_EQ(d.burst_window_s, 120);
-    EXPECT_EQ(d.burst_count, 4);
-    EXPECT_EQ(d.duplicate_window_s, 3600);
-    EXPECT_DOUBLE_EQ(d.near_identical_share, 0.9);
-    EXPECT_EQ(d.duplicate_min_answers, 5);
-    EXPECT_EQ(d.duplicate_max_compare, 32);
-    EXPECT_DOUBLE_EQ(d.min_seconds_per_screen, 1.5);
-    EXPECT_EQ(d.straight_line_min_items, 5);
+    // The documented defaults (docs/quality_flags.md, docs/operations.md, installer/server.toml).
+    expect_thresholds(QualitySettings{}, QualitySettings{120, 4, 3600, 0.9, 5, 32, 1.5, 5});  // in the fields' order
 }
 
 TEST(ServerConfig, BadQualityValuesNameTheFileLineKeyAndWhatWouldBeValid) {
