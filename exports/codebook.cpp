@@ -52,6 +52,16 @@ std::vector<CodebookRow> codebook(const WideTable& table) {
             rows.push_back(std::move(r));
             continue;
         }
+        if (c.kind == ColumnKind::Quality) {
+            const bool names = c.name == "quality_flags";
+            r.label = names ? "Quality flags the receiver raised for the response (docs/quality_flags.md); empty: none, "
+                              "or a kiosk's own export"
+                            : "Why each quality flag was raised, one plain sentence per flag, separated by '; '";
+            r.type = "metadata";
+            if (names) r.values = "burst, duplicate, too_fast, straight_line, joined with ';' (a sealed response: burst only)";
+            rows.push_back(std::move(r));
+            continue;
+        }
         const core::Question& q = *c.question;
         r.question = q.name;
         r.label = text(q.label);
@@ -101,6 +111,7 @@ std::vector<CodebookRow> codebook(const WideTable& table) {
                 break;
             case ColumnKind::Metadata:
             case ColumnKind::Sealed:
+            case ColumnKind::Quality:
                 break;
         }
         rows.push_back(std::move(r));

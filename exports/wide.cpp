@@ -83,6 +83,8 @@ std::expected<WideTable, std::string> WideTable::make(core::SurveyPtr survey, Wi
          {"id", "site", "kiosk", "mode", "language", "survey_version", "started_at", "completed_at", "received_at"})
         t.m_columns.push_back({m, ColumnKind::Metadata, nullptr, nullptr});
     t.m_columns.push_back({"sealed", ColumnKind::Sealed, nullptr, nullptr});
+    t.m_columns.push_back({"quality_flags", ColumnKind::Quality, nullptr, nullptr});
+    t.m_columns.push_back({"quality_reasons", ColumnKind::Quality, nullptr, nullptr});
     for (const auto& q : survey->questions) {
         if (q.type == core::QuestionType::Note) continue;
         if (q.type == core::QuestionType::Calculate) {
@@ -201,6 +203,9 @@ std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* pr
             }
             case ColumnKind::Sealed:
                 cells.emplace_back(sealed ? "1" : "0");
+                break;
+            case ColumnKind::Quality:
+                cells.push_back(col.name == "quality_flags" ? r.quality_flags : r.quality_reasons);
                 break;
             case ColumnKind::Answer: {
                 auto it = answers.find(col.name);

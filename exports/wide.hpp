@@ -3,13 +3,15 @@
 // Index:
 //   WideOptions    codes (default) or the choice labels of one language
 //   ResponseRecord one stored response as a wide row needs it: metadata the store knows, and the payload text
-//   ColumnKind     what a column holds (metadata, sealed flag, answer, option indicator, write-in, calculation)
+//   ColumnKind     what a column holds (metadata, sealed flag, quality flags, answer, option indicator, write-in,
+//                  calculation)
 //   Column         one column: its name, kind and the question / choice it comes from
 //   WideTable      the columns of a survey version, and row() for each response (streaming: no state per row)
 //   csv_line       cells as one RFC 4180 line (core::csv_field: quoted, formula-guarded), ending "\r\n"
 //
 // Columns, in order: id, site, kiosk, mode, language, survey_version, started_at, completed_at, received_at,
-// sealed; then each question of the survey in its order (blocks expanded; notes have none): a question its
+// sealed, quality_flags, quality_reasons (the receiver's quality flags, docs/quality_flags.md; empty in a kiosk's
+// own export); then each question of the survey in its order (blocks expanded; notes have none): a question its
 // value; a select_multiple first its original space-separated value, then one NAME/OPTION column per option
 // (1 chosen, 0 answered without it, empty when not answered); a question with an "other" choice then a
 // NAME_other write-in column; a calculate question its value, taken from the payload's "calculated" or, when
@@ -39,9 +41,10 @@ struct ResponseRecord {
     std::string id, site, kiosk, mode, language, survey_version, started_at, completed_at, received_at;
     std::string payload;  // the response JSON (core::response_to_json), sealed or open; empty: purged
     // site, mode, language and started_at are taken from the payload when empty here.
+    std::string quality_flags, quality_reasons;  // the receiver's flags ("burst;duplicate") and their reasons
 };
 
-enum class ColumnKind : std::uint8_t { Metadata, Sealed, Answer, MultiOriginal, Option, WriteIn, Calculated };
+enum class ColumnKind : std::uint8_t { Metadata, Sealed, Quality, Answer, MultiOriginal, Option, WriteIn, Calculated };
 
 struct Column {
     std::string name;

@@ -48,6 +48,7 @@ std::string shown_count(std::int64_t count) { return count >= 1 && count < k_min
 
 void write_csv(const Table& t, std::ostream& out) {
     out << "# " << caveat_text(t.weighting.has_value()) << "\r\n";
+    for (const auto& reason : t.exclusion_reasons) out << "# left out: " << reason << "\r\n";
     out << k_csv_columns << "\r\n";
     for (const auto& f : t.figures) {
         const bool hidden = f.protection.suppressed();
@@ -141,7 +142,9 @@ void write_json(const Table& t, const IndicatorSet& set, std::ostream& out, std:
 void write_text(const Table& t, const IndicatorSet& set, std::ostream& out, std::string_view language) {
     out << "Survey " << t.survey << ", period " << t.period << ": " << t.in_period << " responses";
     if (t.excluded) out << " (" << t.excluded << " left out)";
-    out << "\n" << caveat_text(t.weighting.has_value()) << "\n";
+    out << "\n";
+    for (const auto& reason : t.exclusion_reasons) out << "  left out: " << reason << "\n";
+    out << caveat_text(t.weighting.has_value()) << "\n";
     if (t.weighting)
         out << "Weighting: " << (t.weighting->converged ? "converged" : "did NOT converge") << " after "
             << t.weighting->iterations << " iterations; " << t.weighting->used << " respondents weighted, "

@@ -69,8 +69,8 @@ struct Filters {
     std::optional<Period> period;         // none: every response ("all time")
     std::vector<std::string> breakdowns;  // besides the total (and each indicator's `compare`)
     std::vector<std::string> only;        // indicator ids to compute; empty: all of the set
-    // Quality hook: a response for which this returns a reason is left out and counted. Quality flags are not
-    // yet stored per response on the receiver, so `report` leaves it unset (docs/results.md, "Exclusions").
+    // Quality hook: a response for which this returns a reason is left out and counted by reason. `report` fills it
+    // with the receiver's quality flags unless --include-flagged (docs/results.md, "Exclusions").
     std::function<std::optional<std::string>(const ResponseFrame&)> exclude;
     const PopulationTotals* weights = nullptr;  // set: raked weights (two passes; see Tabulator)
     RakeOptions rake_options;

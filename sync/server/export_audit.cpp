@@ -1,8 +1,11 @@
 #include "sync/server/export_audit.hpp"
 
 #include "sync/server/export_csv.hpp"
+#include "sync/server/quality_rows.hpp"
 
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace fieldkiosk::sync::server {
 
@@ -10,10 +13,30 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
                     std::int64_t* rows_out, std::string* error) {
     std::int64_t rows = 0;
     std::string why;
-    bool written = !steps.begin || steps.begin(why);
+    std::optional<ResponseFlags> flags;
+    bool written = true;
+    if (steps.row && steps.quality) {
+        auto f = flag_survey(storage, survey, steps.quality->definition, steps.quality->settings);
+        if (f) {
+            flags.emplace(std::move(*f));
+        } else {
+            written = false;
+            why = "the quality flags could not be computed: " + f.error().message;
+        }
+    }
+    written = written && (!steps.begin || steps.begin(why));
     if (written && steps.row) {
+        ExportRow flagged;
         auto r = storage.for_each_response(survey, [&](const ExportRow& row) {
-            written = steps.row(row, why);
+            const QualityResult* q = flags ? flags->find(row.id) : nullptr;
+            if (q == nullptr) {
+                written = steps.row(row, why);
+            } else {
+                flagged = row;
+                flagged.quality_flags = flag_names(q->flags);
+                flagged.quality_reasons = q->reasons;
+                written = steps.row(flagged, why);
+            }
             rows += written ? 1 : 0;
             return written;
         });
@@ -36,10 +59,11 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
 }
 
 bool export_csv_to(Storage& storage, const std::string& survey, const std::function<bool(const std::string&)>& write,
-                   const ExportAudit& audit, std::string* error, std::int64_t* rows) {
+                   const ExportAudit& audit, const ExportQuality& quality, std::string* error, std::int64_t* rows) {
     const ExportSteps steps{[&](std::string&) { return write(csv_header()); },
                             [&](const ExportRow& row, std::string&) { return write(csv_row(row)); },
-                            {}};
+                            {},
+                            &quality};
     return export_audited(storage, survey, steps, audit, rows, error);
 }
 

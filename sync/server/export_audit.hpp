@@ -6,6 +6,8 @@
 #pragma once
 
 #include "core/clock.hpp"
+#include "core/survey.hpp"
+#include "sync/server/quality.hpp"
 #include "sync/server/storage.hpp"
 
 #include <functional>
@@ -20,22 +22,32 @@ struct ExportAudit {
     std::string who, what;
 };
 
-// Writes the CSV header and every row of `survey` through `write` (false: stop), then records one audit entry
-// with the number of rows written ("(cut short)" added to `what` when the export stopped early). Returns true
-// only when the whole export was written AND recorded: a caller must not present an unrecorded export as
-// complete. `error`, when given, receives the reason on failure.
+// The quality flags an export writes (quality_rows.hpp): computed with `settings` in one read of the survey's
+// responses before the rows are written. `definition` (may be null) names the straight-lining items.
+struct ExportQuality {
+    QualitySettings settings;
+    const core::Survey* definition = nullptr;
+};
+
+// Writes the CSV header and every row of `survey` through `write` (false: stop), each with its quality flags,
+// then records one audit entry with the number of rows written ("(cut short)" added to `what` when the export
+// stopped early). Returns true only when the whole export was written AND recorded: a caller must not present
+// an unrecorded export as complete. `error`, when given, receives the reason on failure.
 [[nodiscard]] bool export_csv_to(Storage& storage, const std::string& survey,
                                  const std::function<bool(const std::string&)>& write, const ExportAudit& audit,
-                                 std::string* error = nullptr, std::int64_t* rows = nullptr);
+                                 const ExportQuality& quality, std::string* error = nullptr, std::int64_t* rows = nullptr);
 
 // The loop every export shares (export_csv_to, export_formats.hpp): begin() (e.g. the header), row() for each
 // stored response of `survey`, end() (e.g. closing a workbook); each returns false and sets its reason to stop.
 // An empty row() reads no response (the codebook). Then one audit entry, as export_csv_to() says; the same return
-// and `error` contract. `rows`, when given, receives the number of rows written.
+// and `error` contract. `rows`, when given, receives the number of rows written. With `quality` set (and a row()),
+// the responses are read twice: once for their flags, then row() gets each with quality_flags and quality_reasons
+// filled (a response received between the two reads has none).
 struct ExportSteps {
     std::function<bool(std::string& why)> begin;
     std::function<bool(const ExportRow& row, std::string& why)> row;
     std::function<bool(std::string& why)> end;
+    const ExportQuality* quality = nullptr;
 };
 [[nodiscard]] bool export_audited(Storage& storage, const std::string& survey, const ExportSteps& steps, const ExportAudit& audit,
                                   std::int64_t* rows = nullptr, std::string* error = nullptr);

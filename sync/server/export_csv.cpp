@@ -20,7 +20,7 @@ std::string field(std::string_view v) { return core::csv_field(v); }
 
 std::string csv_header() {
     return "id,kiosk,device_id,survey,survey_version,language,mode,site,started_at,completed_at,received_at,answers,write_ins,"
-           "calculated\r\n";
+           "calculated,quality_flags,quality_reasons\r\n";
 }
 
 std::string csv_row(const ExportRow& r) {
@@ -37,7 +37,8 @@ std::string csv_row(const ExportRow& r) {
     bool first = true;
     for (const std::string& v :
          {r.id, r.kiosk, r.device_id, r.survey, r.survey_version, str("language"), str("mode"), str("site"), str("started_at"),
-          r.completed_at, r.received_at, sealed ? seal::sealed_cell(p) : str("answers"), str("write_ins"), str("calculated")}) {
+          r.completed_at, r.received_at, sealed ? seal::sealed_cell(p) : str("answers"), str("write_ins"), str("calculated"),
+          r.quality_flags, r.quality_reasons}) {
         if (!first) line += ',';
         first = false;
         line += field(v);
@@ -55,7 +56,19 @@ namespace fieldkiosk::sync::server {
 
 namespace {
 
-constexpr std::size_t k_columns = 14, k_answers = 11, k_write_ins = 12, k_calculated = 13;
+// An export before issue 13's quality flags had 14 columns (no quality_flags, quality_reasons): still read.
+constexpr std::size_t k_columns = 16, k_old_columns = 14, k_answers = 11, k_write_ins = 12, k_calculated = 13,
+                      k_quality_flags = 14, k_quality_reasons = 15;
+
+// The number of columns of an export whose header is `record` (without its line end): 16, 14 (before the
+// quality columns), or 0 when it is not an export's header.
+std::size_t export_width(const std::string& record) {
+    const std::string header = csv_header();
+    const std::string now = header.substr(0, header.size() - 2);
+    if (record == now) return k_columns;
+    if (record == now.substr(0, now.find(",quality_flags"))) return k_old_columns;
+    return 0;
+}
 
 // One CSV record as its raw fields (quotes kept). Fields split at commas outside quotes.
 std::vector<std::string> raw_fields(std::string_view record) {
@@ -104,25 +117,28 @@ std::string cell(const nlohmann::json& open, const char* key) {
     return core::csv_field(it->is_string() ? it->get<std::string>() : it->dump());
 }
 
-// Checks the header of an export on `in`, calls `on_header`, then `fn(first line, raw fields)` for each non-empty
-// record of the right width (false: stop); a record of another width, or `fn`'s error, ends it with that error.
+// Checks the header of an export on `in`, calls `on_header` with it (without its line end), then `fn(first line,
+// raw fields)` for each non-empty record of the header's width (false: stop); a record of another width, or `fn`'s
+// error, ends it with that error.
 using RecordFn = std::function<std::expected<bool, std::string>(std::size_t line, std::vector<std::string>& raw)>;
-std::expected<void, std::string> for_each_record(std::istream& in, const std::function<void()>& on_header, const RecordFn& fn) {
+std::expected<void, std::string> for_each_record(std::istream& in, const std::function<void(const std::string&)>& on_header,
+                                                 const RecordFn& fn) {
     std::string record;
     std::size_t line = 0;
     const std::string header = csv_header();
-    if (!next_record(in, record, line) || record + "\r\n" != header)
+    const std::size_t width = next_record(in, record, line) ? export_width(record) : 0;
+    if (width == 0)
         return std::unexpected("line 1: this is not a fieldkiosk export (its header is not `" +
                                header.substr(0, header.size() - 2) + "`)");
-    on_header();
+    on_header(record);
     while (true) {
         const std::size_t first_line = line + 1;
         if (!next_record(in, record, line)) break;
         if (record.empty()) continue;
         auto f = raw_fields(record);
-        if (f.size() != k_columns)
+        if (f.size() != width)
             return std::unexpected("line " + std::to_string(first_line) + ": has " + std::to_string(f.size()) +
-                                   " fields; an export row has " + std::to_string(k_columns));
+                                   " fields; an export row has " + std::to_string(width));
         auto go_on = fn(first_line, f);
         if (!go_on) return std::unexpected(go_on.error());
         if (!*go_on) break;
@@ -135,7 +151,7 @@ std::expected<void, std::string> for_each_record(std::istream& in, const std::fu
 std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostream& out, std::span<const seal::KeyPair> keys) {
     std::size_t opened = 0;
     auto done = for_each_record(
-        in, [&] { out << csv_header(); },
+        in, [&](const std::string& header) { out << header << "\r\n"; },  // an older export stays as it was
         [&](std::size_t first_line, std::vector<std::string>& f) -> std::expected<bool, std::string> {
             const std::string id = unquote(f[0]);
             const std::string where = "line " + std::to_string(first_line) + " (response " + id + "): ";
@@ -170,12 +186,12 @@ std::expected<std::size_t, std::string> decrypt_csv(std::istream& in, std::ostre
 }
 
 std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const std::function<bool(const ExportRow&)>& fn) {
-    static constexpr std::array<const char*, k_columns> k_names{
+    static constexpr std::array<const char*, k_old_columns> k_names{
         "id",   "kiosk",      "device_id",    "survey",      "survey_version", "language",  "mode",
         "site", "started_at", "completed_at", "received_at", "answers",        "write_ins", "calculated"};
     std::size_t rows = 0;
     auto done = for_each_record(
-        in, [] {},
+        in, [](const std::string&) {},
         [&](std::size_t first_line, std::vector<std::string>& raw) -> std::expected<bool, std::string> {
             std::vector<std::string> f;
             for (const auto& r : raw) f.push_back(unquote(r));
@@ -193,7 +209,12 @@ std::expected<std::size_t, std::string> read_csv_export(std::istream& in, const 
                 }
             }
             ++rows;
-            return fn(ExportRow{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()});
+            ExportRow row{f[0], f[1], f[2], f[3], f[4], f[9], f[10], p.dump()};
+            if (f.size() == k_columns) {
+                row.quality_flags = f[k_quality_flags];
+                row.quality_reasons = f[k_quality_reasons];
+            }
+            return fn(row);
         });
     if (!done) return std::unexpected(done.error());
     return rows;
@@ -204,7 +225,8 @@ std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, co
     std::string record;
     std::size_t line = 0, rows = 0;
     const std::string header = csv_header();
-    if (!next_record(in, record, line) || record + "\r\n" != header)
+    const std::size_t width = next_record(in, record, line) ? export_width(record) : 0;
+    if (width == 0)
         return std::unexpected(name + ":1: this is not a fieldkiosk export (its header is not `" +
                                header.substr(0, header.size() - 2) + "`)");
     while (true) {
@@ -212,9 +234,9 @@ std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, co
         if (!next_record(in, record, line)) break;
         if (record.empty()) continue;
         const auto f = raw_fields(record);
-        if (f.size() != k_columns)
+        if (f.size() != width)
             return std::unexpected(name + ":" + std::to_string(first_line) + ": has " + std::to_string(f.size()) +
-                                   " fields; an export row has " + std::to_string(k_columns));
+                                   " fields; an export row has " + std::to_string(width));
         std::vector<std::string> c;
         for (const auto& raw : f) c.push_back(unquote(raw));
         const std::string where = name + ":" + std::to_string(first_line) + " (response " + c[0] + "): ";
@@ -230,7 +252,12 @@ std::expected<std::size_t, std::string> for_each_export_row(std::istream& in, co
             payload[key] = std::move(j);
         }
         ++rows;
-        if (!fn(ExportRow{c[0], c[1], c[2], c[3], c[4], c[9], c[10], payload.dump()})) break;
+        ExportRow row{c[0], c[1], c[2], c[3], c[4], c[9], c[10], payload.dump()};
+        if (c.size() == k_columns) {
+            row.quality_flags = c[k_quality_flags];
+            row.quality_reasons = c[k_quality_reasons];
+        }
+        if (!fn(row)) break;
     }
     return rows;
 }

@@ -36,6 +36,8 @@ exports::ResponseRecord record_of(const ExportRow& row) {
     r.completed_at = row.completed_at;
     r.received_at = row.received_at;
     r.payload = row.payload;  // site, mode, language and started_at come from it
+    r.quality_flags = row.quality_flags;
+    r.quality_reasons = row.quality_reasons;
     return r;
 }
 
@@ -93,12 +95,13 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
         if (!ok) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, error});
         return rows;
     };
+    core::SurveyPtr survey = catalog ? catalog->find(request.survey) : nullptr;
+    const ExportQuality quality{request.quality, survey.get()};
     if (request.format == ExportFormat::Csv) {
         const auto text = [&](const std::string& part) { return write(part); };
-        return done(export_csv_to(storage, request.survey, text, audit, &error, &rows));
+        return done(export_csv_to(storage, request.survey, text, audit, quality, &error, &rows));
     }
 
-    core::SurveyPtr survey = catalog ? catalog->find(request.survey) : nullptr;
     if (!survey)
         return std::unexpected(ExportFailure{ExportFailure::Kind::UnknownSurvey,
                                              "survey '" + request.survey +
@@ -121,7 +124,8 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
     if (request.format == ExportFormat::Wide) {
         const ExportSteps steps{[&](std::string&) { return write(exports::csv_line(table->header())); },
                                 [&](const ExportRow& row, std::string&) { return write(exports::csv_line(wide.cells(row))); },
-                                {}};
+                                {},
+                                &quality};
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
 
@@ -159,7 +163,8 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
             }
             if (in.bad()) why = "cannot read back " + file.string();
             return !in.bad();
-        }};
+        },
+        &quality};
     const bool ok = export_audited(storage, request.survey, steps, audit, &rows, &error);
     book.reset();
     std::error_code ec;

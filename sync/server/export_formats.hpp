@@ -15,6 +15,7 @@
 
 #include "core/loader.hpp"
 #include "sync/server/export_audit.hpp"
+#include "sync/server/quality.hpp"
 
 #include <cstdint>
 #include <expected>
@@ -38,6 +39,8 @@ struct ExportRequest {
     std::string survey;
     ExportFormat format = ExportFormat::Csv;
     std::string labels;  // wide, codebook, sps, xlsx: a language of the survey (empty: codes; the default language's labels)
+    // The thresholds of the quality_flags column (server.toml [quality]); not used by export_wide_from_csv().
+    QualitySettings quality;
 };
 
 struct ExportFailure {
@@ -53,6 +56,8 @@ struct ExportFailure {
 // Writes the export through `write` (false: stop) and records one audit entry, as export_csv_to() does, and
 // returns the number of response rows written. The long CSV needs no definitions (`catalog` may be null); the
 // others need the survey in `catalog` (UnknownSurvey otherwise; checked before anything is written or audited).
+// Each row's quality_flags and quality_reasons are computed with request.quality in one read of the survey's
+// responses first; the survey's definition, when `catalog` has it, gives the straight-lining items.
 // `warn`, when set, receives one line per response whose payload did not fit the wide table (it is still written,
 // as stored: nothing is dropped), naming the row and response id. An .xlsx is made in a temporary file (in
 // `temp_dir`, default the system's) in constant memory and then copied through `write` in 64 KiB pieces.
@@ -63,7 +68,9 @@ struct ExportFailure {
 
 // The wide CSV of `request.survey` made from a long CSV export read from `in` (e.g. what `fieldkiosk-server decrypt`
 // wrote), row by row: the sealed rows a receiver cannot widen are widened where the key is. Rows of other surveys
-// are skipped. Not audited (no database is read). A malformed input row is BadRequest, naming its line.
+// are skipped. The quality columns are copied from the long CSV's (the receiver's flags; none from an export made
+// before them), not recomputed. Not audited (no database is read). A malformed input row is BadRequest, naming its
+// line.
 [[nodiscard]] std::expected<std::int64_t, ExportFailure> export_wide_from_csv(
     std::istream& in, const core::Catalog& catalog, const ExportRequest& request,
     const std::function<bool(std::string_view)>& write, const std::function<void(const std::string&)>& warn = {});

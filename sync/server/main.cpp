@@ -126,6 +126,7 @@ struct Settings {
     // the other verbs
     std::string name, survey, format = "csv", output;
     std::string labels, from_csv;  // export
+    std::string quality_config;    // export: server.toml whose [quality] table sets the flags' thresholds
     std::string quiet_after = "24h";
     bool kiosks_json = false;
     std::string scopes = "read";        // add-admin
@@ -145,8 +146,8 @@ CLI::App* add_serve_verb(CLI::App& app, Settings& s) {
     auto* serve = app.add_subcommand("serve", "Receive batches over HTTP(S)");
     serve->add_option("--config", s.config_file,
                       "TOML file with these settings, e.g. /etc/fieldkiosk/server.toml (its keys are the flags' names: "
-                      "listen, db, surveys, read_timeout, ...); flags given here override it. Any problem in it stops the "
-                      "server (exit 2)");
+                      "listen, db, surveys, read_timeout, ...; a last [quality] table holds the quality flags' thresholds, "
+                      "docs/quality_flags.md); flags given here override it. Any problem in it stops the server (exit 2)");
     serve->add_option("--db", s.db, k_db_help);
     serve->add_option("--listen", s.listen, "HOST:PORT to listen on (port 0: any free port; printed on start)");
     // Required, from here or --config.
@@ -230,13 +231,19 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
                       "and SPSS labels are in it too");
     v.exp->add_option("--surveys", s.surveys,
                       "wide, codebook, sps, xlsx: survey definition file or folder (repeatable), as for serve; the survey's "
-                      "newest version gives the columns");
+                      "newest version gives the columns. csv: optional; with it, its scale and likert questions are "
+                      "checked for straight-lining");
     v.exp->add_option("--output,--out,-o", s.output, "File to write (default: standard output)");
+    v.exp->add_option("--config", s.quality_config,
+                      "server.toml whose [quality] table sets the thresholds of the quality_flags column (default: the "
+                      "documented defaults; docs/quality_flags.md)");
     v.exp->add_option("--from-csv", s.from_csv,
                       "wide only: read a long CSV export (e.g. decrypt's output, where the key is; - for standard input) "
                       "instead of the database, and widen it; not audited, as no database is read");
     v.exp->footer(
         "Formats and columns: docs/exports.md. Every export is recorded in the audit log (fieldkiosk-server audit).\n"
+        "Every row has quality_flags (burst;duplicate;too_fast;straight_line) and quality_reasons, computed as the export\n"
+        "runs with the thresholds of --config's [quality] table (docs/quality_flags.md).\n"
         "Sealed responses cannot be widened here: their row says sealed=1 with empty answers; run "
         "fieldkiosk-server decrypt where the key is, then export --from-csv on its output.");
     v.kiosks = add_kiosks_verb(app, s);
@@ -311,11 +318,18 @@ CLI::App* add_report_verb(CLI::App& app, ReportOptions& r) {
     v->add_option("--surveys", r.surveys, "Survey definitions folder (default: the installed surveys)");
     v->add_option("--indicators", r.indicators, "Indicator definitions folder (default: SURVEYS/indicators)");
     v->add_option("--language", r.language, "Language of the labels (default en)");
+    v->add_option("--config", r.config,
+                  "server.toml whose [quality] table sets the quality flags' thresholds (default: the documented "
+                  "defaults; docs/quality_flags.md)");
+    v->add_flag("--include-flagged", r.include_flagged,
+                "Count responses with quality flags (burst, duplicate, too_fast, straight_line) like any other; by "
+                "default they are left out, and how many and why is shown beside the figures");
     v->footer(
         "Every figure shows the number of people it rests on (n). Groups of fewer than 10 people show <10 and no "
         "figure, and a second group is hidden where a total would reveal the first. Respondents chose to take part, "
-        "so intervals assume random sampling: they are not a margin of error for Camden. Nothing is left out for "
-        "quality flags yet (they are not stored per response). docs/results.md explains every indicator.\n"
+        "so intervals assume random sampling: they are not a margin of error for Camden. Responses with a quality "
+        "flag (docs/quality_flags.md) are left out unless --include-flagged; the count and the reason are shown. "
+        "docs/results.md explains every indicator.\n"
         "Example: fieldkiosk-server report --db sqlite:/var/lib/fieldkiosk/server.db --survey food --by ward "
         "--period 2026-Q3 --format csv > food-2026-Q3.csv\nExit status: 0 done, 1 failed, 2 a bad option value.");
     return v;
@@ -353,10 +367,25 @@ int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog&
     return out ? k_exit_ok : k_exit_fail;
 }
 
+// --config FILE for export and report: its [quality] table (the rest of the file is checked, not used).
+std::optional<QualitySettings> quality_from_config(const std::string& file, std::string_view verb) {
+    if (file.empty()) return QualitySettings{};
+    auto config = load_server_config(file);
+    if (!config) {
+        std::istringstream lines(config.error());
+        for (std::string line; std::getline(lines, line);)
+            std::cerr << "fieldkiosk-server: " << verb << ": --config " << line << "\n";
+        return std::nullopt;
+    }
+    return config->quality.value_or(QualitySettings{});
+}
+
 int export_survey(const Settings& s) {
     const auto format = export_format_from_string(s.format).value_or(ExportFormat::Csv);
+    const auto quality = quality_from_config(s.quality_config, "export");
+    if (!quality) return k_exit_usage;
     core::Catalog catalog;
-    if (format != ExportFormat::Csv) {
+    if (format != ExportFormat::Csv || !s.surveys.empty()) {
         if (s.surveys.empty()) {
             std::cerr << "fieldkiosk-server: export: --format " << s.format
                       << " needs the survey definitions: give --surveys DIR (the folder serve reads)\n";
@@ -383,7 +412,7 @@ int export_survey(const Settings& s) {
     const ExportAudit audit{*storage, clock, command_line_user(),
                             "survey '" + s.survey + "' as " + what + (s.labels.empty() ? "" : " (labels " + s.labels + ")") +
                                 " to " + (s.output.empty() ? "standard output" : s.output)};
-    const ExportRequest request{s.survey, format, s.labels};
+    const ExportRequest request{s.survey, format, s.labels, *quality};
     const auto write = [&out](std::string_view text) { return static_cast<bool>(out << text); };
     const auto warn = [](const std::string& line) { std::cerr << "fieldkiosk-server: export: " << line << "\n"; };
     auto done = export_survey_to(*storage, &catalog, request, write, audit, warn);

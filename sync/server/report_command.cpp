@@ -6,6 +6,8 @@
 #include "results/output.hpp"
 #include "results/tabulate.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/quality_rows.hpp"
+#include "sync/server/server_config.hpp"
 #include "sync/server/storage.hpp"
 
 #include <nlohmann/json.hpp>
@@ -45,6 +47,7 @@ public:
                     err << "fieldkiosk-server: report: response " << r.id << " left out: " << loaded.error() << "\n";
                 return true;
             }
+            frame.id = r.id;
             frame.kiosk = r.kiosk;
             frame.completed_at = r.completed_at;
             use(frame);
@@ -62,6 +65,25 @@ public:
         return {};
     }
     [[nodiscard]] std::int64_t unreadable() const { return m_unreadable; }
+
+    // One read for the quality flags of every response (the database, or the file again).
+    std::expected<ResponseFlags, std::string> flags(const core::Survey& survey, const QualitySettings& settings) {
+        if (m_storage) {
+            auto f = flag_survey(*m_storage, m_options.survey, &survey, settings);
+            if (!f) return std::unexpected(f.error().message);
+            return std::move(*f);
+        }
+        ResponseFlags f(settings, &survey);
+        std::ifstream in(m_options.from_csv, std::ios::binary);
+        if (!in) return std::unexpected(m_options.from_csv + ": cannot be read (does it exist?)");
+        auto done = for_each_export_row(in, m_options.from_csv, [&f](const ExportRow& r) {
+            f.add(r);
+            return true;
+        });
+        if (!done) return std::unexpected(done.error());
+        f.finish();
+        return f;
+    }
 
 private:
     const ReportOptions& m_options;
@@ -120,6 +142,13 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     const results::IndicatorSet* set = indicators.for_survey(o.survey);
     if (!set) return fail("no indicator file in " + ind_dir.string() + " is for survey '" + o.survey + "'");
 
+    QualitySettings quality;
+    if (!o.config.empty()) {
+        auto config = load_server_config(o.config);
+        if (!config) return usage("--config " + config.error());
+        quality = config->quality.value_or(QualitySettings{});
+    }
+
     std::optional<results::PopulationTotals> totals;
     if (!o.weights.empty()) {
         auto t = results::read_population_totals(o.weights);
@@ -144,6 +173,17 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
         storage = std::move(*s);
     }
     Source source(o, storage.get());
+    std::optional<ResponseFlags> flags;
+    if (!o.include_flagged) {
+        auto f = source.flags(*survey, quality);
+        if (!f) return fail(f.error());
+        flags.emplace(std::move(*f));
+        filters.exclude = [&flags](const results::ResponseFrame& r) -> std::optional<std::string> {
+            const QualityResult* q = flags->find(r.id);
+            if (q == nullptr) return std::nullopt;
+            return "quality flag: " + flag_names(q->flags);
+        };
+    }
     results::Tabulator tab(*set, filters);
     if (tab.needs_weighting_pass())
         if (auto r = source.each(

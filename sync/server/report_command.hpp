@@ -4,10 +4,12 @@
 //   fieldkiosk-server report --db URL --survey food [--by ward] [--period 2026-Q3] [--weights FILE]
 //                            [--format table|csv|json] [--surveys DIR] [--indicators DIR]
 //   fieldkiosk-server report --from-csv FILE --survey food ...   (an export, e.g. opened by `decrypt`)
+//                            [--config server.toml] [--include-flagged]
 //
 // Reads every stored response of the survey once (twice with --weights: raking needs every respondent first),
-// in constant memory. Responses are not yet left out for quality flags (sync/server/quality.hpp): the flags
-// are not stored per response; Filters::exclude is the hook for when they are (docs/results.md).
+// in constant memory, after one more read for the quality flags (quality_rows.hpp): a flagged response is left
+// out of every figure (Filters::exclude, "quality flag: burst"), counted and shown with its reason, unless
+// include_flagged. The flags are computed as the report runs with the thresholds of `config`'s [quality] table.
 // Exit codes: 0 done, 1 failed (said why on `err`), 2 a bad option value (said which and what is valid).
 #pragma once
 
@@ -29,6 +31,8 @@ struct ReportOptions {
     std::string indicators;            // indicator folder; empty: the first surveys folder's indicators/
     std::string language = "en";       // labels
     std::string who;                   // for the audit log ("command line (user NAME)")
+    std::string config;                // server.toml whose [quality] table sets the thresholds; empty: the defaults
+    bool include_flagged = false;      // true: responses with quality flags count like any other
 };
 
 [[nodiscard]] int run_report(const ReportOptions& options, std::ostream& out, std::ostream& err);

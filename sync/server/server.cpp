@@ -533,7 +533,9 @@ struct Server::Impl {
         const ExportAudit audit{*storage, *clock, token->name, "survey '" + survey + "' as CSV over HTTP"};
         // Never a short file that looks complete, nor a file that is not in the audit log.
         std::string why;
-        if (!export_csv_to(*storage, survey, write, audit, &why)) {
+        const auto lib = surveys();
+        const core::SurveyPtr definition = lib->validator().catalog().find(survey);
+        if (!export_csv_to(*storage, survey, write, audit, ExportQuality{options.quality, definition.get()}, &why)) {
             answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(why, 200));
             return;
         }
@@ -563,6 +565,7 @@ struct Server::Impl {
                 return;
             }
         }
+        request.quality = options.quality;
         const auto lib = surveys();
         std::string body;
         const auto write = [&body](std::string_view part) {

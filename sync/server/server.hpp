@@ -16,6 +16,7 @@
 
 #include "core/clock.hpp"
 #include "sync/protocol/wire.hpp"
+#include "sync/server/quality.hpp"
 #include "sync/server/storage.hpp"
 #include "sync/server/survey_library.hpp"
 #include "sync/server/validator.hpp"
@@ -61,6 +62,7 @@ struct ServerOptions {
     std::string tls_cert, tls_key;  // both set: HTTPS directly (OpenSSL, in HttpCore's loop)
     FaultHook fault;
     std::chrono::seconds quiet_after{24 * 3600};  // /metrics: a kiosk not heard from for longer is quiet (fleet.hpp)
+    QualitySettings quality;                      // the exports' quality flags (quality.hpp; server.toml [quality])
 };
 
 class Server {

@@ -9,14 +9,19 @@
 #include <array>
 #include <cmath>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 namespace fieldkiosk::sync::server {
 namespace {
 
-constexpr std::array<std::string_view, 14> k_keys = {
-    "listen",    "db",   "surveys", "threads",  "read_timeout", "max_body",   "max_decompressed",
-    "max_items", "rate", "burst",   "tls_cert", "tls_key",      "quiet_after", "max_connections"};
+constexpr std::array<std::string_view, 15> k_keys = {
+    "listen", "db",    "surveys",  "threads", "read_timeout", "max_body",        "max_decompressed", "max_items",
+    "rate",   "burst", "tls_cert", "tls_key", "quiet_after",  "max_connections", "quality"};
+// [quality]: the QualitySettings fields (sync/server/quality.hpp), the only table server.toml has.
+constexpr std::array<std::string_view, 8> k_quality_keys = {
+    "burst_window_s",        "burst_count",           "duplicate_window_s",     "near_identical_share",
+    "duplicate_min_answers", "duplicate_max_compare", "min_seconds_per_screen", "straight_line_min_items"};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -54,7 +59,10 @@ std::string type_name(const toml::node& n) {
 
 class Reader {
 public:
-    Reader(const toml::table& root, std::string_view name) : m_root(root), m_name(name) {}
+    // `prefix` names a table's keys in messages ("quality."); `keys` are the ones it may hold.
+    Reader(const toml::table& root, std::string_view name, std::span<const std::string_view> keys = k_keys,
+           std::string prefix = {})
+        : m_root(root), m_name(name), m_keys(keys), m_prefix(std::move(prefix)) {}
 
     void text(std::string_view key, std::optional<std::string>& out) {
         const toml::node* n = m_root.get(key);
@@ -123,23 +131,25 @@ public:
     void unknown_keys() {
         for (const auto& [k, v] : m_root) {
             const std::string_view key = k.str();
-            if (std::find(k_keys.begin(), k_keys.end(), key) != k_keys.end()) continue;
-            std::string msg = "is not a setting of `fieldkiosk-server serve`";
-            if (v.is_table()) msg += " (server.toml has no [sections]: write every key at the top)";
+            if (std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end()) continue;
+            std::string msg = m_prefix.empty() ? "is not a setting of `fieldkiosk-server serve`"
+                                               : "is not a quality threshold (docs/quality_flags.md)";
+            if (v.is_table()) msg += " (server.toml has one table, [quality]: write every other key at the top)";
             std::string_view best;
             std::size_t best_d = 3;
-            for (auto known : k_keys)
+            for (auto known : m_keys)
                 if (const auto d = edit_distance(key, known); d < best_d) best = known, best_d = d;
             if (!best.empty()) msg += "; did you mean '" + std::string(best) + "'?";
-            m_problems.push_back(std::string(m_name) + ": " + std::string(key) + ": " + msg);
+            m_problems.push_back(std::string(m_name) + ": " + m_prefix + std::string(key) + ": " + msg);
         }
     }
     [[nodiscard]] const std::vector<std::string>& problems() const { return m_problems; }
+    [[nodiscard]] std::vector<std::string>& problems() { return m_problems; }
 
 private:
     void fail(std::string_view key, const std::string& what, const toml::node& n) {
         std::ostringstream msg;
-        msg << m_name << ":" << n.source().begin.line << ": " << key << ": " << what << " (it is " << type_name(n);
+        msg << m_name << ":" << n.source().begin.line << ": " << m_prefix << key << ": " << what << " (it is " << type_name(n);
         if (auto s = n.value_exact<std::string>()) msg << " \"" << *s << "\"";
         if (auto i = n.value_exact<std::int64_t>()) msg << " " << *i;
         msg << ")";
@@ -147,8 +157,46 @@ private:
     }
     const toml::table& m_root;
     std::string_view m_name;
+    std::span<const std::string_view> m_keys;
+    std::string m_prefix;
     std::vector<std::string> m_problems;
 };
+
+// [quality]: each key over its default (QualitySettings); a key left out keeps its documented default.
+void read_quality(const toml::table& root, std::string_view name, ServerConfigFile& f, std::vector<std::string>& problems) {
+    const toml::node* n = root.get("quality");
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) {
+        problems.push_back(std::string(name) + ":" + std::to_string(n->source().begin.line) +
+                           ": quality: must be a table of thresholds, [quality] on a line of its own (docs/quality_flags.md)");
+        return;
+    }
+    Reader r(*t, name, k_quality_keys, "quality.");
+    r.unknown_keys();
+    QualitySettings q;
+    const auto whole = [&r](std::string_view key, auto& target, std::int64_t lo, std::int64_t hi) {
+        std::optional<std::int64_t> v;
+        r.whole(key, v, lo, hi);
+        if (v) target = static_cast<std::remove_reference_t<decltype(target)>>(*v);
+    };
+    const auto number = [&r](std::string_view key, double& target, double lo, double hi) {
+        std::optional<double> v;
+        r.number(key, v, lo, hi);
+        if (v) target = *v;
+    };
+    constexpr std::int64_t k_week_s = 7 * 24 * 3600;
+    whole("burst_window_s", q.burst_window_s, 1, k_week_s);
+    whole("burst_count", q.burst_count, 2, 1'000'000);
+    whole("duplicate_window_s", q.duplicate_window_s, 1, k_week_s);
+    number("near_identical_share", q.near_identical_share, 0.5, 1.0);
+    whole("duplicate_min_answers", q.duplicate_min_answers, 1, 10'000);
+    whole("duplicate_max_compare", q.duplicate_max_compare, 1, 10'000);
+    number("min_seconds_per_screen", q.min_seconds_per_screen, 0.0, 600.0);
+    whole("straight_line_min_items", q.straight_line_min_items, 2, 10'000);
+    problems.insert(problems.end(), r.problems().begin(), r.problems().end());
+    f.quality = q;
+}
 
 }  // namespace
 
@@ -179,6 +227,7 @@ std::expected<ServerConfigFile, std::string> parse_server_config(std::string_vie
     r.text("tls_cert", f.tls_cert);
     r.text("tls_key", f.tls_key);
     r.duration("quiet_after", f.quiet_after);
+    read_quality(root, name, f, r.problems());
     if (!r.problems().empty()) {
         std::string all;
         for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
@@ -237,6 +286,7 @@ std::expected<void, std::string> apply_server_config(const ServerConfigFile& fil
     take(file.burst, "--burst", t.options.limits.rate_burst);
     take(file.tls_cert, "--tls-cert", t.options.tls_cert);
     take(file.tls_key, "--tls-key", t.options.tls_key);
+    if (file.quality) t.options.quality = *file.quality;  // no flag sets a threshold
     if (file.quiet_after) {
         if (t.quiet_after == nullptr)
             return std::unexpected(std::string("quiet_after: this fieldkiosk-server has no --quiet-after"));

@@ -3,6 +3,7 @@
 // Index:
 //   ServerConfigFile     what one file sets: each key is a `serve` flag's name, without "--" and with '_' for '-'
 //   parse_server_config  strict: an unknown key, a wrong type or an out-of-range value is an error naming the key
+//                        (a [quality] key as "quality.KEY")
 //   load_server_config   the same from a file; relative paths in it are resolved against its folder
 //   resolve_relative_paths  surveys, db "sqlite:PATH", tls_cert, tls_key made absolute against a folder
 //   ServeTargets         the variables `serve` fills from its flags
@@ -13,6 +14,7 @@
 // installer/server.toml is the documented example the package installs as /etc/fieldkiosk/server.toml.
 #pragma once
 
+#include "sync/server/quality.hpp"
 #include "sync/server/server.hpp"
 
 #include <cstdint>
@@ -40,6 +42,8 @@ struct ServerConfigFile {
     std::optional<int> burst;                         // batches per kiosk at once
     std::optional<std::string> tls_cert, tls_key;     // PEM files: serve HTTPS directly
     std::optional<std::string> quiet_after;           // fleet health: --quiet-after's text, e.g. "24h" (fleet.hpp parse_duration)
+    // [quality]: the thresholds of the quality flags (quality.hpp), each key over its default; null: no table.
+    std::optional<QualitySettings> quality;
 };
 
 // `name` is used in messages (the file's path). The message names the key and says what would be valid.

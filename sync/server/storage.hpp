@@ -115,6 +115,9 @@ struct KioskRecord {
 
 struct ExportRow {
     std::string id, kiosk, device_id, survey, survey_version, completed_at, received_at, payload;
+    // Not stored: filled by an export from the quality flags computed when it runs (quality_rows.hpp), or read
+    // back from an export's quality_flags and quality_reasons cells. Empty: no flag.
+    std::string quality_flags, quality_reasons;
 };
 
 // One line of the audit log: who read what out of the receiver, and when (docs/operations.md, "Audit log").

@@ -30,6 +30,15 @@ TEST(Codebook, EveryShippedSurveyCoversEveryQuestionAndChoiceWithItsSource) {
         ASSERT_TRUE(t);
         const auto rows = codebook(*t);
         EXPECT_EQ(rows.size(), t->columns().size()) << s->id;
+        for (const char* quality : {"quality_flags", "quality_reasons"}) {
+            const CodebookRow* r = find(rows, quality);
+            ASSERT_TRUE(r) << s->id << ": no codebook row for " << quality;
+            EXPECT_EQ(r->type, "metadata");
+            EXPECT_NE(r->label.find(std::string_view(quality) == "quality_flags" ? "Quality flags" : "quality flag"),
+                      std::string::npos)
+                << r->label;
+        }
+        EXPECT_NE(find(rows, "quality_flags")->values.find("burst, duplicate, too_fast, straight_line"), std::string::npos);
         for (const auto& q : s->questions) {
             if (q.type == core::QuestionType::Note) continue;
             const CodebookRow* r = find(rows, q.name);

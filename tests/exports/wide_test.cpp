@@ -62,8 +62,9 @@ ResponseRecord record(json answers, json extra = json::object()) {
 TEST(WideTable, ColumnsFollowTheSurveyOrderWithMetadataFirstAndNoNotes) {
     const auto t = table("food");
     const auto h = t.header();
-    const std::vector<std::string> meta{"id",         "site",         "kiosk",       "mode",  "language", "survey_version",
-                                        "started_at", "completed_at", "received_at", "sealed"};
+    const std::vector<std::string> meta{"id",          "site",           "kiosk",         "mode",
+                                        "language",    "survey_version", "started_at",    "completed_at",
+                                        "received_at", "sealed",         "quality_flags", "quality_reasons"};
     ASSERT_GE(h.size(), meta.size());
     EXPECT_TRUE(std::equal(meta.begin(), meta.end(), h.begin()));
     EXPECT_EQ(std::ranges::count(h, "food_intro"), 0) << "a note has no column";
@@ -127,6 +128,18 @@ TEST(WideTable, MetadataComesFromTheStoreAndThePayload) {
     EXPECT_EQ(cells[column(t, "completed_at")], "2027-01-02T10:04:00Z");
     EXPECT_EQ(cells[column(t, "received_at")], "2027-01-02T10:05:00Z");
     EXPECT_EQ(cells[column(t, "sealed")], "0");
+    EXPECT_EQ(cells[column(t, "quality_flags")], "");  // none given: a kiosk's own export
+    EXPECT_EQ(cells[column(t, "quality_reasons")], "");
+}
+
+TEST(WideTable, QualityColumnsCarryTheRecordsFlagsAsGiven) {
+    const auto t = table("food");
+    ResponseRecord r = record(json::object());
+    r.quality_flags = "burst;too_fast";
+    r.quality_reasons = "burst: 4 or more completions from kiosk 'k' within 120 s; too fast: 3 s for 5 answered screens";
+    const auto cells = t.row(r);
+    EXPECT_EQ(cells[column(t, "quality_flags")], r.quality_flags);
+    EXPECT_EQ(cells[column(t, "quality_reasons")], r.quality_reasons);
 }
 
 TEST(WideTable, LabelsInAnotherLanguageReplaceCodesButNotTheIndicators) {

@@ -7,6 +7,7 @@
 #include "seal/sealed_box.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/export_formats.hpp"
+#include "sync/server/quality_rows.hpp"
 #include "sync/server/sealed_commands.hpp"
 #include "tests/support/csv_reader.hpp"
 #include "tests/support/fake_clock.hpp"
@@ -124,14 +125,21 @@ TEST_P(SealedSync, DecryptGivesTheOpenSurveysExportWithBothKeys) {
     save(v1, 5);
     save(v2, 6);
     ASSERT_EQ(kiosk.drain(receiver->url(), receiver->kiosk_token).accepted, 11);
-    // The open export these rows would have had: csv_row() over the opened payloads.
+    // The open export these rows would have had: csv_row() over the opened payloads, with the quality flags the
+    // receiver computed for the sealed rows (burst only: decrypt passes those cells through unchanged).
     const std::vector<seal::KeyPair> keys{old_key, new_key};
+    const auto flags = sync::server::flag_survey(*receiver->storage, "sealed_demo", nullptr, {});
+    ASSERT_TRUE(flags.has_value());
     std::string expected = sync::server::csv_header();
     ASSERT_TRUE(receiver->storage->for_each_response("sealed_demo", [&](const sync::server::ExportRow& row) {
         auto open = seal::open_payload(nlohmann::json::parse(row.payload), keys);
         EXPECT_TRUE(open);
         auto copy = row;
         copy.payload = open->dump();
+        if (const auto* q = flags->find(row.id)) {
+            copy.quality_flags = sync::server::flag_names(q->flags);
+            copy.quality_reasons = q->reasons;
+        }
         expected += sync::server::csv_row(copy);
         return true;
     }));

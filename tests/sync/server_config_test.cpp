@@ -131,7 +131,87 @@ TEST(ServerConfig, UnknownKeyIsAnErrorNamingItWithASuggestion) {
     EXPECT_NE(e.find("did you mean 'threads'?"), std::string::npos) << e;
     const auto t = error_of("[limits]\nmax_items = 3\n");
     EXPECT_NE(t.find("limits: is not a setting"), std::string::npos) << t;
-    EXPECT_NE(t.find("no [sections]"), std::string::npos) << t;
+    EXPECT_NE(t.find("one table, [quality]"), std::string::npos) << t;
+}
+
+void expect_thresholds(const QualitySettings& got, const QualitySettings& want) {
+    EXPECT_EQ(got.burst_window_s, want.burst_window_s);
+    EXPECT_EQ(got.burst_count, want.burst_count);
+    EXPECT_EQ(got.duplicate_window_s, want.duplicate_window_s);
+    EXPECT_DOUBLE_EQ(got.near_identical_share, want.near_identical_share);
+    EXPECT_EQ(got.duplicate_min_answers, want.duplicate_min_answers);
+    EXPECT_EQ(got.duplicate_max_compare, want.duplicate_max_compare);
+    EXPECT_DOUBLE_EQ(got.min_seconds_per_screen, want.min_seconds_per_screen);
+    EXPECT_EQ(got.straight_line_min_items, want.straight_line_min_items);
+}
+
+TEST(ServerConfig, QualityTableSetsEachThresholdAndTheRestKeepTheirDefaults) {
+    auto file = parse_server_config(
+        "threads = 2\n[quality]\nburst_window_s = 300\nburst_count = 6\nduplicate_window_s = 7200\n"
+        "near_identical_share = 0.95\nduplicate_min_answers = 8\nduplicate_max_compare = 64\n"
+        "min_seconds_per_screen = 2\nstraight_line_min_items = 7\n",
+        "server.toml");
+    ASSERT_TRUE(file.has_value()) << file.error();
+    Settings s;
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    EXPECT_EQ(s.options.threads, 2);
+    // min_seconds_per_screen = 2: a whole number is taken for a number with a fraction.
+    expect_thresholds(s.options.quality, QualitySettings{300, 6, 7200, 0.95, 8, 64, 2.0, 7});  // in the fields' order
+
+    // One key given: only it changes.
+    auto one = parse_server_config("[quality]\nburst_count = 10\n", "server.toml");
+    ASSERT_TRUE(one.has_value()) << one.error();
+    const QualitySettings defaults;
+    ASSERT_TRUE(one->quality.has_value());
+    EXPECT_EQ(one->quality->burst_count, 10);
+    EXPECT_EQ(one->quality->burst_window_s, defaults.burst_window_s);
+    EXPECT_DOUBLE_EQ(one->quality->near_identical_share, defaults.near_identical_share);
+    EXPECT_EQ(one->quality->straight_line_min_items, defaults.straight_line_min_items);
+}
+
+TEST(ServerConfig, NoQualityTableLeavesTheDocumentedDefaults) {
+    auto file = parse_server_config("threads = 2\n", "server.toml");
+    ASSERT_TRUE(file.has_value()) << file.error();
+    EXPECT_FALSE(file->quality.has_value());
+    Settings s;
+    s.options.quality.burst_count = 9;  // a value set before is not overwritten when the file has no [quality]
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    EXPECT_EQ(s.options.quality.burst_count, 9);
+    // The documented defaults (docs/quality_flags.md, docs/operations.md, installer/server.toml).
+    expect_thresholds(QualitySettings{}, QualitySettings{120, 4, 3600, 0.9, 5, 32, 1.5, 5});  // in the fields' order
+}
+
+TEST(ServerConfig, BadQualityValuesNameTheFileLineKeyAndWhatWouldBeValid) {
+    // (the [quality] table's text, what the message must say)
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"burst_count = 1",
+         "server.toml:2: quality.burst_count: must be a whole number from 2 to 1000000 (it is a whole number 1)"},
+        {"burst_window_s = \"2m\"",
+         "server.toml:2: quality.burst_window_s: must be a whole number from 1 to 604800 (it is a string \"2m\")"},
+        {"near_identical_share = 1.01", "quality.near_identical_share: must be a number from 0.5 to 1"},
+        {"near_identical_share = 0.49", "quality.near_identical_share: must be a number from 0.5 to 1"},
+        {"min_seconds_per_screen = -0.5", "quality.min_seconds_per_screen: must be a number from 0 to 600"},
+        {"straight_line_min_items = 2.5", "quality.straight_line_min_items: must be a whole number"},
+        {"burst_cuont = 4", "server.toml: quality.burst_cuont: is not a quality threshold"},
+        {"burst_cuont = 4", "did you mean 'burst_count'?"},
+    };
+    for (const auto& [table, says] : cases) {
+        const auto e = error_of("[quality]\n" + table + "\n");
+        EXPECT_NE(e.find(says), std::string::npos) << table << "\n" << e;
+    }
+    const auto not_table = error_of("quality = 3\n");
+    EXPECT_NE(not_table.find("server.toml:1: quality: must be a table of thresholds"), std::string::npos) << not_table;
+    // The boundaries themselves are accepted.
+    auto edge = parse_server_config(
+        "[quality]\nburst_count = 2\nnear_identical_share = 0.5\nmin_seconds_per_screen = 0\n"
+        "straight_line_min_items = 2\nburst_window_s = 604800\n",
+        "server.toml");
+    ASSERT_TRUE(edge.has_value()) << edge.error();
+    EXPECT_EQ(edge->quality->burst_count, 2);
+    EXPECT_EQ(edge->quality->burst_window_s, 604800);
+    // Every problem at once, top-level and [quality] alike.
+    const auto all = error_of("threads = 0\n[quality]\nburst_count = 0\nduplicate_max_compare = 0\n");
+    EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2) << all;
 }
 
 TEST(ServerConfig, WrongTypesAndRangesNameTheKeyTheLineAndWhatWouldBeValid) {

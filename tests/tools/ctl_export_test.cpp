@@ -68,6 +68,9 @@ TEST_F(CtlExportWide, HasARowPerResponseTheSameIdsAsTheLongExportAndAgreeingIndi
     const std::size_t summary = index_of(h, "fies_screening_summary");
     EXPECT_TRUE(std::ranges::any_of(rows.begin() + 1, rows.end(), [&](const auto& row) { return !row[summary].empty(); }));
     EXPECT_NE(wide.err.find("25 responses exported"), std::string::npos) << wide.err;
+    // Quality flags are the receiver's: a kiosk's own wide export has their columns, empty.
+    const std::size_t flags = index_of(h, "quality_flags"), reasons = index_of(h, "quality_reasons");
+    for (std::size_t r = 1; r < rows.size(); ++r) EXPECT_EQ(rows[r][flags] + rows[r][reasons], "") << r;
 }
 
 TEST_F(CtlExportWide, LabelsInAChosenLanguageAndAnUnknownOneIsAUsageError) {

@@ -1,0 +1,92 @@
+#include "sync/server/quality_rows.hpp"
+
+#include "seal/sealed_box.hpp"
+#include "sync/server/fleet.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+namespace fieldkiosk::sync::server {
+
+namespace {
+
+std::optional<std::int64_t> unix_seconds(std::string_view iso) {
+    const auto t = parse_utc(iso);
+    if (!t) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+}
+
+// The straight-lining item of question `q` answered `a`: a scale's value, a likert option's place (from 1).
+std::optional<std::int64_t> scale_item(const core::Question& q, const nlohmann::json& a) {
+    if (q.type == core::QuestionType::Scale && a.is_number_integer()) return a.get<std::int64_t>();
+    if (q.type != core::QuestionType::SelectOne || q.appearance != core::Appearance::Likert || !a.is_string())
+        return std::nullopt;
+    const auto& value = a.get_ref<const std::string&>();
+    const auto it = std::ranges::find_if(q.choices, [&](const core::Choice& c) { return c.value == value; });
+    if (it == q.choices.end()) return std::nullopt;
+    return static_cast<std::int64_t>(it - q.choices.begin()) + 1;
+}
+
+}  // namespace
+
+QualityInput quality_input(const ExportRow& row, const core::Survey* survey, bool* known) {
+    QualityInput in;
+    in.id = row.id;
+    in.kiosk = row.kiosk;
+    const auto completed = unix_seconds(row.completed_at);
+    if (known) *known = completed.has_value();
+    in.completed_at_s = completed.value_or(0);
+    const auto p = nlohmann::json::parse(row.payload, nullptr, false);
+    std::optional<std::int64_t> started;
+    if (p.is_object())
+        if (auto it = p.find("started_at"); it != p.end() && it->is_string()) started = unix_seconds(it->get<std::string>());
+    // Unknown start: as if started long before, so that the response is never too_fast.
+    in.started_at_s = started.value_or(std::numeric_limits<std::int32_t>::min());
+    in.sealed = seal::is_sealed(p);
+    if (in.sealed || !p.is_object()) return in;
+    const auto answers = p.find("answers");
+    if (answers == p.end() || !answers->is_object()) return in;
+    for (const auto& [question, value] : answers->items()) in.answer_hashes.push_back(answer_hash(question, value.dump()));
+    std::ranges::sort(in.answer_hashes);
+    if (survey)
+        for (const auto& q : survey->questions)
+            if (auto a = answers->find(q.name); a != answers->end())
+                if (auto item = scale_item(q, *a)) in.scale_answers.push_back(*item);
+    return in;
+}
+
+void ResponseFlags::add(const ExportRow& row) {
+    bool known = false;
+    auto in = quality_input(row, m_survey, &known);
+    if (known) m_inputs.push_back(std::move(in));
+}
+
+void ResponseFlags::finish() {
+    const auto results = compute_quality(m_inputs, m_settings);
+    for (std::size_t i = 0; i < results.size(); ++i)
+        if (results[i].flags != 0) m_flags.insert_or_assign(m_inputs[i].id, results[i]);
+    m_flagged = static_cast<std::int64_t>(m_flags.size());
+    m_inputs = {};
+}
+
+const QualityResult* ResponseFlags::find(std::string_view id) const {
+    const auto it = m_flags.find(std::string(id));
+    return it == m_flags.end() ? nullptr : &it->second;
+}
+
+SResult<ResponseFlags> flag_survey(Storage& storage, std::string_view survey, const core::Survey* definition,
+                                   const QualitySettings& settings) {
+    ResponseFlags flags(settings, definition);
+    auto read = storage.for_each_response(survey, [&flags](const ExportRow& row) {
+        flags.add(row);
+        return true;
+    });
+    if (!read) return std::unexpected(read.error());
+    flags.finish();
+    return flags;
+}
+
+}  // namespace fieldkiosk::sync::server
