@@ -1,9 +1,8 @@
 // Read aloud in the App (kiosk/app/app_read_aloud.cpp; docs/read_aloud.md): what the speaker button queues, the
 // read-everything switch, stop on touch, the volume, the reset for the next respondent, and no button where no
 // audio is. The SpeechPort is a recorder: what would be played is checked without SDL.
-#include "core/read_aloud.hpp"
 #include "tests/kiosk/app_steps.hpp"
-#include "tests/support/wav_fixture.hpp"
+#include "tests/kiosk/read_aloud_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,47 +12,6 @@ namespace {
 namespace fs = std::filesystem;
 using kiosk::Screen;
 namespace act = kiosk::act;
-
-class RecordingSpeech final : public kiosk::SpeechPort {
-public:
-    std::expected<void, std::string> play(const std::vector<fs::path>& files) override {
-        plays.push_back(files);
-        queue = files;
-        return {};
-    }
-    void stop() override {
-        ++stops;
-        queue.clear();
-    }
-    void set_volume(float v) override { volume = v; }
-    [[nodiscard]] bool playing() const override { return !queue.empty(); }
-
-    std::vector<std::vector<fs::path>> plays;
-    std::vector<fs::path> queue;  // what plays now
-    int stops = 0;
-    float volume = -1;
-};
-
-// A kiosk with the shipped surveys and tiny generated audio for food in `langs` (every text and UI prompt).
-struct ReadAloudFixture : KioskFixture {
-    explicit ReadAloudFixture(std::initializer_list<std::string_view> langs = {"en"}) {
-        for (const auto& s : app.surveys())
-            if (s->id == "food")
-                for (const auto lang : langs) {
-                    const fs::path d = core::generated_audio_dir(root(), *s, lang);
-                    for (const auto& t : core::spoken_texts(*s, lang)) write_tone(d / t.file, 0.01);
-                    for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
-                }
-        app.set_speech(&speech, dir.path() / "assets", root());
-    }
-    [[nodiscard]] fs::path root() const { return dir.path() / "audio"; }
-    [[nodiscard]] fs::path file(std::string_view lang, std::string_view name) const {
-        for (const auto& s : app.surveys())
-            if (s->id == "food") return core::generated_audio_dir(root(), *s, lang) / std::string(name);
-        return {};
-    }
-    RecordingSpeech speech;
-};
 
 // The first question with at least two choices (the food survey opens with one).
 void to_question_with_choices(ReadAloudFixture& f) {
@@ -208,7 +166,7 @@ TEST(AppReadAloud, NoSpeakerWithoutAudioForTheLanguageOrWithoutSoundOutput) {
         EXPECT_TRUE(f.speech.plays.empty());
     }
     {
-        ReadAloudFixture f({});  // no audio at all: not even the switch
+        ReadAloudFixture f(std::vector<std::string>{});  // no audio at all: not even the switch
         f.app.apply(act::OpenSurvey{"food"});
         EXPECT_FALSE(f.app.view().read_aloud.can_switch);
         EXPECT_FALSE(f.app.view().read_aloud.available);
