@@ -47,8 +47,8 @@ void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out) {
     const float icon = inner.h() * 0.62f;
     // Room for the longer label, so that "Stop" replacing "Listen" moves nothing; a fifth more, because a
     // shaped label with vowel marks (Arabic) draws wider than measure() says.
-    const float lw = 1.2f * std::max(measure(t.fonts.bold, vm.t("read_aloud"), 10000).x,
-                                     measure(t.fonts.bold, vm.t("read_stop"), 10000).x);
+    const float lw =
+        1.2f * std::max(measure(t.fonts.bold, vm.t("read_aloud"), 10000).x, measure(t.fonts.bold, vm.t("read_stop"), 10000).x);
     const float vol_w = std::max(t.target * 1.1f, inner.h());
     const Rect louder = cut_right(inner, vol_w);
     cut_right(inner, t.gap * 0.4f);
