@@ -14,6 +14,7 @@
 #include "kiosk/app/app.hpp"
 #include "kiosk/loop_sync.hpp"
 #include "kiosk/platform/atlas_texture.hpp"
+#include "kiosk/platform/audio.hpp"
 #include "kiosk/platform/window.hpp"
 #include "kiosk/screens/screens.hpp"
 #include "kiosk/settings/pin.hpp"
@@ -39,7 +40,7 @@ using namespace fieldkiosk;
 namespace {
 
 struct Flags {
-    std::string config_path, db_path, mode, surveys_dir, windowed, screenshot, go_to;
+    std::string config_path, db_path, mode, surveys_dir, audio_dir, windowed, screenshot, go_to;
     bool hash_pin = false;
 };
 
@@ -65,6 +66,9 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
         ->check(CLI::IsMember({"kiosk", "assisted"}));
     cli.add_option("--surveys", f.surveys_dir,
                    "Folder of survey definitions (default: " + core::default_surveys_dir().string() + ")");
+    cli.add_option("--audio", f.audio_dir,
+                   "Folder of read-aloud audio made by `fieldkiosk-ctl voice` (default: the surveys folder's audio/); "
+                   "recorded audio in the assets folder's audio/ is played first");
     cli.add_option("--windowed", f.windowed, "Open a window of WxH pixels instead of full screen, e.g. 1080x1920");
     cli.add_option("--screenshot", f.screenshot, "Render one screen (see --goto) to this PNG file and exit");
     cli.add_option("--goto", f.go_to,
@@ -73,9 +77,7 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
     cli.add_flag("--hash-pin", f.hash_pin, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
     try {
         cli.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        return cli.exit(e);
-    }
+    } catch (const CLI::ParseError& e) { return cli.exit(e); }
     // --goto puts the app on any screen, the unlocked admin panel included: only for screenshots.
     if (!f.go_to.empty() && f.screenshot.empty()) {
         std::cerr << "fieldkiosk: --goto is only for --screenshot (it would skip the admin PIN)\n";
@@ -131,9 +133,11 @@ std::expected<kiosk::KioskConfig, int> configure(const Flags& f) {
 struct Content {
     std::vector<core::SurveyPtr> surveys;  // shipped: every valid survey in the surveys folder
     kiosk::Strings strings;
+    fs::path assets;      // UI strings; recorded read-aloud audio under audio/
+    fs::path audio_root;  // what `fieldkiosk-ctl voice` made (--audio, else the surveys folder's audio/)
 };
 
-Content load_content(const kiosk::KioskConfig& config) {
+Content load_content(const kiosk::KioskConfig& config, const Flags& flags) {
     Content c;
     const fs::path sdir = config.surveys_dir.empty() ? core::default_surveys_dir() : fs::path(config.surveys_dir);
     const fs::path paths[] = {sdir};
@@ -145,6 +149,8 @@ Content load_content(const kiosk::KioskConfig& config) {
     std::vector<std::string> string_errors;
     c.strings = kiosk::Strings::load(assets / "strings", string_errors);
     for (const auto& e : string_errors) std::cerr << "fieldkiosk: strings: " << e << "\n";
+    c.assets = assets;
+    c.audio_root = flags.audio_dir.empty() ? sdir / "audio" : fs::path(flags.audio_dir);
     return c;
 }
 
@@ -223,6 +229,28 @@ bool draw_frame_once(Loop& l) {
     return running;
 }
 
+// Read aloud through the sound card (docs/read_aloud.md): the App's SpeechPort over the SDL2 audio player.
+class AudioSpeech final : public kiosk::SpeechPort {
+public:
+    explicit AudioSpeech(std::unique_ptr<kiosk::platform::AudioPlayer> player) : m_player(std::move(player)) {}
+    std::expected<void, std::string> play(const std::vector<fs::path>& files) override { return m_player->play(files); }
+    void stop() override { m_player->stop(); }
+    void set_volume(float volume) override { m_player->set_volume(volume); }
+    [[nodiscard]] bool playing() const override { return m_player->playing(); }
+
+private:
+    std::unique_ptr<kiosk::platform::AudioPlayer> m_player;
+};
+
+// Screenshots: the speaker shows where audio exists, and nothing plays.
+class SilentSpeech final : public kiosk::SpeechPort {
+public:
+    std::expected<void, std::string> play(const std::vector<fs::path>& /*files*/) override { return {}; }
+    void stop() override {}
+    void set_volume(float /*volume*/) override {}
+    [[nodiscard]] bool playing() const override { return false; }
+};
+
 // FIELDKIOSK_STARTUP_TIMING=1: cold start to first frame, for docs/kiosk.md.
 void report_startup_time(std::chrono::steady_clock::time_point process_start) {
     if (const char* e = std::getenv("FIELDKIOSK_STARTUP_TIMING"); e && *e == '1')
@@ -233,7 +261,7 @@ void report_startup_time(std::chrono::steady_clock::time_point process_start) {
 
 // The window, the fonts, sync, the main loop; a screenshot after a few frames. Returns the exit code.
 int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig& config, const Flags& flags,
-               std::chrono::steady_clock::time_point process_start) {
+               const Content& content, std::chrono::steady_clock::time_point process_start) {
     const bool shot = !flags.screenshot.empty();
     kiosk::platform::WindowOptions wo;
     wo.fullscreen = config.fullscreen && !shot;
@@ -258,6 +286,21 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
     struct Unset {
         ~Unset() { kiosk::ui::set_text_layer(nullptr, nullptr); }
     } unset_text_layer;
+    // Read aloud: the sound card if there is one; without one there is no speaker button (never a silent one).
+    SilentSpeech silent;
+    std::unique_ptr<AudioSpeech> audio;
+    if (shot) {
+        app.set_speech(&silent, content.assets, content.audio_root);
+    } else if (auto player = kiosk::platform::AudioPlayer::open(); player) {
+        audio = std::make_unique<AudioSpeech>(std::move(*player));
+        app.set_speech(audio.get(), content.assets, content.audio_root);
+    } else {
+        std::cerr << "fieldkiosk: read aloud is off: " << player.error() << "\n";
+    }
+    struct UnsetSpeech {  // before the player closes
+        kiosk::App& app;
+        ~UnsetSpeech() { app.set_speech(nullptr, {}, {}); }
+    } unset_speech{app};
     sync.start(app);
     int exit_code = 0;
     int frames_left = shot ? 3 : -1;  // a few frames so every window has its size
@@ -289,7 +332,7 @@ int main(int argc, char** argv) {
     auto config = configure(flags);
     if (!config) return config.error();
     const bool shot = !flags.screenshot.empty();
-    const Content content = load_content(*config);
+    const Content content = load_content(*config, flags);
 
     const StorePlace place(*config, shot);
     core::SystemClock clock;
@@ -311,5 +354,5 @@ int main(int argc, char** argv) {
             std::cerr << "fieldkiosk: --goto " << flags.go_to << ": " << r.error() << "\n";
             return 2;
         }
-    return run_window(app, *sync, *config, flags, process_start);
+    return run_window(app, *sync, *config, flags, content, process_start);
 }

@@ -78,15 +78,26 @@ struct DiscardDraftConfirm {
     bool yes = false;
 };
 struct CloseDrafts {};
+// Read aloud (docs/read_aloud.md): the speaker button, the volume, the language screen's switch.
+struct ReadAloud {};    // reads this screen: the question, then each choice with its number (again if pressed again)
+struct StopReading {};  // speech stops at once
+struct SetVolume {
+    int level = 0;  // 1 .. ReadAloudVm::k_volume_levels
+};
+struct ReadEverything {
+    bool on = true;  // "Read everything to me": each new screen is read by itself
+};
+struct Touch {};  // a finger went down anywhere but on the read-aloud controls: speech stops
 }  // namespace act
 
 using Action =
     std::variant<act::Activity, act::CornerHeld, act::OpenSurvey, act::OpenLanguage, act::ChooseLanguage, act::CloseLanguage,
                  act::ConsentStart, act::ConsentDecline, act::ShowFullPrivacy, act::TapChoice, act::SetScale, act::TypeText,
-                 act::Backspace, act::ClearText, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm, act::StillHere,
-                 act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit, act::AdminClose,
-                 act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm, act::AdminSyncNow,
-                 act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm, act::CloseDrafts>;
+                 act::Backspace, act::ClearText, act::ListScroll, act::Next, act::Back, act::StartAgain, act::StartAgainConfirm,
+                 act::StillHere, act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit,
+                 act::AdminClose, act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm,
+                 act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm,
+                 act::CloseDrafts, act::ReadAloud, act::StopReading, act::SetVolume, act::ReadEverything, act::Touch>;
 
 using ActionQueue = std::vector<Action>;
 

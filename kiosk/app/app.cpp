@@ -204,6 +204,7 @@ void App::set_screen(Screen s) {
     m_confirm_discard.clear();
     m_confirm_exit = false;
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
+    if (s == Screen::Attract || s == Screen::Closed) reset_read_aloud();  // between respondents
     if (s != Screen::Consent) m_full_privacy = false;
 }
 
@@ -236,7 +237,10 @@ void App::apply_all(ActionQueue& actions) {
 void App::apply(const Action& action) {
     const auto page_before = page();
     std::visit([this](const auto& a) { on(a); }, action);
-    if (page() != page_before) m_page_changed_at = m_clock->steady_now();  // restarts the tap guard
+    if (page() != page_before) {
+        m_page_changed_at = m_clock->steady_now();  // restarts the tap guard
+        page_turned();
+    }
     // The respondent left (declined, finished, was wiped): a waiting survey update takes effect now.
     if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
 #ifndef NDEBUG
@@ -254,7 +258,10 @@ void App::tick() {
     // A survey update offered while a respondent was mid-survey: now that nobody is, it takes effect.
     if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
     // Time changed the page (the idle prompt appeared under a finger, the thank-you screen went back).
-    if (page() != page_before) m_page_changed_at = now;
+    if (page() != page_before) {
+        m_page_changed_at = now;
+        page_turned();
+    }
 #ifndef NDEBUG
     debug_check_invariants();
 #endif
@@ -388,6 +395,7 @@ std::chrono::milliseconds App::next_wakeup() const {
         consider(*m_thanks_since + m_config.thanks_return);
         second_boundary(*m_thanks_since);
     }
+    if (m_speech != nullptr && m_speech->playing()) soonest = std::min(soonest, milliseconds{250});  // "reading" ends
     if (m_locked_until) {
         consider(*m_locked_until);
         soonest = std::min(soonest, milliseconds{1000});
@@ -436,6 +444,9 @@ void App::debug_check_invariants() const {
         fail("the Closed screen must hold no respondent (Session, chosen survey, typed text)");
     if (m_screen == Screen::Closed && !m_closed) fail("the Closed screen outside a closed period");
     if (m_pending_surveys && !m_session && !m_survey) fail("a survey update waits though no respondent is mid-survey");
+    if (m_read_everything && (m_screen == Screen::Attract || m_screen == Screen::Closed))
+        fail("\"read everything\" is the respondent's: off between respondents (reset_read_aloud)");
+    if (m_volume < 1 || m_volume > ReadAloudVm::k_volume_levels) fail("the volume level is out of range (act::SetVolume clamps)");
 }
 
 }  // namespace fieldkiosk::kiosk

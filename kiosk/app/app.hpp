@@ -26,6 +26,7 @@
 #include "core/session.hpp"
 #include "kiosk/app/actions.hpp"
 #include "kiosk/app/log_sink.hpp"
+#include "kiosk/app/speech_port.hpp"
 #include "kiosk/app/store_port.hpp"
 #include "kiosk/app/strings.hpp"
 #include "kiosk/app/sync_port.hpp"
@@ -36,6 +37,7 @@
 #include <chrono>
 #include <deque>
 #include <expected>
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <string>
@@ -79,6 +81,15 @@ public:
     [[nodiscard]] ViewModel view() const;  // what the screens draw now
     // How long the main loop may sleep before tick() has something to do (countdowns redraw every second).
     [[nodiscard]] std::chrono::milliseconds next_wakeup() const;
+    // Read aloud (docs/read_aloud.md; app_read_aloud.cpp). `port` plays the audio (null, the default: no sound
+    // output, so no speaker button); audio is looked up with core::find_audio: recorded files under
+    // `assets`/audio first, then `generated_root` (what `fieldkiosk-ctl voice` wrote). `port` must outlive the App.
+    void set_speech(SpeechPort* port, std::filesystem::path assets, std::filesystem::path generated_root);
+    // The files the speaker button would play on this screen now, in order (empty: no button).
+    [[nodiscard]] std::vector<std::filesystem::path> page_audio() const;
+    [[nodiscard]] bool read_everything() const { return m_read_everything; }
+    [[nodiscard]] int volume_level() const { return m_volume; }
+
     // The zone of the [hours] (default: the system's, TZ or /etc/localtime). `tz` must outlive the App.
     void set_time_zone(const TimeZone& tz) { m_tz = &tz; }
 
@@ -151,6 +162,12 @@ private:
     void on(const act::DiscardDraft& a);
     void on(const act::DiscardDraftConfirm& a);
     void on(const act::CloseDrafts&);
+    // read aloud (app_read_aloud.cpp)
+    void on(const act::ReadAloud&);
+    void on(const act::StopReading&);
+    void on(const act::SetVolume& a);
+    void on(const act::ReadEverything& a);
+    void on(const act::Touch&);
 
     // --- tick() in steps (app.cpp) ---
     void tick_admin_corner(steady::time_point now);
@@ -173,6 +190,19 @@ private:
     void view_language(ViewModel& v) const;
     void view_admin(ViewModel& v, steady::time_point now) const;
     void view_drafts(ViewModel& v) const;
+    void view_read_aloud(ViewModel& v) const;
+
+    // --- read aloud (app_read_aloud.cpp) ---
+    void read_page();         // plays page_audio() (nothing to play: stops)
+    void stop_reading();      // silence
+    void page_turned();       // the page changed: read it when "read everything" is on, else stop
+    void reset_read_aloud();  // the next respondent: silence, the switch off, the volume back to its default
+    // A file of the survey in `lang`, recorded or generated; nothing without a speech port.
+    [[nodiscard]] std::optional<std::filesystem::path> audio_file(const core::Survey& s, std::string_view lang,
+                                                                  std::string_view file) const;
+    // A UI prompt (ui-<key>.wav) in the resident's language: from the respondent's survey, else any offered one.
+    [[nodiscard]] std::optional<std::filesystem::path> ui_audio(std::string_view key) const;
+    [[nodiscard]] bool survey_has_audio(const core::Survey& s) const;  // in some language
 
     void log(const std::string& line) const { m_log->write(line); }
     // A refused answer or Continue, for the resident: the survey's own message, else the engine's default
@@ -293,6 +323,11 @@ private:
 
     SyncPort* m_sync_port = nullptr;
     SyncStatusVm m_sync;
+
+    SpeechPort* m_speech = nullptr;
+    std::filesystem::path m_audio_assets, m_audio_root;
+    bool m_read_everything = false;
+    int m_volume = ReadAloudVm::k_default_volume;
 
     const TimeZone* m_tz;
     bool m_closed = false;

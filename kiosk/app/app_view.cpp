@@ -161,6 +161,7 @@ ViewModel App::view() const {
             view_drafts(v);
             break;
     }
+    view_read_aloud(v);
     // "Are you still there?" is up because nobody touched the screen for a minute: whoever stands there
     // now may not be the resident. For its 20 s nothing of the answers (or the saved interviews, or the
     // staff figures) is drawn behind it; "I need more time" brings them back.

@@ -116,6 +116,18 @@ struct DraftsVm {
     std::string confirm_discard_title;  // its survey's title
 };
 
+// Read aloud (docs/read_aloud.md). Nothing here is shown when the kiosk has no sound output, or the screen
+// no audio in the resident's language: never a speaker button that says nothing.
+struct ReadAloudVm {
+    static constexpr int k_volume_levels = 5;
+    static constexpr int k_default_volume = 3;
+    bool available = false;         // this screen has audio: the speaker button and the volume buttons are shown
+    bool can_switch = false;        // the language screen: "Read everything to me" is shown (some language has audio)
+    bool everything = false;        // the switch is on: each new screen is read by itself
+    bool reading = false;           // speech is playing now
+    int volume = k_default_volume;  // 1 .. k_volume_levels
+};
+
 struct ViewModel {
     Screen screen = Screen::Attract;
     // Changes with every respondent: the screens put it at the root of ImGui's ID stack, so widget
@@ -146,6 +158,7 @@ struct ViewModel {
     std::string save_error;  // SaveFailed: the store's words, for staff
     AdminVm admin;
     DraftsVm drafts;
+    ReadAloudVm read_aloud;
     std::string closed_message;  // Closed: "This kiosk opens again at 9:00 on Monday." (current language)
 
     // The UI text for `key` in the current language (English fallback).

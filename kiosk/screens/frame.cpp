@@ -11,6 +11,10 @@ namespace fieldkiosk::kiosk::ui {
 bool portrait(Rect screen) { return screen.h() > screen.w(); }
 
 namespace {
+constexpr std::string_view k_read_prefix = "read:";  // the read-aloud controls' hit ids
+}  // namespace
+
+namespace {
 std::string utf8_of(unsigned c) {  // ImWchar is 16-bit in Debian's build: at most three bytes
     std::string s;
     if (c < 0x80) {
@@ -34,6 +38,48 @@ ImU32 survey_colour(std::string_view id) {
     return IM_COL32(0x3A, 0x47, 0x50, 0xFF);
 }
 
+// The speaker ("Listen", "Stop" while reading) between a quieter and a louder button, taken from the right of
+// `inner`. Their ids start with k_read_prefix: a touch on them does not stop the speech (draw_frame()).
+void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const auto& r = vm.read_aloud;
+    const float icon = inner.h() * 0.62f;
+    // Room for the longer label, so that "Stop" replacing "Listen" moves nothing; a fifth more, because a
+    // shaped label with vowel marks (Arabic) draws wider than measure() says.
+    const float lw =
+        1.2f * std::max(measure(t.fonts.bold, vm.t("read_aloud"), 10000).x, measure(t.fonts.bold, vm.t("read_stop"), 10000).x);
+    const float vol_w = std::max(t.target * 1.1f, inner.h());
+    const Rect louder = cut_right(inner, vol_w);
+    cut_right(inner, t.gap * 0.4f);
+    const Rect speaker = cut_right(inner, icon + lw + t.gap * 2.2f);
+    cut_right(inner, t.gap * 0.4f);
+    const Rect quieter = cut_right(inner, vol_w);
+    cut_right(inner, t.gap);
+    if (button("read:aloud", speaker, "", r.reading ? Look::Primary : Look::Secondary))
+        out.push_back(r.reading ? Action{act::StopReading{}} : Action{act::ReadAloud{}});
+    const ImU32 fg = r.reading ? t.on_primary : t.text;
+    draw_speaker(dl, {speaker.min.x + t.gap * 0.8f + icon * 0.5f, speaker.center().y}, icon, r.reading ? 3 : 2, fg);
+    // The label sits above the level bars (marks below Arabic letters must not touch them).
+    draw_text(
+        dl, t.fonts.bold,
+        {{speaker.min.x + t.gap * 1.4f + icon, speaker.min.y}, {speaker.max.x - t.gap * 0.4f, speaker.max.y - t.gap * 0.5f}},
+        vm.t(r.reading ? "read_stop" : "read_aloud"), fg, Align::Center, true);
+    const int levels = ReadAloudVm::k_volume_levels;
+    if (button("read:quieter", quieter, "", Look::Secondary, r.volume > 1)) out.push_back(act::SetVolume{r.volume - 1});
+    if (button("read:louder", louder, "", Look::Secondary, r.volume < levels)) out.push_back(act::SetVolume{r.volume + 1});
+    const ImU32 off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);  // as a disabled button's label
+    draw_plus_minus(dl, quieter.center(), quieter.h() * 0.34f, false, r.volume > 1 ? t.text : off);
+    draw_plus_minus(dl, louder.center(), louder.h() * 0.34f, true, r.volume < levels ? t.text : off);
+    // The level: one bar per step under the speaker's label, filled up to the volume.
+    const float bw = lw / static_cast<float>(levels * 2 - 1), by = speaker.max.y - t.gap * 0.3f;
+    const float bx = speaker.min.x + t.gap * 1.4f + icon + (speaker.w() - t.gap * 1.8f - icon - lw) * 0.5f;
+    for (int i = 0; i < levels; ++i) {
+        const float x = bx + static_cast<float>(i * 2) * bw;
+        dl->AddRectFilled({x, by - t.gap * 0.25f}, {x + bw, by}, i < r.volume ? fg : IM_COL32(0x9A, 0xA4, 0xAE, 0xFF));
+    }
+}
+
 void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -54,6 +100,7 @@ void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue
                   Align::Center, true);
         cut_right(inner, t.gap);
     }
+    if (vm.read_aloud.available) read_aloud_controls(vm, inner, out);
     const ImFont* f = fit_font({t.fonts.bold, t.fonts.small}, inner, left);
     draw_text(dl, f, inner, left, t.text, Align::Left, true);
     cut_top(area, t.gap);
@@ -153,6 +200,14 @@ ActionQueue draw_frame(const ViewModel& vm) {
             out.emplace_back(act::TypeText{utf8_of(c)});
         }
         if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace))) out.emplace_back(act::Backspace{});
+    }
+    // Speech stops on any touch but one on the read-aloud controls (docs/read_aloud.md). First in the queue:
+    // the finger went down before any button it lands on fires, so Continue's new page is still read.
+    if (vm.read_aloud.reading && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        const ImVec2 p = io.MousePos;
+        const bool on_controls = std::ranges::any_of(
+            hits().all(), [&](const auto& h) { return h.first.starts_with(k_read_prefix) && h.second.contains(p); });
+        if (!on_controls) out.insert(out.begin(), act::Touch{});
     }
     const bool key_down = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Backspace));
     if (io.MouseDown[0] || ImGui::IsMouseReleased(ImGuiMouseButton_Left) || io.InputQueueCharacters.Size > 0 || key_down)

@@ -19,7 +19,11 @@ namespace fieldkiosk::kiosk::ui {
 // --- shared chrome (frame.cpp) ---
 // The top bar: `left` text (the hidden admin corner is under it, so it is never a button) and the language
 // button on the right. Returns the area below it.
+// With audio for the screen (vm.read_aloud.available) it also holds the speaker button and the volume buttons
+// (hit ids "read:aloud", "read:quieter", "read:louder"), taken from the title's room so nothing else moves.
 void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button = true);
+// The read-aloud controls alone, from the right of `inner` (top_bar() uses them).
+void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out);
 // A centred card over a dimmed screen (dialogs). Returns the card's inner rectangle.
 [[nodiscard]] Rect dialog_card(Rect screen, float w, float h);
 [[nodiscard]] bool portrait(Rect screen);

@@ -157,3 +157,30 @@ void draw_clock(ImDrawList* dl, ImVec2 c, float r, ImU32 col) {
 }
 
 }  // namespace fieldkiosk::kiosk::ui
+
+namespace fieldkiosk::kiosk::ui {
+
+// A loudspeaker facing right: a box and a cone, then `waves` arcs of sound (0 = silent).
+void draw_speaker(ImDrawList* dl, ImVec2 c, float size, int waves, ImU32 col) {
+    const float h = size * 0.5f;
+    const float lw = std::max(2.0f, size * 0.07f);
+    const float x0 = c.x - h;  // the speaker takes the left half, the waves the right
+    dl->AddRectFilled({x0, c.y - h * 0.32f}, {x0 + h * 0.36f, c.y + h * 0.32f}, col, h * 0.06f);
+    dl->AddQuadFilled({x0 + h * 0.3f, c.y - h * 0.32f}, {x0 + h * 0.85f, c.y - h * 0.8f}, {x0 + h * 0.85f, c.y + h * 0.8f},
+                      {x0 + h * 0.3f, c.y + h * 0.32f}, col);
+    constexpr float k_arc = 0.85f;  // radians either side of the axis
+    for (int i = 0; i < waves; ++i) {
+        const float r = h * (0.45f + 0.38f * static_cast<float>(i));
+        dl->PathArcTo({x0 + h * 0.85f, c.y}, r, -k_arc, k_arc, 12);
+        dl->PathStroke(col, 0, lw);
+    }
+}
+
+// A plus (or a minus) sign: the volume buttons beside the speaker.
+void draw_plus_minus(ImDrawList* dl, ImVec2 c, float size, bool plus, ImU32 col) {
+    const float h = size * 0.5f, lw = std::max(3.0f, size * 0.16f);
+    dl->AddLine({c.x - h, c.y}, {c.x + h, c.y}, col, lw);
+    if (plus) dl->AddLine({c.x, c.y - h}, {c.x, c.y + h}, col, lw);
+}
+
+}  // namespace fieldkiosk::kiosk::ui

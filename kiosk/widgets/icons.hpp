@@ -18,5 +18,8 @@ void draw_check(ImDrawList* dl, ImVec2 min, ImVec2 max, ImU32 col);
 void draw_backspace(ImDrawList* dl, ImVec2 center, float size, ImU32 col);
 void draw_shift(ImDrawList* dl, ImVec2 center, float size, ImU32 col, bool filled);
 void draw_clock(ImDrawList* dl, ImVec2 center, float radius, ImU32 col);
+// Read aloud: a loudspeaker in a `size` square with `waves` arcs of sound (0..3); the volume buttons' + and -.
+void draw_speaker(ImDrawList* dl, ImVec2 center, float size, int waves, ImU32 col);
+void draw_plus_minus(ImDrawList* dl, ImVec2 center, float size, bool plus, ImU32 col);
 
 }  // namespace fieldkiosk::kiosk::ui

@@ -1,8 +1,8 @@
 // Right-to-left screens (issue 11): with the text layer drawing, an Arabic question screen is the mirror of the
 // English one (recorded widget rectangles), text starts at the right, and the Latin keyboard keeps its order.
-#include "kiosk/text/text_layer.hpp"
 #include "kiosk/widgets/widgets.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/kiosk/text_layer_on.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,7 @@
 using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
+using fieldkiosk::testing::TextLayerOn;
 using fieldkiosk::testing::UiDriver;
 
 namespace {
@@ -25,16 +26,6 @@ core::SurveyPtr scripts_demo() {
     EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
     return r.survey;
 }
-
-// The text layer for these tests; the texture id is never drawn (headless).
-text::TextLayer& layer() {
-    static text::TextLayer l(text::FontSet::default_dirs(""));
-    return l;
-}
-struct TextLayerOn {
-    TextLayerOn() { ui::set_text_layer(&layer(), reinterpret_cast<ImTextureID>(static_cast<std::intptr_t>(1))); }
-    ~TextLayerOn() { ui::set_text_layer(nullptr, nullptr); }
-};
 
 // The rectangles of the question `name` in `lang`, as the widgets recorded them.
 std::map<std::string, ui::Rect> rects_of(ImVec2 size, const std::string& lang, const std::string& name,
@@ -67,7 +58,7 @@ std::map<std::string, ui::Rect> rects_of(ImVec2 size, const std::string& lang, c
 
 TEST(UiRightToLeft, ArabicQuestionScreensAreTheMirrorOfEnglish) {
     TextLayerOn on;
-    ASSERT_TRUE(layer().loaded());
+    ASSERT_TRUE(fieldkiosk::testing::test_text_layer().loaded());
     for (ImVec2 size : {ImVec2{1080, 1920}, ImVec2{1920, 1080}}) {
         for (const char* q : {"safe", "life", "name"}) {
             const auto en = rects_of(size, "en", q);
