@@ -1,3 +1,6 @@
+// The survey expression language (docs/survey_format.md, "Expressions"): tokenizer, parser and evaluator.
+// Over 600 lines on purpose: the three share the token and node types and are read together; the tokenizer's
+// next() is one switch over the characters a token may start with.
 #include "core/expression.hpp"
 #include "core/utf8.hpp"
 

@@ -2,6 +2,8 @@
 //
 // Index: Problem · Table (a sheet with its header) · Importer: languages, settings, choices, survey rows,
 // questions, validation by the loader (diagnostics traced back to cells) · entry points
+// Over 600 lines on purpose: one Importer walks the workbook's sheets and keeps every cell's place for its
+// messages; each sheet and each kind of column is its own short step.
 #include "core/xlsform/import.hpp"
 
 #include "core/loader.hpp"
