@@ -99,36 +99,33 @@ std::expected<PopulationTotals, std::string> read_population_totals(const std::f
     return parse_population_totals(s.str(), file.string());
 }
 
-RakeResult rake(const PopulationTotals& totals, const std::vector<std::vector<int>>& categories, const RakeOptions& options) {
-    assert(categories.size() == totals.margins.size() && "rake: one category vector per margin");
-    RakeResult r;
-    const std::size_t n = categories.empty() ? 0 : categories.front().size();
-    r.weights.assign(n, 0.0);
-    std::vector<char> used(n, 1);
-    for (const auto& cats : categories) {
-        assert(cats.size() == n && "rake: every margin needs one category per respondent");
-        for (std::size_t i = 0; i < n; ++i)
-            if (cats[i] < 0) used[i] = 0;
-    }
-    for (std::size_t i = 0; i < n; ++i) (used[i] ? r.used : r.excluded)++;
-    if (r.used == 0 || totals.margins.empty()) return r;
+namespace {
 
-    // Targets: categories without respondents folded into the rest; every margin scaled to the first's total.
+// Who is raked: respondents with a category in every margin (used[i] = 1).
+struct Sample {
+    const std::vector<std::vector<int>>& categories;  // [margin][respondent]
+    std::vector<char> used;
+    std::size_t n = 0;
+};
+
+// Targets per margin and category: categories without respondents folded into the rest (with a note), every
+// margin scaled to the first's total, which is returned as `grand`.
+std::vector<std::vector<double>> rake_targets(const PopulationTotals& totals, const Sample& s, double& grand,
+                                              std::vector<std::string>& notes) {
     std::vector<std::vector<double>> target(totals.margins.size());
-    double grand = 0;
     for (std::size_t m = 0; m < totals.margins.size(); ++m) {
         const Margin& mg = totals.margins[m];
         std::vector<std::int64_t> count(mg.categories.size(), 0);
-        for (std::size_t i = 0; i < n; ++i)
-            if (used[i]) ++count[static_cast<std::size_t>(categories[m][i])];
+        for (std::size_t i = 0; i < s.n; ++i)
+            if (s.used[i]) ++count[static_cast<std::size_t>(s.categories[m][i])];
         double all = 0, kept = 0;
         target[m] = mg.totals;
         for (std::size_t k = 0; k < count.size(); ++k) {
             all += mg.totals[k];
             if (count[k] == 0) {
                 target[m][k] = 0;
-                r.notes.push_back("no respondent in " + mg.variable + " = " + mg.categories[k] +
-                                  ": its total was spread over the other " + mg.variable + " categories");
+                notes.push_back("no respondent in " + mg.variable + " = " + mg.categories[k] +
+                                ": its total was spread over the other " + mg.variable + " categories");
             } else {
                 kept += mg.totals[k];
             }
@@ -136,65 +133,91 @@ RakeResult rake(const PopulationTotals& totals, const std::vector<std::vector<in
         if (m == 0) grand = all;
         for (double& t : target[m]) t *= grand / kept;
     }
+    return target;
+}
 
-    for (std::size_t i = 0; i < n; ++i) r.weights[i] = used[i] ? grand / static_cast<double>(r.used) : 0.0;
-    const auto one_round = [&] {
-        std::vector<double> sums;
-        r.converged = false;
-        for (r.iterations = 1; r.iterations <= options.max_iterations; ++r.iterations) {
-            for (std::size_t m = 0; m < target.size(); ++m) {
-                sums.assign(target[m].size(), 0.0);
-                for (std::size_t i = 0; i < n; ++i)
-                    if (used[i]) sums[static_cast<std::size_t>(categories[m][i])] += r.weights[i];
-                for (std::size_t i = 0; i < n; ++i)
-                    if (used[i]) {
-                        const auto k = static_cast<std::size_t>(categories[m][i]);
-                        r.weights[i] *= target[m][k] / sums[k];
-                    }
-            }
-            r.max_margin_error = margin_error(target, categories, used, r.weights);
-            if (r.max_margin_error < options.tolerance) {
-                r.converged = true;
-                return;
-            }
-        }
-        r.iterations = options.max_iterations;
-    };
-    one_round();
-    if (options.cap > 0) {
-        const double limit = options.cap * grand / static_cast<double>(r.used);
-        const auto apply_cap = [&] {
-            bool capped = false;
-            for (double& w : r.weights)
-                if (w > limit * (1.0 + 1e-9)) {
-                    w = limit;
-                    capped = true;
+// Iterative proportional fitting from r.weights until every margin is within the tolerance, or the limit.
+void rake_rounds(const std::vector<std::vector<double>>& target, const Sample& s, const RakeOptions& options, RakeResult& r) {
+    std::vector<double> sums;
+    r.converged = false;
+    for (r.iterations = 1; r.iterations <= options.max_iterations; ++r.iterations) {
+        for (std::size_t m = 0; m < target.size(); ++m) {
+            sums.assign(target[m].size(), 0.0);
+            for (std::size_t i = 0; i < s.n; ++i)
+                if (s.used[i]) sums[static_cast<std::size_t>(s.categories[m][i])] += r.weights[i];
+            for (std::size_t i = 0; i < s.n; ++i)
+                if (s.used[i]) {
+                    const auto k = static_cast<std::size_t>(s.categories[m][i]);
+                    r.weights[i] *= target[m][k] / sums[k];
                 }
-            return capped;
-        };
-        int round = 0;
-        while (round < options.max_cap_rounds && apply_cap()) {
-            ++round;
-            one_round();
         }
-        if (round == options.max_cap_rounds && apply_cap()) {
-            // The totals need weights above the cap: keep the cap, say how far the margins are from the totals.
-            r.converged = false;
-            r.max_margin_error = margin_error(target, categories, used, r.weights);
-            r.notes.push_back("the totals cannot be met without weights above the cap; weighted margins are off by up to " +
-                              std::to_string(static_cast<int>(std::round(100 * r.max_margin_error))) +
-                              "%: collapse small categories in the totals file");
+        r.max_margin_error = margin_error(target, s.categories, s.used, r.weights);
+        if (r.max_margin_error < options.tolerance) {
+            r.converged = true;
+            return;
         }
-        if (round > 0)
-            r.notes.push_back("weights capped at " + std::to_string(static_cast<int>(options.cap)) +
-                              " times the mean weight and re-raked (" + std::to_string(round) + " rounds)");
     }
-    double s = 0, s2 = 0;
+    r.iterations = options.max_iterations;
+}
+
+// Weights above options.cap times the mean are capped and the rest raked again, up to max_cap_rounds times.
+void cap_and_rerake(const std::vector<std::vector<double>>& target, const Sample& s, double grand, const RakeOptions& options,
+                    RakeResult& r) {
+    const double limit = options.cap * grand / static_cast<double>(r.used);
+    const auto apply_cap = [&] {
+        bool capped = false;
+        for (double& w : r.weights)
+            if (w > limit * (1.0 + 1e-9)) {
+                w = limit;
+                capped = true;
+            }
+        return capped;
+    };
+    int round = 0;
+    while (round < options.max_cap_rounds && apply_cap()) {
+        ++round;
+        rake_rounds(target, s, options, r);
+    }
+    if (round == options.max_cap_rounds && apply_cap()) {
+        // The totals need weights above the cap: keep the cap, say how far the margins are from the totals.
+        r.converged = false;
+        r.max_margin_error = margin_error(target, s.categories, s.used, r.weights);
+        r.notes.push_back("the totals cannot be met without weights above the cap; weighted margins are off by up to " +
+                          std::to_string(static_cast<int>(std::round(100 * r.max_margin_error))) +
+                          "%: collapse small categories in the totals file");
+    }
+    if (round > 0)
+        r.notes.push_back("weights capped at " + std::to_string(static_cast<int>(options.cap)) +
+                          " times the mean weight and re-raked (" + std::to_string(round) + " rounds)");
+}
+
+}  // namespace
+
+RakeResult rake(const PopulationTotals& totals, const std::vector<std::vector<int>>& categories, const RakeOptions& options) {
+    assert(categories.size() == totals.margins.size() && "rake: one category vector per margin");
+    RakeResult r;
+    Sample s{categories, {}, categories.empty() ? 0 : categories.front().size()};
+    r.weights.assign(s.n, 0.0);
+    s.used.assign(s.n, 1);
+    for (const auto& cats : categories) {
+        assert(cats.size() == s.n && "rake: every margin needs one category per respondent");
+        for (std::size_t i = 0; i < s.n; ++i)
+            if (cats[i] < 0) s.used[i] = 0;
+    }
+    for (std::size_t i = 0; i < s.n; ++i) (s.used[i] ? r.used : r.excluded)++;
+    if (r.used == 0 || totals.margins.empty()) return r;
+
+    double grand = 0;
+    const auto target = rake_targets(totals, s, grand, r.notes);
+    for (std::size_t i = 0; i < s.n; ++i) r.weights[i] = s.used[i] ? grand / static_cast<double>(r.used) : 0.0;
+    rake_rounds(target, s, options, r);
+    if (options.cap > 0) cap_and_rerake(target, s, grand, options, r);
+    double sum = 0, sum2 = 0;
     for (double w : r.weights) {
-        s += w;
-        s2 += w * w;
+        sum += w;
+        sum2 += w * w;
     }
-    r.n_eff = kish_effective_n(s, s2);
+    r.n_eff = kish_effective_n(sum, sum2);
     return r;
 }
 
