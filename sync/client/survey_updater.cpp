@@ -60,6 +60,35 @@ std::string status_words(const HttpResponse& r) {
     return out;
 }
 
+// What is wrong with an entry of the server's list (id, version, sha256; an id and version that can be file
+// names), or nullopt.
+std::optional<std::string> entry_problem(const json& e) {
+    if (!e.is_object() || !e.value("id", json()).is_string() || !e.value("version", json()).is_string() ||
+        !e.value("sha256", json()).is_string())
+        return "an entry of the list has no id, version or sha256";
+    const auto id = e["id"].get<std::string>();
+    const auto version = e["version"].get<std::string>();
+    if (!safe_id(id) || !safe_version(version))
+        return "'" + id + "' version '" + version +
+               "' cannot be kept as a file (ids: a-z, 0-9, _; versions: letters, digits, '.', '_', '-')";
+    return std::nullopt;
+}
+
+// A version this kiosk already has is never overwritten; but a different file under the same id and version
+// means responses made here and there are judged against different questions: say so (the operator must act).
+std::optional<std::string> differs_on_disk(const fs::path& on_disk, const std::string& id, const std::string& version,
+                                           const std::string& sha256) {
+    const auto mine = read_capped(on_disk, k_max_get_bytes);
+    if (!mine) return "'" + id + "' version '" + version + "' is on this kiosk but cannot be read (" + on_disk.string() + ")";
+    const auto digest = protocol::sha256_hex(*mine);
+    if (!digest) return "'" + id + "' version '" + version + "' on this kiosk could not be checked: " + digest.error();
+    if (*digest != sha256)
+        return "the server's '" + id + "' version " + version +
+               " differs from the one this kiosk has: a survey was changed without raising its "
+               "version (this kiosk keeps its own; " + on_disk.string() + ")";
+    return std::nullopt;
+}
+
 }  // namespace
 
 fs::path default_survey_folder(const fs::path& database) {
@@ -120,35 +149,17 @@ SurveyUpdateResult SurveyUpdater::update_now() {
     std::size_t tried = 0;
     bool space_reported = false;
     for (const auto& e : index["surveys"]) {
-        if (!e.is_object() || !e.value("id", json()).is_string() || !e.value("version", json()).is_string() ||
-            !e.value("sha256", json()).is_string()) {
-            problems.emplace_back("an entry of the list has no id, version or sha256");
+        if (auto problem = entry_problem(e)) {
+            problems.push_back(std::move(*problem));
             continue;
         }
         const auto id = e["id"].get<std::string>();
         const auto version = e["version"].get<std::string>();
-        if (!safe_id(id) || !safe_version(version)) {
-            problems.push_back("'" + id + "' version '" + version +
-                               "' cannot be kept as a file (ids: a-z, 0-9, _; versions: letters, digits, '.', '_', '-')");
-            continue;
-        }
         const auto sha256 = e["sha256"].get<std::string>();
         const fs::path on_disk = downloaded_survey_path(m_options.folder, id, version);
         std::error_code ec;
         if (fs::exists(on_disk, ec)) {
-            // Never overwritten; but a different file under the same id and version means responses made
-            // here and there are judged against different questions: say so (the operator must act).
-            const auto mine = read_capped(on_disk, k_max_get_bytes);
-            if (!mine)
-                problems.push_back("'" + id + "' version '" + version + "' is on this kiosk but cannot be read (" +
-                                   on_disk.string() + ")");
-            else if (const auto digest = protocol::sha256_hex(*mine); !digest)
-                problems.push_back("'" + id + "' version '" + version +
-                                   "' on this kiosk could not be checked: " + digest.error());
-            else if (*digest != sha256)
-                problems.push_back("the server's '" + id + "' version " + version +
-                                   " differs from the one this kiosk has: a survey was changed without raising its "
-                                   "version (this kiosk keeps its own; " + on_disk.string() + ")");
+            if (auto problem = differs_on_disk(on_disk, id, version, sha256)) problems.push_back(std::move(*problem));
             continue;
         }
         if (tried == m_options.max_downloads_per_check) {
