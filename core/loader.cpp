@@ -1328,42 +1328,51 @@ std::vector<SurveyPtr> Catalog::current() const {
     return out;
 }
 
+namespace {
+
+// The .json files of a folder and its subfolders, sorted; schema/ (JSON Schema for editors) and indicators/
+// (the results' indicator files, results/indicator.hpp) are not surveys and are skipped.
+void find_json_files(const fs::path& dir, std::vector<fs::path>& files, std::vector<Diagnostic>& diags) {
+    std::error_code ec;
+    std::vector<fs::path> found;
+    fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+    if (ec) {
+        diags.push_back({dir.string(), "", "", "cannot be read: " + ec.message()});
+        return;
+    }
+    for (; it != end; it.increment(ec)) {
+        if (ec) {
+            diags.push_back({dir.string(), "", "", "could not be searched completely: " + ec.message()});
+            break;
+        }
+        std::error_code sec;
+        if (it->is_directory(sec) && (it->path().filename() == "schema" || it->path().filename() == "indicators")) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (it->path().extension() != ".json") continue;
+        if (it->is_regular_file(sec))
+            found.push_back(it->path());
+        else if (sec)
+            diags.push_back({it->path().string(), "", "", "cannot be read: " + sec.message()});
+    }
+    std::ranges::sort(found);
+    files.insert(files.end(), found.begin(), found.end());
+}
+
+}  // namespace
+
 Catalog load_paths(std::span<const fs::path> paths, LoadOptions options) {
     Catalog out;
     std::vector<fs::path> files;
     for (const auto& p : paths) {
         std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            std::vector<fs::path> found;
-            fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-            if (ec) {
-                out.diagnostics.push_back({p.string(), "", "", "cannot be read: " + ec.message()});
-                continue;
-            }
-            for (; it != end; it.increment(ec)) {
-                if (ec) {
-                    out.diagnostics.push_back({p.string(), "", "", "could not be searched completely: " + ec.message()});
-                    break;
-                }
-                std::error_code sec;
-                // schema/: JSON Schema for editors; indicators/: the results' indicator files (results/indicator.hpp).
-                if (it->is_directory(sec) && (it->path().filename() == "schema" || it->path().filename() == "indicators")) {
-                    it.disable_recursion_pending();
-                    continue;
-                }
-                if (it->path().extension() != ".json") continue;
-                if (it->is_regular_file(sec))
-                    found.push_back(it->path());
-                else if (sec)
-                    out.diagnostics.push_back({it->path().string(), "", "", "cannot be read: " + sec.message()});
-            }
-            std::ranges::sort(found);
-            files.insert(files.end(), found.begin(), found.end());
-        } else if (fs::exists(p, ec)) {
+        if (fs::is_directory(p, ec))
+            find_json_files(p, files, out.diagnostics);
+        else if (fs::exists(p, ec))
             files.push_back(p);
-        } else {
+        else
             out.diagnostics.push_back({p.string(), "", "", "does not exist"});
-        }
     }
     std::map<std::string, std::string> ids;  // survey id (with all_versions: id + '\n' + version) -> file
     for (const auto& f : files) {

@@ -40,16 +40,79 @@ std::expected<std::string, std::string> read_token_file(const std::string& path)
     return token;
 }
 
+struct SyncArgs {
+    std::string db, server, token, token_file, ca_file, pin;
+    int batch = 100;
+    bool no_gzip = false;
+    int connect_timeout = 10, timeout = 120;
+};
+
+// The token from --token-file, else --token, else FIELDKIOSK_TOKEN; nullopt (said on `err`) when none is usable.
+std::optional<std::string> resolve_token(const SyncArgs& args, std::ostream& err) {
+    std::string token = args.token;
+    if (!args.token_file.empty()) {
+        auto t = read_token_file(args.token_file);
+        if (!t) {
+            err << "error: --token-file " << args.token_file << ": " << t.error() << "\n";
+            return std::nullopt;
+        }
+        token = std::move(*t);
+    } else if (token.empty()) {
+        if (const char* env = std::getenv("FIELDKIOSK_TOKEN"); env != nullptr) token = env;
+    }
+    if (token.empty()) {
+        err << "error: no token: give --token-file PATH (or set FIELDKIOSK_TOKEN)\n";
+        return std::nullopt;
+    }
+    return token;
+}
+
+// One drain of the store with the kiosk's own client, a heartbeat riding along (alone in an empty batch when
+// nothing is queued: the server's `kiosks` list then shows this run as "fieldkiosk-ctl VERSION"). The exit status.
+int drain_once(const SyncArgs& args, const std::string& token, const std::filesystem::path& path, std::ostream& out,
+               std::ostream& err) {
+    core::SystemClock clock;
+    auto store = storage::ResponseStore::open(path, clock);
+    if (!store) {
+        err << "error: " << store.error().message << "\n";
+        return k_exit_invalid;
+    }
+    static sync::client::CurlGlobal curl_global;  // once per process, before any transfer
+    sync::client::CurlTransport transport(sync::client::CurlOptions{.connect_timeout = std::chrono::seconds(args.connect_timeout),
+                                                                    .total_timeout = std::chrono::seconds(args.timeout),
+                                                                    .ca_file = args.ca_file,
+                                                                    .pinned_public_key = args.pin});
+    core::SystemRng rng;
+    sync::client::SyncConfig config{.server_url = args.server, .token = token, .gzip = !args.no_gzip};
+    config.batch.max_count = args.batch;
+    sync::client::Uploader uploader(*store, transport, config, rng);
+    sync::client::HeartbeatFacts facts;
+    if (auto before = store->outbox_counts()) {
+        facts.queued = before->queued;
+        facts.quarantined = before->rejected + before->conflict;
+    }
+    sync::protocol::Heartbeat given;
+    given.app_version = std::string("fieldkiosk-ctl ") + FIELDKIOSK_VERSION;
+    const auto start = std::chrono::steady_clock::now();
+    const auto s = uploader.drain({}, sync::client::complete_heartbeat(std::move(given), facts, path, clock.wall_now()));
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    auto counts = store->outbox_counts();
+    if (!counts) {
+        err << "error: " << counts.error().message << "\n";
+        return k_exit_invalid;
+    }
+    out << "sent " << s.delivered() << " (accepted " << s.accepted << ", duplicate " << s.duplicate << "), rejected "
+        << s.rejected << ", conflict " << s.conflict << ", remaining " << counts->queued << ", time " << std::fixed
+        << std::setprecision(2) << secs << " s\n";
+    if (s.failure)
+        err << "stopped: " << sync::client::describe(*s.failure, clock.wall_now()) << " (" << s.failure->detail << ")\n";
+    return counts->queued == 0 ? k_exit_ok : k_exit_invalid;
+}
+
 }  // namespace
 
 Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
-    struct Args {
-        std::string db, server, token, token_file, ca_file, pin;
-        int batch = 100;
-        bool no_gzip = false;
-        int connect_timeout = 10, timeout = 120;
-    };
-    auto args = std::make_shared<Args>();
+    auto args = std::make_shared<SyncArgs>();
     auto* cmd = app.add_subcommand("sync", "Send the kiosk's queued responses to the server once, then print a summary");
     cmd->add_option("--db", args->db, "The kiosk's database (default: " + storage::default_database_path().string() + ")");
     cmd->add_option("--server", args->server, "Server URL, e.g. https://surveys.example.gov.uk")->required();
@@ -72,21 +135,8 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
         "The token comes from --token-file, else --token, else the environment variable FIELDKIOSK_TOKEN.\n"
         "Exit status: 0 when nothing remains queued, 1 when something does (or the database failed), 2 bad command line.");
     return [args, &out, &err]() -> int {
-        std::string token = args->token;
-        if (!args->token_file.empty()) {
-            auto t = read_token_file(args->token_file);
-            if (!t) {
-                err << "error: --token-file " << args->token_file << ": " << t.error() << "\n";
-                return k_exit_usage;
-            }
-            token = std::move(*t);
-        } else if (token.empty()) {
-            if (const char* env = std::getenv("FIELDKIOSK_TOKEN"); env != nullptr) token = env;
-        }
-        if (token.empty()) {
-            err << "error: no token: give --token-file PATH (or set FIELDKIOSK_TOKEN)\n";
-            return k_exit_usage;
-        }
+        const auto token = resolve_token(*args, err);
+        if (!token) return k_exit_usage;
         if (auto problem = sync::client::insecure_url_problem(args->server)) {
             err << "error: --server " << args->server << ": " << *problem << "\n";
             return k_exit_usage;
@@ -97,45 +147,7 @@ Runner add_sync(CLI::App& app, std::ostream& out, std::ostream& err) {
             err << "error: no database at " << path.string() << " (give --db PATH)\n";
             return k_exit_usage;
         }
-        core::SystemClock clock;
-        auto store = storage::ResponseStore::open(path, clock);
-        if (!store) {
-            err << "error: " << store.error().message << "\n";
-            return k_exit_invalid;
-        }
-        static sync::client::CurlGlobal curl_global;  // once per process, before any transfer
-        sync::client::CurlTransport transport(
-            sync::client::CurlOptions{.connect_timeout = std::chrono::seconds(args->connect_timeout),
-                                      .total_timeout = std::chrono::seconds(args->timeout),
-                                      .ca_file = args->ca_file,
-                                      .pinned_public_key = args->pin});
-        core::SystemRng rng;
-        sync::client::SyncConfig config{.server_url = args->server, .token = token, .gzip = !args->no_gzip};
-        config.batch.max_count = args->batch;
-        sync::client::Uploader uploader(*store, transport, config, rng);
-        // A heartbeat rides along (alone in an empty batch when nothing is queued): the server's `kiosks`
-        // list then shows this run, as "fieldkiosk-ctl VERSION".
-        sync::client::HeartbeatFacts facts;
-        if (auto before = store->outbox_counts()) {
-            facts.queued = before->queued;
-            facts.quarantined = before->rejected + before->conflict;
-        }
-        sync::protocol::Heartbeat given;
-        given.app_version = std::string("fieldkiosk-ctl ") + FIELDKIOSK_VERSION;
-        const auto start = std::chrono::steady_clock::now();
-        const auto s = uploader.drain({}, sync::client::complete_heartbeat(std::move(given), facts, path, clock.wall_now()));
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        auto counts = store->outbox_counts();
-        if (!counts) {
-            err << "error: " << counts.error().message << "\n";
-            return k_exit_invalid;
-        }
-        out << "sent " << s.delivered() << " (accepted " << s.accepted << ", duplicate " << s.duplicate << "), rejected "
-            << s.rejected << ", conflict " << s.conflict << ", remaining " << counts->queued << ", time " << std::fixed
-            << std::setprecision(2) << secs << " s\n";
-        if (s.failure)
-            err << "stopped: " << sync::client::describe(*s.failure, clock.wall_now()) << " (" << s.failure->detail << ")\n";
-        return counts->queued == 0 ? k_exit_ok : k_exit_invalid;
+        return drain_once(*args, *token, path, out, err);
     };
 }
 
