@@ -195,6 +195,99 @@ int export_wide(storage::ResponseStore& store, const core::SurveyPtr& survey, co
     return k_exit_ok;
 }
 
+// The kiosk's own CSV: one row per response, one column per question (and write-in), then the calculations;
+// values, or labels in `lang` (default: the survey's) with `labels`.
+class LongCsv {
+public:
+    LongCsv(const core::Survey& survey, bool labels, const std::string& lang)
+        : m_survey(survey), m_labels(labels), m_lang(lang.empty() ? survey.default_language : lang) {
+        for (const auto& q : survey.questions) {
+            if (q.takes_answer()) m_cols.push_back(&q);
+            if (q.type == core::QuestionType::Calculate) m_calcs.push_back(&q);
+        }
+    }
+
+    [[nodiscard]] std::string header() const {
+        std::string h = "id,survey_version,language,mode,site,worker,started_at,completed_at,sync_state";
+        for (const auto* q : m_cols) {
+            h += "," + q->name;
+            if (has_other(*q)) h += "," + q->name + "_other";
+        }
+        for (const auto* q : m_calcs) h += "," + q->name;
+        return h;
+    }
+
+    [[nodiscard]] std::string row(const storage::StoredResponse& sr) const {
+        json j = sr.payload ? json::parse(*sr.payload, nullptr, false) : json::object();
+        if (j.is_discarded()) j = json::object();
+        auto field = [&](const char* k) { return csv_field(j.value(k, std::string{})); };
+        std::string line = csv_field(sr.id) + "," + csv_field(sr.survey_version) + "," + field("language") + "," +
+                           field("mode") + "," + field("site") + "," + field("worker") + "," + field("started_at") + "," +
+                           csv_field(sr.completed_at) + "," + csv_field(storage::to_string(sr.state));
+        const json answers = j.value("answers", json::object());
+        const json write_ins = j.value("write_ins", json::object());
+        const json calculated = j.value("calculated", json::object());
+        for (const auto* q : m_cols) {
+            const auto it = answers.find(q->name);
+            line += "," + csv_field(it == answers.end() ? std::string{} : cell(*q, *it));
+            if (has_other(*q)) line += "," + csv_field(write_ins.value(q->name, std::string{}));
+        }
+        for (const auto* q : m_calcs) {
+            auto it = calculated.find(q->name);
+            line += "," + csv_field(it == calculated.end() ? std::string{}
+                                    : it->is_string()      ? it->get<std::string>()
+                                                           : it->dump());
+        }
+        return line;
+    }
+
+private:
+    static bool has_other(const core::Question& q) {
+        return std::ranges::any_of(q.choices, [](const core::Choice& c) { return c.other; });
+    }
+
+    [[nodiscard]] std::string label_of(const core::Question& q, const std::string& value) const {
+        const core::Choice* c = q.find_choice(value);
+        return c && m_labels ? c->label.get(m_lang, m_survey.default_language) : value;
+    }
+
+    // One answer: choices separated by ' ' (values) or '; ' (labels).
+    [[nodiscard]] std::string cell(const core::Question& q, const json& a) const {
+        if (a.is_array()) {
+            std::string out;
+            for (const auto& v : a) {
+                if (!out.empty()) out += m_labels ? "; " : " ";
+                out += label_of(q, v.get<std::string>());
+            }
+            return out;
+        }
+        if (a.is_string()) return q.is_select() ? label_of(q, a.get<std::string>()) : a.get<std::string>();
+        return a.dump();
+    }
+
+    const core::Survey& m_survey;
+    bool m_labels;
+    std::string m_lang;
+    std::vector<const core::Question*> m_cols, m_calcs;
+};
+
+int export_long(storage::ResponseStore& store, const core::Survey& survey, bool labels, const std::string& lang,
+                std::ostream& out, std::ostream& err) {
+    const LongCsv csv(survey, labels, lang);
+    out << csv.header() << "\r\n";
+    std::size_t rows = 0;
+    auto r = store.for_each_response(survey.id, [&](const storage::StoredResponse& sr) {
+        out << csv.row(sr) << "\r\n";
+        ++rows;
+    });
+    if (!r) {
+        err << "error: " << r.error().message << "\n";
+        return k_exit_invalid;
+    }
+    err << rows << " response" << (rows == 1 ? "" : "s") << " exported\n";
+    return k_exit_ok;
+}
+
 }  // namespace
 
 Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
@@ -228,69 +321,7 @@ Runner add_export(CLI::App& app, std::ostream& out, std::ostream& err) {
         auto store = open_existing(args->db, clock, err);
         if (!store) return k_exit_usage;
         if (args->wide) return export_wide(*store, survey, args->labels ? args->lang : "", args->labels, out, err);
-        const std::string lang = args->lang.empty() ? survey->default_language : args->lang;
-        std::vector<const core::Question*> cols, calcs;
-        for (const auto& q : survey->questions) {
-            if (q.takes_answer()) cols.push_back(&q);
-            if (q.type == core::QuestionType::Calculate) calcs.push_back(&q);
-        }
-        auto has_other = [](const core::Question& q) {
-            return std::ranges::any_of(q.choices, [](const core::Choice& c) { return c.other; });
-        };
-        std::string header = "id,survey_version,language,mode,site,worker,started_at,completed_at,sync_state";
-        for (const auto* q : cols) {
-            header += "," + q->name;
-            if (has_other(*q)) header += "," + q->name + "_other";
-        }
-        for (const auto* q : calcs) header += "," + q->name;
-        out << header << "\r\n";
-        auto label_of = [&](const core::Question& q, const std::string& value) {
-            const core::Choice* c = q.find_choice(value);
-            return c && args->labels ? c->label.get(lang, survey->default_language) : value;
-        };
-        std::size_t rows = 0;
-        auto r = store->for_each_response(survey->id, [&](const storage::StoredResponse& sr) {
-            json j = sr.payload ? json::parse(*sr.payload, nullptr, false) : json::object();
-            if (j.is_discarded()) j = json::object();
-            auto field = [&](const char* k) { return csv_field(j.value(k, std::string{})); };
-            std::string line = csv_field(sr.id) + "," + csv_field(sr.survey_version) + "," + field("language") + "," +
-                               field("mode") + "," + field("site") + "," + field("worker") + "," + field("started_at") + "," +
-                               csv_field(sr.completed_at) + "," + csv_field(storage::to_string(sr.state));
-            const json answers = j.value("answers", json::object());
-            const json write_ins = j.value("write_ins", json::object());
-            const json calculated = j.value("calculated", json::object());
-            for (const auto* q : cols) {
-                std::string cell;
-                if (auto it = answers.find(q->name); it != answers.end()) {
-                    if (it->is_array()) {
-                        for (const auto& v : *it) {
-                            if (!cell.empty()) cell += args->labels ? "; " : " ";
-                            cell += label_of(*q, v.get<std::string>());
-                        }
-                    } else if (it->is_string()) {
-                        cell = q->is_select() ? label_of(*q, it->get<std::string>()) : it->get<std::string>();
-                    } else {
-                        cell = it->dump();
-                    }
-                }
-                line += "," + csv_field(cell);
-                if (has_other(*q)) line += "," + csv_field(write_ins.value(q->name, std::string{}));
-            }
-            for (const auto* q : calcs) {
-                auto it = calculated.find(q->name);
-                line += "," + csv_field(it == calculated.end() ? std::string{}
-                                        : it->is_string()      ? it->get<std::string>()
-                                                               : it->dump());
-            }
-            out << line << "\r\n";
-            ++rows;
-        });
-        if (!r) {
-            err << "error: " << r.error().message << "\n";
-            return k_exit_invalid;
-        }
-        err << rows << " response" << (rows == 1 ? "" : "s") << " exported\n";
-        return k_exit_ok;
+        return export_long(*store, *survey, args->labels, args->lang, out, err);
     };
 }
 
