@@ -28,93 +28,97 @@ const char* metadata_label(std::string_view n) {
     return "";
 }
 
+// The row of a column that is not a question's: metadata, the sealed flag, the quality flags.
+CodebookRow describe_metadata(const Column& c) {
+    CodebookRow r;
+    r.variable = c.name;
+    r.type = "metadata";
+    if (c.kind == ColumnKind::Sealed) {
+        r.label = "1: the response is sealed (issue 13) and its answer cells are empty here; open it where the key is";
+        r.values = "1 = sealed, 0 = open";
+    } else if (c.kind == ColumnKind::Quality) {
+        const bool names = c.name == "quality_flags";
+        r.label = names ? "Quality flags the receiver raised for the response (docs/quality_flags.md); empty: none, "
+                          "or a kiosk's own export"
+                        : "Why each quality flag was raised, one plain sentence per flag, separated by '; '";
+        if (names) r.values = "burst, duplicate, too_fast, straight_line, joined with ';' (a sealed response: burst only)";
+    } else {
+        r.label = metadata_label(c.name);
+    }
+    return r;
+}
+
+// The row of a question's column (its answer, a multi-select's option, a write-in, a calculation), with the
+// question's wording in `lang`, its rule, its choices and where the wording comes from.
+CodebookRow describe_question(const WideTable& table, const Column& c, const std::string& lang) {
+    const core::Survey& s = table.survey();
+    const auto text = [&](const core::LocalizedText& t) { return t.get(lang, s.default_language); };
+    const core::Question& q = *c.question;
+    CodebookRow r;
+    r.variable = c.name;
+    r.question = q.name;
+    r.label = text(q.label);
+    r.type = std::string(core::to_string(q.type));
+    if (q.relevant) r.relevant = q.relevant->text();
+    if (q.calculation) r.calculation = q.calculation->text();
+    if (!q.source.empty())
+        for (const auto& src : s.sources)
+            if (src.id == q.source) {
+                r.instrument = src.instrument;
+                r.source = src.source;
+                r.licence = src.licence;
+                r.url = src.url;
+            }
+    const auto choice_list = [&] {
+        std::string out;
+        for (const auto& ch : q.choices) out += (out.empty() ? "" : " | ") + ch.value + " = " + text(ch.label);
+        return out;
+    };
+    switch (c.kind) {
+        case ColumnKind::Answer:
+            if (q.is_select()) r.choices = choice_list();
+            if (q.type == core::QuestionType::Scale)
+                r.values = std::to_string(q.scale_min) + " = " + text(q.min_label) + " ... " + std::to_string(q.scale_max) +
+                           " = " + text(q.max_label);
+            if (q.type == core::QuestionType::SelectOne)
+                r.values = table.labels().empty() ? "the chosen value (see choices)" : "the chosen choice's label";
+            break;
+        case ColumnKind::MultiOriginal:
+            r.choices = choice_list();
+            r.values = table.labels().empty() ? "the chosen values, separated by spaces"
+                                              : "the chosen choices' labels, separated by \"; \"";
+            break;
+        case ColumnKind::Option:
+            r.label = text(q.label) + ": " + text(c.choice->label);
+            r.type = "option";
+            r.choices = c.choice->value + " = " + text(c.choice->label);
+            r.values = "1 = chosen, 0 = not chosen (empty: the question was not answered)";
+            break;
+        case ColumnKind::WriteIn:
+            r.label = text(q.label) + " (other, written in)";
+            r.type = "write_in";
+            r.values = "the text written for the 'other' choice";
+            break;
+        case ColumnKind::Calculated:
+            r.values = "computed by the survey's calculation (recomputed from the answers when the response lacks it)";
+            break;
+        case ColumnKind::Metadata:
+        case ColumnKind::Sealed:
+        case ColumnKind::Quality:
+            break;
+    }
+    return r;
+}
+
 }  // namespace
 
 std::vector<CodebookRow> codebook(const WideTable& table) {
-    const core::Survey& s = table.survey();
     const std::string lang = language_of(table);
-    const auto text = [&](const core::LocalizedText& t) { return t.get(lang, s.default_language); };
     std::vector<CodebookRow> rows;
     rows.reserve(table.columns().size());
     for (const Column& c : table.columns()) {
-        CodebookRow r;
-        r.variable = c.name;
-        if (c.kind == ColumnKind::Metadata) {
-            r.label = metadata_label(c.name);
-            r.type = "metadata";
-            rows.push_back(std::move(r));
-            continue;
-        }
-        if (c.kind == ColumnKind::Sealed) {
-            r.label = "1: the response is sealed (issue 13) and its answer cells are empty here; open it where the key is";
-            r.type = "metadata";
-            r.values = "1 = sealed, 0 = open";
-            rows.push_back(std::move(r));
-            continue;
-        }
-        if (c.kind == ColumnKind::Quality) {
-            const bool names = c.name == "quality_flags";
-            r.label = names ? "Quality flags the receiver raised for the response (docs/quality_flags.md); empty: none, "
-                              "or a kiosk's own export"
-                            : "Why each quality flag was raised, one plain sentence per flag, separated by '; '";
-            r.type = "metadata";
-            if (names) r.values = "burst, duplicate, too_fast, straight_line, joined with ';' (a sealed response: burst only)";
-            rows.push_back(std::move(r));
-            continue;
-        }
-        const core::Question& q = *c.question;
-        r.question = q.name;
-        r.label = text(q.label);
-        r.type = std::string(core::to_string(q.type));
-        if (q.relevant) r.relevant = q.relevant->text();
-        if (q.calculation) r.calculation = q.calculation->text();
-        if (!q.source.empty())
-            for (const auto& src : s.sources)
-                if (src.id == q.source) {
-                    r.instrument = src.instrument;
-                    r.source = src.source;
-                    r.licence = src.licence;
-                    r.url = src.url;
-                }
-        const auto choice_list = [&] {
-            std::string out;
-            for (const auto& ch : q.choices) out += (out.empty() ? "" : " | ") + ch.value + " = " + text(ch.label);
-            return out;
-        };
-        switch (c.kind) {
-            case ColumnKind::Answer:
-                if (q.is_select()) r.choices = choice_list();
-                if (q.type == core::QuestionType::Scale)
-                    r.values = std::to_string(q.scale_min) + " = " + text(q.min_label) + " ... " + std::to_string(q.scale_max) +
-                               " = " + text(q.max_label);
-                if (q.type == core::QuestionType::SelectOne)
-                    r.values = table.labels().empty() ? "the chosen value (see choices)" : "the chosen choice's label";
-                break;
-            case ColumnKind::MultiOriginal:
-                r.choices = choice_list();
-                r.values = table.labels().empty() ? "the chosen values, separated by spaces"
-                                                  : "the chosen choices' labels, separated by \"; \"";
-                break;
-            case ColumnKind::Option:
-                r.label = text(q.label) + ": " + text(c.choice->label);
-                r.type = "option";
-                r.choices = c.choice->value + " = " + text(c.choice->label);
-                r.values = "1 = chosen, 0 = not chosen (empty: the question was not answered)";
-                break;
-            case ColumnKind::WriteIn:
-                r.label = text(q.label) + " (other, written in)";
-                r.type = "write_in";
-                r.values = "the text written for the 'other' choice";
-                break;
-            case ColumnKind::Calculated:
-                r.values = "computed by the survey's calculation (recomputed from the answers when the response lacks it)";
-                break;
-            case ColumnKind::Metadata:
-            case ColumnKind::Sealed:
-            case ColumnKind::Quality:
-                break;
-        }
-        rows.push_back(std::move(r));
+        const bool question = c.kind != ColumnKind::Metadata && c.kind != ColumnKind::Sealed && c.kind != ColumnKind::Quality;
+        rows.push_back(question ? describe_question(table, c, lang) : describe_metadata(c));
     }
     return rows;
 }
