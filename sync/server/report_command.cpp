@@ -91,25 +91,17 @@ private:
     std::int64_t m_unreadable = 0;
 };
 
-}  // namespace
+// Why the report stops: the exit status and the message.
+struct Stop {
+    int code;
+    std::string message;
+};
 
-int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
-    const auto usage = [&](const std::string& m) {
-        err << "fieldkiosk-server: report: " << m << "\n";
-        return k_usage;
-    };
-    const auto fail = [&](const std::string& m) {
-        err << "fieldkiosk-server: report: " << m << "\n";
-        return k_fail;
-    };
-    if (o.db.empty() == o.from_csv.empty())
-        return usage("give exactly one of --db URL (the receiver's database) and --from-csv FILE (an export)");
-    if (o.format != "table" && o.format != "csv" && o.format != "json")
-        return usage("--format '" + o.format + "' is not a format: use table, csv or json");
-    results::Filters filters;
+// --period and --by into the filters.
+std::optional<Stop> read_filters(const ReportOptions& o, results::Filters& filters) {
     if (!o.period.empty()) {
         auto p = results::parse_period(o.period);
-        if (!p) return usage("--period: " + p.error());
+        if (!p) return Stop{k_usage, "--period: " + p.error()};
         filters.period = *p;
     }
     for (const auto& list : o.by) {
@@ -118,50 +110,88 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
             const auto comma = std::min(list.find(',', start), list.size());
             const std::string b = list.substr(start, comma - start);
             if (!results::is_breakdown(b))
-                return usage("--by '" + b + "' is not a breakdown: use " + join(results::breakdown_names()));
+                return Stop{k_usage, "--by '" + b + "' is not a breakdown: use " + join(results::breakdown_names())};
             filters.breakdowns.push_back(b);
             start = comma + 1;
         }
     }
+    return std::nullopt;
+}
 
+// The surveys (every version) and their indicator files; problems are listed on `err`.
+struct Definitions {
+    core::Catalog catalog;
+    core::SurveyPtr survey;
+    results::IndicatorCatalog indicators;  // holds one for `survey` (checked)
+};
+
+std::expected<Definitions, Stop> load_definitions(const ReportOptions& o, std::ostream& err) {
     std::vector<fs::path> dirs(o.surveys.begin(), o.surveys.end());
     if (dirs.empty()) dirs.push_back(core::default_surveys_dir());
-    const auto catalog = core::load_paths(dirs, core::LoadOptions{.all_versions = true});
-    for (const auto& d : catalog.diagnostics) err << "fieldkiosk-server: report: " << d.to_string() << "\n";
-    if (!catalog.diagnostics.empty()) return fail("the survey definitions have problems (listed above)");
-    const core::SurveyPtr survey = catalog.find(o.survey);
-    if (!survey) {
+    Definitions d;
+    d.catalog = core::load_paths(dirs, core::LoadOptions{.all_versions = true});
+    for (const auto& diag : d.catalog.diagnostics) err << "fieldkiosk-server: report: " << diag.to_string() << "\n";
+    if (!d.catalog.diagnostics.empty()) return std::unexpected(Stop{k_fail, "the survey definitions have problems (listed above)"});
+    d.survey = d.catalog.find(o.survey);
+    if (!d.survey) {
         std::vector<std::string> ids;
-        for (const auto& s : catalog.current()) ids.push_back(s->id);
-        return usage("--survey '" + o.survey + "' is not among the surveys in " + dirs.front().string() + " (" + join(ids) + ")");
+        for (const auto& s : d.catalog.current()) ids.push_back(s->id);
+        return std::unexpected(
+            Stop{k_usage, "--survey '" + o.survey + "' is not among the surveys in " + dirs.front().string() + " (" + join(ids) + ")"});
     }
     const fs::path ind_dir = o.indicators.empty() ? dirs.front() / "indicators" : fs::path(o.indicators);
-    const auto indicators = results::load_indicator_dir(ind_dir, [&](std::string_view id) { return catalog.find(id); });
-    for (const auto& d : indicators.diagnostics) err << "fieldkiosk-server: report: " << d.to_string() << "\n";
-    if (!indicators.diagnostics.empty()) return fail("the indicator files have problems (listed above)");
-    const results::IndicatorSet* set = indicators.for_survey(o.survey);
-    if (!set) return fail("no indicator file in " + ind_dir.string() + " is for survey '" + o.survey + "'");
+    d.indicators = results::load_indicator_dir(ind_dir, [&](std::string_view id) { return d.catalog.find(id); });
+    for (const auto& diag : d.indicators.diagnostics) err << "fieldkiosk-server: report: " << diag.to_string() << "\n";
+    if (!d.indicators.diagnostics.empty()) return std::unexpected(Stop{k_fail, "the indicator files have problems (listed above)"});
+    if (!d.indicators.for_survey(o.survey)) return std::unexpected(Stop{k_fail, "no indicator file in " + ind_dir.string() + " is for survey '" + o.survey + "'"});
+    return d;
+}
+
+// --weights: the population totals, each margin a single-choice question of the survey and its choices.
+std::expected<results::PopulationTotals, Stop> read_weights(const ReportOptions& o, const core::Survey& survey) {
+    auto t = results::read_population_totals(o.weights);
+    if (!t) return std::unexpected(Stop{k_fail, "--weights " + t.error()});
+    for (const auto& m : t->margins) {
+        const core::Question* q = survey.find(m.variable);
+        if (!q || q->type != core::QuestionType::SelectOne)
+            return std::unexpected(Stop{k_fail, "--weights " + o.weights + ": variable '" + m.variable +
+                                                    "' is not a single-choice question of survey '" + o.survey +
+                                                    "' (use e.g. ward or age_band)"});
+        for (const auto& c : m.categories)
+            if (!q->find_choice(c))
+                return std::unexpected(Stop{k_fail, "--weights " + o.weights + ": '" + c + "' is not a choice of '" + m.variable + "'"});
+    }
+    return std::move(*t);
+}
+
+}  // namespace
+
+int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
+    const auto stop = [&](const Stop& s) {
+        err << "fieldkiosk-server: report: " << s.message << "\n";
+        return s.code;
+    };
+    if (o.db.empty() == o.from_csv.empty())
+        return stop({k_usage, "give exactly one of --db URL (the receiver's database) and --from-csv FILE (an export)"});
+    if (o.format != "table" && o.format != "csv" && o.format != "json")
+        return stop({k_usage, "--format '" + o.format + "' is not a format: use table, csv or json"});
+    results::Filters filters;
+    if (auto s = read_filters(o, filters)) return stop(*s);
+    auto defs = load_definitions(o, err);
+    if (!defs) return stop(defs.error());
+    const core::SurveyPtr& survey = defs->survey;
+    const results::IndicatorSet& set = *defs->indicators.for_survey(o.survey);
 
     QualitySettings quality;
     if (!o.config.empty()) {
         auto config = load_server_config(o.config);
-        if (!config) return usage("--config " + config.error());
+        if (!config) return stop({k_usage, "--config " + config.error()});
         quality = config->quality.value_or(QualitySettings{});
     }
-
     std::optional<results::PopulationTotals> totals;
     if (!o.weights.empty()) {
-        auto t = results::read_population_totals(o.weights);
-        if (!t) return fail("--weights " + t.error());
-        for (const auto& m : t->margins) {
-            const core::Question* q = survey->find(m.variable);
-            if (!q || q->type != core::QuestionType::SelectOne)
-                return fail("--weights " + o.weights + ": variable '" + m.variable +
-                            "' is not a single-choice question of survey '" + o.survey + "' (use e.g. ward or age_band)");
-            for (const auto& c : m.categories)
-                if (!q->find_choice(c))
-                    return fail("--weights " + o.weights + ": '" + c + "' is not a choice of '" + m.variable + "'");
-        }
+        auto t = read_weights(o, *survey);
+        if (!t) return stop(t.error());
         totals = std::move(*t);
         filters.weights = &*totals;
     }
@@ -169,14 +199,14 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     std::unique_ptr<Storage> storage;
     if (!o.db.empty()) {
         auto s = open_storage(o.db);
-        if (!s) return fail(s.error().message);
+        if (!s) return stop({k_fail, s.error().message});
         storage = std::move(*s);
     }
     Source source(o, storage.get());
     std::optional<ResponseFlags> flags;
     if (!o.include_flagged) {
         auto f = source.flags(*survey, quality);
-        if (!f) return fail(f.error());
+        if (!f) return stop({k_fail, f.error()});
         flags.emplace(std::move(*f));
         filters.exclude = [&flags](const results::ResponseFrame& r) -> std::optional<std::string> {
             const QualityResult* q = flags->find(r.id);
@@ -184,16 +214,16 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
             return "quality flag: " + flag_names(q->flags);
         };
     }
-    results::Tabulator tab(*set, filters);
+    results::Tabulator tab(set, filters);
     if (tab.needs_weighting_pass())
         if (auto r = source.each(
                 survey, [&](const results::ResponseFrame& f) { tab.add_for_weights(f); }, err);
             !r)
-            return fail(r.error());
+            return stop({k_fail, r.error()});
     if (auto r = source.each(
             survey, [&](const results::ResponseFrame& f) { tab.add(f); }, err);
         !r)
-        return fail(r.error());
+        return stop({k_fail, r.error()});
     auto table = tab.finish();
     if (source.unreadable() > 0) {
         table.exclusion_reasons.push_back("could not be read (named on standard error): " + std::to_string(source.unreadable()));
@@ -205,14 +235,14 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
             core::format_utc(clock.wall_now()), o.who.empty() ? "command line" : o.who, "report",
             "indicators of survey '" + o.survey + "'" + (o.period.empty() ? "" : " for " + o.period) + " as " + o.format,
             table.responses_read};
-        if (auto a = storage->record_audit(entry); !a) return fail("could not write the audit log: " + a.error().message);
+        if (auto a = storage->record_audit(entry); !a) return stop({k_fail, "could not write the audit log: " + a.error().message});
     }
     if (o.format == "csv")
         results::write_csv(table, out);
     else if (o.format == "json")
-        results::write_json(table, *set, out, o.language);
+        results::write_json(table, set, out, o.language);
     else
-        results::write_text(table, *set, out, o.language);
+        results::write_text(table, set, out, o.language);
     out.flush();
     return out ? k_ok : k_fail;
 }
