@@ -67,6 +67,52 @@ std::filesystem::path temp_file(const std::filesystem::path& dir, std::string_vi
     return base / ("fieldkiosk-export-" + std::string(survey) + "-" + std::to_string(rd()) + std::to_string(rd()) + ".xlsx");
 }
 
+// .xlsx: libxlsxwriter writes a file in temp_dir; made in constant memory, then copied through `write`.
+bool export_xlsx(Storage& storage, const ExportRequest& request, const exports::WideTable& table, WideRows& wide,
+                 const std::function<bool(std::string_view)>& write, const ExportAudit& audit, const ExportQuality& quality,
+                 const std::filesystem::path& temp_dir, std::int64_t* rows, std::string* error) {
+    const auto file = temp_file(temp_dir, request.survey);
+    std::optional<exports::XlsxExport> book;
+    const ExportSteps steps{
+        [&](std::string& why) {
+            auto b = exports::XlsxExport::create(file, table);
+            if (!b)
+                why = b.error();
+            else
+                book.emplace(std::move(*b));
+            return b.has_value();
+        },
+        [&](const ExportRow& row, std::string& why) {
+            auto added = book->add_row(wide.cells(row));
+            if (!added) why = "response " + row.id + ": " + added.error();
+            return added.has_value();
+        },
+        [&](std::string& why) {
+            auto n = book->finish();
+            if (!n) {
+                why = n.error();
+                return false;
+            }
+            std::ifstream in(file, std::ios::binary);
+            std::array<char, 65536> buffer{};
+            while (in) {
+                in.read(buffer.data(), buffer.size());
+                if (in.gcount() > 0 && !write(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())))) {
+                    why = "the output could not be written";
+                    return false;
+                }
+            }
+            if (in.bad()) why = "cannot read back " + file.string();
+            return !in.bad();
+        },
+        &quality};
+    const bool ok = export_audited(storage, request.survey, steps, audit, rows, error);
+    book.reset();
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    return ok;
+}
+
 }  // namespace
 
 std::optional<ExportFormat> export_format_from_string(std::string_view name) {
@@ -129,47 +175,7 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
 
-    // .xlsx: libxlsxwriter writes a file; made in constant memory, then copied through `write`.
-    const auto file = temp_file(temp_dir, request.survey);
-    std::optional<exports::XlsxExport> book;
-    const ExportSteps steps{
-        [&](std::string& why) {
-            auto b = exports::XlsxExport::create(file, *table);
-            if (!b)
-                why = b.error();
-            else
-                book.emplace(std::move(*b));
-            return b.has_value();
-        },
-        [&](const ExportRow& row, std::string& why) {
-            auto added = book->add_row(wide.cells(row));
-            if (!added) why = "response " + row.id + ": " + added.error();
-            return added.has_value();
-        },
-        [&](std::string& why) {
-            auto n = book->finish();
-            if (!n) {
-                why = n.error();
-                return false;
-            }
-            std::ifstream in(file, std::ios::binary);
-            std::array<char, 65536> buffer{};
-            while (in) {
-                in.read(buffer.data(), buffer.size());
-                if (in.gcount() > 0 && !write(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())))) {
-                    why = "the output could not be written";
-                    return false;
-                }
-            }
-            if (in.bad()) why = "cannot read back " + file.string();
-            return !in.bad();
-        },
-        &quality};
-    const bool ok = export_audited(storage, request.survey, steps, audit, &rows, &error);
-    book.reset();
-    std::error_code ec;
-    std::filesystem::remove(file, ec);
-    return done(ok);
+    return done(export_xlsx(storage, request, *table, wide, write, audit, quality, temp_dir, &rows, &error));
 }
 
 std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in, const core::Catalog& catalog,
