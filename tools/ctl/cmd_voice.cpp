@@ -100,6 +100,91 @@ std::expected<void, std::string> run_espeak(const fs::path& espeak, const std::s
     return {};
 }
 
+// The texts to voice: the survey's, then the kiosk's spoken prompts from the UI strings in `strings_dir`.
+// nullopt (said on `err`) with the exit status when the strings file cannot be read or lacks a prompt.
+std::expected<std::vector<core::SpokenText>, int> texts_to_voice(const core::Survey& survey, const std::string& lang,
+                                                                const fs::path& strings_dir, std::ostream& err) {
+    std::vector<core::SpokenText> texts = core::spoken_texts(survey, lang);
+    const fs::path strings_file = strings_dir / (lang + ".json");
+    std::ifstream sf(strings_file);
+    if (!sf) {
+        err << "fieldkiosk-ctl voice: " << strings_file.string()
+            << " cannot be read: it holds the prompts the kiosk reads aloud (use --strings DIR)\n";
+        return std::unexpected(k_exit_usage);
+    }
+    const json strings = json::parse(sf, nullptr, false);
+    for (const auto& key : core::spoken_ui_keys()) {
+        auto it = strings.is_object() ? strings.find(key) : strings.end();
+        if (it == strings.end() || !it->is_string()) {
+            err << "fieldkiosk-ctl voice: " << strings_file.string() << ": " << key
+                << ": missing; it is a prompt the kiosk reads aloud\n";
+            return std::unexpected(k_exit_invalid);
+        }
+        texts.push_back({core::ui_audio_file(key), core::speakable(it->get<std::string>())});
+    }
+    return texts;
+}
+
+// Voices each text into `dir` with espeak-ng, keeping files whose text, hash and voice are unchanged, removing
+// those of texts that are gone, and writes manifest.json. The exit status.
+int voice_into(const fs::path& dir, const std::vector<core::SpokenText>& texts, const fs::path& espeak,
+               const std::string& voice, int speed, const core::Survey& survey, const std::string& lang, std::ostream& out,
+               std::ostream& err) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) {
+        err << "fieldkiosk-ctl voice: cannot create " << dir.string() << ": " << ec.message() << "\n";
+        return k_exit_usage;
+    }
+    // The previous manifest: a file whose text, hash and voice are unchanged and which still parses is kept.
+    json old;
+    if (std::ifstream mf(dir / "manifest.json"); mf) old = json::parse(mf, nullptr, false);
+    const std::string voice_name = "espeak-ng " + voice;
+    const bool same_voice = old.is_object() && old.value("voice", "") == voice_name;
+    json files = json::object();
+    int voiced = 0, kept = 0;
+    double seconds = 0;
+    for (const auto& t : texts) {
+        const std::string hash = core::text_hash(t.text);
+        const fs::path wav = dir / t.file;
+        const bool unchanged = same_voice && old.contains("files") && old["files"].contains(t.file) &&
+                               old["files"][t.file].value("hash", "") == hash;
+        std::expected<core::Pcm16, std::string> pcm = std::unexpected(std::string("changed"));
+        if (unchanged) pcm = core::read_wav(wav);
+        if (!pcm) {
+            if (auto r = run_espeak(espeak, voice, speed, t.text, wav); !r) {
+                err << "fieldkiosk-ctl voice: " << wav.string() << ": " << r.error() << "\n";
+                return k_exit_invalid;
+            }
+            pcm = core::read_wav(wav);
+            if (!pcm) {
+                err << "fieldkiosk-ctl voice: espeak-ng wrote an unreadable file: " << pcm.error() << "\n";
+                return k_exit_invalid;
+            }
+            ++voiced;
+        } else {
+            ++kept;
+        }
+        seconds += pcm->seconds();
+        files[t.file] = {{"text", t.text}, {"hash", hash}, {"seconds", std::round(pcm->seconds() * 100) / 100}};
+    }
+    // Files of texts that are gone (a removed question) go too: the manifest lists exactly what is there.
+    int removed = 0;
+    if (old.is_object() && old.contains("files") && old["files"].is_object())
+        for (const auto& [name, v] : old["files"].items())
+            if (!files.contains(name) && name.find('/') == std::string::npos && fs::remove(dir / name, ec)) ++removed;
+    const json manifest{
+        {"survey", survey.id}, {"version", survey.version}, {"language", lang}, {"voice", voice_name}, {"files", files}};
+    if (auto w = core::write_file_atomically(dir / "manifest.json", manifest.dump(2) + "\n"); !w) {
+        err << "fieldkiosk-ctl voice: " << w.error().message << "\n";
+        return k_exit_invalid;
+    }
+    out << survey.id << " " << survey.version << " " << lang << ": " << files.size() << " files in " << dir.string() << " ("
+        << voiced << " voiced, " << kept << " unchanged" << (removed ? ", " + std::to_string(removed) + " removed" : "")
+        << "), " << static_cast<int>(seconds / 60) << " min " << static_cast<int>(seconds) % 60 << " s of speech\n";
+    return k_exit_ok;
+}
+
 }  // namespace
 
 Runner add_voice(CLI::App& app, std::ostream& out, std::ostream& err) {
@@ -165,79 +250,10 @@ Runner add_voice(CLI::App& app, std::ostream& out, std::ostream& err) {
             const char* env = std::getenv("FIELDKIOSK_ASSETS");
             strings_dir = env && *env ? fs::path(env) / "strings" : surveys_dir.parent_path() / "assets" / "strings";
         }
-        // The texts: the survey's, then the kiosk's spoken prompts from the UI strings.
-        std::vector<core::SpokenText> texts = core::spoken_texts(*survey, lang);
-        const fs::path strings_file = strings_dir / (lang + ".json");
-        std::ifstream sf(strings_file);
-        if (!sf) {
-            err << "fieldkiosk-ctl voice: " << strings_file.string()
-                << " cannot be read: it holds the prompts the kiosk reads aloud (use --strings DIR)\n";
-            return k_exit_usage;
-        }
-        const json strings = json::parse(sf, nullptr, false);
-        for (const auto& key : core::spoken_ui_keys()) {
-            auto it = strings.is_object() ? strings.find(key) : strings.end();
-            if (it == strings.end() || !it->is_string()) {
-                err << "fieldkiosk-ctl voice: " << strings_file.string() << ": " << key
-                    << ": missing; it is a prompt the kiosk reads aloud\n";
-                return k_exit_invalid;
-            }
-            texts.push_back({core::ui_audio_file(key), core::speakable(it->get<std::string>())});
-        }
-        const fs::path dir = core::generated_audio_dir(out_root, *survey, lang);
-        std::error_code ec;
-        fs::create_directories(dir, ec);
-        if (ec) {
-            err << "fieldkiosk-ctl voice: cannot create " << dir.string() << ": " << ec.message() << "\n";
-            return k_exit_usage;
-        }
-        // The previous manifest: a file whose text, hash and voice are unchanged and which still parses is kept.
-        json old;
-        if (std::ifstream mf(dir / "manifest.json"); mf) old = json::parse(mf, nullptr, false);
-        const std::string voice_name = "espeak-ng " + *voice;
-        const bool same_voice = old.is_object() && old.value("voice", "") == voice_name;
-        json files = json::object();
-        int voiced = 0, kept = 0;
-        double seconds = 0;
-        for (const auto& t : texts) {
-            const std::string hash = core::text_hash(t.text);
-            const fs::path wav = dir / t.file;
-            const bool unchanged = same_voice && old.contains("files") && old["files"].contains(t.file) &&
-                                   old["files"][t.file].value("hash", "") == hash;
-            std::expected<core::Pcm16, std::string> pcm = std::unexpected(std::string("changed"));
-            if (unchanged) pcm = core::read_wav(wav);
-            if (!pcm) {
-                if (auto r = run_espeak(*espeak, *voice, args->speed, t.text, wav); !r) {
-                    err << "fieldkiosk-ctl voice: " << wav.string() << ": " << r.error() << "\n";
-                    return k_exit_invalid;
-                }
-                pcm = core::read_wav(wav);
-                if (!pcm) {
-                    err << "fieldkiosk-ctl voice: espeak-ng wrote an unreadable file: " << pcm.error() << "\n";
-                    return k_exit_invalid;
-                }
-                ++voiced;
-            } else {
-                ++kept;
-            }
-            seconds += pcm->seconds();
-            files[t.file] = {{"text", t.text}, {"hash", hash}, {"seconds", std::round(pcm->seconds() * 100) / 100}};
-        }
-        // Files of texts that are gone (a removed question) go too: the manifest lists exactly what is there.
-        int removed = 0;
-        if (old.is_object() && old.contains("files") && old["files"].is_object())
-            for (const auto& [name, v] : old["files"].items())
-                if (!files.contains(name) && name.find('/') == std::string::npos && fs::remove(dir / name, ec)) ++removed;
-        const json manifest{
-            {"survey", survey->id}, {"version", survey->version}, {"language", lang}, {"voice", voice_name}, {"files", files}};
-        if (auto w = core::write_file_atomically(dir / "manifest.json", manifest.dump(2) + "\n"); !w) {
-            err << "fieldkiosk-ctl voice: " << w.error().message << "\n";
-            return k_exit_invalid;
-        }
-        out << survey->id << " " << survey->version << " " << lang << ": " << files.size() << " files in " << dir.string() << " ("
-            << voiced << " voiced, " << kept << " unchanged" << (removed ? ", " + std::to_string(removed) + " removed" : "")
-            << "), " << static_cast<int>(seconds / 60) << " min " << static_cast<int>(seconds) % 60 << " s of speech\n";
-        return k_exit_ok;
+        const auto texts = texts_to_voice(*survey, lang, strings_dir, err);
+        if (!texts) return texts.error();
+        return voice_into(core::generated_audio_dir(out_root, *survey, lang), *texts, *espeak, *voice, args->speed, *survey,
+                          lang, out, err);
     };
 }
 
