@@ -241,6 +241,137 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
     push_key(keyboard("kb", kb, vm.t("keyboard_accents"), vm.t("keyboard_letters"), vm.t("keyboard_space")), out);
 }
 
+// Back, Start again and Continue (or Finish) along the bottom of `area`, with a clear space above them.
+void question_nav(const ViewModel& vm, Rect& area, ActionQueue& out) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    Rect nav = cut_bottom(area, t.target * 1.5f);
+    // A clear space above the navigation: "Prefer not to say" 16 px above Back was one mis-tap away (issue 16).
+    cut_bottom(area, nav_clearance());
+    const float nav_w = nav.w();
+    const Rect back{nav.min, {nav.min.x + nav_w * 0.24f, nav.max.y}};
+    const Rect again{{back.max.x + t.gap, nav.min.y}, {back.max.x + t.gap + nav_w * 0.3f, nav.max.y}};
+    const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
+    if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
+    // Start again weighs less than Back (issue 16): a link, not a button that looks like Back.
+    // Not on a closing note: the response is saved, and "Start again" there would read as "throw it away".
+    if (!q.closing && button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
+    const bool last = q.finish;
+    if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
+    {
+        const std::string& label = last ? vm.t("finish") : vm.t("continue");
+        const float lw = measure(t.fonts.bold, label, 10000).x;
+        const float aw = font_px(t.fonts.bold) * 0.7f;
+        const float x0 = next.center().x - (lw + aw + t.gap) * 0.5f;
+        draw_text(dl, t.fonts.bold, {{x0, next.min.y}, {x0 + lw + 2, next.max.y}}, label, t.on_primary, Align::Left, true);
+        draw_arrow(dl, {x0 + lw + t.gap + aw * 0.5f, next.center().y}, aw, 1, t.on_primary);
+    }
+
+}
+
+// "Question 3 of about 12", the question, its hint (or how to answer), and the error if any, from the top of
+// `area`. A question that opens the keyboard keeps its label to a smaller share of the height.
+void question_heading(const ViewModel& vm, Rect& area, const std::string& progress, bool keyboard_kind) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const bool is_note = q.type == QuestionType::Note;
+    if (!progress.empty()) {
+        const float ph = draw_text(dl, t.fonts.small, area, progress, t.muted);
+        cut_top(area, ph + t.gap * 0.3f);
+    }
+    const ImFont* label_font = fit_font(
+        {t.fonts.title, t.fonts.bold}, {area.min, {area.max.x, area.min.y + area.h() * (keyboard_kind ? 0.22f : 0.3f)}}, q.label);
+    const float lh = draw_text(dl, label_font, area, q.label, t.text);
+    cut_top(area, lh + t.gap * 0.5f);
+    if (!q.hint.empty() && !is_note) {
+        const float hh = draw_text(dl, t.fonts.small, area, q.hint, t.muted);
+        cut_top(area, hh + t.gap * 0.5f);
+    } else if (!is_note) {
+        std::string_view how;
+        if (q.type == QuestionType::SelectMultiple)
+            how = vm.t("choose_many");
+        else if (q.type == QuestionType::SelectOne)
+            how = vm.t("choose_one");
+        if (!how.empty()) {
+            const float hh = draw_text(dl, t.fonts.small, area, how, t.muted);
+            cut_top(area, hh + t.gap * 0.5f);
+        }
+    }
+    if (!q.error.empty()) {
+        const float eh = measure(t.fonts.bold, q.error, area.w() - t.gap * 3).y + t.gap * 1.2f;
+        Rect box = cut_top(area, eh);
+        dl->AddRectFilled(box.min, box.max, t.error_bg, t.radius * 0.5f);
+        dl->AddRectFilled(box.min, {box.min.x + 8 * t.scale, box.max.y}, t.error);
+        draw_text(dl, t.fonts.bold, {{box.min.x + t.gap * 1.6f, box.min.y}, {box.max.x - t.gap, box.max.y}}, q.error, t.error,
+                  Align::Left, true);
+        cut_top(area, t.gap * 0.6f);
+    }
+    cut_top(area, t.gap * 0.4f);
+
+}
+
+// The choices of a select question: a long list, a row of faces, a likert row or a grid; the write-in's
+// place kept beside or under them when the question has an "other" choice.
+void select_body(const ViewModel& vm, Rect area, bool tall, bool has_other, ActionQueue& out) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
+    const bool multi = q.type == QuestionType::SelectMultiple;
+    Rect choices = area;
+    if (has_other) {  // the write-in's place is kept whether "other" is ticked or not
+        Rect entry;
+        if (tall) {
+            entry = cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 3.2f));
+            cut_bottom(choices, t.gap);
+        } else {
+            entry = cut_right(choices, choices.w() * 0.5f);
+            cut_right(choices, t.gap * 2);
+        }
+        text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out, q.write_in);
+    }
+    if (q.appearance == Appearance::LongList) {
+        std::vector<std::string> labels, ids;
+        std::vector<bool> sel;
+        for (const auto& c : q.choices) {
+            labels.push_back(c.label);
+            ids.push_back("choice:" + c.value);
+            sel.push_back(c.selected);
+        }
+        const auto r =
+            long_list("list", choices, labels, ids, sel, q.list_first, multi, vm.t("list_up"), vm.t("list_down"));
+        if (r.tapped) out.push_back(act::TapChoice{q.choices[*r.tapped].value});
+        if (r.scroll_to) out.push_back(act::ListScroll{*r.scroll_to});
+    } else if (q.appearance == Appearance::Faces && !multi) {
+        std::vector<std::string> labels, ids;
+        std::optional<std::size_t> sel;
+        for (std::size_t i = 0; i < q.choices.size(); ++i) {
+            labels.push_back(q.choices[i].label);
+            ids.push_back("choice:" + q.choices[i].value);
+            if (q.choices[i].selected) sel = i;
+        }
+        Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
+        if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
+    } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7 &&
+               likert_fits(q, choices)) {
+        likert_row(q, choices, out);
+    } else {
+        choice_grid(vm, choices, multi, !tall && !has_other, out);
+    }
+}
+
+// A number: the field and the keypad under it, centred.
+void number_body(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
+    const Theme& t = theme();
+    const QuestionVm& q = vm.question;
+    Rect col = centered(area, (tall ? 760 : 640) * t.scale);
+    Rect field = cut_top(col, t.target * 1.5f);
+    text_field(field, q.text, vm.t("number_placeholder"), true);
+    cut_top(col, t.gap);
+    col.max.y = std::min(col.max.y, col.min.y + t.target * (tall ? 2.0f : 1.5f) * 4 + t.gap * 3);
+    push_key(keypad("keypad", col, q.type == QuestionType::Decimal), out);
+}
+
 }  // namespace
 
 float progress_bar_height() { return std::max(14.0f, 16.0f * theme().scale); }
@@ -274,67 +405,12 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
     area = inset(area, t.pad);
     area.min.y -= t.pad * 0.5f;
 
-    // Navigation along the bottom.
-    Rect nav = cut_bottom(area, t.target * 1.5f);
-    // A clear space above the navigation: "Prefer not to say" 16 px above Back was one mis-tap away (issue 16).
-    cut_bottom(area, nav_clearance());
-    const float nav_w = nav.w();
-    const Rect back{nav.min, {nav.min.x + nav_w * 0.24f, nav.max.y}};
-    const Rect again{{back.max.x + t.gap, nav.min.y}, {back.max.x + t.gap + nav_w * 0.3f, nav.max.y}};
-    const Rect next{{nav.max.x - nav_w * 0.4f, nav.min.y}, nav.max};
-    if (button("nav:back", back, vm.t("back"), Look::Secondary, q.can_back)) out.push_back(act::Back{});
-    // Start again weighs less than Back (issue 16): a link, not a button that looks like Back.
-    // Not on a closing note: the response is saved, and "Start again" there would read as "throw it away".
-    if (!q.closing && button("nav:start_again", again, vm.t("start_again"), Look::Link)) out.push_back(act::StartAgain{});
-    const bool is_note = q.type == QuestionType::Note;
-    const bool last = q.finish;
-    if (button("nav:next", next, "", Look::Primary)) out.push_back(act::Next{});
-    {
-        const std::string& label = last ? vm.t("finish") : vm.t("continue");
-        const float lw = measure(t.fonts.bold, label, 10000).x;
-        const float aw = font_px(t.fonts.bold) * 0.7f;
-        const float x0 = next.center().x - (lw + aw + t.gap) * 0.5f;
-        draw_text(dl, t.fonts.bold, {{x0, next.min.y}, {x0 + lw + 2, next.max.y}}, label, t.on_primary, Align::Left, true);
-        draw_arrow(dl, {x0 + lw + t.gap + aw * 0.5f, next.center().y}, aw, 1, t.on_primary);
-    }
+    question_nav(vm, area, out);
 
-    // Progress text, label, hint, error.
-    if (!progress.empty()) {
-        const float ph = draw_text(dl, t.fonts.small, area, progress, t.muted);
-        cut_top(area, ph + t.gap * 0.3f);
-    }
     // A question with an "other" choice lays out as if its write-in were open, ticked or not: ticking
     // "other" must not move the option just tapped from under the finger (issue 16 item 6).
     const bool has_other = std::ranges::any_of(q.choices, [](const ChoiceVm& c) { return c.other; });
-    const bool keyboard_kind = q.type == QuestionType::Text || has_other;
-    const ImFont* label_font = fit_font(
-        {t.fonts.title, t.fonts.bold}, {area.min, {area.max.x, area.min.y + area.h() * (keyboard_kind ? 0.22f : 0.3f)}}, q.label);
-    const float lh = draw_text(dl, label_font, area, q.label, t.text);
-    cut_top(area, lh + t.gap * 0.5f);
-    if (!q.hint.empty() && !is_note) {
-        const float hh = draw_text(dl, t.fonts.small, area, q.hint, t.muted);
-        cut_top(area, hh + t.gap * 0.5f);
-    } else if (!is_note) {
-        std::string_view how;
-        if (q.type == QuestionType::SelectMultiple)
-            how = vm.t("choose_many");
-        else if (q.type == QuestionType::SelectOne)
-            how = vm.t("choose_one");
-        if (!how.empty()) {
-            const float hh = draw_text(dl, t.fonts.small, area, how, t.muted);
-            cut_top(area, hh + t.gap * 0.5f);
-        }
-    }
-    if (!q.error.empty()) {
-        const float eh = measure(t.fonts.bold, q.error, area.w() - t.gap * 3).y + t.gap * 1.2f;
-        Rect box = cut_top(area, eh);
-        dl->AddRectFilled(box.min, box.max, t.error_bg, t.radius * 0.5f);
-        dl->AddRectFilled(box.min, {box.min.x + 8 * t.scale, box.max.y}, t.error);
-        draw_text(dl, t.fonts.bold, {{box.min.x + t.gap * 1.6f, box.min.y}, {box.max.x - t.gap, box.max.y}}, q.error, t.error,
-                  Align::Left, true);
-        cut_top(area, t.gap * 0.6f);
-    }
-    cut_top(area, t.gap * 0.4f);
+    question_heading(vm, area, progress, q.type == QuestionType::Text || has_other);
 
     switch (q.type) {
         case QuestionType::Note: {
@@ -346,47 +422,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         }
         case QuestionType::SelectOne:
         case QuestionType::SelectMultiple: {
-            const bool multi = q.type == QuestionType::SelectMultiple;
-            Rect choices = area;
-            if (has_other) {  // the write-in's place is kept whether "other" is ticked or not
-                Rect entry;
-                if (tall) {
-                    entry = cut_bottom(choices, std::min(choices.h() * 0.62f, keyboard_height(choices.w()) + t.target * 3.2f));
-                    cut_bottom(choices, t.gap);
-                } else {
-                    entry = cut_right(choices, choices.w() * 0.5f);
-                    cut_right(choices, t.gap * 2);
-                }
-                text_entry(vm, entry, q.write_in_text, vm.t("write_in_label"), out, q.write_in);
-            }
-            if (q.appearance == Appearance::LongList) {
-                std::vector<std::string> labels, ids;
-                std::vector<bool> sel;
-                for (const auto& c : q.choices) {
-                    labels.push_back(c.label);
-                    ids.push_back("choice:" + c.value);
-                    sel.push_back(c.selected);
-                }
-                const auto r =
-                    long_list("list", choices, labels, ids, sel, q.list_first, multi, vm.t("list_up"), vm.t("list_down"));
-                if (r.tapped) out.push_back(act::TapChoice{q.choices[*r.tapped].value});
-                if (r.scroll_to) out.push_back(act::ListScroll{*r.scroll_to});
-            } else if (q.appearance == Appearance::Faces && !multi) {
-                std::vector<std::string> labels, ids;
-                std::optional<std::size_t> sel;
-                for (std::size_t i = 0; i < q.choices.size(); ++i) {
-                    labels.push_back(q.choices[i].label);
-                    ids.push_back("choice:" + q.choices[i].value);
-                    if (q.choices[i].selected) sel = i;
-                }
-                Rect row = cut_top(choices, std::min(choices.h(), t.target * 4));
-                if (auto i = face_row(row, labels, ids, sel)) out.push_back(act::TapChoice{q.choices[*i].value});
-            } else if (q.appearance == Appearance::Likert && !multi && !tall && !has_other && q.choices.size() <= 7 &&
-                       likert_fits(q, choices)) {
-                likert_row(q, choices, out);
-            } else {
-                choice_grid(vm, choices, multi, !tall && !has_other, out);
-            }
+            select_body(vm, area, tall, has_other, out);
             break;
         }
         case QuestionType::Scale: {
@@ -401,12 +437,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
             break;
         case QuestionType::Integer:
         case QuestionType::Decimal: {
-            Rect col = centered(area, (tall ? 760 : 640) * t.scale);
-            Rect field = cut_top(col, t.target * 1.5f);
-            text_field(field, q.text, vm.t("number_placeholder"), true);
-            cut_top(col, t.gap);
-            col.max.y = std::min(col.max.y, col.min.y + t.target * (tall ? 2.0f : 1.5f) * 4 + t.gap * 3);
-            push_key(keypad("keypad", col, q.type == QuestionType::Decimal), out);
+            number_body(vm, area, tall, out);
             break;
         }
         case QuestionType::Calculate:
