@@ -77,11 +77,10 @@ void pin_pad(const ViewModel& vm, Rect area, ActionQueue& out) {
         }
 }
 
-void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
+// Close, Sync now and Exit along the bottom of `area`.
+void admin_nav(const ViewModel& vm, Rect& area, ActionQueue& out) {
     const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     const AdminVm& a = vm.admin;
-    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
     Rect nav = cut_bottom(area, t.target * 1.4f);
     const float third = (nav.w() - t.gap * 2) / 3;
     if (button("admin:close", {nav.min, {nav.min.x + third, nav.max.y}}, vm.t("admin_close"), Look::Primary))
@@ -92,24 +91,13 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
         out.push_back(act::AdminSyncNow{});
     if (button("admin:exit", {{nav.max.x - third, nav.min.y}, nav.max}, vm.t("admin_exit"), Look::Danger))
         out.push_back(act::AdminExit{});
-    cut_bottom(area, t.gap);
-    std::vector<std::string> lines = a.stats_lines;
-    if (a.unsaved > 0)
-        lines.insert(lines.begin(), std::to_string(a.unsaved) + " completed response(s) NOT yet saved: check the disk.");
-    Rect left = area, right = area;
-    if (tall) {  // counts on top, as tall as they need
-        float need = measure(t.fonts.bold, vm.t("admin_counts"), area.w()).y + t.gap * 0.5f;
-        for (const auto& l : lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
-        need += t.gap + measure(t.fonts.bold, "Sync", area.w()).y + t.gap * 0.5f;
-        for (const auto& l : a.sync_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
-        need += t.gap;
-        for (const auto& l : a.hours_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
-        left = cut_top(right, std::min(need, area.h() * 0.45f));
-        cut_top(right, t.gap * 2);
-    } else {
-        right = cut_right(left, area.w() * 0.48f);
-        cut_right(left, t.pad);
-    }
+}
+
+// Counts, sync and opening hours, down `left` (staff-only lines: English, like the counts).
+void status_column(const ViewModel& vm, Rect left, const std::vector<std::string>& lines) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const AdminVm& a = vm.admin;
     // Counts.
     float h = draw_text(dl, t.fonts.bold, left, vm.t("admin_counts"), t.text);
     cut_top(left, h + t.gap * 0.5f);
@@ -132,8 +120,15 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
         h = draw_text(dl, t.fonts.small, left, l, l.starts_with("Problem:") ? t.error : t.text);
         cut_top(left, h + t.gap * 0.4f);
     }
+}
+
+// The kiosk's mode and the surveys it offers, each with its warning, down `right`.
+void settings_column(const ViewModel& vm, Rect right, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const AdminVm& a = vm.admin;
     // Mode.
-    h = draw_text(dl, t.fonts.bold, right, vm.t("admin_mode"), t.text);
+    float h = draw_text(dl, t.fonts.bold, right, vm.t("admin_mode"), t.text);
     cut_top(right, h + t.gap * 0.5f);
     Rect modes = cut_top(right, t.target * 1.2f);
     const float half = (modes.w() - t.gap) * 0.5f;
@@ -171,6 +166,33 @@ void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
         }
         cut_top(right, t.gap * 0.5f);
     }
+}
+
+void panel(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
+    const Theme& t = theme();
+    const AdminVm& a = vm.admin;
+    if (!a.settings_problem.empty()) problem_box(a.settings_problem, area);
+    admin_nav(vm, area, out);
+    cut_bottom(area, t.gap);
+    std::vector<std::string> lines = a.stats_lines;
+    if (a.unsaved > 0)
+        lines.insert(lines.begin(), std::to_string(a.unsaved) + " completed response(s) NOT yet saved: check the disk.");
+    Rect left = area, right = area;
+    if (tall) {  // counts on top, as tall as they need
+        float need = measure(t.fonts.bold, vm.t("admin_counts"), area.w()).y + t.gap * 0.5f;
+        for (const auto& l : lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        need += t.gap + measure(t.fonts.bold, "Sync", area.w()).y + t.gap * 0.5f;
+        for (const auto& l : a.sync_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        need += t.gap;
+        for (const auto& l : a.hours_lines) need += measure(t.fonts.small, l, area.w()).y + t.gap * 0.4f;
+        left = cut_top(right, std::min(need, area.h() * 0.45f));
+        cut_top(right, t.gap * 2);
+    } else {
+        right = cut_right(left, area.w() * 0.48f);
+        cut_right(left, t.pad);
+    }
+    status_column(vm, left, lines);
+    settings_column(vm, right, out);
 }
 
 }  // namespace

@@ -125,63 +125,45 @@ bool frame_needs_redraw(const ActionQueue& actions) {
     return acted || needs_another_frame();
 }
 
-ActionQueue draw_frame(const ViewModel& vm) {
-    ActionQueue out;
-    begin_frame_state();
-    set_text_language(vm.lang);
-    const ImGuiIO& io = ImGui::GetIO();
-    const Theme& t = theme();
-    ImGui::SetNextWindowPos({0, 0});
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
-    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(t.bg));
-    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
-                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
-    ImGui::Begin("##kiosk", nullptr, flags);
-    ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
-    const Rect screen{{0, 0}, io.DisplaySize};
-    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
-    set_input_guard(vm.input_guard);
-    set_repeat_guard(vm.tap_guard_ms / 1000.0);
-    begin_mirror();  // right to left: the frame is drawn left to right and mirrored at the end
-    // Under the idle prompt only the plain background: the view model holds no answers then (App::view()).
-    const auto draw_screen = [&] {
-        if (vm.idle_prompt) return;
-        switch (vm.screen) {
-            case Screen::Attract:
-                draw_attract(vm, screen, out);
-                break;
-            case Screen::Language:
-                draw_language(vm, screen, out);
-                break;
-            case Screen::Consent:
-                draw_consent(vm, screen, out);
-                break;
-            case Screen::Question:
-                draw_question(vm, screen, out);
-                break;
-            case Screen::Thanks:
-                draw_thanks(vm, screen, out);
-                break;
-            case Screen::SaveFailed:
-                draw_save_failed(vm, screen, out);
-                break;
-            case Screen::Admin:
-                draw_admin(vm, screen, out);
-                break;
-            case Screen::Drafts:
-                draw_drafts(vm, screen, out);
-                break;
-            case Screen::Closed:
-                draw_closed(vm, screen, out);
-                break;
-        }
-    };
-    draw_screen();
-    set_blocked(false);
+namespace {
+
+// The screen the view model is on. Under the idle prompt only the plain background: the view model holds no
+// answers then (App::view()).
+void draw_screen(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    if (vm.idle_prompt) return;
+    switch (vm.screen) {
+        case Screen::Attract:
+            draw_attract(vm, screen, out);
+            break;
+        case Screen::Language:
+            draw_language(vm, screen, out);
+            break;
+        case Screen::Consent:
+            draw_consent(vm, screen, out);
+            break;
+        case Screen::Question:
+            draw_question(vm, screen, out);
+            break;
+        case Screen::Thanks:
+            draw_thanks(vm, screen, out);
+            break;
+        case Screen::SaveFailed:
+            draw_save_failed(vm, screen, out);
+            break;
+        case Screen::Admin:
+            draw_admin(vm, screen, out);
+            break;
+        case Screen::Drafts:
+            draw_drafts(vm, screen, out);
+            break;
+        case Screen::Closed:
+            draw_closed(vm, screen, out);
+            break;
+    }
+}
+
+// The dialog over the screen, if one is open: the idle prompt, start again, discard a draft, exit.
+void draw_dialog(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (vm.idle_prompt)
         draw_idle(vm, screen, out);
     else if (vm.confirm_start_again)
@@ -190,8 +172,13 @@ ActionQueue draw_frame(const ViewModel& vm) {
         draw_discard_draft(vm, screen, out);
     else if (vm.admin.confirm_exit)
         draw_exit_confirm(vm, screen, out);
-    end_mirror(ImGui::GetWindowDrawList());
+}
 
+// What the widgets do not see: a physical keyboard, a touch that stops the speech, activity for the idle
+// timer, and the hidden admin corner held down.
+void read_other_input(const ViewModel& vm, ActionQueue& out) {
+    const ImGuiIO& io = ImGui::GetIO();
+    const Theme& t = theme();
     // A physical keyboard (an outreach worker's tablet cover) types into the question too. The queue holds
     // code points; the app takes UTF-8.
     if (vm.screen == Screen::Question && !vm.idle_prompt && !vm.confirm_start_again) {
@@ -215,6 +202,38 @@ ActionQueue draw_frame(const ViewModel& vm) {
     const float corner = t.target * 1.5f;
     if (io.MouseDown[0] && io.MousePos.x >= 0 && io.MousePos.x < corner && io.MousePos.y >= 0 && io.MousePos.y < corner)
         out.emplace_back(act::CornerHeld{});
+}
+
+}  // namespace
+
+ActionQueue draw_frame(const ViewModel& vm) {
+    ActionQueue out;
+    begin_frame_state();
+    set_text_language(vm.lang);
+    const ImGuiIO& io = ImGui::GetIO();
+    const Theme& t = theme();
+    ImGui::SetNextWindowPos({0, 0});
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(t.bg));
+    constexpr ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoScrollWithMouse |
+                                       ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoNav;
+    ImGui::Begin("##kiosk", nullptr, flags);
+    ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
+    const Rect screen{{0, 0}, io.DisplaySize};
+    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
+    set_input_guard(vm.input_guard);
+    set_repeat_guard(vm.tap_guard_ms / 1000.0);
+    begin_mirror();  // right to left: the frame is drawn left to right and mirrored at the end
+    draw_screen(vm, screen, out);
+    set_blocked(false);
+    draw_dialog(vm, screen, out);
+    end_mirror(ImGui::GetWindowDrawList());
+
+    read_other_input(vm, out);
     ImGui::PopID();
     ImGui::End();
     ImGui::PopStyleColor();
