@@ -97,6 +97,25 @@ void draw_full_privacy(const ViewModel& vm, Rect screen, ActionQueue& out) {
         out.push_back(act::ShowFullPrivacy{false});
 }
 
+// Start / No thanks at the bottom of `area`, Back and the full notice just above them.
+void consent_nav(const ViewModel& vm, Rect& area, ActionQueue& out) {
+    const Theme& t = theme();
+    Rect nav = cut_bottom(area, t.target * 1.5f);
+    const float half = (nav.w() - t.gap) * 0.5f;
+    if (button("consent:decline", {nav.min, {nav.min.x + half, nav.max.y}}, vm.t("consent_decline"), Look::Secondary))
+        out.push_back(act::ConsentDecline{});
+    if (button("consent:start", {{nav.max.x - half, nav.min.y}, nav.max}, vm.t("consent_start"), Look::Primary))
+        out.push_back(act::ConsentStart{});
+    cut_bottom(area, t.gap);
+    Rect full = cut_bottom(area, t.target * 1.2f);
+    // Back to the language screen (or the attract screen): the way the resident came, never on.
+    const Rect back = cut_left(full, std::max(full.w() * 0.28f, t.target * 3));
+    cut_left(full, t.gap);
+    if (button("consent:back", back, vm.t("back"), Look::Secondary)) out.push_back(act::Back{});
+    if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
+    cut_bottom(area, t.gap);
+}
+
 }  // namespace
 
 void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
@@ -113,21 +132,7 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const float h = draw_text(dl, t.fonts.title, area, vm.t("consent_heading"), t.text);
     cut_top(area, h + t.gap);
 
-    // Start / No thanks at the bottom, the full notice just above them.
-    Rect nav = cut_bottom(area, t.target * 1.5f);
-    const float half = (nav.w() - t.gap) * 0.5f;
-    if (button("consent:decline", {nav.min, {nav.min.x + half, nav.max.y}}, vm.t("consent_decline"), Look::Secondary))
-        out.push_back(act::ConsentDecline{});
-    if (button("consent:start", {{nav.max.x - half, nav.min.y}, nav.max}, vm.t("consent_start"), Look::Primary))
-        out.push_back(act::ConsentStart{});
-    cut_bottom(area, t.gap);
-    Rect full = cut_bottom(area, t.target * 1.2f);
-    // Back to the language screen (or the attract screen): the way the resident came, never on.
-    const Rect back = cut_left(full, std::max(full.w() * 0.28f, t.target * 3));
-    cut_left(full, t.gap);
-    if (button("consent:back", back, vm.t("back"), Look::Secondary)) out.push_back(act::Back{});
-    if (button("consent:full", full, vm.t("consent_full_button"), Look::Quiet)) out.push_back(act::ShowFullPrivacy{true});
-    cut_bottom(area, t.gap);
+    consent_nav(vm, area, out);
 
     // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence, at the
     // body size: when they do not fit (longer languages, a small tablet), they are paged, never shrunk.
