@@ -111,164 +111,177 @@ std::vector<std::string> WideTable::header() const {
     return out;
 }
 
-std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* problem) const {
-    if (problem) problem->clear();
-    const auto note = [problem](const std::string& text) {
-        if (problem && problem->empty()) *problem = text;
-    };
-    json p = r.payload.empty() ? json::object() : json::parse(r.payload, nullptr, false);
-    if (!p.is_object()) {
-        note("its payload is not a JSON object; its answer cells are empty");
-        p = json::object();
-    }
-    // A sealed payload (seal::is_sealed: it has a "sealed" object) carries no readable answer here.
-    const bool sealed = p.contains("sealed") && p["sealed"].is_object();
-    const auto meta = [&](const std::string& given, const char* key) -> std::string {
-        if (!given.empty()) return given;
-        auto it = p.find(key);
-        return it == p.end() ? std::string{} : scalar_text(*it);
-    };
-    static const json k_empty = json::object();
-    const auto object_at = [&](const char* key) -> const json& {
-        auto it = p.find(key);
-        return it != p.end() && it->is_object() ? *it : k_empty;
-    };
-    const json& answers = sealed ? k_empty : object_at("answers");
-    const json& write_ins = sealed ? k_empty : object_at("write_ins");
-    const json& calculated = sealed ? k_empty : object_at("calculated");
+namespace {
 
-    // The values the survey's calculations see, by question index; computed once, only when a calculation is missing.
-    const auto& qs = m_survey->questions;
-    std::vector<core::Value> values;
-    const auto ensure_values = [&] {
-        if (!values.empty()) return;
-        values.resize(qs.size());
+// One response's cells, column by column (WideTable::row). Holds the parsed payload and, only when a
+// calculation is missing from it, the values the survey's calculations see.
+class RowCells {
+public:
+    RowCells(const core::Survey& survey, const std::string& lang, const ResponseRecord& r, std::string* problem)
+        : m_survey(survey), m_lang(lang), m_r(r), m_problem(problem) {
+        if (m_problem) m_problem->clear();
+        m_p = r.payload.empty() ? json::object() : json::parse(r.payload, nullptr, false);
+        if (!m_p.is_object()) {
+            note("its payload is not a JSON object; its answer cells are empty");
+            m_p = json::object();
+        }
+        // A sealed payload (seal::is_sealed: it has a "sealed" object) carries no readable answer here.
+        m_sealed = m_p.contains("sealed") && m_p["sealed"].is_object();
+        m_answers = m_sealed ? &k_empty : &object_at("answers");
+        m_write_ins = m_sealed ? &k_empty : &object_at("write_ins");
+        m_calculated = m_sealed ? &k_empty : &object_at("calculated");
+    }
+
+    // The metadata column at `position` (make()'s order: by position, no name compared per row).
+    [[nodiscard]] std::string metadata(std::size_t position) const {
+        switch (position) {
+            case 0: return meta(m_r.id, "id");
+            case 1: return meta(m_r.site, "site");
+            case 2: return m_r.kiosk;
+            case 3: return meta(m_r.mode, "mode");
+            case 4: return meta(m_r.language, "language");
+            case 5: return meta(m_r.survey_version, "survey_version");
+            case 6: return meta(m_r.started_at, "started_at");
+            case 7: return meta(m_r.completed_at, "completed_at");
+            default: return m_r.received_at;
+        }
+    }
+
+    [[nodiscard]] bool sealed() const { return m_sealed; }
+
+    std::string answer(const Column& col) {
+        auto it = m_answers->find(col.name);
+        if (it == m_answers->end()) return {};
+        if (col.question->type == core::QuestionType::SelectOne && it->is_string()) return label(*col.question, it->get<std::string>());
+        if (it->is_array() || it->is_object())
+            note("question '" + col.name + "': its stored answer does not fit this version's " +
+                 std::string(core::to_string(col.question->type)) + " question; written as stored");
+        return raw_text(*it);
+    }
+
+    // A select_multiple's own column; remembers its choices for the option columns that follow it.
+    std::string multi_original(const Column& col) {
+        auto it = m_answers->find(col.name);
+        m_multi = it != m_answers->end() && it->is_array() ? &*it : nullptr;
+        if (it == m_answers->end()) return {};
+        if (!it->is_array()) {
+            note("question '" + col.name + "': its stored answer is not a list of choices; written as stored");
+            return raw_text(*it);
+        }
+        std::string cell;
+        for (const auto& v : *it) {
+            if (!cell.empty()) cell += m_lang.empty() ? " " : "; ";
+            cell += v.is_string() ? label(*col.question, v.get<std::string>()) : scalar_text(v);
+        }
+        return cell;
+    }
+
+    [[nodiscard]] std::string option(const Column& col) const {
+        if (!m_multi) return {};
+        const bool chosen = std::ranges::any_of(
+            *m_multi, [&](const json& v) { return v.is_string() && v.get_ref<const std::string&>() == col.choice->value; });
+        return chosen ? "1" : "0";
+    }
+
+    [[nodiscard]] std::string write_in(const Column& col) const {
+        auto it = m_write_ins->find(col.question->name);
+        return it == m_write_ins->end() ? std::string{} : scalar_text(*it);
+    }
+
+    std::string calculated(const Column& col) {
+        if (m_sealed) return {};
+        if (auto it = m_calculated->find(col.name); it != m_calculated->end()) return scalar_text(*it);
+        ensure_values();
+        const auto i = m_survey.index_of(col.name);
+        return i ? value_text(m_values[*i]) : std::string{};
+    }
+
+private:
+    void note(const std::string& text) {
+        if (m_problem && m_problem->empty()) *m_problem = text;
+    }
+
+    [[nodiscard]] std::string meta(const std::string& given, const char* key) const {
+        if (!given.empty()) return given;
+        auto it = m_p.find(key);
+        return it == m_p.end() ? std::string{} : scalar_text(*it);
+    }
+
+    const json& object_at(const char* key) const {
+        auto it = m_p.find(key);
+        return it != m_p.end() && it->is_object() ? *it : k_empty;
+    }
+
+    [[nodiscard]] std::string label(const core::Question& q, const std::string& code) const {
+        if (m_lang.empty()) return code;
+        const core::Choice* c = q.find_choice(code);
+        return c ? c->label.get(m_lang, m_survey.default_language) : code;
+    }
+
+    // The values the survey's calculations see, by question index; computed once.
+    void ensure_values() {
+        if (!m_values.empty()) return;
+        const auto& qs = m_survey.questions;
+        m_values.resize(qs.size());
         for (std::size_t i = 0; i < qs.size(); ++i) {
             const core::Question& q = qs[i];
             if (q.type == core::QuestionType::Calculate) {
-                const ValueContext ctx(values);
-                if (!q.relevant || q.relevant->evaluate_bool(ctx)) values[i] = q.calculation->evaluate(ctx);
+                const ValueContext ctx(m_values);
+                if (!q.relevant || q.relevant->evaluate_bool(ctx)) m_values[i] = q.calculation->evaluate(ctx);
                 continue;
             }
-            auto it = answers.find(q.name);
-            if (it == answers.end() || !q.takes_answer()) continue;
-            if (auto a = core::answer_from_json(q, *it)) values[i] = a->to_value();
+            auto it = m_answers->find(q.name);
+            if (it == m_answers->end() || !q.takes_answer()) continue;
+            if (auto a = core::answer_from_json(q, *it)) m_values[i] = a->to_value();
         }
-    };
+    }
 
-    const std::string& lang = m_options.labels;
-    const auto label = [&](const core::Question& q, const std::string& code) -> std::string {
-        if (lang.empty()) return code;
-        const core::Choice* c = q.find_choice(code);
-        return c ? c->label.get(lang, m_survey->default_language) : code;
-    };
+    inline static const json k_empty = json::object();
+    const core::Survey& m_survey;
+    const std::string& m_lang;
+    const ResponseRecord& m_r;
+    std::string* m_problem;
+    json m_p;
+    bool m_sealed = false;
+    const json* m_answers = nullptr;
+    const json* m_write_ins = nullptr;
+    const json* m_calculated = nullptr;
+    const json* m_multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
+    std::vector<core::Value> m_values;
+};
 
+}  // namespace
+
+std::vector<std::string> WideTable::row(const ResponseRecord& r, std::string* problem) const {
+    RowCells row(*m_survey, m_options.labels, r, problem);
     std::vector<std::string> cells;
     cells.reserve(m_columns.size());
-    const json* multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
     for (const Column& col : m_columns) {
         switch (col.kind) {
-            case ColumnKind::Metadata: {
-                // The first nine columns, in make()'s order (by position: no name compared per row).
-                switch (cells.size()) {
-                    case 0:
-                        cells.push_back(meta(r.id, "id"));
-                        break;
-                    case 1:
-                        cells.push_back(meta(r.site, "site"));
-                        break;
-                    case 2:
-                        cells.push_back(r.kiosk);
-                        break;
-                    case 3:
-                        cells.push_back(meta(r.mode, "mode"));
-                        break;
-                    case 4:
-                        cells.push_back(meta(r.language, "language"));
-                        break;
-                    case 5:
-                        cells.push_back(meta(r.survey_version, "survey_version"));
-                        break;
-                    case 6:
-                        cells.push_back(meta(r.started_at, "started_at"));
-                        break;
-                    case 7:
-                        cells.push_back(meta(r.completed_at, "completed_at"));
-                        break;
-                    default:
-                        cells.push_back(r.received_at);
-                        break;
-                }
+            case ColumnKind::Metadata:
+                cells.push_back(row.metadata(cells.size()));
                 break;
-            }
             case ColumnKind::Sealed:
-                cells.emplace_back(sealed ? "1" : "0");
+                cells.emplace_back(row.sealed() ? "1" : "0");
                 break;
             case ColumnKind::Quality:
                 cells.push_back(col.name == "quality_flags" ? r.quality_flags : r.quality_reasons);
                 break;
-            case ColumnKind::Answer: {
-                auto it = answers.find(col.name);
-                if (it == answers.end()) {
-                    cells.emplace_back();
-                } else if (col.question->type == core::QuestionType::SelectOne && it->is_string()) {
-                    cells.push_back(label(*col.question, it->get<std::string>()));
-                } else {
-                    if (it->is_array() || it->is_object())
-                        note("question '" + col.name + "': its stored answer does not fit this version's " +
-                             std::string(core::to_string(col.question->type)) + " question; written as stored");
-                    cells.push_back(raw_text(*it));
-                }
+            case ColumnKind::Answer:
+                cells.push_back(row.answer(col));
                 break;
-            }
-            case ColumnKind::MultiOriginal: {
-                auto it = answers.find(col.name);
-                multi = it != answers.end() && it->is_array() ? &*it : nullptr;  // for its option columns, next
-                if (it == answers.end()) {
-                    cells.emplace_back();
-                } else if (!it->is_array()) {
-                    note("question '" + col.name + "': its stored answer is not a list of choices; written as stored");
-                    cells.push_back(raw_text(*it));
-                } else {
-                    std::string cell;
-                    for (const auto& v : *it) {
-                        if (!cell.empty()) cell += lang.empty() ? " " : "; ";
-                        cell += v.is_string() ? label(*col.question, v.get<std::string>()) : scalar_text(v);
-                    }
-                    cells.push_back(std::move(cell));
-                }
+            case ColumnKind::MultiOriginal:
+                cells.push_back(row.multi_original(col));
                 break;
-            }
-            case ColumnKind::Option: {
-                if (!multi) {
-                    cells.emplace_back();
-                } else {
-                    const bool chosen = std::ranges::any_of(*multi, [&](const json& v) {
-                        return v.is_string() && v.get_ref<const std::string&>() == col.choice->value;
-                    });
-                    cells.emplace_back(chosen ? "1" : "0");
-                }
+            case ColumnKind::Option:
+                cells.push_back(row.option(col));
                 break;
-            }
-            case ColumnKind::WriteIn: {
-                auto it = write_ins.find(col.question->name);
-                cells.push_back(it == write_ins.end() ? std::string{} : scalar_text(*it));
+            case ColumnKind::WriteIn:
+                cells.push_back(row.write_in(col));
                 break;
-            }
-            case ColumnKind::Calculated: {
-                if (sealed) {
-                    cells.emplace_back();
-                    break;
-                }
-                if (auto it = calculated.find(col.name); it != calculated.end()) {
-                    cells.push_back(scalar_text(*it));
-                    break;
-                }
-                ensure_values();
-                const auto i = m_survey->index_of(col.name);
-                cells.push_back(i ? value_text(values[*i]) : std::string{});
+            case ColumnKind::Calculated:
+                cells.push_back(row.calculated(col));
                 break;
-            }
         }
     }
     return cells;
