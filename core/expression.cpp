@@ -1,6 +1,5 @@
 // The survey expression language (docs/survey_format.md, "Expressions"): tokenizer, parser and evaluator.
-// Over 600 lines on purpose: the three share the token and node types and are read together; the tokenizer's
-// next() is one switch over the characters a token may start with.
+// Over 600 lines on purpose: the three share the token and node types and are read together.
 #include "core/expression.hpp"
 #include "core/utf8.hpp"
 
@@ -94,44 +93,14 @@ public:
                 return t;
             }
             case '\'':
-            case '"': {
-                const auto close = m_s.find(c, m_i + 1);
-                if (close == std::string_view::npos) return error(t, std::string("unterminated string: add the closing ") + c);
-                t.kind = Tok::String;
-                t.text = std::string(m_s.substr(m_i + 1, close - m_i - 1));
-                m_i = close + 1;
-                return t;
-            }
-            case '$': {
-                if (m_i + 1 >= m_s.size() || m_s[m_i + 1] != '{')
-                    return error(t, "'$' must start a reference like ${question_name}");
-                const auto close = m_s.find('}', m_i + 2);
-                if (close == std::string_view::npos) return error(t, "reference is missing its closing '}'");
-                const auto name = m_s.substr(m_i + 2, close - m_i - 2);
-                if (name.empty() || !is_name_start(name[0]))
-                    return error(t, "a reference needs a question name, like ${age_band}");
-                for (char n : name)
-                    if (!is_name_char(n)) return error(t, "'" + std::string(name) + "' is not a valid question name");
-                t.kind = Tok::Ref;
-                t.text = std::string(name);
-                m_i = close + 1;
-                return t;
-            }
+            case '"':
+                return quoted(t, c);
+            case '$':
+                return reference(t);
             default:
                 break;
         }
-        if (is_digit(c) || (c == '.' && m_i + 1 < m_s.size() && is_digit(m_s[m_i + 1]))) {
-            std::size_t j = m_i;
-            while (j < m_s.size() && is_digit(m_s[j])) ++j;
-            if (j < m_s.size() && m_s[j] == '.') {
-                ++j;
-                while (j < m_s.size() && is_digit(m_s[j])) ++j;
-            }
-            t.kind = Tok::Number;
-            t.number = parse_xpath_number(m_s.substr(m_i, j - m_i));
-            m_i = j;
-            return t;
-        }
+        if (is_digit(c) || (c == '.' && m_i + 1 < m_s.size() && is_digit(m_s[m_i + 1]))) return number(t);
         if (c == '.') return one(Tok::Dot);
         if (is_name_start(c)) {
             std::size_t j = m_i;
@@ -141,17 +110,59 @@ public:
             m_i = j;
             return t;
         }
-        const auto rest = m_s.substr(m_i);
-        for (std::string_view curly : {"\u2018", "\u2019", "\u201C", "\u201D"})
-            if (rest.starts_with(curly))
-                return error(t,
-                             "curly quotes are not quotes here: use straight ' or \" (a word processor may have changed them)");
-        if (static_cast<unsigned char>(c) >= 0x80)
-            return error(t, "unexpected non-ASCII character: only quoted text may contain it");
-        return error(t, std::string("unexpected character '") + c + "'");
+        return unexpected(t, c);
     }
 
 private:
+    // 'text' or "text".
+    Token quoted(Token t, char quote) {
+        const auto close = m_s.find(quote, m_i + 1);
+        if (close == std::string_view::npos) return error(t, std::string("unterminated string: add the closing ") + quote);
+        t.kind = Tok::String;
+        t.text = std::string(m_s.substr(m_i + 1, close - m_i - 1));
+        m_i = close + 1;
+        return t;
+    }
+
+    // ${question_name}
+    Token reference(Token t) {
+        if (m_i + 1 >= m_s.size() || m_s[m_i + 1] != '{') return error(t, "'$' must start a reference like ${question_name}");
+        const auto close = m_s.find('}', m_i + 2);
+        if (close == std::string_view::npos) return error(t, "reference is missing its closing '}'");
+        const auto name = m_s.substr(m_i + 2, close - m_i - 2);
+        if (name.empty() || !is_name_start(name[0])) return error(t, "a reference needs a question name, like ${age_band}");
+        for (char n : name)
+            if (!is_name_char(n)) return error(t, "'" + std::string(name) + "' is not a valid question name");
+        t.kind = Tok::Ref;
+        t.text = std::string(name);
+        m_i = close + 1;
+        return t;
+    }
+
+    // 12, 3.5, .5
+    Token number(Token t) {
+        std::size_t j = m_i;
+        while (j < m_s.size() && is_digit(m_s[j])) ++j;
+        if (j < m_s.size() && m_s[j] == '.') {
+            ++j;
+            while (j < m_s.size() && is_digit(m_s[j])) ++j;
+        }
+        t.kind = Tok::Number;
+        t.number = parse_xpath_number(m_s.substr(m_i, j - m_i));
+        m_i = j;
+        return t;
+    }
+
+    // A character no token starts with; curly quotes and other non-ASCII characters said in words.
+    Token unexpected(Token t, char c) {
+        const auto rest = m_s.substr(m_i);
+        for (std::string_view curly : {"\u2018", "\u2019", "\u201C", "\u201D"})
+            if (rest.starts_with(curly))
+                return error(t, "curly quotes are not quotes here: use straight ' or \" (a word processor may have changed them)");
+        if (static_cast<unsigned char>(c) >= 0x80) return error(t, "unexpected non-ASCII character: only quoted text may contain it");
+        return error(t, std::string("unexpected character '") + c + "'");
+    }
+
     Token error(Token t, std::string msg) {
         t.kind = Tok::Error;
         t.text = std::move(msg);
