@@ -6,15 +6,30 @@
 
 namespace fieldkiosk::kiosk::ui {
 
-void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
+namespace {
+
+// The top bar, then a centred column with one primary button at its foot; returns the room above the button.
+// True in `tapped` when the button was tapped.
+Rect column_with_button(const ViewModel& vm, Rect screen, const char* id, std::string_view label, bool& tapped,
+                        ActionQueue& out) {
     const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     Rect area = screen;
     top_bar(vm, area, vm.organisation, out);
     area = centered(inset(area, t.pad), 1300 * t.scale);
     Rect nav = cut_bottom(area, t.target * 1.5f);
-    if (button("thanks:done", centered(nav, 700 * t.scale), vm.t("thanks_done"), Look::Primary)) out.push_back(act::ThanksDone{});
+    tapped = button(id, centered(nav, 700 * t.scale), label, Look::Primary);
     cut_bottom(area, t.gap);
+    return area;
+}
+
+}  // namespace
+
+void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    bool done = false;
+    Rect area = column_with_button(vm, screen, "thanks:done", vm.t("thanks_done"), done, out);
+    if (done) out.push_back(act::ThanksDone{});
     (void)draw_text(dl, t.fonts.small, cut_bottom(area, font_px(t.fonts.small) * 1.4f),
                     vm.tn("thanks_return", vm.thanks_seconds_left), t.muted, Align::Center, true);
     // A big tick in a circle.
@@ -38,12 +53,9 @@ void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
 void draw_save_failed(const ViewModel& vm, Rect screen, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect area = screen;
-    top_bar(vm, area, vm.organisation, out);
-    area = centered(inset(area, t.pad), 1300 * t.scale);
-    Rect nav = cut_bottom(area, t.target * 1.5f);
-    if (button("save:retry", centered(nav, 700 * t.scale), vm.t("save_retry"), Look::Primary)) out.push_back(act::RetrySave{});
-    cut_bottom(area, t.gap);
+    bool retry = false;
+    Rect area = column_with_button(vm, screen, "save:retry", vm.t("save_retry"), retry, out);
+    if (retry) out.push_back(act::RetrySave{});
     cut_top(area, area.h() * 0.1f);
     const Rect bar = cut_top(area, 10 * t.scale);
     dl->AddRectFilled(bar.min, bar.max, t.error);
