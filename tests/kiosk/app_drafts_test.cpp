@@ -7,10 +7,20 @@ using namespace fieldkiosk::kiosk;
 using namespace fieldkiosk::testing;  // KioskFixture (kiosk_fixture.hpp), start, idle_out (app_steps.hpp)
 using std::chrono::seconds;
 
-TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
+namespace {
+
+// Assisted mode with the worker's (staff) PIN set: what every test here starts from.
+KioskConfig assisted() {
     KioskConfig c;
     c.mode = core::Mode::Assisted;
     c.pin_hash = test_pin_hash();
+    return c;
+}
+
+}  // namespace
+
+TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
+    KioskConfig c = assisted();
     c.worker = "Amina";
     c.site = "Kentish Town library";
     KioskFixture f(c);
@@ -48,10 +58,7 @@ TEST(KioskApp, IdleTimeoutInAssistedModeKeepsADraftThatCanBeResumed) {
 // Issue 16 item 8: the list of saved interviews holds other residents' answers; whoever holds the
 // tablet must not open it without the worker's (staff) PIN, and the PIN pad keeps its lock-out.
 TEST(KioskApp, SavedInterviewsOpenOnlyWithTheWorkersPinUnderTheSameLockOut) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
-    KioskFixture f(c);
+    KioskFixture f(assisted());
     start(f, "food");
     answer_and_next(f);
     idle_out(f);
@@ -92,9 +99,7 @@ TEST(KioskApp, SavedInterviewsOpenOnlyWithTheWorkersPinUnderTheSameLockOut) {
 // Issue 16 item 8: a draft not resumed within [assisted] draft_max_age_hours is deleted, at start-up
 // (a tablet switched off for a week) and while the kiosk runs; by the injected clock.
 TEST(KioskApp, ADraftOlderThanItsMaximumAgeIsDeletedAtStartAndWhileRunning) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
+    KioskConfig c = assisted();
     c.draft_max_age = std::chrono::hours{72};
     KioskFixture f(c);
     start(f, "food");
@@ -123,10 +128,7 @@ TEST(KioskApp, ADraftOlderThanItsMaximumAgeIsDeletedAtStartAndWhileRunning) {
 // Issue 16, minor: the saved interviews showed "2026-12-03T20:41:50.677Z"; they say when in local time and
 // words, and where each interview stopped.
 TEST(KioskApp, SavedInterviewsSayWhenInWordsAndWhereTheyStopped) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
-    KioskFixture f(c);  // the fake clock starts on Friday 15 January 2027, 08:00 UTC
+    KioskFixture f(assisted());  // the fake clock starts on Friday 15 January 2027, 08:00 UTC
     const FixedOffsetZone utc;
     f.app.set_time_zone(utc);
     start(f, "food");
@@ -155,10 +157,7 @@ TEST(KioskApp, SavedInterviewsSayWhenInWordsAndWhereTheyStopped) {
 }
 
 TEST(KioskApp, DraftsCanBeDiscarded) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
-    KioskFixture f(c);
+    KioskFixture f(assisted());
     start(f, "food");
     answer_and_next(f);
     idle_out(f);
@@ -185,10 +184,7 @@ TEST(KioskApp, DraftsCanBeDiscarded) {
 // An interview kept (before closing notes existed) on safety's closing note has nothing left to answer:
 // resuming it saves it at once and shows the note, and its draft goes.
 TEST(KioskApp, ResumingADraftKeptOnAClosingNoteSavesIt) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
-    KioskFixture f(c);
+    KioskFixture f(assisted());
     core::SurveyPtr safety;
     for (const auto& s : f.app.surveys())
         if (s->id == "safety") safety = s;
@@ -214,10 +210,7 @@ TEST(KioskApp, ResumingADraftKeptOnAClosingNoteSavesIt) {
 }
 
 TEST(KioskApp, AResumedDraftIsKeptUntilItsResponseIsDurable) {
-    KioskConfig c;
-    c.mode = core::Mode::Assisted;
-    c.pin_hash = test_pin_hash();
-    KioskFixture f(c);
+    KioskFixture f(assisted());
     start(f, "safety");
     answer_and_next(f);
     const std::string id = f.app.session()->id();
