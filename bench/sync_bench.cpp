@@ -8,6 +8,9 @@
 //                     meanwhile (half silent, half trickling a request header); --servers runs that many
 //                     receivers (each its own storage connections) on the one database, clients spread over them
 //   sync_bench memory --server PATH [--kiosks 50] [--per-kiosk 200]   fieldkiosk-server RSS, 50 kiosks at once
+//   sync_bench openrosa [--n 1000]           OpenRosa drain rate (issue 12): one submission per response to the
+//                     Central-like test receiver (tests/sync/openrosa_receiver.hpp; it keeps submissions in
+//                     memory, so the figure is the kiosk's side: XML, multipart, HTTP, and the outbox updates)
 //
 // Figures go to stdout, one "name: value" per line.
 #include "core/answer.hpp"
@@ -15,12 +18,14 @@
 #include "seal/sealed_box.hpp"
 #include "storage/response_store.hpp"
 #include "sync/client/curl_transport.hpp"
+#include "sync/client/openrosa_uploader.hpp"
 #include "sync/client/uploader.hpp"
 #include "sync/protocol/digest.hpp"
 #include "sync/protocol/gzip.hpp"
 #include "sync/protocol/wire.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/server.hpp"
+#include "tests/sync/openrosa_receiver.hpp"
 #include "tools/ctl/commands.hpp"
 
 #include <arpa/inet.h>
@@ -331,6 +336,32 @@ int cmd_memory(int argc, char** argv) {
 
 }  // namespace
 
+int cmd_openrosa(int argc, char** argv) {
+    const int n = std::stoi(arg(argc, argv, "--n", "1000"));
+    Tmp tmp;
+    const fs::path db = tmp.path / "kiosk.db";
+    simulate(db, "food", n / 2, 1);
+    simulate(db, "youth", n - n / 2, 2);
+    testing::CentralLikeReceiver central;
+    core::SystemClock clock;
+    auto store = storage::ResponseStore::open(db, clock).value();
+    sync::client::CurlTransport t;
+    core::SystemRng rng;
+    sync::client::SyncConfig cfg;
+    cfg.openrosa = sync::client::OpenRosaTarget{.submission_url = central.url(), .survey_paths = {FIELDKIOSK_SURVEY_DEFS_DIR}};
+    sync::client::OpenRosaUploader up(store, t, cfg, rng, clock);
+    const auto t0 = Clock::now();
+    const auto s = up.drain();
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    if (s.failure || s.accepted != n || central.stored().size() != static_cast<std::size_t>(n))
+        throw std::runtime_error("openrosa drain failed: " + (s.failure ? s.failure->detail : std::to_string(s.accepted)));
+    std::cout << "responses: " << n << "\n"
+              << "openrosa_drain_seconds: " << secs << "\n"
+              << "openrosa_drain_rate_per_s: " << n / secs << "\n"
+              << "request_body_bytes_per_response: " << static_cast<double>(s.bytes_sent) / n << "\n";
+    return 0;
+}
+
 int main(int argc, char** argv) {
     std::signal(SIGPIPE, SIG_IGN);
     sync::client::CurlGlobal curl;
@@ -339,10 +370,11 @@ int main(int argc, char** argv) {
         if (cmd == "drain") return cmd_drain(argc, argv);
         if (cmd == "ingest") return cmd_ingest(argc, argv);
         if (cmd == "memory") return cmd_memory(argc, argv);
+        if (cmd == "openrosa") return cmd_openrosa(argc, argv);
     } catch (const std::exception& e) {
         std::cerr << "sync_bench: " << e.what() << "\n";
         return 1;
     }
-    std::cerr << "usage: sync_bench drain|ingest|memory [options] (see the top of bench/sync_bench.cpp)\n";
+    std::cerr << "usage: sync_bench drain|ingest|memory|openrosa [options] (see the top of bench/sync_bench.cpp)\n";
     return 2;
 }

@@ -6,7 +6,10 @@
 #include <iostream>
 
 #if FIELDKIOSK_KIOSK_WITH_SYNC
+#include "core/default_paths.hpp"
 #include "kiosk/sync/sync_bridge.hpp"
+
+#include <expected>
 #endif
 
 namespace fieldkiosk::kiosk {
@@ -53,15 +56,14 @@ private:
 // wakes the main loop after each status it posts; the loop hands the newest to the app.
 class EngineSync final : public WithDownloads {
 public:
-    EngineSync(const KioskConfig& config, std::string token, std::filesystem::path db, const core::Clock& clock)
-        : WithDownloads(sync::client::default_survey_folder(db)),
+    EngineSync(const KioskConfig& config, sync::client::EngineOptions options, const core::Clock& clock)
+        : WithDownloads(sync::client::default_survey_folder(options.database)),
           m_config(config),
-          m_token(std::move(token)),
-          m_db(std::move(db)),
+          m_options(std::move(options)),
           m_clock(clock) {}
 
     void start(App& app) override {
-        auto options = engine_options(m_config.sync, m_token, m_db);
+        auto options = m_options;
         options.on_status = [] { platform::wake_main_loop(); };
         m_heartbeat.refresh(app);
         options.heartbeat = [this] { return m_heartbeat(); };
@@ -91,8 +93,7 @@ public:
 private:
     const sync::client::CurlGlobal m_curl_global;  // curl_global_init once, before the engine's thread starts
     KioskConfig m_config;
-    std::string m_token;
-    std::filesystem::path m_db;
+    sync::client::EngineOptions m_options;  // from [sync]: engine_options() or openrosa_engine_options()
     const core::Clock& m_clock;
     core::SystemRng m_rng;  // the engine thread's own
     KioskHeartbeat m_heartbeat;  // app version, offered surveys, open/closed: read by the engine's thread
@@ -100,6 +101,29 @@ private:
     std::unique_ptr<EngineSyncPort> m_port;
     std::int64_t m_surveys_seen = 0;  // SyncStatus::surveys_updated last acted on
 };
+
+// The engine's options from [sync], with the secret files read: the kiosk's token for fieldkiosk-server, or
+// the submission URL (and KoboToolbox token) for an OpenRosa server. The error says what to fix.
+std::expected<sync::client::EngineOptions, std::string> options_from(const KioskConfig& config, const std::filesystem::path& db) {
+    const auto& s = config.sync;
+    if (s.openrosa_url_file.empty()) {
+        auto token = read_token_file(s.token_file);
+        if (!token) return std::unexpected(token.error());
+        return engine_options(s, std::move(*token), db);
+    }
+    sync::client::OpenRosaTarget target;
+    auto url = read_secret_file(s.openrosa_url_file, "OpenRosa address file",
+                                "put the form's submission URL there (for ODK Central, the app user's URL ending in /submission)");
+    if (!url) return std::unexpected(url.error());
+    target.submission_url = std::move(*url);
+    if (!s.openrosa_token_file.empty()) {
+        auto token = read_secret_file(s.openrosa_token_file, "OpenRosa token file", "put the KoboToolbox API token there");
+        if (!token) return std::unexpected(token.error());
+        target.authorization = "Token " + *token;
+    }
+    target.survey_paths = {config.surveys_dir.empty() ? core::default_surveys_dir() : std::filesystem::path(config.surveys_dir)};
+    return openrosa_engine_options(s, std::move(target), db);
+}
 #endif
 
 }  // namespace
@@ -108,18 +132,17 @@ std::unique_ptr<LoopSync> make_loop_sync(const KioskConfig& config, const std::f
                                          const core::Clock& clock) {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
     if (screenshot) {
-        if (config.sync.server_url.empty()) return std::make_unique<SyncOff>(std::filesystem::path{}, std::string{});
-        return std::make_unique<SyncOff>(std::filesystem::path{}, "Sync is set up (" + config.sync.server_url +
-                                                                      ") but does not run while taking a screenshot.");
+            if (!config.sync.enabled()) return std::make_unique<SyncOff>(std::filesystem::path{}, std::string{});
+        return std::make_unique<SyncOff>(std::filesystem::path{}, "Sync is set up but does not run while taking a screenshot.");
     }
     const auto downloads = sync::client::default_survey_folder(db);
-    if (config.sync.server_url.empty()) return std::make_unique<SyncOff>(downloads, std::string{});  // "not set up"
-    auto token = read_token_file(config.sync.token_file);
-    if (!token) {
-        std::cerr << "fieldkiosk: sync is off: " << token.error() << "\n";
-        return std::make_unique<SyncOff>(downloads, "Sync is off: " + token.error() + ".");
+    if (!config.sync.enabled()) return std::make_unique<SyncOff>(downloads, std::string{});  // "not set up"
+    auto options = options_from(config, db);
+    if (!options) {
+        std::cerr << "fieldkiosk: sync is off: " << options.error() << "\n";
+        return std::make_unique<SyncOff>(downloads, "Sync is off: " + options.error() + ".");
     }
-    return std::make_unique<EngineSync>(config, std::move(*token), db, clock);
+    return std::make_unique<EngineSync>(config, std::move(*options), clock);
 #else
     (void)config;
     (void)db;

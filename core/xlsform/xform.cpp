@@ -2,6 +2,7 @@
 #include "core/xlsform/xform.hpp"
 
 #include "core/xlsform/header.hpp"
+#include "core/xlsform/submission.hpp"
 
 #include <pugixml.hpp>
 
@@ -95,8 +96,12 @@ void instances(pugi::xml_node model, const core::Survey& s, const Lists& lists) 
     for (const auto& q : s.questions) {
         auto n = data.append_child(q.name.c_str());
         if (q.default_value) n.text() = q.default_value->c_str();
+        if (other_choice(q)) data.append_child(other_field(q).c_str());
     }
-    data.append_child("meta").append_child("instanceID");
+    auto meta = data.append_child("meta");
+    meta.append_child("instanceID");
+    meta.append_child("timeStart");
+    meta.append_child("timeEnd");
     for (const auto& [name, choices] : lists.lists) {
         auto inst = model.append_child("instance");
         inst.append_attribute("id") = name.c_str();
@@ -132,12 +137,25 @@ void binds(pugi::xml_node model, const core::Survey& s) {
         if (!q.constraint_message.empty())
             b.append_attribute("jr:constraintMsg") = ("jr:itext('" + path + ":jr:constraintMsg')").c_str();
         if (!q.required_message.empty()) b.append_attribute("jr:requiredMsg") = ("jr:itext('" + path + ":jr:requiredMsg')").c_str();
+        if (const auto* other = other_choice(q)) {  // as pyxform writes or_other's text field
+            auto w = model.append_child("bind");
+            w.append_attribute("nodeset") = ("/data/" + other_field(q)).c_str();
+            w.append_attribute("type") = "string";
+            w.append_attribute("relevant") = ("selected(../" + q.name + ", '" + other->value + "')").c_str();
+        }
     }
     auto id = model.append_child("bind");
     id.append_attribute("nodeset") = "/data/meta/instanceID";
     id.append_attribute("type") = "string";
     id.append_attribute("readonly") = "true()";
     id.append_attribute("jr:preload") = "uid";
+    for (const char* when : {"start", "end"}) {  // the OpenRosa metadata the kiosk fills in from the response
+        auto t = model.append_child("bind");
+        t.append_attribute("nodeset") = (std::string("/data/meta/time") + (when[0] == 's' ? "Start" : "End")).c_str();
+        t.append_attribute("type") = "dateTime";
+        t.append_attribute("jr:preload") = "timestamp";
+        t.append_attribute("jr:preloadParams") = when;
+    }
 }
 
 void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
@@ -163,6 +181,11 @@ void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
             is.append_attribute("nodeset") = ("instance('" + lists.of_question.at(q.name) + "')/root/item").c_str();
             is.append_child("value").append_attribute("ref") = "name";
             is.append_child("label").append_attribute("ref") = "jr:itext(itextId)";
+        }
+        if (other_choice(q)) {
+            auto w = b.append_child("input");
+            w.append_attribute("ref") = ("/data/" + other_field(q)).c_str();
+            w.append_child("label").text() = "Specify other.";
         }
     }
 }

@@ -284,7 +284,7 @@ void App::set_sync(SyncPort* port) {
         m_sync.state = SyncStatusVm::State::Starting;
     } else {
 #if FIELDKIOSK_KIOSK_WITH_SYNC
-        m_sync.off_reason = staff_words(m_config.sync.server_url.empty() ? "admin_sync_no_server" : "admin_sync_off");
+        m_sync.off_reason = staff_words(!m_config.sync.enabled() ? "admin_sync_no_server" : "admin_sync_off");
 #else
         m_sync.off_reason = staff_words("admin_sync_not_built");
 #endif

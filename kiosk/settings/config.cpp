@@ -321,7 +321,8 @@ void read_display(Reader& r, KioskConfig& c) {
 
 void read_sync(Reader& r, KioskConfig& c) {
     const auto* sync = r.table("sync", {"server_url", "token_file", "ca_file", "pinned_public_key", "period_seconds",
-                                        "debounce_seconds", "retention_days", "closed_period_seconds"});
+                                        "debounce_seconds", "retention_days", "closed_period_seconds",
+                                        "openrosa_url_file", "openrosa_token_file"});
     auto& y = c.sync;
     r.text(sync, "sync", "server_url", y.server_url);
     r.text(sync, "sync", "token_file", y.token_file);
@@ -331,6 +332,14 @@ void read_sync(Reader& r, KioskConfig& c) {
     r.seconds(sync, "sync", "debounce_seconds", y.debounce, 0, 600);
     r.integer(sync, "sync", "retention_days", y.retention_days, 0, 3650);
     r.seconds(sync, "sync", "closed_period_seconds", y.closed_period, 300, 86'400);
+    r.text(sync, "sync", "openrosa_url_file", y.openrosa_url_file);
+    r.text(sync, "sync", "openrosa_token_file", y.openrosa_token_file);
+    if (!y.server_url.empty() && !y.openrosa_url_file.empty()) {
+        r.warn("sync.openrosa_url_file", "is set as well as sync.server_url; responses go to one server only, so sync is "
+                                          "off until one of them is removed");
+        y.server_url.clear();
+        y.openrosa_url_file.clear();
+    }
     while (!y.server_url.empty() && y.server_url.back() == '/') y.server_url.pop_back();
     if (!y.server_url.empty()) {
         // A broken security setting turns sync off rather than sending with less protection than asked for.
@@ -383,31 +392,36 @@ ConfigResult parse_config(std::string_view toml_text, std::string_view name) {
     return result;
 }
 
-std::expected<std::string, std::string> read_token_file(const std::filesystem::path& path) {
+std::expected<std::string, std::string> read_secret_file(const std::filesystem::path& path, std::string_view what,
+                                                         std::string_view fill) {
     const std::string p = path.string();
+    const std::string the = "The " + std::string(what) + " ";
     struct ::stat st {};
     if (::stat(p.c_str(), &st) != 0)
-        return std::unexpected("The sync token file " + p +
-                               " does not exist or cannot be read; put the token from `fieldkiosk-server add-kiosk` there "
-                               "(chmod 600)");
-    if (!S_ISREG(st.st_mode)) return std::unexpected("The sync token file " + p + " is not a regular file");
+        return std::unexpected(the + p +
+                               " does not exist or cannot be read; " + std::string(fill) + " (chmod 600)");
+    if (!S_ISREG(st.st_mode)) return std::unexpected(the + p + " is not a regular file");
     if ((st.st_mode & 077) != 0) {
         char mode[8];
         std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-        return std::unexpected("The sync token file " + p + " can be read or changed by other users (mode " + mode +
-                               "); run `chmod 600 " + p + "`. The kiosk will not use a token others can see");
+        return std::unexpected(the + p + " can be read or changed by other users (mode " + mode +
+                               "); run `chmod 600 " + p + "`. The kiosk will not use a secret others can see");
     }
     std::ifstream in(path, std::ios::binary);
-    if (!in) return std::unexpected("The sync token file " + p + " cannot be read (no permission?)");
+    if (!in) return std::unexpected(the + p + " cannot be read (no permission?)");
     std::ostringstream text;
     text << in.rdbuf();
     std::string token = text.str();
     const auto first = token.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return std::unexpected("The sync token file " + p + " is empty");
+    if (first == std::string::npos) return std::unexpected(the + p + " is empty");
     token = token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
     if (token.find_first_of(" \t\r\n") != std::string::npos)
-        return std::unexpected("The sync token file " + p + " must hold the token alone, on one line");
+        return std::unexpected(the + p + " must hold it alone, on one line");
     return token;
+}
+
+std::expected<std::string, std::string> read_token_file(const std::filesystem::path& path) {
+    return read_secret_file(path, "sync token file", "put the token from `fieldkiosk-server add-kiosk` there");
 }
 
 std::filesystem::path default_config_path() {

@@ -67,6 +67,12 @@ struct KioskConfig {
         std::chrono::seconds debounce{3};                  // after a completed response, wait this long first
         int retention_days = 0;                            // > 0: drop sent payloads this many days after the ack
         std::chrono::seconds closed_period{3600};          // outside opening hours, sync this often instead of `period`
+        // Set instead of server_url: responses go to an OpenRosa server (ODK Central, KoboToolbox), one
+        // submission each (docs/openrosa.md). The file (mode 0600) holds the form's submission URL, which for
+        // Central carries the app user's token. openrosa_token_file, optional: a KoboToolbox API token.
+        std::string openrosa_url_file;
+        std::string openrosa_token_file;
+        [[nodiscard]] bool enabled() const { return !server_url.empty() || !openrosa_url_file.empty(); }
     } sync;
 
     // [hours] (kiosk/settings/opening_hours.hpp): outside them the kiosk shows its Closed screen and syncs rarely.
@@ -108,5 +114,9 @@ struct ConfigResult {
 // that says what to do, a file that is missing, not a regular file, empty, or readable or writable by
 // anyone but its owner (the mode must be 0600 or stricter).
 [[nodiscard]] std::expected<std::string, std::string> read_token_file(const std::filesystem::path& path);
+// The same for any one-line secret (the OpenRosa submission URL, a KoboToolbox token): messages name the
+// file as `what` ("OpenRosa address file") and say how to fill it (`fill`).
+[[nodiscard]] std::expected<std::string, std::string> read_secret_file(const std::filesystem::path& path, std::string_view what,
+                                                                       std::string_view fill);
 
 }  // namespace fieldkiosk::kiosk

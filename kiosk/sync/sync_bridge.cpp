@@ -51,6 +51,15 @@ sync::client::EngineOptions engine_options(const KioskConfig::Sync& c, std::stri
     return o;
 }
 
+sync::client::EngineOptions openrosa_engine_options(const KioskConfig::Sync& c, sync::client::OpenRosaTarget target,
+                                                    std::filesystem::path database) {
+    auto o = engine_options(c, {}, std::move(database));
+    o.sync.server_url.clear();
+    o.survey_updates.reset();  // an OpenRosa server has no fieldkiosk survey files to offer
+    o.sync.openrosa = std::move(target);
+    return o;
+}
+
 KioskSurveys with_downloaded(std::vector<core::SurveyPtr> shipped, const std::filesystem::path& downloaded) {
     KioskSurveys out;
     out.surveys = std::move(shipped);

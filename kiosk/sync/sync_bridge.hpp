@@ -65,6 +65,9 @@ bool offer_downloaded_surveys(App& app, std::vector<core::SurveyPtr> shipped, co
 // Survey updates are on: downloads go to default_survey_folder(database).
 [[nodiscard]] sync::client::EngineOptions engine_options(const KioskConfig::Sync& c, std::string token,
                                                          std::filesystem::path database);
+// The same for an OpenRosa server ([sync] openrosa_url_file): no token, no survey updates.
+[[nodiscard]] sync::client::EngineOptions openrosa_engine_options(const KioskConfig::Sync& c, sync::client::OpenRosaTarget target,
+                                                                  std::filesystem::path database);
 [[nodiscard]] sync::client::CurlOptions curl_options(const KioskConfig::Sync& c);
 
 // UI thread, once per frame: drains the engine's status queue and gives the newest to the app.

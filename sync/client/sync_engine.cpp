@@ -2,6 +2,7 @@
 
 #include "storage/response_store.hpp"
 #include "sync/client/heartbeat.hpp"
+#include "sync/client/openrosa_uploader.hpp"
 
 namespace fieldkiosk::sync::client {
 
@@ -120,7 +121,7 @@ void SyncEngine::check_surveys(SurveyUpdater& updater, SyncStatus& status) {
 // What the engine's thread keeps between attempts (run() and its steps below).
 struct SyncEngine::Loop {
     storage::ResponseStore& store;
-    Uploader& uploader;
+    OutboxSender& uploader;
     SurveyUpdater* updater;  // null: survey updates are off
     Backoff backoff;
     SyncSchedule schedule;
@@ -146,12 +147,16 @@ void SyncEngine::run() {
         return;
     }
     std::unique_ptr<HttpTransport> transport = m_factory();
-    Uploader uploader(*store, *transport, m_options.sync, *m_rng, *m_clock);
+    std::unique_ptr<OutboxSender> sender;
+    if (m_options.sync.openrosa)
+        sender = std::make_unique<OpenRosaUploader>(*store, *transport, m_options.sync, *m_rng, *m_clock);
+    else
+        sender = std::make_unique<Uploader>(*store, *transport, m_options.sync, *m_rng, *m_clock);
     std::optional<SurveyUpdater> updater;
-    if (m_options.survey_updates)
+    if (m_options.survey_updates && !m_options.sync.openrosa)  // an OpenRosa server has no fieldkiosk survey files
         updater.emplace(*m_options.survey_updates, m_options.sync.server_url, m_options.sync.token, *transport, *m_clock);
     Loop loop{*store,
-              uploader,
+              *sender,
               updater ? &*updater : nullptr,
               Backoff(m_options.backoff, *m_rng),
               SyncSchedule(m_options.debounce, m_options.period, m_clock->steady_now()),

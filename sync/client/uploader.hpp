@@ -14,11 +14,26 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fieldkiosk::sync::client {
+
+// Where responses go instead of fieldkiosk-server: an OpenRosa server (ODK Central, KoboToolbox), one
+// submission per response (openrosa_uploader.hpp, docs/openrosa.md).
+struct OpenRosaTarget {
+    // The form submission URL. ODK Central: https://HOST/v1/key/APP-USER-TOKEN/projects/P/submission (the
+    // app user's token is in the URL, so keep it like the kiosk's token). KoboToolbox:
+    // https://HOST/submission, with `authorization` or "https://USER:PASSWORD@HOST/submission" (Basic, TLS only).
+    std::string submission_url;
+    std::string authorization;  // the Authorization header's value, e.g. "Token abc…" (KoboToolbox); empty: none
+    // Survey files and folders, for the XForm's field order and write-in fields; a response whose survey
+    // version is not among them is sent with its answers in stored order.
+    std::vector<std::filesystem::path> survey_paths;
+};
 
 struct SyncConfig {
     std::string server_url;  // e.g. "https://surveys.camden.gov.uk" (no trailing /v1/batches)
@@ -26,6 +41,7 @@ struct SyncConfig {
     storage::BatchLimits batch;
     bool gzip = true;
     std::size_t gzip_min_bytes = 1024;  // smaller bodies go uncompressed
+    std::optional<OpenRosaTarget> openrosa;  // set: responses go there, and server_url and token are unused
 };
 
 struct Failure {
@@ -48,14 +64,23 @@ struct Failure {
 struct DrainSummary {
     std::int64_t accepted = 0, duplicate = 0, rejected = 0, conflict = 0;
     std::int64_t retry_later = 0;  // answered retry_later (e.g. a survey version the server does not know yet): deferred
-    std::int64_t batches = 0;
+    std::int64_t batches = 0;  // requests answered (an OpenRosa submission is one request)
+    std::int64_t held = 0;     // kept queued because this kind of server cannot take them (sealed answers to OpenRosa)
     std::uint64_t bytes_sent = 0;
     bool heartbeat_sent = false;     // the drain's heartbeat reached the server (answered 200)
     std::optional<Failure> failure;  // why the drain stopped early, if it did
     [[nodiscard]] std::int64_t delivered() const { return accepted + duplicate; }
 };
 
-class Uploader {
+// One drain of the outbox to wherever responses go: Uploader (fieldkiosk-server) or OpenRosaUploader.
+class OutboxSender {
+public:
+    virtual ~OutboxSender() = default;
+    // Sends until the queue is empty, a send fails, or `keep_going` returns false. `heartbeat`: see Uploader.
+    [[nodiscard]] virtual DrainSummary drain(const std::function<bool()>& keep_going, std::optional<protocol::Heartbeat> heartbeat) = 0;
+};
+
+class Uploader final : public OutboxSender {
 public:
     // `clock` sets deferral times (retry_later items, a response the server refuses alone); without one,
     // the system clock.
@@ -78,7 +103,7 @@ public:
     // answered 200); when nothing is queued it goes alone, in a batch with zero responses
     // (docs/sync_protocol.md, "Heartbeat"). A failed heartbeat-only POST is a failure like any other.
     [[nodiscard]] DrainSummary drain(const std::function<bool()>& keep_going = {},
-                                     std::optional<protocol::Heartbeat> heartbeat = std::nullopt);
+                                     std::optional<protocol::Heartbeat> heartbeat = std::nullopt) override;
 
 private:
     enum class Step : std::uint8_t { Sent, Empty, Failed };

@@ -206,5 +206,37 @@ TEST(KioskConfig, TheTokenFileMustBeReadableOnlyByItsOwner) {
     EXPECT_NE(read_token_file(dir.path()).error().find("not a regular file"), std::string::npos);
 }
 
+TEST(KioskConfig, AnOpenRosaServerIsNamedByAFileAndNeverBesideFieldkioskServer) {
+    auto r = parse_config("[sync]\nopenrosa_url_file = \"/etc/fieldkiosk/openrosa-url\"\nopenrosa_token_file = \"/etc/fieldkiosk/kobo\"\n",
+                          "k.toml");
+    EXPECT_TRUE(r.messages.empty());
+    EXPECT_EQ(r.config.sync.openrosa_url_file, "/etc/fieldkiosk/openrosa-url");
+    EXPECT_EQ(r.config.sync.openrosa_token_file, "/etc/fieldkiosk/kobo");
+    EXPECT_TRUE(r.config.sync.enabled());
+    EXPECT_FALSE(parse_config("", "k.toml").config.sync.enabled());
+    // Both: the responses would have to go to one of them, and the kiosk will not guess which.
+    r = parse_config("[sync]\nserver_url = \"https://x.example\"\nopenrosa_url_file = \"/etc/fieldkiosk/openrosa-url\"\n", "k.toml");
+    EXPECT_FALSE(r.config.sync.enabled());
+    ASSERT_EQ(r.messages.size(), 1u);
+    EXPECT_NE(r.messages[0].find("sync.openrosa_url_file"), std::string::npos) << r.messages[0];
+}
+
+TEST(KioskConfig, TheOpenRosaAddressFileIsKeptLikeTheTokenAndNamedInItsMessages) {
+    fieldkiosk::testing::TempDir dir;
+    const auto p = dir.path() / "openrosa-url";
+    auto t = read_secret_file(p, "OpenRosa address file", "put the form's submission URL there");
+    ASSERT_FALSE(t.has_value());
+    EXPECT_NE(t.error().find("The OpenRosa address file"), std::string::npos) << t.error();
+    EXPECT_NE(t.error().find("submission URL"), std::string::npos) << t.error();
+    std::ofstream(p) << "https://central.example/v1/key/SECRET/projects/1/submission\n";
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                        std::filesystem::perms::others_read);
+    t = read_secret_file(p, "OpenRosa address file", "");
+    ASSERT_FALSE(t.has_value());
+    EXPECT_NE(t.error().find("chmod 600"), std::string::npos) << t.error();
+    std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_EQ(read_secret_file(p, "OpenRosa address file", "").value(), "https://central.example/v1/key/SECRET/projects/1/submission");
+}
+
 }  // namespace
 }  // namespace fieldkiosk::kiosk
