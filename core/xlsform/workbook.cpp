@@ -284,7 +284,11 @@ std::expected<Workbook, std::string> read_workbook_bytes(std::string_view bytes)
     std::string error;
     each_child(child(book.document_element(), "sheets"), "sheet", [&](const pugi::xml_node& s) {
         if (!error.empty()) return;
-        std::string name = attr(s, "name").data();
+        std::string name(attr(s, "name"));
+        if (name.empty()) {  // found by xlsform_fuzz: read as a null pointer before, which threw
+            error = "a sheet of the workbook has no name";
+            return;
+        }
         const auto rel = rels.find(std::string(attr(s, "id")));
         if (rel == rels.end()) {
             error = "sheet '" + name + "' has no part in the package";

@@ -5,6 +5,7 @@
 #include "exports/wide.hpp"
 #include "exports/xlsx.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/quality_rows.hpp"
 
 #include <array>
 #include <fstream>
@@ -178,6 +179,35 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
     return done(export_xlsx(storage, request, *table, wide, write, audit, quality, temp_dir, &rows, &error));
 }
 
+namespace {
+
+// The quality flags recomputed over the rows of `in` (e.g. decrypted answers, which the receiver could not see),
+// then `in` rewound for the writing pass; nullopt (said through `warn`) when `in` cannot be read twice, as
+// standard input cannot: the rows then keep the flags they came with.
+std::expected<std::optional<ResponseFlags>, ExportFailure> flags_over_open_answers(
+    std::istream& in, const core::Survey& survey, const ExportRequest& request, const std::function<void(const std::string&)>& warn) {
+    const auto start = in.tellg();
+    if (start == std::streampos(-1)) {
+        if (warn)
+            warn("standard input cannot be read twice, so the quality flags are copied from the input, not recomputed over "
+                 "the opened answers; give the file itself to recompute them");
+        return std::optional<ResponseFlags>();
+    }
+    ResponseFlags flags(request.quality, &survey);
+    auto read = read_csv_export(in, [&](const ExportRow& row) {
+        if (row.survey == request.survey) flags.add(row);
+        return true;
+    });
+    if (!read) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, read.error()});
+    flags.finish();
+    in.clear();
+    in.seekg(start);
+    if (!in) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the input could not be read a second time"});
+    return std::optional<ResponseFlags>(std::move(flags));
+}
+
+}  // namespace
+
 std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in, const core::Catalog& catalog,
                                                                 const ExportRequest& request,
                                                                 const std::function<bool(std::string_view)>& write,
@@ -188,14 +218,23 @@ std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in
                                              "survey '" + request.survey + "' is not in the definitions given (--surveys)"});
     auto table = exports::WideTable::make(survey, exports::WideOptions{request.labels});
     if (!table) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, table.error()});
+    auto flags = flags_over_open_answers(in, *survey, request, warn);
+    if (!flags) return std::unexpected(flags.error());
     WideRows wide{*table, warn};
     if (!write(exports::csv_line(table->header())))
         return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
     bool written = true;
     std::int64_t rows = 0;
+    ExportRow flagged;
     auto read = read_csv_export(in, [&](const ExportRow& row) {
         if (row.survey != request.survey) return true;  // an export holds one survey; skip any other
-        written = write(exports::csv_line(wide.cells(row)));
+        if (*flags) {
+            flagged = row;
+            const QualityResult* q = (*flags)->find(row.id);
+            flagged.quality_flags = q != nullptr ? flag_names(q->flags) : std::string();
+            flagged.quality_reasons = q != nullptr ? q->reasons : std::string();
+        }
+        written = write(exports::csv_line(wide.cells(*flags ? flagged : row)));
         rows += written ? 1 : 0;
         return written;
     });

@@ -39,7 +39,7 @@ struct ExportRequest {
     std::string survey;
     ExportFormat format = ExportFormat::Csv;
     std::string labels;  // wide, codebook, sps, xlsx: a language of the survey (empty: codes; the default language's labels)
-    // The thresholds of the quality_flags column (server.toml [quality]); not used by export_wide_from_csv().
+    // The thresholds of the quality_flags column (server.toml [quality]).
     QualitySettings quality;
 };
 
@@ -68,8 +68,10 @@ struct ExportFailure {
 
 // The wide CSV of `request.survey` made from a long CSV export read from `in` (e.g. what `fieldkiosk-server decrypt`
 // wrote), row by row: the sealed rows a receiver cannot widen are widened where the key is. Rows of other surveys
-// are skipped. The quality columns are copied from the long CSV's (the receiver's flags; none from an export made
-// before them), not recomputed. Not audited (no database is read). A malformed input row is BadRequest, naming its
+// are skipped. The quality columns are recomputed with request.quality over the rows' (opened) answers, in a first
+// pass over `in`: the receiver could judge a sealed response by its kiosk and times only, so duplicates and
+// straight-lining show only here. An `in` that cannot be rewound (standard input) keeps the long CSV's quality
+// columns, and `warn` says so. Not audited (no database is read). A malformed input row is BadRequest, naming its
 // line.
 [[nodiscard]] std::expected<std::int64_t, ExportFailure> export_wide_from_csv(
     std::istream& in, const core::Catalog& catalog, const ExportRequest& request,

@@ -336,6 +336,8 @@ CLI::App* add_report_verb(CLI::App& app, ReportOptions& r) {
 }
 
 // export --from-csv: a long CSV file (decrypt's output) widened where the key is.
+std::optional<QualitySettings> quality_from_config(const std::string& file, std::string_view verb);
+
 int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog& catalog) {
     if (format != ExportFormat::Wide) {
         std::cerr << "fieldkiosk-server: export: --from-csv makes the wide CSV only: add --format wide\n";
@@ -358,7 +360,9 @@ int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog&
     const auto warn = [&name](const std::string& line) {
         std::cerr << "fieldkiosk-server: export: " << name << ": " << line << "\n";
     };
-    auto done = export_wide_from_csv(in, catalog, ExportRequest{s.survey, format, s.labels}, write, warn);
+    const auto quality = quality_from_config(s.quality_config, "export");
+    if (!quality) return k_exit_usage;
+    auto done = export_wide_from_csv(in, catalog, ExportRequest{s.survey, format, s.labels, *quality}, write, warn);
     if (!done) {
         std::cerr << "fieldkiosk-server: export: " << name << ": " << done.error().message << "\n";
         return done.error().kind == ExportFailure::Kind::Failed ? k_exit_fail : k_exit_usage;

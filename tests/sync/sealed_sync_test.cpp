@@ -220,6 +220,80 @@ TEST_P(SealedSync, WideExportFlagsSealedRowsAndTheDecryptedCsvWidens) {
     EXPECT_NE(bad.error().message.find("answers: not a JSON object"), std::string::npos) << bad.error().message;
 }
 
+// A stream that can be read once, front to back, as standard input from a pipe: it cannot be rewound.
+class OneWay : public std::streambuf {
+public:
+    explicit OneWay(std::string text) : m_text(std::move(text)) { setg(m_text.data(), m_text.data(), m_text.data() + m_text.size()); }
+
+private:
+    std::string m_text;
+};
+
+// Issue 13: the receiver cannot compare sealed answers, so it cannot see two identical answer sets from one kiosk;
+// where the key is, export --from-csv recomputes the flags over the opened answers and can.
+TEST_P(SealedSync, TheDecryptedCsvHasItsQualityFlagsRecomputedOverTheOpenedAnswers) {
+    auto store = storage::ResponseStore::open(kiosk.db, clock);
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 2; ++i) {  // the same two answers twice, a minute apart, at one kiosk
+        core::Session s(v2, {.site = "Kentish Town Library"}, clock, rng);
+        ASSERT_TRUE(s.set_answer(core::Answer::choice(std::string(k_yes))));
+        ASSERT_TRUE(s.next());
+        clock.advance(20s);
+        ASSERT_TRUE(s.set_answer(core::Answer::text(std::string(k_text))));
+        ASSERT_TRUE(s.next());
+        auto r = s.complete();
+        ASSERT_TRUE(r);
+        ASSERT_TRUE(store->save_completed(*r));
+        clock.advance(60s);
+    }
+    ASSERT_EQ(kiosk.drain(receiver->url(), receiver->kiosk_token).accepted, 2);
+    const std::string sealed = export_csv();
+    auto receiver_rows = read_csv(sealed);
+    ASSERT_EQ(receiver_rows.size(), 3u);
+    const auto flags_at = [](const std::vector<std::vector<std::string>>& rows) {
+        return std::find(rows[0].begin(), rows[0].end(), "quality_flags") - rows[0].begin();
+    };
+    for (std::size_t r = 1; r < 3; ++r)
+        EXPECT_EQ(receiver_rows[r][static_cast<std::size_t>(flags_at(receiver_rows))].find("duplicate"), std::string::npos);
+
+    const std::vector<seal::KeyPair> keys{old_key, new_key};
+    std::istringstream in(sealed);
+    std::ostringstream opened;
+    ASSERT_TRUE(sync::server::decrypt_csv(in, opened, keys));
+    const fs::path paths[] = {dir.path() / "v1.json", dir.path() / "v2.json"};
+    const auto catalog = core::load_paths(paths, core::LoadOptions{.all_versions = true});
+    sync::server::ExportRequest request{"sealed_demo", sync::server::ExportFormat::Wide, ""};
+    request.quality.duplicate_min_answers = 2;  // the demo survey has two questions
+    std::string wide;
+    std::vector<std::string> warnings;
+    const auto write = [&](std::string_view t) {
+        wide += t;
+        return true;
+    };
+    const auto warn = [&](const std::string& w) { warnings.push_back(w); };
+    std::istringstream file(opened.str());
+    ASSERT_TRUE(sync::server::export_wide_from_csv(file, catalog, request, write, warn));
+    auto rows = read_csv(wide);
+    ASSERT_EQ(rows.size(), 3u);
+    const auto flags = static_cast<std::size_t>(flags_at(rows));
+    const auto duplicates = [&] {
+        return (rows[1][flags].find("duplicate") != std::string::npos) + (rows[2][flags].find("duplicate") != std::string::npos);
+    };
+    EXPECT_EQ(duplicates(), 2) << rows[1][flags] << " | " << rows[2][flags];  // a pair: both are flagged (docs/quality_flags.md)
+    EXPECT_TRUE(warnings.empty());
+
+    // Read from a pipe, the input cannot be read twice: the flags are the receiver's, and the export says so.
+    wide.clear();
+    OneWay buffer(opened.str());
+    std::istream piped(&buffer);
+    ASSERT_TRUE(sync::server::export_wide_from_csv(piped, catalog, request, write, warn));
+    rows = read_csv(wide);
+    ASSERT_EQ(rows.size(), 3u);
+    EXPECT_EQ(duplicates(), 0);
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("cannot be read twice"), std::string::npos) << warnings[0];
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, SealedSync, ::testing::Values("sqlite", "postgresql"), [](const auto& p) { return p.param; });
 
 // The receiver refuses what would leave answers in clear, or sealed to a key the survey does not name.

@@ -60,6 +60,9 @@ TEST(XlsxWorkbook, RefusesWhatIsNotAWorkbookWithAPlainReason) {
     const auto broken = test::build_zip({{"xl/workbook.xml", "<workbook><sheets><sheet name=\"s\" r:id=\"rId1\"/></sheets></workbook>"}});
     EXPECT_EQ(read_workbook_bytes(broken).error(), "sheet 's' has no part in the package");
     EXPECT_FALSE(read_workbook("/nonexistent/form.xlsx"));
+    // xlsform_fuzz found this one: a sheet without a name ended the program instead of being refused.
+    const auto nameless = test::build_zip({{"xl/workbook.xml", "<workbook><sheets><sheet r:id=\"rId1\"/></sheets></workbook>"}});
+    EXPECT_EQ(read_workbook_bytes(nameless).error(), "a sheet of the workbook has no name");
 }
 
 TEST(XlsxWorkbook, ColumnNamesFollowTheSpreadsheetConvention) {
