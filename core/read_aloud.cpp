@@ -1,6 +1,9 @@
 #include "core/read_aloud.hpp"
 
+#include <algorithm>
 #include <array>
+#include <map>
+#include <set>
 #include <cstdint>
 #include <utility>
 
@@ -98,6 +101,48 @@ std::optional<fs::path> find_audio(const fs::path& assets, const fs::path& gener
         if (fs::is_regular_file(p, ec)) return p;
     }
     return std::nullopt;
+}
+
+std::vector<std::string> languages_with_audio(const fs::path& assets, const fs::path& generated_root, const Survey& survey) {
+    std::vector<std::string> out;
+    for (const auto& l : survey.languages) {
+        const auto texts = spoken_texts(survey, l.code);
+        const bool all = !texts.empty() && std::ranges::all_of(texts, [&](const SpokenText& t) {
+            return find_audio(assets, generated_root, survey, l.code, t.file).has_value();
+        });
+        if (all) out.push_back(l.code);
+    }
+    return out;
+}
+
+AudioHold hold_until_audio(std::vector<SurveyPtr> surveys, const fs::path& assets, const fs::path& generated_root) {
+    std::map<std::string, std::vector<SurveyPtr>, std::less<>> by_id;
+    for (auto& s : surveys) by_id[s->id].push_back(std::move(s));
+    AudioHold out;
+    for (auto& [id, versions] : by_id) {
+        std::ranges::sort(versions, [](const SurveyPtr& a, const SurveyPtr& b) { return compare_versions(a->version, b->version) < 0; });
+        std::set<std::string> heard;  // languages in which an older version could be listened to
+        bool holding = false;         // once one version waits, every newer one waits too
+        for (auto& v : versions) {
+            const auto langs = languages_with_audio(assets, generated_root, *v);
+            std::vector<std::string> missing;
+            for (const auto& l : heard)
+                if (std::ranges::find(langs, l) == langs.end()) missing.push_back(l);
+            if (holding || !missing.empty()) {
+                std::string words;
+                for (const auto& l : missing) words += (words.empty() ? "" : ", ") + l;
+                out.held.push_back(id + " " + v->version + " waits for its read-aloud audio" +
+                                   (missing.empty() ? std::string(" (an earlier update is waiting)") : " in " + words) +
+                                   "; the kiosk goes on offering the version before it");
+                holding = true;
+                out.held_surveys.push_back(std::move(v));
+                continue;
+            }
+            heard.insert(langs.begin(), langs.end());
+            out.offered.push_back(std::move(v));
+        }
+    }
+    return out;
 }
 
 }  // namespace fieldkiosk::core

@@ -6,6 +6,7 @@
 //   text_hash         the hash a manifest keeps of each text, so that a changed label is voiced again
 //   espeak_voice      our language code -> the espeak-ng voice, or none
 //   generated_audio_dir / recorded_audio_dir / find_audio   where the files live; recorded audio wins
+//   languages_with_audio, hold_until_audio   which languages a survey can be heard in; updates wait for their audio
 // Thread-safety: free functions over their arguments; safe from any thread.
 #pragma once
 
@@ -54,5 +55,23 @@ struct SpokenText {
 [[nodiscard]] std::optional<std::filesystem::path> find_audio(const std::filesystem::path& assets,
                                                               const std::filesystem::path& generated_root, const Survey& survey,
                                                               std::string_view lang, std::string_view file);
+
+// The languages of `survey` in which every text a resident may hear (spoken_texts) has a sound file, recorded
+// or generated: the languages in which the whole survey can be listened to.
+[[nodiscard]] std::vector<std::string> languages_with_audio(const std::filesystem::path& assets,
+                                                            const std::filesystem::path& generated_root, const Survey& survey);
+
+// A survey update is not offered until its audio exists (issue 11): of the versions of each survey, a newer one is
+// held back while it lacks the audio of a language in which an older version could be listened to (and every
+// version newer than a held one waits too), so that a resident who relies on hearing the questions never finds
+// the kiosk silent after an update. A survey that never had audio is never held. `held`: one line per version held
+// back, for the operator.
+struct AudioHold {
+    std::vector<SurveyPtr> offered;  // sorted by id, then version
+    std::vector<SurveyPtr> held_surveys;  // the versions held back, to look at again once audio may exist
+    std::vector<std::string> held;   // "food 2027.1 waits for its read-aloud audio in bn, so; the kiosk goes on ..."
+};
+[[nodiscard]] AudioHold hold_until_audio(std::vector<SurveyPtr> surveys, const std::filesystem::path& assets,
+                                         const std::filesystem::path& generated_root);
 
 }  // namespace fieldkiosk::core

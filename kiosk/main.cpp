@@ -40,7 +40,7 @@ using namespace fieldkiosk;
 namespace {
 
 struct Flags {
-    std::string config_path, db_path, mode, surveys_dir, audio_dir, windowed, screenshot, go_to;
+    std::string config_path, db_path, mode, surveys_dir, audio_dir, windowed, screenshot, go_to, lang;
     bool hash_pin = false;
 };
 
@@ -74,6 +74,9 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
     cli.add_option("--goto", f.go_to,
                    "Screen for --screenshot: attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, "
                    "admin:panel, drafts, save_failed, closed");
+    cli.add_option("--lang", f.lang,
+                   "The language the kiosk starts in (default: [kiosk] default_language), e.g. bn, ar, zh-Hans; with "
+                   "--screenshot, the language of the rendered screen");
     cli.add_flag("--hash-pin", f.hash_pin, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
     try {
         cli.parse(argc, argv);
@@ -119,6 +122,7 @@ std::expected<kiosk::KioskConfig, int> configure(const Flags& f) {
     kiosk::KioskConfig config = cfg.config;
     if (!f.mode.empty()) config.mode = *core::mode_from_string(f.mode);
     if (!f.surveys_dir.empty()) config.surveys_dir = f.surveys_dir;
+    if (!f.lang.empty()) config.default_language = f.lang;
     if (!f.db_path.empty()) config.database = f.db_path;
     if (!f.windowed.empty()) {
         if (!parse_size(f.windowed, config.window_width, config.window_height)) {
@@ -333,6 +337,11 @@ int main(int argc, char** argv) {
     if (!config) return config.error();
     const bool shot = !flags.screenshot.empty();
     const Content content = load_content(*config, flags);
+    if (!flags.lang.empty() && !content.strings.has_language(flags.lang)) {
+        std::cerr << "fieldkiosk: --lang " << flags.lang << ": the kiosk has no words in that language (assets/strings has "
+                  << "no " << flags.lang << ".json)\n";
+        return 2;
+    }
 
     const StorePlace place(*config, shot);
     core::SystemClock clock;

@@ -8,6 +8,8 @@
 // staff panel), app_drafts.cpp (assisted-mode drafts), app_view.cpp (view()), app_screenshots.cpp (go_to()).
 #include "kiosk/app/app.hpp"
 
+#include "core/read_aloud.hpp"
+
 #include "kiosk/app/app_detail.hpp"
 
 #include <algorithm>
@@ -158,6 +160,7 @@ bool App::offer_surveys(std::vector<core::SurveyPtr> surveys) {
 // Only when no respondent is mid-survey (offer_surveys(), tick()).
 void App::install_surveys(std::vector<core::SurveyPtr> surveys) {
     m_pending_surveys.reset();
+    surveys = audio_ready(std::move(surveys));
     std::set<std::string, std::less<>> known;
     for (const auto& s : m_surveys) known.insert(s->id);
     m_older_surveys.clear();
@@ -171,6 +174,34 @@ void App::install_surveys(std::vector<core::SurveyPtr> surveys) {
     }
     m_surveys_updated_at = m_clock->wall_now();
     if (m_screen == Screen::Admin && m_admin_unlocked) refresh_admin();
+}
+
+std::vector<core::SurveyPtr> App::audio_ready(std::vector<core::SurveyPtr> surveys) {
+    if (m_speech == nullptr) {  // no sound output: nobody can listen, so nothing waits for audio
+        m_held_surveys.clear();
+        m_held_words.clear();
+        return surveys;
+    }
+    auto hold = core::hold_until_audio(std::move(surveys), m_audio_assets, m_audio_root);
+    if (hold.held != m_held_words)
+        for (const auto& line : hold.held) m_log->write(line);
+    m_held_words = std::move(hold.held);
+    m_held_surveys = std::move(hold.held_surveys);
+    m_hold_checked_at = m_clock->steady_now();
+    return std::move(hold.offered);
+}
+
+// When the audio folders are set, and every few minutes while an update waits (`fieldkiosk-ctl voice` may
+// have made its audio since): everything the kiosk holds is looked at again, and installed if that changes
+// what is offered.
+void App::recheck_audio_hold() {
+    m_hold_checked_at = m_clock->steady_now();
+    if (m_session || m_survey || m_pending_surveys) return;
+    std::vector<core::SurveyPtr> all = m_surveys;
+    all.insert(all.end(), m_older_surveys.begin(), m_older_surveys.end());
+    all.insert(all.end(), m_held_surveys.begin(), m_held_surveys.end());
+    const auto offered = m_speech == nullptr ? all : core::hold_until_audio(all, m_audio_assets, m_audio_root).offered;
+    if (survey_versions(offered) != survey_versions(m_surveys, m_older_surveys)) install_surveys(std::move(all));
 }
 
 std::vector<std::string> App::enabled_survey_ids() const {
@@ -257,6 +288,7 @@ void App::tick() {
     tick_hours();
     // A survey update offered while a respondent was mid-survey: now that nobody is, it takes effect.
     if (m_pending_surveys && !m_session && !m_survey) install_surveys(std::move(*m_pending_surveys));
+    if (!m_held_surveys.empty() && now - m_hold_checked_at >= std::chrono::minutes(5)) recheck_audio_hold();
     // Time changed the page (the idle prompt appeared under a finger, the thank-you screen went back).
     if (page() != page_before) {
         m_page_changed_at = now;

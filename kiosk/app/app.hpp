@@ -203,6 +203,9 @@ private:
     // A UI prompt (ui-<key>.wav) in the resident's language: from the respondent's survey, else any offered one.
     [[nodiscard]] std::optional<std::filesystem::path> ui_audio(std::string_view key) const;
     [[nodiscard]] bool survey_has_audio(const core::Survey& s) const;  // in some language
+    // Survey updates wait for their audio: the versions to offer of `surveys`, the rest kept in m_held_surveys.
+    [[nodiscard]] std::vector<core::SurveyPtr> audio_ready(std::vector<core::SurveyPtr> surveys);
+    void recheck_audio_hold();  // no respondent: installs a held version whose audio now exists
 
     void log(const std::string& line) const { m_log->write(line); }
     // A refused answer or Continue, for the resident: the survey's own message, else the engine's default
@@ -326,6 +329,10 @@ private:
 
     SpeechPort* m_speech = nullptr;
     std::filesystem::path m_audio_assets, m_audio_root;
+    // Survey updates waiting for their read-aloud audio (core::hold_until_audio; app.cpp recheck_audio_hold()).
+    std::vector<core::SurveyPtr> m_held_surveys;
+    std::vector<std::string> m_held_words;  // one line per held version, for the admin panel and the log
+    std::chrono::steady_clock::time_point m_hold_checked_at{};
     bool m_read_everything = false;
     int m_volume = ReadAloudVm::k_default_volume;
 

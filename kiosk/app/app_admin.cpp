@@ -340,6 +340,7 @@ void App::view_admin(ViewModel& v, steady::time_point now) const {
     a.unsaved = m_unsaved.size();
     a.sync = m_sync;
     a.sync_lines = sync_words(*m_strings, m_sync, m_clock->wall_now());
+    a.sync_lines.insert(a.sync_lines.end(), m_held_words.begin(), m_held_words.end());
     a.sync_available = m_sync_port != nullptr;
     a.hours_lines = hours_admin_lines();
 }

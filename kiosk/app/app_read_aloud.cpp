@@ -18,6 +18,7 @@ void App::set_speech(SpeechPort* port, std::filesystem::path assets, std::filesy
     m_audio_assets = std::move(assets);
     m_audio_root = std::move(generated_root);
     if (m_speech != nullptr) m_speech->set_volume(static_cast<float>(m_volume) / ReadAloudVm::k_volume_levels);
+    if (m_speech != nullptr) recheck_audio_hold();  // now that the kiosk knows where audio is, an update without it waits
 }
 
 std::optional<std::filesystem::path> App::audio_file(const core::Survey& s, std::string_view lang, std::string_view file) const {
@@ -51,7 +52,13 @@ std::vector<std::filesystem::path> App::page_audio() const {
     }
     switch (m_screen) {
         case Screen::Language:
+            // In the screen's language, then in each other language of the survey that has it: a resident who
+            // reads none of the names on screen still hears "Choose your language" in their own.
             add_ui("language_heading");
+            if (m_survey)
+                for (const auto& l : m_survey->languages)
+                    if (l.code != survey_language(*m_survey))
+                        if (auto p = audio_file(*m_survey, l.code, core::ui_audio_file("language_heading"))) out.push_back(std::move(*p));
             break;
         case Screen::Consent:
             add_ui("consent_heading");

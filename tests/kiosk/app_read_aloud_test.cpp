@@ -181,5 +181,76 @@ TEST(AppReadAloud, NoSpeakerWithoutAudioForTheLanguageOrWithoutSoundOutput) {
     }
 }
 
+TEST(AppReadAloud, TheLanguagePromptIsSaidInEveryLanguageThatHasIt) {
+    ReadAloudFixture f({"ar", "en", "bn"});
+    f.app.apply(act::OpenSurvey{"food"});
+    ASSERT_EQ(f.app.screen(), Screen::Language);
+    f.app.apply(act::ReadEverything{true});
+    ASSERT_EQ(f.speech.plays.size(), 1U);
+    // The screen's language first (the kiosk's default, English), then the others in the survey's order.
+    std::vector<fs::path> expected{f.file("en", "ui-language_heading.wav")};
+    const auto food = std::ranges::find_if(f.app.surveys(), [](const auto& s) { return s->id == "food"; });
+    ASSERT_NE(food, f.app.surveys().end());
+    for (const auto& l : (*food)->languages)
+        if (l.code == "bn" || l.code == "ar") expected.push_back(f.file(l.code, "ui-language_heading.wav"));
+    EXPECT_EQ(f.speech.plays[0], expected);
+    // Chosen: from the next page on, only the resident's language is spoken.
+    f.app.apply(act::ChooseLanguage{"bn"});
+    ASSERT_EQ(f.speech.plays.size(), 2U);
+    EXPECT_EQ(f.speech.plays[1], std::vector<fs::path>{f.file("bn", "ui-consent_heading.wav")});
+}
+
+// A new version of shipped survey `id`, as a survey update would bring it: the same survey, another version.
+core::SurveyPtr new_version_of(const kiosk::App& app, const std::string& id, const std::string& version) {
+    for (const auto& s : app.surveys())
+        if (s->id == id) {
+            auto copy = std::make_shared<core::Survey>(*s);
+            copy->version = version;
+            return copy;
+        }
+    ADD_FAILURE() << "no shipped survey " << id;
+    return nullptr;
+}
+
+std::string offered_version(const kiosk::App& app, std::string_view id) {
+    for (const auto& s : app.surveys())
+        if (s->id == id) return s->version;
+    return {};
+}
+
+// Issue 11: a resident who listens to the food survey in English must not find it silent after an update.
+TEST(AppReadAloud, ASurveyUpdateWaitsUntilItsAudioExistsThenTakesEffect) {
+    ReadAloudFixture f({"en"});  // food has English audio; the other surveys have none
+    const std::string food_before = offered_version(f.app, "food");
+    auto offer = f.app.surveys();
+    const auto food_next = new_version_of(f.app, "food", "9999.1");
+    const auto safety_next = new_version_of(f.app, "safety", "9999.1");
+    offer.push_back(food_next);
+    offer.push_back(safety_next);
+    EXPECT_TRUE(f.app.offer_surveys(offer));
+    EXPECT_EQ(offered_version(f.app, "food"), food_before);  // held back: no English audio yet
+    EXPECT_EQ(offered_version(f.app, "safety"), "9999.1");   // never had audio: nothing to wait for
+    EXPECT_TRUE(f.log.contains("food 9999.1 waits for its read-aloud audio in en")) << f.log.lines().size();
+
+    // `fieldkiosk-ctl voice` makes the audio; within a few minutes the kiosk offers the new version.
+    const fs::path d = core::generated_audio_dir(f.root(), *food_next, "en");
+    for (const auto& t : core::spoken_texts(*food_next, "en")) write_tone(d / t.file, 0.01);
+    f.clock.advance(std::chrono::minutes(2));
+    f.app.tick();
+    EXPECT_EQ(offered_version(f.app, "food"), food_before);  // not looked at again yet
+    f.clock.advance(std::chrono::minutes(4));
+    f.app.tick();
+    EXPECT_EQ(offered_version(f.app, "food"), "9999.1");
+}
+
+TEST(AppReadAloud, WithoutSoundOutputNoUpdateWaitsForAudio) {
+    ReadAloudFixture f({"en"});
+    f.app.set_speech(nullptr, {}, {});  // no sound card: nobody can listen here
+    auto offer = f.app.surveys();
+    offer.push_back(new_version_of(f.app, "food", "9999.1"));
+    EXPECT_TRUE(f.app.offer_surveys(offer));
+    EXPECT_EQ(offered_version(f.app, "food"), "9999.1");
+}
+
 }  // namespace
 }  // namespace fieldkiosk::testing

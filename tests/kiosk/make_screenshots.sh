@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Renders the README's screenshots (docs/screenshots/) with the real binary under Xvfb.
 #   bash tests/kiosk/make_screenshots.sh [path/to/fieldkiosk]
+#   bash tests/kiosk/make_screenshots.sh path/to/fieldkiosk bn ar zh-Hans   # also attract, language, a choice, a
+#       scale and thanks in those languages, both orientations, as ORIENTATION-SCREEN-LANG.png (issue 11)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-$here/build/kiosk/kiosk/fieldkiosk}
+shift || true
+langs=("$@")
 out=$here/docs/screenshots
 mkdir -p "$out"
 shots=(
@@ -28,6 +32,23 @@ for orient in portrait:1080x1920 landscape:1920x1080; do
   for s in "${shots[@]}"; do
     file=${s%% *} screen=${s#* }
     xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed "$size" --screenshot "$out/$name-$file.png" --goto "$screen"
+  done
+done
+in_lang=(
+  "attract attract"
+  "language language"
+  "choice question:food:fies_worried:no"
+  "scale question:youth:ons4_life_satisfaction"
+  "thanks thanks"
+)
+for lang in "${langs[@]}"; do
+  for orient in portrait:1080x1920 landscape:1920x1080; do
+    name=${orient%%:*} size=${orient##*:}
+    for s in "${in_lang[@]}"; do
+      file=${s%% *} screen=${s#* }
+      xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed "$size" --lang "$lang" \
+        --screenshot "$out/$name-$file-$lang.png" --goto "$screen"
+    done
   done
 done
 # Palette PNGs are a third of the size and look the same (flat colours, anti-aliased text).
