@@ -15,24 +15,6 @@ constexpr storage::BatchLimits k_read_limits{.max_count = 50, .max_bytes = 4u <<
 // An OpenRosa answer is a short XML document; more than this is not one.
 constexpr std::size_t k_max_answer_bytes = 64 * 1024;
 
-Failure failure_of(int status, std::optional<std::chrono::seconds> retry_after, const std::string& body) {
-    Failure f;
-    f.http_status = status;
-    f.retry_after = retry_after;
-    f.detail = "HTTP " + std::to_string(status) + ": " + openrosa_message(body);
-    if (status == 401 || status == 403)
-        f.kind = Failure::Kind::Unauthorized;
-    else if (status == 429 || status == 503)
-        f.kind = Failure::Kind::Throttled;
-    else if (status >= 500)
-        f.kind = Failure::Kind::ServerError;
-    else if (status >= 400)
-        f.kind = Failure::Kind::Refused;
-    else
-        f.kind = Failure::Kind::BadAnswer;  // 200, a redirect, ...: not how an OpenRosa server says "stored"
-    return f;
-}
-
 std::string http_date(std::chrono::system_clock::time_point t) {
     const std::time_t tt = std::chrono::system_clock::to_time_t(t);
     std::tm tm{};
@@ -143,7 +125,7 @@ OpenRosaUploader::Step OpenRosaUploader::send(const storage::OutboxItem& item, c
         ++summary.conflict;
         return Step::Next;
     }
-    summary.failure = failure_of(res->status, res->retry_after, res->body);
+    summary.failure = failure_of_status(res->status, res->retry_after, "HTTP " + std::to_string(res->status) + ": " + openrosa_message(res->body));
     const bool this_response = summary.failure->kind == Failure::Kind::Refused && res->status != 408;
     if (this_response) (void)set_aside(item.response_id, summary);  // the rest of the queue moves on next time
     return Step::Stop;

@@ -12,20 +12,8 @@ namespace fieldkiosk::sync::client {
 namespace {
 
 Failure from_status(int status, std::optional<std::chrono::seconds> retry_after, const std::string& body) {
-    Failure f;
-    f.http_status = status;
-    f.retry_after = retry_after;
     auto e = protocol::decode_error(body);
-    f.detail = "HTTP " + std::to_string(status) + (e ? ": " + e->message : std::string());
-    if (status == 401 || status == 403)
-        f.kind = Failure::Kind::Unauthorized;
-    else if (status == 429 || status == 503)
-        f.kind = Failure::Kind::Throttled;
-    else if (status >= 500)
-        f.kind = Failure::Kind::ServerError;
-    else
-        f.kind = Failure::Kind::Refused;
-    return f;
+    return failure_of_status(status, retry_after, "HTTP " + std::to_string(status) + (e ? ": " + e->message : std::string()));
 }
 
 std::string local_hhmm(std::chrono::system_clock::time_point t) {
@@ -38,6 +26,24 @@ std::string local_hhmm(std::chrono::system_clock::time_point t) {
 }
 
 }  // namespace
+
+Failure failure_of_status(int status, std::optional<std::chrono::seconds> retry_after, std::string detail) {
+    Failure f;
+    f.http_status = status;
+    f.retry_after = retry_after;
+    f.detail = std::move(detail);
+    if (status == 401 || status == 403)
+        f.kind = Failure::Kind::Unauthorized;
+    else if (status == 429 || status == 503)
+        f.kind = Failure::Kind::Throttled;
+    else if (status >= 500)
+        f.kind = Failure::Kind::ServerError;
+    else if (status >= 400)
+        f.kind = Failure::Kind::Refused;
+    else
+        f.kind = Failure::Kind::BadAnswer;  // a redirect, or a success code that is not the protocol's
+    return f;
+}
 
 std::string describe(const Failure& f, std::chrono::system_clock::time_point since) {
     using K = Failure::Kind;

@@ -126,6 +126,10 @@ private:
     std::optional<protocol::Heartbeat> m_heartbeat;  // still to deliver in this drain
 };
 
+// The failure an HTTP status other than success means, with `detail` (technical words, for logs): 401/403
+// Unauthorized, 429/503 Throttled, other 5xx ServerError, other 4xx Refused, anything else BadAnswer.
+[[nodiscard]] Failure failure_of_status(int status, std::optional<std::chrono::seconds> retry_after, std::string detail);
+
 // Plain words for the admin screen: "No connection since 10:42", "The server refused this kiosk's key".
 // `since` is when the current run of failures began (local time is shown).
 [[nodiscard]] std::string describe(const Failure& f, std::chrono::system_clock::time_point since);

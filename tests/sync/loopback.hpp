@@ -27,6 +27,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 namespace fieldkiosk::testing {
 
@@ -62,6 +63,16 @@ inline const char* test_pg() {
 inline core::Catalog shipped_catalog() {
     const std::filesystem::path paths[] = {FIELDKIOSK_SURVEY_DEFS_DIR};
     return core::load_paths(paths);
+}
+
+// Runs fieldkiosk-ctl in-process with `args` (after the program name): exit status, standard output, standard error.
+inline std::tuple<int, std::string, std::string> run_ctl_args(const std::vector<std::string>& args) {
+    std::vector<const char*> argv{"fieldkiosk-ctl"};
+    for (const auto& a : args) argv.push_back(a.c_str());
+    std::istringstream in;
+    std::ostringstream out, err;
+    const int rc = tools::run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
+    return {rc, out.str(), err.str()};
 }
 
 // Runs `fieldkiosk-ctl simulate` in-process; returns the ids it saved.

@@ -277,14 +277,7 @@ TEST(OpenRosa, CtlSyncSendsFromAnAddressFileOnlyItsOwnerCanRead) {
     std::ofstream(file) << central.url() << "\n";
     fs::permissions(file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
     auto run = [&] {
-        std::vector<std::string> args = {"fieldkiosk-ctl", "sync", "--db", kiosk.db.string(), "--openrosa-file", file.string(),
-                                         "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR};
-        std::vector<const char*> argv;
-        for (const auto& a : args) argv.push_back(a.c_str());
-        std::istringstream in;
-        std::ostringstream out, err;
-        const int rc = tools::run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
-        return std::tuple{rc, out.str(), err.str()};
+        return run_ctl_args({"sync", "--db", kiosk.db.string(), "--openrosa-file", file.string(), "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR});
     };
     auto [rc, out, err] = run();
     EXPECT_EQ(rc, 2);

@@ -22,14 +22,9 @@ TEST(CtlSync, TakesTheTokenFromAPrivateFileOrTheEnvironment) {
     k.fill(3);
     TempDir dir;
     const auto run = [&](std::vector<std::string> extra, const std::string& url) {
-        std::vector<std::string> args = {"fieldkiosk-ctl", "sync", "--db", k.db.string(), "--server", url};
+        std::vector<std::string> args = {"sync", "--db", k.db.string(), "--server", url};
         args.insert(args.end(), extra.begin(), extra.end());
-        std::vector<const char*> argv;
-        for (const auto& a : args) argv.push_back(a.c_str());
-        std::istringstream in;
-        std::ostringstream out, err;
-        const int rc = tools::run_ctl(static_cast<int>(argv.size()), argv.data(), in, out, err);
-        return std::tuple{rc, out.str(), err.str()};
+        return run_ctl_args(args);
     };
     const auto token_file = (dir.path() / "kiosk.token").string();
     {
