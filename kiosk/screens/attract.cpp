@@ -16,8 +16,7 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     const ImU32 accent = survey_colour(tv.survey_id);
     dl->AddRectFilled({r.min.x + 4, r.min.y + 6}, {r.max.x + 4, r.max.y + 6}, IM_COL32(0, 0, 0, 0x22), t.radius * 1.5f);
     dl->AddRectFilled(r.min, r.max, held ? t.selected_bg : t.surface, t.radius * 1.5f);
-    dl->AddRect(r.min, r.max, held ? t.focus : IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), t.radius * 1.5f, 0,
-                (held ? 5.0f : 2.0f) * t.scale);
+    dl->AddRect(r.min, r.max, held ? t.focus : t.divider, t.radius * 1.5f, 0, (held ? 5.0f : 2.0f) * t.scale);
     Rect body = r;
     Rect icon_r;
     if (vertical) {  // landscape: icon band on top
