@@ -31,7 +31,8 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     draw_survey_icon(dl, {c.x - s * 0.5f, c.y - s * 0.5f}, {c.x + s * 0.5f, c.y + s * 0.5f}, tv.survey_id, t.on_primary);
     body = inset(body, t.gap * 1.4f);
     // Bottom line: minutes, and a "Start" call to action in the survey's colour.
-    Rect foot = cut_bottom(body, t.target * 0.95f);
+    // As tall as a touch target, taller when the resident chose larger text (the "Start" label must fit it).
+    Rect foot = cut_bottom(body, std::max(t.target * 0.95f, font_px(t.fonts.bold) * 1.3f));
     const float cr = font_px(t.fonts.small) * 0.45f;
     draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
     draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max}, vm.tn("minutes", tv.minutes),
