@@ -96,7 +96,12 @@ void display_button(Rect& inner, ActionQueue& out) {
 void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect bar = cut_top(area, t.target * 1.55f);
+    // Larger text makes the bar taller: a line of button labels, or two lines of the title, with room round them
+    // (at the standard size the touch target decides).
+    const float line = 1.18f;
+    const float bar_h = std::max(
+        {t.target * 1.55f, font_px(t.fonts.bold) * line + t.gap * 1.2f, font_px(t.fonts.small) * line * 2 + t.gap * 1.2f});
+    Rect bar = cut_top(area, bar_h);
     dl->AddRectFilled(bar.min, bar.max, t.surface);
     dl->AddLine({bar.min.x, bar.max.y}, {bar.max.x, bar.max.y}, t.divider, 2.0f * t.scale);
     Rect inner = inset(bar, t.gap * 0.6f);
@@ -104,10 +109,12 @@ void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue
     inner.max.x = bar.max.x - t.pad * 0.6f;
     if (language_button) {
         const std::string label = vm.language_name;
-        const float w = std::max(measure(t.fonts.bold, label, 10000).x + t.target * 1.3f, t.target * 3.2f);
+        // The globe grows with the bar (larger text): the label keeps its room beside it.
+        const float r = inner.h() * 0.24f;
+        const float lw = measure(t.fonts.bold, label, 10000).x;
+        const float w = std::max({lw + t.target * 1.3f, lw + t.gap * 2.6f + r * 2, t.target * 3.2f});
         const Rect b = cut_right(inner, w);
         if (button("lang:open", b, "", Look::Secondary)) out.push_back(act::OpenLanguage{});
-        const float r = b.h() * 0.24f;
         draw_globe(dl, {b.min.x + t.gap + r, b.center().y}, r, t.text);
         draw_text(dl, t.fonts.bold, {{b.min.x + t.gap * 1.6f + r * 2, b.min.y}, {b.max.x - t.gap * 0.5f, b.max.y}}, label, t.text,
                   Align::Center, true);
@@ -116,7 +123,10 @@ void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue
     if (vm.display.available) display_button(inner, out);
     if (vm.read_aloud.available) read_aloud_controls(vm, inner, out);
     const ImFont* f = fit_font({t.fonts.bold, t.fonts.small}, inner, left);
-    draw_text(dl, f, inner, left, t.text, Align::Left, true);
+    // At a large text size in a narrow bar the controls can leave too little room: a title that cannot be shown
+    // whole gives way to them rather than spill under the progress bar (the question says what it is about).
+    const ImVec2 m = measure(f, left, inner.w());
+    if (m.x <= inner.w() + 0.5f && m.y <= inner.h() + 0.5f) draw_text(dl, f, inner, left, t.text, Align::Left, true);
     cut_top(area, t.gap);
 }
 

@@ -3,6 +3,7 @@
 // the colours drawn, double taps, and standard again for the next respondent.
 #include "kiosk/widgets/widgets.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
+#include "tests/kiosk/read_aloud_fixture.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 namespace fieldkiosk::testing {
 namespace {
 
+namespace act = kiosk::act;
 namespace ui = kiosk::ui;
 
 const ImVec2 k_portrait{1080, 1920}, k_landscape{1920, 1080};
@@ -69,6 +71,35 @@ TEST(UiDisplay, LargestTextEnlargesTheBodyOnTheNextFrameAndNothingLeavesTheScree
         EXPECT_LE(std::abs(body_px() - standard * 1.5f), 1.0f) << body_px();
         expect_on_screen(size, "the question at the largest size");
         for (const char* id : {"nav:next", "nav:back", "display:open", "lang:open"}) EXPECT_TRUE(ui.has(id)) << id;
+    }
+}
+
+// The fullest top bar (speaker, volume, Aa, language) at the largest size: it grows with the text, every label
+// stays whole in its control, and the survey title fits inside the bar or gives way; nothing spills below it.
+TEST(UiDisplay, TheFullestTopBarKeepsEveryLabelWholeAtTheLargestSize) {
+    for (const ImVec2 size : {k_portrait, ImVec2{800, 1280}, k_landscape}) {
+        SCOPED_TRACE(std::to_string(static_cast<int>(size.x)) + "x" + std::to_string(static_cast<int>(size.y)));
+        ReadAloudFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        f.app.apply(act::OpenSurvey{"food"});
+        f.app.apply(act::ChooseLanguage{"en"});
+        f.app.apply(act::ConsentStart{});
+        f.app.apply(act::SetTextSize{2});
+        ui.settle();
+        ui.frame();
+        ASSERT_TRUE(ui.has("read:aloud"));
+        const auto aa = ui::hits().find("display:open");
+        ASSERT_TRUE(aa);
+        const float bar_bottom = aa->max.y + ui::theme().gap * 0.6f;  // the controls sit inset in the bar
+        bool english_whole = false;
+        for (const auto& l : ui::drawn_lines()) {
+            if (l.rect.min.y < bar_bottom) {
+                EXPECT_LE(l.rect.max.y, bar_bottom + 0.5f) << "'" << l.text << "' spills below the bar";
+            }
+            english_whole = english_whole || l.text == "English";
+        }
+        EXPECT_TRUE(english_whole) << "the language button's label was broken";
+        expect_on_screen(size, "the question with the speaker at the largest size");
     }
 }
 
