@@ -4,6 +4,7 @@
 #include "kiosk/widgets/widgets.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/read_aloud_fixture.hpp"
+#include "tests/kiosk/text_layer_on.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -101,6 +102,31 @@ TEST(UiDisplay, TheFullestTopBarKeepsEveryLabelWholeAtTheLargestSize) {
         EXPECT_TRUE(english_whole) << "the language button's label was broken";
         expect_on_screen(size, "the question with the speaker at the largest size");
     }
+}
+
+// Arabic is shaped by the text layer (kiosk/text/), not drawn by ImGui's atlas: it grows with the fonts it takes
+// its sizes from, as the Latin text does.
+TEST(UiDisplay, ShapedTextGrowsWithTheLatinText) {
+    const TextLayerOn text;
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, k_portrait);
+    ASSERT_TRUE(f.app.go_to("question:food:fies_worried"));
+    f.app.apply(act::OpenLanguage{});  // the language button, then Arabic: what a resident taps
+    f.app.apply(act::ChooseLanguage{"ar"});
+    ui.settle();
+    ui.frame();
+    const std::string label = f.app.view().question.choices.at(0).label;
+    auto width = [&] {
+        for (const auto& l : ui::drawn_lines())
+            if (l.text == label) return l.rect.w();
+        return 0.0f;
+    };
+    const float standard = width();
+    ASSERT_GT(standard, 0) << label;
+    f.app.apply(act::SetTextSize{2});
+    ui.frame();
+    EXPECT_LE(std::abs(width() / standard - 1.5f), 0.08f) << standard << " -> " << width();
+    expect_on_screen(k_portrait, "Arabic at the largest size");
 }
 
 TEST(UiDisplay, HighContrastDrawsBlackAndYellowAndTheTickBoxTurnsItOff) {
