@@ -77,7 +77,7 @@ void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out) {
     const float bx = speaker.min.x + t.gap * 1.4f + icon + (speaker.w() - t.gap * 1.8f - icon - lw) * 0.5f;
     for (int i = 0; i < levels; ++i) {
         const float x = bx + static_cast<float>(i * 2) * bw;
-        dl->AddRectFilled({x, by - t.gap * 0.25f}, {x + bw, by}, i < r.volume ? fg : t.outline);
+        dl->AddRectFilled({x, by - t.gap * 0.25f}, {x + bw, by}, i < r.volume ? fg : t.meter_off);
     }
 }
 

@@ -40,6 +40,7 @@ struct Palette {
     ImU32 outline = IM_COL32(0x9A, 0xA4, 0xAE, 0xFF);        // a secondary button's edge
     ImU32 divider = IM_COL32(0xB1, 0xB4, 0xB6, 0xFF);        // the top bar's lower edge, a tile's edge
     ImU32 track = IM_COL32(0xDD, 0xE1, 0xE4, 0xFF);          // the empty part of the progress bar and idle ring
+    ImU32 meter_off = IM_COL32(0x9A, 0xA4, 0xAE, 0xFF);      // a volume step not reached (filled ones: the label's colour)
     ImU32 dim = IM_COL32(0x0B, 0x0C, 0x0C, 0xC8);            // behind dialogs
     ImU32 focus = IM_COL32(0xFF, 0xBF, 0x47, 0xFF);          // pressed outline
 };

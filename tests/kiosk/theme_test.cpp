@@ -89,6 +89,8 @@ TEST(Theme, HighContrastKeepsEveryTextPairAtSevenToOne) {
     EXPECT_GE(contrast_ratio(p.border, p.bg), 3.0);
     EXPECT_GE(contrast_ratio(p.outline, p.bg), 3.0);
     EXPECT_GE(contrast_ratio(p.focus, p.bg), 3.0);
+    // The volume meter's steps: reached ones are drawn in the label's colour, the others must differ from it.
+    EXPECT_GE(contrast_ratio(p.text, p.meter_off), 3.0);
 }
 
 TEST(Theme, StandardKeepsAAForEveryTextPairAndTheRatiosItsCommentsState) {
@@ -103,6 +105,7 @@ TEST(Theme, StandardKeepsAAForEveryTextPairAndTheRatiosItsCommentsState) {
     EXPECT_NEAR(contrast_ratio(p.text, p.secondary), 14.7, 0.05);
     EXPECT_NEAR(contrast_ratio(p.error, p.surface), 7.1, 0.05);
     EXPECT_NEAR(contrast_ratio(p.disabled_text, p.disabled_bg), 4.8, 0.05);
+    EXPECT_GE(contrast_ratio(p.text, p.meter_off), 3.0);  // the volume meter's reached and unreached steps
     // Body text is AAA: on the background and on every surface a paragraph sits on.
     EXPECT_GE(contrast_ratio(p.text, p.bg), 7.0);
     EXPECT_GE(contrast_ratio(p.text, p.surface), 7.0);
