@@ -40,8 +40,9 @@ using namespace fieldkiosk;
 namespace {
 
 struct Flags {
-    std::string config_path, db_path, mode, surveys_dir, audio_dir, windowed, screenshot, go_to, lang;
+    std::string config_path, db_path, mode, surveys_dir, audio_dir, windowed, screenshot, go_to, lang, text_size;
     bool hash_pin = false;
+    bool high_contrast = false;
 };
 
 bool parse_size(const std::string& s, int& w, int& h) {
@@ -77,6 +78,9 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
     cli.add_option("--lang", f.lang,
                    "The language the kiosk starts in (default: [kiosk] default_language), e.g. bn, ar, zh-Hans; with "
                    "--screenshot, the language of the rendered screen");
+    cli.add_option("--text-size", f.text_size, "Text size for --screenshot, as a resident would choose it")
+        ->check(CLI::IsMember({"standard", "larger", "largest"}));
+    cli.add_flag("--high-contrast", f.high_contrast, "High-contrast colours for --screenshot, as a resident would choose them");
     cli.add_flag("--hash-pin", f.hash_pin, "Read an admin PIN from standard input and print the hash for admin.pin_hash");
     try {
         cli.parse(argc, argv);
@@ -84,6 +88,10 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
     // --goto puts the app on any screen, the unlocked admin panel included: only for screenshots.
     if (!f.go_to.empty() && f.screenshot.empty()) {
         std::cerr << "fieldkiosk: --goto is only for --screenshot (it would skip the admin PIN)\n";
+        return 2;
+    }
+    if ((!f.text_size.empty() || f.high_contrast) && f.screenshot.empty()) {
+        std::cerr << "fieldkiosk: --text-size and --high-contrast are only for --screenshot (residents choose them with Aa)\n";
         return 2;
     }
     if (!f.screenshot.empty() && f.go_to.empty()) f.go_to = "attract";
@@ -189,28 +197,32 @@ struct Loop {
     int redraw = 2;
 };
 
-// One pass of the main loop: events, sync, fonts after a rotation, time, drawing, the frame's actions.
-// Returns false when the loop should end.
+// One pass of the main loop: events, sync, time, fonts after a rotation or a new text size, drawing, the
+// frame's actions. Returns false when the loop should end.
 bool draw_frame_once(Loop& l) {
     bool input = false;
     const auto wait = (l.redraw > 0 || l.shot) ? std::chrono::milliseconds{0} : l.app.next_wakeup();
     bool running = l.win.pump(wait, input);
     if (input) l.redraw = std::max(l.redraw, 2);
     if (l.sync.frame(l.app)) l.redraw = std::max(l.redraw, 2);
+    if (!l.shot) l.app.tick();  // what time did while we slept shows on this very frame
+    const kiosk::ViewModel vm = l.app.view();
     ImGuiIO& io = ImGui::GetIO();
     const ImVec2 now_size = l.win.size();
-    if (now_size.x != l.fonts_for.x || now_size.y != l.fonts_for.y) {  // rotated or resized
+    // Rotated, resized, or the resident chose another text size: the atlas is made again at the new sizes
+    // (the text layer's shaped text follows, as it takes its sizes from these fonts).
+    const float text_scale = kiosk::ui::k_text_scales[vm.display.text_size];
+    if (now_size.x != l.fonts_for.x || now_size.y != l.fonts_for.y || text_scale != kiosk::ui::theme().text_scale) {
         l.fonts_for = now_size;
         (void)kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(now_size, l.win.px_per_9mm(), l.config.ui_scale),
-                                     l.config.font_dir);
+                                     l.config.font_dir, text_scale);
         io.Fonts->Build();
         l.win.fonts_changed();
     }
-    if (!l.shot) l.app.tick();  // what time did while we slept shows on this very frame
     l.win.begin_frame();
     ImGui::NewFrame();
     const std::uint32_t atlas_generation = l.text.atlas().generation();
-    auto actions = kiosk::ui::draw_frame(l.app.view());
+    auto actions = kiosk::ui::draw_frame(vm);
     ImGui::Render();
     // The glyphs this frame rasterised go to the GPU before it draws them.
     auto& atlas = l.text.atlas();
@@ -363,5 +375,8 @@ int main(int argc, char** argv) {
             std::cerr << "fieldkiosk: --goto " << flags.go_to << ": " << r.error() << "\n";
             return 2;
         }
+    if (!flags.text_size.empty())
+        app.apply(kiosk::act::SetTextSize{flags.text_size == "largest" ? 2 : flags.text_size == "larger" ? 1 : 0});
+    if (flags.high_contrast) app.apply(kiosk::act::SetHighContrast{true});
     return run_window(app, *sync, *config, flags, content, process_start);
 }

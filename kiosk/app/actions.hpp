@@ -88,6 +88,15 @@ struct ReadEverything {
     bool on = true;  // "Read everything to me": each new screen is read by itself
 };
 struct Touch {};  // a finger went down anywhere but on the read-aloud controls: speech stops
+// Text size and colours (docs/kiosk.md, "Accessibility"): the "Aa" button in the top bar opens a panel.
+struct OpenDisplay {};
+struct CloseDisplay {};  // "Done"
+struct SetTextSize {
+    int step = 0;  // 0 standard, 1 larger, 2 largest (DisplayVm::k_text_sizes): a size, not a step up, so a
+};                 // double tap chooses it once
+struct SetHighContrast {
+    bool on = true;
+};
 }  // namespace act
 
 using Action =
@@ -97,7 +106,8 @@ using Action =
                  act::StillHere, act::ThanksDone, act::RetrySave, act::PinDigit, act::PinBackspace, act::PinSubmit,
                  act::AdminClose, act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm,
                  act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm,
-                 act::CloseDrafts, act::ReadAloud, act::StopReading, act::SetVolume, act::ReadEverything, act::Touch>;
+                 act::CloseDrafts, act::ReadAloud, act::StopReading, act::SetVolume, act::ReadEverything, act::Touch,
+                 act::OpenDisplay, act::CloseDisplay, act::SetTextSize, act::SetHighContrast>;
 
 using ActionQueue = std::vector<Action>;
 

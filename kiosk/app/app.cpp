@@ -136,7 +136,7 @@ std::tuple<Screen, std::size_t, std::size_t, bool, bool, bool, bool> App::page()
     const std::size_t question =
         m_session && m_session->state() == core::Session::State::Answering ? m_session->current_index() : k_none;
     const std::size_t closing = m_closing ? m_closing->at : k_none;
-    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty() || m_confirm_exit;
+    const bool dialog = m_confirm_start_again || !m_confirm_discard.empty() || m_confirm_exit || m_display_panel;
     return {m_screen, question, closing, m_idle_since.has_value(), dialog, m_full_privacy, m_admin_unlocked};
 }
 
@@ -235,7 +235,11 @@ void App::set_screen(Screen s) {
     m_confirm_discard.clear();
     m_confirm_exit = false;
     m_thanks_since = (s == Screen::Thanks) ? std::optional(m_clock->steady_now()) : std::nullopt;
-    if (s == Screen::Attract || s == Screen::Closed) reset_read_aloud();  // between respondents
+    if (s == Screen::Attract || s == Screen::Closed) {  // between respondents
+        reset_read_aloud();
+        reset_display();
+    }
+    m_display_panel = false;
     if (s != Screen::Consent) m_full_privacy = false;
 }
 
@@ -334,6 +338,9 @@ void App::tick_timers(steady::time_point now) {
 }
 
 void App::tick_idle(steady::time_point now) {
+    // A text size or colours chosen on the attract screen by someone who then walked away: standard again for
+    // the next person (no prompt: nothing of theirs is held). next_wakeup() wakes the loop for it.
+    if (m_screen == Screen::Attract && display_changed() && now - m_last_activity >= m_config.idle_timeout) reset_display();
     // A closing note: the response is saved, so no prompt; after as long as any screen gives a resident
     // (the time-out and the countdown), back to the attract screen. No drop-off: nothing was left undone.
     if (m_screen == Screen::Question && m_closing && now - m_last_activity >= m_config.idle_timeout + m_config.idle_countdown)
@@ -422,6 +429,7 @@ std::chrono::milliseconds App::next_wakeup() const {
         soonest = std::min(soonest, milliseconds{1000 - elapsed % 1000});
     };
     if (m_corner_since) consider(*m_corner_since + m_config.admin_hold);
+    if (m_screen == Screen::Attract && display_changed()) consider(m_last_activity + m_config.idle_timeout);
     if (!m_unsaved.empty()) consider(m_last_retry + m_config.save_retry);
     if (m_thanks_since) {
         consider(*m_thanks_since + m_config.thanks_return);
@@ -479,6 +487,11 @@ void App::debug_check_invariants() const {
     if (m_read_everything && (m_screen == Screen::Attract || m_screen == Screen::Closed))
         fail("\"read everything\" is the respondent's: off between respondents (reset_read_aloud)");
     if (m_volume < 1 || m_volume > ReadAloudVm::k_volume_levels) fail("the volume level is out of range (act::SetVolume clamps)");
+    if (m_text_size < 0 || m_text_size >= DisplayVm::k_text_sizes)
+        fail("the text size is out of range (act::SetTextSize clamps)");
+    if (m_display_panel && !display_screen()) fail("the text size panel is only over a resident's screen (set_screen shuts it)");
+    if (m_screen == Screen::Closed && display_changed())
+        fail("text size and colours are the respondent's: standard between respondents (reset_display)");
 }
 
 }  // namespace fieldkiosk::kiosk

@@ -16,7 +16,8 @@
 //   offer_surveys()  survey updates, applied between respondents (docs/kiosk.md, "Survey updates")
 //   go_to()        --goto for screenshots: puts the app on a named screen by applying actions
 //   on(act::…)     one handler per action, in the file of what it serves: app_respondent.cpp (the walk),
-//                  app_admin.cpp (PIN with lock-out, staff panel), app_drafts.cpp (saved interviews);
+//                  app_admin.cpp (PIN with lock-out, staff panel), app_drafts.cpp (saved interviews),
+//                  app_read_aloud.cpp (read aloud), app_display.cpp (text size and colours);
 //                  view() in app_view.cpp, go_to() in app_screenshots.cpp, the rest in app.cpp
 //
 // Not thread-safe: the UI thread owns the App.
@@ -89,6 +90,9 @@ public:
     [[nodiscard]] std::vector<std::filesystem::path> page_audio() const;
     [[nodiscard]] bool read_everything() const { return m_read_everything; }
     [[nodiscard]] int volume_level() const { return m_volume; }
+    // Text size and colours (app_display.cpp): the resident's choice, standard again for the next one.
+    [[nodiscard]] int text_size() const { return m_text_size; }
+    [[nodiscard]] bool high_contrast() const { return m_high_contrast; }
 
     // The zone of the [hours] (default: the system's, TZ or /etc/localtime). `tz` must outlive the App.
     void set_time_zone(const TimeZone& tz) { m_tz = &tz; }
@@ -168,6 +172,11 @@ private:
     void on(const act::SetVolume& a);
     void on(const act::ReadEverything& a);
     void on(const act::Touch&);
+    // text size and colours (app_display.cpp)
+    void on(const act::OpenDisplay&);
+    void on(const act::CloseDisplay&);
+    void on(const act::SetTextSize& a);
+    void on(const act::SetHighContrast& a);
 
     // --- tick() in steps (app.cpp) ---
     void tick_admin_corner(steady::time_point now);
@@ -206,6 +215,12 @@ private:
     // Survey updates wait for their audio: the versions to offer of `surveys`, the rest kept in m_held_surveys.
     [[nodiscard]] std::vector<core::SurveyPtr> audio_ready(std::vector<core::SurveyPtr> surveys);
     void recheck_audio_hold();  // no respondent: installs a held version whose audio now exists
+
+    // --- text size and colours (app_display.cpp) ---
+    [[nodiscard]] bool display_screen() const;   // a resident's screen: the "Aa" button is on it
+    [[nodiscard]] bool display_changed() const;  // not standard, or the panel open
+    void reset_display();                        // the next respondent: standard size and colours, panel shut
+    void view_display(ViewModel& v) const;
 
     void log(const std::string& line) const { m_log->write(line); }
     // A refused answer or Continue, for the resident: the survey's own message, else the engine's default
@@ -335,6 +350,10 @@ private:
     std::chrono::steady_clock::time_point m_hold_checked_at{};
     bool m_read_everything = false;
     int m_volume = ReadAloudVm::k_default_volume;
+
+    int m_text_size = 0;  // 0 .. DisplayVm::k_text_sizes - 1
+    bool m_high_contrast = false;
+    bool m_display_panel = false;
 
     const TimeZone* m_tz;
     bool m_closed = false;

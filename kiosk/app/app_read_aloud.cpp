@@ -42,7 +42,7 @@ bool App::survey_has_audio(const core::Survey& s) const {
 
 std::vector<std::filesystem::path> App::page_audio() const {
     std::vector<std::filesystem::path> out;
-    if (m_speech == nullptr || m_confirm_start_again) return out;  // a dialog has no audio of its own
+    if (m_speech == nullptr || m_confirm_start_again || m_display_panel) return out;  // a dialog has no audio of its own
     auto add_ui = [&](std::string_view key) {
         if (auto p = ui_audio(key)) out.push_back(std::move(*p));
     };

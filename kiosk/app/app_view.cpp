@@ -113,6 +113,7 @@ ViewModel App::view() const {
         v.idle_seconds_left = static_cast<int>(std::max<std::int64_t>(0, std::chrono::ceil<std::chrono::seconds>(left).count()));
     }
     v.confirm_start_again = m_confirm_start_again;
+    view_display(v);
     v.input_guard = now - m_page_changed_at < m_config.tap_guard;
     v.tap_guard_ms = static_cast<int>(m_config.tap_guard.count());
     // The language named in itself, from any survey that declares it.

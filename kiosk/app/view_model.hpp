@@ -128,6 +128,15 @@ struct ReadAloudVm {
     int volume = k_default_volume;  // 1 .. k_volume_levels
 };
 
+// Text size and colours, the resident's own (docs/kiosk.md, "Accessibility"): back to standard for the next one.
+struct DisplayVm {
+    static constexpr int k_text_sizes = 3;  // standard, larger, largest (ui::k_text_scales)
+    bool available = false;                 // the "Aa" button is in the top bar (the resident's screens)
+    bool panel = false;                     // the text size and colours panel is open
+    int text_size = 0;                      // 0 .. k_text_sizes - 1
+    bool high_contrast = false;
+};
+
 struct ViewModel {
     Screen screen = Screen::Attract;
     // Changes with every respondent: the screens put it at the root of ImGui's ID stack, so widget
@@ -159,6 +168,7 @@ struct ViewModel {
     AdminVm admin;
     DraftsVm drafts;
     ReadAloudVm read_aloud;
+    DisplayVm display;
     std::string closed_message;  // Closed: "This kiosk opens again at 9:00 on Monday." (current language)
 
     // The UI text for `key` in the current language (English fallback).

@@ -16,8 +16,7 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     const ImU32 accent = survey_colour(tv.survey_id);
     dl->AddRectFilled({r.min.x + 4, r.min.y + 6}, {r.max.x + 4, r.max.y + 6}, IM_COL32(0, 0, 0, 0x22), t.radius * 1.5f);
     dl->AddRectFilled(r.min, r.max, held ? t.selected_bg : t.surface, t.radius * 1.5f);
-    dl->AddRect(r.min, r.max, held ? t.focus : IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), t.radius * 1.5f, 0,
-                (held ? 5.0f : 2.0f) * t.scale);
+    dl->AddRect(r.min, r.max, held ? t.focus : t.divider, t.radius * 1.5f, 0, (held ? 5.0f : 2.0f) * t.scale);
     Rect body = r;
     Rect icon_r;
     if (vertical) {  // landscape: icon band on top
@@ -32,7 +31,8 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     draw_survey_icon(dl, {c.x - s * 0.5f, c.y - s * 0.5f}, {c.x + s * 0.5f, c.y + s * 0.5f}, tv.survey_id, t.on_primary);
     body = inset(body, t.gap * 1.4f);
     // Bottom line: minutes, and a "Start" call to action in the survey's colour.
-    Rect foot = cut_bottom(body, t.target * 0.95f);
+    // As tall as a touch target, taller when the resident chose larger text (the "Start" label must fit it).
+    Rect foot = cut_bottom(body, std::max(t.target * 0.95f, font_px(t.fonts.bold) * 1.3f));
     const float cr = font_px(t.fonts.small) * 0.45f;
     draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
     draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max}, vm.tn("minutes", tv.minutes),

@@ -32,7 +32,7 @@ void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out) {
         Rect row = cut_top(area, row_h);
         cut_top(area, t.gap * 0.6f);
         dl->AddRectFilled(row.min, row.max, t.surface, t.radius);
-        dl->AddRect(row.min, row.max, IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), t.radius, 0, 2 * t.scale);
+        dl->AddRect(row.min, row.max, t.divider, t.radius, 0, 2 * t.scale);
         Rect inner = inset(row, t.gap * 0.6f);
         Rect discard = cut_right(inner, t.target * 3.2f);
         cut_right(inner, t.gap);

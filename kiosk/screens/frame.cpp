@@ -32,9 +32,10 @@ std::string utf8_of(unsigned c) {  // ImWchar is 16-bit in Debian's build: at mo
 }  // namespace
 
 ImU32 survey_colour(std::string_view id) {
-    if (id == "food") return IM_COL32(0x00, 0x6A, 0x39, 0xFF);    // white on it: 6.6:1
-    if (id == "safety") return IM_COL32(0x1D, 0x4F, 0x91, 0xFF);  // 8.3:1
-    if (id == "youth") return IM_COL32(0x6F, 0x2C, 0x91, 0xFF);   // 9.0:1
+    if (theme().high_contrast) return theme().primary;            // black on yellow: the survey colours are too dark for it
+    if (id == "food") return IM_COL32(0x00, 0x6A, 0x39, 0xFF);    // white on it: 6.7:1
+    if (id == "safety") return IM_COL32(0x1D, 0x4F, 0x91, 0xFF);  // 8.1:1
+    if (id == "youth") return IM_COL32(0x6F, 0x2C, 0x91, 0xFF);   // 8.6:1
     return IM_COL32(0x3A, 0x47, 0x50, 0xFF);
 }
 
@@ -68,7 +69,7 @@ void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out) {
     const int levels = ReadAloudVm::k_volume_levels;
     if (button("read:quieter", quieter, "", Look::Secondary, r.volume > 1)) out.push_back(act::SetVolume{r.volume - 1});
     if (button("read:louder", louder, "", Look::Secondary, r.volume < levels)) out.push_back(act::SetVolume{r.volume + 1});
-    const ImU32 off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);  // as a disabled button's label
+    const ImU32 off = t.disabled_text;  // as a disabled button's label
     draw_plus_minus(dl, quieter.center(), quieter.h() * 0.34f, false, r.volume > 1 ? t.text : off);
     draw_plus_minus(dl, louder.center(), louder.h() * 0.34f, true, r.volume < levels ? t.text : off);
     // The level: one bar per step under the speaker's label, filled up to the volume.
@@ -76,33 +77,56 @@ void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out) {
     const float bx = speaker.min.x + t.gap * 1.4f + icon + (speaker.w() - t.gap * 1.8f - icon - lw) * 0.5f;
     for (int i = 0; i < levels; ++i) {
         const float x = bx + static_cast<float>(i * 2) * bw;
-        dl->AddRectFilled({x, by - t.gap * 0.25f}, {x + bw, by}, i < r.volume ? fg : IM_COL32(0x9A, 0xA4, 0xAE, 0xFF));
+        dl->AddRectFilled({x, by - t.gap * 0.25f}, {x + bw, by}, i < r.volume ? fg : t.meter_off);
     }
 }
+
+namespace {
+// "Aa": opens the text size and colours panel (display.cpp). Two letters, as on phones and e-readers; the
+// panel itself speaks in words.
+void display_button(Rect& inner, ActionQueue& out) {
+    const Theme& t = theme();
+    const float w = std::max(t.target * 1.4f, measure(t.fonts.bold, "Aa", 10000).x + t.gap * 1.6f);
+    const Rect b = cut_right(inner, w);
+    if (button("display:open", b, "Aa", Look::Secondary, true, t.fonts.bold)) out.push_back(act::OpenDisplay{});
+    cut_right(inner, t.gap * 0.6f);
+}
+}  // namespace
 
 void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect bar = cut_top(area, t.target * 1.55f);
+    // Larger text makes the bar taller: a line of button labels, or two lines of the title, with room round them
+    // (at the standard size the touch target decides).
+    const float line = 1.18f;
+    const float bar_h = std::max(
+        {t.target * 1.55f, font_px(t.fonts.bold) * line + t.gap * 1.2f, font_px(t.fonts.small) * line * 2 + t.gap * 1.2f});
+    Rect bar = cut_top(area, bar_h);
     dl->AddRectFilled(bar.min, bar.max, t.surface);
-    dl->AddLine({bar.min.x, bar.max.y}, {bar.max.x, bar.max.y}, IM_COL32(0xB1, 0xB4, 0xB6, 0xFF), 2.0f * t.scale);
+    dl->AddLine({bar.min.x, bar.max.y}, {bar.max.x, bar.max.y}, t.divider, 2.0f * t.scale);
     Rect inner = inset(bar, t.gap * 0.6f);
     inner.min.x = bar.min.x + t.pad;
     inner.max.x = bar.max.x - t.pad * 0.6f;
     if (language_button) {
         const std::string label = vm.language_name;
-        const float w = std::max(measure(t.fonts.bold, label, 10000).x + t.target * 1.3f, t.target * 3.2f);
+        // The globe grows with the bar (larger text): the label keeps its room beside it.
+        const float r = inner.h() * 0.24f;
+        const float lw = measure(t.fonts.bold, label, 10000).x;
+        const float w = std::max({lw + t.target * 1.3f, lw + t.gap * 2.6f + r * 2, t.target * 3.2f});
         const Rect b = cut_right(inner, w);
         if (button("lang:open", b, "", Look::Secondary)) out.push_back(act::OpenLanguage{});
-        const float r = b.h() * 0.24f;
         draw_globe(dl, {b.min.x + t.gap + r, b.center().y}, r, t.text);
         draw_text(dl, t.fonts.bold, {{b.min.x + t.gap * 1.6f + r * 2, b.min.y}, {b.max.x - t.gap * 0.5f, b.max.y}}, label, t.text,
                   Align::Center, true);
         cut_right(inner, t.gap);
     }
+    if (vm.display.available) display_button(inner, out);
     if (vm.read_aloud.available) read_aloud_controls(vm, inner, out);
     const ImFont* f = fit_font({t.fonts.bold, t.fonts.small}, inner, left);
-    draw_text(dl, f, inner, left, t.text, Align::Left, true);
+    // At a large text size in a narrow bar the controls can leave too little room: a title that cannot be shown
+    // whole gives way to them rather than spill under the progress bar (the question says what it is about).
+    const ImVec2 m = measure(f, left, inner.w());
+    if (m.x <= inner.w() + 0.5f && m.y <= inner.h() + 0.5f) draw_text(dl, f, inner, left, t.text, Align::Left, true);
     cut_top(area, t.gap);
 }
 
@@ -162,7 +186,7 @@ void draw_screen(const ViewModel& vm, Rect screen, ActionQueue& out) {
     }
 }
 
-// The dialog over the screen, if one is open: the idle prompt, start again, discard a draft, exit.
+// The dialog over the screen, if one is open: the idle prompt, start again, discard a draft, exit, text size.
 void draw_dialog(const ViewModel& vm, Rect screen, ActionQueue& out) {
     if (vm.idle_prompt)
         draw_idle(vm, screen, out);
@@ -172,6 +196,8 @@ void draw_dialog(const ViewModel& vm, Rect screen, ActionQueue& out) {
         draw_discard_draft(vm, screen, out);
     else if (vm.admin.confirm_exit)
         draw_exit_confirm(vm, screen, out);
+    else if (vm.display.panel)
+        draw_display_panel(vm, screen, out);
 }
 
 // What the widgets do not see: a physical keyboard, a touch that stops the speech, activity for the idle
@@ -210,6 +236,7 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ActionQueue out;
     begin_frame_state();
     set_text_language(vm.lang);
+    use_palette(vm.display.high_contrast ? high_contrast_palette() : standard_palette());
     const ImGuiIO& io = ImGui::GetIO();
     const Theme& t = theme();
     ImGui::SetNextWindowPos({0, 0});
@@ -224,7 +251,8 @@ ActionQueue draw_frame(const ViewModel& vm) {
     ImGui::Begin("##kiosk", nullptr, flags);
     ImGui::PushID(static_cast<int>(vm.respondent & 0x7fffffffu));
     const Rect screen{{0, 0}, io.DisplaySize};
-    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit);
+    set_blocked(vm.idle_prompt || vm.confirm_start_again || !vm.drafts.confirm_discard.empty() || vm.admin.confirm_exit ||
+                vm.display.panel);
     set_input_guard(vm.input_guard);
     set_repeat_guard(vm.tap_guard_ms / 1000.0);
     begin_mirror();  // right to left: the frame is drawn left to right and mirrored at the end

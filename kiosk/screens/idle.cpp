@@ -24,7 +24,7 @@ void draw_idle(const ViewModel& vm, Rect screen, ActionQueue& out) {
     // The countdown: a ring that empties, with the seconds in the middle.
     const Rect ring = cut_top(card, r * 2 + t.gap);
     const ImVec2 c{ring.center().x, ring.min.y + r};
-    dl->AddCircle(c, r, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF), 64, 14 * t.scale);
+    dl->AddCircle(c, r, t.track, 64, 14 * t.scale);
     const float frac =
         std::clamp(static_cast<float>(vm.idle_seconds_left) / static_cast<float>(std::max(1, vm.idle_seconds_total)), 0.0f, 1.0f);
     dl->PathArcTo(c, r, -1.5707964f, -1.5707964f + 6.2831855f * frac, 64);

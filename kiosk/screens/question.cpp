@@ -399,7 +399,7 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         const float frac = std::clamp(static_cast<float>(q.position) / static_cast<float>(q.total), 0.0f, 1.0f);
         const float y = area.min.y - t.gap;
         const float bh = progress_bar_height();
-        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + bh}, IM_COL32(0xDD, 0xE1, 0xE4, 0xFF));
+        dl->AddRectFilled({area.min.x, y}, {area.max.x, y + bh}, t.track);
         dl->AddRectFilled({area.min.x, y}, {area.min.x + area.w() * frac, y + bh}, t.primary);
     }
     area = inset(area, t.pad);

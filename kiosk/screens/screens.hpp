@@ -19,6 +19,7 @@ namespace fieldkiosk::kiosk::ui {
 // --- shared chrome (frame.cpp) ---
 // The top bar: `left` text (the hidden admin corner is under it, so it is never a button) and the language
 // button on the right. Returns the area below it.
+// On a resident's screen (vm.display.available) it holds the "Aa" button (hit id "display:open") beside them.
 // With audio for the screen (vm.read_aloud.available) it also holds the speaker button and the volume buttons
 // (hit ids "read:aloud", "read:quieter", "read:louder"), taken from the title's room so nothing else moves.
 void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue& out, bool language_button = true);
@@ -47,6 +48,8 @@ void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out);
 void draw_discard_draft(const ViewModel& vm, Rect screen, ActionQueue& out);  // "Delete this saved interview?"
 void draw_exit_confirm(const ViewModel& vm, Rect screen, ActionQueue& out);   // "Exit the kiosk app?"
-void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& out);         // no buttons: only the admin corner works
+// Text size and colours (display.cpp): "display:size:0" .. "display:size:2", "display:contrast", "display:close".
+void draw_display_panel(const ViewModel& vm, Rect screen, ActionQueue& out);
+void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& out);  // no buttons: only the admin corner works
 
 }  // namespace fieldkiosk::kiosk::ui

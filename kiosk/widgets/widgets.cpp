@@ -70,6 +70,9 @@ bool blocked() { return g_blocked; }
 void set_input_guard(bool guarded) { g_guarded = guarded; }
 void set_repeat_guard(double seconds) { g_repeat_guard = seconds; }
 void begin_frame_state() {
+    // A new ImGui context (each headless test's UiDriver) remembers no earlier press: its clock starts at 0
+    // again, and the same frames as before would make a first press look like a repeat of the last context's.
+    if (ImGui::GetFrameCount() <= 1) g_last_choice = 0;
     hits().clear();
     g_lines.clear();
     g_pressed_this_frame = false;
@@ -245,7 +248,7 @@ bool choice_hit(std::string_view id, Rect r, bool* held) {
     if (!hit_area(id, r, held)) return false;
     const ImGuiID gid = ImGui::GetID(std::string(id).c_str());  // the id hit_area()'s button had
     const double now = ImGui::GetTime();
-    // ImGui's clock starts again with each context (each headless test's): an earlier time is no repeat.
+    // ImGui's clock starts again with each context (begin_frame_state()): an earlier time is no repeat.
     const bool repeat = gid == g_last_choice && now >= g_last_choice_at && now - g_last_choice_at < g_repeat_guard;
     g_last_choice = gid;
     g_last_choice_at = now;  // a run of quick taps stays one tap
@@ -271,7 +274,7 @@ bool button(std::string_view id, Rect r, std::string_view label, Look look, bool
             bg = held ? t.secondary : t.bg;
             break;
         case Look::Danger:
-            bg = held ? IM_COL32(0x7A, 0x0A, 0x14, 0xFF) : t.error;
+            bg = held ? t.danger_down : t.error;
             fg = t.on_primary;
             break;
         case Look::Link:
@@ -280,13 +283,16 @@ bool button(std::string_view id, Rect r, std::string_view label, Look look, bool
             break;
     }
     if (!enabled) {
-        bg = IM_COL32(0xE6, 0xE6, 0xE6, 0xFF);
-        fg = IM_COL32(0x5F, 0x63, 0x68, 0xFF);  // 5.3:1 on the grey: still readable, clearly off
+        bg = t.disabled_bg;
+        fg = t.disabled_text;
     }
     dl->AddRectFilled(r.min, r.max, bg, t.radius);
     if (look == Look::Quiet || look == Look::Secondary)
-        dl->AddRect(r.min, r.max, look == Look::Quiet ? t.border : IM_COL32(0x9A, 0xA4, 0xAE, 0xFF), t.radius, 0,
-                    std::max(2.0f, 2.0f * t.scale));
+        dl->AddRect(r.min, r.max,
+                    !enabled              ? t.disabled_text
+                    : look == Look::Quiet ? t.border
+                                          : t.outline,
+                    t.radius, 0, std::max(2.0f, 2.0f * t.scale));
     if (held) dl->AddRect(r.min, r.max, t.focus, t.radius, 0, 4.0f * t.scale);
     const Rect inner = inset(r, t.gap * 0.6f);
     if (look == Look::Link) {  // regular weight, underlined, like a link on GOV.UK
@@ -355,7 +361,7 @@ int pager(std::string_view id, Rect r, int page, int pages, std::string_view lab
     int out = page;
     if (button(sid + ":up", up, "", Look::Secondary, page > 0)) out = page - 1;
     if (button(sid + ":down", down, "", Look::Secondary, page < last)) out = page + 1;
-    const ImU32 off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
+    const ImU32 off = t.disabled_text;
     draw_arrow(dl, up.center(), 40 * t.scale, 2, page > 0 ? t.text : off);
     draw_arrow(dl, down.center(), 40 * t.scale, 3, page < last ? t.text : off);
     draw_text(dl, t.fonts.small, {{r.min.x, up.max.y + t.gap}, {r.max.x, down.min.y - t.gap}}, label, t.text, Align::Center,
@@ -487,7 +493,7 @@ LongListResult long_list(std::string_view id, Rect r, const std::vector<std::str
     const Rect down{{pager.min.x, pager.max.y - ph}, pager.max};
     if (button(sid + ":up", up, "", Look::Secondary, can_up)) out.scroll_to = first > page ? first - page : 0;
     if (button(sid + ":down", down, "", Look::Secondary, can_down)) out.scroll_to = first + page;
-    const ImU32 on = t.text, off = IM_COL32(0x5F, 0x63, 0x68, 0xFF);
+    const ImU32 on = t.text, off = t.disabled_text;
     draw_arrow(dl, {up.center().x, up.center().y - t.gap}, 36.0f * t.scale, 2, can_up ? on : off);
     draw_text(dl, t.fonts.small, {{up.min.x, up.center().y + t.gap * 0.5f}, up.max}, up_label, can_up ? on : off, Align::Center);
     draw_arrow(dl, {down.center().x, down.center().y - t.gap}, 36.0f * t.scale, 3, can_down ? on : off);

@@ -51,6 +51,11 @@ for lang in "${langs[@]}"; do
     done
   done
 done
+# Text size and colours (docs/kiosk.md, "Accessibility"): as a resident chooses them with "Aa".
+xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed 1080x1920 --screenshot "$out/question-large-text-portrait.png" \
+  --goto question:food:fies_worried --text-size largest
+xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed 1920x1080 --screenshot "$out/question-high-contrast-landscape.png" \
+  --goto question:food:fies_worried --high-contrast
 # Palette PNGs are a third of the size and look the same (flat colours, anti-aliased text).
 if command -v convert >/dev/null 2>&1; then
   for f in "$out"/*.png; do convert "$f" -dither None -colors 256 "PNG8:$f"; done

@@ -24,10 +24,7 @@ public:
         ImGuiIO& io = ImGui::GetIO();
         io.IniFilename = nullptr;
         io.DisplaySize = size;
-        fonts_ok = kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(size, 0, 1.0f), "/usr/share/fonts/truetype/noto");
-        unsigned char* pixels = nullptr;
-        int w = 0, h = 0;
-        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+        build_fonts(1.0f);
         io.MousePos = {-1, -1};
         frame();
     }
@@ -39,8 +36,12 @@ public:
     void frame() {
         ImGuiIO& io = ImGui::GetIO();
         io.DeltaTime = 1.0f / 60.0f;
+        const kiosk::ViewModel vm = m_app.view();
+        // The resident chose another text size: the atlas is made again, as kiosk/main.cpp does.
+        const float text_scale = kiosk::ui::k_text_scales[vm.display.text_size];
+        if (text_scale != kiosk::ui::theme().text_scale) build_fonts(text_scale);
         ImGui::NewFrame();
-        auto actions = kiosk::ui::draw_frame(m_app.view());
+        auto actions = kiosk::ui::draw_frame(vm);
         ImGui::Render();
         needs_redraw = kiosk::ui::frame_needs_redraw(actions);  // what kiosk/main.cpp asks after each frame
         frame_actions += actions.size();
@@ -118,6 +119,15 @@ public:
     bool needs_redraw = false;  // the last frame asked the main loop for another one at once
 
 private:
+    void build_fonts(float text_scale) {
+        ImGuiIO& io = ImGui::GetIO();
+        fonts_ok = kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(io.DisplaySize, 0, 1.0f), "/usr/share/fonts/truetype/noto",
+                                          text_scale);
+        unsigned char* pixels = nullptr;
+        int w = 0, h = 0;
+        io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
+    }
+
     // The finger over `p`, not touching yet (a frame).
     void hover(ImVec2 p) {
         ImGuiIO& io = ImGui::GetIO();

@@ -388,7 +388,44 @@ TEST_P(UiPolishChoices, ChoiceLabelsStayAtTheBodySizeInTheNarrowestLayout) {
     EXPECT_GT(questions, 5) << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(ShippedSurveys, UiPolishChoices,
+INSTANTIATE_TEST_SUITE_P(ShippedSurveys, UiPolishChoices, ::testing::Values("food", "safety", "youth", "estates", "leadership"),
+                         [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
+
+// The largest text size (docs/kiosk.md, "Accessibility"): every label is still whole in its button at the body
+// size, now 1.5 times as large, in the widest layout (landscape, up to four columns) and the narrowest.
+class UiPolishChoicesLargestText : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(UiPolishChoicesLargestText, ChoiceLabelsStayWholeInTheWidestAndNarrowestLayouts) {
+    kiosk::KioskConfig config;
+    config.enabled_surveys = {"food", "safety", "youth", "estates", "leadership"};
+    int questions = 0;
+    for (const auto& s : fieldkiosk::testing::shipped_surveys()) {
+        if (s->id != GetParam()) continue;
+        for (const auto& q : s->questions) {
+            if (!is_grid(q)) continue;
+            for (const ImVec2 size : {ImVec2{1920, 1080}, ImVec2{800, 1280}})
+                for (const auto& l : s->languages) {
+                    KioskFixture f(config);
+                    UiDriver ui(f.app, f.clock, size);
+                    const std::string spec = "question:" + s->id + ":" + q.name;
+                    if (!f.app.go_to(spec)) continue;  // reached only by answers the walk's first choices do not give
+                    choose_language(f, l.code);
+                    f.app.apply(act::SetTextSize{2});
+                    ui.frame();
+                    ui.frame();
+                    ASSERT_EQ(ui::theme().text_scale, ui::k_text_scales[2]);
+                    const auto seen = check_choices(ui, q, l.code, size.x, spec + " " + where(size, l.code));
+                    for (const auto& c : q.choices)
+                        EXPECT_EQ(seen.seen.count(c.value) ? seen.seen.at(c.value) : 0, 1)
+                            << spec << " " << l.code << " " << c.value;
+                    ++questions;
+                }
+        }
+    }
+    EXPECT_GT(questions, 10) << GetParam();
+}
+
+INSTANTIATE_TEST_SUITE_P(ShippedSurveys, UiPolishChoicesLargestText,
                          ::testing::Values("food", "safety", "youth", "estates", "leadership"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
@@ -397,7 +434,7 @@ TEST(UiPolish, EveryShippedSurveyHasItsChoiceLayoutTest) {
     for (const auto& s : fieldkiosk::testing::shipped_surveys()) ids.push_back(s->id);
     std::ranges::sort(ids);
     EXPECT_EQ(ids, (std::vector<std::string>{"estates", "food", "leadership", "safety", "youth"}))
-        << "a new shipped survey: add it to UiPolishChoices above";
+        << "a new shipped survey: add it to UiPolishChoices and UiPolishChoicesLargestText above";
 }
 
 // A label twice as long as the longest shipped one (leadership's "local role", in French): wrapped at the
