@@ -56,8 +56,11 @@ xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed 1080x1920 --screenshot
   --goto question:food:fies_worried --text-size largest
 xvfb-run -a -s "-screen 0 1920x1080x24" "$bin" --windowed 1920x1080 --screenshot "$out/question-high-contrast-landscape.png" \
   --goto question:food:fies_worried --high-contrast
-# Palette PNGs are a third of the size and look the same (flat colours, anti-aliased text).
-if command -v convert >/dev/null 2>&1; then
+# Palette PNGs are a third of the size and look the same (flat colours, anti-aliased text): pngquant (Debian's
+# pngquant) if it is there, else ImageMagick.
+if command -v pngquant >/dev/null 2>&1; then
+  for f in "$out"/*.png; do pngquant --quality 80-100 --speed 1 --force --output "$f.q" 256 "$f" && mv "$f.q" "$f"; done
+elif command -v convert >/dev/null 2>&1; then
   for f in "$out"/*.png; do convert "$f" -dither None -colors 256 "PNG8:$f"; done
 fi
 ls -la "$out"
