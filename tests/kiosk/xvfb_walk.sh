@@ -31,7 +31,11 @@ while read -r id x y; do
   sleep 0.7  # past the tap guard after a page change, as a reader would be
 done <"$out/taps.txt"
 sleep 1
-DISPLAY=$display import -window root "$out/end.png"
+if command -v import >/dev/null 2>&1; then
+  DISPLAY=$display import -window root "$out/end.png"
+else
+  echo "(ImageMagick's import is not installed: no end.png)"
+fi
 kill "$kiosk"
 wait "$kiosk" || true
 "$build/tools/fieldkiosk-ctl" stats --db "$out/kiosk.db" >"$out/stats.txt"
