@@ -8,6 +8,7 @@
 
 #include <map>
 #include <sstream>
+#include <utility>
 
 namespace fieldkiosk::xlsform {
 
@@ -149,9 +150,10 @@ void binds(pugi::xml_node model, const core::Survey& s) {
     id.append_attribute("type") = "string";
     id.append_attribute("readonly") = "true()";
     id.append_attribute("jr:preload") = "uid";
-    for (const char* when : {"start", "end"}) {  // the OpenRosa metadata the kiosk fills in from the response
+    // The OpenRosa metadata the kiosk fills in from the response (submission.cpp).
+    for (const auto& [field, when] : {std::pair{"timeStart", "start"}, std::pair{"timeEnd", "end"}}) {
         auto t = model.append_child("bind");
-        t.append_attribute("nodeset") = (std::string("/data/meta/time") + (when[0] == 's' ? "Start" : "End")).c_str();
+        t.append_attribute("nodeset") = (std::string("/data/meta/") + field).c_str();
         t.append_attribute("type") = "dateTime";
         t.append_attribute("jr:preload") = "timestamp";
         t.append_attribute("jr:preloadParams") = when;

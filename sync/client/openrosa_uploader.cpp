@@ -38,7 +38,12 @@ std::string openrosa_message(const std::string& body) {
 
 OpenRosaUploader::OpenRosaUploader(storage::ResponseStore& store, HttpTransport& transport, SyncConfig config, core::Rng& rng,
                                    const core::Clock& clock)
-    : m_store(&store), m_transport(&transport), m_config(std::move(config)), m_rng(&rng), m_clock(&clock) {}
+    : m_store(&store),
+      m_transport(&transport),
+      m_config(std::move(config)),
+      m_surveys(core::load_paths(m_config.openrosa->survey_paths)),
+      m_rng(&rng),
+      m_clock(&clock) {}
 
 HttpRequest OpenRosaUploader::make_request(const std::string& xml) {
     std::string boundary;
@@ -62,7 +67,6 @@ HttpRequest OpenRosaUploader::make_request(const std::string& xml) {
 
 DrainSummary OpenRosaUploader::drain(const std::function<bool()>& keep_going, std::optional<protocol::Heartbeat> /*heartbeat*/) {
     DrainSummary summary;
-    const auto surveys = core::load_paths(m_config.openrosa->survey_paths);
     bool going = true;
     while (going && (!keep_going || keep_going())) {
         auto items = m_store->next_batch(k_read_limits);
@@ -74,7 +78,7 @@ DrainSummary OpenRosaUploader::drain(const std::function<bool()>& keep_going, st
         std::vector<storage::ItemResult> results;
         for (const auto& item : *items) {
             if (keep_going && !keep_going()) break;
-            if (send(item, surveys, results, summary) == Step::Stop) {
+            if (send(item, results, summary) == Step::Stop) {
                 going = false;
                 break;
             }
@@ -89,8 +93,8 @@ DrainSummary OpenRosaUploader::drain(const std::function<bool()>& keep_going, st
 }
 
 // One response: written as a submission and sent. Stop: the drain ends (summary.failure says why).
-OpenRosaUploader::Step OpenRosaUploader::send(const storage::OutboxItem& item, const core::Catalog& surveys,
-                                              std::vector<storage::ItemResult>& results, DrainSummary& summary) {
+OpenRosaUploader::Step OpenRosaUploader::send(const storage::OutboxItem& item, std::vector<storage::ItemResult>& results,
+                                              DrainSummary& summary) {
     using O = storage::ItemResult::Outcome;
     if (item.encoding != "json") {
         ++summary.held;
@@ -99,7 +103,7 @@ OpenRosaUploader::Step OpenRosaUploader::send(const storage::OutboxItem& item, c
     auto json = nlohmann::json::parse(item.payload, nullptr, false);
     const core::Survey* survey = nullptr;
     if (json.is_object() && json.value("survey", nlohmann::json()).is_string() && json.value("survey_version", nlohmann::json()).is_string())
-        survey = surveys.find(json["survey"].get<std::string>(), json["survey_version"].get<std::string>()).get();
+        survey = m_surveys.find(json["survey"].get<std::string>(), json["survey_version"].get<std::string>()).get();
     auto xml = xlsform::to_submission(json, survey);
     if (!xml) {  // not what the kiosk stores: no server could take it
         results.push_back({item.response_id, O::Rejected, "the stored response cannot be read: " + xml.error()});

@@ -32,7 +32,7 @@ namespace fieldkiosk::sync::client {
 
 class OpenRosaUploader final : public OutboxSender {
 public:
-    // `config.openrosa` must be set. `clock` dates the deferrals.
+    // `config.openrosa` must be set; its survey files are read here, once. `clock` dates the deferrals.
     OpenRosaUploader(storage::ResponseStore& store, HttpTransport& transport, SyncConfig config, core::Rng& rng,
                      const core::Clock& clock);
 
@@ -45,13 +45,13 @@ public:
 
 private:
     enum class Step : std::uint8_t { Next, Stop };
-    Step send(const storage::OutboxItem& item, const core::Catalog& surveys, std::vector<storage::ItemResult>& results,
-              DrainSummary& summary);
+    Step send(const storage::OutboxItem& item, std::vector<storage::ItemResult>& results, DrainSummary& summary);
     Step set_aside(const std::string& id, DrainSummary& summary);
 
     storage::ResponseStore* m_store;
     HttpTransport* m_transport;
     SyncConfig m_config;
+    core::Catalog m_surveys;  // config.openrosa->survey_paths, read once: an OpenRosa target gets no survey updates
     core::Rng* m_rng;
     const core::Clock* m_clock;
 };
