@@ -41,7 +41,7 @@ OpenRosaUploader::OpenRosaUploader(storage::ResponseStore& store, HttpTransport&
     : m_store(&store),
       m_transport(&transport),
       m_config(std::move(config)),
-      m_surveys(core::load_paths(m_config.openrosa->survey_paths)),
+      m_surveys(core::load_paths(m_config.openrosa->survey_paths, core::LoadOptions{.all_versions = true})),
       m_rng(&rng),
       m_clock(&clock) {}
 

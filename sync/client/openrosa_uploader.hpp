@@ -51,7 +51,7 @@ private:
     storage::ResponseStore* m_store;
     HttpTransport* m_transport;
     SyncConfig m_config;
-    core::Catalog m_surveys;  // config.openrosa->survey_paths, read once: an OpenRosa target gets no survey updates
+    core::Catalog m_surveys;  // config.openrosa->survey_paths, every version, read once: an OpenRosa target gets no updates
     core::Rng* m_rng;
     const core::Clock* m_clock;
 };

@@ -79,6 +79,54 @@ TEST(OpenRosa, EveryResponseArrivesOnceInTheShapeOfThePublishedXForm) {
     }
 }
 
+// A response keeps the version it was answered in; its submission has that version's fields, in that version's
+// order, though a newer version is now the current one.
+TEST(OpenRosa, AnOlderVersionsResponseIsSentInThatVersionsShape) {
+    TempDir dir;
+    auto version = [](const std::string& v, std::vector<std::string> names) {
+        nlohmann::json s = {{"survey", "demo"},
+                            {"version", v},
+                            {"languages", {{{"code", "en"}, {"name", "English"}, {"status", "complete"}}}},
+                            {"title", {{"en", "Demo"}}},
+                            {"description", {{"en", "A demo"}}},
+                            {"estimated_minutes", 1},
+                            {"questions", nlohmann::json::array()}};
+        for (const auto& n : names)
+            s["questions"].push_back({{"type", "text"}, {"name", n}, {"label", {{"en", n}}}, {"max_length", 50}});
+        return s.dump();
+    };
+    // The newer file first (the folder is read in name order), so that a catalog of current versions only would
+    // keep version 2 and refuse version 1.
+    std::ofstream(dir.path() / "a-demo-2.json") << version("2", {"second", "first", "third"});
+    std::ofstream(dir.path() / "b-demo-1.json") << version("1", {"first", "second"});
+    CentralLikeReceiver central({"demo"});
+    Kiosk kiosk;
+    {
+        core::SystemClock clock;
+        auto store = storage::ResponseStore::open(kiosk.db, clock);
+        core::Response r;
+        r.id = "2b0c8e9a-5d1f-4c3e-8a7b-6f5e4d3c2b1a";
+        r.survey_id = "demo";
+        r.survey_version = "1";
+        r.language = "en";
+        r.started_at = r.completed_at = clock.wall_now();
+        r.answers = {{"first", core::Answer::text("one")}};
+        ASSERT_TRUE(store->save_completed(r));
+    }
+    core::SystemClock clock;
+    auto store = storage::ResponseStore::open(kiosk.db, clock);
+    sync::client::CurlTransport transport(Kiosk::quick());
+    core::SeededRng rng(2);
+    sync::client::SyncConfig config;
+    config.openrosa = sync::client::OpenRosaTarget{.submission_url = central.url(), .survey_paths = {dir.path()}};
+    sync::client::OpenRosaUploader up(*store, transport, config, rng, clock);
+    const auto s = up.drain();
+    ASSERT_FALSE(s.failure) << s.failure->detail;
+    const auto stored = central.stored();
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(fields(stored.begin()->second), (std::vector<std::string>{"first", "second"}));
+}
+
 TEST(OpenRosa, AnswersLostOnTheWayAreReplayedHarmlesslyAndEveryResponseIsThereOnce) {
     CentralLikeReceiver central;
     Kiosk kiosk;
