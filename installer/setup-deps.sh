@@ -31,8 +31,8 @@ KIOSK=(libimgui-dev libsdl2-dev libgl-dev libstb-dev libsodium-dev libtomlpluspl
 # Scripts beyond Latin and read-aloud: libraqm (HarfBuzz + FriBidi) shapes and orders text, FreeType draws it,
 # ICU breaks lines; Noto CJK for Chinese; espeak-ng is run as a separate program (GPL-3: never linked).
 SCRIPTS=(libraqm-dev libharfbuzz-dev libfribidi-dev libfreetype-dev libicu-dev fonts-noto-cjk espeak-ng)
-# The results dashboard is tested in real headless Chromium.
-BROWSER=(chromium)
+# The results dashboard is tested in real headless Chromium, driven over WebDriver (chromedriver).
+BROWSER=(chromium chromium-driver)
 # The kiosk session and its checks: cage (Wayland kiosk compositor) runs the kiosk full screen
 # (installer/systemd/fieldkiosk-kiosk.service); check-packages.sh runs `systemd-analyze verify` on the
 # packaged units, which needs every ExecStart/ExecReload binary to exist (procps: /bin/kill), and curl

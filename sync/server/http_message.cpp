@@ -81,6 +81,7 @@ std::string_view reason_phrase(int status) {
     switch (status) {
         case 100: return "Continue";
         case 200: return "OK";
+        case 303: return "See Other";
         case 304: return "Not Modified";
         case 400: return "Bad Request";
         case 401: return "Unauthorized";
@@ -90,6 +91,7 @@ std::string_view reason_phrase(int status) {
         case 408: return "Request Timeout";
         case 411: return "Length Required";
         case 413: return "Payload Too Large";
+        case 415: return "Unsupported Media Type";
         case 429: return "Too Many Requests";
         case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";

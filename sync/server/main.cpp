@@ -480,6 +480,18 @@ bool settle_serve_options(Settings& s) {
     }
     s.opt.read_timeout = std::chrono::seconds(s.read_timeout_s);
     if (s.stall_ms > 0) s.opt.fault = stall_before_commit(s.stall_ms);
+    // The dashboard's defaults (docs/dashboard.md): the indicator files and ward codes beside the first surveys folder.
+    auto& d = s.opt.dashboard;
+    std::error_code ec;
+    if (d.indicators.empty() && fs::is_directory(fs::path(s.surveys.front()) / "indicators", ec))
+        d.indicators = fs::path(s.surveys.front()) / "indicators";
+    if (d.ward_codes.empty() && !d.indicators.empty() && fs::is_regular_file(d.indicators / "ward_codes.csv", ec))
+        d.ward_codes = d.indicators / "ward_codes.csv";
+    for (const auto* p : {&d.boundaries, &d.ward_codes, &d.population_totals})
+        if (!p->empty() && !fs::is_regular_file(*p, ec)) {
+            std::cerr << "fieldkiosk-server: [dashboard]: " << p->string() << " is not a file that can be read\n";
+            return false;
+        }
     return true;
 }
 
@@ -489,6 +501,13 @@ int run_until_signal(Server& server, const std::vector<fs::path>& paths, const S
     const SurveyReloader reloader(server, paths);  // before any other thread starts: it blocks SIGHUP
     std::cout << "listening on " << opt.host << ":" << server.port() << (opt.tls_cert.empty() ? " (http)" : " (https)")
               << std::endl;
+    if (opt.dashboard.indicators.empty())
+        std::cout << "dashboard: off (no indicators folder beside the surveys; [dashboard] indicators in server.toml)" << std::endl;
+    else
+        std::cout << "dashboard: /dashboard/ with the indicators in " << opt.dashboard.indicators.string() << "; "
+                  << (opt.dashboard.boundaries.empty() ? "wards as bars (no [dashboard] boundaries file)"
+                                                       : "ward map from " + opt.dashboard.boundaries.string())
+                  << std::endl;
     std::atomic<bool> run_over{false};
     std::thread waiter([&server, &run_over, set] {
         int sig = 0;

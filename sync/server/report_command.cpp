@@ -164,7 +164,57 @@ std::expected<results::PopulationTotals, Stop> read_weights(const ReportOptions&
     return std::move(*t);
 }
 
+// The pass `report` and the dashboard share: the quality flags first (unless include_flagged), then the
+// weighting pass when weights are set, then every response into the tabulator.
+std::expected<results::Table, std::string> tabulate(Source& source, const core::SurveyPtr& survey, const results::IndicatorSet& set,
+                                                    results::Filters filters, const QualitySettings& quality, bool include_flagged,
+                                                    std::ostream& err) {
+    std::optional<ResponseFlags> flags;
+    if (!include_flagged) {
+        auto f = source.flags(*survey, quality);
+        if (!f) return std::unexpected(f.error());
+        flags.emplace(std::move(*f));
+        filters.exclude = [&flags](const results::ResponseFrame& r) -> std::optional<std::string> {
+            const QualityResult* q = flags->find(r.id);
+            if (q == nullptr) return std::nullopt;
+            return "quality flag: " + flag_names(q->flags);
+        };
+    }
+    results::Tabulator tab(set, filters);
+    if (tab.needs_weighting_pass())
+        if (auto r = source.each(
+                survey, [&](const results::ResponseFrame& f) { tab.add_for_weights(f); }, err);
+            !r)
+            return std::unexpected(r.error());
+    if (auto r = source.each(
+            survey, [&](const results::ResponseFrame& f) { tab.add(f); }, err);
+        !r)
+        return std::unexpected(r.error());
+    auto table = tab.finish();
+    if (source.unreadable() > 0) {
+        table.exclusion_reasons.push_back("could not be read (named on standard error): " + std::to_string(source.unreadable()));
+        table.excluded += source.unreadable();
+    }
+    return table;
+}
+
 }  // namespace
+
+std::expected<results::Table, std::string> tabulate_stored(Storage& storage, const TabulateRequest& request, std::ostream& err) {
+    ReportOptions o;
+    o.survey = request.survey->id;
+    Source source(o, &storage);
+    return tabulate(source, request.survey, *request.set, request.filters, request.quality, request.include_flagged, err);
+}
+
+std::expected<results::PopulationTotals, std::string> read_weights_for(const std::string& file, const core::Survey& survey) {
+    ReportOptions o;
+    o.weights = file;
+    o.survey = survey.id;
+    auto t = read_weights(o, survey);
+    if (!t) return std::unexpected(t.error().message);
+    return std::move(*t);
+}
 
 int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     const auto stop = [&](const Stop& s) {
@@ -203,46 +253,22 @@ int run_report(const ReportOptions& o, std::ostream& out, std::ostream& err) {
         storage = std::move(*s);
     }
     Source source(o, storage.get());
-    std::optional<ResponseFlags> flags;
-    if (!o.include_flagged) {
-        auto f = source.flags(*survey, quality);
-        if (!f) return stop({k_fail, f.error()});
-        flags.emplace(std::move(*f));
-        filters.exclude = [&flags](const results::ResponseFrame& r) -> std::optional<std::string> {
-            const QualityResult* q = flags->find(r.id);
-            if (q == nullptr) return std::nullopt;
-            return "quality flag: " + flag_names(q->flags);
-        };
-    }
-    results::Tabulator tab(set, filters);
-    if (tab.needs_weighting_pass())
-        if (auto r = source.each(
-                survey, [&](const results::ResponseFrame& f) { tab.add_for_weights(f); }, err);
-            !r)
-            return stop({k_fail, r.error()});
-    if (auto r = source.each(
-            survey, [&](const results::ResponseFrame& f) { tab.add(f); }, err);
-        !r)
-        return stop({k_fail, r.error()});
-    auto table = tab.finish();
-    if (source.unreadable() > 0) {
-        table.exclusion_reasons.push_back("could not be read (named on standard error): " + std::to_string(source.unreadable()));
-        table.excluded += source.unreadable();
-    }
+    auto table = tabulate(source, survey, set, std::move(filters), quality, o.include_flagged, err);
+    if (!table) return stop({k_fail, table.error()});
     if (storage) {
         core::SystemClock clock;
         AuditEntry entry{
             core::format_utc(clock.wall_now()), o.who.empty() ? "command line" : o.who, "report",
             "indicators of survey '" + o.survey + "'" + (o.period.empty() ? "" : " for " + o.period) + " as " + o.format,
-            table.responses_read};
+            table->responses_read};
         if (auto a = storage->record_audit(entry); !a) return stop({k_fail, "could not write the audit log: " + a.error().message});
     }
     if (o.format == "csv")
-        results::write_csv(table, out);
+        results::write_csv(*table, out);
     else if (o.format == "json")
-        results::write_json(table, set, out, o.language);
+        results::write_json(*table, set, out, o.language);
     else
-        results::write_text(table, set, out, o.language);
+        results::write_text(*table, set, out, o.language);
     out.flush();
     return out ? k_ok : k_fail;
 }

@@ -13,6 +13,11 @@
 // Exit codes: 0 done, 1 failed (said why on `err`), 2 a bad option value (said which and what is valid).
 #pragma once
 
+#include "core/survey.hpp"
+#include "results/tabulate.hpp"
+#include "sync/server/quality.hpp"
+
+#include <expected>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -36,5 +41,21 @@ struct ReportOptions {
 };
 
 [[nodiscard]] int run_report(const ReportOptions& options, std::ostream& out, std::ostream& err);
+
+class Storage;
+
+// What `report` computes, for a caller that already holds the definitions and an open database (the dashboard):
+// the same pass over the stored responses with the same exclusions, so that its numbers are report's. Not audited
+// here (the caller records what it shows). Rows that cannot be read are named on `err` and counted as excluded.
+struct TabulateRequest {
+    core::SurveyPtr survey;
+    const results::IndicatorSet* set = nullptr;
+    results::Filters filters;  // its `exclude` is replaced by the quality flags unless include_flagged
+    QualitySettings quality;
+    bool include_flagged = false;
+};
+[[nodiscard]] std::expected<results::Table, std::string> tabulate_stored(Storage& storage, const TabulateRequest& request, std::ostream& err);
+// --weights' checks for one survey: each margin a single-choice question of it, each category one of its choices.
+[[nodiscard]] std::expected<results::PopulationTotals, std::string> read_weights_for(const std::string& file, const core::Survey& survey);
 
 }  // namespace fieldkiosk::sync::server

@@ -149,12 +149,16 @@ struct Server::Impl {
     RateLimiter limiter;
     std::atomic<std::uint64_t> batch_counter{0};
 
+    std::unique_ptr<Dashboard> dashboard;  // /dashboard/ (dashboard.hpp)
+
     Impl(std::shared_ptr<Storage> s, std::shared_ptr<const Validator> v, ServerOptions o, const core::Clock& c)
         : storage(std::move(s)),
           library(SurveyLibrary::from_validator(std::move(v))),
           options(std::move(o)),
           clock(&c),
-          limiter(options.limits.rate_per_second, options.limits.rate_burst) {}
+          limiter(options.limits.rate_per_second, options.limits.rate_burst),
+          dashboard(std::make_unique<Dashboard>(*storage, c, options.dashboard, options.quality, [this] { return surveys(); },
+                                                !options.tls_cert.empty())) {}
 
     // The token's record when `req` carries an active token allowed `need` (auth.hpp role_allows); otherwise
     // answers 401 (no token, unknown, revoked, another role) or 403 (an admin token without that scope).
@@ -487,6 +491,9 @@ struct Server::Impl {
             [this](const HttpRequest& req, HttpResponse& res) { handle_export_format(req, res); });
         add("GET", R"(/v1/export/([A-Za-z0-9_.\-]+)\.csv)",
             [this](const HttpRequest& req, HttpResponse& res) { handle_export(req, res); });
+        // The results dashboard (docs/dashboard.md): it answers GET and POST itself, with HTML pages.
+        for (const char* method : {"GET", "POST"})
+            add(method, R"(/dashboard(/.*)?)", [this](const HttpRequest& req, HttpResponse& res) { dashboard->handle(req, res); });
         add("GET", R"(/v1/export/(.*))", [this](const HttpRequest& req, HttpResponse& res) {
             if (!authenticate(req, res, k_need_read)) return;
             answer_error(res, 404, "not_found",

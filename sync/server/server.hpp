@@ -1,5 +1,6 @@
 // fieldkiosk::sync::server::Server — the HTTP receiver: POST /v1/batches, GET /v1/health, GET /v1/limits,
-// GET /metrics, GET /v1/export/SURVEY.csv, GET /v1/surveys[/ID/VERSION] (docs/sync_protocol.md).
+// GET /metrics, GET /v1/export/SURVEY.csv, GET /v1/surveys[/ID/VERSION] (docs/sync_protocol.md), and the results
+// dashboard under /dashboard/ (dashboard.hpp, docs/dashboard.md).
 //
 // Index:
 //   Fault           fault injection for tests (status, delay, stall before commit, drop after commit)
@@ -16,6 +17,7 @@
 
 #include "core/clock.hpp"
 #include "sync/protocol/wire.hpp"
+#include "sync/server/dashboard.hpp"
 #include "sync/server/quality.hpp"
 #include "sync/server/storage.hpp"
 #include "sync/server/survey_library.hpp"
@@ -63,6 +65,7 @@ struct ServerOptions {
     FaultHook fault;
     std::chrono::seconds quiet_after{24 * 3600};  // /metrics: a kiosk not heard from for longer is quiet (fleet.hpp)
     QualitySettings quality;                      // the exports' quality flags (quality.hpp; server.toml [quality])
+    DashboardOptions dashboard;                   // /dashboard/ (dashboard.hpp; server.toml [dashboard])
 };
 
 class Server {

@@ -15,10 +15,13 @@
 namespace fieldkiosk::sync::server {
 namespace {
 
-constexpr std::array<std::string_view, 15> k_keys = {
+constexpr std::array<std::string_view, 16> k_keys = {
     "listen", "db",    "surveys",  "threads", "read_timeout", "max_body",        "max_decompressed", "max_items",
-    "rate",   "burst", "tls_cert", "tls_key", "quiet_after",  "max_connections", "quality"};
-// [quality]: the QualitySettings fields (sync/server/quality.hpp), the only table server.toml has.
+    "rate",   "burst", "tls_cert", "tls_key", "quiet_after",  "max_connections", "quality",          "dashboard"};
+// [dashboard]: the results dashboard's files and sessions (DashboardConfig).
+constexpr std::array<std::string_view, 6> k_dashboard_keys = {"indicators", "boundaries", "ward_codes", "population_totals",
+                                                              "session_idle", "session_max"};
+// [quality]: the QualitySettings fields (sync/server/quality.hpp).
 constexpr std::array<std::string_view, 8> k_quality_keys = {
     "burst_window_s",        "burst_count",           "duplicate_window_s",     "near_identical_share",
     "duplicate_min_answers", "duplicate_max_compare", "min_seconds_per_screen", "straight_line_min_items"};
@@ -132,9 +135,10 @@ public:
         for (const auto& [k, v] : m_root) {
             const std::string_view key = k.str();
             if (std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end()) continue;
-            std::string msg = m_prefix.empty() ? "is not a setting of `fieldkiosk-server serve`"
-                                               : "is not a quality threshold (docs/quality_flags.md)";
-            if (v.is_table()) msg += " (server.toml has one table, [quality]: write every other key at the top)";
+            std::string msg = m_prefix.empty()             ? "is not a setting of `fieldkiosk-server serve`"
+                              : m_prefix == "dashboard." ? "is not a dashboard setting (docs/dashboard.md)"
+                                                         : "is not a quality threshold (docs/quality_flags.md)";
+            if (v.is_table()) msg += " (server.toml has two tables, [quality] and [dashboard]: write every other key at the top)";
             std::string_view best;
             std::size_t best_d = 3;
             for (auto known : m_keys)
@@ -198,6 +202,29 @@ void read_quality(const toml::table& root, std::string_view name, ServerConfigFi
     f.quality = q;
 }
 
+// [dashboard]: file paths and session lengths; a key left out keeps its default (docs/dashboard.md).
+void read_dashboard(const toml::table& root, std::string_view name, ServerConfigFile& f, std::vector<std::string>& problems) {
+    const toml::node* n = root.get("dashboard");
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) {
+        problems.push_back(std::string(name) + ":" + std::to_string(n->source().begin.line) +
+                           ": dashboard: must be a table, [dashboard] on a line of its own (docs/dashboard.md)");
+        return;
+    }
+    Reader r(*t, name, k_dashboard_keys, "dashboard.");
+    r.unknown_keys();
+    DashboardConfig d;
+    r.text("indicators", d.indicators);
+    r.text("boundaries", d.boundaries);
+    r.text("ward_codes", d.ward_codes);
+    r.text("population_totals", d.population_totals);
+    r.duration("session_idle", d.session_idle);
+    r.duration("session_max", d.session_max);
+    problems.insert(problems.end(), r.problems().begin(), r.problems().end());
+    f.dashboard = d;
+}
+
 }  // namespace
 
 std::expected<ServerConfigFile, std::string> parse_server_config(std::string_view toml_text, std::string_view name) {
@@ -228,6 +255,7 @@ std::expected<ServerConfigFile, std::string> parse_server_config(std::string_vie
     r.text("tls_key", f.tls_key);
     r.duration("quiet_after", f.quiet_after);
     read_quality(root, name, f, r.problems());
+    read_dashboard(root, name, f, r.problems());
     if (!r.problems().empty()) {
         std::string all;
         for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
@@ -251,6 +279,9 @@ void resolve_relative_paths(ServerConfigFile& file, const std::filesystem::path&
     }
     if (file.tls_cert) resolve(*file.tls_cert);
     if (file.tls_key) resolve(*file.tls_key);
+    if (file.dashboard)
+        for (auto* p : {&file.dashboard->indicators, &file.dashboard->boundaries, &file.dashboard->ward_codes, &file.dashboard->population_totals})
+            if (*p) resolve(**p);
 }
 
 std::expected<ServerConfigFile, std::string> load_server_config(const std::filesystem::path& path) {
@@ -287,6 +318,16 @@ std::expected<void, std::string> apply_server_config(const ServerConfigFile& fil
     take(file.tls_cert, "--tls-cert", t.options.tls_cert);
     take(file.tls_key, "--tls-key", t.options.tls_key);
     if (file.quality) t.options.quality = *file.quality;  // no flag sets a threshold
+    if (file.dashboard) {  // no flag sets these either
+        auto& d = t.options.dashboard;
+        const auto& c = *file.dashboard;
+        if (c.indicators) d.indicators = *c.indicators;
+        if (c.boundaries) d.boundaries = *c.boundaries;
+        if (c.ward_codes) d.ward_codes = *c.ward_codes;
+        if (c.population_totals) d.population_totals = *c.population_totals;
+        if (c.session_idle) d.session_idle = *parse_duration(*c.session_idle);
+        if (c.session_max) d.session_max = *parse_duration(*c.session_max);
+    }
     if (file.quiet_after) {
         if (t.quiet_after == nullptr)
             return std::unexpected(std::string("quiet_after: this fieldkiosk-server has no --quiet-after"));

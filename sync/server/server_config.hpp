@@ -28,6 +28,12 @@
 
 namespace fieldkiosk::sync::server {
 
+// [dashboard] (docs/dashboard.md): each key over its default; paths relative to the file's folder.
+struct DashboardConfig {
+    std::optional<std::string> indicators, boundaries, ward_codes, population_totals;
+    std::optional<std::string> session_idle, session_max;  // durations, e.g. "30m", "8h"
+};
+
 struct ServerConfigFile {
     std::optional<std::string> listen;                // "HOST:PORT"
     std::optional<std::string> db;                    // "sqlite:PATH" or "postgresql://..."
@@ -44,6 +50,7 @@ struct ServerConfigFile {
     std::optional<std::string> quiet_after;           // fleet health: --quiet-after's text, e.g. "24h" (fleet.hpp parse_duration)
     // [quality]: the thresholds of the quality flags (quality.hpp), each key over its default; null: no table.
     std::optional<QualitySettings> quality;
+    std::optional<DashboardConfig> dashboard;  // [dashboard]; null: no table
 };
 
 // `name` is used in messages (the file's path). The message names the key and says what would be valid.

@@ -45,11 +45,35 @@ std::optional<storage::ResponseStore> open_existing(const std::string& db, const
 using core::csv_field;
 
 // ---------------------------------------------------------------------------------------------
+// simulate --spread-days: each walk's clock starts at a moment in the last N days and moves on 6 minutes each time it
+// is read (the session reads it when it starts and when it completes), so that a walk takes minutes as a resident's
+// does and the responses fall
+// across months: a dashboard's trend, and no quality flag for a burst or a too-fast walk, for a demonstration.
+class WalkClock final : public core::Clock {
+public:
+    explicit WalkClock(std::chrono::system_clock::time_point start) : m_now(start) {}
+    [[nodiscard]] std::chrono::system_clock::time_point wall_now() const override {
+        const auto t = m_now;
+        m_now += std::chrono::minutes(6);
+        return t;
+    }
+    [[nodiscard]] std::chrono::steady_clock::time_point steady_now() const override { return std::chrono::steady_clock::now(); }
+    void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                    std::chrono::steady_clock::time_point deadline) const override {
+        cv.wait_until(lock, deadline);
+    }
+
+private:
+    mutable std::chrono::system_clock::time_point m_now;
+};
+
 // simulate: random valid walks, saved through the kiosk's own code path
 // ---------------------------------------------------------------------------------------------
 class Walker {
 public:
-    explicit Walker(std::uint64_t seed) : m_gen(seed) {}
+    // mostly_substantive: "don't know" and "prefer not to say" only one time in 20, as most residents answer
+    // (simulate --spread-days, for demonstrations); otherwise every choice is as likely (load tests).
+    explicit Walker(std::uint64_t seed, bool mostly_substantive = false) : m_gen(seed), m_mostly_substantive(mostly_substantive) {}
 
     // Answers whatever the current question asks with a random valid answer, or leaves it empty.
     void answer(core::Session& s) {
@@ -68,8 +92,11 @@ private:
     core::Answer random_answer(const core::Question& q) {
         switch (q.type) {
             case core::QuestionType::SelectOne: {
-                const auto& c = q.choices[pick(q.choices.size())];
-                return core::Answer::choice(c.value, c.other ? "simulated write-in" : "");
+                const core::Choice* c = &q.choices[pick(q.choices.size())];
+                const auto evasive = [](const core::Choice& x) { return x.value == "dont_know" || x.value.starts_with("prefer_not"); };
+                for (int retry = 0; m_mostly_substantive && evasive(*c) && retry < 8 && pick(20) != 0; ++retry)
+                    c = &q.choices[pick(q.choices.size())];
+                return core::Answer::choice(c->value, c->other ? "simulated write-in" : "");
             }
             case core::QuestionType::SelectMultiple: {
                 std::vector<std::string> chosen;
@@ -97,6 +124,7 @@ private:
     }
 
     std::mt19937_64 m_gen;
+    bool m_mostly_substantive = false;
 };
 
 }  // namespace
@@ -332,6 +360,7 @@ Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err) {
         int count = 10;
         std::uint64_t seed = 1;
         std::string site = "Simulation";
+        int spread_days = 0;
     };
     auto args = std::make_shared<Args>();
     auto* cmd =
@@ -341,6 +370,10 @@ Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err) {
     cmd->add_option("--count", args->count, "How many responses to complete")->check(CLI::Range(1, 10'000'000));
     cmd->add_option("--seed", args->seed, "Seed for the answers (response ids are always random)");
     cmd->add_option("--site", args->site, "Site recorded on each response");
+    cmd->add_option("--spread-days", args->spread_days,
+                    "Date the walks over the last N days (a random moment each, from --seed), each taking minutes as a "
+                    "resident's would; 0 (default): now, as fast as the machine goes")
+        ->check(CLI::Range(0, 3660));
     cmd->footer("Prints 'saved <id>' after each response is durable on disk (the store's commit returned).");
     return [args, &out, &err]() -> int {
         auto survey = resolve_survey(args->survey, err);
@@ -351,10 +384,16 @@ Runner add_simulate(CLI::App& app, std::ostream& out, std::ostream& err) {
             err << "error: " << store.error().message << "\n";
             return k_exit_invalid;
         }
-        Walker walker(args->seed);
+        Walker walker(args->seed, args->spread_days > 0);
         core::SystemRng ids;
+        std::mt19937_64 when(args->seed ^ 0x5eedULL);
+        const std::int64_t spread_s = std::int64_t{args->spread_days} * 24 * 3600;
         for (int i = 0; i < args->count; ++i) {
-            core::Session s(survey, {.mode = core::Mode::Kiosk, .site = args->site}, clock, ids);
+            std::optional<WalkClock> walk_clock;
+            if (spread_s > 0)
+                walk_clock.emplace(clock.wall_now() - std::chrono::seconds(std::uniform_int_distribution<std::int64_t>(3600, spread_s)(when)));
+            const core::Clock& session_clock = walk_clock ? static_cast<const core::Clock&>(*walk_clock) : clock;
+            core::Session s(survey, {.mode = core::Mode::Kiosk, .site = args->site}, session_clock, ids);
             int guard = 0;
             while (s.state() == core::Session::State::Answering && ++guard < 10'000) {
                 walker.answer(s);
