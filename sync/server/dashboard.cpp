@@ -145,6 +145,7 @@ td.num,th.num{text-align:right}
 svg.chart{width:100%;height:auto;max-width:760px;display:block;margin:8px 0}
 svg.chart text{font-family:Arial,Helvetica,sans-serif}
 form.filters{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:flex-end;background:#f3f2f1;padding:15px;margin-bottom:24px}
+form.filters>div{min-width:0;max-width:100%}
 label{display:block;font-weight:bold;font-size:16px;margin-bottom:4px}
 select,input[type=password]{font-size:19px;padding:5px;border:2px solid #0b0c0c;min-height:40px;max-width:100%}
 .check{display:flex;gap:8px;align-items:center}.check label{font-weight:normal;margin:0}
@@ -625,8 +626,8 @@ struct Dashboard::Impl {
         dashboard::Bar b{label, {}, {}, {}, {}};
         if (!f) {
             b.note = "no figure";
-        } else if (f->protection.suppressed()) {
-            b.note = hidden_reason(*f);
+        } else if (f->protection.suppressed()) {  // the table beside says why in full
+            b.note = f->protection.hidden == results::Hidden::Secondary ? "hidden, to protect a smaller group" : "fewer than 10 people: not shown";
         } else {
             b.value = f->weighted_value.value_or(f->value);
             if (f->interval) {
@@ -694,28 +695,29 @@ struct Dashboard::Impl {
             if (!t) return page(mission_name(m), nav(*c.defs), body + "<div class=\"warning\"><p>" + escape_html(t.error()) + "</p></div>");
             rows += (*t)->responses_read;
             body += "<h2>From the " + escape_html(set.survey->title.get("en")) + " survey</h2>" + notes(**t, c.view.weighted);
-            for (const bool means : {false, true}) {
-                dashboard::BarChart chart{"m-" + set.survey->id + (means ? "-means" : "-shares"), "", "", means ? 10.0 : 100.0, means ? "" : "%", {}};
-                std::vector<std::pair<std::string, const results::Figure*>> table_rows;
-                for (const auto* ind : mine) {
-                    if ((ind->kind == results::IndicatorKind::Mean) != means) continue;
-                    if (ind->kind == results::IndicatorKind::OptionShares) {
-                        for (const auto& o : ind->options) {
-                            const std::string label = label_of(*ind) + ": " + choice_label(*set.survey, ind->question, o);
-                            chart.bars.push_back(bar_of(label, total_of(**t, *ind, o)));
-                            table_rows.emplace_back(label, total_of(**t, *ind, o));
-                        }
-                        continue;
-                    }
-                    chart.bars.push_back(bar_of(label_of(*ind), total_of(**t, *ind)));
-                    table_rows.emplace_back(label_of(*ind), total_of(**t, *ind));
-                }
-                if (chart.bars.empty()) continue;
-                chart.title = std::string(means ? "Average scores (0 to 10)" : "Percentages") + ", " + mission_name(m) + ", " +
-                              (c.view.period.empty() ? "all time" : c.view.period);
-                chart.description = "Horizontal bars with 95 percent intervals; the same figures are in the table below.";
-                body += "<h3>" + escape_html(means ? "Average scores (0 to 10)" : "Percentages") + "</h3>" + dashboard::render_bar_chart(chart) +
-                        figures_table(chart.title, "Indicator", table_rows, means ? "" : "%");
+            // One chart of the percentages, one of the 0-10 means, and one per multiple-choice question (its options).
+            const std::string when = c.view.period.empty() ? "all time" : c.view.period;
+            const auto chart_of = [&](const std::string& id, const std::string& heading, bool means,
+                                      const std::vector<std::pair<std::string, const results::Figure*>>& figures) {
+                if (figures.empty()) return;
+                dashboard::BarChart chart{id, heading + ", " + when, "Horizontal bars with 95 percent intervals; the same figures are in the table below.",
+                                          means ? 10.0 : 100.0, means ? "" : "%", {}};
+                for (const auto& [label, f] : figures) chart.bars.push_back(bar_of(label, f));
+                body += "<h3>" + escape_html(heading) + "</h3>" + dashboard::render_bar_chart(chart) +
+                        figures_table(chart.title, means ? "Average score" : "Indicator", figures, means ? "" : "%");
+            };
+            std::vector<std::pair<std::string, const results::Figure*>> shares, means;
+            for (const auto* ind : mine) {
+                if (ind->kind == results::IndicatorKind::Proportion) shares.emplace_back(label_of(*ind), total_of(**t, *ind));
+                if (ind->kind == results::IndicatorKind::Mean) means.emplace_back(label_of(*ind), total_of(**t, *ind));
+            }
+            chart_of("m-" + set.survey->id + "-shares", "Percentages", false, shares);
+            chart_of("m-" + set.survey->id + "-means", "Average scores (0 to 10)", true, means);
+            for (const auto* ind : mine) {
+                if (ind->kind != results::IndicatorKind::OptionShares) continue;
+                std::vector<std::pair<std::string, const results::Figure*>> options_rows;
+                for (const auto& o : ind->options) options_rows.emplace_back(choice_label(*set.survey, ind->question, o), total_of(**t, *ind, o));
+                chart_of("m-" + ind->id, label_of(*ind), false, options_rows);
             }
             body += "<h3>Each indicator</h3><ul>";
             for (const auto* ind : mine)

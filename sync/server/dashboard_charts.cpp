@@ -53,6 +53,14 @@ std::string short_label(const std::string& label, std::size_t max_chars) {
     return label.substr(0, cut) + "…";
 }
 
+// A label on at most two lines of `width` bytes, broken at a space; the second line cut with "…" if need be.
+std::pair<std::string, std::string> two_lines(const std::string& label, std::size_t width) {
+    if (label.size() <= width) return {label, ""};
+    std::size_t cut = label.rfind(' ', width);
+    if (cut == std::string::npos || cut < width / 2) return {short_label(label, width), ""};
+    return {label.substr(0, cut), short_label(label.substr(cut + 1), width)};
+}
+
 // Axis ticks at 0, 25, 50, 75, 100 % of the scale.
 std::string axis(double x0, double width, double y_top, double y_bottom, double axis_max, const std::string& unit) {
     std::string s;
@@ -90,7 +98,7 @@ std::string escape_html(std::string_view text) {
 }
 
 std::string render_bar_chart(const BarChart& chart) {
-    constexpr double label_w = 260, plot_w = 380, right_w = 110, row_h = 30, top = 10;
+    constexpr double label_w = 300, plot_w = 360, right_w = 100, row_h = 40, top = 10;
     const double width = label_w + plot_w + right_w;
     const double rows_h = row_h * static_cast<double>(std::max<std::size_t>(chart.bars.size(), 1));
     const double height = top + rows_h + 30;
@@ -101,13 +109,17 @@ std::string render_bar_chart(const BarChart& chart) {
     for (std::size_t i = 0; i < chart.bars.size(); ++i) {
         const Bar& b = chart.bars[i];
         const double y = top + row_h * static_cast<double>(i);
-        s += text_at(label_w - 8, y + row_h / 2 + 5, short_label(b.label, 34), "end");
+        const auto [first, second] = two_lines(b.label, 38);
+        if (second.empty())
+            s += text_at(label_w - 8, y + row_h / 2 + 5, first, "end", k_text, 13);
+        else
+            s += text_at(label_w - 8, y + row_h / 2 - 2, first, "end", k_text, 13) + text_at(label_w - 8, y + row_h / 2 + 13, second, "end", k_text, 13);
         if (!b.value) {
             s += text_at(label_w + 6, y + row_h / 2 + 5, b.note.empty() ? "no figure" : b.note, "start", k_secondary, 13);
             continue;
         }
-        s += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 6) + "\" width=\"" + num(x_of(*b.value) - label_w) + "\" height=\"" +
-             num(row_h - 12) + "\" fill=\"" + k_bar + "\"/>";
+        s += "<rect x=\"" + num(label_w) + "\" y=\"" + num(y + 9) + "\" width=\"" + num(x_of(*b.value) - label_w) + "\" height=\"" +
+             num(row_h - 18) + "\" fill=\"" + k_bar + "\"/>";
         if (b.low && b.high) {
             const double mid = y + row_h / 2, lo = x_of(*b.low), hi = x_of(*b.high);
             s += line(lo, mid, hi, mid, k_text) + line(lo, mid - 6, lo, mid + 6, k_text) + line(hi, mid - 6, hi, mid + 6, k_text);
