@@ -13,6 +13,7 @@
 #include "sync/server/survey_library.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -231,10 +232,12 @@ struct Dashboard::Impl {
     std::shared_ptr<const Definitions> definitions;
 
     struct CachedTable {
-        std::int64_t stamp = -1;
+        std::string stamp;
         std::shared_ptr<const results::Table> table;
         std::uint64_t used = 0;
+        std::chrono::steady_clock::time_point made;
     };
+    std::atomic<std::uint64_t> generation{0};
     std::mutex cache_mutex;
     std::map<std::string, CachedTable> cache;
     std::uint64_t cache_clock = 0;
@@ -416,13 +419,16 @@ struct Dashboard::Impl {
     // Every indicator of `set` by every breakdown for one view, cached until the count of stored responses changes.
     std::expected<std::shared_ptr<const results::Table>, std::string> table_for(const results::IndicatorSet& set, const View& v) {
         const std::string key = set.survey->id + "|" + v.period + "|" + (v.weighted ? "w" : "") + (v.include_flagged ? "f" : "");
-        const auto counts = storage.counts();
-        if (!counts) return std::unexpected("the database is not answering: " + counts.error().message);
-        const std::int64_t stamp = counts->responses + counts->conflicts * 1'000'000'007LL;
+        // New responses make new figures: this receiver's batches bump `generation` (data_changed()); another
+        // receiver's on the same database move the survey's latest received_at; and no set is older than 10 minutes.
+        const auto latest = storage.latest_received(set.survey->id);
+        if (!latest) return std::unexpected("the database is not answering: " + latest.error().message);
+        const auto now = clock.steady_now();
+        const std::string stamp = std::to_string(generation.load()) + "|" + *latest;
         {
             std::lock_guard lock(cache_mutex);
             const auto it = cache.find(key);
-            if (it != cache.end() && it->second.stamp == stamp) {
+            if (it != cache.end() && it->second.stamp == stamp && now - it->second.made < std::chrono::minutes(10)) {
                 it->second.used = ++cache_clock;
                 return it->second.table;
             }
@@ -447,7 +453,7 @@ struct Dashboard::Impl {
         auto shared = std::make_shared<const results::Table>(std::move(*table));
         std::lock_guard lock(cache_mutex);
         if (cache.size() >= k_max_cached_tables) cache.erase(std::ranges::min_element(cache, {}, [](const auto& kv) { return kv.second.used; }));
-        cache[key] = CachedTable{stamp, shared, ++cache_clock};
+        cache[key] = CachedTable{stamp, shared, ++cache_clock, now};
         return shared;
     }
 
@@ -916,6 +922,7 @@ struct Dashboard::Impl {
 Dashboard::Dashboard(Storage& storage, const core::Clock& clock, DashboardOptions options, QualitySettings quality, Library surveys, bool tls)
     : m_impl(std::make_unique<Impl>(storage, clock, std::move(options), quality, std::move(surveys), tls)) {}
 Dashboard::~Dashboard() = default;
+void Dashboard::data_changed() { ++m_impl->generation; }
 void Dashboard::handle(const HttpRequest& req, HttpResponse& res) { m_impl->handle(req, res); }
 
 }  // namespace fieldkiosk::sync::server

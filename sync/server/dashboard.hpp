@@ -57,6 +57,8 @@ public:
 
     // Every request whose path is /dashboard or starts with /dashboard/.
     void handle(const HttpRequest& req, HttpResponse& res);
+    // Responses were stored (the server calls it after each batch): figures computed before are not shown again.
+    void data_changed();
 
     static constexpr const char* k_cookie = "fk_session";
 

@@ -221,6 +221,7 @@ struct Server::Impl {
         if (!batch) return;
         Judged judged = judge_items(*batch, token->name);
         if (!store_judged(res, *batch, token->name, fault, judged)) return;
+        dashboard->data_changed();
         metrics.record_items(judged.answer);
         send_answer(res, judged.answer, fault);
     }

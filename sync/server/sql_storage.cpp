@@ -266,6 +266,17 @@ public:
         });
     }
 
+    SResult<std::string> latest_received(std::string_view survey) override {
+        return m_pool.with_connection([&](SqlConnection& c) -> SResult<std::string> {
+            const std::array<SqlValue, 1> p{survey};
+            // max() over the (survey, received_at) index: SQLite and PostgreSQL both read one index entry.
+            auto row = first_row<std::string>(c, "SELECT max(received_at) FROM responses WHERE survey = ?1", p,
+                                              [](const SqlRow& r) { return r.text(0); });
+            if (!row) return std::unexpected(row.error());
+            return row->value_or(std::string());
+        });
+    }
+
     SResult<std::vector<KioskRecord>> kiosks() override {
         return m_pool.with_connection([&](SqlConnection& c) -> SResult<std::vector<KioskRecord>> {
             std::vector<KioskRecord> out;

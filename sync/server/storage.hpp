@@ -159,6 +159,9 @@ public:
     [[nodiscard]] virtual SResult<StorageCounts> counts() = 0;
     // How many times `id` is stored (0 or 1 by construction; tests check it anyway) and its conflicts.
     [[nodiscard]] virtual SResult<std::int64_t> copies_of(std::string_view id) = 0;
+    // The latest received_at of `survey`'s responses ("" when none): one index lookup, for caches of figures
+    // (the dashboard) that must notice new responses without counting them all.
+    [[nodiscard]] virtual SResult<std::string> latest_received(std::string_view survey) = 0;
     // Every kiosk-role token (active and revoked) with what was last heard from it, by name: ONE query,
     // cheap enough for each /metrics scrape.
     [[nodiscard]] virtual SResult<std::vector<KioskRecord>> kiosks() = 0;

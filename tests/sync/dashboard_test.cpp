@@ -221,6 +221,39 @@ TEST_P(Dashboard, EveryFigureOnAnIndicatorPageEqualsReports) {
     }
 }
 
+TEST_P(Dashboard, FiguresComputedOnceAreShownAgainUntilNewResponsesArrive) {
+    collect("food", "Kentish Town Library", 30, 9);
+    const std::string cookie = sign_in(receiver->admin_token);
+    const auto responses_in = [&] {
+        const auto a = get("/dashboard/mission/food?flagged=include", cookie);
+        const auto at = a.body.find(" responses in this period");
+        const auto start = a.body.rfind('>', at) + 1;
+        return std::stoi(a.body.substr(start, at - start));
+    };
+    EXPECT_EQ(responses_in(), 30);
+    EXPECT_EQ(responses_in(), 30);
+    collect("food", "Swiss Cottage Library", 25, 10);  // a batch through this receiver
+    EXPECT_EQ(responses_in(), 55);
+    // A batch through another receiver on the same database: this one's dashboard sees the survey's later received_at.
+    core::SystemClock clock;
+    srv::ServerOptions options;
+    options.port = 0;
+    options.threads = 2;
+    srv::Server second(receiver->storage, receiver->validator, options, clock);
+    ASSERT_TRUE(second.bind()) << second.error();
+    std::thread serving([&] { second.run(); });
+    ASSERT_TRUE(wait_until([&] { return second.is_running(); }, std::chrono::seconds(5), std::chrono::milliseconds(1)));
+    const auto db = dir.path() / "other.db";
+    auto [rc, out, err] = run_ctl_args({"simulate", "--db", db.string(), "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "--survey", "food", "--count", "5"});
+    ASSERT_EQ(rc, 0) << err;
+    auto [rc2, out2, err2] = run_ctl_args({"sync", "--db", db.string(), "--server", "http://127.0.0.1:" + std::to_string(second.port()), "--token",
+                                           receiver->kiosk_token});
+    second.stop();
+    serving.join();
+    ASSERT_EQ(rc2, 0) << err2;
+    EXPECT_EQ(responses_in(), 60);
+}
+
 TEST_P(Dashboard, WardsAreAMapFromTheCouncilsBoundariesAndBarsWithoutThem) {
     collect("food", "Kentish Town Library", 300, 5);
     std::string cookie = sign_in(receiver->admin_token);

@@ -131,7 +131,7 @@ TEST(ServerConfig, UnknownKeyIsAnErrorNamingItWithASuggestion) {
     EXPECT_NE(e.find("did you mean 'threads'?"), std::string::npos) << e;
     const auto t = error_of("[limits]\nmax_items = 3\n");
     EXPECT_NE(t.find("limits: is not a setting"), std::string::npos) << t;
-    EXPECT_NE(t.find("one table, [quality]"), std::string::npos) << t;
+    EXPECT_NE(t.find("two tables, [quality] and [dashboard]"), std::string::npos) << t;
 }
 
 void expect_thresholds(const QualitySettings& got, const QualitySettings& want) {
@@ -272,6 +272,45 @@ TEST(ServerConfig, RelativePathsInTheFileAreTakenFromTheFilesFolderNotTheWorking
     const auto pg = dir.write("pg.toml", "db = \"postgresql://fieldkiosk@dbhost/fieldkiosk\"\n");
     EXPECT_EQ(*load_server_config(pg)->db, "postgresql://fieldkiosk@dbhost/fieldkiosk");
     EXPECT_EQ(*parse_server_config("surveys = \"surveys\"\n", "server.toml")->surveys, std::vector<std::string>{"surveys"});
+}
+
+TEST(ServerConfig, DashboardTableSetsItsFilesFromTheFilesFolderAndItsSessionLengths) {
+    testing::TempDir dir;
+    const auto cfg = dir.write("etc/server.toml",
+                               "threads = 2\n[dashboard]\nboundaries = \"wards.geojson\"\nward_codes = \"/srv/codes.csv\"\n"
+                               "indicators = \"ind\"\npopulation_totals = \"pop.csv\"\nsession_idle = \"10m\"\nsession_max = \"2h\"\n");
+    auto file = load_server_config(cfg);
+    ASSERT_TRUE(file.has_value()) << file.error();
+    Settings s;
+    ASSERT_TRUE(apply_server_config(*file, k_no_flags, s.targets()).has_value());
+    const fs::path etc = fs::absolute(cfg).parent_path();
+    const auto& d = s.options.dashboard;
+    EXPECT_EQ(d.boundaries, etc / "wards.geojson");
+    EXPECT_EQ(d.ward_codes, fs::path("/srv/codes.csv"));
+    EXPECT_EQ(d.indicators, etc / "ind");
+    EXPECT_EQ(d.population_totals, etc / "pop.csv");
+    EXPECT_EQ(d.session_idle, std::chrono::minutes(10));
+    EXPECT_EQ(d.session_max, std::chrono::hours(2));
+    // No table: the defaults stay (30 idle minutes, 8 hours; no map, no weighting).
+    Settings plain;
+    ASSERT_TRUE(apply_server_config(*parse_server_config("threads = 2\n", "server.toml"), k_no_flags, plain.targets()).has_value());
+    EXPECT_EQ(plain.options.dashboard.session_idle, std::chrono::minutes(30));
+    EXPECT_EQ(plain.options.dashboard.session_max, std::chrono::hours(8));
+    EXPECT_TRUE(plain.options.dashboard.boundaries.empty());
+}
+
+TEST(ServerConfig, BadDashboardValuesNameTheKeyAndWhatWouldBeValid) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"[dashboard]\nboundries = \"w.geojson\"\n", "server.toml: dashboard.boundries: is not a dashboard setting (docs/dashboard.md); did you mean 'boundaries'?"},
+        {"[dashboard]\nsession_idle = 30\n", "server.toml:2: dashboard.session_idle: must be a duration in quotes"},
+        {"[dashboard]\nsession_max = \"8 hours\"\n", "server.toml:2: dashboard.session_max:"},
+        {"[dashboard]\nboundaries = \"\"\n", "server.toml:2: dashboard.boundaries: must be a non-empty string"},
+        {"dashboard = \"on\"\n", "server.toml:1: dashboard: must be a table, [dashboard] on a line of its own"},
+    };
+    for (const auto& [text, says] : cases) {
+        const auto e = error_of(text);
+        EXPECT_NE(e.find(says), std::string::npos) << text << "\n" << e;
+    }
 }
 
 TEST(ServerConfig, QuietAfterIsRefusedWhenThisBuildHasNoSuchFlag) {
