@@ -143,7 +143,8 @@ caption{text-align:left;font-weight:bold;font-size:19px;padding-bottom:8px}
 th,td{text-align:left;padding:8px 10px 8px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
 td.num,th.num{text-align:right}
 .scroll{overflow-x:auto}
-svg.chart{width:100%;height:auto;max-width:760px;display:block;margin:8px 0}
+.chart-box{overflow-x:auto;margin:8px 0}
+svg.chart{width:100%;height:auto;max-width:760px;min-width:540px;display:block}
 svg.chart text{font-family:Arial,Helvetica,sans-serif}
 form.filters{display:flex;flex-wrap:wrap;gap:12px 20px;align-items:flex-end;background:#f3f2f1;padding:15px;margin-bottom:24px}
 form.filters>div{min-width:0;max-width:100%}
@@ -154,7 +155,7 @@ select,input[type=password]{font-size:19px;padding:5px;border:2px solid #0b0c0c;
 button{font-size:19px;padding:8px 12px;background:#00703c;color:#fff;border:0;box-shadow:0 2px #002d18;cursor:pointer;min-height:40px}
 button.link{background:none;color:#fff;box-shadow:none;text-decoration:underline;padding:0;min-height:0;font-size:16px}
 footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
-@media (max-width:640px){h1{font-size:27px}.figure{font-size:36px}body{font-size:16px}}
+@media (max-width:640px){h1{font-size:27px}.figure{font-size:36px}body{font-size:16px}table{font-size:14px}th[scope=row]{min-width:10em}}
 )";
 
 std::string page(const std::string& title, const std::string& nav, const std::string& body, const std::string& footer_extra = {}) {
@@ -186,6 +187,15 @@ void redirect(HttpResponse& res, const std::string& to) {
     security_headers(res);
     res.set_header("Location", to);
     res.set_content("", "text/plain; charset=utf-8");
+}
+
+// A chart in a box of its own: on a phone it keeps a legible size and scrolls sideways inside the box, not the page.
+std::string box(const std::string& svg) { return "<div class=\"chart-box\">" + svg + "</div>"; }
+
+// "Age band" -> "age band", for a breakdown inside a sentence.
+std::string lower_first(std::string s) {
+    if (!s.empty() && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+    return s;
 }
 
 std::string percent_text(double v, const std::string& unit) { return dashboard::one_decimal(v) + unit; }
@@ -709,7 +719,7 @@ struct Dashboard::Impl {
                 dashboard::BarChart chart{id, heading + ", " + when, "Horizontal bars with 95 percent intervals; the same figures are in the table below.",
                                           means ? 10.0 : 100.0, means ? "" : "%", {}};
                 for (const auto& [label, f] : figures) chart.bars.push_back(bar_of(label, f));
-                body += "<h3>" + escape_html(heading) + "</h3>" + dashboard::render_bar_chart(chart) +
+                body += "<h3>" + escape_html(heading) + "</h3>" + box(dashboard::render_bar_chart(chart)) +
                         figures_table(chart.title, means ? "Average score" : "Indicator", figures, means ? "" : "%");
             };
             std::vector<std::pair<std::string, const results::Figure*>> shares, means;
@@ -776,7 +786,7 @@ struct Dashboard::Impl {
 
         // Breakdown.
         const auto groups = figures_of(**t, *ind, c.option, c.by);
-        dashboard::BarChart chart{"by", name + " by " + breakdown_label(c.by) + ", " + when, "Horizontal bars with 95 percent intervals, one per group; the same figures are in the table below.", axis, unit, {}};
+        dashboard::BarChart chart{"by", name + " by " + lower_first(breakdown_label(c.by)) + ", " + when, "Horizontal bars with 95 percent intervals, one per group; the same figures are in the table below.", axis, unit, {}};
         std::vector<std::pair<std::string, const results::Figure*>> table_rows;
         for (const auto* f : groups) {
             const std::string label = group_label(*set->survey, c.by, f->group);
@@ -786,7 +796,7 @@ struct Dashboard::Impl {
         if (c.by != "ward") {  // by ward: the ward section below
             body += "<h2>" + escape_html(breakdown_label(c.by)) + "</h2>";
             body += groups.empty() ? "<p>No responses in this period.</p>"
-                                   : dashboard::render_bar_chart(chart) + figures_table(chart.title, breakdown_label(c.by), table_rows, unit);
+                                   : box(dashboard::render_bar_chart(chart)) + figures_table(chart.title, breakdown_label(c.by), table_rows, unit);
         }
 
         // Trend by quarter over all time (the period filter does not apply; weighting and flags do).
@@ -813,7 +823,7 @@ struct Dashboard::Impl {
             body += "<h2>Trend by quarter</h2>";
             const std::string title = name + " by quarter";
             body += points.empty() ? "<p>No responses yet.</p>"
-                                   : dashboard::render_trend_chart("trend", title, "A line through each quarter's figure with its 95 percent interval; a quarter with fewer than 10 people leaves a gap. The same figures are in the table below.", points, axis, unit) +
+                                   : box(dashboard::render_trend_chart("trend", title, "A line through each quarter's figure with its 95 percent interval; a quarter with fewer than 10 people leaves a gap. The same figures are in the table below.", points, axis, unit)) +
                                          figures_table(title, "Quarter", trend_rows, unit);
         }
 
@@ -837,7 +847,7 @@ struct Dashboard::Impl {
                 v.text = figure_text(*f, unit) + (v.hidden ? " (" + hidden_reason(*f) + ")" : ", " + std::to_string(f->n) + " people");
                 values[code->second] = v;
             }
-            body += dashboard::render_ward_map("wards", ward_title, "A map of Camden's wards shaded in five steps from the lowest to the highest figure; hatched wards are hidden to protect small groups. The same figures are in the table below.", *c.defs->wards, values, unit) +
+            body += box(dashboard::render_ward_map("wards", ward_title, "A map of Camden's wards shaded in five steps from the lowest to the highest figure; hatched wards are hidden to protect small groups. The same figures are in the table below.", *c.defs->wards, values, unit)) +
                     "<p class=\"secondary\">" + escape_html(options.attribution) + "</p>";
             footer = "<p>Ward boundaries: " + escape_html(options.attribution) + "</p>";
             body += figures_table(ward_title, "Ward", ward_rows, unit);
@@ -845,7 +855,7 @@ struct Dashboard::Impl {
             if (!c.defs->map_problem.empty()) body += "<p class=\"secondary\">No map: " + escape_html(c.defs->map_problem) + "</p>";
             dashboard::BarChart ward_chart{"wards", ward_title, "Horizontal bars with 95 percent intervals, one per ward; the same figures are in the table below.", axis, unit, {}};
             for (const auto& [label, f] : ward_rows) ward_chart.bars.push_back(bar_of(label, f));
-            body += dashboard::render_bar_chart(ward_chart) + figures_table(ward_title, "Ward", ward_rows, unit);
+            body += box(dashboard::render_bar_chart(ward_chart)) + figures_table(ward_title, "Ward", ward_rows, unit);
         }
         return page(name, nav(*c.defs), body, footer);
     }

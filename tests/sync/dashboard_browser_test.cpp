@@ -193,10 +193,12 @@ TEST(DashboardBrowser, EveryPageInHeadlessChromiumAtDesktopAndPhoneWidths) {
                        .dump();
             // Every chart is an image with a name, and has a table beside it with the same figures.
             const json charts = b.run(
-                "return [...document.querySelectorAll('svg')].map(s => ({role: s.getAttribute('role'),"
-                " name: (document.getElementById((s.getAttribute('aria-labelledby')||'').split(' ')[0])||{}).textContent||'',"
-                " table: !!(s.nextElementSibling && (s.nextElementSibling.querySelector('table') || (s.nextElementSibling.nextElementSibling &&"
-                " s.nextElementSibling.nextElementSibling.querySelector('table'))))}))");
+                "return [...document.querySelectorAll('svg')].map(s => {"
+                " const box = s.parentElement.classList.contains('chart-box') ? s.parentElement : s;"
+                " let n = box.nextElementSibling, table = false;"
+                " for (let i = 0; i < 3 && n && !table; i++, n = n.nextElementSibling) table = n.tagName === 'TABLE' || !!n.querySelector('table');"
+                " return {role: s.getAttribute('role'), table: table,"
+                " name: (document.getElementById((s.getAttribute('aria-labelledby') || '').split(' ')[0]) || {}).textContent || ''}; })");
             for (const auto& c : charts) {
                 EXPECT_EQ(c["role"], "img") << name;
                 EXPECT_FALSE(c["name"].get<std::string>().empty()) << name;
