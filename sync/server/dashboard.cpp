@@ -9,10 +9,12 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/dashboard_charts.hpp"
 #include "sync/server/http_message.hpp"
+#include "sync/server/quality_rows.hpp"
 #include "sync/server/report_command.hpp"
 #include "sync/server/survey_library.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <map>
@@ -683,7 +685,8 @@ struct Dashboard::Impl {
             if (!t) return body + "<div class=\"warning\"><p>" + escape_html(t.error()) + "</p></div>";
             rows += (*t)->responses_read;
             summary += "<li>" + escape_html(set.survey->title.get("en")) + ": " + std::to_string((*t)->in_period) + " responses" +
-                       ((*t)->excluded > 0 ? ", " + std::to_string((*t)->excluded) + " left out (quality flags or unreadable)" : "") + "</li>";
+                       ((*t)->excluded > 0 ? ", " + std::to_string((*t)->excluded) + " left out (quality flags or unreadable)" : "") +
+                       " (<a href=\"/dashboard/quality/" + escape_html(set.survey->id) + "\">responses with quality flags</a>)</li>";
             for (const auto& ind : set.indicators) {
                 if (!ind.headline) continue;
                 cards[ind.mission] += "<div class=\"card\"><h3><a href=\"/dashboard/indicator/" + escape_html(ind.id) + view_query(c.view) + "\">" +
@@ -860,6 +863,57 @@ struct Dashboard::Impl {
         return page(name, nav(*c.defs), body, footer);
     }
 
+    // Responses with quality flags, counted (never listed: a list of times and kiosks could single a person out).
+    std::string quality_page(const Context& c, const std::string& survey_id, std::int64_t& rows, int& status) {
+        const results::IndicatorSet* set = nullptr;
+        for (const auto& s : c.defs->indicators.sets)
+            if (s.survey->id == survey_id) set = &s;
+        if (!set) {
+            status = 404;
+            return page("Not found", nav(*c.defs), "<h1>No such survey</h1><p><a href=\"/dashboard/\">See every mission</a>.</p>");
+        }
+        const std::string title = "Responses with quality flags: " + set->survey->title.get("en");
+        auto flags = flag_survey(storage, survey_id, set->survey.get(), quality);
+        if (!flags) return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(flags.error().message) + "</p></div>");
+        constexpr std::uint8_t k_flags[] = {k_flag_burst, k_flag_duplicate, k_flag_too_fast, k_flag_straight_line};
+        std::map<std::string, std::array<std::int64_t, 5>> by_kiosk;  // burst, duplicate, too_fast, straight_line, any
+        std::array<std::int64_t, 5> total{};
+        std::int64_t read = 0;
+        auto done = storage.for_each_response(survey_id, [&](const ExportRow& r) {
+            ++read;
+            const QualityResult* q = flags->find(r.id);
+            if (q == nullptr || q->flags == 0) return true;
+            auto& k = by_kiosk[r.kiosk];
+            for (std::size_t i = 0; i < 4; ++i)
+                if (q->flags & k_flags[i]) ++k[i], ++total[i];
+            ++k[4], ++total[4];
+            return true;
+        });
+        if (!done) return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(done.error().message) + "</p></div>");
+        rows += read;
+        std::string body = "<h1>" + escape_html(title) + "</h1><p>" + std::to_string(total[4]) + " of " + std::to_string(read) +
+                           " stored responses have at least one flag. Flagged responses are left out of every figure unless "
+                           "\"Include responses with quality flags\" is ticked; a flag never stopped a resident, and nothing is deleted.</p>";
+        body += "<div class=\"scroll\"><table><caption>Flags by kiosk</caption><thead><tr><th scope=\"col\">Kiosk</th>"
+                "<th scope=\"col\" class=\"num\">Burst</th><th scope=\"col\" class=\"num\">Near-duplicate</th><th scope=\"col\" class=\"num\">Too fast</th>"
+                "<th scope=\"col\" class=\"num\">Same answer down a scale</th><th scope=\"col\" class=\"num\">Responses flagged</th></tr></thead><tbody>";
+        const auto cells = [](const std::array<std::int64_t, 5>& a) {
+            std::string out;
+            for (auto v : a) out += "<td class=\"num\">" + std::to_string(v) + "</td>";
+            return out;
+        };
+        for (const auto& [kiosk, a] : by_kiosk) body += "<tr><th scope=\"row\">" + escape_html(kiosk) + "</th>" + cells(a) + "</tr>";
+        body += "<tr><th scope=\"row\">All kiosks</th>" + cells(total) + "</tr></tbody></table></div>";
+        const QualitySettings& q = quality;
+        body += "<h2>What each flag means here</h2><ul>"
+                "<li><strong>Burst</strong>: " + std::to_string(q.burst_count) + " or more completions from one kiosk within " + std::to_string(q.burst_window_s) + " seconds.</li>"
+                "<li><strong>Near-duplicate</strong>: at least " + dashboard::one_decimal(q.near_identical_share * 100) + "% of its answers the same as a response from the same kiosk in the " + std::to_string(q.duplicate_window_s) + " seconds before.</li>"
+                "<li><strong>Too fast</strong>: under " + dashboard::one_decimal(q.min_seconds_per_screen) + " seconds per answered screen.</li>"
+                "<li><strong>Same answer down a scale</strong>: " + std::to_string(q.straight_line_min_items) + " or more scale answers, all the same.</li></ul>"
+                "<p class=\"secondary\">The thresholds are the receiver's settings ([quality] in server.toml) at the time of this page; the exports carry each response's flags and reasons.</p>";
+        return page(title, nav(*c.defs), body);
+    }
+
     // ---- routing ----
 
     void handle(const HttpRequest& req, HttpResponse& res) {
@@ -915,6 +969,9 @@ struct Dashboard::Impl {
         } else if (path.starts_with("/dashboard/mission/") && is_id(path.substr(19))) {
             html = mission(c, path.substr(19), rows, status);
             what = "mission " + path.substr(19);
+        } else if (path.starts_with("/dashboard/quality/") && is_id(path.substr(19))) {
+            html = quality_page(c, path.substr(19), rows, status);
+            what = "quality flags of " + path.substr(19);
         } else if (path.starts_with("/dashboard/indicator/") && is_id(path.substr(21))) {
             html = indicator(c, path.substr(21), rows, status);
             what = "indicator " + path.substr(21) + (c.by.empty() ? "" : " by " + c.by);

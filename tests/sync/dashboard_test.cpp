@@ -254,6 +254,28 @@ TEST_P(Dashboard, FiguresComputedOnceAreShownAgainUntilNewResponsesArrive) {
     EXPECT_EQ(responses_in(), 60);
 }
 
+TEST_P(Dashboard, TheQualityPageCountsFlaggedResponsesByKioskAndNeverListsThem) {
+    collect("food", "Kentish Town Library", 120, 11);            // walks spread over 400 days, minutes each: no flag
+    collect("food", "Swiss Cottage Library", 12, 12, 0);        // 12 walks in a second: each a burst, each too fast
+    const std::string cookie = sign_in(receiver->admin_token);
+    const auto a = get("/dashboard/quality/food", cookie);
+    ASSERT_EQ(a.status, 200) << a.body;
+    const auto rows = table_rows(a.body, "Flags by kiosk");
+    ASSERT_TRUE(rows.contains("All kiosks")) << a.body;
+    const auto& all = rows.at("All kiosks");  // burst, near-duplicate, too fast, straight-line, any
+    EXPECT_EQ(all[0], "12");
+    EXPECT_EQ(all[2], "12");
+    EXPECT_EQ(all[4], "12");
+    EXPECT_NE(a.body.find("12 of 132 stored responses have at least one flag"), std::string::npos);
+    EXPECT_EQ(a.body.find("uuid"), std::string::npos);
+    // The same flags leave those responses out of the figures, and the home page links here.
+    const auto home = get("/dashboard/", cookie);
+    EXPECT_NE(home.body.find("12 left out"), std::string::npos) << home.body;
+    EXPECT_NE(home.body.find("href=\"/dashboard/quality/food\""), std::string::npos);
+    EXPECT_EQ(get("/dashboard/quality/nope", cookie).status, 404);
+    EXPECT_EQ(get("/dashboard/quality/%3Cx%3E", cookie).status, 404);
+}
+
 TEST_P(Dashboard, WardsAreAMapFromTheCouncilsBoundariesAndBarsWithoutThem) {
     collect("food", "Kentish Town Library", 300, 5);
     std::string cookie = sign_in(receiver->admin_token);
