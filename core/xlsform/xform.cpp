@@ -103,6 +103,7 @@ void instances(pugi::xml_node model, const core::Survey& s, const Lists& lists) 
     meta.append_child("instanceID");
     meta.append_child("timeStart");
     meta.append_child("timeEnd");
+    for (const auto& f : k_response_meta) meta.append_child(f.element);
     for (const auto& [name, choices] : lists.lists) {
         auto inst = model.append_child("instance");
         inst.append_attribute("id") = name.c_str();
@@ -157,6 +158,12 @@ void binds(pugi::xml_node model, const core::Survey& s) {
         t.append_attribute("type") = "dateTime";
         t.append_attribute("jr:preload") = "timestamp";
         t.append_attribute("jr:preloadParams") = when;
+    }
+    // Site, mode and language of the response: hidden, filled by the kiosk (submission.hpp, k_response_meta).
+    for (const auto& f : k_response_meta) {
+        auto m = model.append_child("bind");
+        m.append_attribute("nodeset") = (std::string("/data/meta/") + f.element).c_str();
+        m.append_attribute("type") = "string";
     }
 }
 

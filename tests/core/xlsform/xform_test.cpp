@@ -89,6 +89,11 @@ TEST(XForm, EveryShippedSurveyHasPyxformsShape) {
         EXPECT_EQ(f.order, expected);
         EXPECT_EQ(f.binds.at("timeEnd").at("jr:preloadParams"), "end");
         EXPECT_EQ(f.binds.at("instanceID").at("jr:preload"), "uid");
+        for (const char* m : {"fk_site", "fk_mode", "fk_language"}) {  // the response's metadata, hidden strings
+            ASSERT_TRUE(f.binds.contains(m)) << m;
+            EXPECT_EQ(f.binds.at(m).at("type"), "string") << m;
+            EXPECT_EQ(f.binds.at(m).at("nodeset"), std::string("/data/meta/") + m);
+        }
         const auto model = doc.child("h:html").child("h:head").child("model");
         std::set<std::string> itext_ids;
         std::size_t translations = 0;
