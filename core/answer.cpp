@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -43,6 +44,7 @@ std::expected<Answer::Data, std::string> data_from_json(const Question& q, const
     switch (q.type) {
         case QuestionType::SelectOne:
         case QuestionType::Text:
+        case QuestionType::Acknowledge:
             if (!j.is_string()) return std::unexpected(std::string("expected text in quotes"));
             return Answer::Data{j.get<std::string>()};
         case QuestionType::SelectMultiple: {
@@ -157,6 +159,12 @@ std::expected<Answer, std::string> answer_from_text(const Question& q, std::stri
         }
         case QuestionType::Text:
             return Answer::text(text);
+        case QuestionType::Acknowledge: {
+            std::string upper = text;
+            for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (upper != k_acknowledged) return std::unexpected("'" + text + "': an acknowledge question takes only OK");
+            return Answer::text(std::string(k_acknowledged));
+        }
         case QuestionType::Note:
         case QuestionType::Calculate:
             break;

@@ -169,13 +169,13 @@ const std::vector<std::string> k_source_keys = {"id", "instrument", "source", "u
 // "a select_one", "an integer"
 std::string a_type(QuestionType t) {
     const std::string name(to_string(t));
-    return (t == QuestionType::Integer ? "an " : "a ") + name;
+    return (t == QuestionType::Integer || t == QuestionType::Acknowledge ? "an " : "a ") + name;
 }
 
 std::vector<std::string> type_names() {
     std::vector<std::string> out;
     for (auto t : {QuestionType::SelectOne, QuestionType::SelectMultiple, QuestionType::Integer, QuestionType::Decimal,
-                   QuestionType::Text, QuestionType::Scale, QuestionType::Note, QuestionType::Calculate})
+                   QuestionType::Text, QuestionType::Scale, QuestionType::Note, QuestionType::Calculate, QuestionType::Acknowledge})
         out.emplace_back(to_string(t));
     return out;
 }

@@ -106,6 +106,13 @@ std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q
             if (utf8_length(*s) > static_cast<std::size_t>(q.max_length)) return std::unexpected(K::TooLong);
             break;
         }
+        case QuestionType::Acknowledge: {
+            auto* s = std::get_if<std::string>(&a.data);
+            if (!s) return std::unexpected(K::WrongType);
+            if (s->empty()) return AnswerCheck::Empty;
+            if (*s != k_acknowledged) return std::unexpected(K::NotAChoice);
+            break;
+        }
         case QuestionType::Note:
         case QuestionType::Calculate:
             return std::unexpected(K::WrongType);
@@ -337,6 +344,12 @@ std::expected<void, ValidationError> Session::toggle_choice(std::string_view val
     if (m_state != State::Answering)
         return std::unexpected(ValidationError{ValidationError::Kind::WrongType, {}, "the survey is not waiting for an answer"});
     const Question& q = m_survey->questions[m_current];
+    if (q.type == QuestionType::Acknowledge) {  // the one tick: on, or off again
+        if (value != k_acknowledged) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
+        if (current_answer() == nullptr) return set_answer(Answer::text(std::string(k_acknowledged)));
+        clear_answer();
+        return {};
+    }
     const Choice* c = q.find_choice(value);
     if (!c) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
     if (q.type == QuestionType::SelectOne)

@@ -49,9 +49,12 @@ enum class QuestionType : std::uint8_t {
     Scale,
     Note,
     Calculate,
+    Acknowledge,  // one "OK" tick (ODK's acknowledge): the answer is the text "OK", or no answer
 };
 [[nodiscard]] std::string_view to_string(QuestionType t);
 [[nodiscard]] std::optional<QuestionType> question_type_from_string(std::string_view s);
+// The one value an acknowledge question takes, as ODK stores it.
+inline constexpr std::string_view k_acknowledged = "OK";
 
 enum class Appearance : std::uint8_t {
     None,

@@ -82,6 +82,8 @@ CodebookRow describe_question(const WideTable& table, const Column& c, const std
                            " = " + text(q.max_label);
             if (q.type == core::QuestionType::SelectOne)
                 r.values = table.labels().empty() ? "the chosen value (see choices)" : "the chosen choice's label";
+            if (q.type == core::QuestionType::Acknowledge)
+                r.values = "OK = ticked (empty: not ticked, or not asked)";
             break;
         case ColumnKind::MultiOriginal:
             r.choices = choice_list();

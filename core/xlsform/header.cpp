@@ -62,7 +62,6 @@ const std::map<std::string, std::string, std::less<>>& refused_types() {
     {"date", "the kiosk has no date question"},
     {"time", "the kiosk has no time question"},
     {"datetime", "the kiosk has no date-and-time question"},
-    {"acknowledge", "the kiosk has no acknowledge question (use a note, or a select_one with one choice)"},
     {"rank", "the kiosk has no rank question"},
     {"geopoint", "the kiosk has no location sensor"},
     {"geotrace", "the kiosk has no location sensor"},

@@ -354,10 +354,10 @@ std::optional<std::vector<std::string>> Importer::read_type(std::size_t row, con
     static const std::map<std::string, std::string, std::less<>> k_types = {
         {"select_one", "select_one"}, {"select_multiple", "select_multiple"}, {"integer", "integer"}, {"int", "integer"},
         {"decimal", "decimal"},       {"text", "text"},                       {"string", "text"},      {"note", "note"},
-        {"calculate", "calculate"},   {"range", "scale"}};
+        {"calculate", "calculate"},   {"range", "scale"},                     {"acknowledge", "acknowledge"}};
     const auto kind_it = k_types.find(base);
     if (kind_it == k_types.end()) {
-        error(m_survey, row, type_col, "'" + type_text + "' is not a question type the kiosk can ask (it asks select_one, select_multiple, integer, decimal, text, range, note and calculate)");
+        error(m_survey, row, type_col, "'" + type_text + "' is not a question type the kiosk can ask (it asks select_one, select_multiple, integer, decimal, text, range, note, calculate and acknowledge)");
         return std::nullopt;
     }
     const bool select = kind_it->second.starts_with("select_");

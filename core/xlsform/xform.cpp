@@ -174,6 +174,7 @@ void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
         const auto path = "/data/" + q.name;
         const char* control = q.type == QuestionType::SelectOne ? "select1" : q.type == QuestionType::SelectMultiple ? "select"
                               : q.type == QuestionType::Scale                                                    ? "range"
+                              : q.type == QuestionType::Acknowledge                                              ? "trigger"
                                                                                                                  : "input";
         auto c = b.append_child(control);
         c.append_attribute("ref") = path.c_str();

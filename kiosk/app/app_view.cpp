@@ -82,6 +82,8 @@ QuestionVm App::question_view() const {
         }
         v.choices.push_back(std::move(cv));
     }
+    if (q.type == core::QuestionType::Acknowledge)  // its one tick, labelled in the resident's language; the value is "OK"
+        v.choices.push_back(ChoiceVm{std::string(core::k_acknowledged), m_strings->get(lang, "acknowledge_ok"), a != nullptr});
     v.scale_min = q.scale_min;
     v.scale_max = q.scale_max;
     v.min_label = q.min_label.get(lang);

@@ -440,6 +440,19 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
             number_body(vm, area, tall, out);
             break;
         }
+        case QuestionType::Acknowledge: {
+            // One large tick under the question, drawn as a select_multiple's option (a square that fills with a
+            // tick), wide enough for the label in any language and twice the height of a touch target.
+            if (q.choices.empty()) break;
+            const ChoiceVm& ok = q.choices.front();
+            const float least_w = std::min(area.w(), 760 * t.scale);
+            const float w = std::clamp(measure(t.fonts.bold, ok.label, area.w()).x + t.target * 2.4f, least_w, area.w());
+            Rect row = cut_top(area, std::min(area.h(), t.target * 2.0f));
+            row.max.x = row.min.x + w;
+            if (choice_button("choice:" + ok.value, row, ok.label, ok.selected, true, ok.selected ? t.fonts.bold : t.fonts.body))
+                out.push_back(act::TapChoice{ok.value});
+            break;
+        }
         case QuestionType::Calculate:
             break;
     }

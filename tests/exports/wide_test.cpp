@@ -1,6 +1,8 @@
 // exports/wide.cpp: the wide table's columns, cells, labels, calculations, other versions and sealed rows.
 #include "exports/wide.hpp"
 
+#include "exports/codebook.hpp"
+
 #include "core/loader.hpp"
 
 #include <gtest/gtest.h>
@@ -113,6 +115,25 @@ TEST(WideTable, AnUnansweredMultiSelectLeavesItsIndicatorsEmptyNotZero) {
     const auto* q = t.survey().find("food_sources");
     EXPECT_EQ(cells[column(t, "food_sources")], "");
     EXPECT_EQ(cells[column(t, "food_sources/" + q->choices.front().value)], "");
+}
+
+// Issue 12: an acknowledge question is one column holding "OK", empty when not ticked or not asked.
+TEST(WideTable, AnAcknowledgeQuestionIsOneColumnOfOk) {
+    const auto loaded = core::load_survey_text(R"({"survey": "food", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ack"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "acknowledge", "name": "agree", "label": {"en": "I have read the notice."}}]})",
+                                               "ack.json");
+    ASSERT_TRUE(loaded.ok());
+    auto t = WideTable::make(loaded.survey);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->row(record({{"agree", "OK"}}))[column(*t, "agree")], "OK");
+    EXPECT_EQ(t->row(record(json::object()))[column(*t, "agree")], "");
+    const auto rows = codebook(*t);
+    const auto it = std::ranges::find_if(rows, [](const CodebookRow& r) { return r.variable == "agree"; });
+    ASSERT_NE(it, rows.end());
+    EXPECT_EQ(it->type, "acknowledge");
+    EXPECT_EQ(it->values, "OK = ticked (empty: not ticked, or not asked)");
 }
 
 TEST(WideTable, MetadataComesFromTheStoreAndThePayload) {

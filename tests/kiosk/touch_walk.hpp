@@ -80,6 +80,10 @@ inline void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, s
             for (const char* k : {"keypad:4", "keypad:2"}) ASSERT_TRUE(ui.tap(k));
             expected[q.name] = 42;
             break;
+        case QuestionType::Acknowledge:
+            ASSERT_TRUE(ui.tap("choice:OK"));
+            expected[q.name] = "OK";
+            break;
         case QuestionType::Note:
         case QuestionType::Calculate:
             break;

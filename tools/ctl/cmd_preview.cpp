@@ -46,6 +46,8 @@ void print_question(const core::Session& s, std::ostream& out) {
             << q.max_label.get(lang, def) << "\n";
     } else if (q.type == core::QuestionType::Note) {
         out << "  (Press Enter to continue)\n";
+    } else if (q.type == core::QuestionType::Acknowledge) {
+        out << "  Type OK to acknowledge\n";
     }
     if (a && !q.is_select()) out << "  Answer: " << a->to_display() << "\n";
     if (a && !a->write_in.empty()) out << "  Write-in: " << a->write_in << "\n";

@@ -91,6 +91,8 @@ private:
                     q.scale_min + static_cast<std::int64_t>(pick(static_cast<std::size_t>(q.scale_max - q.scale_min + 1))));
             case core::QuestionType::Text:
                 return core::Answer::text(std::string(1 + pick(std::min(40, q.max_length)), 'a' + static_cast<char>(pick(26))));
+            case core::QuestionType::Acknowledge:
+                return core::Answer::text(std::string(core::k_acknowledged));
             default:
                 return core::Answer::text("");
         }

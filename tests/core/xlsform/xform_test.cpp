@@ -123,6 +123,27 @@ TEST(XForm, EveryShippedSurveyHasPyxformsShape) {
     }
 }
 
+// Issue 12: acknowledge is pyxform's: a string bind and a <trigger> control with its label.
+TEST(XForm, AcknowledgeIsAStringBindWithATrigger) {
+    const auto r = core::load_survey_text(R"({"survey": "ack", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ack"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "acknowledge", "name": "agree", "label": {"en": "I have read the notice."}, "required": true}]})",
+                                          "ack.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.order, std::vector<std::string>{"agree"});
+    EXPECT_EQ(f.binds.at("agree").at("type"), "string");
+    EXPECT_EQ(f.binds.at("agree").at("required"), "true()");
+    const auto trigger = doc.select_node("//h:body/trigger").node();
+    ASSERT_TRUE(trigger);
+    EXPECT_STREQ(trigger.attribute("ref").value(), "/data/agree");
+    EXPECT_STREQ(trigger.child("label").attribute("ref").value(), "jr:itext('/data/agree:label')");
+    EXPECT_FALSE(doc.select_node("//h:body/input"));
+}
+
 TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
     const auto corpus = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" / "xlsforms";
     if (!fs::is_directory(corpus)) GTEST_SKIP() << "the XLSForm corpus is not at " << corpus << " (a plain clone has no ../shared)";
