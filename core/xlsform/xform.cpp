@@ -121,6 +121,8 @@ const char* bind_type(QuestionType t) {
     case QuestionType::Integer:
     case QuestionType::Scale: return "int";
     case QuestionType::Decimal: return "decimal";
+    case QuestionType::Date: return "date";
+    case QuestionType::Rank: return "odk:rank";
     default: return "string";
     }
 }
@@ -175,6 +177,7 @@ void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
         const char* control = q.type == QuestionType::SelectOne ? "select1" : q.type == QuestionType::SelectMultiple ? "select"
                               : q.type == QuestionType::Scale                                                    ? "range"
                               : q.type == QuestionType::Acknowledge                                              ? "trigger"
+                              : q.type == QuestionType::Rank                                                     ? "odk:rank"
                                                                                                                  : "input";
         auto c = b.append_child(control);
         c.append_attribute("ref") = path.c_str();

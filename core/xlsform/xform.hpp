@@ -8,7 +8,8 @@
 // kiosk fills from the response, submission.hpp); each choice list as a secondary instance
 // (<instance id="LIST"><root><item><itextId/><name/>) used through an itemset; one <bind> per field with its
 // type, relevant, constraint, required, calculate, readonly (notes) and jr:constraintMsg/jr:requiredMsg; the
-// body with input, select1, select, range and trigger (acknowledge) controls. ${name} becomes " /data/name " as pyxform writes it.
+// body with input, select1, select, odk:rank, range and trigger (acknowledge) controls. ${name} becomes " /data/name "
+// as pyxform writes it.
 #pragma once
 
 #include "core/survey.hpp"

@@ -6,6 +6,7 @@
 #include "core/xlsform/xform.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <filesystem>
@@ -142,6 +143,49 @@ TEST(XForm, AcknowledgeIsAStringBindWithATrigger) {
     EXPECT_STREQ(trigger.attribute("ref").value(), "/data/agree");
     EXPECT_STREQ(trigger.child("label").attribute("ref").value(), "jr:itext('/data/agree:label')");
     EXPECT_FALSE(doc.select_node("//h:body/input"));
+}
+
+// Issue 12: a date is pyxform's: a `date` bind and an <input>.
+TEST(XForm, DateIsADateBindWithAnInput) {
+    const auto r = core::load_survey_text(R"({"survey": "dates", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Dates"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "date", "name": "born", "label": {"en": "When were you born?"}, "constraint": ". <= '2026-12-31'"}]})",
+                                          "dates.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.binds.at("born").at("type"), "date");
+    EXPECT_EQ(f.binds.at("born").at("constraint"), ". <= '2026-12-31'");
+    EXPECT_STREQ(doc.select_node("//h:body/input").node().attribute("ref").value(), "/data/born");
+}
+
+// Issue 12: a rank is pyxform's: an odk:rank bind and an <odk:rank> control over its list; the submission sends
+// the values in the resident's order, separated by spaces.
+TEST(XForm, RankIsAnOdkRankControlAndItsSubmissionKeepsTheOrder) {
+    const auto r = core::load_survey_text(R"({"survey": "ranks", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ranks"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "rank", "name": "priorities", "label": {"en": "What matters most?"},
+                     "choices": [{"value": "parks", "label": {"en": "Parks"}}, {"value": "buses", "label": {"en": "Buses"}}]}]})",
+                                          "ranks.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.binds.at("priorities").at("type"), "odk:rank");
+    const auto control = doc.select_node("//h:body/odk:rank").node();
+    ASSERT_TRUE(control);
+    EXPECT_STREQ(control.attribute("ref").value(), "/data/priorities");
+    EXPECT_STREQ(control.child("itemset").attribute("nodeset").value(), "instance('priorities')/root/item");
+    const nlohmann::json response = {{"id", "r-1"}, {"survey", "ranks"}, {"survey_version", "1"},
+                                      {"answers", {{"priorities", {"buses", "parks"}}}}};
+    const auto xml = to_submission(response, r.survey.get());
+    ASSERT_TRUE(xml) << xml.error();
+    pugi::xml_document sub;
+    ASSERT_TRUE(sub.load_string(xml->c_str()));
+    EXPECT_STREQ(sub.document_element().child_value("priorities"), "buses parks");
 }
 
 TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
