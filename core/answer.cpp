@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 
@@ -43,9 +44,15 @@ std::expected<Answer::Data, std::string> data_from_json(const Question& q, const
     switch (q.type) {
         case QuestionType::SelectOne:
         case QuestionType::Text:
+        case QuestionType::Acknowledge:
             if (!j.is_string()) return std::unexpected(std::string("expected text in quotes"));
             return Answer::Data{j.get<std::string>()};
-        case QuestionType::SelectMultiple: {
+        case QuestionType::Date:
+            if (!j.is_string() || !is_iso_date(j.get<std::string>()))
+                return std::unexpected(std::string("expected a date written YYYY-MM-DD, like \"2026-05-01\""));
+            return Answer::Data{j.get<std::string>()};
+        case QuestionType::SelectMultiple:
+        case QuestionType::Rank: {
             if (!j.is_array()) return std::unexpected(std::string("expected a list of choice values, like [\"a\", \"b\"]"));
             std::vector<std::string> values;
             for (const auto& v : j) {
@@ -129,7 +136,8 @@ std::expected<Answer, std::string> answer_from_text(const Question& q, std::stri
             if (!v) return std::unexpected(v.error());
             return Answer::choice(*v);
         }
-        case QuestionType::SelectMultiple: {
+        case QuestionType::SelectMultiple:
+        case QuestionType::Rank: {  // rank: the values in order of preference, "2 1 3" or "b a c"
             std::string spaced = text;
             for (char& c : spaced)
                 if (c == ',') c = ' ';
@@ -156,6 +164,15 @@ std::expected<Answer, std::string> answer_from_text(const Question& q, std::stri
             return Answer::decimal(d);
         }
         case QuestionType::Text:
+            return Answer::text(text);
+        case QuestionType::Acknowledge: {
+            std::string upper = text;
+            for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (upper != k_acknowledged) return std::unexpected("'" + text + "': an acknowledge question takes only OK");
+            return Answer::text(std::string(k_acknowledged));
+        }
+        case QuestionType::Date:
+            if (!is_iso_date(text)) return std::unexpected("'" + text + "' is not a date: write it YYYY-MM-DD, like 2026-05-01");
             return Answer::text(text);
         case QuestionType::Note:
         case QuestionType::Calculate:

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 
 namespace fieldkiosk::core {
@@ -535,6 +536,17 @@ bool values_equal(const Value& l, const Value& r) {
     return l.text() == r.text();  // Empty and String: text() is "" for Empty
 }
 
+// <, <=, >, >= compare numbers (XPath 1.0), except two ISO dates (`YYYY-MM-DD`, a date question's value or a
+// literal such as '2000-01-01'): those compare as text, which orders them by date. ODK compares dates as
+// days; this gives the same order without date arithmetic, which the kiosk's expressions do not have.
+// Returns -1, 0 or 1 for two dates, nullopt otherwise.
+std::optional<int> date_order(const Value& l, const Value& r) {
+    if (l.kind() != Value::Kind::String || r.kind() != Value::Kind::String) return std::nullopt;
+    if (!is_iso_date(l.text()) || !is_iso_date(r.text())) return std::nullopt;
+    const int c = l.text().compare(r.text());
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
 }  // namespace
 
 Value Expression::evaluate(const EvalContext& ctx) const {
@@ -566,13 +578,19 @@ Value Expression::eval(std::uint32_t index, const EvalContext& ctx) const {
         case Op::Ne:
             return Value::boolean(!values_equal(eval(n.a, ctx), eval(n.b, ctx)));
         case Op::Lt:
-            return Value::boolean(num(n.a) < num(n.b));
         case Op::Le:
-            return Value::boolean(num(n.a) <= num(n.b));
         case Op::Gt:
-            return Value::boolean(num(n.a) > num(n.b));
-        case Op::Ge:
-            return Value::boolean(num(n.a) >= num(n.b));
+        case Op::Ge: {
+            const Value l = eval(n.a, ctx);
+            const Value r = eval(n.b, ctx);
+            const auto dates = date_order(l, r);
+            const double a = dates ? *dates : l.to_number();
+            const double b = dates ? 0.0 : r.to_number();
+            if (n.op == Op::Lt) return Value::boolean(a < b);
+            if (n.op == Op::Le) return Value::boolean(a <= b);
+            if (n.op == Op::Gt) return Value::boolean(a > b);
+            return Value::boolean(a >= b);
+        }
         case Op::Add:
             return Value::number(num(n.a) + num(n.b));
         case Op::Sub:

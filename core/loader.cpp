@@ -169,13 +169,14 @@ const std::vector<std::string> k_source_keys = {"id", "instrument", "source", "u
 // "a select_one", "an integer"
 std::string a_type(QuestionType t) {
     const std::string name(to_string(t));
-    return (t == QuestionType::Integer ? "an " : "a ") + name;
+    return (t == QuestionType::Integer || t == QuestionType::Acknowledge ? "an " : "a ") + name;
 }
 
 std::vector<std::string> type_names() {
     std::vector<std::string> out;
     for (auto t : {QuestionType::SelectOne, QuestionType::SelectMultiple, QuestionType::Integer, QuestionType::Decimal,
-                   QuestionType::Text, QuestionType::Scale, QuestionType::Note, QuestionType::Calculate})
+                   QuestionType::Text, QuestionType::Scale, QuestionType::Note, QuestionType::Calculate,
+                   QuestionType::Acknowledge, QuestionType::Date, QuestionType::Rank})
         out.emplace_back(to_string(t));
     return out;
 }
@@ -854,7 +855,7 @@ private:
         const std::string& file = k.file;
         const std::string& qname = k.qname;
         if (!out.is_select()) {
-            not_for(k, out, "choices", "; only select_one and select_multiple have choices");
+            not_for(k, out, "choices", "; only select_one, select_multiple and rank have choices");
             return;
         }
         auto c = q.find("choices");
@@ -881,6 +882,15 @@ private:
                 if (out.choices[i].exclusive)
                     report(file, qname, "choices[" + std::to_string(i) + "].exclusive",
                            "only applies to select_multiple (a select_one answer is always a single choice)");
+        }
+        if (out.type == QuestionType::Rank) {  // every choice takes a place in the order: none stands alone or asks for text
+            for (std::size_t i = 0; i < out.choices.size(); ++i) {
+                if (out.choices[i].exclusive)
+                    report(file, qname, "choices[" + std::to_string(i) + "].exclusive", "does not apply to a rank question");
+                if (out.choices[i].other)
+                    report(file, qname, "choices[" + std::to_string(i) + "].other",
+                           "does not apply to a rank question (no write-in)");
+            }
         }
     }
 

@@ -106,6 +106,31 @@ std::expected<AnswerCheck, ValidationError::Kind> check_answer(const Question& q
             if (utf8_length(*s) > static_cast<std::size_t>(q.max_length)) return std::unexpected(K::TooLong);
             break;
         }
+        case QuestionType::Acknowledge: {
+            auto* s = std::get_if<std::string>(&a.data);
+            if (!s) return std::unexpected(K::WrongType);
+            if (s->empty()) return AnswerCheck::Empty;
+            if (*s != k_acknowledged) return std::unexpected(K::NotAChoice);
+            break;
+        }
+        case QuestionType::Rank: {  // the order is the answer: kept as given; each choice at most once
+            auto* v = std::get_if<std::vector<std::string>>(&a.data);
+            if (!v) return std::unexpected(K::WrongType);
+            for (std::size_t i = 0; i < v->size(); ++i) {
+                if (!q.find_choice((*v)[i])) return std::unexpected(K::NotAChoice);
+                const auto before = v->begin() + static_cast<std::ptrdiff_t>(i);
+                if (std::find(v->begin(), before, (*v)[i]) != before) return std::unexpected(K::NotAChoice);
+            }
+            if (v->empty()) return AnswerCheck::Empty;
+            break;
+        }
+        case QuestionType::Date: {
+            auto* s = std::get_if<std::string>(&a.data);
+            if (!s) return std::unexpected(K::WrongType);
+            if (s->empty()) return AnswerCheck::Empty;
+            if (!is_iso_date(*s)) return std::unexpected(K::WrongType);
+            break;
+        }
         case QuestionType::Note:
         case QuestionType::Calculate:
             return std::unexpected(K::WrongType);
@@ -337,10 +362,29 @@ std::expected<void, ValidationError> Session::toggle_choice(std::string_view val
     if (m_state != State::Answering)
         return std::unexpected(ValidationError{ValidationError::Kind::WrongType, {}, "the survey is not waiting for an answer"});
     const Question& q = m_survey->questions[m_current];
+    if (q.type == QuestionType::Acknowledge) {  // the one tick: on, or off again
+        if (value != k_acknowledged) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
+        if (current_answer() == nullptr) return set_answer(Answer::text(std::string(k_acknowledged)));
+        clear_answer();
+        return {};
+    }
     const Choice* c = q.find_choice(value);
     if (!c) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
     if (q.type == QuestionType::SelectOne)
         return set_answer(Answer::choice(std::string(value), current_answer() ? current_answer()->write_in : ""));
+    if (q.type == QuestionType::Rank) {  // the next place, or out of the order (the later ones move up)
+        std::vector<std::string> order;
+        if (const Answer* a = current_answer()) order = std::get<std::vector<std::string>>(a->data);
+        if (auto it = std::ranges::find(order, value); it != order.end())
+            order.erase(it);
+        else
+            order.emplace_back(value);
+        if (order.empty()) {
+            clear_answer();
+            return {};
+        }
+        return set_answer(Answer::choices(std::move(order)));
+    }
     if (q.type != QuestionType::SelectMultiple) return std::unexpected(error(ValidationError::Kind::WrongType, m_current));
     std::vector<std::string> selected;
     std::string write_in;

@@ -118,6 +118,8 @@ public:
     void clear_answer();
     // A tap on a choice. select_one: chooses it. select_multiple: toggles it; an exclusive choice
     // ("None of these") clears the others, and any other choice clears a selected exclusive one.
+    // acknowledge: "OK" ticks it, and a second tap unticks it. rank: gives the choice the next place in the
+    // order, or, if it has one, takes it out of the order (the choices after it move up a place).
     std::expected<void, ValidationError> toggle_choice(std::string_view value);
     // Validates the current answer (required, constraint) and moves to the next relevant question.
     std::expected<Step, ValidationError> next();

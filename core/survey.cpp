@@ -9,7 +9,7 @@ namespace fieldkiosk::core {
 namespace {
 const std::string k_empty;
 
-constexpr std::array<std::pair<QuestionType, std::string_view>, 8> k_types{{
+constexpr std::array<std::pair<QuestionType, std::string_view>, 11> k_types{{
     {QuestionType::SelectOne, "select_one"},
     {QuestionType::SelectMultiple, "select_multiple"},
     {QuestionType::Integer, "integer"},
@@ -18,6 +18,9 @@ constexpr std::array<std::pair<QuestionType, std::string_view>, 8> k_types{{
     {QuestionType::Scale, "scale"},
     {QuestionType::Note, "note"},
     {QuestionType::Calculate, "calculate"},
+    {QuestionType::Acknowledge, "acknowledge"},
+    {QuestionType::Date, "date"},
+    {QuestionType::Rank, "rank"},
 }};
 
 constexpr std::array<std::pair<Appearance, std::string_view>, 10> k_appearances{{
@@ -86,6 +89,9 @@ std::vector<Appearance> appearances_for(QuestionType t) {
         case QuestionType::Note:
             return {Appearance::Intro, Appearance::Signpost};
         case QuestionType::Calculate:
+        case QuestionType::Acknowledge:
+        case QuestionType::Date:
+        case QuestionType::Rank:
             return {};
     }
     return {};

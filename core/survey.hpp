@@ -49,9 +49,14 @@ enum class QuestionType : std::uint8_t {
     Scale,
     Note,
     Calculate,
+    Acknowledge,  // one "OK" tick (ODK's acknowledge): the answer is the text "OK", or no answer
+    Date,         // a calendar date, the text "YYYY-MM-DD" (is_iso_date, value.hpp)
+    Rank,         // choices tapped in order of preference: the list of their values in that order (ODK's rank)
 };
 [[nodiscard]] std::string_view to_string(QuestionType t);
 [[nodiscard]] std::optional<QuestionType> question_type_from_string(std::string_view s);
+// The one value an acknowledge question takes, as ODK stores it.
+inline constexpr std::string_view k_acknowledged = "OK";
 
 enum class Appearance : std::uint8_t {
     None,
@@ -99,7 +104,9 @@ struct Question {
 
     [[nodiscard]] bool is_shown() const { return type != QuestionType::Calculate; }
     [[nodiscard]] bool takes_answer() const { return type != QuestionType::Note && type != QuestionType::Calculate; }
-    [[nodiscard]] bool is_select() const { return type == QuestionType::SelectOne || type == QuestionType::SelectMultiple; }
+    [[nodiscard]] bool is_select() const {  // has choices: select_one, select_multiple, rank
+        return type == QuestionType::SelectOne || type == QuestionType::SelectMultiple || type == QuestionType::Rank;
+    }
     [[nodiscard]] const Choice* find_choice(std::string_view value) const;
 };
 

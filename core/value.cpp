@@ -107,4 +107,24 @@ std::string_view Value::text() const {
     return {};
 }
 
+int days_in_month(int year, int month) {
+    static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : k_days[(month - 1) % 12];
+}
+
+bool is_iso_date(std::string_view t) {
+    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+    const auto number = [&](std::size_t from, std::size_t n) {
+        int v = 0;
+        for (std::size_t i = from; i < from + n; ++i) {
+            if (t[i] < '0' || t[i] > '9') return -1;
+            v = v * 10 + (t[i] - '0');
+        }
+        return v;
+    };
+    const int y = number(0, 4), m = number(5, 2), d = number(8, 2);
+    return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
 }  // namespace fieldkiosk::core

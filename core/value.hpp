@@ -47,4 +47,9 @@ private:
 // Formats a number the way XPath string() does: integers without a fraction, NaN, Infinity.
 [[nodiscard]] std::string format_xpath_number(double v);
 
+// A calendar date written as ISO 8601 `YYYY-MM-DD` (a date question's value): four-digit year 0001..9999,
+// a real month and a day that month has (29 February only in leap years).
+[[nodiscard]] bool is_iso_date(std::string_view text);
+[[nodiscard]] int days_in_month(int year, int month);  // 28..31; month 1..12
+
 }  // namespace fieldkiosk::core

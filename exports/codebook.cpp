@@ -82,6 +82,13 @@ CodebookRow describe_question(const WideTable& table, const Column& c, const std
                            " = " + text(q.max_label);
             if (q.type == core::QuestionType::SelectOne)
                 r.values = table.labels().empty() ? "the chosen value (see choices)" : "the chosen choice's label";
+            if (q.type == core::QuestionType::Acknowledge)
+                r.values = "OK = ticked (empty: not ticked, or not asked)";
+            if (q.type == core::QuestionType::Date) r.values = "a date, YYYY-MM-DD";
+            if (q.type == core::QuestionType::Rank)
+                r.values = table.labels().empty()
+                               ? "the ranked values in the resident's order, most preferred first, separated by spaces"
+                               : "the ranked choices' labels in the resident's order, separated by \"; \"";
             break;
         case ColumnKind::MultiOriginal:
             r.choices = choice_list();

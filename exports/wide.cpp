@@ -153,6 +153,14 @@ public:
         auto it = m_answers->find(col.name);
         if (it == m_answers->end()) return {};
         if (col.question->type == core::QuestionType::SelectOne && it->is_string()) return label(*col.question, it->get<std::string>());
+        if (col.question->type == core::QuestionType::Rank && it->is_array()) {  // in the resident's order, as ODK's rank
+            std::string cell;
+            for (const auto& v : *it) {
+                if (!cell.empty()) cell += m_lang.empty() ? " " : "; ";
+                cell += v.is_string() ? label(*col.question, v.get<std::string>()) : scalar_text(v);
+            }
+            return cell;
+        }
         if (it->is_array() || it->is_object())
             note("question '" + col.name + "': its stored answer does not fit this version's " +
                  std::string(core::to_string(col.question->type)) + " question; written as stored");

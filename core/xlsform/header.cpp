@@ -59,11 +59,8 @@ bool is_code(std::string_view s) {
 // Types the kiosk cannot ask, with the plain reason given to the author.
 const std::map<std::string, std::string, std::less<>>& refused_types() {
     static const std::map<std::string, std::string, std::less<>> k_types = {
-    {"date", "the kiosk has no date question"},
     {"time", "the kiosk has no time question"},
     {"datetime", "the kiosk has no date-and-time question"},
-    {"acknowledge", "the kiosk has no acknowledge question (use a note, or a select_one with one choice)"},
-    {"rank", "the kiosk has no rank question"},
     {"geopoint", "the kiosk has no location sensor"},
     {"geotrace", "the kiosk has no location sensor"},
     {"geoshape", "the kiosk has no location sensor"},

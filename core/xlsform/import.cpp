@@ -329,7 +329,7 @@ bool Importer::read_question(std::size_t row, const std::string& type_text, cons
     } else if (!m_survey.get(row, "parameters").empty()) {
         error(m_survey, row, m_survey.column("parameters"), "the kiosk takes parameters only for range questions");
     }
-    return !kind.starts_with("select_") || read_choice_list(row, *words, q);
+    return !(kind.starts_with("select_") || kind == "rank") || read_choice_list(row, *words, q);
 }
 
 // "select_one LIST [or_other]" (and the older "select one from LIST"), or a single word: the words, with
@@ -354,15 +354,18 @@ std::optional<std::vector<std::string>> Importer::read_type(std::size_t row, con
     static const std::map<std::string, std::string, std::less<>> k_types = {
         {"select_one", "select_one"}, {"select_multiple", "select_multiple"}, {"integer", "integer"}, {"int", "integer"},
         {"decimal", "decimal"},       {"text", "text"},                       {"string", "text"},      {"note", "note"},
-        {"calculate", "calculate"},   {"range", "scale"}};
+        {"calculate", "calculate"},   {"range", "scale"},                     {"acknowledge", "acknowledge"},
+        {"date", "date"},             {"rank", "rank"}};
     const auto kind_it = k_types.find(base);
     if (kind_it == k_types.end()) {
-        error(m_survey, row, type_col, "'" + type_text + "' is not a question type the kiosk can ask (it asks select_one, select_multiple, integer, decimal, text, range, note and calculate)");
+        error(m_survey, row, type_col, "'" + type_text + "' is not a question type the kiosk can ask (it asks select_one, select_multiple, integer, decimal, text, range, note, calculate, acknowledge, date and rank)");
         return std::nullopt;
     }
-    const bool select = kind_it->second.starts_with("select_");
-    if (select != (words.size() >= 2) || words.size() > 3 || (words.size() == 3 && words[2] != "or_other")) {
-        error(m_survey, row, type_col, select ? "write '" + base + " LIST' (the list's name in the choices sheet), optionally followed by 'or_other'"
+    const bool select = kind_it->second.starts_with("select_") || kind_it->second == "rank";  // rank LIST, as a select
+    const bool rank = kind_it->second == "rank";  // every choice takes a place: no write-in
+    if (select != (words.size() >= 2) || words.size() > 3 || (words.size() == 3 && (words[2] != "or_other" || rank))) {
+        error(m_survey, row, type_col, select ? "write '" + base + " LIST' (the list's name in the choices sheet)" +
+                                                    (rank ? std::string() : std::string(", optionally followed by 'or_other'"))
                                               : "'" + base + "' takes nothing after it");
         return std::nullopt;
     }

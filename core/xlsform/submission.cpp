@@ -102,6 +102,10 @@ std::expected<std::string, std::string> to_submission(const json& r, const core:
     meta.append_child("instanceID").text() = ("uuid:" + r["id"].get<std::string>()).c_str();
     for (const auto& [field, key] : {std::pair{"timeStart", "started_at"}, std::pair{"timeEnd", "completed_at"}})
         if (const json* t = member(r, key); t != nullptr && t->is_string()) meta.append_child(field).text() = t->get<std::string>().c_str();
+    for (const auto& f : k_response_meta) {  // always present, empty when the response has none (as the instance)
+        auto n = meta.append_child(f.element);
+        if (const json* v = member(r, f.key); v != nullptr && v->is_string()) n.text() = v->get<std::string>().c_str();
+    }
     std::ostringstream out;
     doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
     return out.str();

@@ -3,7 +3,8 @@
 // (docs/openrosa.md).
 //
 //   <data id="food" version="3"> <q1>yes</q1> <q2>a b</q2> <q2_other>write-in</q2_other> ...
-//     <meta><instanceID>uuid:RESPONSE-ID</instanceID><timeStart>..</timeStart><timeEnd>..</timeEnd></meta> </data>
+//     <meta><instanceID>uuid:RESPONSE-ID</instanceID><timeStart>..</timeStart><timeEnd>..</timeEnd>
+//           <fk_site>..</fk_site><fk_mode>kiosk</fk_mode><fk_language>en</fk_language></meta> </data>
 //
 // The instanceID is the response's own id, fixed when the resident started, so sending the same response
 // again is a replay the server recognises, never a second submission.
@@ -23,6 +24,16 @@ namespace fieldkiosk::xlsform {
 // (xform.hpp), and a submission carries the write-in there.
 [[nodiscard]] const core::Choice* other_choice(const core::Question& q);
 [[nodiscard]] std::string other_field(const core::Question& q);
+
+// The response's own metadata the XForm carries in <meta> after the OpenRosa names, as hidden string fields
+// (no control in the body): meta element name and the key of the stored response (core::response_to_json).
+// Inside <meta> they cannot clash with a question's element; the fk_ prefix keeps them apart from question
+// names too where a server flattens groups (Central's CSV with groupPaths=false).
+struct MetaField {
+    const char* element;  // "fk_site"
+    const char* key;      // "site"
+};
+inline constexpr MetaField k_response_meta[] = {{"fk_site", "site"}, {"fk_mode", "mode"}, {"fk_language", "language"}};
 
 // `response`: the stored response JSON (core::response_to_json). With `survey` (the response's survey
 // version), every field of the XForm's instance is written in its order, empty when not answered, as ODK

@@ -103,6 +103,7 @@ void instances(pugi::xml_node model, const core::Survey& s, const Lists& lists) 
     meta.append_child("instanceID");
     meta.append_child("timeStart");
     meta.append_child("timeEnd");
+    for (const auto& f : k_response_meta) meta.append_child(f.element);
     for (const auto& [name, choices] : lists.lists) {
         auto inst = model.append_child("instance");
         inst.append_attribute("id") = name.c_str();
@@ -120,6 +121,8 @@ const char* bind_type(QuestionType t) {
     case QuestionType::Integer:
     case QuestionType::Scale: return "int";
     case QuestionType::Decimal: return "decimal";
+    case QuestionType::Date: return "date";
+    case QuestionType::Rank: return "odk:rank";
     default: return "string";
     }
 }
@@ -158,6 +161,12 @@ void binds(pugi::xml_node model, const core::Survey& s) {
         t.append_attribute("jr:preload") = "timestamp";
         t.append_attribute("jr:preloadParams") = when;
     }
+    // Site, mode and language of the response: hidden, filled by the kiosk (submission.hpp, k_response_meta).
+    for (const auto& f : k_response_meta) {
+        auto m = model.append_child("bind");
+        m.append_attribute("nodeset") = (std::string("/data/meta/") + f.element).c_str();
+        m.append_attribute("type") = "string";
+    }
 }
 
 void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
@@ -167,6 +176,8 @@ void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
         const auto path = "/data/" + q.name;
         const char* control = q.type == QuestionType::SelectOne ? "select1" : q.type == QuestionType::SelectMultiple ? "select"
                               : q.type == QuestionType::Scale                                                    ? "range"
+                              : q.type == QuestionType::Acknowledge                                              ? "trigger"
+                              : q.type == QuestionType::Rank                                                     ? "odk:rank"
                                                                                                                  : "input";
         auto c = b.append_child(control);
         c.append_attribute("ref") = path.c_str();

@@ -33,6 +33,10 @@ struct TapChoice {
 struct SetScale {
     std::int64_t value = 0;
 };
+struct StepDate {  // a date question's stepper: `part` 0 day, 1 month, 2 year, moved by `by` (the first tap on
+    int part = 0;  // a part not yet chosen sets it to today's, whatever `by` says)
+    int by = 1;
+};
 struct TypeText {
     std::string utf8;
 };  // keyboard / keypad: appends to the text being edited
@@ -107,7 +111,7 @@ using Action =
                  act::AdminClose, act::AdminToggleSurvey, act::AdminSetMode, act::AdminExit, act::AdminExitConfirm,
                  act::AdminSyncNow, act::OpenDrafts, act::ResumeDraft, act::DiscardDraft, act::DiscardDraftConfirm,
                  act::CloseDrafts, act::ReadAloud, act::StopReading, act::SetVolume, act::ReadEverything, act::Touch,
-                 act::OpenDisplay, act::CloseDisplay, act::SetTextSize, act::SetHighContrast>;
+                 act::OpenDisplay, act::CloseDisplay, act::SetTextSize, act::SetHighContrast, act::StepDate>;
 
 using ActionQueue = std::vector<Action>;
 

@@ -35,6 +35,7 @@
 #include "kiosk/settings/config.hpp"
 #include "kiosk/settings/opening_hours.hpp"
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <expected>
@@ -138,6 +139,7 @@ private:
     void on(const act::ConsentDecline&);
     void on(const act::TapChoice& a);
     void on(const act::SetScale& a);
+    void on(const act::StepDate& a);
     void on(const act::TypeText& a);
     void on(const act::Backspace&);
     void on(const act::ClearText&);
@@ -289,6 +291,7 @@ private:
     core::SurveyPtr m_survey;  // chosen on the attract screen
     std::optional<core::Session> m_session;
     std::string m_number_buffer;   // integer/decimal being typed ("3." is not a number yet)
+    std::array<int, 3> m_date{};   // a date question: day, month, year chosen so far (0: not yet); the answer once all are
     std::string m_error;           // validation message for the current question
     bool m_limit_reached = false;  // the last key was refused: the text or write-in is at its longest
     std::size_t m_list_first = 0;

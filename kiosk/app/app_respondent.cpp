@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 
 namespace fieldkiosk::kiosk {
 
@@ -128,6 +129,31 @@ void App::on(const act::SetScale& a) {
     if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
     if (m_session->state() != core::Session::State::Answering) return;
     if (auto r = m_session->set_answer(core::Answer::integer(a.value)); !r)
+        m_error = say(r.error());
+    else
+        m_error.clear();
+}
+
+void App::on(const act::StepDate& a) {
+    const bool idle = m_idle_since.has_value();
+    if (m_screen != Screen::Question || idle || m_confirm_start_again || !m_session) return;
+    if (m_session->state() != core::Session::State::Answering || m_session->current().type != core::QuestionType::Date) return;
+    if (a.part < 0 || a.part > 2) return;
+    const LocalDate today = m_tz->to_local(m_clock->wall_now()).date;  // the injected clock: tests choose the day
+    int& v = m_date[static_cast<std::size_t>(a.part)];
+    if (v == 0) {
+        v = a.part == 0 ? today.day : a.part == 1 ? today.month : today.year;
+    } else if (a.part == 2) {
+        v = std::clamp(v + a.by, 1900, today.year + 50);
+    } else {
+        const int n = a.part == 1 ? 12 : (m_date[1] != 0 && m_date[2] != 0 ? core::days_in_month(m_date[2], m_date[1]) : 31);
+        v = ((v - 1 + a.by) % n + n) % n + 1;  // round: after 31 comes 1, before January December
+    }
+    if (m_date[0] == 0 || m_date[1] == 0 || m_date[2] == 0) return;
+    m_date[0] = std::min(m_date[0], core::days_in_month(m_date[2], m_date[1]));  // 31 June becomes 30 June
+    char iso[48];
+    std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", m_date[2], m_date[1], m_date[0]);
+    if (auto r = m_session->set_answer(core::Answer::text(iso)); !r)
         m_error = say(r.error());
     else
         m_error.clear();
@@ -306,6 +332,7 @@ void App::abandon(bool record) {
     m_session.reset();
     std::fill(m_number_buffer.begin(), m_number_buffer.end(), '\0');
     m_number_buffer.clear();
+    m_date = {};
     m_error.clear();
     m_survey.reset();
     m_resumed_draft.reset();
@@ -388,11 +415,14 @@ bool App::try_save_unsaved() {
 
 void App::sync_edit_buffers() {
     m_number_buffer.clear();
+    m_date = {};
     m_limit_reached = false;
     if (!m_session || m_session->state() != core::Session::State::Answering) return;
     const auto& q = m_session->current();
     if (const auto* a = m_session->current_answer()) {
         if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) m_number_buffer = a->to_display();
+        if (const auto* d = std::get_if<std::string>(&a->data); q.type == core::QuestionType::Date && d && core::is_iso_date(*d))
+            m_date = {std::stoi(d->substr(8, 2)), std::stoi(d->substr(5, 2)), std::stoi(d->substr(0, 4))};
     }
 }
 

@@ -134,6 +134,10 @@ void App::stage_answer() {
         apply(act::TypeText{"1"});
     } else if (q.type == core::QuestionType::Text) {
         apply(act::TypeText{"-"});
+    } else if (q.type == core::QuestionType::Acknowledge) {
+        apply(act::TapChoice{std::string(core::k_acknowledged)});
+    } else if (q.type == core::QuestionType::Date) {
+        for (int part = 0; part < 3; ++part) apply(act::StepDate{part, 1});
     }
 }
 
@@ -183,7 +187,10 @@ std::expected<void, std::string> App::stage_question(std::string_view rest_view)
     if (m_screen != Screen::Question || (!name.empty() && shown() != name) || (!m_closing && !m_session))
         return std::unexpected("question '" + name + "' is not reachable with the first choices");
     if (m_closing && !choice.empty()) return std::unexpected("'" + name + "' is a note: it has no choices");
-    if (!choice.empty() && !m_session->current().is_select()) {
+    if (!choice.empty() && m_session->current().type == core::QuestionType::Date) {
+        for (int part = 0; part < 3; ++part) apply(act::StepDate{part, 1});  // any VALUE: today's, on the kiosk's clock
+    } else if (!choice.empty() && !m_session->current().is_select() &&
+               m_session->current().type != core::QuestionType::Acknowledge) {
         apply(act::TypeText{choice});  // text and numbers: VALUE is typed
     } else if (!choice.empty()) {
         for (std::size_t pos = 0; pos <= choice.size();) {  // "a+b": several choices

@@ -63,6 +63,7 @@ QuestionVm App::question_view() const {
     v.name = q.name;
     v.label = q.label.get(lang);
     v.hint = q.hint.get(lang);
+    if (q.type == core::QuestionType::Rank && v.hint.empty()) v.hint = m_strings->get(lang, "rank_hint");  // how to rank
     v.type = q.type;
     v.appearance = q.appearance;
     v.max_length = q.type == core::QuestionType::Text ? q.max_length : static_cast<int>(core::k_max_write_in);
@@ -72,8 +73,11 @@ QuestionVm App::question_view() const {
         ChoiceVm cv{c.value, c.label.get(lang), false, c.exclusive, c.other};
         if (a) {
             if (const auto* one = std::get_if<std::string>(&a->data)) cv.selected = *one == c.value;
-            if (const auto* many = std::get_if<std::vector<std::string>>(&a->data))
-                cv.selected = std::ranges::find(*many, c.value) != many->end();
+            if (const auto* many = std::get_if<std::vector<std::string>>(&a->data)) {
+                const auto it = std::ranges::find(*many, c.value);
+                cv.selected = it != many->end();
+                if (cv.selected && q.type == core::QuestionType::Rank) cv.rank = static_cast<int>(it - many->begin()) + 1;
+            }
         }
         if (cv.selected && c.other) {
             v.write_in = true;
@@ -82,6 +86,8 @@ QuestionVm App::question_view() const {
         }
         v.choices.push_back(std::move(cv));
     }
+    if (q.type == core::QuestionType::Acknowledge)  // its one tick, labelled in the resident's language; the value is "OK"
+        v.choices.push_back(ChoiceVm{std::string(core::k_acknowledged), m_strings->get(lang, "acknowledge_ok"), a != nullptr});
     v.scale_min = q.scale_min;
     v.scale_max = q.scale_max;
     v.min_label = q.min_label.get(lang);
@@ -94,6 +100,10 @@ QuestionVm App::question_view() const {
             v.typed_length = core::utf8_length(*t);
         }
     if (q.type == core::QuestionType::Integer || q.type == core::QuestionType::Decimal) v.text = m_number_buffer;
+    if (q.type == core::QuestionType::Date) {
+        v.date = m_date;
+        if (m_date[1] != 0) v.date_month = m_strings->get(lang, "month_" + std::to_string(m_date[1]));
+    }
     return v;
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/survey.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -34,6 +35,7 @@ struct LanguageVm {
 struct ChoiceVm {
     std::string value, label;
     bool selected = false, exclusive = false, other = false;
+    int rank = 0;  // a rank question: this choice's place in the order (1 first), 0 when not placed yet
 };
 
 struct QuestionVm {
@@ -44,6 +46,8 @@ struct QuestionVm {
     std::int64_t scale_min = 0, scale_max = 10;
     std::optional<std::int64_t> scale_value;
     std::string min_label, max_label;
+    std::array<int, 3> date{};  // a date question: day, month, year as chosen so far (0: not yet)
+    std::string date_month;     // that month's name in the resident's language, empty when not chosen
     std::string text;       // text answer, or the number being typed
     bool write_in = false;  // an "other" choice is selected: ask for its text
     std::string write_in_text;

@@ -5,6 +5,7 @@
 #include "kiosk/widgets/icons.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace fieldkiosk::kiosk::ui {
 namespace {
@@ -69,7 +70,7 @@ void draw_grid(const QuestionVm& q, Rect area, const GridLayout& g, std::size_t 
         for (std::size_t r = 0; r < row; ++r) y += g.row_h[r] + t.gap * 0.75f;
         const auto& c = q.choices[i];
         if (choice_button("choice:" + c.value, {{x, y}, {x + g.col_w, y + g.row_h[row]}}, c.label, c.selected, multi,
-                          c.selected ? t.fonts.bold : t.fonts.body))
+                          c.selected ? t.fonts.bold : t.fonts.body, c.rank > 0 ? std::to_string(c.rank) : std::string{}))
             out.push_back(act::TapChoice{c.value});
     }
 }
@@ -317,7 +318,7 @@ void question_heading(const ViewModel& vm, Rect& area, const std::string& progre
 void select_body(const ViewModel& vm, Rect area, bool tall, bool has_other, ActionQueue& out) {
     const Theme& t = theme();
     const QuestionVm& q = vm.question;
-    const bool multi = q.type == QuestionType::SelectMultiple;
+    const bool multi = q.type == QuestionType::SelectMultiple || q.type == QuestionType::Rank;  // rank: squares, numbered
     Rect choices = area;
     if (has_other) {  // the write-in's place is kept whether "other" is ticked or not
         Rect entry;
@@ -372,6 +373,56 @@ void number_body(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
     push_key(keypad("keypad", col, q.type == QuestionType::Decimal), out);
 }
 
+// A date: day, month and year side by side, each a column with its name ("Day"), a button up, the chosen
+// value large in a box (the month in words), a button down. The year's column has two buttons each way, one
+// year and ten years ("+10"), so that a birth year is a few taps away. Nothing is typed. Each part shows
+// empty until touched; the first touch of a part sets it to today's (App::on(StepDate)), the answer is set
+// once all three are. Right to left, the frame's mirror puts the day at the right, as Arabic reads a date.
+void date_body(const ViewModel& vm, Rect area, bool tall, ActionQueue& out) {
+    const Theme& t = theme();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const QuestionVm& q = vm.question;
+    Rect row = centered(area, std::min(area.w(), (tall ? 1000.0f : 1200.0f) * t.scale));
+    const float label_h = font_px(t.fonts.bold) * 1.4f;
+    const float button_h = t.target * 1.25f, value_h = t.target * 1.6f;
+    row.max.y = std::min(row.max.y, row.min.y + label_h + button_h * 2 + value_h + t.gap * 3);
+    const float col_w = (row.w() - t.gap * 2) / 3;
+    static constexpr const char* k_parts[] = {"day", "month", "year"};
+    for (int part = 0; part < 3; ++part) {
+        Rect col{{row.min.x + static_cast<float>(part) * (col_w + t.gap), row.min.y},
+                 {row.min.x + static_cast<float>(part) * (col_w + t.gap) + col_w, row.max.y}};
+        const std::string name = k_parts[part];
+        draw_text(dl, t.fonts.bold, cut_top(col, label_h), vm.t("date_" + name), t.text, Align::Center, true);
+        Rect up = cut_top(col, button_h);
+        cut_top(col, t.gap);
+        Rect value = cut_top(col, value_h);
+        cut_top(col, t.gap);
+        Rect down = cut_top(col, button_h);
+        const int v = q.date[static_cast<std::size_t>(part)];
+        const auto stepper = [&](Rect r, int by, const char* text) {
+            const std::string id = "date:" + name + ":" + (by > 0 ? "+" : "-") + std::to_string(std::abs(by));
+            const bool pressed = button(id, r, text, Look::Secondary);
+            if (text[0] == '\0') draw_plus_minus(dl, r.center(), r.h() * 0.3f, by > 0, t.text);
+            if (pressed) out.push_back(act::StepDate{part, by});
+        };
+        if (part == 2) {  // the year: one year and ten years each way
+            Rect up10 = cut_right(up, (up.w() - t.gap) * 0.5f);
+            cut_right(up, t.gap);
+            Rect down10 = cut_right(down, (down.w() - t.gap) * 0.5f);
+            cut_right(down, t.gap);
+            stepper(up10, 10, "+10");
+            stepper(down10, -10, "-10");
+        }
+        stepper(up, 1, "");
+        stepper(down, -1, "");
+        dl->AddRectFilled(value.min, value.max, t.surface, t.radius);
+        dl->AddRect(value.min, value.max, v != 0 ? t.primary : t.border, t.radius, 0, std::max(2.0f, 3.0f * t.scale));
+        const std::string shown = v == 0 ? std::string{} : part == 1 ? q.date_month : std::to_string(v);
+        const ImFont* f = fit_font({t.fonts.title, t.fonts.bold, t.fonts.body}, inset(value, t.gap * 0.5f), shown);
+        draw_text(dl, f, inset(value, t.gap * 0.5f), shown, t.text, Align::Center, true);
+    }
+}
+
 }  // namespace
 
 float progress_bar_height() { return std::max(14.0f, 16.0f * theme().scale); }
@@ -421,7 +472,8 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
             break;
         }
         case QuestionType::SelectOne:
-        case QuestionType::SelectMultiple: {
+        case QuestionType::SelectMultiple:
+        case QuestionType::Rank: {  // rank: the grid, each placed choice showing its place (draw_grid)
             select_body(vm, area, tall, has_other, out);
             break;
         }
@@ -438,6 +490,22 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
         case QuestionType::Integer:
         case QuestionType::Decimal: {
             number_body(vm, area, tall, out);
+            break;
+        }
+        case QuestionType::Date:
+            date_body(vm, area, tall, out);
+            break;
+        case QuestionType::Acknowledge: {
+            // One large tick under the question, drawn as a select_multiple's option (a square that fills with a
+            // tick), wide enough for the label in any language and twice the height of a touch target.
+            if (q.choices.empty()) break;
+            const ChoiceVm& ok = q.choices.front();
+            const float least_w = std::min(area.w(), 760 * t.scale);
+            const float w = std::clamp(measure(t.fonts.bold, ok.label, area.w()).x + t.target * 2.4f, least_w, area.w());
+            Rect row = cut_top(area, std::min(area.h(), t.target * 2.0f));
+            row.max.x = row.min.x + w;
+            if (choice_button("choice:" + ok.value, row, ok.label, ok.selected, true, ok.selected ? t.fonts.bold : t.fonts.body))
+                out.push_back(act::TapChoice{ok.value});
             break;
         }
         case QuestionType::Calculate:

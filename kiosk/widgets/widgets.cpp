@@ -318,7 +318,8 @@ Rect choice_text_rect(Rect r) {
     return text_r;
 }
 
-bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font) {
+bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font,
+                   std::string_view badge) {
     const Theme& t = theme();
     bool held = false;
     const bool pressed = choice_hit(id, r, &held);
@@ -332,7 +333,11 @@ bool choice_button(std::string_view id, Rect r, std::string_view label, bool sel
     const ImVec2 bmin{r.min.x + t.gap * 1.2f, r.center().y - box * 0.5f};
     const ImVec2 bmax{bmin.x + box, bmin.y + box};
     const ImU32 ind_line = selected ? t.on_primary : t.border;
-    if (multi) {
+    if (!badge.empty()) {  // a rank's place: the number on the square's own surface, read as body text
+        dl->AddRectFilled(bmin, bmax, t.surface, 6.0f * t.scale);
+        dl->AddRect(bmin, bmax, ind_line, 6.0f * t.scale, 0, bw);
+        draw_text(dl, t.fonts.bold, {bmin, bmax}, badge, t.text, Align::Center, true);
+    } else if (multi) {
         dl->AddRectFilled(bmin, bmax, selected ? t.on_primary : t.surface, 6.0f * t.scale);
         dl->AddRect(bmin, bmax, ind_line, 6.0f * t.scale, 0, bw);
         if (selected) draw_check(dl, bmin, bmax, t.primary);

@@ -120,7 +120,8 @@ bool hit_area(std::string_view id, Rect r, bool* held = nullptr);
 bool choice_hit(std::string_view id, Rect r, bool* held = nullptr);
 // A choice: radio (select one) or check box (multi), label left-aligned, selected = filled.
 // `font`: use this font (a grid passes one font for all its buttons); null: the largest that fits.
-bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font = nullptr);
+bool choice_button(std::string_view id, Rect r, std::string_view label, bool selected, bool multi, const ImFont* font = nullptr,
+                   std::string_view badge = {});  // badge: a rank's place ("2"), drawn in the square instead of a tick
 // The inner text rectangle choice_button() uses for a button of rectangle r (to choose one font for a grid).
 [[nodiscard]] Rect choice_text_rect(Rect r);
 // 0–10 scales (or any min..max <= 11 points) as a row of numbered buttons with end labels below.

@@ -1,6 +1,8 @@
 // exports/wide.cpp: the wide table's columns, cells, labels, calculations, other versions and sealed rows.
 #include "exports/wide.hpp"
 
+#include "exports/codebook.hpp"
+
 #include "core/loader.hpp"
 
 #include <gtest/gtest.h>
@@ -113,6 +115,41 @@ TEST(WideTable, AnUnansweredMultiSelectLeavesItsIndicatorsEmptyNotZero) {
     const auto* q = t.survey().find("food_sources");
     EXPECT_EQ(cells[column(t, "food_sources")], "");
     EXPECT_EQ(cells[column(t, "food_sources/" + q->choices.front().value)], "");
+}
+
+// Issue 12: an acknowledge question is one column holding "OK", empty when not ticked or not asked; a date one
+// column of YYYY-MM-DD.
+TEST(WideTable, AcknowledgeDateAndRankQuestionsAreOneColumnEach) {
+    const auto loaded = core::load_survey_text(R"({"survey": "food", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ack"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "acknowledge", "name": "agree", "label": {"en": "I have read the notice."}},
+                    {"type": "date", "name": "born", "label": {"en": "Born?"}},
+                    {"type": "rank", "name": "order", "label": {"en": "In order?"},
+                     "choices": [{"value": "a", "label": {"en": "A"}}, {"value": "b", "label": {"en": "B"}}]}]})",
+                                               "ack.json");
+    ASSERT_TRUE(loaded.ok());
+    auto t = WideTable::make(loaded.survey);
+    ASSERT_TRUE(t) << t.error();
+    EXPECT_EQ(t->row(record({{"agree", "OK"}}))[column(*t, "agree")], "OK");
+    EXPECT_EQ(t->row(record(json::object()))[column(*t, "agree")], "");
+    const auto rows = codebook(*t);
+    const auto it = std::ranges::find_if(rows, [](const CodebookRow& r) { return r.variable == "agree"; });
+    ASSERT_NE(it, rows.end());
+    EXPECT_EQ(it->type, "acknowledge");
+    EXPECT_EQ(it->values, "OK = ticked (empty: not ticked, or not asked)");
+    // A date is one column of its ISO text.
+    EXPECT_EQ(t->row(record({{"born", "1990-06-15"}}))[column(*t, "born")], "1990-06-15");
+    const auto born = std::ranges::find_if(rows, [](const CodebookRow& r) { return r.variable == "born"; });
+    ASSERT_NE(born, rows.end());
+    EXPECT_EQ(born->type, "date");
+    EXPECT_EQ(born->values, "a date, YYYY-MM-DD");
+    // A rank is one column of its values in the resident's order (ODK's rank value).
+    EXPECT_EQ(t->row(record({{"order", {"b", "a"}}}))[column(*t, "order")], "b a");
+    const auto order = std::ranges::find_if(rows, [](const CodebookRow& r) { return r.variable == "order"; });
+    ASSERT_NE(order, rows.end());
+    EXPECT_EQ(order->type, "rank");
+    EXPECT_EQ(order->choices, "a = A | b = B");
 }
 
 TEST(WideTable, MetadataComesFromTheStoreAndThePayload) {

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <string>
 
@@ -80,6 +81,29 @@ inline void answer_by_touch(UiDriver& ui, KioskFixture& f, Expected& expected, s
             for (const char* k : {"keypad:4", "keypad:2"}) ASSERT_TRUE(ui.tap(k));
             expected[q.name] = 42;
             break;
+        case QuestionType::Acknowledge:
+            ASSERT_TRUE(ui.tap("choice:OK"));
+            expected[q.name] = "OK";
+            break;
+        case QuestionType::Date:  // the first touch of each part: today's, on the fixture's clock
+            for (const char* k : {"date:day:+1", "date:month:+1", "date:year:+1"}) ASSERT_TRUE(ui.tap(k));
+            {
+                const auto d = f.app.view().question.date;
+                char iso[48];
+                std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", d[2], d[1], d[0]);
+                expected[q.name] = iso;
+            }
+            break;
+        case QuestionType::Rank: {  // every choice, last first
+            std::vector<std::string> order;
+            for (auto c = q.choices.rbegin(); c != q.choices.rend(); ++c) {
+                ASSERT_TRUE(ui.show("choice:" + c->value));
+                ASSERT_TRUE(ui.tap("choice:" + c->value));
+                order.push_back(c->value);
+            }
+            expected[q.name] = order;
+            break;
+        }
         case QuestionType::Note:
         case QuestionType::Calculate:
             break;

@@ -76,6 +76,13 @@ TEST(OpenRosa, EveryResponseArrivesOnceInTheShapeOfThePublishedXForm) {
         ASSERT_TRUE(doc.load_string(stored.at(instance(id)).c_str()));
         EXPECT_STREQ(doc.document_element().attribute("version").value(), food->version.c_str());
         EXPECT_FALSE(std::string(doc.document_element().child("meta").child_value("timeEnd")).empty());
+        // The response's site, mode and language travel in the XForm's hidden meta fields (issue 12).
+        std::vector<std::string> meta, published_meta;
+        for (auto c : doc.document_element().child("meta").children()) meta.emplace_back(c.name());
+        for (auto c : xform.select_node("//instance[not(@id)]/data/meta").node().children()) published_meta.emplace_back(c.name());
+        EXPECT_EQ(meta, published_meta);
+        EXPECT_FALSE(std::string(doc.document_element().child("meta").child_value("fk_language")).empty());
+        EXPECT_FALSE(std::string(doc.document_element().child("meta").child_value("fk_mode")).empty());
     }
 }
 
@@ -109,6 +116,8 @@ TEST(OpenRosa, AnOlderVersionsResponseIsSentInThatVersionsShape) {
         r.survey_id = "demo";
         r.survey_version = "1";
         r.language = "en";
+        r.mode = core::Mode::Assisted;
+        r.site = "Queen's Crescent market";
         r.started_at = r.completed_at = clock.wall_now();
         r.answers = {{"first", core::Answer::text("one")}};
         ASSERT_TRUE(store->save_completed(r));
@@ -125,6 +134,12 @@ TEST(OpenRosa, AnOlderVersionsResponseIsSentInThatVersionsShape) {
     const auto stored = central.stored();
     ASSERT_EQ(stored.size(), 1u);
     EXPECT_EQ(fields(stored.begin()->second), (std::vector<std::string>{"first", "second"}));
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(stored.begin()->second.c_str()));
+    const auto meta = doc.document_element().child("meta");
+    EXPECT_STREQ(meta.child_value("fk_site"), "Queen's Crescent market");
+    EXPECT_STREQ(meta.child_value("fk_mode"), "assisted");
+    EXPECT_STREQ(meta.child_value("fk_language"), "en");
 }
 
 TEST(OpenRosa, AnswersLostOnTheWayAreReplayedHarmlesslyAndEveryResponseIsThereOnce) {

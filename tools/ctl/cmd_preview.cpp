@@ -41,13 +41,18 @@ void print_question(const core::Session& s, std::ostream& out) {
             out << "\n";
         }
         if (q.type == core::QuestionType::SelectMultiple) out << "  Choose any that apply, e.g. 1,3\n";
+        if (q.type == core::QuestionType::Rank) out << "  Put them in order, most preferred first, e.g. 3,1,2\n";
     } else if (q.type == core::QuestionType::Scale) {
         out << "  " << q.scale_min << " = " << q.min_label.get(lang, def) << " … " << q.scale_max << " = "
             << q.max_label.get(lang, def) << "\n";
     } else if (q.type == core::QuestionType::Note) {
         out << "  (Press Enter to continue)\n";
+    } else if (q.type == core::QuestionType::Acknowledge) {
+        out << "  Type OK to acknowledge\n";
+    } else if (q.type == core::QuestionType::Date) {
+        out << "  Type a date as YYYY-MM-DD, e.g. 2026-05-01\n";
     }
-    if (a && !q.is_select()) out << "  Answer: " << a->to_display() << "\n";
+    if (a && (!q.is_select() || q.type == core::QuestionType::Rank)) out << "  Answer: " << a->to_display() << "\n";
     if (a && !a->write_in.empty()) out << "  Write-in: " << a->write_in << "\n";
     if (!q.required && q.takes_answer()) out << "  (optional)\n";
 }

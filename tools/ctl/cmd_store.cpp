@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <ostream>
 #include <random>
@@ -118,6 +119,20 @@ private:
                     q.scale_min + static_cast<std::int64_t>(pick(static_cast<std::size_t>(q.scale_max - q.scale_min + 1))));
             case core::QuestionType::Text:
                 return core::Answer::text(std::string(1 + pick(std::min(40, q.max_length)), 'a' + static_cast<char>(pick(26))));
+            case core::QuestionType::Acknowledge:
+                return core::Answer::text(std::string(core::k_acknowledged));
+            case core::QuestionType::Rank: {  // every choice, in a random order
+                std::vector<std::string> order;
+                for (const auto& c : q.choices) order.push_back(c.value);
+                std::shuffle(order.begin(), order.end(), m_gen);
+                return core::Answer::choices(std::move(order));
+            }
+            case core::QuestionType::Date: {  // 1950-01-01 .. 2019-12-28: every day of the month exists
+                char date[48];
+                std::snprintf(date, sizeof date, "%04d-%02d-%02d", 1950 + static_cast<int>(pick(70)),
+                              1 + static_cast<int>(pick(12)), 1 + static_cast<int>(pick(28)));
+                return core::Answer::text(date);
+            }
             default:
                 return core::Answer::text("");
         }

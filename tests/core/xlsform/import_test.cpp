@@ -81,6 +81,67 @@ TEST(XlsformImport, RefusesWhatTheKioskCannotDoAtItsCell) {
     EXPECT_TRUE(r.survey.is_null());
 }
 
+// Issue 12: `acknowledge` was refused; it is now read as the kiosk's acknowledge question.
+TEST(XlsformImport, AcknowledgeIsReadAsAnAcknowledgeQuestion) {
+    auto wb = food_form();
+    wb.sheets[0].rows.push_back({"acknowledge", "agree", "I have read this", "He leído esto", "", "yes", "", ""});
+    const auto r = import_workbook(wb, "food.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& q = r.survey["questions"].back();
+    EXPECT_EQ(q["type"], "acknowledge");
+    EXPECT_EQ(q["name"], "agree");
+    EXPECT_EQ(q["required"], true);
+    EXPECT_FALSE(q.contains("choices"));
+    const auto loaded = core::load_survey_text(r.survey.dump(), "food.json");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_EQ(loaded.survey->questions.back().type, core::QuestionType::Acknowledge);
+    // Written with something after it, it is refused at its cell.
+    wb.sheets[0].rows.back()[0] = "acknowledge yes";
+    const auto bad = import_workbook(wb, "food.xlsx");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(errors_of(bad).find("food.xlsx: survey!A8 (type): 'acknowledge' takes nothing after it"), std::string::npos)
+        << errors_of(bad);
+}
+
+// Issue 12: `date` was refused; it is now read as the kiosk's date question, its constraint kept.
+TEST(XlsformImport, DateIsReadAsADateQuestion) {
+    auto wb = food_form();
+    wb.sheets[0].rows.push_back({"date", "moved", "When did you move here?", "¿Cuándo se mudó?", "", "", ". <= '2030-12-31'", ""});
+    const auto r = import_workbook(wb, "food.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& q = r.survey["questions"].back();
+    EXPECT_EQ(q["type"], "date");
+    EXPECT_EQ(q["constraint"], ". <= '2030-12-31'");
+    const auto loaded = core::load_survey_text(r.survey.dump(), "food.json");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_EQ(loaded.survey->questions.back().type, core::QuestionType::Date);
+    // time and datetime stay refused at their cell.
+    wb.sheets[0].rows.back()[0] = "datetime";
+    const auto bad = import_workbook(wb, "food.xlsx");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(errors_of(bad).find("food.xlsx: survey!A8 (type): 'datetime': the kiosk has no date-and-time question"), std::string::npos)
+        << errors_of(bad);
+}
+
+// Issue 12: `rank LIST` was refused; it is now read as the kiosk's rank question over that list.
+TEST(XlsformImport, RankIsReadAsARankQuestionOverItsList) {
+    auto wb = food_form();
+    wb.sheets[0].rows.push_back({"rank yes_no", "order", "Put these in order", "Ordene", "", "", "", ""});
+    const auto r = import_workbook(wb, "food.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& q = r.survey["questions"].back();
+    EXPECT_EQ(q["type"], "rank");
+    EXPECT_EQ(q["choices"], "yes_no");
+    const auto loaded = core::load_survey_text(r.survey.dump(), "food.json");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_EQ(loaded.survey->questions.back().type, core::QuestionType::Rank);
+    EXPECT_EQ(loaded.survey->questions.back().choices.size(), 2U);
+    wb.sheets[0].rows.back()[0] = "rank";  // no list: refused at its cell
+    const auto bad = import_workbook(wb, "food.xlsx");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(errors_of(bad).find("food.xlsx: survey!A8 (type): write 'rank LIST'"), std::string::npos) << errors_of(bad);
+}
+
 TEST(XlsformImport, RangeMustFitTheKiosksScale) {
     auto wb = food_form();
     wb.sheets[0].rows[0].push_back("parameters");

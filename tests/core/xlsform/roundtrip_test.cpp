@@ -90,6 +90,36 @@ TEST(XlsformRoundTrip, EveryShippedSurveyExportsAndImportsToTheSameSurvey) {
     }
 }
 
+// Issue 12: acknowledge, date and rank questions go out as XLSForm's `acknowledge`, `date` and `rank LIST` rows
+// and come back the same.
+TEST(XlsformRoundTrip, AcknowledgeDateAndRankQuestionsExportAndImportToTheSameSurvey) {
+    const auto original = core::load_survey_text(R"({"survey": "ack", "version": "2", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}, {"code": "ar", "name": "العربية", "status": "complete", "direction": "rtl"}],
+      "title": {"en": "Ack", "ar": "إقرار"}, "description": {"en": "d", "ar": "د"}, "estimated_minutes": 1,
+      "questions": [{"type": "acknowledge", "name": "agree", "label": {"en": "I have read the notice.", "ar": "قرأت الإشعار."},
+                     "required": true, "default": "OK"},
+                    {"type": "text", "name": "why", "label": {"en": "Why?", "ar": "لماذا؟"}, "relevant": "${agree} = 'OK'"},
+                    {"type": "date", "name": "since", "label": {"en": "Since when?", "ar": "منذ متى؟"},
+                     "constraint": ". >= '1950-01-01'", "default": "2020-02-29"},
+                    {"type": "rank", "name": "order", "label": {"en": "In order?", "ar": "بالترتيب؟"},
+                     "choices": [{"value": "a", "label": {"en": "A", "ar": "أ"}}, {"value": "b", "label": {"en": "B", "ar": "ب"}}]}]})",
+                                                 "ack.json");
+    ASSERT_TRUE(original.ok());
+    testing::TempDir dir;
+    const auto file = dir.path() / "ack.xlsx";
+    ASSERT_TRUE(export_xlsform(*original.survey, file));
+    const auto imported = import_file(file);
+    std::string problems;
+    for (const auto& p : imported.problems) problems += p.to_string() + "\n";
+    ASSERT_TRUE(imported.ok()) << problems;
+    EXPECT_EQ(imported.survey["questions"][0]["type"], "acknowledge");
+    EXPECT_EQ(imported.survey["questions"][2]["type"], "date");
+    EXPECT_EQ(imported.survey["questions"][3]["type"], "rank");
+    const auto loaded = core::load_survey_text(imported.survey.dump(), dir.path() / "ack.json");
+    ASSERT_TRUE(loaded.ok());
+    expect_same(*original.survey, *loaded.survey);
+}
+
 TEST(XlsformRoundTrip, AnUnwritableTargetIsNamed) {
     const fs::path defs[] = {FIELDKIOSK_SURVEY_DEFS_DIR};
     const auto catalog = core::load_paths(defs);

@@ -35,6 +35,9 @@ json response() {
     return {{"id", "0b6c2a4e-8f2d-4b59-a0f5-6f1c2d3e4f50"},
             {"survey", "demo"},
             {"survey_version", "4"},
+            {"site", "Kentish Town library"},
+            {"mode", "assisted"},
+            {"language", "en"},
             {"started_at", "2026-05-01T10:00:00Z"},
             {"completed_at", "2026-05-01T10:03:00Z"},
             {"answers", {{"sources", {"shop", "elsewhere"}}, {"people", 5}}},
@@ -67,6 +70,46 @@ TEST(Submission, FillsThePublishedInstanceInItsOrderWithEmptyFieldsForWhatWasNot
     EXPECT_STREQ(data.child("meta").child_value("timeStart"), "2026-05-01T10:00:00Z");
     EXPECT_STREQ(data.child("meta").child_value("timeEnd"), "2026-05-01T10:03:00Z");
     EXPECT_NE(xml->find("&lt;allotment&gt; &amp; friends"), std::string::npos);
+}
+
+// Issue 12: ODK Central and Kobo get a column each for the response's site, mode and language: hidden string
+// fields of the XForm's meta, filled from the stored response.
+TEST(Submission, CarriesTheSiteModeAndLanguageInTheXFormsMetaFields) {
+    const auto s = demo();
+    ASSERT_TRUE(s);
+    const auto xml = to_submission(response(), s.get());
+    ASSERT_TRUE(xml) << xml.error();
+    pugi::xml_document doc, form;
+    ASSERT_TRUE(doc.load_string(xml->c_str()));
+    ASSERT_TRUE(form.load_string(to_xform(*s).c_str()));
+    const auto meta = doc.document_element().child("meta");
+    EXPECT_STREQ(meta.child_value("fk_site"), "Kentish Town library");
+    EXPECT_STREQ(meta.child_value("fk_mode"), "assisted");
+    EXPECT_STREQ(meta.child_value("fk_language"), "en");
+    std::vector<std::string> ours, published;
+    for (auto c : meta.children()) ours.emplace_back(c.name());
+    for (auto c : form.select_node("//instance[not(@id)]/data/meta").node().children()) published.emplace_back(c.name());
+    EXPECT_EQ(ours, (std::vector<std::string>{"instanceID", "timeStart", "timeEnd", "fk_site", "fk_mode", "fk_language"}));
+    EXPECT_EQ(ours, published);
+    // Each is a string bind with no control in the body: hidden, as pyxform's meta fields are.
+    for (const char* f : {"fk_site", "fk_mode", "fk_language"}) {
+        const auto path = std::string("/data/meta/") + f;
+        const auto bind = form.select_node(("//bind[@nodeset='" + path + "']").c_str()).node();
+        ASSERT_TRUE(bind) << f;
+        EXPECT_STREQ(bind.attribute("type").value(), "string") << f;
+        EXPECT_FALSE(form.select_node(("//h:body//*[@ref='" + path + "']").c_str())) << f;
+    }
+    // A response without them (written before they were stored) sends the fields empty, never absent.
+    auto bare = response();
+    bare.erase("site");
+    bare.erase("mode");
+    const auto old = to_submission(bare, s.get());
+    ASSERT_TRUE(old);
+    pugi::xml_document d2;
+    ASSERT_TRUE(d2.load_string(old->c_str()));
+    EXPECT_TRUE(d2.document_element().child("meta").child("fk_site"));
+    EXPECT_STREQ(d2.document_element().child("meta").child_value("fk_site"), "");
+    EXPECT_STREQ(d2.document_element().child("meta").child_value("fk_language"), "en");
 }
 
 TEST(Submission, TheSameResponseGivesTheSameBytesSoAResendIsAReplay) {

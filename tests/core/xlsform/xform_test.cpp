@@ -6,6 +6,7 @@
 #include "core/xlsform/xform.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
 #include <filesystem>
@@ -89,6 +90,11 @@ TEST(XForm, EveryShippedSurveyHasPyxformsShape) {
         EXPECT_EQ(f.order, expected);
         EXPECT_EQ(f.binds.at("timeEnd").at("jr:preloadParams"), "end");
         EXPECT_EQ(f.binds.at("instanceID").at("jr:preload"), "uid");
+        for (const char* m : {"fk_site", "fk_mode", "fk_language"}) {  // the response's metadata, hidden strings
+            ASSERT_TRUE(f.binds.contains(m)) << m;
+            EXPECT_EQ(f.binds.at(m).at("type"), "string") << m;
+            EXPECT_EQ(f.binds.at(m).at("nodeset"), std::string("/data/meta/") + m);
+        }
         const auto model = doc.child("h:html").child("h:head").child("model");
         std::set<std::string> itext_ids;
         std::size_t translations = 0;
@@ -116,6 +122,70 @@ TEST(XForm, EveryShippedSurveyHasPyxformsShape) {
             }
         }
     }
+}
+
+// Issue 12: acknowledge is pyxform's: a string bind and a <trigger> control with its label.
+TEST(XForm, AcknowledgeIsAStringBindWithATrigger) {
+    const auto r = core::load_survey_text(R"({"survey": "ack", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ack"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "acknowledge", "name": "agree", "label": {"en": "I have read the notice."}, "required": true}]})",
+                                          "ack.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.order, std::vector<std::string>{"agree"});
+    EXPECT_EQ(f.binds.at("agree").at("type"), "string");
+    EXPECT_EQ(f.binds.at("agree").at("required"), "true()");
+    const auto trigger = doc.select_node("//h:body/trigger").node();
+    ASSERT_TRUE(trigger);
+    EXPECT_STREQ(trigger.attribute("ref").value(), "/data/agree");
+    EXPECT_STREQ(trigger.child("label").attribute("ref").value(), "jr:itext('/data/agree:label')");
+    EXPECT_FALSE(doc.select_node("//h:body/input"));
+}
+
+// Issue 12: a date is pyxform's: a `date` bind and an <input>.
+TEST(XForm, DateIsADateBindWithAnInput) {
+    const auto r = core::load_survey_text(R"({"survey": "dates", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Dates"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "date", "name": "born", "label": {"en": "When were you born?"}, "constraint": ". <= '2026-12-31'"}]})",
+                                          "dates.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.binds.at("born").at("type"), "date");
+    EXPECT_EQ(f.binds.at("born").at("constraint"), ". <= '2026-12-31'");
+    EXPECT_STREQ(doc.select_node("//h:body/input").node().attribute("ref").value(), "/data/born");
+}
+
+// Issue 12: a rank is pyxform's: an odk:rank bind and an <odk:rank> control over its list; the submission sends
+// the values in the resident's order, separated by spaces.
+TEST(XForm, RankIsAnOdkRankControlAndItsSubmissionKeepsTheOrder) {
+    const auto r = core::load_survey_text(R"({"survey": "ranks", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Ranks"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "rank", "name": "priorities", "label": {"en": "What matters most?"},
+                     "choices": [{"value": "parks", "label": {"en": "Parks"}}, {"value": "buses", "label": {"en": "Buses"}}]}]})",
+                                          "ranks.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto f = fields_of(doc);
+    EXPECT_EQ(f.binds.at("priorities").at("type"), "odk:rank");
+    const auto control = doc.select_node("//h:body/odk:rank").node();
+    ASSERT_TRUE(control);
+    EXPECT_STREQ(control.attribute("ref").value(), "/data/priorities");
+    EXPECT_STREQ(control.child("itemset").attribute("nodeset").value(), "instance('priorities')/root/item");
+    const nlohmann::json response = {{"id", "r-1"}, {"survey", "ranks"}, {"survey_version", "1"},
+                                      {"answers", {{"priorities", {"buses", "parks"}}}}};
+    const auto xml = to_submission(response, r.survey.get());
+    ASSERT_TRUE(xml) << xml.error();
+    pugi::xml_document sub;
+    ASSERT_TRUE(sub.load_string(xml->c_str()));
+    EXPECT_STREQ(sub.document_element().child_value("priorities"), "buses parks");
 }
 
 TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
