@@ -3,6 +3,7 @@
 #include "core/answer.hpp"
 #include "seal/sealed_box.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace fieldkiosk::sync::server {
@@ -26,6 +27,18 @@ std::optional<std::string> check_answer(const core::Question& q, const json& val
             if (const auto* v = std::get_if<std::vector<std::string>>(&a->data))
                 for (const auto& one : *v)
                     if (auto e = bad_choice(one)) return e;
+            break;
+        case core::QuestionType::Rank:  // each a choice, none twice
+            if (const auto* v = std::get_if<std::vector<std::string>>(&a->data))
+                for (std::size_t i = 0; i < v->size(); ++i) {
+                    if (auto e = bad_choice((*v)[i])) return e;
+                    if (std::find(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(i), (*v)[i]) != v->begin() + static_cast<std::ptrdiff_t>(i))
+                        return "answer to '" + q.name + "': '" + (*v)[i] + "' is ranked twice";
+                }
+            break;
+        case core::QuestionType::Acknowledge:
+            if (const auto* s = std::get_if<std::string>(&a->data); s && *s != "OK")
+                return "answer to '" + q.name + "': an acknowledge question takes only \"OK\"";
             break;
         case core::QuestionType::Scale:
             if (const auto* n = std::get_if<std::int64_t>(&a->data); n && (*n < q.scale_min || *n > q.scale_max))

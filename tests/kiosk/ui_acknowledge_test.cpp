@@ -2,6 +2,7 @@
 // resident's language through the text layer, a touch target in both orientations, mirrored in Arabic;
 // Continue waits for the tick when it is required, and the saved answer is "OK" (ODK's value).
 #include "kiosk/widgets/widgets.hpp"
+#include "tests/kiosk/demo_survey.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/text_layer_on.hpp"
 #include "tests/kiosk/ui_driver.hpp"
@@ -16,19 +17,9 @@ using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-core::SurveyPtr acknowledge_demo() {
-    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
-                                    "tests/kiosk/data/acknowledge_demo.json");
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
-    return r.survey;
-}
+core::SurveyPtr acknowledge_demo() { return fieldkiosk::testing::load_kiosk_demo("acknowledge_demo"); }
 
-void open(KioskFixture& f, const std::string& lang) {
-    f.app.apply(act::OpenSurvey{"acknowledge_demo"});
-    f.app.apply(act::ChooseLanguage{lang});
-    f.app.apply(act::ConsentStart{});
-    ASSERT_EQ(f.app.view().question.name, "agree");
-}
+void open(KioskFixture& f, const std::string& lang) { fieldkiosk::testing::open_kiosk_demo(f, "acknowledge_demo", lang, "agree"); }
 
 const ui::DrawnLine* line_with(std::string_view text) {
     for (const auto& l : ui::drawn_lines())

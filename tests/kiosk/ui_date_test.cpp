@@ -3,6 +3,7 @@
 // takes today's from the injected clock (FakeClock: 2027-01-15 08:00 UTC) in a fixed UTC zone, never the real
 // date; the saved answer is ISO `YYYY-MM-DD`.
 #include "kiosk/widgets/widgets.hpp"
+#include "tests/kiosk/demo_survey.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/text_layer_on.hpp"
 #include "tests/kiosk/ui_driver.hpp"
@@ -20,21 +21,13 @@ using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-core::SurveyPtr date_demo() {
-    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
-                                    "tests/kiosk/data/date_demo.json");
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
-    return r.survey;
-}
+core::SurveyPtr date_demo() { return fieldkiosk::testing::load_kiosk_demo("date_demo"); }
 
 const FixedOffsetZone k_utc;
 
 void open(KioskFixture& f, const std::string& lang) {
     f.app.set_time_zone(k_utc);
-    f.app.apply(act::OpenSurvey{"date_demo"});
-    f.app.apply(act::ChooseLanguage{lang});
-    f.app.apply(act::ConsentStart{});
-    ASSERT_EQ(f.app.view().question.name, "moved_in");
+    fieldkiosk::testing::open_kiosk_demo(f, "date_demo", lang, "moved_in");
 }
 
 const ui::DrawnLine* line_with(std::string_view text) {

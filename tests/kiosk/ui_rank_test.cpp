@@ -2,6 +2,7 @@
 // shown as a number in the choice's square through the text layer; a second tap takes it out; targets of
 // 9 mm in both orientations; mirrored in Arabic. The saved answer is the values in the resident's order.
 #include "kiosk/widgets/widgets.hpp"
+#include "tests/kiosk/demo_survey.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/text_layer_on.hpp"
 #include "tests/kiosk/ui_driver.hpp"
@@ -18,19 +19,9 @@ using fieldkiosk::testing::UiDriver;
 
 namespace {
 
-core::SurveyPtr rank_demo() {
-    auto r = core::load_survey_file(std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() /
-                                    "tests/kiosk/data/rank_demo.json");
-    EXPECT_TRUE(r.ok()) << (r.diagnostics.empty() ? "" : r.diagnostics.front().to_string());
-    return r.survey;
-}
+core::SurveyPtr rank_demo() { return fieldkiosk::testing::load_kiosk_demo("rank_demo"); }
 
-void open(KioskFixture& f, const std::string& lang) {
-    f.app.apply(act::OpenSurvey{"rank_demo"});
-    f.app.apply(act::ChooseLanguage{lang});
-    f.app.apply(act::ConsentStart{});
-    ASSERT_EQ(f.app.view().question.name, "priorities");
-}
+void open(KioskFixture& f, const std::string& lang) { fieldkiosk::testing::open_kiosk_demo(f, "rank_demo", lang, "priorities"); }
 
 // The places shown, by choice value (0: none).
 std::map<std::string, int> places(KioskFixture& f) {

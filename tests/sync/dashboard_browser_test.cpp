@@ -6,15 +6,14 @@
 // $FIELDKIOSK_SCREENSHOT_DIR, or to the test's folder (docs/screenshots holds copies that were looked at).
 // The responses: `fieldkiosk-ctl simulate --spread-days` over two years at two sites, sent by the real client.
 #include "core/base64.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/sync/http_call.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,23 +30,11 @@ const fs::path k_boundaries = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" 
 const fs::path k_indicators = fs::path(FIELDKIOSK_SURVEY_DEFS_DIR) / "indicators";
 constexpr const char* k_element = "element-6066-11e4-a52e-4f735466cecf";  // W3C WebDriver's element reference key
 
-int free_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
 // chromedriver as a child process, and one browser session on it.
 class Browser {
 public:
     Browser() {
-        m_port = free_port();
+        m_port = unused_loopback_port();
         m_pid = ::fork();
         if (m_pid == 0) {
             const std::string port = "--port=" + std::to_string(m_port);

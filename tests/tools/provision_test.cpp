@@ -4,6 +4,7 @@
 #include "tools/ctl/provision.hpp"
 #include "kiosk/settings/config.hpp"
 #include "kiosk/settings/pin.hpp"
+#include "tests/support/free_port.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/sync/loopback.hpp"
 #include "tests/sync/self_signed.hpp"
@@ -49,17 +50,7 @@ mode_t mode_of(const fs::path& p) {
 }
 
 // A 127.0.0.1 port where nothing listens (bound, then closed).
-int closed_port() {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
+int closed_port() { return fieldkiosk::testing::unused_loopback_port(); }
 
 using fieldkiosk::testing::ctl;
 using fieldkiosk::testing::Run;
