@@ -21,7 +21,7 @@ namespace {
 // schema: migration N takes the database from user_version N-1 to N. Never edit a shipped one;
 // add the next. Each runs in one transaction with the user_version bump.
 // ---------------------------------------------------------------------------------------------
-constexpr std::array<std::string_view, 1> k_migrations = {
+constexpr std::array<std::string_view, 2> k_migrations = {
     // 1: responses, their outbox, identity, drafts, drop-offs.
     R"sql(
 CREATE TABLE meta(
@@ -73,6 +73,13 @@ CREATE TABLE dropoffs(
   last_question TEXT NOT NULL,                          -- never an answer: only where they stopped
   at            TEXT NOT NULL
 );
+)sql",
+    // 2: drop-offs carry the survey version and the site, so that their counts can go to the receiver
+    // (sync: the heartbeat's "dropoffs"). Rows from before have '' for both (version and site unknown).
+    R"sql(
+ALTER TABLE dropoffs ADD COLUMN survey_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE dropoffs ADD COLUMN site TEXT NOT NULL DEFAULT '';
+CREATE INDEX dropoffs_by_time ON dropoffs(at);
 )sql",
 };
 
@@ -409,11 +416,27 @@ Result<std::vector<std::pair<std::string, std::string>>> ResponseStore::quaranti
 // ---------------------------------------------------------------------------------------------
 // drop-offs and drafts
 // ---------------------------------------------------------------------------------------------
-Result<void> ResponseStore::record_dropoff(std::string_view survey_id, std::string_view last_question) {
-    auto st = m_db.prepare("INSERT INTO dropoffs(survey_id, last_question, at) VALUES (?1, ?2, ?3)");
+Result<void> ResponseStore::record_dropoff(const DropoffAt& d) {
+    auto st = m_db.prepare("INSERT INTO dropoffs(survey_id, survey_version, last_question, site, at) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!st) return std::unexpected(st.error());
-    st->bind(1, survey_id).bind(2, last_question).bind(3, now_text());
+    st->bind(1, d.survey_id).bind(2, d.survey_version).bind(3, d.last_question).bind(4, d.site).bind(5, now_text());
     return st->run();
+}
+
+// Newest days first, so that a cap keeps what the receiver has not heard yet; a day's count only grows.
+Result<std::vector<DropoffDay>> ResponseStore::dropoff_days(std::size_t max_rows) {
+    auto st = m_db.prepare(
+        "SELECT survey_id, survey_version, last_question, site, substr(at, 1, 10) AS day, count(*) FROM dropoffs"
+        " GROUP BY survey_id, survey_version, last_question, site, day ORDER BY day DESC, survey_id, survey_version,"
+        " last_question, site LIMIT ?1");
+    if (!st) return std::unexpected(st.error());
+    st->bind(1, static_cast<std::int64_t>(max_rows));
+    std::vector<DropoffDay> out;
+    FK_TRY(st->for_each_row([&](Statement&) {
+        out.push_back({st->column_text(0), st->column_text(1), st->column_text(2), st->column_text(3), st->column_text(4),
+                       st->column_int64(5)});
+    }));
+    return out;
 }
 
 Result<void> ResponseStore::save_draft(const Draft& d) {

@@ -60,6 +60,17 @@ struct Dropoff {
     std::int64_t count = 0;
 };
 
+// One drop-off as the kiosk records it (no answer, no time of day beyond the row's own `at`).
+struct DropoffAt {
+    std::string survey_id, survey_version, last_question, site;
+};
+
+// Drop-offs counted per day (ResponseStore::dropoff_days).
+struct DropoffDay {
+    std::string survey_id, survey_version, last_question, site, day;  // day: YYYY-MM-DD (UTC)
+    std::int64_t count = 0;
+};
+
 struct SurveyStats {
     std::string survey_id;
     std::int64_t completed_today = 0;  // by the kiosk's local date
@@ -96,7 +107,7 @@ struct CheckReport {
 
 class ResponseStore {
 public:
-    static constexpr int k_schema_version = 1;
+    static constexpr int k_schema_version = 2;
 
     // Opens (creating if needed) the store at `path`, migrating it to k_schema_version. Makes the kiosk
     // id on first open. Refuses a database written by a newer program (StoreError::Kind::Schema).
@@ -130,8 +141,12 @@ public:
     // Quarantined items (rejected / conflict) with the server's reasons, for the admin screen and export.
     [[nodiscard]] Result<std::vector<std::pair<std::string, std::string>>> quarantined();
 
-    // Drop-off in kiosk mode: the survey and the last question reached; never an answer.
-    [[nodiscard]] Result<void> record_dropoff(std::string_view survey_id, std::string_view last_question);
+    // Drop-off in kiosk mode: the survey, its version, the last question reached and the site; never an answer.
+    [[nodiscard]] Result<void> record_dropoff(const DropoffAt& dropoff);
+    // Drop-offs counted per survey, version, last question, site and UTC day (the `at` date), newest days first,
+    // at most `max_rows` rows: what the heartbeat carries to the receiver (counts only; a replay is harmless
+    // since the receiver keeps the larger of two counts for the same day).
+    [[nodiscard]] Result<std::vector<DropoffDay>> dropoff_days(std::size_t max_rows);
 
     // Drafts (assisted mode).
     [[nodiscard]] Result<void> save_draft(const Draft& draft);

@@ -324,7 +324,7 @@ void App::abandon(bool record) {
             d.info.site = m_config.site;
             d.state = m_session->snapshot().dump();
             if (auto r = m_store->save_draft(d); !r) log("could not keep the interview as a draft: " + r.error().message);
-        } else if (auto r = m_store->record_dropoff(m_session->survey().id, last); !r) {
+        } else if (auto r = m_store->record_dropoff({m_session->survey().id, m_session->survey().version, last, m_config.site}); !r) {
             log("could not count a drop-off: " + r.error().message);
         }
     }

@@ -4,8 +4,8 @@ namespace fieldkiosk::kiosk {
 
 storage::Result<void> ResponseStorePort::save_completed(const core::Response& r) { return m_store->save_completed(r); }
 void ResponseStorePort::prepare_seal(const core::Encryption& to) { m_store->prepare_seal(to); }
-storage::Result<void> ResponseStorePort::record_dropoff(std::string_view s, std::string_view q) {
-    return m_store->record_dropoff(s, q);
+storage::Result<void> ResponseStorePort::record_dropoff(const storage::DropoffAt& d) {
+    return m_store->record_dropoff(d);
 }
 storage::Result<storage::Stats> ResponseStorePort::stats() { return m_store->stats(); }
 storage::Result<void> ResponseStorePort::save_draft(const storage::Draft& d) { return m_store->save_draft(d); }

@@ -11,7 +11,7 @@ public:
     virtual ~StorePort() = default;
     [[nodiscard]] virtual storage::Result<void> save_completed(const core::Response& response) = 0;  // durable on return
     virtual void prepare_seal(const core::Encryption& /*to*/) {}  // a sealed survey starts: sealing's slow half now
-    [[nodiscard]] virtual storage::Result<void> record_dropoff(std::string_view survey_id, std::string_view last_question) = 0;
+    [[nodiscard]] virtual storage::Result<void> record_dropoff(const storage::DropoffAt& dropoff) = 0;
     [[nodiscard]] virtual storage::Result<storage::Stats> stats() = 0;
     [[nodiscard]] virtual storage::Result<void> save_draft(const storage::Draft& draft) = 0;
     [[nodiscard]] virtual storage::Result<std::vector<storage::DraftInfo>> list_drafts() = 0;
@@ -27,7 +27,7 @@ public:
     explicit ResponseStorePort(storage::ResponseStore& store) : m_store(&store) {}
     [[nodiscard]] storage::Result<void> save_completed(const core::Response& response) override;
     void prepare_seal(const core::Encryption& to) override;
-    [[nodiscard]] storage::Result<void> record_dropoff(std::string_view survey_id, std::string_view last_question) override;
+    [[nodiscard]] storage::Result<void> record_dropoff(const storage::DropoffAt& dropoff) override;
     [[nodiscard]] storage::Result<storage::Stats> stats() override;
     [[nodiscard]] storage::Result<void> save_draft(const storage::Draft& draft) override;
     [[nodiscard]] storage::Result<std::vector<storage::DraftInfo>> list_drafts() override;

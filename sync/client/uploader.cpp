@@ -84,6 +84,13 @@ std::chrono::seconds Uploader::retry_later_delay(int attempts) {
 DrainSummary Uploader::drain(const std::function<bool()>& keep_going, std::optional<protocol::Heartbeat> heartbeat) {
     DrainSummary summary;
     m_heartbeat = std::move(heartbeat);
+    // The store's drop-off tally rides on the heartbeat (counts only). A store that cannot be read leaves it
+    // out this time: the next heartbeat carries the whole tally again, so nothing is lost.
+    if (m_heartbeat && m_heartbeat->dropoffs.empty())
+        if (auto days = m_store->dropoff_days(protocol::k_max_dropoff_counts))
+            for (auto& d : *days)
+                m_heartbeat->dropoffs.push_back({std::move(d.survey_id), std::move(d.survey_version), std::move(d.last_question),
+                                                 std::move(d.site), std::move(d.day), d.count});
     while (!keep_going || keep_going()) {
         Step s = send_one(summary);
         if (s == Step::Empty && m_heartbeat) s = send_heartbeat_only(summary);

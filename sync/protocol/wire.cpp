@@ -91,6 +91,13 @@ json to_json(const Heartbeat& h) {
     if (h.quarantined) j["quarantined"] = *h.quarantined;
     if (h.free_disk_bytes) j["free_disk_bytes"] = *h.free_disk_bytes;
     if (!h.last_success_at.empty()) j["last_success_at"] = h.last_success_at;
+    if (!h.dropoffs.empty()) {
+        json d = json::array();
+        for (const auto& c : h.dropoffs)
+            d.push_back({{"survey", c.survey}, {"version", c.version}, {"last_question", c.last_question}, {"site", c.site},
+                         {"day", c.day}, {"count", c.count}});
+        j["dropoffs"] = std::move(d);
+    }
     return j;
 }
 
@@ -123,6 +130,25 @@ Heartbeat heartbeat_from_json(const json& j) {
             if (auto id = s.find("id"); id != s.end() && id->is_string()) v.id = id->get<std::string>();
             if (auto ver = s.find("version"); ver != s.end() && ver->is_string()) v.version = ver->get<std::string>();
             if (!v.id.empty()) h.surveys.push_back(std::move(v));
+        }
+    }
+    // Lenient like the rest: an entry of the wrong shape is skipped, never a reason to refuse the batch.
+    if (auto it = j.find("dropoffs"); it != j.end() && it->is_array()) {
+        for (const auto& d : *it) {
+            if (!d.is_object()) continue;
+            DropoffCount c;
+            const auto field = [&](const char* key, std::string& out) {
+                if (auto f = d.find(key); f != d.end() && f->is_string()) out = f->get<std::string>();
+            };
+            field("survey", c.survey);
+            field("version", c.version);
+            field("last_question", c.last_question);
+            field("site", c.site);
+            field("day", c.day);
+            auto n = d.find("count");
+            if (n == d.end() || !n->is_number_integer() || c.survey.empty() || c.last_question.empty()) continue;
+            c.count = n->get<std::int64_t>();
+            h.dropoffs.push_back(std::move(c));
         }
     }
     return h;

@@ -50,6 +50,17 @@ struct SurveyVersion {
     std::string id, version;
     bool operator==(const SurveyVersion&) const = default;
 };
+// Drop-offs (a resident left a survey unfinished at a kiosk) counted per survey, version, last question, site
+// and UTC day: counts only, never an answer. The kiosk sends its whole tally (newest days first, capped) with
+// every heartbeat; the receiver keeps the larger of the stored and sent count for each key, so a replay or a
+// reordered heartbeat never counts a drop-off twice (docs/sync_protocol.md, "Drop-offs").
+struct DropoffCount {
+    std::string survey, version, last_question, site, day;  // day: YYYY-MM-DD
+    std::int64_t count = 0;
+    bool operator==(const DropoffCount&) const = default;
+};
+inline constexpr std::size_t k_max_dropoff_counts = 2000;  // per heartbeat; the kiosk sends the newest days first
+
 struct Heartbeat {
     std::string app_version;                      // "fieldkiosk 0.5.0", "fieldkiosk-ctl 0.5.0"
     std::vector<SurveyVersion> surveys;           // the surveys the kiosk offers now, with their versions
@@ -60,6 +71,7 @@ struct Heartbeat {
     std::string last_success_at;                  // ISO 8601 UTC; empty: never (absent on the wire)
     std::string sent_at;                          // ISO 8601 UTC, the kiosk's clock
     std::string state = "open";                   // "open" or "closed" (opening hours)
+    std::vector<DropoffCount> dropoffs;           // absent on the wire when empty
 };
 
 struct Batch {

@@ -9,6 +9,7 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/dashboard_charts.hpp"
 #include "sync/server/http_message.hpp"
+#include "sync/server/process.hpp"
 #include "sync/server/quality_rows.hpp"
 #include "sync/server/report_command.hpp"
 #include "sync/server/survey_library.hpp"
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -686,7 +688,8 @@ struct Dashboard::Impl {
             rows += (*t)->responses_read;
             summary += "<li>" + escape_html(set.survey->title.get("en")) + ": " + std::to_string((*t)->in_period) + " responses" +
                        ((*t)->excluded > 0 ? ", " + std::to_string((*t)->excluded) + " left out (quality flags or unreadable)" : "") +
-                       " (<a href=\"/dashboard/quality/" + escape_html(set.survey->id) + "\">responses with quality flags</a>)</li>";
+                       " (<a href=\"/dashboard/quality/" + escape_html(set.survey->id) + "\">responses with quality flags</a>, <a href=\"/dashboard/process/" +
+                       escape_html(set.survey->id) + "\">how collection goes</a>)</li>";
             for (const auto& ind : set.indicators) {
                 if (!ind.headline) continue;
                 cards[ind.mission] += "<div class=\"card\"><h3><a href=\"/dashboard/indicator/" + escape_html(ind.id) + view_query(c.view) + "\">" +
@@ -919,6 +922,101 @@ struct Dashboard::Impl {
         return page(title, nav(*c.defs), body);
     }
 
+    // How collection goes (process.hpp): completions, completion rate, where residents left, minutes, item
+    // non-response. One read of the survey's responses and one of its drop-off counts.
+    std::string process_page(const Context& c, const std::string& survey_id, std::int64_t& rows, int& status) {
+        const core::Catalog& catalog = c.defs->library->validator().catalog();
+        const core::SurveyPtr survey = catalog.find(survey_id);
+        if (!survey) {
+            status = 404;
+            return page("Not found", nav(*c.defs), "<h1>No such survey</h1><p><a href=\"/dashboard/\">See every mission</a>.</p>");
+        }
+        const std::string title = "How collection goes: " + survey->title.get("en");
+        const auto problem = [&](const std::string& message) {
+            return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(message) + "</p></div>");
+        };
+        ProcessTally tally(survey, &catalog);
+        auto done = storage.for_each_response(survey_id, [&](const ExportRow& r) {
+            tally.add(r);
+            ++rows;
+            return true;
+        });
+        if (!done) return problem(done.error().message);
+        auto dropped = storage.dropoffs(survey_id);
+        if (!dropped) return problem(dropped.error().message);
+        tally.add_dropoffs(*dropped);
+        const ProcessFigures f = tally.finish();
+        const auto pct = [](std::optional<double> v) { return v ? dashboard::one_decimal(*v * 100) + "%" : std::string("–"); };
+        const auto mins = [](std::optional<double> v) { return v ? dashboard::one_decimal(*v) : std::string("–"); };
+        const auto num = [](std::int64_t n) { return "<td class=\"num\">" + std::to_string(n) + "</td>"; };
+        const auto site_name = [](const std::string& s) { return s.empty() ? std::string("(site not known)") : s; };
+        std::string body = "<h1>" + escape_html(title) + "</h1>";
+        body += "<p class=\"headline\">" + std::to_string(f.completed) + " completed: " + std::to_string(f.completed_kiosk) + " at kiosks, " +
+                std::to_string(f.completed_assisted) + " with an outreach worker. " + std::to_string(f.dropoffs) +
+                " left unfinished at kiosks.</p><ul><li>Completion rate at kiosks: <strong>" + pct(f.completion_rate) + "</strong> of " +
+                std::to_string(f.completed_kiosk + f.dropoffs) + " who started.</li><li>Minutes to complete: median <strong>" +
+                mins(f.median_minutes) + "</strong> (the middle half took " + mins(f.lower_quartile_minutes) + " to " +
+                mins(f.upper_quartile_minutes) + "); at kiosks " + mins(f.median_minutes_kiosk) + ", with an outreach worker " +
+                mins(f.median_minutes_assisted) + ".</li>";
+        if (f.untimed > 0) body += "<li>" + std::to_string(f.untimed) + " responses left out of the minutes (times not readable, or over 24 hours).</li>";
+        if (f.sealed > 0) body += "<li>" + std::to_string(f.sealed) + " sealed responses: their answers are not readable here, so they are not in item non-response.</li>";
+        body += "</ul>";
+
+        dashboard::BarChart chart{"dropoff", "Where residents left",
+                                  "Of everyone who started at a kiosk, the share who left at each question (the last one they reached).", 0, "%", {}};
+        for (const auto& s : f.dropoff_by_screen) {
+            chart.bars.push_back({s.label.empty() ? s.question : s.label, s.share_of_starts * 100, std::nullopt, std::nullopt, ""});
+            chart.axis_max = std::max(chart.axis_max, s.share_of_starts * 100);
+        }
+        chart.axis_max = std::max(5.0, std::ceil(chart.axis_max / 5) * 5);
+        body += "<h2>Where residents left</h2>";
+        if (f.dropoff_by_screen.empty()) {
+            body += "<p>No kiosk has reported a resident leaving this survey unfinished.</p>";
+        } else {
+            body += box(dashboard::render_bar_chart(chart));
+            body += "<div class=\"scroll\"><table><caption>Where residents left</caption><thead><tr><th scope=\"col\">Question</th>"
+                    "<th scope=\"col\" class=\"num\">Left here</th><th scope=\"col\" class=\"num\">Share of starts</th></tr></thead><tbody>";
+            for (const auto& s : f.dropoff_by_screen)
+                body += "<tr><th scope=\"row\">" + escape_html(s.label.empty() ? s.question : s.label) + "</th>" + num(s.dropoffs) +
+                        "<td class=\"num\">" + pct(s.share_of_starts) + "</td></tr>";
+            body += "</tbody></table></div>";
+        }
+
+        body += "<h2>By site</h2><div class=\"scroll\"><table><caption>Completions and completion rate by site</caption><thead><tr>"
+                "<th scope=\"col\">Site</th><th scope=\"col\" class=\"num\">Completed</th><th scope=\"col\" class=\"num\">At kiosks</th>"
+                "<th scope=\"col\" class=\"num\">Left unfinished</th><th scope=\"col\" class=\"num\">Completion rate</th></tr></thead><tbody>";
+        for (const auto& s : f.by_site)
+            body += "<tr><th scope=\"row\">" + escape_html(site_name(s.site)) + "</th>" + num(s.completed) + num(s.completed_kiosk) +
+                    num(s.dropoffs) + "<td class=\"num\">" + pct(s.completion_rate) + "</td></tr>";
+        body += "</tbody></table></div>";
+
+        // The last 14 days with any activity (the whole series: fieldkiosk-server process).
+        std::set<std::string> days;
+        for (const auto& d : f.by_site_day) days.insert(d.day);
+        while (days.size() > 14) days.erase(days.begin());
+        body += "<h2>By site and day</h2><div class=\"scroll\"><table><caption>Completions and drop-offs by site and day (UTC), the last " +
+                std::to_string(days.size()) + " days with any</caption><thead><tr><th scope=\"col\">Day</th><th scope=\"col\">Site</th>"
+                "<th scope=\"col\" class=\"num\">Completed</th><th scope=\"col\" class=\"num\">Left unfinished</th></tr></thead><tbody>";
+        for (auto it = f.by_site_day.rbegin(); it != f.by_site_day.rend(); ++it)
+            if (days.contains(it->day))
+                body += "<tr><td>" + escape_html(it->day.empty() ? std::string("(unknown)") : it->day) + "</td><td>" + escape_html(site_name(it->site)) +
+                        "</td>" + num(it->completed) + num(it->dropoffs) + "</tr>";
+        body += "</tbody></table></div>";
+
+        body += "<h2>Item non-response</h2><p>Of the responses that were asked each question (its conditions met), how many left it "
+                "unanswered, said \"don't know\" or preferred not to say.</p><div class=\"scroll\"><table><caption>Item non-response by question"
+                "</caption><thead><tr><th scope=\"col\">Question</th><th scope=\"col\" class=\"num\">Asked</th><th scope=\"col\" class=\"num\">"
+                "Answered</th><th scope=\"col\" class=\"num\">Unanswered</th><th scope=\"col\" class=\"num\">Don't know</th>"
+                "<th scope=\"col\" class=\"num\">Prefer not to say</th><th scope=\"col\" class=\"num\">Non-response</th></tr></thead><tbody>";
+        for (const auto& i : f.items)
+            body += "<tr><th scope=\"row\">" + escape_html(i.label.empty() ? i.question : i.label) + "</th>" + num(i.asked) + num(i.answered) +
+                    num(i.unanswered) + num(i.dont_know) + num(i.prefer_not) + "<td class=\"num\">" + pct(i.rate()) + "</td></tr>";
+        body += "</tbody></table></div><p class=\"secondary\">Drop-offs are counted by the kiosks — the survey, its version, the last question "
+                "reached and the site, never an answer — and sent with their regular check-ins, so the latest may be a few minutes behind. "
+                "Interviews with an outreach worker are not in the completion rate: an unfinished interview stays on the tablet as a draft.</p>";
+        return page(title, nav(*c.defs), body);
+    }
+
     // ---- routing ----
 
     void handle(const HttpRequest& req, HttpResponse& res) {
@@ -977,6 +1075,9 @@ struct Dashboard::Impl {
         } else if (path.starts_with("/dashboard/quality/") && is_id(path.substr(19))) {
             html = quality_page(c, path.substr(19), rows, status);
             what = "quality flags of " + path.substr(19);
+        } else if (path.starts_with("/dashboard/process/") && is_id(path.substr(19))) {
+            html = process_page(c, path.substr(19), rows, status);
+            what = "process figures of " + path.substr(19);
         } else if (path.starts_with("/dashboard/indicator/") && is_id(path.substr(21))) {
             html = indicator(c, path.substr(21), rows, status);
             what = "indicator " + path.substr(21) + (c.by.empty() ? "" : " by " + c.by);

@@ -62,6 +62,14 @@ std::string bounded_text(std::string_view text, std::size_t max_bytes) {
     return out;
 }
 
+// YYYY-MM-DD with digits where they belong (not a calendar check: a count per kiosk day, never compared with a clock).
+bool is_iso_day(std::string_view d) {
+    if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (d[i] < '0' || d[i] > '9') return false;
+    return true;
+}
+
 KioskSeen kiosk_seen(const protocol::Batch& batch, std::int64_t rejected, std::int64_t retry_later) {
     KioskSeen s;
     s.items = static_cast<std::int64_t>(batch.responses.size());
@@ -86,6 +94,15 @@ KioskSeen kiosk_seen(const protocol::Batch& batch, std::int64_t rejected, std::i
                            {"version", bounded_text(sv.version, k_max_survey_field_bytes)}});
     }
     s.surveys_json = surveys.dump();
+    // Drop-off counts (docs/sync_protocol.md, "Drop-offs"): bounded like the rest; an entry that cannot be a
+    // count of one day is left out, never a reason to refuse the batch.
+    for (const auto& d : h.dropoffs) {
+        if (s.dropoffs.size() >= protocol::k_max_dropoff_counts) break;
+        if (d.count < 0 || !is_iso_day(d.day) || d.survey.empty() || d.last_question.empty()) continue;
+        s.dropoffs.push_back({bounded_text(d.survey, k_max_survey_field_bytes), bounded_text(d.version, k_max_survey_field_bytes),
+                              bounded_text(d.last_question, k_max_survey_field_bytes), bounded_text(d.site, k_max_short_text_bytes),
+                              d.day, std::min(d.count, k_max_dropoff_count)});
+    }
     return s;
 }
 

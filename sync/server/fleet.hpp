@@ -34,6 +34,8 @@ inline constexpr std::size_t k_max_short_text_bytes = 100;  // app_version, devi
 inline constexpr std::size_t k_max_state_bytes = 16;
 inline constexpr std::size_t k_max_surveys = 100;
 inline constexpr std::size_t k_max_survey_field_bytes = 64;
+inline constexpr std::int64_t k_max_dropoff_count = 1'000'000'000;  // per key and day; more is taken as this
+[[nodiscard]] bool is_iso_day(std::string_view day);               // "2026-11-28": the shape only
 
 // `text` with control characters (C0, DEL) turned into spaces — they would corrupt a terminal or a
 // PostgreSQL TEXT column (NUL) — and cut to at most `max_bytes` on a UTF-8 boundary, ending in "…" when cut.

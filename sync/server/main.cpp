@@ -8,6 +8,7 @@
 #include "sync/server/export_csv.hpp"
 #include "sync/server/export_formats.hpp"
 #include "sync/server/fleet.hpp"
+#include "sync/server/process.hpp"
 #include "sync/server/report_command.hpp"
 #include "sync/server/sealed_commands.hpp"
 #include "sync/server/server.hpp"
@@ -335,6 +336,25 @@ CLI::App* add_report_verb(CLI::App& app, ReportOptions& r) {
     return v;
 }
 
+// process (issue 10): how the collection goes; the work is in process.cpp.
+CLI::App* add_process_verb(CLI::App& app, ProcessOptions& p) {
+    auto* v = app.add_subcommand("process",
+                                 "How collection goes for one survey: completions per site and day, completion rate and "
+                                 "where residents left, minutes to complete, item non-response per question");
+    v->add_option("--db", p.db, "Database: sqlite:PATH or postgresql://USER@HOST:PORT/DB")->required();
+    v->add_option("--survey", p.survey, "Survey id: food, safety or youth")->required();
+    v->add_option("--format", p.format, "table (for reading) or json")->check(CLI::IsMember({"table", "json"}));
+    v->add_option("--surveys", p.surveys, "Survey definitions folder (default: the installed surveys)");
+    v->footer(
+        "Drop-offs are counted by the kiosks (the survey, its version, the last question reached and the site; never an "
+        "answer) and sent with their heartbeats. The completion rate is kiosk completions over kiosk starts (completions "
+        "plus drop-offs); interviews with an outreach worker count as completions only. Item non-response is among the "
+        "responses that were asked the question. docs/dashboard.md, \"Process figures\", defines each figure.\n"
+        "Example: fieldkiosk-server process --db sqlite:/var/lib/fieldkiosk/server.db --survey food\n"
+        "Exit status: 0 done, 1 failed, 2 a bad option value.");
+    return v;
+}
+
 // export --from-csv: a long CSV file (decrypt's output) widened where the key is.
 std::optional<QualitySettings> quality_from_config(const std::string& file, std::string_view verb);
 
@@ -569,6 +589,8 @@ int main(int argc, char** argv) {
     const Verbs verbs = add_verbs(app, settings);
     ReportOptions report_options;
     CLI::App* report = add_report_verb(app, report_options);
+    ProcessOptions process_options;
+    CLI::App* process = add_process_verb(app, process_options);
     CLI11_PARSE(app, argc, argv);
 
     if (verbs.add_kiosk->parsed()) return add_token(settings.db, settings.name, "kiosk");
@@ -596,6 +618,10 @@ int main(int argc, char** argv) {
     if (report->parsed()) {
         report_options.who = command_line_user();
         return run_report(report_options, std::cout, std::cerr);
+    }
+    if (process->parsed()) {
+        process_options.who = command_line_user();
+        return run_process(process_options, std::cout, std::cerr);
     }
     return serve(verbs.serve, settings);
 }

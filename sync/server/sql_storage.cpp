@@ -41,6 +41,11 @@ CREATE TABLE IF NOT EXISTS kiosks(
   last_batch_retry_later BIGINT NOT NULL DEFAULT 0,
   heartbeat_at TEXT, app_version TEXT, surveys TEXT, queue_depth BIGINT, quarantined BIGINT,
   free_disk_bytes BIGINT, last_error TEXT, last_success_at TEXT, sent_at TEXT, state TEXT);
+CREATE TABLE IF NOT EXISTS dropoffs(
+  device_id TEXT NOT NULL, kiosk TEXT NOT NULL, survey TEXT NOT NULL, survey_version TEXT NOT NULL,
+  last_question TEXT NOT NULL, site TEXT NOT NULL, day TEXT NOT NULL, count BIGINT NOT NULL, updated_at TEXT NOT NULL,
+  PRIMARY KEY(device_id, survey, survey_version, last_question, site, day));
+CREATE INDEX IF NOT EXISTS dropoffs_by_survey ON dropoffs(survey);
 CREATE TABLE IF NOT EXISTS audit(
   seq SERIAL_PRIMARY_KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, what TEXT NOT NULL,
   row_count BIGINT NOT NULL);
@@ -66,6 +71,15 @@ constexpr std::string_view k_insert_response =
 constexpr std::string_view k_insert_conflict =
     "INSERT INTO conflicts(id, kiosk, content_hash, payload, received_at) VALUES(?1, ?2, ?3, ?4, ?5)"
     " ON CONFLICT(id, content_hash) DO NOTHING";
+
+// A kiosk's drop-off count for one key: the larger of the stored and the sent (a replay or an older heartbeat
+// never adds). Written as CASE, since SQLite has no GREATEST and PostgreSQL no two-argument max().
+constexpr std::string_view k_upsert_dropoff =
+    "INSERT INTO dropoffs(device_id, kiosk, survey, survey_version, last_question, site, day, count, updated_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    " ON CONFLICT(device_id, survey, survey_version, last_question, site, day) DO UPDATE SET"
+    " count = CASE WHEN excluded.count > dropoffs.count THEN excluded.count ELSE dropoffs.count END,"
+    " kiosk = excluded.kiosk, updated_at = excluded.updated_at WHERE excluded.count > dropoffs.count";
 
 // The kiosk's row, in the batch's own transaction, after its inserts: no second commit (and fsync) per batch,
 // the row lock (PostgreSQL) is held only until the COMMIT, and last_seen never counts a rolled-back batch.
@@ -226,8 +240,14 @@ public:
                 if (!outcome) return std::unexpected(outcome.error());
                 out.push_back(*outcome);
             }
-            if (ctx.seen)
+            if (ctx.seen) {
                 if (auto r = upsert_kiosk(c, ctx, out); !r) return std::unexpected(r.error());
+                for (const auto& d : ctx.seen->dropoffs) {
+                    const std::array<SqlValue, 9> p{ctx.device_id, ctx.kiosk, d.survey, d.version, d.last_question,
+                                                    d.site,        d.day,     d.count,  ctx.received_at};
+                    if (auto r = c.execute(k_upsert_dropoff, p); !r) return std::unexpected(r.error());
+                }
+            }
             if (before_commit) before_commit();
             if (auto r = tx->commit(); !r) return std::unexpected(r.error());
             return out;
@@ -274,6 +294,22 @@ public:
                                               [](const SqlRow& r) { return r.text(0); });
             if (!row) return std::unexpected(row.error());
             return row->value_or(std::string());
+        });
+    }
+
+    SResult<std::vector<DropoffRecord>> dropoffs(std::string_view survey) override {
+        return m_pool.with_connection([&](SqlConnection& c) -> SResult<std::vector<DropoffRecord>> {
+            std::vector<DropoffRecord> out;
+            const std::array<SqlValue, 1> p{survey};
+            auto r = c.query(
+                "SELECT kiosk, survey_version, last_question, site, day, sum(count) FROM dropoffs WHERE survey = ?1"
+                " GROUP BY kiosk, survey_version, last_question, site, day ORDER BY day, kiosk, survey_version, last_question, site",
+                p, [&](const SqlRow& row) {
+                    out.push_back({row.text(0), {std::string(survey), row.text(1), row.text(2), row.text(3), row.text(4), row.int64(5)}});
+                    return true;
+                });
+            if (!r) return std::unexpected(r.error());
+            return out;
         });
     }
 

@@ -47,6 +47,19 @@ struct TokenRecord {
     std::string token_hash;
 };
 
+// One drop-off count as a kiosk reported it (docs/sync_protocol.md, "Drop-offs"): per survey, version, last
+// question, site and UTC day. Stored per device (the envelope's kiosk_id), keeping the larger of two counts.
+struct DropoffTally {
+    std::string survey, version, last_question, site, day;
+    std::int64_t count = 0;
+    bool operator==(const DropoffTally&) const = default;
+};
+// A stored tally with the kiosk (token name) that reported it.
+struct DropoffRecord {
+    std::string kiosk;
+    DropoffTally tally;
+};
+
 // A response that passed validation, ready to store.
 struct PreparedItem {
     std::string id, survey, survey_version, completed_at;
@@ -64,6 +77,7 @@ struct KioskSeen {
     bool heartbeat = false;  // false: only last_seen and the batch counts change; the last heartbeat stays
     std::string app_version, surveys_json, last_error, last_success_at, sent_at, state;
     std::optional<std::int64_t> queue_depth, quarantined, free_disk_bytes;
+    std::vector<DropoffTally> dropoffs;  // the heartbeat's drop-off counts, bounded (fleet.hpp's kiosk_seen())
 };
 
 // What one batch moved on its kiosk: the heartbeat's queue depth was taken before the batch; the stored
@@ -162,6 +176,9 @@ public:
     // The latest received_at of `survey`'s responses ("" when none): one index lookup, for caches of figures
     // (the dashboard) that must notice new responses without counting them all.
     [[nodiscard]] virtual SResult<std::string> latest_received(std::string_view survey) = 0;
+    // Every drop-off count reported for `survey`, summed over the devices of each kiosk name, by kiosk, version,
+    // last question, site and day.
+    [[nodiscard]] virtual SResult<std::vector<DropoffRecord>> dropoffs(std::string_view survey) = 0;
     // Every kiosk-role token (active and revoked) with what was last heard from it, by name: ONE query,
     // cheap enough for each /metrics scrape.
     [[nodiscard]] virtual SResult<std::vector<KioskRecord>> kiosks() = 0;

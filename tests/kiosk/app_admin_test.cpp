@@ -110,6 +110,7 @@ TEST(KioskApp, AWrongPinSaysHowManyTriesRemain) {
 // under it is still wiped on time.
 TEST(KioskApp, ALockOutLongerThanTheIdleTimeKeepsThePinPad) {
     KioskConfig c;
+    c.site = "Kentish Town library";
     c.pin_hash = test_pin_hash();
     c.lockout_base = seconds{300};
     KioskFixture f(c);
@@ -126,6 +127,13 @@ TEST(KioskApp, ALockOutLongerThanTheIdleTimeKeepsThePinPad) {
     f.app.tick();
     EXPECT_EQ(f.app.session(), nullptr);  // wiped on time
     EXPECT_EQ(f.dropoffs("food", at), 1);
+    // The drop-off carries the survey's version and the kiosk's site, for the receiver (never an answer).
+    auto days = f.store_opened->dropoff_days(10);
+    ASSERT_TRUE(days.has_value());
+    ASSERT_EQ(days->size(), 1u);
+    EXPECT_EQ((*days)[0].survey_version, "2026.1");
+    EXPECT_EQ((*days)[0].site, c.site);
+    EXPECT_EQ((*days)[0].last_question, at);
     EXPECT_EQ(f.app.screen(), Screen::Admin);  // and the pad stays
     EXPECT_GT(f.app.view().admin.locked_seconds, 0);
     for (int i = 0; i < 5; ++i) {  // nobody's answers now: no prompt, the pad waits out the lock-out

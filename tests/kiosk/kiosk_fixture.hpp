@@ -61,7 +61,7 @@ public:
         }
         return m_real.save_completed(r);
     }
-    storage::Result<void> record_dropoff(std::string_view s, std::string_view q) override { return m_real.record_dropoff(s, q); }
+    storage::Result<void> record_dropoff(const storage::DropoffAt& d) override { return m_real.record_dropoff(d); }
     storage::Result<storage::Stats> stats() override { return m_real.stats(); }
     storage::Result<void> save_draft(const storage::Draft& d) override { return m_real.save_draft(d); }
     storage::Result<std::vector<storage::DraftInfo>> list_drafts() override { return m_real.list_drafts(); }

@@ -231,9 +231,9 @@ TEST_F(StoreTest, StatsCountTodayTotalQueueAndDropoffsWithoutAnswers) {
     clock.advance(std::chrono::hours(48));
     ASSERT_TRUE(s.save_completed(response("food")));
     ASSERT_TRUE(s.save_completed(response("safety")));
-    ASSERT_TRUE(s.record_dropoff("food", "fies_hungry"));
-    ASSERT_TRUE(s.record_dropoff("food", "fies_hungry"));
-    ASSERT_TRUE(s.record_dropoff("food", "intro"));
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "fies_hungry", "Kentish Town library"}));
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "fies_hungry", "Kentish Town library"}));
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "intro", "Kentish Town library"}));
     auto st = s.stats();
     ASSERT_TRUE(st);
     ASSERT_EQ(st->surveys.size(), 2u);
@@ -248,7 +248,59 @@ TEST_F(StoreTest, StatsCountTodayTotalQueueAndDropoffsWithoutAnswers) {
     // The drop-off table has no column that could hold an answer.
     auto cols = s.database().prepare("SELECT group_concat(name) FROM pragma_table_info('dropoffs')");
     ASSERT_TRUE(cols && *cols->step());
-    EXPECT_EQ(cols->column_text(0), "id,survey_id,last_question,at");
+    EXPECT_EQ(cols->column_text(0), "id,survey_id,last_question,at,survey_version,site");
+}
+
+TEST_F(StoreTest, DropoffDaysCountPerSurveyVersionQuestionSiteAndDayNewestFirst) {
+    auto s = open();
+    const std::string day1 = core::format_utc(clock.wall_now()).substr(0, 10);
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "fies_hungry", "Kentish Town library"}));
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "fies_hungry", "Kentish Town library"}));
+    ASSERT_TRUE(s.record_dropoff({"food", "4", "fies_hungry", "Kentish Town library"}));  // another version
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "fies_hungry", "Swiss Cottage library"}));  // another site
+    clock.advance(std::chrono::hours(24));
+    const std::string day2 = core::format_utc(clock.wall_now()).substr(0, 10);
+    ASSERT_NE(day1, day2);
+    ASSERT_TRUE(s.record_dropoff({"food", "3", "intro", "Kentish Town library"}));
+    auto days = s.dropoff_days(100);
+    ASSERT_TRUE(days);
+    ASSERT_EQ(days->size(), 4u);
+    EXPECT_EQ((*days)[0].day, day2);  // newest day first
+    EXPECT_EQ((*days)[0].last_question, "intro");
+    EXPECT_EQ((*days)[0].count, 1);
+    EXPECT_EQ((*days)[1].day, day1);
+    EXPECT_EQ((*days)[1].survey_version, "3");
+    EXPECT_EQ((*days)[1].site, "Kentish Town library");
+    EXPECT_EQ((*days)[1].count, 2);
+    EXPECT_EQ((*days)[2].site, "Swiss Cottage library");
+    EXPECT_EQ((*days)[3].survey_version, "4");
+    // The cap keeps the newest.
+    auto capped = s.dropoff_days(1);
+    ASSERT_TRUE(capped);
+    ASSERT_EQ(capped->size(), 1u);
+    EXPECT_EQ((*capped)[0].day, day2);
+}
+
+TEST_F(StoreTest, ASchemaOneDatabaseKeepsItsDropoffsWithVersionAndSiteUnknown) {
+    { (void)open(); }
+    {
+        auto db = Database::open(db_path);
+        ASSERT_TRUE(db);
+        // Back to schema 1's drop-off table, with one row in it, as an older kiosk left it.
+        ASSERT_TRUE(db->exec("DROP INDEX dropoffs_by_time; ALTER TABLE dropoffs DROP COLUMN survey_version;"
+                             " ALTER TABLE dropoffs DROP COLUMN site;"
+                             " INSERT INTO dropoffs(survey_id, last_question, at) VALUES('food', 'intro', '2026-01-02T10:00:00Z');"
+                             " PRAGMA user_version = 1"));
+    }
+    auto s = open();
+    EXPECT_EQ(*s.database().user_version(), 2);
+    auto days = s.dropoff_days(10);
+    ASSERT_TRUE(days);
+    ASSERT_EQ(days->size(), 1u);
+    EXPECT_EQ((*days)[0].survey_id, "food");
+    EXPECT_EQ((*days)[0].survey_version, "");
+    EXPECT_EQ((*days)[0].site, "");
+    EXPECT_EQ((*days)[0].day, "2026-01-02");
 }
 
 TEST_F(StoreTest, DraftsSaveListResumeAndDiscard) {

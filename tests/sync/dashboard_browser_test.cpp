@@ -8,6 +8,7 @@
 #include "core/base64.hpp"
 #include "tests/support/free_port.hpp"
 #include "tests/sync/http_call.hpp"
+#include "storage/response_store.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -126,6 +127,14 @@ TEST(DashboardBrowser, EveryPageInHeadlessChromiumAtDesktopAndPhoneWidths) {
             auto [rc, out, err] = run_ctl_args({"simulate", "--db", db.string(), "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "--survey", survey,
                                                 "--count", "400", "--seed", std::to_string(seed++), "--site", site, "--spread-days", "730"});
             ASSERT_EQ(rc, 0) << err;
+            if (survey == "food") {  // residents who left, for the process page: counts only, as the kiosk keeps them
+                core::SystemClock clock;
+                auto store = storage::ResponseStore::open(db, clock);
+                ASSERT_TRUE(store.has_value());
+                const std::pair<const char*, int> left[] = {{"food_intro", 9}, {"fies_worried", 14}, {"fies_healthy", 6}, {"ward", 3}, {"(end)", 5}};
+                for (const auto& [question, n] : left)
+                    for (int i = 0; i < n; ++i) ASSERT_TRUE(store->record_dropoff({"food", "2026.1", question, site}));
+            }
             auto [rc2, out2, err2] = run_ctl_args({"sync", "--db", db.string(), "--server", receiver.url(), "--token", receiver.kiosk_token});
             ASSERT_EQ(rc2, 0) << err2;
         }
@@ -162,6 +171,7 @@ TEST(DashboardBrowser, EveryPageInHeadlessChromiumAtDesktopAndPhoneWidths) {
         {"indicator-S1-age", "/dashboard/indicator/S1?by=age_band"},
         {"indicator-F7-site", "/dashboard/indicator/F7?by=site"},
         {"indicator-Y1-quarter", "/dashboard/indicator/Y1?by=quarter&flagged=include"},
+        {"process-food", "/dashboard/process/food"},
     };
     (void)b.console();  // the sign-in's messages, if any, are not the pages'
     int checked = 0;

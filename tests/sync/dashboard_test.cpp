@@ -5,6 +5,7 @@
 // Session lengths are tested on the Dashboard itself with a fake clock. Times: responses are made now; no test
 // compares a literal date with the clock.
 #include "results/period.hpp"
+#include "storage/response_store.hpp"
 #include "sync/protocol/digest.hpp"
 #include "sync/server/dashboard.hpp"
 #include "sync/server/dashboard_charts.hpp"
@@ -274,6 +275,49 @@ TEST_P(Dashboard, TheQualityPageCountsFlaggedResponsesByKioskAndNeverListsThem) 
     EXPECT_NE(home.body.find("href=\"/dashboard/quality/food\""), std::string::npos);
     EXPECT_EQ(get("/dashboard/quality/nope", cookie).status, 404);
     EXPECT_EQ(get("/dashboard/quality/%3Cx%3E", cookie).status, 404);
+}
+
+TEST_P(Dashboard, TheProcessPageShowsCompletionRateWhereResidentsLeftAndItemNonResponse) {
+    // 30 walks at one library, and 10 residents who left there: 6 at the first FIES item, 4 on the closing screens.
+    const auto db = dir.path() / "process.db";
+    auto [rc, out, err] = run_ctl_args({"simulate", "--db", db.string(), "--surveys", FIELDKIOSK_SURVEY_DEFS_DIR, "--survey", "food",
+                                        "--count", "30", "--seed", "3", "--site", "Kentish Town Library", "--spread-days", "20"});
+    ASSERT_EQ(rc, 0) << err;
+    {
+        core::SystemClock clock;
+        auto store = storage::ResponseStore::open(db, clock);
+        ASSERT_TRUE(store.has_value());
+        for (int i = 0; i < 6; ++i) ASSERT_TRUE(store->record_dropoff({"food", "2026.1", "fies_worried", "Kentish Town Library"}));
+        for (int i = 0; i < 4; ++i) ASSERT_TRUE(store->record_dropoff({"food", "2026.1", "(end)", "Kentish Town Library"}));
+    }
+    for (int i = 0; i < 2; ++i) {  // twice: the second heartbeat carries the same tally, never counted again
+        auto [rc2, out2, err2] = run_ctl_args({"sync", "--db", db.string(), "--server", receiver->url(), "--token", receiver->kiosk_token});
+        ASSERT_EQ(rc2, 0) << err2;
+    }
+    const std::string cookie = sign_in(receiver->admin_token);
+    const auto a = get("/dashboard/process/food", cookie);
+    ASSERT_EQ(a.status, 200) << a.body;
+    EXPECT_NE(a.body.find("30 completed: 30 at kiosks, 0 with an outreach worker. 10 left unfinished at kiosks."), std::string::npos) << a.body;
+    EXPECT_NE(a.body.find("<strong>75.0%</strong> of 40 who started"), std::string::npos);
+    const auto sites = table_rows(a.body, "Completions and completion rate by site");
+    ASSERT_TRUE(sites.contains("Kentish Town Library")) << a.body;
+    EXPECT_EQ(sites.at("Kentish Town Library"), (std::vector<std::string>{"30", "30", "10", "75.0%"}));
+    const auto left = table_rows(a.body, "Where residents left");
+    ASSERT_EQ(left.size(), 2u) << a.body;
+    EXPECT_EQ(left.at("the closing screens"), (std::vector<std::string>{"4", "10.0%"}));
+    EXPECT_NE(a.body.find("role=\"img\""), std::string::npos);  // the chart, with the same numbers in the table
+    // Item non-response: every question the survey asks, each asked at most 30 times.
+    const auto items = table_rows(a.body, "Item non-response by question");
+    EXPECT_GE(items.size(), 10u);
+    for (const auto& [label, cells] : items) EXPECT_LE(std::stoi(cells[0]), 30) << label;
+    EXPECT_EQ(get("/dashboard/process/nope", cookie).status, 404);
+    const auto home = get("/dashboard/", cookie);
+    EXPECT_NE(home.body.find("href=\"/dashboard/process/food\""), std::string::npos);
+    const auto entries = audit();
+    ASSERT_FALSE(entries.empty());
+    bool seen = false;
+    for (const auto& e : entries) seen = seen || (e.action == "dashboard" && e.what == "process figures of food" && e.rows == 30);
+    EXPECT_TRUE(seen);
 }
 
 TEST_P(Dashboard, WardsAreAMapFromTheCouncilsBoundariesAndBarsWithoutThem) {
