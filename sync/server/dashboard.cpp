@@ -956,8 +956,11 @@ struct Dashboard::Impl {
                 " left unfinished at kiosks.</p><ul><li>Completion rate at kiosks: <strong>" + pct(f.completion_rate) + "</strong> of " +
                 std::to_string(f.completed_kiosk + f.dropoffs) + " who started.</li><li>Minutes to complete: median <strong>" +
                 mins(f.median_minutes) + "</strong> (the middle half took " + mins(f.lower_quartile_minutes) + " to " +
-                mins(f.upper_quartile_minutes) + "); at kiosks " + mins(f.median_minutes_kiosk) + ", with an outreach worker " +
-                mins(f.median_minutes_assisted) + ".</li>";
+                mins(f.upper_quartile_minutes) + ")" +
+                (f.median_minutes_kiosk && f.median_minutes_assisted
+                     ? "; at kiosks " + mins(f.median_minutes_kiosk) + ", with an outreach worker " + mins(f.median_minutes_assisted)
+                     : std::string()) +
+                ".</li>";
         if (f.untimed > 0) body += "<li>" + std::to_string(f.untimed) + " responses left out of the minutes (times not readable, or over 24 hours).</li>";
         if (f.sealed > 0) body += "<li>" + std::to_string(f.sealed) + " sealed responses: their answers are not readable here, so they are not in item non-response.</li>";
         body += "</ul>";
