@@ -594,6 +594,7 @@ void Importer::locate(const core::Diagnostic& d) {
         const Column* c = close == std::string::npos ? m_choices.column("list_name") : column_for(m_choices, rest.substr(close + 2));
         if (close != std::string::npos && rest.substr(close + 2).starts_with("properties."))
             c = m_choices.any_column(rest.substr(close + 2 + 11));  // "properties.county": the county column
+        if (close != std::string::npos && rest.substr(close + 2) == "value") c = m_choices.column("name");
         error(m_choices, row, c, d.message);
         return;
     }

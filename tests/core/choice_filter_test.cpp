@@ -20,7 +20,8 @@ std::string survey_with(const std::string& questions) {
     {"value": "kentish_town", "label": {"en": "Kentish Town"}, "properties": {"borough": "camden"}},
     {"value": "gospel_oak", "label": {"en": "Gospel Oak"}, "properties": {"borough": "camden"}},
     {"value": "highbury", "label": {"en": "Highbury"}, "properties": {"borough": "islington"}}]},
-  "questions": [)" + questions + R"(]})";
+  "questions": [)" +
+           questions + R"(]})";
 }
 
 const std::string k_borough = R"({"type": "select_one", "name": "borough", "label": {"en": "Borough?"}, "required": true,
@@ -82,7 +83,8 @@ TEST(ChoiceFilter, LoaderErrorsNameTheQuestionAndField) {
         "choice_filter": "borough = ${boro}"})",
                    "ward.choice_filter: refers to ${boro}, but there is no question named 'boro'");
     expect_problem(R"({"type": "select_one", "name": "ward", "label": {"en": "?"}, "choices": "wards",
-        "choice_filter": "borough = ${borough}"},)" + k_borough,
+        "choice_filter": "borough = ${borough}"},)" +
+                       k_borough,
                    "ward.choice_filter: refers to ${borough}, which comes later");
     expect_problem(k_borough + R"(,{"type": "select_one", "name": "ward", "label": {"en": "?"}, "choices": "wards",
         "choice_filter": "borough = = ${borough}"})",
