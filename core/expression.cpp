@@ -209,7 +209,7 @@ std::string known_functions() {
 // ---------------------------------------------------------------------------------------------
 class ExpressionParser {
 public:
-    explicit ExpressionParser(std::string_view text) : m_lex(text) { advance(); }
+    ExpressionParser(std::string_view text, Expression::Syntax syntax) : m_lex(text), m_syntax(syntax) { advance(); }
 
     std::expected<Expression, ExpressionError> run(std::string_view text) {
         m_expr.m_text = std::string(text);
@@ -353,6 +353,14 @@ private:
         if (m_tok.kind != Tok::LParen) {
             if (name.text == "and" || name.text == "or" || name.text == "div" || name.text == "mod")
                 return fail_opt(name.pos, "'" + name.text + "' needs a value on its left");
+            if (m_syntax == Expression::Syntax::ChoiceFilter) {  // a property of the choice being filtered
+                bool seen = false;
+                for (const auto& p : m_expr.m_properties) seen = seen || p == name.text;
+                if (!seen) m_expr.m_properties.push_back(name.text);
+                auto n = make(Op::Property);
+                n.text = name.text;
+                return add(std::move(n));
+            }
             if (fn)
                 return fail_opt(name.pos, "'" + name.text + "' is a function: write " + name.text + "(" +
                                               (fn->arity == 0 ? "" : "...") + ")");
@@ -447,6 +455,7 @@ private:
             case Op::Self:
             case Op::True:
             case Op::False:
+            case Op::Property:
                 return 0;
             case Op::Neg:
             case Op::Not:
@@ -473,12 +482,13 @@ private:
     Token m_tok;
     Expression m_expr;
     std::optional<ExpressionError> m_error;
+    Expression::Syntax m_syntax;
     int m_depth = 0;
 };
 
-std::expected<Expression, ExpressionError> Expression::parse(std::string_view text) {
+std::expected<Expression, ExpressionError> Expression::parse(std::string_view text, Syntax syntax) {
     if (text.size() > 4096) return std::unexpected(ExpressionError{1, "the expression is longer than 4096 characters"});
-    ExpressionParser p(text);
+    ExpressionParser p(text, syntax);
     return p.run(text);
 }
 
@@ -635,6 +645,8 @@ Value Expression::eval(std::uint32_t index, const EvalContext& ctx) const {
             return Value::boolean(true);
         case Op::False:
             return Value::boolean(false);
+        case Op::Property:
+            return ctx.property(n.text);
     }
     return Value{};
 }

@@ -11,6 +11,7 @@
 //   add := mul (('+'|'-') mul)*     mul := unary (('*'|'div'|'mod') unary)*
 //   unary := '-' unary | primary
 //   primary := number | 'string' | "string" | ${name} | '.' | function '(' args ')' | '(' or ')'
+//            | name   (choice filters only: a property of the choice being filtered; Syntax::ChoiceFilter)
 // Functions: not, selected, count-selected, string-length, if, coalesce, number, round, true, false.
 //
 // Evaluation never throws and never fails: an unanswered question is '' (see value.hpp).
@@ -39,17 +40,26 @@ public:
     virtual ~EvalContext() = default;
     [[nodiscard]] virtual const Value& value_of(std::uint32_t slot) const = 0;  // a bound ${name}
     [[nodiscard]] virtual const Value& self() const = 0;                        // '.'
+    // A bare name in a choice filter: the property of the choice being filtered ('' if it has none).
+    [[nodiscard]] virtual Value property(std::string_view /*name*/) const { return Value{}; }
 };
 
 class Expression {
 public:
+    // Standard: a bare name is an error (write ${name} or 'text'). ChoiceFilter: a bare name is a property
+    // of the choice being filtered (XLSForm's choice_filter: `county = ${county}`; `name` is its value).
+    enum class Syntax : std::uint8_t { Standard, ChoiceFilter };
+
     // Parses `text`. The result is unbound: call bind() before evaluate() if it has references.
-    [[nodiscard]] static std::expected<Expression, ExpressionError> parse(std::string_view text);
+    [[nodiscard]] static std::expected<Expression, ExpressionError> parse(std::string_view text,
+                                                                          Syntax syntax = Syntax::Standard);
 
     [[nodiscard]] const std::string& text() const { return m_text; }
     // Distinct names referenced with ${name}, in order of first appearance.
     [[nodiscard]] const std::vector<std::string>& references() const { return m_references; }
     [[nodiscard]] bool uses_self() const { return m_uses_self; }  // contains '.'
+    // Distinct bare names (choice properties), in order of first appearance; empty for Syntax::Standard.
+    [[nodiscard]] const std::vector<std::string>& properties() const { return m_properties; }
 
     // Resolves each ${name} to a slot. Returns the names `resolve` could not find (empty = all bound).
     std::vector<std::string> bind(const std::function<std::optional<std::uint32_t>(std::string_view)>& resolve);
@@ -87,6 +97,7 @@ public:
         Round,
         True,
         False,
+        Property,  // a bare name in a choice filter (text: the name)
     };
     struct Node {
         Op op = Op::Number;
@@ -109,6 +120,7 @@ private:
     std::vector<Node> m_nodes;  // m_nodes[m_root] is the root; children precede parents
     std::uint32_t m_root = 0;
     std::vector<std::string> m_references;
+    std::vector<std::string> m_properties;
     bool m_uses_self = false;
 };
 

@@ -162,8 +162,11 @@ const std::vector<std::string> k_question_keys = {"type",        "name",       "
                                                   "calculation", "choices",    "appearance",
                                                   "default",     "max_length", "min",
                                                   "max",         "min_label",  "max_label",
-                                                  "source"};
-const std::vector<std::string> k_choice_keys = {"value", "label", "exclusive", "other"};
+                                                  "source",      "choice_filter"};
+const std::vector<std::string> k_choice_keys = {"value", "label", "exclusive", "other", "properties"};
+// Names a choice property cannot take: what a choice has already, and the choices sheet's own columns.
+const std::vector<std::string> k_reserved_properties = {"name", "value", "label", "list_name", "exclusive", "other",
+                                                        "image", "audio", "video"};
 const std::vector<std::string> k_source_keys = {"id", "instrument", "source", "url", "licence"};
 
 // "a select_one", "an integer"
@@ -626,12 +629,39 @@ private:
             choice.label = localized(c, "label", file, question, cf + ".label", true);
             choice.exclusive = flag(c, "exclusive", file, question, cf + ".exclusive");
             choice.other = flag(c, "other", file, question, cf + ".other");
+            choice.properties = properties(c, file, question, cf + ".properties");
             if (choice.value.empty()) continue;
             if (std::ranges::find(out, choice.value, &Choice::value) != out.end()) {
                 report(file, question, cf + ".value", "'" + choice.value + "' is used by two choices; values must be unique");
                 continue;
             }
             out.push_back(std::move(choice));
+        }
+        return out;
+    }
+
+    // A choice's "properties": {"county": "camden"}, the names a choice_filter reads.
+    std::map<std::string, std::string, std::less<>> properties(const json& c, const std::string& file,
+                                                              const std::string& question, const std::string& field) {
+        std::map<std::string, std::string, std::less<>> out;
+        auto it = c.find("properties");
+        if (it == c.end()) return out;
+        if (!it->is_object()) {
+            report(file, question, field, "must be an object from property name to text, like {\"county\": \"camden\"}");
+            return out;
+        }
+        for (const auto& [key, v] : it->items()) {
+            if (!matches_name(key) || std::ranges::find(k_reserved_properties, key) != k_reserved_properties.end()) {
+                report(file, question, field + "." + key,
+                       "'" + key + "' is not a valid property name: use lower-case letters, digits and '_', and none of " +
+                           join(k_reserved_properties) + " (a choice, or XLSForm's choices sheet, has those already)");
+                continue;
+            }
+            if (!v.is_string()) {
+                report(file, question, field + "." + key, "must be text in quotes, not " + type_name(v));
+                continue;
+            }
+            out.emplace(key, v.get<std::string>());
         }
         return out;
     }
@@ -646,7 +676,8 @@ private:
         return it->get<bool>();
     }
 
-    std::optional<Expression> expression(const json& obj, const char* key, const std::string& file, const std::string& question) {
+    std::optional<Expression> expression(const json& obj, const char* key, const std::string& file, const std::string& question,
+                                         Expression::Syntax syntax = Expression::Syntax::Standard) {
         auto it = obj.find(key);
         if (it == obj.end()) return std::nullopt;
         if (!it->is_string()) {
@@ -658,7 +689,7 @@ private:
             report(file, question, key, "is empty: remove the field, or write an expression");
             return std::nullopt;
         }
-        auto parsed = Expression::parse(text);
+        auto parsed = Expression::parse(text, syntax);
         if (!parsed) {
             report(file, question, key,
                    "does not parse at column " + std::to_string(parsed.error().column) + ": " + parsed.error().message +
@@ -856,8 +887,10 @@ private:
         const std::string& qname = k.qname;
         if (!out.is_select()) {
             not_for(k, out, "choices", "; only select_one, select_multiple and rank have choices");
+            not_for(k, out, "choice_filter", "; only select_one, select_multiple and rank have choices");
             return;
         }
+        out.choice_filter = expression(q, "choice_filter", file, qname, Expression::Syntax::ChoiceFilter);
         auto c = q.find("choices");
         if (c == q.end()) {
             report(file, qname, "choices", "is missing: " + a_type(out.type) + " question needs a list of choices");
@@ -1022,6 +1055,8 @@ private:
             check_expression(survey, q.relevant, i, "relevant", all_names);
             check_expression(survey, q.calculation, i, "calculation", all_names);
             check_expression(survey, q.constraint, i, "constraint", all_names);
+            check_expression(survey, q.choice_filter, i, "choice_filter", all_names);
+            check_filter_properties(q, file);
         }
         if (!any_shown && m_diags.empty())
             report(survey.file.string(), "", "questions", "has no question to show: add at least one");
@@ -1109,6 +1144,22 @@ private:
             return std::nullopt;
         });
         check_literals(survey, *expr, q, field);
+    }
+
+    // A choice filter's bare names must be `name` (the choice's value) or a property some choice of the question has.
+    void check_filter_properties(const Question& q, const std::string& file) {
+        if (!q.choice_filter) return;
+        std::vector<std::string> known{"name"};
+        for (const auto& c : q.choices)
+            for (const auto& [key, _] : c.properties)
+                if (std::ranges::find(known, key) == known.end()) known.push_back(key);
+        for (const auto& p : q.choice_filter->properties()) {
+            if (std::ranges::find(known, p) != known.end()) continue;
+            report(file, q.name, "choice_filter",
+                   "refers to '" + p + "', which is not a property of any of this question's choices" +
+                       suggestion(p, known) + "; known: " + join(known) + " (for text write '" + p + "' in quotes, for an answer ${" +
+                       p + "})");
+        }
     }
 
     // The commonest routing mistakes parse and bind fine but can never be true: comparing a choice

@@ -156,6 +156,35 @@ private:
     const Value& m_self;
 };
 
+// What a choice_filter reads: the answers, and the bare names of one choice (`name` is its value).
+class FilterContext final : public EvalContext {
+public:
+    FilterContext(const std::vector<Value>& values, const Choice& choice) : m_values(values), m_choice(choice) {}
+    [[nodiscard]] const Value& value_of(std::uint32_t slot) const override { return m_values[slot]; }
+    [[nodiscard]] const Value& self() const override { return k_empty; }
+    [[nodiscard]] Value property(std::string_view name) const override {
+        if (name == "name") return Value::string(m_choice.value);
+        const std::string* p = m_choice.property(name);
+        return p ? Value::string(*p) : Value{};
+    }
+
+private:
+    static inline const Value k_empty{};
+    const std::vector<Value>& m_values;
+    const Choice& m_choice;
+};
+
+namespace {
+
+// The values a select answer holds (one for select_one, the list for select_multiple and rank).
+std::vector<std::string> chosen_values(const Answer& a) {
+    if (const auto* one = std::get_if<std::string>(&a.data)) return {*one};
+    if (const auto* many = std::get_if<std::vector<std::string>>(&a.data)) return *many;
+    return {};
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // Session
 // ---------------------------------------------------------------------------------------------
@@ -299,6 +328,20 @@ std::size_t Session::answered_count() const {
     return n;
 }
 
+std::vector<const Choice*> Session::choices(std::size_t index) const {
+    std::vector<const Choice*> out;
+    const Question& q = m_survey->questions[index];
+    for (const auto& c : q.choices)
+        if (!q.choice_filter || q.choice_filter->evaluate_bool(FilterContext(m_values, c))) out.push_back(&c);
+    return out;
+}
+
+bool Session::offers_choice(std::size_t index, std::string_view value) const {
+    const Question& q = m_survey->questions[index];
+    const Choice* c = q.find_choice(value);
+    return c && (!q.choice_filter || q.choice_filter->evaluate_bool(FilterContext(m_values, *c)));
+}
+
 std::optional<ValidationError> Session::check_current() const {
     if (m_state != State::Answering) return std::nullopt;
     return check(m_current);
@@ -332,9 +375,14 @@ std::optional<ValidationError> Session::check(std::size_t index) const {
     if (!q.takes_answer()) return std::nullopt;
     const auto& a = m_answers[index];
     if (!a) {
-        if (q.required) return error(ValidationError::Kind::Required, index);
+        // A filter that leaves no choices cannot hold the resident here for ever (docs/survey_format.md,
+        // "Choice filters"): the question is passed unanswered.
+        if (q.required && !(q.choice_filter && choices(index).empty())) return error(ValidationError::Kind::Required, index);
         return std::nullopt;
     }
+    if (q.choice_filter)
+        for (const auto& v : chosen_values(*a))
+            if (!offers_choice(index, v)) return error(ValidationError::Kind::NotAChoice, index);
     if (q.constraint) {
         const Context ctx(m_values, m_values[index]);
         if (!q.constraint->evaluate_bool(ctx)) return error(ValidationError::Kind::Constraint, index);
@@ -352,6 +400,9 @@ std::expected<void, ValidationError> Session::set_answer(Answer a) {
         clear_answer();
         return {};
     }
+    if (m_survey->questions[i].choice_filter)
+        for (const auto& v : chosen_values(a))
+            if (!offers_choice(i, v)) return std::unexpected(error(ValidationError::Kind::NotAChoice, i));
     m_answers[i] = std::move(a);
     recompute();
     check_invariants_in_debug();
@@ -369,7 +420,7 @@ std::expected<void, ValidationError> Session::toggle_choice(std::string_view val
         return {};
     }
     const Choice* c = q.find_choice(value);
-    if (!c) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
+    if (!c || !offers_choice(m_current, value)) return std::unexpected(error(ValidationError::Kind::NotAChoice, m_current));
     if (q.type == QuestionType::SelectOne)
         return set_answer(Answer::choice(std::string(value), current_answer() ? current_answer()->write_in : ""));
     if (q.type == QuestionType::Rank) {  // the next place, or out of the order (the later ones move up)
@@ -489,6 +540,7 @@ void Session::recompute() {
             m_values[i] = Value{};
             continue;
         }
+        if (q.choice_filter) drop_filtered_out(i);
         if (q.type == QuestionType::Calculate)
             m_values[i] = q.calculation->evaluate(ctx);
         else if (m_answers[i])
@@ -496,6 +548,28 @@ void Session::recompute() {
         else
             m_values[i] = Value{};
     }
+}
+
+// An earlier answer changed and the filter no longer offers a chosen value: it is removed, as ODK Collect
+// does (a select_one is cleared; a select_multiple or rank keeps the rest of its values, in order). Unlike an
+// irrelevant answer it does not come back: the resident chose from a list that is no longer shown.
+void Session::drop_filtered_out(std::size_t index) {
+    auto& a = m_answers[index];
+    if (!a) return;
+    if (auto* one = std::get_if<std::string>(&a->data)) {
+        if (!offers_choice(index, *one)) a.reset();
+        return;
+    }
+    auto* many = std::get_if<std::vector<std::string>>(&a->data);
+    if (!many) return;
+    const auto removed = std::erase_if(*many, [&](const std::string& v) { return !offers_choice(index, v); });
+    if (removed == 0) return;
+    if (many->empty()) {
+        a.reset();
+        return;
+    }
+    // check_answer() drops a write-in whose "other" choice went; the rest still passes (it did before).
+    if (auto c = check_answer(m_survey->questions[index], *a); !c || *c != AnswerCheck::Ok) a.reset();
 }
 
 void Session::arrive(std::size_t index) {
@@ -568,6 +642,9 @@ void Session::debug_check_invariants() const {
         Answer copy = *m_answers[i];
         if (auto c = check_answer(qs[i], copy); !c || *c != AnswerCheck::Ok || !(copy == *m_answers[i]))
             fail("a held answer does not pass check_answer() unchanged");
+        if (m_relevant[i] && qs[i].choice_filter)
+            for (const auto& v : chosen_values(*m_answers[i]))
+                if (!offers_choice(i, v)) fail("a held answer lists a choice its choice_filter no longer offers");
     }
 }
 

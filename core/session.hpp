@@ -22,6 +22,8 @@
 //   - A question that is not relevant has the empty value; its answer (if any) is hidden: answer()
 //     returns null and the Response leaves it out. Only questions that take an answer hold one.
 //   - Every held answer passes check_answer() unchanged (choices exist, exclusivity, lengths, ranges).
+//   - A relevant select's held answer lists only choices its choice_filter offers now (recompute() drops the
+//     others, as ODK does).
 //   - Completed: no action changes anything; response() stays as it was returned.
 #pragma once
 
@@ -96,6 +98,10 @@ public:
     [[nodiscard]] const Answer* current_answer() const { return answer(m_current); }
     [[nodiscard]] bool is_relevant(std::size_t index) const { return m_relevant[index] != 0; }
     [[nodiscard]] const Value& value(std::size_t index) const { return m_values[index]; }  // answers and calculations
+    // The choices question `index` offers now, in survey order: all of them, or those its choice_filter
+    // keeps given the answers so far. May be empty (the kiosk then says so and Continue is allowed).
+    [[nodiscard]] std::vector<const Choice*> choices(std::size_t index) const;
+    [[nodiscard]] bool offers_choice(std::size_t index, std::string_view value) const;
     [[nodiscard]] Progress progress() const;
     [[nodiscard]] bool can_go_back() const;
     [[nodiscard]] std::size_t answered_count() const;
@@ -146,6 +152,7 @@ private:
     Session(SurveyPtr survey, Options options, const Clock& clock, std::string id,
             std::chrono::system_clock::time_point started_at);
     void recompute();
+    void drop_filtered_out(std::size_t index);
     void arrive(std::size_t index);
     std::optional<std::size_t> next_shown(std::size_t from) const;
     std::optional<std::size_t> previous_shown(std::size_t before) const;

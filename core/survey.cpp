@@ -97,6 +97,11 @@ std::vector<Appearance> appearances_for(QuestionType t) {
     return {};
 }
 
+const std::string* Choice::property(std::string_view key) const {
+    auto it = properties.find(key);
+    return it == properties.end() ? nullptr : &it->second;
+}
+
 const Choice* Question::find_choice(std::string_view value) const {
     for (const auto& c : choices)
         if (c.value == value) return &c;

@@ -80,6 +80,10 @@ struct Choice {
     LocalizedText label;
     bool exclusive = false;  // select_multiple: clears every other choice ("None", "Prefer not to say")
     bool other = false;      // asks for a write-in text when chosen
+    // Other columns of XLSForm's choices sheet ("properties": {"county": "camden"}), which a question's
+    // choice_filter reads as bare names. Names are [a-z_][a-z0-9_]*, never "value" or "name".
+    std::map<std::string, std::string, std::less<>> properties;
+    [[nodiscard]] const std::string* property(std::string_view key) const;  // null if it has none
 };
 
 struct Question {
@@ -94,6 +98,9 @@ struct Question {
     LocalizedText constraint_message;
     std::optional<Expression> calculation;  // calculate only
     std::vector<Choice> choices;            // select_one / select_multiple: non-empty, unique values
+    // select only: the choices shown are those for which it is true (bare names: the choice's properties,
+    // `name` its value; ${q}: earlier answers). Bound like relevant. docs/survey_format.md, "Choice filters".
+    std::optional<Expression> choice_filter;
     Appearance appearance = Appearance::None;
     std::optional<std::string> default_value;  // as text; validated against the type at load
     int max_length = 200;                      // text

@@ -64,7 +64,8 @@ private:
 
 bool same_choices(const std::vector<core::Choice>& a, const std::vector<core::Choice>& b) {
     return std::ranges::equal(a, b, [](const core::Choice& x, const core::Choice& y) {
-        return x.value == y.value && x.label.texts() == y.label.texts() && x.exclusive == y.exclusive && x.other == y.other;
+        return x.value == y.value && x.label.texts() == y.label.texts() && x.exclusive == y.exclusive && x.other == y.other &&
+               x.properties == y.properties;
     });
 }
 
@@ -78,6 +79,7 @@ std::string Exporter::list_for(const core::Question& q) {
         texts(m_choices, m_choice_row, "label", c.label);
         if (c.exclusive) m_choices.set(m_choice_row, "exclusive", "yes");
         if (c.other) m_choices.set(m_choice_row, "other", "yes");
+        for (const auto& [key, text] : c.properties) m_choices.set(m_choice_row, key, text);  // a column each, for choice_filter
         ++m_choice_row;
     }
     return q.name;
@@ -103,6 +105,7 @@ void Exporter::question(std::size_t row, const core::Question& q) {
     if (q.constraint) m_survey.set(row, "constraint", q.constraint->text());
     texts(m_survey, row, "constraint_message", q.constraint_message);
     if (q.calculation) m_survey.set(row, "calculation", q.calculation->text());
+    if (q.choice_filter) m_survey.set(row, "choice_filter", q.choice_filter->text());
     if (q.default_value) m_survey.set(row, "default", *q.default_value);
     if (q.appearance != core::Appearance::None) m_survey.set(row, "appearance", std::string(core::to_string(q.appearance)));
     if (q.type == QuestionType::Text && q.max_length != 200) m_survey.set(row, "max_length", std::to_string(q.max_length));

@@ -92,7 +92,6 @@ const std::set<std::string, std::less<>>& metadata_types() {
 // Survey columns whose content the kiosk cannot honour.
 const std::map<std::string, std::string, std::less<>>& refused_columns() {
     static const std::map<std::string, std::string, std::less<>> k_columns = {
-    {"choice_filter", "the kiosk does not filter choices"},
     {"repeat_count", "the kiosk does not repeat questions"},
     {"image", "the kiosk shows no media"},
     {"audio", "the kiosk shows no media"},

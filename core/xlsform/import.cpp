@@ -233,6 +233,19 @@ void Importer::read_choices() {
                     error(m_choices, r, &c, detail::refused_columns().at(c.field));
                     break;
                 }
+    // Every other column with a name an expression can use ("county") becomes a property of each choice that has
+    // a value in it; a choice_filter reads it (docs/xlsform.md, "Choice filters"). Headers no filter could name
+    // ("Notes for translators") are ignored with a warning.
+    static const std::set<std::string, std::less<>> k_choice_columns = {"list_name", "name", "label", "exclusive", "other"};
+    std::vector<const Column*> property_columns;
+    for (const auto& c : m_choices.columns) {
+        if (k_choice_columns.contains(c.field) || detail::refused_columns().contains(c.field)) continue;
+        const bool nameable = !c.raw.empty() && c.language.empty() &&
+                              std::ranges::all_of(c.raw, [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'; }) &&
+                              !(c.raw[0] >= '0' && c.raw[0] <= '9');
+        if (nameable) property_columns.push_back(&c);
+        else warn(m_choices, 1, &c, "ignored: a choice_filter can read only columns named with lower-case letters, digits and '_'");
+    }
     for (std::size_t r = 2; r <= m_choices.sheet->rows.size(); ++r) {
         const auto list = m_choices.get(r, "list_name");
         const auto value = m_choices.get(r, "name");
@@ -252,6 +265,10 @@ void Importer::read_choices() {
             if (!b) error(m_choices, r, m_choices.column(flag), "must be yes or no, not '" + text + "'");
             else if (*b) choice[flag] = true;
         }
+        json properties = json::object();  // the other columns, which a choice_filter reads by name
+        for (const Column* c : property_columns)
+            if (auto text = trim(m_choices.sheet->at(r, c->index)); !text.empty()) properties[c->raw] = text;
+        if (!properties.empty()) choice["properties"] = std::move(properties);
         m_choice_lists[list].push_back(std::move(choice));
         m_choice_rows[list].push_back(r);
     }
@@ -324,6 +341,8 @@ bool Importer::read_question(std::size_t row, const std::string& type_text, cons
         return false;
     }
     read_common(row, base, kind, prefix, q);
+    if (const bool select = kind.starts_with("select_") || kind == "rank"; !select && !m_survey.get(row, "choice_filter").empty())
+        error(m_survey, row, m_survey.column("choice_filter"), "only a select_one, select_multiple or rank question filters its choices");
     if (base == "range") {
         if (!read_range(row, q)) return false;
     } else if (!m_survey.get(row, "parameters").empty()) {
@@ -454,6 +473,7 @@ bool Importer::read_choice_list(std::size_t row, const std::vector<std::string>&
     } else {
         q["choices"] = list;
     }
+    if (auto filter = m_survey.get(row, "choice_filter"); !filter.empty()) q["choice_filter"] = filter;
     return true;
 }
 
@@ -571,7 +591,11 @@ void Importer::locate(const core::Diagnostic& d) {
         const auto rows = m_choice_rows.find(list);
         const std::size_t row = rows != m_choice_rows.end() && index < rows->second.size() ? rows->second[index] : 0;
         const auto close = rest.find("].");
-        error(m_choices, row, close == std::string::npos ? m_choices.column("list_name") : column_for(m_choices, rest.substr(close + 2)), d.message);
+        const Column* c = close == std::string::npos ? m_choices.column("list_name") : column_for(m_choices, rest.substr(close + 2));
+        if (close != std::string::npos && rest.substr(close + 2).starts_with("properties."))
+            c = m_choices.any_column(rest.substr(close + 2 + 11));  // "properties.county": the county column
+        if (close != std::string::npos && rest.substr(close + 2) == "value") c = m_choices.column("name");
+        error(m_choices, row, c, d.message);
         return;
     }
     static const std::map<std::string, std::string, std::less<>> k_settings = {

@@ -56,7 +56,7 @@ Lists choice_lists(const core::Survey& s) {
         std::string name = q.name;
         for (const auto& [n, choices] : out.lists)
             if (std::ranges::equal(*choices, q.choices, [](const core::Choice& a, const core::Choice& b) {
-                    return a.value == b.value && a.label.texts() == b.label.texts();
+                    return a.value == b.value && a.label.texts() == b.label.texts() && a.properties == b.properties;
                 }))
                 name = n;
         if (name == q.name) out.lists.emplace_back(q.name, &q.choices);
@@ -112,6 +112,8 @@ void instances(pugi::xml_node model, const core::Survey& s, const Lists& lists) 
             auto item = root.append_child("item");
             item.append_child("itextId").text() = (name + "-" + std::to_string(i)).c_str();
             item.append_child("name").text() = (*choices)[i].value.c_str();
+            for (const auto& [key, text] : (*choices)[i].properties)  // what a choice_filter reads, as pyxform writes it
+                item.append_child(key.c_str()).text() = text.c_str();
         }
     }
 }
@@ -191,7 +193,9 @@ void body(pugi::xml_node html, const core::Survey& s, const Lists& lists) {
         if (!q.hint.empty()) c.append_child("hint").append_attribute("ref") = ("jr:itext('" + path + ":hint')").c_str();
         if (q.is_select()) {
             auto is = c.append_child("itemset");
-            is.append_attribute("nodeset") = ("instance('" + lists.of_question.at(q.name) + "')/root/item").c_str();
+            // A choice_filter becomes the items' predicate, ${q} made a path as pyxform does: "item[ /data/state =cf]".
+            const auto filter = q.choice_filter ? "[" + xpath_of(q.choice_filter->text()) + "]" : std::string();
+            is.append_attribute("nodeset") = ("instance('" + lists.of_question.at(q.name) + "')/root/item" + filter).c_str();
             is.append_child("value").append_attribute("ref") = "name";
             is.append_child("label").append_attribute("ref") = "jr:itext(itextId)";
         }

@@ -80,7 +80,10 @@ std::vector<std::filesystem::path> App::page_audio() const {
                 auto label = audio_file(s, lang, core::question_audio_file(q));
                 if (!label) break;
                 out.push_back(std::move(*label));
-                for (std::size_t i = 0; i < q.choices.size(); ++i)  // each file says its number: "2. No"
+                // Each file says its number in the full list ("2. No"): when a choice_filter hides some choices
+                // those numbers are not the ones on screen, so only the question is read (docs/read_aloud.md).
+                if (q.choice_filter && m_session->choices(m_session->current_index()).size() != q.choices.size()) break;
+                for (std::size_t i = 0; i < q.choices.size(); ++i)
                     if (auto p = audio_file(s, lang, core::choice_audio_file(q, i + 1))) out.push_back(std::move(*p));
             }
             break;

@@ -69,7 +69,8 @@ QuestionVm App::question_view() const {
     v.max_length = q.type == core::QuestionType::Text ? q.max_length : static_cast<int>(core::k_max_write_in);
     v.limit_reached = m_limit_reached;
     const core::Answer* a = s.current_answer();
-    for (const auto& c : q.choices) {
+    for (const core::Choice* offered : s.choices(s.current_index())) {  // the choice_filter's choices, in order
+        const core::Choice& c = *offered;
         ChoiceVm cv{c.value, c.label.get(lang), false, c.exclusive, c.other};
         if (a) {
             if (const auto* one = std::get_if<std::string>(&a->data)) cv.selected = *one == c.value;
@@ -86,6 +87,7 @@ QuestionVm App::question_view() const {
         }
         v.choices.push_back(std::move(cv));
     }
+    if (q.is_select() && v.choices.empty()) v.no_choices = m_strings->get(lang, "no_choices");
     if (q.type == core::QuestionType::Acknowledge)  // its one tick, labelled in the resident's language; the value is "OK"
         v.choices.push_back(ChoiceVm{std::string(core::k_acknowledged), m_strings->get(lang, "acknowledge_ok"), a != nullptr});
     v.scale_min = q.scale_min;

@@ -42,7 +42,8 @@ struct QuestionVm {
     std::string name, label, hint, survey_title;
     core::QuestionType type = core::QuestionType::Note;
     core::Appearance appearance = core::Appearance::None;
-    std::vector<ChoiceVm> choices;
+    std::vector<ChoiceVm> choices;  // a select: those its choice_filter offers now
+    std::string no_choices;         // a select whose filter offers nothing: what to say instead of an empty list
     std::int64_t scale_min = 0, scale_max = 10;
     std::optional<std::int64_t> scale_value;
     std::string min_label, max_label;

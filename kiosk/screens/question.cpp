@@ -318,6 +318,10 @@ void question_heading(const ViewModel& vm, Rect& area, const std::string& progre
 void select_body(const ViewModel& vm, Rect area, bool tall, bool has_other, ActionQueue& out) {
     const Theme& t = theme();
     const QuestionVm& q = vm.question;
+    if (!q.no_choices.empty()) {  // a choice_filter left nothing to choose: say so, and Continue passes the question
+        draw_text(ImGui::GetWindowDrawList(), t.fonts.body, area, q.no_choices, t.text, Align::Left);
+        return;
+    }
     const bool multi = q.type == QuestionType::SelectMultiple || q.type == QuestionType::Rank;  // rank: squares, numbered
     Rect choices = area;
     if (has_other) {  // the write-in's place is kept whether "other" is ticked or not

@@ -2,6 +2,7 @@
 // read-everything switch, stop on touch, the volume, the reset for the next respondent, and no button where no
 // audio is. The SpeechPort is a recorder: what would be played is checked without SDL.
 #include "tests/kiosk/app_steps.hpp"
+#include "tests/kiosk/demo_survey.hpp"
 #include "tests/kiosk/read_aloud_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -35,6 +36,29 @@ TEST(AppReadAloud, SpeakerQueuesTheQuestionThenEachChoiceInOrder) {
     f.app.apply(act::ReadAloud{});  // can be repeated: from the start again
     ASSERT_EQ(f.speech.plays.size(), 2U);
     EXPECT_EQ(f.speech.plays[1], expected);
+}
+
+// Each choice's file says its number in the whole list: when a choice_filter hides some choices those numbers are
+// not the ones on screen, so only the question is read (docs/read_aloud.md).
+TEST(AppReadAloud, AFilteredQuestionThatHidesChoicesIsReadWithoutTheNumberedChoices) {
+    KioskFixture f({}, {load_kiosk_demo("filter_demo")});
+    const auto& s = *f.app.surveys().front();
+    const fs::path root = f.dir.path() / "audio";
+    const fs::path d = core::generated_audio_dir(root, s, "en");
+    for (const auto& t : core::spoken_texts(s, "en")) write_tone(d / t.file, 0.01);
+    for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
+    RecordingSpeech speech;
+    f.app.set_speech(&speech, f.dir.path() / "assets", root);
+    open_kiosk_demo(f, "filter_demo", "en", "borough");
+    f.app.apply(act::ReadAloud{});  // no filter: the question and its three choices
+    ASSERT_EQ(speech.plays.size(), 1U);
+    EXPECT_EQ(speech.plays.back().size(), 4U);
+    f.app.apply(act::TapChoice{"camden"});
+    f.app.apply(act::Next{});
+    ASSERT_EQ(f.app.view().question.name, "ward");
+    f.app.apply(act::ReadAloud{});
+    ASSERT_EQ(speech.plays.size(), 2U);
+    EXPECT_EQ(speech.plays.back(), std::vector<fs::path>{d / core::question_audio_file(*s.find("ward"))});
 }
 
 TEST(AppReadAloud, TheRespondentsLanguageIsRead) {

@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 sync::server::Validator demo_validator() {
     const fs::path data = fs::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() / "tests/kiosk/data";
-    const fs::path files[] = {data / "rank_demo.json", data / "acknowledge_demo.json", data / "date_demo.json"};
+    const fs::path files[] = {data / "rank_demo.json", data / "acknowledge_demo.json", data / "date_demo.json",
+                              data / "filter_demo.json"};
     auto catalog = core::load_paths(files);
     EXPECT_TRUE(catalog.diagnostics.empty()) << catalog.diagnostics.front().to_string();
     return sync::server::Validator(std::move(catalog));
@@ -57,6 +58,15 @@ TEST(ValidatorNewTypes, AnAcknowledgeIsOkAndADateIsIso) {
     EXPECT_NE(verdict(v, "acknowledge_demo", ack_name, "yes").find("takes only \"OK\""), std::string::npos);
     EXPECT_EQ(verdict(v, "date_demo", date_name, "2019-03-31"), "");
     EXPECT_NE(verdict(v, "date_demo", date_name, "31/03/2019").find("YYYY-MM-DD"), std::string::npos);
+}
+
+// A filtered select (choice_filter) keeps being accepted: its answer is checked against the question's whole list,
+// not re-filtered (the kiosk's Session refused a choice its filter did not offer; docs/sync_protocol.md).
+TEST(ValidatorNewTypes, AFilteredSelectsAnswerIsOneOfItsWholeList) {
+    const auto v = demo_validator();
+    EXPECT_EQ(verdict(v, "filter_demo", "ward", "highbury"), "");
+    EXPECT_EQ(verdict(v, "filter_demo", "ward", "kentish_town"), "");
+    EXPECT_NE(verdict(v, "filter_demo", "ward", "nowhere").find("'nowhere' is not one of its choices"), std::string::npos);
 }
 
 }  // namespace

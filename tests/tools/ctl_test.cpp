@@ -231,6 +231,20 @@ TEST(CtlPreview, AnEmptySelectionClearsWithoutCrashing) {
     EXPECT_NE(r.out.find("Stopped: nothing saved"), std::string::npos) << r.out;
 }
 
+// A choice_filter: only the wards of the borough chosen are listed, each with its number in the whole list; a
+// borough with no wards says so and Enter passes the (required) question.
+TEST(CtlPreview, AFilteredQuestionListsOnlyTheOfferedChoices) {
+    const auto demo = (std::filesystem::path(FIELDKIOSK_SURVEY_DEFS_DIR).parent_path() / "tests/kiosk/data/filter_demo.json").string();
+    auto r = ctl({"preview", demo}, "1\n2\n:q\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("2) Gospel Oak"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("Highbury"), std::string::npos) << r.out;
+    r = ctl({"preview", demo}, "3\n\n:q\n");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("No answer here fits the earlier answers"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("How satisfied are you"), std::string::npos) << r.out;
+}
+
 TEST(CtlPreview, LanguageSwitchBackAndEndOfInput) {
     auto r = ctl({"preview", (k_data / "valid_example.json").string()}, ":l es\n:b\n:l xx\n");
     EXPECT_EQ(r.code, 0);

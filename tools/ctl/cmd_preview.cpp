@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <istream>
 #include <memory>
 #include <ostream>
@@ -32,8 +33,12 @@ void print_question(const core::Session& s, std::ostream& out) {
     if (!q.hint.empty()) out << "  (" << q.hint.get(lang, def) << ")\n";
     const core::Answer* a = s.current_answer();
     if (q.is_select()) {
+        // Only what a choice_filter offers, each with its number in the whole list (what answer_from_text reads).
+        const auto offered = s.choices(s.current_index());
+        if (offered.empty()) out << "  (No answer here fits the earlier answers: press Enter to continue.)\n";
         for (std::size_t i = 0; i < q.choices.size(); ++i) {
             const auto& c = q.choices[i];
+            if (std::ranges::find(offered, &c) == offered.end()) continue;
             const bool on = a && core::list_contains(a->to_value().text(), c.value);
             out << "  " << (on ? "[x] " : "[ ] ") << (i + 1) << ") " << c.label.get(lang, def);
             if (c.other) out << "  (write-in: :o TEXT)";

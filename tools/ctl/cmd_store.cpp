@@ -81,8 +81,17 @@ public:
         const auto& q = s.current();
         if (!q.takes_answer()) return;
         if (!q.required && pick(5) == 0) return;  // optional questions are sometimes skipped
+        const core::Question* ask = &q;
+        core::Question offered;  // a choice_filter's choices only; none: the question is passed unanswered
+        if (q.choice_filter) {
+            offered = q;
+            offered.choices.clear();
+            for (const core::Choice* c : s.choices(s.current_index())) offered.choices.push_back(*c);
+            if (offered.choices.empty()) return;
+            ask = &offered;
+        }
         for (int attempt = 0; attempt < 20; ++attempt) {
-            if (s.set_answer(random_answer(q)) && !s.check_current()) return;
+            if (s.set_answer(random_answer(*ask)) && !s.check_current()) return;
         }
         s.clear_answer();
     }

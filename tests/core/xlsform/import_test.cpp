@@ -3,6 +3,7 @@
 #include "core/xlsform/import.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace fieldkiosk::xlsform {
 namespace {
@@ -184,6 +185,54 @@ TEST(XlsformImport, UnknownLanguageDuplicateColumnsAndUnclosedGroupsAreLocated) 
     EXPECT_NE(text.find("survey!C1 (label:Klingon): cannot tell the language code of 'Klingon'"), std::string::npos) << text;
     EXPECT_NE(text.find("survey!E1 (label): a second 'label' column (the first is column D)"), std::string::npos) << text;
     EXPECT_NE(text.find("survey!A2 (type): this group has no 'end group'"), std::string::npos) << text;
+}
+
+// Issue 12: choice_filter. The choices sheet's other columns become each choice's properties, the survey's
+// choice_filter column the question's filter; what the loader refuses is located at the filter's cell.
+Workbook towns_form(std::string filter) {
+    return Workbook{{
+        sheet("survey", {{"type", "name", "label", "choice_filter"},
+                         {"select_one counties", "county", "County?", ""},
+                         {"select_one towns", "town", "Town?", std::move(filter)}}),
+        sheet("choices", {{"list_name", "name", "label", "county", "Notes for translators"},
+                          {"counties", "camden", "Camden", "", ""},
+                          {"counties", "islington", "Islington", "", ""},
+                          {"towns", "kentish_town", "Kentish Town", "camden", "a ward"},
+                          {"towns", "highbury", "Highbury", "islington", ""},
+                          {"towns", "anywhere", "Anywhere", "", ""}}),
+        sheet("settings", {{"form_id", "version", "estimated_minutes"}, {"towns", "1", "1"}}),
+    }};
+}
+
+TEST(XlsformImport, ChoiceFilterAndTheChoicesSheetsOtherColumnsAreCarried) {
+    const auto r = import_workbook(towns_form("county = ${county}"), "towns.xlsx");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& s = r.survey;
+    EXPECT_EQ(s["questions"][1]["choice_filter"], "county = ${county}");
+    EXPECT_FALSE(s["questions"][0].contains("choice_filter"));
+    EXPECT_EQ(s["choice_lists"]["towns"][0]["properties"], nlohmann::ordered_json({{"county", "camden"}}));
+    EXPECT_FALSE(s["choice_lists"]["towns"][2].contains("properties"));  // an empty cell: no property
+    EXPECT_FALSE(s["choice_lists"]["counties"][0].contains("properties"));
+    EXPECT_NE(errors_of(r).find("choices!E1 (Notes for translators): warning: ignored"), std::string::npos) << errors_of(r);
+    const auto loaded = core::load_survey_text(s.dump(), "towns.json");
+    ASSERT_TRUE(loaded.ok());
+    EXPECT_TRUE(loaded.survey->questions[1].choice_filter);
+}
+
+TEST(XlsformImport, AChoiceFilterNamingAColumnTheChoicesSheetLacksIsRefusedAtItsCell) {
+    auto r = import_workbook(towns_form("borough = ${county}"), "towns.xlsx");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(errors_of(r).find("survey!D3 (choice_filter): refers to 'borough', which is not a property"), std::string::npos)
+        << errors_of(r);
+    r = import_workbook(towns_form("county = = ${county}"), "towns.xlsx");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(errors_of(r).find("survey!D3 (choice_filter): does not parse at column 10"), std::string::npos) << errors_of(r);
+    auto wb = towns_form("");
+    wb.sheets[0].rows[1][3] = "name != 'islington'";  // on the first select: fine; on a text question: refused
+    wb.sheets[0].rows.push_back({"text", "street", "Street?", "county = 'camden'"});
+    r = import_workbook(wb, "towns.xlsx");
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(errors_of(r).find("survey!D4 (choice_filter): only a select_one"), std::string::npos) << errors_of(r);
 }
 
 TEST(XlsformImport, UnreadableFileIsNamed) {

@@ -51,12 +51,14 @@ void expect_same(const core::Survey& a, const core::Survey& b) {
         EXPECT_EQ(expr(x.constraint), expr(y.constraint));
         EXPECT_EQ(x.constraint_message.texts(), y.constraint_message.texts());
         EXPECT_EQ(expr(x.calculation), expr(y.calculation));
+        EXPECT_EQ(expr(x.choice_filter), expr(y.choice_filter));
         ASSERT_EQ(x.choices.size(), y.choices.size());
         for (std::size_t c = 0; c < x.choices.size(); ++c) {
             EXPECT_EQ(x.choices[c].value, y.choices[c].value);
             EXPECT_EQ(x.choices[c].label.texts(), y.choices[c].label.texts());
             EXPECT_EQ(x.choices[c].exclusive, y.choices[c].exclusive);
             EXPECT_EQ(x.choices[c].other, y.choices[c].other);
+            EXPECT_EQ(x.choices[c].properties, y.choices[c].properties);
         }
         EXPECT_EQ(x.appearance, y.appearance);
         EXPECT_EQ(x.default_value, y.default_value);
@@ -116,6 +118,34 @@ TEST(XlsformRoundTrip, AcknowledgeDateAndRankQuestionsExportAndImportToTheSameSu
     EXPECT_EQ(imported.survey["questions"][2]["type"], "date");
     EXPECT_EQ(imported.survey["questions"][3]["type"], "rank");
     const auto loaded = core::load_survey_text(imported.survey.dump(), dir.path() / "ack.json");
+    ASSERT_TRUE(loaded.ok());
+    expect_same(*original.survey, *loaded.survey);
+}
+
+// Issue 12: a choice_filter and the choices' properties go out as XLSForm's choice_filter column and the choices
+// sheet's own columns, and come back the same.
+TEST(XlsformRoundTrip, ChoiceFiltersAndChoicePropertiesExportAndImportToTheSameSurvey) {
+    const auto original = core::load_survey_text(R"({"survey": "wards", "version": "3", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Wards"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "select_one", "name": "borough", "label": {"en": "Borough?"},
+                     "choices": [{"value": "camden", "label": {"en": "Camden"}}, {"value": "islington", "label": {"en": "Islington"}}]},
+                    {"type": "select_multiple", "name": "wards", "label": {"en": "Wards?"},
+                     "choice_filter": "borough = ${borough} or size = 'big'",
+                     "choices": [{"value": "kentish_town", "label": {"en": "Kentish Town"}, "properties": {"borough": "camden", "size": "big"}},
+                                 {"value": "highbury", "label": {"en": "Highbury"}, "properties": {"borough": "islington"}},
+                                 {"value": "none", "label": {"en": "None"}, "exclusive": true}]}]})",
+                                                 "wards.json");
+    ASSERT_TRUE(original.ok());
+    testing::TempDir dir;
+    const auto file = dir.path() / "wards.xlsx";
+    ASSERT_TRUE(export_xlsform(*original.survey, file));
+    const auto imported = import_file(file);
+    std::string problems;
+    for (const auto& p : imported.problems) problems += p.to_string() + "\n";
+    ASSERT_TRUE(imported.ok()) << problems;
+    EXPECT_EQ(imported.survey["questions"][1]["choice_filter"], "borough = ${borough} or size = 'big'");
+    const auto loaded = core::load_survey_text(imported.survey.dump(), dir.path() / "wards.json");
     ASSERT_TRUE(loaded.ok());
     expect_same(*original.survey, *loaded.survey);
 }

@@ -30,6 +30,7 @@ struct Fields {
     std::vector<std::string> order;                      // leaf elements of the primary instance, meta excluded
     std::map<std::string, std::map<std::string, std::string>> binds;  // name -> attribute -> value
     std::map<std::string, std::vector<std::string>> choices;          // select name -> choice values
+    std::map<std::string, std::string> filters;                       // select name -> the itemset's predicate
     std::string id, version;
 };
 
@@ -63,6 +64,7 @@ Fields fields_of(const pugi::xml_document& doc) {
     for (auto x : doc.select_nodes("//select1 | //select")) {
         const auto node = x.node();
         std::string list = node.child("itemset").attribute("nodeset").value();  // instance('LIST')/root/item
+        f.filters[leaf(node.attribute("ref").value())] = list.substr(list.find("/root/item") + 10);  // "[cf = ...]" or ""
         list = list.substr(10, list.find('\'', 10) - 10);
         auto& values = f.choices[leaf(node.attribute("ref").value())];
         for (auto item : instances[list].child("root").children("item")) values.emplace_back(item.child_value("name"));
@@ -188,6 +190,29 @@ TEST(XForm, RankIsAnOdkRankControlAndItsSubmissionKeepsTheOrder) {
     EXPECT_STREQ(sub.document_element().child_value("priorities"), "buses parks");
 }
 
+// Issue 12: a choice_filter is the itemset's predicate, written as pyxform writes it (corpus choice_filter_test:
+// "instance('counties')/root/item[ /data/state =cf]"), and the choices' properties are elements of their items.
+TEST(XForm, AChoiceFilterIsTheItemsetsPredicateOverItemsCarryingTheProperties) {
+    const auto r = core::load_survey_text(R"({"survey": "wards", "version": "1", "default_language": "en",
+      "languages": [{"code": "en", "name": "English", "status": "complete"}],
+      "title": {"en": "Wards"}, "description": {"en": "d"}, "estimated_minutes": 1,
+      "questions": [{"type": "select_one", "name": "borough", "label": {"en": "Borough?"},
+                     "choices": [{"value": "camden", "label": {"en": "Camden"}}, {"value": "islington", "label": {"en": "Islington"}}]},
+                    {"type": "select_one", "name": "ward", "label": {"en": "Ward?"}, "choice_filter": "${borough}=borough",
+                     "choices": [{"value": "kentish_town", "label": {"en": "Kentish Town"}, "properties": {"borough": "camden"}},
+                                 {"value": "highbury", "label": {"en": "Highbury"}, "properties": {"borough": "islington"}}]}]})",
+                                          "wards.json");
+    ASSERT_TRUE(r.ok());
+    pugi::xml_document doc;
+    ASSERT_TRUE(doc.load_string(to_xform(*r.survey).c_str()));
+    const auto ward = doc.select_node("//select1[@ref='/data/ward']/itemset").node();
+    EXPECT_STREQ(ward.attribute("nodeset").value(), "instance('ward')/root/item[ /data/borough =borough]");
+    const auto borough = doc.select_node("//select1[@ref='/data/borough']/itemset").node();
+    EXPECT_STREQ(borough.attribute("nodeset").value(), "instance('borough')/root/item");
+    const auto item = doc.select_node("//instance[@id='ward']/root/item[name='highbury']").node();
+    EXPECT_STREQ(item.child_value("borough"), "islington");
+}
+
 TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
     const auto corpus = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" / "xlsforms";
     if (!fs::is_directory(corpus)) GTEST_SKIP() << "the XLSForm corpus is not at " << corpus << " (a plain clone has no ../shared)";
@@ -215,6 +240,7 @@ TEST(XForm, CorpusFormsGiveTheSameFieldsAsPyxform) {
             }
         }
         EXPECT_EQ(a.choices, b.choices);
+        EXPECT_EQ(a.filters, b.filters);  // choice_filter: the same predicate, ${q} made a path
         ++compared;
     }
     EXPECT_GE(compared, 5U);
