@@ -582,7 +582,7 @@ private:
                 report(file, "", field, "'" + name + "' is not a valid list name: use lower-case letters, digits and '_'");
                 continue;
             }
-            auto choices = parse_choices(list, file, "", field);
+            auto choices = parse_choices(list, file, "", field, m_repeated_values[name]);
             if (auto existing = m_choice_lists.find(name); existing != m_choice_lists.end()) {
                 if (existing->second.second != list)
                     report(file, "", field,
@@ -595,8 +595,15 @@ private:
         }
     }
 
+    // A value used twice in one list, kept until the questions using the list are known: cascading selects
+    // repeat a value across parents ('king' county in two states), which only a single-choice question with a
+    // choice_filter can tell apart (parse_question_choices decides, at the choice's own place).
+    struct RepeatedValue {
+        std::string file, question, field, value;
+    };
+
     std::vector<Choice> parse_choices(const json& list, const std::string& file, const std::string& question,
-                                      const std::string& field) {
+                                      const std::string& field, std::vector<RepeatedValue>& repeated) {
         std::vector<Choice> out;
         if (!list.is_array()) {
             report(file, question, field,
@@ -631,10 +638,8 @@ private:
             choice.other = flag(c, "other", file, question, cf + ".other");
             choice.properties = properties(c, file, question, cf + ".properties");
             if (choice.value.empty()) continue;
-            if (std::ranges::find(out, choice.value, &Choice::value) != out.end()) {
-                report(file, question, cf + ".value", "'" + choice.value + "' is used by two choices; values must be unique");
-                continue;
-            }
+            if (std::ranges::find(out, choice.value, &Choice::value) != out.end())
+                repeated.push_back({file, question, cf + ".value", choice.value});
             out.push_back(std::move(choice));
         }
         return out;
@@ -891,6 +896,8 @@ private:
             return;
         }
         out.choice_filter = expression(q, "choice_filter", file, qname, Expression::Syntax::ChoiceFilter);
+        std::vector<RepeatedValue> inline_repeated;
+        const std::vector<RepeatedValue>* repeated = &inline_repeated;
         auto c = q.find("choices");
         if (c == q.end()) {
             report(file, qname, "choices", "is missing: " + a_type(out.type) + " question needs a list of choices");
@@ -906,10 +913,16 @@ private:
                                           : "; defined lists: " + join(names)));
             } else {
                 out.choices = found->second;
+                repeated = &m_repeated_values[list_name];
             }
         } else {
-            out.choices = parse_choices(*c, file, qname, "choices");
+            out.choices = parse_choices(*c, file, qname, "choices", inline_repeated);
         }
+        const bool may_repeat = out.type == QuestionType::SelectOne && out.choice_filter;
+        for (const auto& r : may_repeat ? std::vector<RepeatedValue>{} : *repeated)
+            report(r.file, r.question, r.field,
+                   "'" + r.value + "' is used by two choices; values must be unique (a list may repeat a value only for "
+                   "single-choice questions with a choice_filter, as in cascading selects)");
         if (out.type == QuestionType::SelectOne) {
             for (std::size_t i = 0; i < out.choices.size(); ++i)
                 if (out.choices[i].exclusive)
@@ -1206,6 +1219,7 @@ private:
     std::vector<Source> m_sources;
     std::map<std::string, std::pair<std::string, json>, std::less<>> m_choice_lists;  // name -> (file, raw)
     std::map<std::string, std::vector<Choice>, std::less<>> m_parsed_lists;
+    std::map<std::string, std::vector<RepeatedValue>, std::less<>> m_repeated_values;  // by list name
     std::vector<Question> m_questions;
     std::vector<fs::path> m_include_stack;
     std::set<std::string, std::less<>> m_untyped;  // questions whose type was missing or unknown (already reported)

@@ -331,15 +331,20 @@ std::size_t Session::answered_count() const {
 std::vector<const Choice*> Session::choices(std::size_t index) const {
     std::vector<const Choice*> out;
     const Question& q = m_survey->questions[index];
-    for (const auto& c : q.choices)
-        if (!q.choice_filter || q.choice_filter->evaluate_bool(FilterContext(m_values, c))) out.push_back(&c);
+    for (const auto& c : q.choices) {
+        if (q.choice_filter && !q.choice_filter->evaluate_bool(FilterContext(m_values, c))) continue;
+        // A value repeated in a cascading list ('king' in two states) is offered once, the first that passes.
+        if (std::ranges::any_of(out, [&](const Choice* o) { return o->value == c.value; })) continue;
+        out.push_back(&c);
+    }
     return out;
 }
 
 bool Session::offers_choice(std::size_t index, std::string_view value) const {
     const Question& q = m_survey->questions[index];
-    const Choice* c = q.find_choice(value);
-    return c && (!q.choice_filter || q.choice_filter->evaluate_bool(FilterContext(m_values, *c)));
+    for (const auto& c : q.choices)  // every choice with that value: a cascading list may repeat it
+        if (c.value == value && (!q.choice_filter || q.choice_filter->evaluate_bool(FilterContext(m_values, c)))) return true;
+    return false;
 }
 
 std::optional<ValidationError> Session::check_current() const {

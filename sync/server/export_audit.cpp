@@ -1,10 +1,12 @@
 #include "sync/server/export_audit.hpp"
 
+#include "core/utf8.hpp"
 #include "sync/server/export_csv.hpp"
 #include "sync/server/quality_rows.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace fieldkiosk::sync::server {
@@ -91,15 +93,26 @@ int run_audit_report(Storage& storage, std::string_view since, bool json, std::o
         out << nlohmann::json{{"audit", std::move(list)}}.dump(2) << "\n";
         return 0;
     }
-    out << "AT (UTC)              WHO                       ACTION   ROWS  WHAT\n";
+    // Columns as wide as their longest entry (within bounds), so that "dashboard sign-in refused" does not push
+    // the row count and the description out of line; a longer one is cut with "…" (the JSON keeps it whole).
+    const auto width = [&](auto field, std::size_t at_least, std::size_t at_most) {
+        std::size_t w = at_least;
+        for (const auto& e : *entries) w = std::max(w, core::utf8_length(printable(field(e))));
+        return std::min(w, at_most);
+    };
+    const std::size_t who_w = width([](const AuditEntry& e) { return e.who; }, 3, 40);
+    const std::size_t action_w = width([](const AuditEntry& e) { return e.action; }, 6, 28);
+    const auto cell = [](const std::string& text, std::size_t w) {
+        std::string s = printable(text);
+        const std::size_t n = core::utf8_length(s);
+        if (n > w) return std::string(core::utf8_prefix(s, w - 1)) + "…";
+        return s + std::string(w - n, ' ');
+    };
+    out << cell("AT (UTC)", 26) << cell("WHO", who_w) << "  " << cell("ACTION", action_w) << "   ROWS  WHAT\n";
     for (const auto& e : *entries) {
-        std::string who = printable(e.who);
-        if (who.size() < 25) who.resize(25, ' ');
-        std::string action = printable(e.action);
-        if (action.size() < 8) action.resize(8, ' ');
         std::string rows = std::to_string(e.rows);
-        if (rows.size() < 5) rows.insert(0, 5 - rows.size(), ' ');
-        out << e.at << "  " << who << " " << action << " " << rows << "  " << printable(e.what) << "\n";
+        if (rows.size() < 7) rows.insert(0, 7 - rows.size(), ' ');
+        out << cell(e.at, 26) << cell(e.who, who_w) << "  " << cell(e.action, action_w) << rows << "  " << printable(e.what) << "\n";
     }
     if (entries->empty()) out << "(nothing recorded" << (since.empty() ? "" : " since " + std::string(since)) << ")\n";
     return 0;

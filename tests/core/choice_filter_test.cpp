@@ -189,5 +189,50 @@ TEST(ChoiceFilter, ARestoredDraftDropsAnAnswerItsFilterNoLongerOffers) {
     EXPECT_EQ(back->next().error().kind, ValidationError::Kind::Required);
 }
 
+// Cascading lists repeat a value under two parents ('king' county in Washington and in Texas: pyxform's
+// choice_filter_test). A single-choice question with a filter may use such a list: it offers the value once,
+// the answer is the value, and whichever parent was chosen offers it. Anywhere else a repeat is refused.
+const std::string k_state = R"({"type": "select_one", "name": "state", "label": {"en": "State?"},
+  "choices": [{"value": "texas", "label": {"en": "Texas"}}, {"value": "washington", "label": {"en": "Washington"}}]})";
+std::string counties(const std::string& type, const std::string& filter) {
+    return R"({"type": ")" + type + R"(", "name": "county", "label": {"en": "County?"}, "choices": [
+    {"value": "king", "label": {"en": "King"}, "properties": {"state": "washington"}},
+    {"value": "pierce", "label": {"en": "Pierce"}, "properties": {"state": "washington"}},
+    {"value": "king", "label": {"en": "King"}, "properties": {"state": "texas"}},
+    {"value": "cameron", "label": {"en": "Cameron"}, "properties": {"state": "texas"}}])" +
+           (filter.empty() ? std::string() : R"(, "choice_filter": ")" + filter + R"(")") + "}";
+}
+
+TEST(ChoiceFilter, ACascadingListMayRepeatAValueUnderTwoParents) {
+    const auto r = load_survey_text(survey_with(k_state + "," + counties("select_one", "state = ${state}")), "states.json");
+    ASSERT_TRUE(r.ok()) << problems(r);
+    testing::FakeClock clock;
+    SeededRng rng{3};
+    Session s(r.survey, {}, clock, rng);
+    ASSERT_TRUE(s.toggle_choice("texas"));
+    ASSERT_EQ(s.next(), Session::Step::Moved);
+    EXPECT_EQ(offered(s, "county"), (std::vector<std::string>{"king", "cameron"}));
+    ASSERT_TRUE(s.toggle_choice("king"));  // the Texas one: the first of the two that the filter offers
+    ASSERT_EQ(s.back(), true);
+    ASSERT_TRUE(s.toggle_choice("washington"));  // Washington has a King too: the answer stays
+    ASSERT_EQ(s.next(), Session::Step::Moved);
+    ASSERT_NE(s.current_answer(), nullptr);
+    EXPECT_EQ(offered(s, "county"), (std::vector<std::string>{"king", "pierce"}));
+    ASSERT_TRUE(s.toggle_choice("pierce"));
+    ASSERT_EQ(s.back(), true);
+    ASSERT_TRUE(s.toggle_choice("texas"));  // no Pierce in Texas: dropped
+    ASSERT_EQ(s.next(), Session::Step::Moved);
+    EXPECT_EQ(s.current_answer(), nullptr);
+}
+
+TEST(ChoiceFilter, ARepeatedValueIsRefusedWithoutAFilterAndForSeveralAnswers) {
+    for (const auto& [type, filter] : {std::pair<std::string, std::string>{"select_one", ""}, {"select_multiple", "state = ${state}"},
+                                       {"rank", "state = ${state}"}}) {
+        const auto r = load_survey_text(survey_with(k_state + "," + counties(type, filter)), "states.json");
+        ASSERT_FALSE(r.ok()) << type << " " << filter;
+        EXPECT_NE(problems(r).find("choices[2].value: 'king' is used by two choices"), std::string::npos) << problems(r);
+    }
+}
+
 }  // namespace
 }  // namespace fieldkiosk::core

@@ -1,6 +1,7 @@
 // A receiver that gives nothing away (issue 13): /metrics needs a metrics token, admin tokens have scopes,
 // every export is in the audit log, and hostile export parameters and tokens get a plain refusal, never
 // another survey's rows or a 500. The real server over loopback, on SQLite and (FIELDKIOSK_TEST_PG) PostgreSQL.
+#include "core/utf8.hpp"
 #include "core/csv.hpp"
 #include "sync/server/auth.hpp"
 #include "sync/server/export_audit.hpp"
@@ -80,6 +81,28 @@ TEST_P(ReceiverSecurity, AuditReportShowsNoControlCharactersFromNames) {
     ASSERT_EQ(sync::server::run_audit_report(*receiver->storage, "", false, out, err), 0);
     EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
     EXPECT_NE(out.str().find("evil?[2J?name"), std::string::npos) << out.str();
+}
+
+TEST_P(ReceiverSecurity, AuditReportKeepsItsColumnsInLineWithLongActions) {
+    const std::string now = core::format_utc(std::chrono::system_clock::now());
+    ASSERT_TRUE(receiver->storage->record_audit({now, "council-admin", "export", "survey 'food' as CSV", 12}));
+    ASSERT_TRUE(receiver->storage->record_audit({now, "council-admin", "dashboard sign-in refused", "from 127.0.0.1", 0}));
+    ASSERT_TRUE(receiver->storage->record_audit({now, "x", std::string(60, 'a'), "long", 7}));
+    std::ostringstream out, err;
+    ASSERT_EQ(sync::server::run_audit_report(*receiver->storage, "", false, out, err), 0);
+    // The WHAT column starts at the same place on the header and every row, whatever the action's length.
+    std::istringstream lines(out.str());
+    std::string header, line;
+    ASSERT_TRUE(std::getline(lines, header));
+    const auto what = core::utf8_length(header.substr(0, header.find("WHAT")));
+    int rows = 0;
+    for (const std::string expect : {"survey 'food' as CSV", "from 127.0.0.1", "long"}) {
+        ASSERT_TRUE(std::getline(lines, line));
+        EXPECT_EQ(core::utf8_length(line.substr(0, line.find(expect))), what) << out.str();
+        ++rows;
+    }
+    EXPECT_EQ(rows, 3);
+    EXPECT_NE(out.str().find("…"), std::string::npos) << "the 60-character action is cut, not spilled";
 }
 
 // The export's only parameter is the survey id in the path. None of these may reach another survey's rows,

@@ -23,13 +23,13 @@ const fs::path k_corpus = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" / "x
 
 // The accepted forms that use only what the kiosk supports. Every other accepted form uses something the
 // kiosk refuses: repeats or media (attribute_columns_test, flat_xlsform_test, xlsform_spec_test), a date
-// question (xl_date_ambiguous_v1), a calculation that is not an expression (bad_calc). The forms with a
-// choice_filter now have it read, and are refused for something else, at its cell: choice_filter_test has two
-// choices named 'king' in one list (the kiosk's values are unique in a list); or_other's filter `pastel=yes`
-// compares with a column 'yes' the choices sheet lacks (in ODK it offers nothing; 'yes' was meant);
-// case_insensitivity filters a select_one_external, and UCL_Biomass_Plot_Form has repeats, files and location.
+// question (xl_date_ambiguous_v1), a calculation that is not an expression (bad_calc). choice_filter_test's
+// cascading selects (two counties named 'king' under two states) import. The other forms with a choice_filter
+// are refused for something else, at its cell: or_other's filter `pastel=yes` compares with a column 'yes' the
+// choices sheet lacks (in ODK it offers nothing; 'yes' was meant); case_insensitivity filters a
+// select_one_external, and UCL_Biomass_Plot_Form has repeats, files and location.
 const std::set<std::string> k_importable = {"field-list", "simple", "survey_no_name", "text_and_integer", "extra_sheet_names",
-                                            "yes_or_no_question"};
+                                            "yes_or_no_question", "choice_filter_test"};
 
 int pyxform_code(const fs::path& workbook) {
     // NAME.xlsx has NAME.pyxform.json; NAME.xls has NAME.xls.pyxform.json
