@@ -23,7 +23,8 @@ const fs::path k_corpus = fs::path(FIELDKIOSK_SOURCE_DIR) / ".." / "shared" / "x
 
 // The accepted forms that use only what the kiosk supports. Every other accepted form uses something the
 // kiosk refuses: repeats or media (attribute_columns_test, flat_xlsform_test, xlsform_spec_test), a date
-// question (xl_date_ambiguous_v1), a calculation that is not an expression (bad_calc). choice_filter_test's
+// question whose default is the number 1 (xl_date_ambiguous_v1: pyxform writes "1900-01-01 00:00:00", not a
+// date) under a form_id that is not a survey id, a calculation that is not an expression (bad_calc). choice_filter_test's
 // cascading selects (two counties named 'king' under two states) import. The other forms with a choice_filter
 // are refused for something else, at its cell: or_other's filter `pastel=yes` compares with a column 'yes' the
 // choices sheet lacks (in ODK it offers nothing; 'yes' was meant); case_insensitivity filters a
