@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <map>
 #include <set>
-#include <cstdint>
 #include <utility>
 
 namespace fieldkiosk::core {
@@ -30,8 +30,9 @@ std::vector<SpokenText> spoken_texts(const Survey& survey, std::string_view lang
 }
 
 const std::vector<std::string>& spoken_ui_keys() {
-    static const std::vector<std::string> keys{"language_heading", "attract_heading", "consent_heading", "choose_one",
-                                               "choose_many",      "thanks_heading",  "thanks_body",     "idle_heading"};
+    static const std::vector<std::string> keys{"language_heading", "attract_heading", "consent_heading",
+                                               "choose_one",       "choose_many",     "thanks_heading",
+                                               "thanks_body",      "idle_heading",    "display_heading"};
     return keys;
 }
 
@@ -120,7 +121,8 @@ AudioHold hold_until_audio(std::vector<SurveyPtr> surveys, const fs::path& asset
     for (auto& s : surveys) by_id[s->id].push_back(std::move(s));
     AudioHold out;
     for (auto& [id, versions] : by_id) {
-        std::ranges::sort(versions, [](const SurveyPtr& a, const SurveyPtr& b) { return compare_versions(a->version, b->version) < 0; });
+        std::ranges::sort(versions,
+                          [](const SurveyPtr& a, const SurveyPtr& b) { return compare_versions(a->version, b->version) < 0; });
         std::set<std::string> heard;  // languages in which an older version could be listened to
         bool holding = false;         // once one version waits, every newer one waits too
         for (auto& v : versions) {

@@ -185,6 +185,30 @@ struct StorePlace {
     }
 };
 
+// FIELDKIOSK_STARTUP_TIMING=1: cold start to first frame, for docs/kiosk.md, and where it went (one line a phase,
+// "startup: <phase> at <ms>", for docs/performance.md).
+bool startup_timing() {
+    static const bool on = [] {
+        const char* e = std::getenv("FIELDKIOSK_STARTUP_TIMING");
+        return e != nullptr && *e == '1';
+    }();
+    return on;
+}
+
+void startup_phase(std::chrono::steady_clock::time_point process_start, const char* phase) {
+    if (startup_timing())
+        std::cerr << "fieldkiosk: startup: " << phase << " at "
+                  << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - process_start).count()
+                  << " ms\n";
+}
+
+void report_startup_time(std::chrono::steady_clock::time_point process_start) {
+    if (startup_timing())
+        std::cerr << "fieldkiosk: first frame after "
+                  << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - process_start).count()
+                  << " ms\n";
+}
+
 struct Loop {
     kiosk::App& app;
     kiosk::LoopSync& sync;
@@ -195,6 +219,8 @@ struct Loop {
     kiosk::text::TextLayer& text;  // shaped text (docs/text.md) and its glyph texture
     kiosk::platform::AtlasTexture& glyphs;
     int redraw = 2;
+    std::chrono::steady_clock::time_point process_start;  // the first frame's phases (FIELDKIOSK_STARTUP_TIMING)
+    bool first = true;
 };
 
 // One pass of the main loop: events, sync, time, fonts after a rotation or a new text size, drawing, the
@@ -221,17 +247,22 @@ bool draw_frame_once(Loop& l) {
     }
     l.win.begin_frame();
     ImGui::NewFrame();
+    if (l.first) startup_phase(l.process_start, "first frame: ImGui font atlas and new frame");
     const std::uint32_t atlas_generation = l.text.atlas().generation();
     auto actions = kiosk::ui::draw_frame(vm);
     ImGui::Render();
+    if (l.first) startup_phase(l.process_start, "first frame: screens drawn (text shaped, glyphs rasterised)");
     // The glyphs this frame rasterised go to the GPU before it draws them.
     auto& atlas = l.text.atlas();
     const auto dirty = atlas.dirty();
     l.glyphs.upload(atlas.pixels(), atlas.width(), atlas.height(), dirty.x0, dirty.y0, dirty.x1, dirty.y1);
     atlas.mark_clean();
+    if (l.first) startup_phase(l.process_start, "first frame: glyph texture uploaded");
     // The atlas grew or started again while drawing: quads made before that point at old places; draw again.
     if (atlas.generation() != atlas_generation) l.redraw = std::max(l.redraw, 2);
     l.win.end_frame();
+    if (l.first) startup_phase(l.process_start, "first frame: GL drawn and swapped");
+    l.first = false;
     // The atlas is on the GPU now: drop the CPU copies (tens of MB at large sizes).
     if (io.Fonts->TexPixelsAlpha8 != nullptr || io.Fonts->TexPixelsRGBA32 != nullptr) io.Fonts->ClearTexData();
     // What this frame's taps changed (the app's state, or a widget's own: Shift, the accent layer) shows on
@@ -267,14 +298,6 @@ public:
     [[nodiscard]] bool playing() const override { return false; }
 };
 
-// FIELDKIOSK_STARTUP_TIMING=1: cold start to first frame, for docs/kiosk.md.
-void report_startup_time(std::chrono::steady_clock::time_point process_start) {
-    if (const char* e = std::getenv("FIELDKIOSK_STARTUP_TIMING"); e && *e == '1')
-        std::cerr << "fieldkiosk: first frame after "
-                  << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - process_start).count()
-                  << " ms\n";
-}
-
 // The window, the fonts, sync, the main loop; a screenshot after a few frames. Returns the exit code.
 int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig& config, const Flags& flags,
                const Content& content, std::chrono::steady_clock::time_point process_start) {
@@ -290,15 +313,18 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
         return 1;
     }
     auto& win = **window;
+    startup_phase(process_start, "window and GL context");
     ImGuiIO& io = ImGui::GetIO();
     kiosk::text::TextLayer text(kiosk::text::FontSet::default_dirs(config.font_dir));
     kiosk::platform::AtlasTexture glyphs;
-    Loop loop{app, sync, win, config, shot, win.size(), text, glyphs};
+    Loop loop{app, sync, win, config, shot, win.size(), text, glyphs, 2, process_start};
+    startup_phase(process_start, "text layer");
     if (!kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(loop.fonts_for, win.px_per_9mm(), config.ui_scale), config.font_dir))
         std::cerr << "fieldkiosk: Noto Sans not found in " << config.font_dir
                   << " (install fonts-noto-core); using the built-in font\n";
     // Without Noto Sans the shaped text has no Latin face either: ImGui's atlas draws what it can.
     if (text.loaded()) kiosk::ui::set_text_layer(&text, glyphs.id());
+    startup_phase(process_start, "ImGui fonts");
     struct Unset {
         ~Unset() { kiosk::ui::set_text_layer(nullptr, nullptr); }
     } unset_text_layer;
@@ -318,6 +344,7 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
         ~UnsetSpeech() { app.set_speech(nullptr, {}, {}); }
     } unset_speech{app};
     sync.start(app);
+    startup_phase(process_start, "speech and sync");
     int exit_code = 0;
     int frames_left = shot ? 3 : -1;  // a few frames so every window has its size
     for (bool running = true, first = true; running; first = false) {
@@ -348,7 +375,9 @@ int main(int argc, char** argv) {
     auto config = configure(flags);
     if (!config) return config.error();
     const bool shot = !flags.screenshot.empty();
+    startup_phase(process_start, "flags and config");
     const Content content = load_content(*config, flags);
+    startup_phase(process_start, "surveys and strings");
     if (!flags.lang.empty() && !content.strings.has_language(flags.lang)) {
         std::cerr << "fieldkiosk: --lang " << flags.lang << ": the kiosk has no words in that language (assets/strings has "
                   << "no " << flags.lang << ".json)\n";
@@ -365,6 +394,7 @@ int main(int argc, char** argv) {
         return 1;
     }
     kiosk::ResponseStorePort port(*store);
+    startup_phase(process_start, "database");
 
     // Sync: [sync] server_url set, and a token file only its owner can read (never for screenshots).
     // Survey updates downloaded earlier (docs/kiosk.md, "Survey updates") survive a restart.
@@ -378,5 +408,6 @@ int main(int argc, char** argv) {
     if (!flags.text_size.empty())
         app.apply(kiosk::act::SetTextSize{flags.text_size == "largest" ? 2 : flags.text_size == "larger" ? 1 : 0});
     if (flags.high_contrast) app.apply(kiosk::act::SetHighContrast{true});
+    startup_phase(process_start, "app");
     return run_window(app, *sync, *config, flags, content, process_start);
 }

@@ -42,12 +42,16 @@ bool App::survey_has_audio(const core::Survey& s) const {
 
 std::vector<std::filesystem::path> App::page_audio() const {
     std::vector<std::filesystem::path> out;
-    if (m_speech == nullptr || m_confirm_start_again || m_display_panel) return out;  // a dialog has no audio of its own
+    if (m_speech == nullptr || m_confirm_start_again) return out;  // "start again?" has no audio of its own
     auto add_ui = [&](std::string_view key) {
         if (auto p = ui_audio(key)) out.push_back(std::move(*p));
     };
     if (m_idle_since) {
         add_ui("idle_heading");
+        return out;
+    }
+    if (m_display_panel) {  // the "Aa" panel says what it is for; closing it reads the page under it again
+        add_ui("display_heading");
         return out;
     }
     switch (m_screen) {
@@ -58,7 +62,8 @@ std::vector<std::filesystem::path> App::page_audio() const {
             if (m_survey)
                 for (const auto& l : m_survey->languages)
                     if (l.code != survey_language(*m_survey))
-                        if (auto p = audio_file(*m_survey, l.code, core::ui_audio_file("language_heading"))) out.push_back(std::move(*p));
+                        if (auto p = audio_file(*m_survey, l.code, core::ui_audio_file("language_heading")))
+                            out.push_back(std::move(*p));
             break;
         case Screen::Consent:
             add_ui("consent_heading");

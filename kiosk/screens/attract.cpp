@@ -8,7 +8,53 @@
 namespace fieldkiosk::kiosk::ui {
 namespace {
 
-void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQueue& out) {
+// The bottom line (minutes and "Start"): as tall as a touch target, taller when the resident chose larger text.
+float foot_height() {
+    const Theme& t = theme();
+    return std::max(t.target * 0.95f, font_px(t.fonts.bold) * 1.3f);
+}
+
+// The height a tile's text needs at width `w` (title, gap, description), the title in the title font.
+float text_height(const TileVm& tv, float w) {
+    const Theme& t = theme();
+    return measure(t.fonts.title, tv.title, w).y + t.gap * 0.5f + measure(t.fonts.small, tv.description, w).y;
+}
+
+// What a tile needs round its text, the icon band aside: margins and the bottom line.
+float chrome_height() {
+    const Theme& t = theme();
+    return t.gap * 1.4f * 2 + foot_height() + t.gap * 0.5f;
+}
+
+// The text's height at width `w` with the title in the bold body font (what tile() falls back to).
+float text_height_bold(const TileVm& tv, float w) {
+    const Theme& t = theme();
+    return measure(t.fonts.bold, tv.title, w).y + t.gap * 0.5f + measure(t.fonts.small, tv.description, w).y;
+}
+
+// The smallest icon band: a strip of the survey's colour, the icon left out (text before decoration).
+float least_band() { return theme().gap; }
+
+// The height a tile needs so that its description is drawn (the largest text size makes it grow).
+float needed_height(const TileVm& tv, float w, bool vertical) {
+    const Theme& t = theme();
+    if (vertical) return least_band() + chrome_height() + text_height(tv, w - t.gap * 2.8f);
+    return chrome_height() + text_height(tv, w - w * 0.2f - t.gap * 2.8f);
+}
+
+// Landscape: the icon band on top of a tile of size `w` x `h`, as tall as the text leaves room for (between the
+// least band and a third of the tile). Every tile takes the least of them, so the tiles stay alike.
+float landscape_band(const TileVm& tv, float w, float h) {
+    const Theme& t = theme();
+    const float room = h - chrome_height();
+    const float band = std::min(h * 0.36f, w * 0.6f);
+    const float need = text_height(tv, w - t.gap * 2.8f);
+    if (room - band >= need) return band;
+    if (room - least_band() >= need) return room - need;
+    return std::max(least_band(), std::min(band, room - text_height_bold(tv, w - t.gap * 2.8f)));
+}
+
+void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, float band_h, ActionQueue& out) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     bool held = false;
@@ -19,20 +65,24 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     dl->AddRect(r.min, r.max, held ? t.focus : t.divider, t.radius * 1.5f, 0, (held ? 5.0f : 2.0f) * t.scale);
     Rect body = r;
     Rect icon_r;
-    if (vertical) {  // landscape: icon band on top
-        icon_r = cut_top(body, std::min(r.h() * 0.36f, r.w() * 0.6f));
+    // The icon band gives way to the text (the largest text size): the description is never dropped for it.
+    const float room = r.h() - chrome_height();
+    if (vertical) {  // landscape: icon band on top (landscape_band)
+        icon_r = cut_top(body, band_h);
         dl->AddRectFilled(icon_r.min, icon_r.max, accent, t.radius * 1.5f, ImDrawFlags_RoundCornersTop);
     } else {  // portrait: icon band on the left
-        icon_r = cut_left(body, std::min(r.h(), r.w() * 0.3f));
+        float band = std::min(r.h(), r.w() * 0.3f);
+        if (text_height(tv, r.w() - band - t.gap * 2.8f) > room) band = std::min(band, r.w() * 0.2f);
+        icon_r = cut_left(body, band);
         dl->AddRectFilled(icon_r.min, icon_r.max, accent, t.radius * 1.5f, ImDrawFlags_RoundCornersLeft);
     }
     const float s = std::min(icon_r.w(), icon_r.h()) * 0.62f;
     const ImVec2 c = icon_r.center();
-    draw_survey_icon(dl, {c.x - s * 0.5f, c.y - s * 0.5f}, {c.x + s * 0.5f, c.y + s * 0.5f}, tv.survey_id, t.on_primary);
+    if (s >= t.target * 0.5f)  // too small to read as a picture: the strip of colour is enough
+        draw_survey_icon(dl, {c.x - s * 0.5f, c.y - s * 0.5f}, {c.x + s * 0.5f, c.y + s * 0.5f}, tv.survey_id, t.on_primary);
     body = inset(body, t.gap * 1.4f);
     // Bottom line: minutes, and a "Start" call to action in the survey's colour.
-    // As tall as a touch target, taller when the resident chose larger text (the "Start" label must fit it).
-    Rect foot = cut_bottom(body, std::max(t.target * 0.95f, font_px(t.fonts.bold) * 1.3f));
+    Rect foot = cut_bottom(body, foot_height());
     const float cr = font_px(t.fonts.small) * 0.45f;
     draw_clock(dl, {foot.min.x + cr, foot.center().y}, cr, t.muted);
     draw_text(dl, t.fonts.small, {{foot.min.x + cr * 2 + t.gap * 0.6f, foot.min.y}, foot.max}, vm.tn("minutes", tv.minutes),
@@ -44,14 +94,17 @@ void tile(const ViewModel& vm, const TileVm& tv, Rect r, bool vertical, ActionQu
     draw_text(dl, t.fonts.bold, {sb.min, {sb.max.x - t.target * 0.45f, sb.max.y}}, start, t.on_primary, Align::Center, true);
     draw_arrow(dl, {sb.max.x - t.target * 0.5f, sb.center().y}, font_px(t.fonts.small) * 0.7f, 1, t.on_primary);
     cut_bottom(body, t.gap * 0.5f);
-    const float title_h = draw_text(dl, fit_font({t.fonts.title, t.fonts.bold}, body, tv.title), body, tv.title, t.text);
+    // The title in the title font when the description still fits under it, else in the body's bold.
+    const float desc_h = measure(t.fonts.small, tv.description, body.w()).y;
+    auto fits = [&](const ImFont* f) { return measure(f, tv.title, body.w()).y + t.gap * 0.5f + desc_h <= body.h(); };
+    const ImFont* title_font = fits(t.fonts.title)  ? t.fonts.title
+                               : fits(t.fonts.bold) ? t.fonts.bold
+                                                    : fit_font({t.fonts.title, t.fonts.bold}, body, tv.title);
+    const float title_h = draw_text(dl, title_font, body, tv.title, t.text);
     Rect desc = body;
     desc.min.y += title_h + t.gap * 0.5f;
-    if (desc.h() > font_px(t.fonts.small) * 1.2f) {
-        // Only as many lines as fit: a tile is a door, not a leaflet.
-        const ImVec2 m = measure(t.fonts.small, tv.description, desc.w());
-        if (m.y <= desc.h()) draw_text(dl, t.fonts.small, desc, tv.description, t.muted);
-    }
+    // Whole or not at all (a half sentence misleads); the tiles grow and the icon gives way first so that it fits.
+    if (desc_h <= desc.h() + 0.5f) draw_text(dl, t.fonts.small, desc, tv.description, t.muted);
 }
 
 }  // namespace
@@ -83,27 +136,35 @@ void draw_attract(const ViewModel& vm, Rect screen, ActionQueue& out) {
             out.push_back(act::OpenDrafts{});
         cut_bottom(area, t.gap);
     }
-    Rect foot = cut_bottom(area, font_px(t.fonts.small) * 2.6f);
-    draw_text(dl, t.fonts.small, foot, fill(vm.t("attract_footer"), {{"org", vm.organisation}}), t.muted, Align::Center, true);
+    // The footer takes the lines it needs (one in landscape), not two always: the room is the tiles'.
+    const std::string footer = fill(vm.t("attract_footer"), {{"org", vm.organisation}});
+    Rect foot = cut_bottom(area, std::min(font_px(t.fonts.small) * 2.6f, measure(t.fonts.small, footer, area.w()).y + t.gap));
+    draw_text(dl, t.fonts.small, foot, footer, t.muted, Align::Center, true);
     if (vm.tiles.empty()) {
         draw_text(dl, t.fonts.title, area, vm.t("attract_none"), t.text, Align::Center, true);
         return;
     }
     const auto n = static_cast<float>(vm.tiles.size());
     if (tall) {
-        const float th = std::min((area.h() - t.gap * 1.5f * (n - 1)) / n, 420.0f * t.scale);
+        float need = 420.0f * t.scale;  // the tiles grow with the text, as far as the screen allows
+        for (const auto& tv : vm.tiles) need = std::max(need, needed_height(tv, area.w(), false));
+        const float th = std::min((area.h() - t.gap * 1.5f * (n - 1)) / n, need);
         for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
             const float y = area.min.y + static_cast<float>(i) * (th + t.gap * 1.5f);
-            tile(vm, vm.tiles[i], {{area.min.x, y}, {area.max.x, y + th}}, false, out);
+            tile(vm, vm.tiles[i], {{area.min.x, y}, {area.max.x, y + th}}, false, 0, out);
         }
     } else {
         const float tw = std::min((area.w() - t.gap * 1.5f * (n - 1)) / n, 640.0f * t.scale);
         const float total = tw * n + t.gap * 1.5f * (n - 1);
         const float x0 = area.min.x + (area.w() - total) * 0.5f;
-        const float th = std::min(area.h(), 640.0f * t.scale);
+        float need = 640.0f * t.scale;
+        for (const auto& tv : vm.tiles) need = std::max(need, needed_height(tv, tw, true));
+        const float th = std::min(area.h(), need);
+        float band = th;
+        for (const auto& tv : vm.tiles) band = std::min(band, landscape_band(tv, tw, th));
         for (std::size_t i = 0; i < vm.tiles.size(); ++i) {
             const float x = x0 + static_cast<float>(i) * (tw + t.gap * 1.5f);
-            tile(vm, vm.tiles[i], {{x, area.min.y}, {x + tw, area.min.y + th}}, true, out);
+            tile(vm, vm.tiles[i], {{x, area.min.y}, {x + tw, area.min.y + th}}, true, band, out);
         }
     }
 }

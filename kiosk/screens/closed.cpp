@@ -2,7 +2,8 @@
 // the kiosk's default language. Nothing here is a button: touches do nothing, only the hidden admin corner
 // (frame.cpp) still works. The dark screen is the dimming (docs/kiosk.md, "Opening hours"): there is no
 // portable backlight control under cage/Wayland. Colours still meet WCAG AA against the background
-// (ratios below), so a passer-by can read it at arm's length.
+// (the night_* colours of theme.hpp; the high-contrast palette makes them white on black), so a passer-by can read it at arm's
+// length.
 #include "kiosk/app/strings.hpp"
 #include "kiosk/screens/screens.hpp"
 
@@ -10,21 +11,13 @@
 
 namespace fieldkiosk::kiosk::ui {
 
-namespace {
-constexpr ImU32 k_night = IM_COL32(0x0A, 0x0B, 0x0C, 0xFF);    // background
-constexpr ImU32 k_heading = IM_COL32(0x8A, 0x90, 0x96, 0xFF);  // 6.1:1 on k_night
-constexpr ImU32 k_body = IM_COL32(0x7A, 0x80, 0x86, 0xFF);     // 4.9:1
-constexpr ImU32 k_footer = IM_COL32(0x77, 0x7D, 0x83, 0xFF);   // 4.7:1
-constexpr ImU32 k_moon = IM_COL32(0x3A, 0x3F, 0x44, 0xFF);     // decoration only
-}  // namespace
-
 void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& /*out*/) {
     const Theme& t = theme();
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(screen.min, screen.max, k_night);
+    dl->AddRectFilled(screen.min, screen.max, t.night);
     Rect area = centered(inset(screen, t.pad * 1.5f), 1100 * t.scale);
     const Rect footer = cut_bottom(area, font_px(t.fonts.small) * 2.5f);
-    draw_text(dl, t.fonts.small, footer, vm.organisation, k_footer, Align::Center, true);
+    draw_text(dl, t.fonts.small, footer, vm.organisation, t.night_text, Align::Center, true);
 
     // A crescent moon, the heading and the sentence, as one block a little above the middle.
     const float r = std::min(56 * t.scale, area.h() * 0.06f);
@@ -34,12 +27,12 @@ void draw_closed(const ViewModel& vm, Rect screen, ActionQueue& /*out*/) {
     cut_top(area, std::max(0.0f, (area.h() - block) * 0.42f));
     const Rect moon = cut_top(area, r * 2);
     const ImVec2 c = moon.center();
-    dl->AddCircleFilled(c, r, k_moon, 48);
-    dl->AddCircleFilled({c.x + r * 0.45f, c.y - r * 0.3f}, r * 0.86f, k_night, 48);
+    dl->AddCircleFilled(c, r, t.night_moon, 48);
+    dl->AddCircleFilled({c.x + r * 0.45f, c.y - r * 0.3f}, r * 0.86f, t.night, 48);
     cut_top(area, t.gap * 2.5f);
-    const float h = draw_text(dl, t.fonts.huge, area, vm.t("closed_heading"), k_heading, Align::Center);
+    const float h = draw_text(dl, t.fonts.huge, area, vm.t("closed_heading"), t.night_heading, Align::Center);
     cut_top(area, h + t.gap * 1.5f);
-    draw_text(dl, t.fonts.title, area, vm.closed_message, k_body, Align::Center);
+    draw_text(dl, t.fonts.title, area, vm.closed_message, t.night_text, Align::Center);
 }
 
 }  // namespace fieldkiosk::kiosk::ui

@@ -37,8 +37,8 @@ void draw_thanks(const ViewModel& vm, Rect screen, ActionQueue& out) {
     cut_top(area, portrait(screen) ? area.h() * 0.08f : 0.0f);
     const Rect icon = cut_top(area, r * 2 + t.gap);
     const ImVec2 c{icon.center().x, icon.min.y + r};
-    dl->AddCircleFilled(c, r, IM_COL32(0x00, 0x6A, 0x39, 0xFF), 48);
-    draw_check(dl, {c.x - r * 0.75f, c.y - r * 0.75f}, {c.x + r * 0.75f, c.y + r * 0.75f}, t.on_primary);
+    dl->AddCircleFilled(c, r, t.success, 48);
+    draw_check(dl, {c.x - r * 0.75f, c.y - r * 0.75f}, {c.x + r * 0.75f, c.y + r * 0.75f}, t.on_success);
     cut_top(area, t.gap);
     const float h = draw_text(dl, t.fonts.huge, area, vm.t("thanks_heading"), t.text, Align::Center);
     cut_top(area, h + t.gap);

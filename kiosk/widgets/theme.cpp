@@ -40,6 +40,13 @@ Palette high_contrast_palette() {
     p.meter_off = IM_COL32(0x5A, 0x5A, 0x5A, 0xFF);  // the filled steps are white: the level must show
     p.dim = IM_COL32(0x00, 0x00, 0x00, 0xE6);
     p.focus = IM_COL32(0x00, 0xE5, 0xFF, 0xFF);
+    // Closed stays dark, but its words are white and the moon yellow like everything else here.
+    p.night = IM_COL32(0x00, 0x00, 0x00, 0xFF);
+    p.night_heading = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);
+    p.night_text = IM_COL32(0xE0, 0xE0, 0xE0, 0xFF);
+    p.night_moon = IM_COL32(0xFF, 0xD5, 0x00, 0xFF);
+    p.success = IM_COL32(0xFF, 0xD5, 0x00, 0xFF);  // black tick on yellow, as a chosen answer
+    p.on_success = IM_COL32(0x00, 0x00, 0x00, 0xFF);
     return p;
 }
 

@@ -43,6 +43,14 @@ struct Palette {
     ImU32 meter_off = IM_COL32(0x9A, 0xA4, 0xAE, 0xFF);      // a volume step not reached (filled ones: the label's colour)
     ImU32 dim = IM_COL32(0x0B, 0x0C, 0x0C, 0xC8);            // behind dialogs
     ImU32 focus = IM_COL32(0xFF, 0xBF, 0x47, 0xFF);          // pressed outline
+    // The Closed screen (opening hours): dark, as the dimming, yet AA at arm's length (ratios on night).
+    ImU32 night = IM_COL32(0x0A, 0x0B, 0x0C, 0xFF);          // its background
+    ImU32 night_heading = IM_COL32(0x8A, 0x90, 0x96, 0xFF);  // 6.1:1 on night
+    ImU32 night_text = IM_COL32(0x7A, 0x80, 0x86, 0xFF);     // 4.9:1 on night: the sentence and the footer
+    ImU32 night_moon = IM_COL32(0x3A, 0x3F, 0x44, 0xFF);     // decoration only
+    // The thanks screen's tick: a disc and the tick drawn on it (a graphic: >= 3:1, WCAG 1.4.11).
+    ImU32 success = IM_COL32(0x00, 0x6A, 0x39, 0xFF);
+    ImU32 on_success = IM_COL32(0xFF, 0xFF, 0xFF, 0xFF);  // 6.7:1 on success
 };
 
 [[nodiscard]] Palette standard_palette();       // the default above

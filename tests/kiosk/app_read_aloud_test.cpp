@@ -138,6 +138,27 @@ TEST(AppReadAloud, ReadEverythingReadsEachNewScreenByItself) {
     EXPECT_EQ(f.speech.plays.size(), 4U);
 }
 
+TEST(AppReadAloud, TheTextSizePanelSaysWhatItIsForAndClosingItReadsThePageAgain) {
+    ReadAloudFixture f;
+    f.app.apply(act::OpenSurvey{"food"});
+    f.app.apply(act::ChooseLanguage{"en"});
+    ASSERT_EQ(f.app.screen(), Screen::Consent);
+    f.app.apply(act::OpenDisplay{});
+    EXPECT_TRUE(f.app.view().read_aloud.available) << "the Aa panel has a spoken prompt like every other screen";
+    f.app.apply(act::ReadAloud{});
+    ASSERT_FALSE(f.speech.plays.empty());
+    EXPECT_EQ(f.speech.plays.back(), std::vector<fs::path>{f.file("en", "ui-display_heading.wav")});
+    f.app.apply(act::CloseDisplay{});
+    f.app.apply(act::ReadEverything{true});  // with everything read, opening the panel says it by itself
+    const std::size_t before = f.speech.plays.size();
+    f.app.apply(act::OpenDisplay{});
+    ASSERT_EQ(f.speech.plays.size(), before + 1);
+    EXPECT_EQ(f.speech.plays.back(), std::vector<fs::path>{f.file("en", "ui-display_heading.wav")});
+    f.app.apply(act::CloseDisplay{});
+    ASSERT_EQ(f.speech.plays.size(), before + 2);
+    EXPECT_EQ(f.speech.plays.back(), std::vector<fs::path>{f.file("en", "ui-consent_heading.wav")});
+}
+
 TEST(AppReadAloud, ResetsForTheNextRespondent) {
     auto to_reading = [](ReadAloudFixture& f) {
         f.app.apply(act::OpenSurvey{"food"});

@@ -38,6 +38,9 @@ const std::vector<Pair>& text_pairs() {
         {"on_primary on error (Danger)", &Palette::on_primary, &Palette::error},
         {"on_primary on danger_down", &Palette::on_primary, &Palette::danger_down},
         {"disabled_text on disabled_bg", &Palette::disabled_text, &Palette::disabled_bg},
+        {"night_heading on night (Closed)", &Palette::night_heading, &Palette::night},
+        {"night_text on night (Closed)", &Palette::night_text, &Palette::night},
+        {"on_success on success (the thanks tick)", &Palette::on_success, &Palette::success},
     };
     return pairs;
 }
@@ -91,6 +94,18 @@ TEST(Theme, HighContrastKeepsEveryTextPairAtSevenToOne) {
     EXPECT_GE(contrast_ratio(p.focus, p.bg), 3.0);
     // The volume meter's steps: reached ones are drawn in the label's colour, the others must differ from it.
     EXPECT_GE(contrast_ratio(p.text, p.meter_off), 3.0);
+    // The Closed screen's moon and the thanks screen's disc are graphics: 3:1 against what they sit on.
+    EXPECT_GE(contrast_ratio(p.night_moon, p.night), 3.0);
+    EXPECT_GE(contrast_ratio(p.success, p.bg), 3.0);
+}
+
+TEST(Theme, HighContrastChangesTheClosedScreenAndTheThanksTick) {
+    const Palette s = standard_palette(), h = high_contrast_palette();
+    EXPECT_NE(s.night_heading, h.night_heading);
+    EXPECT_NE(s.night_text, h.night_text);
+    EXPECT_NE(s.night_moon, h.night_moon);
+    EXPECT_NE(s.success, h.success);
+    EXPECT_NE(s.on_success, h.on_success);
 }
 
 TEST(Theme, StandardKeepsAAForEveryTextPairAndTheRatiosItsCommentsState) {
@@ -105,6 +120,9 @@ TEST(Theme, StandardKeepsAAForEveryTextPairAndTheRatiosItsCommentsState) {
     EXPECT_NEAR(contrast_ratio(p.text, p.secondary), 14.7, 0.05);
     EXPECT_NEAR(contrast_ratio(p.error, p.surface), 7.1, 0.05);
     EXPECT_NEAR(contrast_ratio(p.disabled_text, p.disabled_bg), 4.8, 0.05);
+    EXPECT_NEAR(contrast_ratio(p.night_heading, p.night), 6.1, 0.05);
+    EXPECT_NEAR(contrast_ratio(p.night_text, p.night), 4.9, 0.05);
+    EXPECT_NEAR(contrast_ratio(p.on_success, p.success), 6.7, 0.05);
     EXPECT_GE(contrast_ratio(p.text, p.meter_off), 3.0);  // the volume meter's reached and unreached steps
     // Body text is AAA: on the background and on every surface a paragraph sits on.
     EXPECT_GE(contrast_ratio(p.text, p.bg), 7.0);

@@ -75,6 +75,39 @@ TEST(UiDisplay, LargestTextEnlargesTheBodyOnTheNextFrameAndNothingLeavesTheScree
     }
 }
 
+// The attract screen at the largest size: every tile still shows its whole description (the tiles grow and the
+// icon band gives way), each line of it inside its tile, and nothing leaves the screen.
+TEST(UiDisplay, TheAttractTilesKeepTheirDescriptionsAtTheLargestSize) {
+    for (const ImVec2 size : {k_portrait, k_landscape}) {
+        SCOPED_TRACE(where(size));
+        KioskFixture f;
+        UiDriver ui(f.app, f.clock, size);
+        f.app.apply(act::SetTextSize{2});
+        ui.settle();
+        ui.frame();
+        ASSERT_EQ(f.app.screen(), kiosk::Screen::Attract);
+        const auto vm = f.app.view();
+        const auto& tiles = vm.tiles;
+        ASSERT_FALSE(tiles.empty());
+        for (const auto& tv : tiles) {
+            SCOPED_TRACE(tv.survey_id);
+            const auto tile = ui::hits().find("tile:" + tv.survey_id);
+            ASSERT_TRUE(tile);
+            // The description's lines, in order, inside the tile: joined by spaces they give it back whole.
+            std::string drawn;
+            for (const auto& l : ui::drawn_lines()) {
+                const bool in_tile = l.rect.min.x >= tile->min.x && l.rect.max.x <= tile->max.x + 0.5f &&
+                                     l.rect.min.y >= tile->min.y && l.rect.max.y <= tile->max.y + 0.5f;
+                const bool minutes = l.text == vm.tn("minutes", tv.minutes);  // the bottom line, drawn first
+                if (in_tile && !minutes && l.font == ui::theme().fonts.small && tv.description.find(l.text) != std::string::npos)
+                    drawn += (drawn.empty() ? "" : " ") + l.text;
+            }
+            EXPECT_EQ(drawn, tv.description);
+        }
+        expect_on_screen(size, "the attract screen at the largest size");
+    }
+}
+
 // The fullest top bar (speaker, volume, Aa, language) at the largest size: it grows with the text, every label
 // stays whole in its control, and the survey title fits inside the bar or gives way; nothing spills below it.
 TEST(UiDisplay, TheFullestTopBarKeepsEveryLabelWholeAtTheLargestSize) {
