@@ -32,7 +32,8 @@ std::vector<SpokenText> spoken_texts(const Survey& survey, std::string_view lang
 const std::vector<std::string>& spoken_ui_keys() {
     static const std::vector<std::string> keys{"language_heading", "attract_heading", "consent_heading",
                                                "choose_one",       "choose_many",     "thanks_heading",
-                                               "thanks_body",      "idle_heading",    "display_heading"};
+                                               "thanks_body",      "idle_heading",    "display_heading",
+                                               "rank_hint"};
     return keys;
 }
 

@@ -85,6 +85,8 @@ std::vector<std::filesystem::path> App::page_audio() const {
                 auto label = audio_file(s, lang, core::question_audio_file(q));
                 if (!label) break;
                 out.push_back(std::move(*label));
+                // How to answer a rank question, as the screen shows it when the survey gives no hint of its own.
+                if (q.type == core::QuestionType::Rank && !q.hint.has(lang)) add_ui("rank_hint");
                 // Each file says its number in the full list ("2. No"): when a choice_filter hides some choices
                 // those numbers are not the ones on screen, so only the question is read (docs/read_aloud.md).
                 if (q.choice_filter && m_session->choices(m_session->current_index()).size() != q.choices.size()) break;

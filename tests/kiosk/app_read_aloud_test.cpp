@@ -61,6 +61,28 @@ TEST(AppReadAloud, AFilteredQuestionThatHidesChoicesIsReadWithoutTheNumberedChoi
     EXPECT_EQ(speech.plays.back(), std::vector<fs::path>{d / core::question_audio_file(*s.find("ward"))});
 }
 
+// A rank question is read with how to answer it (the screen's hint: tap in order, most important first), between
+// the question and its numbered choices.
+TEST(AppReadAloud, ARankQuestionIsReadWithHowToRank) {
+    KioskFixture f({}, {load_kiosk_demo("rank_demo")});
+    const auto& s = *f.app.surveys().front();
+    const fs::path root = f.dir.path() / "audio";
+    const fs::path d = core::generated_audio_dir(root, s, "en");
+    for (const auto& t : core::spoken_texts(s, "en")) write_tone(d / t.file, 0.01);
+    for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
+    RecordingSpeech speech;
+    f.app.set_speech(&speech, f.dir.path() / "assets", root);
+    open_kiosk_demo(f, "rank_demo", "en", "priorities");
+    f.app.apply(act::ReadAloud{});
+    ASSERT_EQ(speech.plays.size(), 1U);
+    const auto& q = *s.find("priorities");
+    ASSERT_GE(speech.plays[0].size(), 3U);
+    EXPECT_EQ(speech.plays[0][0], d / core::question_audio_file(q));
+    EXPECT_EQ(speech.plays[0][1], d / core::ui_audio_file("rank_hint"));
+    EXPECT_EQ(speech.plays[0][2], d / core::choice_audio_file(q, 1));
+    EXPECT_EQ(speech.plays[0].size(), q.choices.size() + 2);
+}
+
 TEST(AppReadAloud, TheRespondentsLanguageIsRead) {
     ReadAloudFixture f({"en", "fr"});
     start(f, "food", "fr");
