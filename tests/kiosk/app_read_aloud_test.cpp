@@ -38,18 +38,27 @@ TEST(AppReadAloud, SpeakerQueuesTheQuestionThenEachChoiceInOrder) {
     EXPECT_EQ(f.speech.plays[1], expected);
 }
 
+// A kiosk demo survey (tests/kiosk/data) with English audio for every text and prompt, opened at `question`.
+struct DemoWithAudio {
+    DemoWithAudio(const std::string& demo, const std::string& question)
+        : f({}, {load_kiosk_demo(demo)}), s(*f.app.surveys().front()),
+          d(core::generated_audio_dir(f.dir.path() / "audio", s, "en")) {
+        for (const auto& t : core::spoken_texts(s, "en")) write_tone(d / t.file, 0.01);
+        for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
+        f.app.set_speech(&speech, f.dir.path() / "assets", f.dir.path() / "audio");
+        open_kiosk_demo(f, demo, "en", question);
+    }
+    KioskFixture f;
+    const core::Survey& s;
+    fs::path d;
+    RecordingSpeech speech;
+};
+
 // Each choice's file says its number in the whole list: when a choice_filter hides some choices those numbers are
 // not the ones on screen, so only the question is read (docs/read_aloud.md).
 TEST(AppReadAloud, AFilteredQuestionThatHidesChoicesIsReadWithoutTheNumberedChoices) {
-    KioskFixture f({}, {load_kiosk_demo("filter_demo")});
-    const auto& s = *f.app.surveys().front();
-    const fs::path root = f.dir.path() / "audio";
-    const fs::path d = core::generated_audio_dir(root, s, "en");
-    for (const auto& t : core::spoken_texts(s, "en")) write_tone(d / t.file, 0.01);
-    for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
-    RecordingSpeech speech;
-    f.app.set_speech(&speech, f.dir.path() / "assets", root);
-    open_kiosk_demo(f, "filter_demo", "en", "borough");
+    DemoWithAudio demo("filter_demo", "borough");
+    auto& [f, s, d, speech] = demo;
     f.app.apply(act::ReadAloud{});  // no filter: the question and its three choices
     ASSERT_EQ(speech.plays.size(), 1U);
     EXPECT_EQ(speech.plays.back().size(), 4U);
@@ -64,15 +73,8 @@ TEST(AppReadAloud, AFilteredQuestionThatHidesChoicesIsReadWithoutTheNumberedChoi
 // A rank question is read with how to answer it (the screen's hint: tap in order, most important first), between
 // the question and its numbered choices.
 TEST(AppReadAloud, ARankQuestionIsReadWithHowToRank) {
-    KioskFixture f({}, {load_kiosk_demo("rank_demo")});
-    const auto& s = *f.app.surveys().front();
-    const fs::path root = f.dir.path() / "audio";
-    const fs::path d = core::generated_audio_dir(root, s, "en");
-    for (const auto& t : core::spoken_texts(s, "en")) write_tone(d / t.file, 0.01);
-    for (const auto& k : core::spoken_ui_keys()) write_tone(d / core::ui_audio_file(k), 0.01);
-    RecordingSpeech speech;
-    f.app.set_speech(&speech, f.dir.path() / "assets", root);
-    open_kiosk_demo(f, "rank_demo", "en", "priorities");
+    DemoWithAudio demo("rank_demo", "priorities");
+    auto& [f, s, d, speech] = demo;
     f.app.apply(act::ReadAloud{});
     ASSERT_EQ(speech.plays.size(), 1U);
     const auto& q = *s.find("priorities");
