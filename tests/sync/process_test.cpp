@@ -231,7 +231,8 @@ protected:
     }
     std::int64_t stored(const std::string& question) {
         std::int64_t n = 0;
-        for (const auto& r : receiver->storage->dropoffs("food").value())
+        const auto all = receiver->storage->dropoffs("food").value();  // a copy: the expected is a temporary
+        for (const auto& r : all)
             if (r.tally.last_question == question) n += r.tally.count;
         return n;
     }
