@@ -278,13 +278,9 @@ int kiosks_report(const Settings& s) {
         return k_exit_usage;
     }
     // A report on a mistyped SQLite path must not create an empty database and say "all fine".
-    if (std::string_view u = s.db; !u.starts_with("postgres") && !u.starts_with("pg:")) {
-        if (u.starts_with("sqlite:")) u.remove_prefix(7);
-        std::error_code ec;
-        if (!fs::exists(fs::path(u), ec)) {
-            std::cerr << "fieldkiosk-server: kiosks: no database at '" << u << "' (give --db sqlite:PATH or postgresql://...)\n";
-            return k_exit_fail;
-        }
+    if (const auto missing = missing_sqlite_file(s.db)) {
+        std::cerr << "fieldkiosk-server: kiosks: no database at '" << *missing << "' (give --db sqlite:PATH or postgresql://...)\n";
+        return k_exit_fail;
     }
     auto storage = open_or_say(s.db);
     if (!storage) return k_exit_fail;

@@ -31,12 +31,12 @@ bool is_prefer_not(std::string_view v) { return v.starts_with("prefer_not"); }
 // A response's answers and calculated values by question index, as Session would hold them at completion.
 class PayloadContext final : public core::EvalContext {
 public:
-    explicit PayloadContext(std::vector<core::Value>& values) : m_values(values) {}
+    explicit PayloadContext(const std::vector<core::Value>& values) : m_values(values) {}
     [[nodiscard]] const core::Value& value_of(std::uint32_t slot) const override { return m_values[slot]; }
     [[nodiscard]] const core::Value& self() const override { return m_empty; }
 
 private:
-    std::vector<core::Value>& m_values;
+    const std::vector<core::Value>& m_values;
     core::Value m_empty;
 };
 
@@ -354,12 +354,8 @@ int run_process(const ProcessOptions& o, std::ostream& out, std::ostream& err) {
         return stop(k_usage, "--survey '" + o.survey + "' is not among the surveys in " + dirs.front().string() + " (" + ids + ")");
     }
     // A mistyped SQLite path must not create an empty database and show zeros.
-    if (std::string_view u = o.db; !u.starts_with("postgres") && !u.starts_with("pg:")) {
-        if (u.starts_with("sqlite:")) u.remove_prefix(7);
-        std::error_code ec;
-        if (!std::filesystem::exists(std::filesystem::path(u), ec))
-            return stop(k_fail, "no database at '" + std::string(u) + "' (give --db sqlite:PATH or postgresql://...)");
-    }
+    if (const auto missing = missing_sqlite_file(o.db))
+        return stop(k_fail, "no database at '" + *missing + "' (give --db sqlite:PATH or postgresql://...)");
     auto storage = open_storage(o.db);
     if (!storage) return stop(k_fail, storage.error().message);
     ProcessTally tally(survey, &catalog);

@@ -12,6 +12,7 @@
 #include "sync/server/sql_connection.hpp"
 
 #include <array>
+#include <filesystem>
 
 namespace fieldkiosk::sync::server {
 
@@ -73,12 +74,12 @@ constexpr std::string_view k_insert_conflict =
     " ON CONFLICT(id, content_hash) DO NOTHING";
 
 // A kiosk's drop-off count for one key: the larger of the stored and the sent (a replay or an older heartbeat
-// never adds). Written as CASE, since SQLite has no GREATEST and PostgreSQL no two-argument max().
+// never adds): the row changes only WHERE the sent count is larger.
 constexpr std::string_view k_upsert_dropoff =
     "INSERT INTO dropoffs(device_id, kiosk, survey, survey_version, last_question, site, day, count, updated_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     " ON CONFLICT(device_id, survey, survey_version, last_question, site, day) DO UPDATE SET"
-    " count = CASE WHEN excluded.count > dropoffs.count THEN excluded.count ELSE dropoffs.count END,"
+    " count = excluded.count,"
     " kiosk = excluded.kiosk, updated_at = excluded.updated_at WHERE excluded.count > dropoffs.count";
 
 // The kiosk's row, in the batch's own transaction, after its inserts: no second commit (and fsync) per batch,
@@ -422,6 +423,14 @@ SResult<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path) {
 
 SResult<std::unique_ptr<Storage>> open_pg_storage(const std::string& conninfo) {
     return open_sql_storage(k_postgresql_dialect, [conninfo] { return open_pg_connection(conninfo); });
+}
+
+std::optional<std::string> missing_sqlite_file(std::string_view url) {
+    if (url.starts_with("postgres") || url.starts_with("pg:")) return std::nullopt;
+    if (url.starts_with("sqlite:")) url.remove_prefix(7);
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(url), ec)) return std::nullopt;
+    return std::string(url);
 }
 
 SResult<std::unique_ptr<Storage>> open_storage(std::string_view url) {

@@ -190,6 +190,9 @@ public:
 
 // "sqlite:PATH" or a bare PATH -> SQLite; "postgresql://...", "postgres://..." or "pg:CONNINFO" -> PostgreSQL.
 [[nodiscard]] SResult<std::unique_ptr<Storage>> open_storage(std::string_view url);
+// For the reports (`kiosks`, `process`): the SQLite file a --db URL names when it does not exist (opening it would
+// create an empty database and report zeros); nullopt when it exists or the URL is PostgreSQL's.
+[[nodiscard]] std::optional<std::string> missing_sqlite_file(std::string_view url);
 [[nodiscard]] SResult<std::unique_ptr<Storage>> open_sqlite_storage(const std::string& path);
 [[nodiscard]] SResult<std::unique_ptr<Storage>> open_pg_storage(const std::string& conninfo);
 
