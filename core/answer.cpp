@@ -40,41 +40,42 @@ std::string Answer::to_display() const {
 
 namespace {
 
-std::expected<Answer::Data, std::string> data_from_json(const Question& q, const json& j) {
+namespace jv = json_view;
+
+std::expected<Answer::Data, std::string> data_from_json(const Question& q, const jv::Node& j) {
     switch (q.type) {
         case QuestionType::SelectOne:
         case QuestionType::Text:
         case QuestionType::Acknowledge:
-            if (!j.is_string()) return std::unexpected(std::string("expected text in quotes"));
-            return Answer::Data{j.get<std::string>()};
-        case QuestionType::Date:
-            if (!j.is_string() || !is_iso_date(j.get<std::string>()))
+            if (j.type != jv::Type::String) return std::unexpected(std::string("expected text in quotes"));
+            return Answer::Data{jv::text_of(j)};
+        case QuestionType::Date: {
+            std::string d = jv::text_of(j);
+            if (j.type != jv::Type::String || !is_iso_date(d))
                 return std::unexpected(std::string("expected a date written YYYY-MM-DD, like \"2026-05-01\""));
-            return Answer::Data{j.get<std::string>()};
+            return Answer::Data{std::move(d)};
+        }
         case QuestionType::SelectMultiple:
         case QuestionType::Rank: {
-            if (!j.is_array()) return std::unexpected(std::string("expected a list of choice values, like [\"a\", \"b\"]"));
+            if (j.type != jv::Type::Array) return std::unexpected(std::string("expected a list of choice values, like [\"a\", \"b\"]"));
             std::vector<std::string> values;
-            for (const auto& v : j) {
-                if (!v.is_string()) return std::unexpected(std::string("every selected value must be text in quotes"));
-                values.push_back(v.get<std::string>());
-            }
+            bool all_text = true;
+            jv::elements(j, [&](const jv::Node& v) {
+                all_text = v.type == jv::Type::String;
+                if (all_text) values.push_back(jv::text_of(v));
+                return all_text;
+            });
+            if (!all_text) return std::unexpected(std::string("every selected value must be text in quotes"));
             return Answer::Data{std::move(values)};
         }
         case QuestionType::Integer:
         case QuestionType::Scale:
-            if (j.is_number_integer()) return Answer::Data{j.get<std::int64_t>()};
-            if (j.is_number_float()) {
-                const double d = j.get<double>();
-                if (std::isfinite(d) && d == std::trunc(d) && std::abs(d) < 9e15)
-                    return Answer::Data{static_cast<std::int64_t>(d)};
-            }
+            if (const auto i = jv::integer_of(j)) return Answer::Data{*i};
+            if (const auto d = jv::number_of(j); d && std::isfinite(*d) && *d == std::trunc(*d) && std::abs(*d) < 9e15)
+                return Answer::Data{static_cast<std::int64_t>(*d)};
             return std::unexpected(std::string("expected a whole number"));
         case QuestionType::Decimal:
-            if (j.is_number()) {
-                const double d = j.get<double>();
-                if (std::isfinite(d)) return Answer::Data{d};
-            }
+            if (const auto d = jv::number_of(j); d && std::isfinite(*d)) return Answer::Data{*d};
             return std::unexpected(std::string("expected a number"));
         case QuestionType::Note:
         case QuestionType::Calculate:
@@ -85,22 +86,30 @@ std::expected<Answer::Data, std::string> data_from_json(const Question& q, const
 
 }  // namespace
 
-std::expected<Answer, std::string> answer_from_json(const Question& q, const json& j) {
-    if (j.is_object()) {
-        auto v = j.find("value");
-        if (v == j.end()) return std::unexpected(std::string("an answer object needs a \"value\""));
+std::expected<Answer, std::string> answer_from_json(const Question& q, const jv::Node& j) {
+    if (j.type == jv::Type::Object) {
+        const auto v = jv::find(j, "value");
+        if (!v) return std::unexpected(std::string("an answer object needs a \"value\""));
         auto data = data_from_json(q, *v);
         if (!data) return std::unexpected(data.error());
         Answer a{std::move(*data), {}};
-        if (auto o = j.find("other"); o != j.end()) {
-            if (!o->is_string()) return std::unexpected(std::string("\"other\" must be text"));
-            a.write_in = o->get<std::string>();
+        if (const auto o = jv::find(j, "other")) {
+            if (o->type != jv::Type::String) return std::unexpected(std::string("\"other\" must be text"));
+            a.write_in = jv::text_of(*o);
         }
         return a;
     }
     auto data = data_from_json(q, j);
     if (!data) return std::unexpected(data.error());
     return Answer{std::move(*data), {}};
+}
+
+std::expected<Answer, std::string> answer_from_json(const Question& q, const json& j) {
+    // One reading of the rules: the document's compact text, read in place (an answer is a few bytes).
+    const std::string text = j.dump(-1, ' ', false, json::error_handler_t::replace);
+    const auto node = jv::parse(text);
+    if (!node) return std::unexpected(std::string("the answer is not JSON"));  // a document always dumps valid JSON
+    return answer_from_json(q, *node);
 }
 
 json answer_to_json(const Answer& a) {

@@ -9,6 +9,8 @@
 #include "core/survey.hpp"
 #include "core/value.hpp"
 
+#include "core/json_view.hpp"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
@@ -46,6 +48,8 @@ struct Answer {
 // Reads an answer for `q` from JSON: a value ("yes", ["a","b"], 12, 3.5) or {"value": ..., "other": "..."}.
 // Checks the JSON shape for the type only (choice membership and limits are Session's job).
 [[nodiscard]] std::expected<Answer, std::string> answer_from_json(const Question& q, const nlohmann::json& j);
+// The same, read in place from a stored payload's text (core/json_view; the receiver's reports and exports).
+[[nodiscard]] std::expected<Answer, std::string> answer_from_json(const Question& q, const json_view::Node& j);
 [[nodiscard]] nlohmann::json answer_to_json(const Answer& a);
 
 // Reads an answer typed at a terminal: "2" or "yes" for select_one (number in list, or value),

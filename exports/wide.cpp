@@ -10,13 +10,13 @@
 #include "core/csv.hpp"
 #include "core/expression.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/json_view.hpp"
 
 #include <algorithm>
 
 namespace fieldkiosk::exports {
 
-using nlohmann::json;
+namespace jv = core::json_view;
 
 namespace {
 
@@ -40,24 +40,57 @@ bool has_other(const core::Question& q) {
     return std::ranges::any_of(q.choices, [](const core::Choice& c) { return c.other; });
 }
 
-// A JSON scalar as a cell: strings as they are, numbers and booleans as JSON writes them.
-std::string scalar_text(const json& j) {
-    if (j.is_string()) return j.get<std::string>();
-    if (j.is_null()) return {};
-    if (j.is_boolean()) return j.get<bool>() ? "1" : "0";
-    return j.dump();
+// A JSON scalar as a cell: strings decoded, numbers as stored (the receiver stores nlohmann's dump, so as JSON
+// writes them), booleans 1/0, null empty.
+std::string scalar_text(const jv::Node& j) {
+    switch (j.type) {
+        case jv::Type::String: return jv::text_of(j);
+        case jv::Type::Null: return {};
+        case jv::Type::True: return "1";
+        case jv::Type::False: return "0";
+        default: return std::string(j.raw);
+    }
 }
 
 // The stored answer as a cell whatever its shape (an old version's answer that no longer fits is kept as written).
-std::string raw_text(const json& j) {
-    if (!j.is_array()) return j.is_object() ? j.dump() : scalar_text(j);
+std::string raw_text(const jv::Node& j) {
+    if (j.type == jv::Type::Object) return std::string(j.raw);
+    if (j.type != jv::Type::Array) return scalar_text(j);
     std::string out;
-    for (const auto& v : j) {
+    jv::elements(j, [&](const jv::Node& v) {
         if (!out.empty()) out += ' ';
         out += scalar_text(v);
-    }
+        return true;
+    });
     return out;
 }
+
+// An object's members by name (sorted once per row) for the columns' lookups.
+class Members {
+public:
+    void read(const std::optional<jv::Node>& object) {
+        m_items.clear();
+        if (!object || object->type != jv::Type::Object) return;
+        jv::members(*object, [&](std::string_view key, const jv::Node& v) {
+            m_items.push_back({key.find('\\') == std::string_view::npos ? std::string(key) : jv::text_of_key(key), v});
+            return true;
+        });
+        // Stored payloads are canonical (names sorted); stable so that a name written twice keeps its last value.
+        if (!std::ranges::is_sorted(m_items, {}, &Item::name)) std::ranges::stable_sort(m_items, {}, &Item::name);
+    }
+    [[nodiscard]] const jv::Node* find(std::string_view name) const {
+        auto it = std::ranges::upper_bound(m_items, name, {}, [](const Item& i) -> std::string_view { return i.name; });
+        if (it == m_items.begin() || std::prev(it)->name != name) return nullptr;
+        return &std::prev(it)->value;
+    }
+
+private:
+    struct Item {
+        std::string name;
+        jv::Node value;
+    };
+    std::vector<Item> m_items;
+};
 
 // A calculated value as response_to_json writes it, as text.
 std::string value_text(const core::Value& v) {
@@ -120,16 +153,21 @@ public:
     RowCells(const core::Survey& survey, const std::string& lang, const ResponseRecord& r, std::string* problem)
         : m_survey(survey), m_lang(lang), m_r(r), m_problem(problem) {
         if (m_problem) m_problem->clear();
-        m_p = r.payload.empty() ? json::object() : json::parse(r.payload, nullptr, false);
-        if (!m_p.is_object()) {
-            note("its payload is not a JSON object; its answer cells are empty");
-            m_p = json::object();
+        if (!r.payload.empty()) {
+            m_p = jv::parse(r.payload);
+            if (!m_p || m_p->type != jv::Type::Object) {
+                note("its payload is not a JSON object; its answer cells are empty");
+                m_p.reset();
+            }
         }
         // A sealed payload (seal::is_sealed: it has a "sealed" object) carries no readable answer here.
-        m_sealed = m_p.contains("sealed") && m_p["sealed"].is_object();
-        m_answers = m_sealed ? &k_empty : &object_at("answers");
-        m_write_ins = m_sealed ? &k_empty : &object_at("write_ins");
-        m_calculated = m_sealed ? &k_empty : &object_at("calculated");
+        const auto sealed = m_p ? jv::find(*m_p, "sealed") : std::nullopt;
+        m_sealed = sealed && sealed->type == jv::Type::Object;
+        if (m_p && !m_sealed) {
+            m_answers.read(jv::find(*m_p, "answers"));
+            m_write_ins.read(jv::find(*m_p, "write_ins"));
+            m_calculated.read(jv::find(*m_p, "calculated"));
+        }
     }
 
     // The metadata column at `position` (make()'s order: by position, no name compared per row).
@@ -150,55 +188,48 @@ public:
     [[nodiscard]] bool sealed() const { return m_sealed; }
 
     std::string answer(const Column& col) {
-        auto it = m_answers->find(col.name);
-        if (it == m_answers->end()) return {};
-        if (col.question->type == core::QuestionType::SelectOne && it->is_string()) return label(*col.question, it->get<std::string>());
-        if (col.question->type == core::QuestionType::Rank && it->is_array()) {  // in the resident's order, as ODK's rank
-            std::string cell;
-            for (const auto& v : *it) {
-                if (!cell.empty()) cell += m_lang.empty() ? " " : "; ";
-                cell += v.is_string() ? label(*col.question, v.get<std::string>()) : scalar_text(v);
-            }
-            return cell;
-        }
-        if (it->is_array() || it->is_object())
+        const jv::Node* a = m_answers.find(col.name);
+        if (!a) return {};
+        if (col.question->type == core::QuestionType::SelectOne && a->type == jv::Type::String)
+            return label(*col.question, jv::text_of(*a));
+        if (col.question->type == core::QuestionType::Rank && a->type == jv::Type::Array)  // in the resident's order, as ODK's rank
+            return choices_text(*col.question, *a);
+        if (a->type == jv::Type::Array || a->type == jv::Type::Object)
             note("question '" + col.name + "': its stored answer does not fit this version's " +
                  std::string(core::to_string(col.question->type)) + " question; written as stored");
-        return raw_text(*it);
+        return raw_text(*a);
     }
 
     // A select_multiple's own column; remembers its choices for the option columns that follow it.
     std::string multi_original(const Column& col) {
-        auto it = m_answers->find(col.name);
-        m_multi = it != m_answers->end() && it->is_array() ? &*it : nullptr;
-        if (it == m_answers->end()) return {};
-        if (!it->is_array()) {
+        const jv::Node* a = m_answers.find(col.name);
+        m_multi = a && a->type == jv::Type::Array ? a : nullptr;
+        if (!a) return {};
+        if (!m_multi) {
             note("question '" + col.name + "': its stored answer is not a list of choices; written as stored");
-            return raw_text(*it);
+            return raw_text(*a);
         }
-        std::string cell;
-        for (const auto& v : *it) {
-            if (!cell.empty()) cell += m_lang.empty() ? " " : "; ";
-            cell += v.is_string() ? label(*col.question, v.get<std::string>()) : scalar_text(v);
-        }
-        return cell;
+        return choices_text(*col.question, *a);
     }
 
     [[nodiscard]] std::string option(const Column& col) const {
         if (!m_multi) return {};
-        const bool chosen = std::ranges::any_of(
-            *m_multi, [&](const json& v) { return v.is_string() && v.get_ref<const std::string&>() == col.choice->value; });
+        bool chosen = false;
+        jv::elements(*m_multi, [&](const jv::Node& v) {
+            chosen = jv::text_equals(v, col.choice->value);
+            return !chosen;
+        });
         return chosen ? "1" : "0";
     }
 
     [[nodiscard]] std::string write_in(const Column& col) const {
-        auto it = m_write_ins->find(col.question->name);
-        return it == m_write_ins->end() ? std::string{} : scalar_text(*it);
+        const jv::Node* w = m_write_ins.find(col.question->name);
+        return w ? scalar_text(*w) : std::string{};
     }
 
     std::string calculated(const Column& col) {
         if (m_sealed) return {};
-        if (auto it = m_calculated->find(col.name); it != m_calculated->end()) return scalar_text(*it);
+        if (const jv::Node* c = m_calculated.find(col.name)) return scalar_text(*c);
         ensure_values();
         const auto i = m_survey.index_of(col.name);
         return i ? value_text(m_values[*i]) : std::string{};
@@ -210,20 +241,26 @@ private:
     }
 
     [[nodiscard]] std::string meta(const std::string& given, const char* key) const {
-        if (!given.empty()) return given;
-        auto it = m_p.find(key);
-        return it == m_p.end() ? std::string{} : scalar_text(*it);
-    }
-
-    const json& object_at(const char* key) const {
-        auto it = m_p.find(key);
-        return it != m_p.end() && it->is_object() ? *it : k_empty;
+        if (!given.empty() || !m_p) return given;
+        const auto v = jv::find(*m_p, key);
+        return v ? scalar_text(*v) : std::string{};
     }
 
     [[nodiscard]] std::string label(const core::Question& q, const std::string& code) const {
         if (m_lang.empty()) return code;
         const core::Choice* c = q.find_choice(code);
         return c ? c->label.get(m_lang, m_survey.default_language) : code;
+    }
+
+    // A list of choices as one cell: codes space-separated, or labels separated by "; ".
+    [[nodiscard]] std::string choices_text(const core::Question& q, const jv::Node& list) const {
+        std::string cell;
+        jv::elements(list, [&](const jv::Node& v) {
+            if (!cell.empty()) cell += m_lang.empty() ? " " : "; ";
+            cell += v.type == jv::Type::String ? label(q, jv::text_of(v)) : scalar_text(v);
+            return true;
+        });
+        return cell;
     }
 
     // The values the survey's calculations see, by question index; computed once.
@@ -238,23 +275,20 @@ private:
                 if (!q.relevant || q.relevant->evaluate_bool(ctx)) m_values[i] = q.calculation->evaluate(ctx);
                 continue;
             }
-            auto it = m_answers->find(q.name);
-            if (it == m_answers->end() || !q.takes_answer()) continue;
-            if (auto a = core::answer_from_json(q, *it)) m_values[i] = a->to_value();
+            const jv::Node* a = m_answers.find(q.name);
+            if (!a || !q.takes_answer()) continue;
+            if (auto answer = core::answer_from_json(q, *a)) m_values[i] = answer->to_value();
         }
     }
 
-    inline static const json k_empty = json::object();
     const core::Survey& m_survey;
     const std::string& m_lang;
     const ResponseRecord& m_r;
     std::string* m_problem;
-    json m_p;
+    std::optional<jv::Node> m_p;  // the payload's object, read in place (core/json_view)
     bool m_sealed = false;
-    const json* m_answers = nullptr;
-    const json* m_write_ins = nullptr;
-    const json* m_calculated = nullptr;
-    const json* m_multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
+    Members m_answers, m_write_ins, m_calculated;
+    const jv::Node* m_multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
     std::vector<core::Value> m_values;
 };
 

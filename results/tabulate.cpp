@@ -3,7 +3,7 @@
 #include "core/answer.hpp"
 #include "core/expression.hpp"
 
-#include <nlohmann/json.hpp>
+#include "core/json_view.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -47,11 +47,16 @@ private:
     const ResponseFrame& m_frame;
 };
 
-core::Value value_from_json(const nlohmann::json& j) {
-    if (j.is_number()) return core::Value::number(j.get<double>());
-    if (j.is_boolean()) return core::Value::boolean(j.get<bool>());
-    if (j.is_string()) return core::Value::string(j.get<std::string>());
-    return {};
+namespace jv = core::json_view;
+
+core::Value value_from_json(const jv::Node& j) {
+    switch (j.type) {
+        case jv::Type::Number: return core::Value::number(jv::number_of(j).value_or(0.0));
+        case jv::Type::True: return core::Value::boolean(true);
+        case jv::Type::False: return core::Value::boolean(false);
+        case jv::Type::String: return core::Value::string(jv::text_of(j));
+        default: return {};
+    }
 }
 
 }  // namespace
@@ -80,34 +85,59 @@ void ResponseFrame::compute_calculations() {
     }
 }
 
-std::expected<void, std::string> ResponseFrame::load_payload(const nlohmann::json& p) {
-    if (!p.is_object()) return std::unexpected("the response is not a JSON object");
-    if (p.contains("sealed"))
+std::expected<void, std::string> ResponseFrame::load_payload(std::string_view payload) {
+    // Read in place (core/json_view): a report reads every stored payload, and building a JSON document for each
+    // was most of its cost.
+    const auto p = jv::parse(payload);
+    if (!p) return std::unexpected("its payload is not JSON");
+    if (p->type != jv::Type::Object) return std::unexpected("the response is not a JSON object");
+    std::optional<jv::Node> answers, calc;
+    bool sealed = false;
+    std::string meta[5];  // id, site, mode, language, completed_at
+    static constexpr std::string_view k_meta[5] = {"id", "site", "mode", "language", "completed_at"};
+    jv::members(*p, [&](std::string_view key, const jv::Node& v) {
+        if (jv::key_equals(key, "answers"))
+            answers = v;
+        else if (jv::key_equals(key, "calculated"))
+            calc = v;
+        else if (jv::key_equals(key, "sealed"))
+            sealed = true;
+        else
+            for (std::size_t m = 0; m < 5; ++m)
+                if (jv::key_equals(key, k_meta[m])) meta[m] = v.type == jv::Type::String ? jv::text_of(v) : std::string{};
+        return true;
+    });
+    if (sealed)
         return std::unexpected(
             "the response is sealed: report on a decrypted export instead (fieldkiosk-server decrypt, "
             "then report --from-csv)");
     std::vector<core::Value> values(m_survey->questions.size());
-    const auto text = [&](const char* key) {
-        auto it = p.find(key);
-        return it != p.end() && it->is_string() ? it->get<std::string>() : std::string{};
-    };
-    if (auto it = p.find("answers"); it != p.end()) {
-        if (!it->is_object()) return std::unexpected("its answers are not a JSON object");
-        for (const auto& [name, a] : it->items()) {
+    if (answers) {
+        if (answers->type != jv::Type::Object) return std::unexpected("its answers are not a JSON object");
+        std::string error;
+        jv::members(*answers, [&](std::string_view key, const jv::Node& a) {
+            const std::string name = key.find('\\') == std::string_view::npos ? std::string(key) : jv::text_of_key(key);
             const auto i = m_survey->index_of(name);
-            if (!i) continue;  // a question of another version of the survey: not read by any indicator here
+            if (!i) return true;  // a question of another version of the survey: not read by any indicator here
             auto answer = core::answer_from_json(m_survey->questions[*i], a);
-            if (!answer) return std::unexpected("answer to '" + name + "': " + answer.error());
+            if (!answer) {
+                error = "answer to '" + name + "': " + answer.error();
+                return false;
+            }
             values[*i] = answer->to_value();
-        }
+            return true;
+        });
+        if (!error.empty()) return std::unexpected(error);
     }
+    const bool calc_object = calc && calc->type == jv::Type::Object;
+    std::vector<char> stored(m_survey->questions.size(), 0);  // the payload had this calculated value
     bool computed_all = true;
-    const auto calc = p.find("calculated");
     for (std::size_t i = 0; i < m_survey->questions.size(); ++i) {
         if (m_survey->questions[i].type != core::QuestionType::Calculate) continue;
-        if (calc != p.end() && calc->is_object())
-            if (auto it = calc->find(m_survey->questions[i].name); it != calc->end()) {
-                values[i] = value_from_json(*it);
+        if (calc_object)
+            if (const auto v = jv::find(*calc, m_survey->questions[i].name)) {
+                values[i] = value_from_json(*v);
+                stored[i] = 1;
                 continue;
             }
         computed_all = false;
@@ -118,16 +148,15 @@ std::expected<void, std::string> ResponseFrame::load_payload(const nlohmann::jso
         const FrameContext ctx(*this);
         for (std::size_t i = 0; i < m_survey->questions.size(); ++i) {
             const auto& q = m_survey->questions[i];
-            if (q.type != core::QuestionType::Calculate || !q.calculation) continue;
-            if (calc != p.end() && calc->is_object() && calc->contains(q.name)) continue;
+            if (q.type != core::QuestionType::Calculate || !q.calculation || stored[i]) continue;
             m_values[i] = (q.relevant && !q.relevant->evaluate_bool(ctx)) ? core::Value{} : q.calculation->evaluate(ctx);
         }
     }
-    id = text("id");
-    site = text("site");
-    mode = text("mode");
-    language = text("language");
-    if (auto c = text("completed_at"); !c.empty()) completed_at = std::move(c);
+    id = std::move(meta[0]);
+    site = std::move(meta[1]);
+    mode = std::move(meta[2]);
+    language = std::move(meta[3]);
+    if (!meta[4].empty()) completed_at = std::move(meta[4]);
     return {};
 }
 

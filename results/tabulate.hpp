@@ -22,14 +22,13 @@
 #include "results/stats.hpp"
 #include "results/suppression.hpp"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <expected>
 #include <functional>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fieldkiosk::results {
@@ -43,10 +42,11 @@ class ResponseFrame {
 public:
     explicit ResponseFrame(core::SurveyPtr survey);
 
-    // Fills the frame from a response payload (core::response_to_json's form): answers, calculated values
-    // (computed with the survey's own calculations when the payload has none for a name) and metadata.
-    // An answer that does not fit its question is an error naming the question; nothing is half-filled.
-    [[nodiscard]] std::expected<void, std::string> load_payload(const nlohmann::json& payload);
+    // Fills the frame from a response payload's JSON text (core::response_to_json's form): answers, calculated
+    // values (computed with the survey's own calculations when the payload has none for a name) and metadata.
+    // Text that is not JSON, a sealed payload, or an answer that does not fit its question is an error (the last
+    // naming the question); the frame's values are then unchanged.
+    [[nodiscard]] std::expected<void, std::string> load_payload(std::string_view payload);
 
     [[nodiscard]] const core::Survey& survey() const { return *m_survey; }
     [[nodiscard]] const core::Value& value(std::uint32_t slot) const { return m_values[slot]; }

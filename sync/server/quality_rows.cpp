@@ -1,9 +1,7 @@
 #include "sync/server/quality_rows.hpp"
 
-#include "seal/sealed_box.hpp"
+#include "core/json_view.hpp"
 #include "sync/server/fleet.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -13,6 +11,8 @@ namespace fieldkiosk::sync::server {
 
 namespace {
 
+namespace jv = core::json_view;
+
 std::optional<std::int64_t> unix_seconds(std::string_view iso) {
     const auto t = parse_utc(iso);
     if (!t) return std::nullopt;
@@ -20,12 +20,11 @@ std::optional<std::int64_t> unix_seconds(std::string_view iso) {
 }
 
 // The straight-lining item of question `q` answered `a`: a scale's value, a likert option's place (from 1).
-std::optional<std::int64_t> scale_item(const core::Question& q, const nlohmann::json& a) {
-    if (q.type == core::QuestionType::Scale && a.is_number_integer()) return a.get<std::int64_t>();
-    if (q.type != core::QuestionType::SelectOne || q.appearance != core::Appearance::Likert || !a.is_string())
+std::optional<std::int64_t> scale_item(const core::Question& q, const jv::Node& a) {
+    if (q.type == core::QuestionType::Scale) return jv::integer_of(a);
+    if (q.type != core::QuestionType::SelectOne || q.appearance != core::Appearance::Likert || a.type != jv::Type::String)
         return std::nullopt;
-    const auto& value = a.get_ref<const std::string&>();
-    const auto it = std::ranges::find_if(q.choices, [&](const core::Choice& c) { return c.value == value; });
+    const auto it = std::ranges::find_if(q.choices, [&](const core::Choice& c) { return jv::text_equals(a, c.value); });
     if (it == q.choices.end()) return std::nullopt;
     return static_cast<std::int64_t>(it - q.choices.begin()) + 1;
 }
@@ -39,21 +38,34 @@ QualityInput quality_input(const ExportRow& row, const core::Survey* survey, boo
     const auto completed = unix_seconds(row.completed_at);
     if (known) *known = completed.has_value();
     in.completed_at_s = completed.value_or(0);
-    const auto p = nlohmann::json::parse(row.payload, nullptr, false);
+    // Read in place (core/json_view): this pass runs over every stored response before each report and export.
+    const auto p = jv::parse(row.payload);
+    const auto object = p && p->type == jv::Type::Object ? p : std::nullopt;
     std::optional<std::int64_t> started;
-    if (p.is_object())
-        if (auto it = p.find("started_at"); it != p.end() && it->is_string()) started = unix_seconds(it->get<std::string>());
+    std::optional<jv::Node> answers;
+    if (object)
+        jv::members(*object, [&](std::string_view key, const jv::Node& v) {
+            if (jv::key_equals(key, "started_at"))
+                started = v.type == jv::Type::String ? unix_seconds(jv::text_of(v)) : std::nullopt;
+            else if (jv::key_equals(key, "sealed"))
+                in.sealed = v.type == jv::Type::Object;  // seal::is_sealed
+            else if (jv::key_equals(key, "answers"))
+                answers = v;
+            return true;
+        });
     // Unknown start: as if started long before, so that the response is never too_fast.
     in.started_at_s = started.value_or(std::numeric_limits<std::int32_t>::min());
-    in.sealed = seal::is_sealed(p);
-    if (in.sealed || !p.is_object()) return in;
-    const auto answers = p.find("answers");
-    if (answers == p.end() || !answers->is_object()) return in;
-    for (const auto& [question, value] : answers->items()) in.answer_hashes.push_back(answer_hash(question, value.dump()));
+    if (in.sealed || !answers || answers->type != jv::Type::Object) return in;
+    // Each answer hashed as its question's name and its value's exact stored text: the receiver stores the
+    // canonical form (protocol::canonical, nlohmann's dump), so equal answers are equal texts.
+    jv::members(*answers, [&](std::string_view key, const jv::Node& value) {
+        in.answer_hashes.push_back(answer_hash(key.find('\\') == std::string_view::npos ? key : jv::text_of_key(key), value.raw));
+        return true;
+    });
     std::ranges::sort(in.answer_hashes);
     if (survey)
         for (const auto& q : survey->questions)
-            if (auto a = answers->find(q.name); a != answers->end())
+            if (auto a = jv::find(*answers, q.name))
                 if (auto item = scale_item(q, *a)) in.scale_answers.push_back(*item);
     return in;
 }

@@ -39,9 +39,7 @@ public:
         results::ResponseFrame frame(survey);
         m_unreadable = 0;
         const auto row = [&](const ExportRow& r) {
-            auto payload = nlohmann::json::parse(r.payload, nullptr, false);
-            auto loaded = payload.is_discarded() ? std::expected<void, std::string>(std::unexpected("its payload is not JSON"))
-                                                 : frame.load_payload(payload);
+            auto loaded = frame.load_payload(r.payload);
             if (!loaded) {
                 if (m_unreadable++ < 20)
                     err << "fieldkiosk-server: report: response " << r.id << " left out: " << loaded.error() << "\n";

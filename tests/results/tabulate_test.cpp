@@ -228,5 +228,57 @@ TEST(Output, EveryFormatCarriesTheCaveatAndNeverAHiddenFigure) {
     EXPECT_EQ(shown_count(10), "10");
 }
 
+// A stored payload's text into a frame (what report reads for every response): answers by name, stored calculated
+// values kept, missing ones computed, metadata; broken payloads refused without changing the frame.
+TEST(ResponseFrameLoad, ReadsAStoredPayload) {
+    ResponseFrame f(shipped().find("food"));
+    nlohmann::json p = {{"id", "r1"},
+                        {"site", "Kentish Town library"},
+                        {"mode", "kiosk"},
+                        {"language", "en"},
+                        {"completed_at", "2026-08-10T10:00:00.000Z"},
+                        {"answers", {{"fies_worried", "yes"}, {"fies_healthy", "yes"}, {"food_sources", {"supermarket", "market"}},
+                                     {"not_in_this_version", "x"}}},
+                        {"calculated", {{"fies_valid_count", 8}}}};
+    ASSERT_TRUE(f.load_payload(p.dump()));
+    EXPECT_EQ(f.id, "r1");
+    EXPECT_EQ(f.site, "Kentish Town library");
+    EXPECT_EQ(f.mode, "kiosk");
+    EXPECT_EQ(f.completed_at, "2026-08-10T10:00:00.000Z");
+    EXPECT_EQ(f.value("fies_worried").to_string(), "yes");
+    EXPECT_EQ(f.value("food_sources").to_string(), "supermarket market");
+    EXPECT_EQ(f.value("fies_valid_count").to_number(), 8) << "a stored calculated value is kept as stored";
+    EXPECT_EQ(f.value("fies_raw_score").to_number(), 2) << "a missing one is computed from the answers";
+    EXPECT_EQ(f.group_of("site"), "Kentish Town library");
+}
+
+TEST(ResponseFrameLoad, ReadsEscapedTextAndTheAnswerObjectForm) {
+    ResponseFrame f(shipped().find("food"));
+    const std::string text =
+        R"({"answers":{"fies_worried":{"value":"yes","other":"x"},"fies_h\u0065althy":"no"},"site":"Caf\u00e9 \"Eat\""})";
+    ASSERT_TRUE(f.load_payload(text));
+    EXPECT_EQ(f.value("fies_worried").to_string(), "yes");
+    EXPECT_EQ(f.value("fies_healthy").to_string(), "no") << "a name written with an escape";
+    EXPECT_EQ(f.site, "Caf\xc3\xa9 \"Eat\"");
+}
+
+TEST(ResponseFrameLoad, RefusesBrokenPayloadsAndKeepsTheFrame) {
+    ResponseFrame f(shipped().find("food"));
+    ASSERT_TRUE(f.load_payload(R"({"answers":{"fies_worried":"yes"},"id":"good"})"));
+    const auto refused = [&](const std::string& text) {
+        auto r = f.load_payload(text);
+        return r ? std::string("accepted") : r.error();
+    };
+    EXPECT_EQ(refused(R"({"answers":{"fies_worried":"no"})"), "its payload is not JSON");
+    EXPECT_EQ(refused(R"(["a"])"), "the response is not a JSON object");
+    EXPECT_EQ(refused(R"({"answers":["a"]})"), "its answers are not a JSON object");
+    EXPECT_EQ(refused(R"({"answers":{"fies_worried":3}})"), "answer to 'fies_worried': expected text in quotes");
+    EXPECT_EQ(refused(R"({"answers":{"food_sources":["a",2]}})"),
+              "answer to 'food_sources': every selected value must be text in quotes");
+    EXPECT_NE(refused(R"({"sealed":{"key_id":"k"}})").find("the response is sealed"), std::string::npos);
+    EXPECT_EQ(f.value("fies_worried").to_string(), "yes") << "a refused payload leaves the frame as it was";
+    EXPECT_EQ(f.id, "good");
+}
+
 }  // namespace
 }  // namespace fieldkiosk::results
