@@ -223,6 +223,15 @@ struct Loop {
     bool first = true;
 };
 
+// ImGui's font atlas, made (setup_theme() added its fonts) and uploaded; then the CPU copies are dropped: the
+// atlas's pixels and the fonts' TTF bytes (2.5 MB) are not needed until the next rebuild, which adds the fonts
+// again from their files.
+void upload_fonts(kiosk::platform::Window& win) {
+    win.fonts_changed();
+    ImGui::GetIO().Fonts->ClearTexData();
+    ImGui::GetIO().Fonts->ClearInputData();
+}
+
 // One pass of the main loop: events, sync, time, fonts after a rotation or a new text size, drawing, the
 // frame's actions. Returns false when the loop should end.
 bool draw_frame_once(Loop& l) {
@@ -242,12 +251,11 @@ bool draw_frame_once(Loop& l) {
         l.fonts_for = now_size;
         (void)kiosk::ui::setup_theme(io, kiosk::ui::ui_scale_for(now_size, l.win.px_per_9mm(), l.config.ui_scale),
                                      l.config.font_dir, text_scale);
-        io.Fonts->Build();
-        l.win.fonts_changed();
+        upload_fonts(l.win);
     }
     l.win.begin_frame();
     ImGui::NewFrame();
-    if (l.first) startup_phase(l.process_start, "first frame: ImGui font atlas and new frame");
+    if (l.first) startup_phase(l.process_start, "first frame: new frame");
     const std::uint32_t atlas_generation = l.text.atlas().generation();
     auto actions = kiosk::ui::draw_frame(vm);
     ImGui::Render();
@@ -263,8 +271,6 @@ bool draw_frame_once(Loop& l) {
     l.win.end_frame();
     if (l.first) startup_phase(l.process_start, "first frame: GL drawn and swapped");
     l.first = false;
-    // The atlas is on the GPU now: drop the CPU copies (tens of MB at large sizes).
-    if (io.Fonts->TexPixelsAlpha8 != nullptr || io.Fonts->TexPixelsRGBA32 != nullptr) io.Fonts->ClearTexData();
     // What this frame's taps changed (the app's state, or a widget's own: Shift, the accent layer) shows on
     // the next frames. Holding a finger still (Activity, CornerHeld every frame) needs no redraw of its own:
     // the app's timers wake the loop when the hold matters.
@@ -307,13 +313,13 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
     wo.width = config.window_width;
     wo.height = config.window_height;
     wo.offscreen = shot;
+    wo.on_phase = [process_start](const char* step) { startup_phase(process_start, (std::string("window: ") + step).c_str()); };
     auto window = kiosk::platform::Window::create(wo);
     if (!window) {
         std::cerr << "fieldkiosk: " << window.error() << "\n";
         return 1;
     }
     auto& win = **window;
-    startup_phase(process_start, "window and GL context");
     ImGuiIO& io = ImGui::GetIO();
     kiosk::text::TextLayer text(kiosk::text::FontSet::default_dirs(config.font_dir));
     kiosk::platform::AtlasTexture glyphs;
@@ -324,7 +330,9 @@ int run_window(kiosk::App& app, kiosk::LoopSync& sync, const kiosk::KioskConfig&
                   << " (install fonts-noto-core); using the built-in font\n";
     // Without Noto Sans the shaped text has no Latin face either: ImGui's atlas draws what it can.
     if (text.loaded()) kiosk::ui::set_text_layer(&text, glyphs.id());
-    startup_phase(process_start, "ImGui fonts");
+    startup_phase(process_start, "ImGui fonts added");
+    upload_fonts(win);  // rasterised and uploaded now, not inside the first frame's backend set-up
+    startup_phase(process_start, "ImGui fonts rasterised and uploaded");
     struct Unset {
         ~Unset() { kiosk::ui::set_text_layer(nullptr, nullptr); }
     } unset_text_layer;

@@ -491,7 +491,7 @@ void App::debug_check_invariants() const {
         fail("the text size is out of range (act::SetTextSize clamps)");
     if (m_display_panel && !display_screen()) fail("the text size panel is only over a resident's screen (set_screen shuts it)");
     if (m_screen == Screen::Closed && display_changed())
-        fail("text size and colours are the respondent's: standard between respondents (reset_display)");
+        fail("text size and colours are the respondent's: the kiosk's default between respondents (reset_display)");
 }
 
 }  // namespace fieldkiosk::kiosk

@@ -220,8 +220,8 @@ private:
 
     // --- text size and colours (app_display.cpp) ---
     [[nodiscard]] bool display_screen() const;   // a resident's screen: the "Aa" button is on it
-    [[nodiscard]] bool display_changed() const;  // not standard, or the panel open
-    void reset_display();                        // the next respondent: standard size and colours, panel shut
+    [[nodiscard]] bool display_changed() const;  // not the kiosk default (reset_display), or the panel open
+    void reset_display();                        // the next respondent: standard size, the kiosk's colours, panel shut
     void view_display(ViewModel& v) const;
 
     void log(const std::string& line) const { m_log->write(line); }

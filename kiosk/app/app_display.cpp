@@ -2,9 +2,12 @@
 // the "Aa" button in the top bar opens a panel with three text sizes and a high-contrast switch. The App keeps
 // the choice; the screens draw with it (ui::k_text_scales, ui::high_contrast_palette()).
 //
-//   standard ──SetTextSize / SetHighContrast──▶ chosen ──next respondent (reset_display)──▶ standard
+//   kiosk default ──SetTextSize / SetHighContrast──▶ chosen ──next respondent (reset_display)──▶ kiosk default
 //   The next respondent: the attract or Closed screen comes (set_screen), or nobody touched the attract
 //   screen for idle_timeout after a choice made there (tick_idle).
+//   The kiosk default is the standard text size, in the standard colours or, with [display] high_contrast =
+//   true (docs/kiosk_config.md), the high-contrast ones: a kiosk placed for residents with low vision starts
+//   every respondent (and shows its Closed screen) in high contrast; a resident may still turn it off.
 #include "kiosk/app/app.hpp"
 
 #include <algorithm>
@@ -16,17 +19,22 @@ bool App::display_screen() const {
            m_screen == Screen::Question || m_screen == Screen::Thanks;
 }
 
-bool App::display_changed() const { return m_text_size != 0 || m_high_contrast || m_display_panel; }
+bool App::display_changed() const { return m_text_size != 0 || m_high_contrast != m_config.high_contrast || m_display_panel; }
 
 void App::reset_display() {
     m_text_size = 0;
-    m_high_contrast = false;
+    m_high_contrast = m_config.high_contrast;
     m_display_panel = false;
 }
 
-// The staff screens and the Closed screen are always drawn standard: the choice belongs to the resident's
-// screens, and it comes back with them (the admin corner held mid-survey returns to the walk).
+// The staff screens are always drawn standard: the choice belongs to the resident's screens, and it comes back
+// with them (the admin corner held mid-survey returns to the walk). The Closed screen has no "Aa" and is
+// nobody's: it is drawn in the kiosk's own colours.
 void App::view_display(ViewModel& v) const {
+    if (m_screen == Screen::Closed) {
+        v.display.high_contrast = m_config.high_contrast;
+        return;
+    }
     if (!display_screen()) return;
     // A kiosk with no survey to offer says only that it is not ready: no button at all, "Aa" included.
     if (m_screen == Screen::Attract && std::ranges::none_of(m_surveys, [&](const auto& s) { return is_enabled(*s); })) return;

@@ -1,5 +1,7 @@
-// Index: GL entry points for the framebuffer object, create(), pump(), frames, screenshot().
+// Index: GL entry points for the framebuffer object, create(), pump(), frames, fonts_changed(), screenshot().
 #include "kiosk/platform/window.hpp"
+
+#include "kiosk/platform/atlas_texture.hpp"
 
 #include <SDL.h>
 #include <SDL_opengl.h>
@@ -17,6 +19,7 @@ struct Window::Impl {
     SDL_GLContext gl = nullptr;
     WindowOptions options;
     bool imgui_sdl = false, imgui_gl = false;
+    std::unique_ptr<AtlasTexture> fonts;  // ImGui's font atlas on the GPU (fonts_changed())
     // Off-screen rendering (screenshots).
     PFNGLGENFRAMEBUFFERSPROC gen_framebuffers = nullptr;
     PFNGLBINDFRAMEBUFFERPROC bind_framebuffer = nullptr;
@@ -38,10 +41,14 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     w->m = std::make_unique<Impl>();
     Impl& m = *w->m;
     m.options = options;
+    const auto phase = [&](const char* name) {
+        if (options.on_phase) options.on_phase(name);
+    };
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");  // a finger is a mouse to ImGui (no gestures needed)
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER | SDL_INIT_EVENTS) != 0)
         return std::unexpected(std::string("SDL could not start the video system: ") + SDL_GetError());
+    phase("SDL video");
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 0);
     SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
@@ -59,11 +66,13 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     }
     m.window = SDL_CreateWindow(options.title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww, wh, flags);
     if (m.window == nullptr) return std::unexpected(std::string("SDL could not open a window: ") + SDL_GetError());
+    phase("SDL window (the GL driver loaded)");
     m.gl = SDL_GL_CreateContext(m.window);
     if (m.gl == nullptr) return std::unexpected(std::string("no OpenGL 3 context: ") + SDL_GetError());
     SDL_GL_MakeCurrent(m.window, m.gl);
     SDL_GL_SetSwapInterval(1);
     if (options.fullscreen && !options.offscreen) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk has no pointer
+    phase("GL context");
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -73,6 +82,14 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
     m.imgui_sdl = ImGui_ImplSDL2_InitForOpenGL(m.window, m.gl);
     m.imgui_gl = ImGui_ImplOpenGL3_Init("#version 130");
     if (!m.imgui_sdl || !m.imgui_gl) return std::unexpected("Dear ImGui's SDL2/OpenGL3 backends could not start");
+    // The OpenGL3 backend makes its shaders and buffers on the first NewFrame, and with them an RGBA copy of the
+    // font atlas (four bytes a texel, converted on the CPU). Made here while the atlas is still empty (ImGui's
+    // small built-in font), its texture is dropped: fonts_changed() uploads the kiosk's fonts one byte a texel.
+    if (!ImGui_ImplOpenGL3_CreateDeviceObjects()) return std::unexpected("Dear ImGui's OpenGL3 shaders could not be made");
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    io.Fonts->Clear();
+    m.fonts = std::make_unique<AtlasTexture>(AtlasTexture::Edges::Repeat);
+    phase("ImGui backends and shaders");
 
     if (options.offscreen) {
         m.gen_framebuffers = gl_proc<PFNGLGENFRAMEBUFFERSPROC>("glGenFramebuffers");
@@ -94,6 +111,7 @@ std::expected<std::unique_ptr<Window>, std::string> Window::create(const WindowO
         if (m.check_framebuffer(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
             return std::unexpected("the off-screen framebuffer is incomplete");
         m.bind_framebuffer(GL_FRAMEBUFFER, 0);
+        phase("off-screen framebuffer (screenshots)");
     }
     return w;
 }
@@ -102,6 +120,7 @@ Window::~Window() {
     if (!m) return;
     if (m->fbo != 0) m->delete_framebuffers(1, &m->fbo);
     if (m->fbo_tex != 0) glDeleteTextures(1, &m->fbo_tex);
+    m->fonts.reset();
     if (m->imgui_gl) ImGui_ImplOpenGL3_Shutdown();
     if (m->imgui_sdl) ImGui_ImplSDL2_Shutdown();
     if (ImGui::GetCurrentContext() != nullptr) ImGui::DestroyContext();
@@ -191,8 +210,12 @@ void Window::end_frame() {
 }
 
 void Window::fonts_changed() {
-    ImGui_ImplOpenGL3_DestroyFontsTexture();
-    ImGui_ImplOpenGL3_CreateFontsTexture();
+    ImGuiIO& io = ImGui::GetIO();
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);  // builds the atlas if it is not built (or its pixels were cleared)
+    m->fonts->upload(pixels, w, h, 0, 0, w, h);     // the whole atlas: every glyph may have moved
+    io.Fonts->SetTexID(m->fonts->id());
 }
 
 std::expected<void, std::string> Window::screenshot(const std::filesystem::path& png) {

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,9 @@ struct WindowOptions {
     int width = 1080, height = 1920;  // windowed size
     bool offscreen = false;           // screenshots: draw into a framebuffer object of width x height
     std::string title = "fieldkiosk";
+    // Called after each step of create() with its name ("SDL video", "GL context", ...): start-up timing
+    // (FIELDKIOSK_STARTUP_TIMING, docs/performance.md). May be empty.
+    std::function<void(const char*)> on_phase;
 };
 
 // Wakes Window::pump() out of SDL_WaitEventTimeout by pushing an SDL user event. Thread-safe (SDL_PushEvent
@@ -41,9 +45,11 @@ public:
     // Sleeps until an event arrives or `timeout` passes (0: does not sleep), feeding every event to ImGui.
     // Returns false once the window was closed (or SIGINT/SIGTERM).
     [[nodiscard]] bool pump(std::chrono::milliseconds timeout, bool& had_input);
-    void begin_frame();    // backends' NewFrame; then the caller calls ImGui::NewFrame()
-    void end_frame();      // ImGui::Render() has been called: draws it and presents (or fills the framebuffer)
-    void fonts_changed();  // re-uploads the font atlas after io.Fonts was rebuilt (scale change)
+    void begin_frame();  // backends' NewFrame; then the caller calls ImGui::NewFrame()
+    void end_frame();    // ImGui::Render() has been called: draws it and presents (or fills the framebuffer)
+    // Uploads io.Fonts (building it first if needed) as the texture ImGui draws its text with; call it after
+    // the fonts were added or rebuilt (start, rotation, a new text size).
+    void fonts_changed();
     // Writes the last frame as an RGB PNG (offscreen windows only, or the back buffer otherwise).
     [[nodiscard]] std::expected<void, std::string> screenshot(const std::filesystem::path& png);
 

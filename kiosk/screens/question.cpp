@@ -289,7 +289,7 @@ void question_heading(const ViewModel& vm, Rect& area, const std::string& progre
     if (!q.hint.empty() && !is_note) {
         const float hh = draw_text(dl, t.fonts.small, area, q.hint, t.muted);
         cut_top(area, hh + t.gap * 0.5f);
-    } else if (!is_note) {
+    } else if (!is_note && q.no_choices.empty()) {  // a filter that left nothing: "No answer here fits" says it all
         std::string_view how;
         if (q.type == QuestionType::SelectMultiple)
             how = vm.t("choose_many");

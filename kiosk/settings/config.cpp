@@ -311,12 +311,13 @@ void read_admin(Reader& r, KioskConfig& c) {
 }
 
 void read_display(Reader& r, KioskConfig& c) {
-    const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir"});
+    const auto* display = r.table("display", {"fullscreen", "width", "height", "ui_scale", "font_dir", "high_contrast"});
     r.boolean(display, "display", "fullscreen", c.fullscreen);
     r.integer(display, "display", "width", c.window_width, 320, 8192);
     r.integer(display, "display", "height", c.window_height, 320, 8192);
     r.number(display, "display", "ui_scale", c.ui_scale, 0.5, 3.0);
     r.text(display, "display", "font_dir", c.font_dir);
+    r.boolean(display, "display", "high_contrast", c.high_contrast);
 }
 
 void read_sync(Reader& r, KioskConfig& c) {

@@ -55,6 +55,7 @@ struct KioskConfig {
     bool fullscreen = true;
     int window_width = 1080, window_height = 1920;  // when not full screen
     float ui_scale = 1.0f;                          // multiplies the automatic scale (resolution and DPI)
+    bool high_contrast = false;  // the kiosk's own colours: each respondent starts with them, and the Closed screen has them
     std::string font_dir = "/usr/share/fonts/truetype/noto";
 
     // [sync]

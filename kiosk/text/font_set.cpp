@@ -3,6 +3,9 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
 
 namespace fieldkiosk::kiosk::text {
@@ -14,6 +17,29 @@ struct FontSet::Library {
     Library(const Library&) = delete;
     Library& operator=(const Library&) = delete;
 };
+
+// A FreeType stream over a file descriptor: FreeType asks for byte ranges and gets them by pread(), into its own
+// buffers, so nothing of the file is mapped (font_set.hpp, "Memory").
+struct FontSet::Stream {
+    FT_StreamRec rec{};
+    int fd = -1;
+    static unsigned long read(FT_Stream s, unsigned long offset, unsigned char* buffer, unsigned long count) {
+        auto* self = static_cast<Stream*>(s->descriptor.pointer);
+        if (count == 0) return offset <= s->size ? 0 : 1;  // a seek: 0 is success
+        const ssize_t n = ::pread(self->fd, buffer, count, static_cast<off_t>(offset));
+        return n < 0 ? 0 : static_cast<unsigned long>(n);
+    }
+    static void close(FT_Stream s) {  // FT_Done_Face, or FT_Open_Face failing
+        auto* self = static_cast<Stream*>(s->descriptor.pointer);
+        if (self->fd >= 0) ::close(self->fd);
+        self->fd = -1;
+    }
+};
+
+void FontSet::StreamDeleter::operator()(Stream* s) const {
+    if (s->fd >= 0) ::close(s->fd);
+    delete s;
+}
 
 namespace {
 struct ChainEntry {
@@ -62,7 +88,25 @@ FT_Face FontSet::face(std::uint16_t index) const {
     const Face& f = m_faces[index];
     if (!f.tried) {
         f.tried = true;
-        if (FT_New_Face(m_lib->ft, f.path.c_str(), f.index_in_file, &f.face) != 0) f.face = nullptr;
+        std::error_code ec;
+        const auto bytes = std::filesystem::file_size(f.path, ec);
+        if (!ec && bytes > k_read_above_bytes) {
+            f.stream.reset(new Stream);
+            f.stream->fd = ::open(f.path.c_str(), O_RDONLY | O_CLOEXEC);
+            FT_Open_Args args{};
+            if (f.stream->fd >= 0) {
+                FT_StreamRec& rec = f.stream->rec;
+                rec.size = static_cast<unsigned long>(bytes);
+                rec.descriptor.pointer = f.stream.get();
+                rec.read = &Stream::read;  // non-null: FreeType copies what it reads (no `base` pointer)
+                rec.close = &Stream::close;
+                args.flags = FT_OPEN_STREAM;
+                args.stream = &rec;
+                if (FT_Open_Face(m_lib->ft, &args, f.index_in_file, &f.face) != 0) f.face = nullptr;
+            }
+        } else if (FT_New_Face(m_lib->ft, f.path.c_str(), f.index_in_file, &f.face) != 0) {
+            f.face = nullptr;
+        }
         f.name = f.face && f.face->family_name ? f.face->family_name : f.path.filename().string();
     }
     return f.face;
@@ -78,6 +122,8 @@ std::uint16_t FontSet::index_of(FT_Face face) const {
         if (m_faces[i].face == face) return i;
     return 0;
 }
+
+bool FontSet::is_read(std::uint16_t index) const { return face(index) != nullptr && m_faces[index].stream != nullptr; }
 
 bool FontSet::loaded() const { return !m_faces.empty() && name(0) == "Noto Sans"; }
 

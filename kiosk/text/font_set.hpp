@@ -5,6 +5,11 @@
 // Noto Sans CJK SC (face 2 of Debian's NotoSansCJK-*.ttc). Only Noto Sans is opened at once; each other face
 // is opened the first time a character the faces before it lack is asked about, and glyphs are loaded one by
 // one when drawn (GlyphAtlas): an English kiosk never opens the CJK collection. Not thread-safe.
+//
+// Memory: a face in a small file is mapped (FT_New_Face). A large one — the CJK collections, 19-20 MB — is read
+// with pread() instead (FT_Open_Face on a stream, k_read_above_bytes): the kernel maps 64 KB around each page a
+// mapping touches, so a screen of Chinese glyphs scattered through the collection made ~10 MB of it resident;
+// read, it costs what FreeType keeps (the CFF subroutines, cmap and hmtx: ~2.5 MB for 400 glyphs).
 #pragma once
 
 #include <cstdint>
@@ -42,8 +47,15 @@ public:
     [[nodiscard]] bool has_glyph(std::uint16_t face, char32_t cp) const;
     // The default directories: the font_dir of the settings, then Debian's Noto folders.
     [[nodiscard]] static std::vector<std::filesystem::path> default_dirs(const std::string& font_dir);
+    // Whether face `index` is read from its file with pread() rather than mapped (opens it).
+    [[nodiscard]] bool is_read(std::uint16_t index) const;
+    static constexpr std::uintmax_t k_read_above_bytes = 4u << 20;  // files larger than this are read, not mapped
 
 private:
+    struct Stream;  // the file a large face is read from (font_set.cpp)
+    struct StreamDeleter {
+        void operator()(Stream* s) const;
+    };
     struct Face {
         std::filesystem::path path;
         long index_in_file = 0;
@@ -51,6 +63,7 @@ private:
         mutable FT_Face face = nullptr;  // opened lazily (face())
         mutable bool tried = false;
         mutable std::string name;
+        mutable std::unique_ptr<Stream, StreamDeleter> stream;  // read, not mapped (large files only)
     };
     struct Library;
     std::unique_ptr<Library> m_lib;

@@ -104,3 +104,32 @@ TEST(AppDisplay, ATextSizeOutOfRangeIsClamped) {
     f.app.apply(act::SetTextSize{-3});
     EXPECT_EQ(f.app.text_size(), 0);
 }
+
+// [display] high_contrast = true: the kiosk's own colours. Every respondent starts in high contrast and may turn
+// it off for their walk; the next respondent, and the Closed screen, have it again. Text size still starts standard.
+TEST(AppDisplay, AKioskWideHighContrastStartsEveryRespondentAndDrawsTheClosedScreen) {
+    kiosk::KioskConfig config;
+    config.high_contrast = true;
+    KioskFixture f(config);
+    EXPECT_TRUE(f.app.view().display.high_contrast) << "the first respondent";
+    EXPECT_EQ(f.app.view().display.text_size, 0);
+    fieldkiosk::testing::start(f);
+    f.app.apply(act::SetHighContrast{false});  // this resident prefers the standard colours
+    EXPECT_FALSE(f.app.view().display.high_contrast);
+    fieldkiosk::testing::idle_out(f);
+    ASSERT_EQ(f.app.screen(), Screen::Attract);
+    EXPECT_TRUE(f.app.view().display.high_contrast) << "the next respondent gets the kiosk's colours back";
+    f.clock.advance(std::chrono::minutes{5});
+    f.app.tick();
+    EXPECT_TRUE(f.app.high_contrast()) << "the attract screen's idle reset is to the kiosk's colours, not standard";
+    ASSERT_TRUE(f.app.go_to("thanks"));
+    EXPECT_TRUE(f.app.view().display.high_contrast);
+    ASSERT_TRUE(f.app.go_to("closed"));
+    ASSERT_EQ(f.app.screen(), Screen::Closed);
+    EXPECT_TRUE(f.app.view().display.high_contrast) << "the Closed screen is drawn in the kiosk's colours";
+    EXPECT_FALSE(f.app.view().display.available) << "and has no Aa button";
+
+    KioskFixture standard;  // the default: standard colours, the Closed screen too
+    ASSERT_TRUE(standard.app.go_to("closed"));
+    EXPECT_FALSE(standard.app.view().display.high_contrast);
+}

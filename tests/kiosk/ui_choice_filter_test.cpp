@@ -1,6 +1,6 @@
 // A select with a choice_filter on the kiosk (issue 12): only the wards of the borough chosen before are
 // buttons; changing the borough clears a ward that is no longer offered; a borough with no wards says so in
-// words instead of an empty list, and Continue passes the required question.
+// words instead of an empty list (and not "Choose one answer" above it), and Continue passes the required question.
 #include "kiosk/widgets/widgets.hpp"
 #include "tests/kiosk/demo_survey.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
@@ -43,6 +43,7 @@ TEST(UiChoiceFilter, OnlyTheFilteredChoicesAreShownAStaleOneIsClearedAndNoneSays
     ui.frame();
     EXPECT_TRUE(ui::hits().find("choice:gospel_oak"));
     EXPECT_FALSE(ui::hits().find("choice:highbury"));
+    EXPECT_TRUE(drawn("Choose one answer"));  // how to answer, while there is something to choose
     EXPECT_TRUE(f.app.view().question.no_choices.empty());
     ASSERT_TRUE(ui.tap("choice:gospel_oak"));
 
@@ -63,6 +64,7 @@ TEST(UiChoiceFilter, OnlyTheFilteredChoicesAreShownAStaleOneIsClearedAndNoneSays
     EXPECT_EQ(f.app.view().question.no_choices, "No answer here fits what you said before. Tap Continue to go on.");
     ui.frame();
     EXPECT_TRUE(drawn("No answer here fits"));
+    EXPECT_FALSE(drawn("Choose one answer")) << "nothing to choose: only \"No answer here fits\" is said";
     ASSERT_TRUE(ui.tap("nav:next"));  // passes, unanswered
     ASSERT_EQ(f.app.view().question.name, "life");
     f.app.apply(act::SetScale{7});

@@ -2,6 +2,7 @@
 // target at all, a finger anywhere on it changes nothing, and the hidden admin corner still opens the PIN
 // pad. The fake clock starts on Friday 15 January 2027, 08:00 UTC: before the 09:00 opening.
 #include "kiosk/settings/pin.hpp"
+#include "kiosk/widgets/theme.hpp"
 #include "tests/kiosk/kiosk_fixture.hpp"
 #include "tests/kiosk/ui_driver.hpp"
 
@@ -22,6 +23,15 @@ KioskConfig weekdays_nine_to_five() {
     for (int d = 0; d < 5; ++d) c.hours.week[static_cast<std::size_t>(d)] = {{9 * 60, 17 * 60}};
     c.pin_hash = *hash_pin("1357");
     return c;
+}
+
+// Is `col` the colour of some vertex the last frame drew?
+bool drawn_in(ImU32 col) {
+    const ImDrawData* d = ImGui::GetDrawData();
+    for (int i = 0; d != nullptr && i < d->CmdListsCount; ++i)
+        for (const ImDrawVert& v : d->CmdLists[i]->VtxBuffer)
+            if (v.col == col) return true;
+    return false;
 }
 
 }  // namespace
@@ -63,4 +73,22 @@ TEST(UiClosed, AtOpeningTimeTheAttractScreenAndItsTilesReturn) {
     ui.frame();  // ... and the attract screen is on the next one
     EXPECT_EQ(f.app.screen(), Screen::Attract);
     EXPECT_TRUE(ui.has("tile:food"));
+}
+
+// [display] high_contrast = true: the Closed screen, which no resident can change, is drawn in the kiosk's
+// high-contrast colours (white words, a yellow moon on black); by default in the standard dark ones.
+TEST(UiClosed, AKioskWideHighContrastDrawsTheClosedScreenInHighContrast) {
+    const kiosk::ui::Palette standard = kiosk::ui::standard_palette(), high = kiosk::ui::high_contrast_palette();
+    for (const bool kiosk_high_contrast : {false, true}) {
+        KioskConfig config = weekdays_nine_to_five();
+        config.high_contrast = kiosk_high_contrast;
+        KioskFixture f(config);
+        f.app.set_time_zone(k_utc);
+        UiDriver ui(f.app, f.clock, {1080, 1920});
+        ui.frame();
+        ASSERT_EQ(f.app.screen(), Screen::Closed);
+        EXPECT_EQ(drawn_in(high.night_moon), kiosk_high_contrast) << "the moon";
+        EXPECT_EQ(drawn_in(high.night_heading), kiosk_high_contrast) << "the heading";
+        EXPECT_EQ(drawn_in(standard.night_text), !kiosk_high_contrast) << "the sentence";
+    }
 }

@@ -84,6 +84,7 @@ pin_hash = "$argon2id$..."
 lockout_after_attempts = 5
 [display]
 ui_scale = 1.25
+high_contrast = true
 width = 800
 height = 1280
 fullscreen = false
@@ -104,6 +105,7 @@ fullscreen = false
     EXPECT_EQ(c.tap_guard, milliseconds{450});
     EXPECT_EQ(c.lockout_after_attempts, 5);
     EXPECT_FLOAT_EQ(c.ui_scale, 1.25f);
+    EXPECT_TRUE(c.high_contrast);
     EXPECT_EQ(c.window_width, 800);
     EXPECT_FALSE(c.fullscreen);
     ASSERT_EQ(r.messages.size(), 3u);
@@ -131,6 +133,7 @@ TEST(KioskConfig, ShippedExampleFileHasNoProblemsAndStatesTheDefaults) {
     EXPECT_EQ(r.config.window_width, d.window_width);
     EXPECT_EQ(r.config.font_dir, d.font_dir);
     EXPECT_EQ(r.config.fullscreen, d.fullscreen);
+    EXPECT_EQ(r.config.high_contrast, d.high_contrast);
     EXPECT_EQ(r.config.sync.server_url, d.sync.server_url);
     EXPECT_EQ(r.config.sync.token_file, d.sync.token_file);
     EXPECT_EQ(r.config.sync.period, d.sync.period);

@@ -13,6 +13,8 @@
 #include FT_FREETYPE_H
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -178,4 +180,55 @@ TEST(FontSet, OpensAScriptsFaceOnlyWhenItsTextIsShown) {
     EXPECT_FALSE(cjk()) << "English and Arabic opened the CJK collection";
     EXPECT_FALSE(shaper.shape("说出你的看法", 28, Weight::Regular, "zh-Hans").has_notdef());
     EXPECT_TRUE(cjk());
+}
+
+// The CJK collections (19-20 MB) are read with pread(), not mapped: a mapping made ~10 MB of the file resident
+// for one screen of Chinese (font_set.hpp, "Memory"). What is drawn must not change: the same glyph indices and
+// the same bitmaps as from the mapped file.
+TEST(FontSet, ReadsTheCjkCollectionInsteadOfMappingItAndDrawsTheSame) {
+    const FontSet fonts(FontSet::default_dirs(""));
+    ASSERT_TRUE(fonts.loaded());
+    Shaper shaper(fonts);
+    const std::string text = "说出你的看法您的回答是匿名的谢谢";
+    const std::uint16_t cjk = shaper.face_runs(text, Weight::Regular).front().second;
+    ASSERT_EQ(fonts.name(cjk), "Noto Sans CJK SC");
+    EXPECT_TRUE(fonts.is_read(cjk));
+    EXPECT_FALSE(fonts.is_read(0)) << "the small Latin face is mapped, as before";
+    const ShapedRun run = shaper.shape(text, 40, Weight::Regular, "zh-Hans");
+    ASSERT_FALSE(run.has_notdef());
+    FT_Face read_face = fonts.face(cjk);
+    FT_Set_Pixel_Sizes(read_face, 0, 40);
+    for (const auto& g : run.glyphs) ASSERT_EQ(FT_Load_Glyph(read_face, g.index, FT_LOAD_TARGET_LIGHT), 0);
+    {
+        std::ifstream maps("/proc/self/maps");
+        const std::string all((std::istreambuf_iterator<char>(maps)), std::istreambuf_iterator<char>());
+        EXPECT_EQ(all.find("NotoSansCJK"), std::string::npos) << "the CJK collection is mapped into memory";
+    }
+
+    FT_Library lib = nullptr;
+    ASSERT_EQ(FT_Init_FreeType(&lib), 0);
+    FT_Face mapped = nullptr;
+    ASSERT_EQ(FT_New_Face(lib, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2, &mapped), 0);
+    FT_Set_Pixel_Sizes(mapped, 0, 40);
+    for (const char32_t cp : {U'说', U'出', U'你', U'的', U'看', U'法', U'谢'}) {
+        SCOPED_TRACE(static_cast<unsigned>(cp));
+        const FT_UInt gi = FT_Get_Char_Index(read_face, cp);
+        ASSERT_NE(gi, 0u);
+        EXPECT_EQ(gi, FT_Get_Char_Index(mapped, cp));
+        std::vector<std::vector<unsigned char>> bitmaps;
+        for (FT_Face f : {read_face, mapped}) {
+            ASSERT_EQ(FT_Load_Glyph(f, gi, FT_LOAD_TARGET_LIGHT), 0);
+            ASSERT_EQ(FT_Render_Glyph(f->glyph, FT_RENDER_MODE_LIGHT), 0);
+            const FT_Bitmap& bm = f->glyph->bitmap;
+            std::vector<unsigned char> px;
+            for (unsigned r = 0; r < bm.rows; ++r)
+                px.insert(px.end(), bm.buffer + static_cast<std::ptrdiff_t>(r) * bm.pitch,
+                          bm.buffer + static_cast<std::ptrdiff_t>(r) * bm.pitch + bm.width);
+            px.push_back(static_cast<unsigned char>(bm.width));
+            bitmaps.push_back(std::move(px));
+        }
+        EXPECT_EQ(bitmaps[0], bitmaps[1]);
+    }
+    FT_Done_Face(mapped);
+    FT_Done_FreeType(lib);
 }
