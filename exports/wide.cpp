@@ -160,13 +160,14 @@ public:
                 m_p.reset();
             }
         }
+        m_top.read(m_p);  // one walk over the payload; the columns then look names up
         // A sealed payload (seal::is_sealed: it has a "sealed" object) carries no readable answer here.
-        const auto sealed = m_p ? jv::find(*m_p, "sealed") : std::nullopt;
+        const jv::Node* sealed = m_top.find("sealed");
         m_sealed = sealed && sealed->type == jv::Type::Object;
-        if (m_p && !m_sealed) {
-            m_answers.read(jv::find(*m_p, "answers"));
-            m_write_ins.read(jv::find(*m_p, "write_ins"));
-            m_calculated.read(jv::find(*m_p, "calculated"));
+        if (!m_sealed) {
+            m_answers.read(member("answers"));
+            m_write_ins.read(member("write_ins"));
+            m_calculated.read(member("calculated"));
         }
     }
 
@@ -236,13 +237,18 @@ public:
     }
 
 private:
+    [[nodiscard]] std::optional<jv::Node> member(std::string_view name) const {
+        const jv::Node* v = m_top.find(name);
+        return v ? std::optional<jv::Node>(*v) : std::nullopt;
+    }
+
     void note(const std::string& text) {
         if (m_problem && m_problem->empty()) *m_problem = text;
     }
 
     [[nodiscard]] std::string meta(const std::string& given, const char* key) const {
-        if (!given.empty() || !m_p) return given;
-        const auto v = jv::find(*m_p, key);
+        if (!given.empty()) return given;
+        const jv::Node* v = m_top.find(key);
         return v ? scalar_text(*v) : std::string{};
     }
 
@@ -287,7 +293,7 @@ private:
     std::string* m_problem;
     std::optional<jv::Node> m_p;  // the payload's object, read in place (core/json_view)
     bool m_sealed = false;
-    Members m_answers, m_write_ins, m_calculated;
+    Members m_top, m_answers, m_write_ins, m_calculated;
     const jv::Node* m_multi = nullptr;  // the select_multiple whose option columns come next (make() puts them after it)
     std::vector<core::Value> m_values;
 };

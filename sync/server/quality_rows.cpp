@@ -58,15 +58,20 @@ QualityInput quality_input(const ExportRow& row, const core::Survey* survey, boo
     if (in.sealed || !answers || answers->type != jv::Type::Object) return in;
     // Each answer hashed as its question's name and its value's exact stored text: the receiver stores the
     // canonical form (protocol::canonical, nlohmann's dump), so equal answers are equal texts.
-    jv::members(*answers, [&](std::string_view key, const jv::Node& value) {
-        in.answer_hashes.push_back(answer_hash(key.find('\\') == std::string_view::npos ? key : jv::text_of_key(key), value.raw));
+    // One walk over the answers: each hashed, and the scale items kept with their question's place in the survey.
+    std::vector<std::pair<std::size_t, std::int64_t>> items;
+    jv::members(*answers, [&](std::string_view raw_key, const jv::Node& value) {
+        const std::string decoded = raw_key.find('\\') == std::string_view::npos ? std::string() : jv::text_of_key(raw_key);
+        const std::string_view key = decoded.empty() ? raw_key : std::string_view(decoded);
+        in.answer_hashes.push_back(answer_hash(key, value.raw));
+        if (survey)
+            if (const auto i = survey->index_of(key))
+                if (auto item = scale_item(survey->questions[*i], value)) items.emplace_back(*i, *item);
         return true;
     });
     std::ranges::sort(in.answer_hashes);
-    if (survey)
-        for (const auto& q : survey->questions)
-            if (auto a = jv::find(*answers, q.name))
-                if (auto item = scale_item(q, *a)) in.scale_answers.push_back(*item);
+    std::ranges::sort(items);  // the survey's order, as the straight-lining check reads them
+    for (const auto& [_, item] : items) in.scale_answers.push_back(item);
     return in;
 }
 
