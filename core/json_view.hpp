@@ -17,7 +17,8 @@
 //
 // Contract: parse() accepts exactly what nlohmann::json::parse accepts for UTF-8 input (checked by
 // tests/core/json_view_test.cpp and the json_view fuzz target against nlohmann), except that nesting deeper
-// than k_max_depth is refused (a stored payload nests three levels). Every other function takes nodes that
+// than k_max_depth is refused (a stored payload nests three levels) and so is any NUL byte (nlohmann takes a NUL
+// outside a string for the end of the input and ignores what follows it). Every other function takes nodes that
 // came from a successful parse() of text that is still alive; given anything else its result is unspecified
 // but memory-safe (it never reads outside the node's text).
 // Thread-safety: stateless; all functions are safe from many threads.

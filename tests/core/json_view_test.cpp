@@ -45,6 +45,12 @@ TEST(JsonView, RefusesNestingDeeperThanItsLimit) {
     EXPECT_FALSE(jv::parse(deep));  // nlohmann reads it; a stored payload nests three levels
 }
 
+TEST(JsonView, RefusesANulByteWhereNlohmannStopsReading) {
+    const std::string text("\"a\"\0trailing", 12);
+    EXPECT_FALSE(json::parse(text, nullptr, false).is_discarded()) << "nlohmann stops at the NUL";
+    EXPECT_FALSE(jv::parse(text)) << "json_view reads the whole text, and a NUL is not JSON";
+}
+
 TEST(JsonView, ReadsAStoredPayloadsParts) {
     const std::string text =
         R"({"answers":{"age_band":"18_24","food_sources":["shop","market"],"life_satisfaction":7,"note":"a \"quoted\" word"},)"

@@ -12,6 +12,7 @@ using namespace fieldkiosk;
 using namespace fieldkiosk::kiosk;
 using fieldkiosk::testing::KioskFixture;
 using fieldkiosk::testing::UiDriver;
+using fieldkiosk::testing::drawn_in;
 
 namespace {
 
@@ -23,15 +24,6 @@ KioskConfig weekdays_nine_to_five() {
     for (int d = 0; d < 5; ++d) c.hours.week[static_cast<std::size_t>(d)] = {{9 * 60, 17 * 60}};
     c.pin_hash = *hash_pin("1357");
     return c;
-}
-
-// Is `col` the colour of some vertex the last frame drew?
-bool drawn_in(ImU32 col) {
-    const ImDrawData* d = ImGui::GetDrawData();
-    for (int i = 0; d != nullptr && i < d->CmdListsCount; ++i)
-        for (const ImDrawVert& v : d->CmdLists[i]->VtxBuffer)
-            if (v.col == col) return true;
-    return false;
 }
 
 }  // namespace

@@ -41,15 +41,6 @@ void expect_on_screen(ImVec2 size, const std::string& what) {
     for (const auto& [id, r] : ui::hits().all()) EXPECT_TRUE(inside(r)) << what << ": " << id << " leaves the screen";
 }
 
-// Is `col` the colour of some vertex the last frame drew?
-bool drawn_in(ImU32 col) {
-    const ImDrawData* d = ImGui::GetDrawData();
-    for (int i = 0; d != nullptr && i < d->CmdListsCount; ++i)
-        for (const ImDrawVert& v : d->CmdLists[i]->VtxBuffer)
-            if (v.col == col) return true;
-    return false;
-}
-
 }  // namespace
 
 TEST(UiDisplay, LargestTextEnlargesTheBodyOnTheNextFrameAndNothingLeavesTheScreen) {

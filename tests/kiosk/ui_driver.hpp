@@ -164,4 +164,13 @@ private:
     ImGuiContext* m_ctx = nullptr;
 };
 
+// Is `col` the colour of some vertex the last frame drew? (How the UI tests see a theme's colours in use.)
+inline bool drawn_in(ImU32 col) {
+    const ImDrawData* d = ImGui::GetDrawData();
+    for (int i = 0; d != nullptr && i < d->CmdListsCount; ++i)
+        for (const ImDrawVert& v : d->CmdLists[i]->VtxBuffer)
+            if (v.col == col) return true;
+    return false;
+}
+
 }  // namespace fieldkiosk::testing
