@@ -344,6 +344,12 @@ bool key_equals(std::string_view raw_key, std::string_view name) {
 
 std::string text_of_key(std::string_view raw_key) { return decode(raw_key); }
 
+std::string_view key_text(std::string_view raw_key, std::string& scratch) {
+    if (raw_key.find('\\') == std::string_view::npos) return raw_key;
+    scratch = decode(raw_key);
+    return scratch;
+}
+
 std::optional<Node> find(const Node& object, std::string_view name) {
     std::optional<Node> found;
     members(object, [&](std::string_view key, const Node& value) {

@@ -100,6 +100,8 @@ void elements(const Node& array, F&& f) {
 
 [[nodiscard]] bool key_equals(std::string_view raw_key, std::string_view name);
 [[nodiscard]] std::string text_of_key(std::string_view raw_key);
+// A member's name: raw_key itself when it has no escape (no copy), else its decoded text kept in `scratch`.
+[[nodiscard]] std::string_view key_text(std::string_view raw_key, std::string& scratch);
 // The member so named; with a name written twice, the last (as nlohmann::json keeps it). members() shows both.
 [[nodiscard]] std::optional<Node> find(const Node& object, std::string_view name);
 

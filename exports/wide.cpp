@@ -71,8 +71,9 @@ public:
     void read(const std::optional<jv::Node>& object) {
         m_items.clear();
         if (!object || object->type != jv::Type::Object) return;
+        std::string scratch;
         jv::members(*object, [&](std::string_view key, const jv::Node& v) {
-            m_items.push_back({key.find('\\') == std::string_view::npos ? std::string(key) : jv::text_of_key(key), v});
+            m_items.push_back({std::string(jv::key_text(key, scratch)), v});
             return true;
         });
         // Stored payloads are canonical (names sorted); stable so that a name written twice keeps its last value.

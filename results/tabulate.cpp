@@ -114,14 +114,14 @@ std::expected<void, std::string> ResponseFrame::load_payload(std::string_view pa
     std::vector<core::Value> values(m_survey->questions.size());
     if (answers) {
         if (answers->type != jv::Type::Object) return std::unexpected("its answers are not a JSON object");
-        std::string error;
+        std::string error, scratch;
         jv::members(*answers, [&](std::string_view key, const jv::Node& a) {
-            const std::string name = key.find('\\') == std::string_view::npos ? std::string(key) : jv::text_of_key(key);
+            const std::string_view name = jv::key_text(key, scratch);
             const auto i = m_survey->index_of(name);
             if (!i) return true;  // a question of another version of the survey: not read by any indicator here
             auto answer = core::answer_from_json(m_survey->questions[*i], a);
             if (!answer) {
-                error = "answer to '" + name + "': " + answer.error();
+                error = "answer to '" + std::string(name) + "': " + answer.error();
                 return false;
             }
             values[*i] = answer->to_value();

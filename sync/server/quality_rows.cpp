@@ -60,9 +60,9 @@ QualityInput quality_input(const ExportRow& row, const core::Survey* survey, boo
     // canonical form (protocol::canonical, nlohmann's dump), so equal answers are equal texts.
     // One walk over the answers: each hashed, and the scale items kept with their question's place in the survey.
     std::vector<std::pair<std::size_t, std::int64_t>> items;
+    std::string scratch;
     jv::members(*answers, [&](std::string_view raw_key, const jv::Node& value) {
-        const std::string decoded = raw_key.find('\\') == std::string_view::npos ? std::string() : jv::text_of_key(raw_key);
-        const std::string_view key = decoded.empty() ? raw_key : std::string_view(decoded);
+        const std::string_view key = jv::key_text(raw_key, scratch);
         in.answer_hashes.push_back(answer_hash(key, value.raw));
         if (survey)
             if (const auto i = survey->index_of(key))
