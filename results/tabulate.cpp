@@ -210,14 +210,32 @@ struct Unit {
     int option = -1;  // option shares: index into ind->options
 };
 
+// The unit's name in a Figure and in the kept cells: the indicator's id, with ".option" for an option share.
+std::string unit_key(const Unit& u) {
+    return u.option < 0 ? u.ind->id : u.ind->id + "." + u.ind->options[static_cast<std::size_t>(u.option)];
+}
+
+// What one response gives one unit: nothing (outside the indicator's population, or a mean whose base admitted a
+// non-number), one item non-response, or one answer (yes for proportions and option shares, x for means).
+struct Outcome {
+    enum class Kind : std::uint8_t { None, Nonresponse, Answer } kind = Kind::None;
+    bool yes = false;
+    double x = 0;
+};
+
+
 struct Breakdown {
     std::string name;
     std::optional<std::uint32_t> slot;  // a question breakdown's index in the survey (read without a name lookup)
     std::vector<std::string> groups;
+    std::vector<std::int64_t> members;  // responses counted in each group (a group left with none is not shown)
     std::unordered_map<std::string, std::uint32_t> index;
     std::uint32_t intern(const std::string& g) {
         auto [it, fresh] = index.emplace(g, static_cast<std::uint32_t>(groups.size()));
-        if (fresh) groups.push_back(g);
+        if (fresh) {
+            groups.push_back(g);
+            members.push_back(0);
+        }
         return it->second;
     }
 };
@@ -231,6 +249,8 @@ struct Tabulator::State {
     std::vector<std::vector<std::vector<Acc>>> acc[2];
     std::vector<std::uint32_t> group_ix;
     std::vector<char> in_pop, in_base;
+    std::vector<Outcome> outcomes;
+    std::unordered_map<std::string, std::size_t> unit_index;  // unit_key -> units index (add_cells)
     Table table;
     std::map<std::string, std::int64_t> reasons;
     // Weighting
@@ -280,14 +300,18 @@ Tabulator::~Tabulator() = default;
 
 namespace {
 
+// The window of a month: 0, the period (or all time); 1, the same period a year earlier; none: outside both.
+std::optional<int> window_of_month(std::optional<int> month, const std::optional<Period>& period) {
+    if (!period) return 0;
+    if (!month) return std::nullopt;
+    if (period->contains_month(*month)) return 0;
+    if (period->year_earlier().contains_month(*month)) return 1;
+    return std::nullopt;
+}
+
 // -1: outside every window; 0: the period (or all time); 1: the same period a year earlier.
 int window_of(const ResponseFrame& r, const std::optional<Period>& period) {
-    if (!period) return 0;
-    const auto m = month_of(r.completed_at);
-    if (!m) return -1;
-    if (period->contains_month(*m)) return 0;
-    if (period->year_earlier().contains_month(*m)) return 1;
-    return -1;
+    return window_of_month(month_of(r.completed_at), period).value_or(-1);
 }
 
 }  // namespace
@@ -304,6 +328,60 @@ void Tabulator::add_for_weights(const ResponseFrame& r) {
             it == margins[m].categories.end() ? -1 : static_cast<int>(it - margins[m].categories.begin()));
     }
 }
+
+namespace {
+
+// Every unit's outcome for `r`; each indicator's population and base are evaluated once for all its units.
+void evaluate_units(const std::vector<Unit>& units, std::size_t indicators, const ResponseFrame& r, std::vector<char>& in_pop,
+                    std::vector<char>& in_base, std::vector<Outcome>& out) {
+    const FrameContext ctx(r);
+    in_pop.assign(indicators, 2);  // 2: not evaluated yet
+    in_base.resize(indicators);
+    out.resize(units.size());
+    for (std::size_t u = 0; u < units.size(); ++u) {
+        const Unit& unit = units[u];
+        const Indicator& ind = *unit.ind;
+        const std::size_t ii = unit.indicator_index;
+        if (in_pop[ii] == 2) {
+            in_pop[ii] = !ind.population || ind.population->evaluate_bool(ctx);
+            in_base[ii] = in_pop[ii] && ind.base.evaluate_bool(ctx);
+        }
+        Outcome& o = out[u];
+        o = {};
+        if (!in_pop[ii]) continue;
+        if (!in_base[ii]) {
+            o.kind = Outcome::Kind::Nonresponse;
+            continue;
+        }
+        if (ind.kind == IndicatorKind::Proportion)
+            o.yes = ind.numerator->evaluate_bool(ctx);
+        else if (ind.kind == IndicatorKind::OptionShares)
+            o.yes = core::list_contains(r.value(ind.question_slot).text(), ind.options[static_cast<std::size_t>(unit.option)]);
+        else
+            o.x = ind.value->evaluate(ctx).to_number();
+        if (ind.kind == IndicatorKind::Mean && !std::isfinite(o.x)) continue;  // base admitted a non-number
+        o.kind = Outcome::Kind::Answer;
+    }
+}
+
+// One outcome into an accumulator, added (sign 1) or taken away (sign -1).
+void apply(Acc& a, const Outcome& o, IndicatorKind kind, double weight, int sign) {
+    if (o.kind == Outcome::Kind::Nonresponse) {
+        a.nonresponse += sign;
+        return;
+    }
+    const double y = kind == IndicatorKind::Mean ? o.x : (o.yes ? 1.0 : 0.0);
+    a.n += sign;
+    a.numerator += o.yes ? sign : 0;
+    a.sum += sign * o.x;
+    a.sum_sq += sign * o.x * o.x;
+    a.sw += sign * weight;
+    a.sw2 += sign * weight * weight;
+    a.swy += sign * weight * y;
+}
+
+
+}  // namespace
 
 void Tabulator::add(const ResponseFrame& r) {
     auto& s = *m_state;
@@ -325,47 +403,65 @@ void Tabulator::add(const ResponseFrame& r) {
             ++s.next_weight;
         }
     }
-    for (std::size_t b = 1; b < s.breakdowns.size(); ++b)
+    accumulate(r, w, weight, 1);
+}
+
+void Tabulator::remove(const ResponseFrame& r, const std::string& reason) {
+    auto& s = *m_state;
+    const int w = window_of(r, m_filters.period);
+    if (w < 0) return;
+    ++s.table.excluded;
+    ++s.reasons[reason];
+    if (w == 0) --s.table.in_period;
+    accumulate(r, w, 1.0, -1);
+}
+
+void Tabulator::accumulate(const ResponseFrame& r, int w, double weight, int sign) {
+    auto& s = *m_state;
+    for (std::size_t b = 1; b < s.breakdowns.size(); ++b) {
         s.group_ix[b] = s.breakdowns[b].intern(r.group_of(s.breakdowns[b].name));
-    const FrameContext ctx(r);
-    std::fill(s.in_pop.begin(), s.in_pop.end(), 2);  // 2: not evaluated yet
-    for (std::size_t u = 0; u < s.units.size(); ++u) {
-        const Unit& unit = s.units[u];
-        const Indicator& ind = *unit.ind;
-        const std::size_t ii = unit.indicator_index;
-        if (s.in_pop[ii] == 2) {
-            s.in_pop[ii] = !ind.population || ind.population->evaluate_bool(ctx);
-            s.in_base[ii] = s.in_pop[ii] && ind.base.evaluate_bool(ctx);
-        }
-        if (!s.in_pop[ii]) continue;
-        const bool in_base = s.in_base[ii];
-        bool yes = false;
-        double x = 0;
-        if (in_base) {
-            if (ind.kind == IndicatorKind::Proportion)
-                yes = ind.numerator->evaluate_bool(ctx);
-            else if (ind.kind == IndicatorKind::OptionShares)
-                yes = core::list_contains(r.value(ind.question_slot).text(), ind.options[static_cast<std::size_t>(unit.option)]);
-            else
-                x = ind.value->evaluate(ctx).to_number();
-            if (ind.kind == IndicatorKind::Mean && !std::isfinite(x)) continue;  // base admitted a non-number
-        }
-        const double y = ind.kind == IndicatorKind::Mean ? x : (yes ? 1.0 : 0.0);
-        for (std::size_t b = 0; b < s.breakdowns.size(); ++b) {
-            Acc& a = s.at(w, u, b, b == 0 ? 0 : s.group_ix[b]);
-            if (!in_base) {
-                ++a.nonresponse;
-                continue;
-            }
-            ++a.n;
-            a.numerator += yes ? 1 : 0;
-            a.sum += x;
-            a.sum_sq += x * x;
-            a.sw += weight;
-            a.sw2 += weight * weight;
-            a.swy += weight * y;
-        }
+        s.breakdowns[b].members[s.group_ix[b]] += sign;
     }
+    evaluate_units(s.units, m_set.indicators.size(), r, s.in_pop, s.in_base, s.outcomes);
+    for (std::size_t u = 0; u < s.units.size(); ++u) {
+        const Outcome& o = s.outcomes[u];
+        if (o.kind == Outcome::Kind::None) continue;
+        for (std::size_t b = 0; b < s.breakdowns.size(); ++b)
+            apply(s.at(w, u, b, b == 0 ? 0 : s.group_ix[b]), o, s.units[u].ind->kind, weight, sign);
+    }
+}
+
+void Tabulator::add_cells(const CellKey& key, const CellSums& sums) {
+    auto& s = *m_state;
+    const std::optional<int> month = key.month == k_no_month ? std::nullopt : std::optional<int>(key.month);
+    const auto w = window_of_month(month, m_filters.period);
+    if (key.unit == k_responses_unit) {
+        if (key.breakdown == "all") {
+            s.table.responses_read += sums.n;
+            if (w == 0) s.table.in_period += sums.n;
+        } else if (w) {
+            const auto b = std::ranges::find(s.breakdowns, key.breakdown, &Breakdown::name);
+            if (b != s.breakdowns.end()) b->members[b->intern(key.group)] += sums.n;
+        }
+        return;
+    }
+    if (!w) return;
+    if (s.unit_index.empty())
+        for (std::size_t u = 0; u < s.units.size(); ++u) s.unit_index.emplace(unit_key(s.units[u]), u);
+    const auto u = s.unit_index.find(key.unit);
+    if (u == s.unit_index.end()) return;  // an indicator not asked for (Filters::only)
+    const auto b = std::ranges::find(s.breakdowns, key.breakdown, &Breakdown::name);
+    if (b == s.breakdowns.end()) return;
+    const auto bi = static_cast<std::size_t>(b - s.breakdowns.begin());
+    Acc& a = s.at(*w, u->second, bi, bi == 0 ? 0 : b->intern(key.group));
+    a.n += sums.n;
+    a.numerator += sums.numerator;
+    a.nonresponse += sums.nonresponse;
+    a.sum += sums.sum;
+    a.sum_sq += sums.sum_sq;
+    a.sw += static_cast<double>(sums.n);  // unweighted: every weight 1
+    a.sw2 += static_cast<double>(sums.n);
+    a.swy += s.units[u->second].ind->kind == IndicatorKind::Mean ? sums.sum : static_cast<double>(sums.numerator);
 }
 
 namespace {
@@ -374,11 +470,8 @@ Figure make_figure(const Unit& unit, const Acc& a, bool weighted) {
     const Indicator& ind = *unit.ind;
     Figure f;
     f.kind = ind.kind;
-    f.indicator = ind.id;
-    if (unit.option >= 0) {
-        f.option = ind.options[static_cast<std::size_t>(unit.option)];
-        f.indicator += "." + f.option;
-    }
+    f.indicator = unit_key(unit);
+    if (unit.option >= 0) f.option = ind.options[static_cast<std::size_t>(unit.option)];
     f.n = a.n;
     f.numerator = a.numerator;
     f.item_nonresponse = a.nonresponse;
@@ -454,8 +547,9 @@ Table Tabulator::finish() {
             const bool wanted = b == 0 || bd.name == unit.ind->compare ||
                                 std::ranges::find(m_filters.breakdowns, bd.name) != m_filters.breakdowns.end();
             if (!wanted) continue;
-            std::vector<std::uint32_t> order(bd.groups.size());
-            for (std::uint32_t g = 0; g < order.size(); ++g) order[g] = g;
+            std::vector<std::uint32_t> order;
+            for (std::uint32_t g = 0; g < bd.groups.size(); ++g)
+                if (b == 0 || bd.members[g] > 0) order.push_back(g);
             if (b > 0) order_groups(*m_set.survey, bd.name, order, bd.groups);
             std::vector<CellCounts> counts;
             std::vector<Figure> figs;
@@ -491,6 +585,93 @@ Table Tabulator::finish() {
     }
     return t;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+// ---------------------------------------------------------------------------------------------
+
+struct CellBuilder::State {
+    const IndicatorSet* set = nullptr;
+    std::vector<Unit> units;
+    std::vector<std::string> unit_names;
+    std::vector<Breakdown> breakdowns;  // [0] is the total ("all")
+    std::vector<char> in_pop, in_base;
+    std::vector<Outcome> outcomes;
+    std::vector<std::uint32_t> group_ix;
+    // Packed key: month + 1 (0: no month) in 20 bits, unit (units.size(): the responses count) in 14, breakdown in
+    // 5, group in 25.
+    std::unordered_map<std::uint64_t, CellSums> cells;
+
+    static std::uint64_t pack(int month, std::size_t unit, std::size_t b, std::uint32_t g) {
+        return (static_cast<std::uint64_t>(month + 1) << 44) | (static_cast<std::uint64_t>(unit) << 30) |
+               (static_cast<std::uint64_t>(b) << 25) | g;
+    }
+};
+
+CellBuilder::CellBuilder(const IndicatorSet& set) : m_state(std::make_unique<State>()) {
+    auto& s = *m_state;
+    s.set = &set;
+    for (std::size_t i = 0; i < set.indicators.size(); ++i) {
+        const auto& ind = set.indicators[i];
+        if (ind.kind == IndicatorKind::OptionShares)
+            for (std::size_t o = 0; o < ind.options.size(); ++o) s.units.push_back({&ind, i, static_cast<int>(o)});
+        else
+            s.units.push_back({&ind, i, -1});
+    }
+    for (const auto& u : s.units) s.unit_names.push_back(unit_key(u));
+    s.breakdowns.push_back({"all", {}, {}});
+    s.breakdowns[0].intern("all");
+    for (const auto& b : breakdown_names()) s.breakdowns.push_back({b, {}, {}});
+    s.group_ix.resize(s.breakdowns.size());
+}
+
+CellBuilder::~CellBuilder() = default;
+
+void CellBuilder::add(const ResponseFrame& r) {
+    auto& s = *m_state;
+    // Months from year 0 to 9999 (month_of reads four digits) fit the key's 20 bits.
+    const int month = month_of(r.completed_at).value_or(k_no_month);
+    ++s.cells[State::pack(month, s.units.size(), 0, 0)].n;
+    for (std::size_t b = 1; b < s.breakdowns.size(); ++b) {
+        s.group_ix[b] = s.breakdowns[b].intern(r.group_of(s.breakdowns[b].name));
+        ++s.cells[State::pack(month, s.units.size(), b, s.group_ix[b])].n;
+    }
+    evaluate_units(s.units, s.set->indicators.size(), r, s.in_pop, s.in_base, s.outcomes);
+    for (std::size_t u = 0; u < s.units.size(); ++u) {
+        const Outcome& o = s.outcomes[u];
+        if (o.kind == Outcome::Kind::None) continue;
+        for (std::size_t b = 0; b < s.breakdowns.size(); ++b) {
+            CellSums& c = s.cells[State::pack(month, u, b, b == 0 ? 0 : s.group_ix[b])];
+            if (o.kind == Outcome::Kind::Nonresponse) {
+                ++c.nonresponse;
+                continue;
+            }
+            ++c.n;
+            c.numerator += o.yes ? 1 : 0;
+            c.sum += o.x;
+            c.sum_sq += o.x * o.x;
+        }
+    }
+}
+
+void CellBuilder::for_each(const std::function<void(const CellKey&, const CellSums&)>& fn) const {
+    const auto& s = *m_state;
+    CellKey key;
+    for (const auto& [packed, sums] : s.cells) {
+        key.month = static_cast<int>(packed >> 44) - 1;
+        const auto unit = static_cast<std::size_t>((packed >> 30) & 0x3fff);
+        const auto b = static_cast<std::size_t>((packed >> 25) & 0x1f);
+        const auto g = static_cast<std::uint32_t>(packed & 0x1ffffff);
+        key.unit = unit == s.units.size() ? std::string(k_responses_unit) : s.unit_names[unit];
+        key.breakdown = s.breakdowns[b].name;
+        key.group = s.breakdowns[b].groups[g];
+        fn(key, sums);
+    }
+}
+
+std::size_t CellBuilder::size() const { return m_state->cells.size(); }
+
+void CellBuilder::clear() { m_state->cells.clear(); }
 
 Table compute_table(std::span<const ResponseFrame> responses, const IndicatorSet& set, Filters filters) {
     Tabulator tab(set, std::move(filters));

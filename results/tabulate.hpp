@@ -6,6 +6,8 @@
 //   Filters                         period, breakdowns, weighting, the exclusion hook (quality flags)
 //   Figure, Table                   one row of output; all rows with the caveat and counts
 //   Tabulator                       streaming: add() each response once (constant memory), then finish()
+//   CellKey, CellSums, CellBuilder  the sums figures are made of, per month: kept by the receiver so that a report
+//                                   sums cells instead of reading every response (sync/server/kept_figures.hpp)
 //   compute_table                   the pure function a dashboard calls: responses in memory -> Table
 //
 // Every figure: unweighted n, the figure, its 95 % interval (assumes random sampling), optionally the weighted
@@ -108,6 +110,21 @@ struct Table {
 // The caveat every output carries (indicators.md §2; AAPOR): plain words for a council researcher.
 [[nodiscard]] std::string caveat_text(bool weighted);
 
+// One cell of kept sums: what the responses of one month add to one figure of one group. `month`: months since
+// year 0 (period.hpp), k_no_month for a response whose completion time cannot be read. `unit`: a Figure's
+// indicator ("F1", "F7.supermarket"), or k_responses_unit, the month's count of responses (breakdown and group
+// "all", the count in `n`). Cells are kept for the total and for every breakdown of breakdown_names().
+inline constexpr int k_no_month = -1;
+inline constexpr std::string_view k_responses_unit = "#responses";
+struct CellKey {
+    int month = k_no_month;
+    std::string unit, breakdown, group;
+};
+struct CellSums {
+    std::int64_t n = 0, numerator = 0, nonresponse = 0;
+    double sum = 0, sum_sq = 0;  // means
+};
+
 // Streaming tabulation. Without weights: add() every response once, then finish(). With Filters::weights: the
 // raking needs every respondent's categories first, so call add_for_weights() for every response, then
 // add() for every response IN THE SAME ORDER, then finish().
@@ -123,10 +140,37 @@ public:
     void add(const ResponseFrame& r);
     [[nodiscard]] Table finish();
 
+    // The same figures from kept cells instead of responses (not with weights): add_cells() for every kept cell,
+    // then remove() for each counted response that is now left out (a quality flag) with its reason, then
+    // finish(). The table equals the one add() over the same responses gives, with Filters::exclude giving
+    // those reasons. Cells of breakdowns not asked for, and of months outside the period, are ignored.
+    void add_cells(const CellKey& key, const CellSums& sums);
+    void remove(const ResponseFrame& r, const std::string& reason);
+
 private:
+    void accumulate(const ResponseFrame& r, int window, double weight, int sign);
     struct State;
     const IndicatorSet& m_set;
     Filters m_filters;
+    std::unique_ptr<State> m_state;
+};
+
+// Builds the cells of CellKey from responses: every indicator of the set, the total and every breakdown, per
+// month. Memory grows with the cells (months x figures x groups), not with the responses.
+class CellBuilder {
+public:
+    explicit CellBuilder(const IndicatorSet& set);
+    ~CellBuilder();
+    CellBuilder(const CellBuilder&) = delete;
+    CellBuilder& operator=(const CellBuilder&) = delete;
+
+    void add(const ResponseFrame& r);
+    void for_each(const std::function<void(const CellKey&, const CellSums&)>& fn) const;
+    [[nodiscard]] std::size_t size() const;
+    void clear();
+
+private:
+    struct State;
     std::unique_ptr<State> m_state;
 };
 

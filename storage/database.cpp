@@ -237,6 +237,8 @@ void Statement::reset() {
 
 std::int64_t Statement::column_int64(int col) const { return sqlite3_column_int64(m_stmt, col); }
 
+double Statement::column_double(int col) const { return sqlite3_column_double(m_stmt, col); }
+
 std::string Statement::column_text(int col) const {
     const auto* p = sqlite3_column_text(m_stmt, col);
     const int n = sqlite3_column_bytes(m_stmt, col);

@@ -109,6 +109,7 @@ public:
     void reset();  // ready to bind and step again; bindings are cleared
 
     [[nodiscard]] std::int64_t column_int64(int col) const;
+    [[nodiscard]] double column_double(int col) const;
     [[nodiscard]] std::string column_text(int col) const;
     [[nodiscard]] std::string column_blob_as_string(int col) const;
     [[nodiscard]] bool column_is_null(int col) const;

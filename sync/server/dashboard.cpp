@@ -9,6 +9,7 @@
 #include "sync/server/auth.hpp"
 #include "sync/server/dashboard_charts.hpp"
 #include "sync/server/http_message.hpp"
+#include "sync/server/kept_figures.hpp"
 #include "sync/server/process.hpp"
 #include "sync/server/quality_rows.hpp"
 #include "sync/server/report_command.hpp"
@@ -876,28 +877,22 @@ struct Dashboard::Impl {
             return page("Not found", nav(*c.defs), "<h1>No such survey</h1><p><a href=\"/dashboard/\">See every mission</a>.</p>");
         }
         const std::string title = "Responses with quality flags: " + set->survey->title.get("en");
-        // One read: each row into the flags' pass, its kiosk kept by id; the counting then needs no second read.
-        ResponseFlags flags(quality, set->survey.get());
-        std::vector<std::pair<std::string, std::string>> kiosk_of;  // (id, kiosk), in storage order
-        auto done = storage.for_each_response(survey_id, [&](const ExportRow& r) {
-            flags.add(r);
-            kiosk_of.emplace_back(r.id, r.kiosk);
-            return true;
-        });
-        if (!done) return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(done.error().message) + "</p></div>");
-        flags.finish();
+        // The kept flags (kept_figures.hpp), brought up to date: only the flagged responses are read.
+        auto kept = refresh_kept(storage, KeptRequest{set->survey, set, quality});
+        if (!kept) return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(kept.error().message) + "</p></div>");
         constexpr std::uint8_t k_flags[] = {k_flag_burst, k_flag_duplicate, k_flag_too_fast, k_flag_straight_line};
         std::map<std::string, std::array<std::int64_t, 5>> by_kiosk;  // burst, duplicate, too_fast, straight_line, any
         std::array<std::int64_t, 5> total{};
-        const auto read = static_cast<std::int64_t>(kiosk_of.size());
-        for (const auto& [id, kiosk] : kiosk_of) {
-            const QualityResult* q = flags.find(id);
-            if (q == nullptr || q->flags == 0) continue;
-            auto& k = by_kiosk[kiosk];
+        const std::int64_t read = kept->responses;
+        auto done = for_each_kept_exception(storage, survey_id, [&](const ExportRow& r, const KeptException& e) {
+            if (e.flags == 0) return true;
+            auto& k = by_kiosk[r.kiosk];
             for (std::size_t i = 0; i < 4; ++i)
-                if (q->flags & k_flags[i]) ++k[i], ++total[i];
+                if (e.flags & k_flags[i]) ++k[i], ++total[i];
             ++k[4], ++total[4];
-        }
+            return true;
+        });
+        if (!done) return page(title, nav(*c.defs), "<h1>" + escape_html(title) + "</h1><div class=\"warning\"><p>" + escape_html(done.error().message) + "</p></div>");
         rows += read;
         std::string body = "<h1>" + escape_html(title) + "</h1><p>" + std::to_string(total[4]) + " of " + std::to_string(read) +
                            " stored responses have at least one flag. Flagged responses are left out of every figure unless "

@@ -2,6 +2,7 @@
 
 #include "core/utf8.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/kept_figures.hpp"
 #include "sync/server/quality_rows.hpp"
 
 #include <nlohmann/json.hpp>
@@ -15,10 +16,18 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
                     std::int64_t* rows_out, std::string* error) {
     std::int64_t rows = 0;
     std::string why;
-    std::optional<ResponseFlags> flags;
+    std::optional<ResponseFlags> flags;  // without a definition: computed here, in memory
+    bool kept = false;                   // the rows come with their kept flags
     bool written = true;
-    if (steps.row && steps.quality) {
-        auto f = flag_survey(storage, survey, steps.quality->definition, steps.quality->settings);
+    if (steps.row && steps.quality && steps.quality->definition) {
+        auto k = refresh_kept(storage, KeptRequest{steps.quality->definition, nullptr, steps.quality->settings});
+        kept = k.has_value();
+        if (!k) {
+            written = false;
+            why = "the quality flags could not be computed: " + k.error().message;
+        }
+    } else if (steps.row && steps.quality) {
+        auto f = flag_survey(storage, survey, nullptr, steps.quality->settings);
         if (f) {
             flags.emplace(std::move(*f));
         } else {
@@ -29,7 +38,7 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
     written = written && (!steps.begin || steps.begin(why));
     if (written && steps.row) {
         ExportRow flagged;
-        auto r = storage.for_each_response(survey, [&](const ExportRow& row) {
+        const auto each = [&](const ExportRow& row) {
             const QualityResult* q = flags ? flags->find(row.id) : nullptr;
             if (q == nullptr) {
                 written = steps.row(row, why);
@@ -41,7 +50,8 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
             }
             rows += written ? 1 : 0;
             return written;
-        });
+        };
+        auto r = kept ? for_each_response_with_flags(storage, survey, each) : storage.for_each_response(survey, each);
         if (!r) {
             written = false;
             why = r.error().message;

@@ -22,11 +22,12 @@ struct ExportAudit {
     std::string who, what;
 };
 
-// The quality flags an export writes (quality_rows.hpp): computed with `settings` in one read of the survey's
-// responses before the rows are written. `definition` (may be null) names the straight-lining items.
+// The quality flags an export writes (quality_rows.hpp), with `settings`. With the survey's `definition` (which
+// names the straight-lining items) they are the receiver's kept flags (kept_figures.hpp), brought up to date
+// before the rows are written and read with them; without it, computed in one read of the survey's responses.
 struct ExportQuality {
     QualitySettings settings;
-    const core::Survey* definition = nullptr;
+    core::SurveyPtr definition;  // may be null
 };
 
 // Writes the CSV header and every row of `survey` through `write` (false: stop), each with its quality flags,
@@ -41,8 +42,9 @@ struct ExportQuality {
 // stored response of `survey`, end() (e.g. closing a workbook); each returns false and sets its reason to stop.
 // An empty row() reads no response (the codebook). Then one audit entry, as export_csv_to() says; the same return
 // and `error` contract. `rows`, when given, receives the number of rows written. With `quality` set (and a row()),
-// the responses are read twice: once for their flags, then row() gets each with quality_flags and quality_reasons
-// filled (a response received between the two reads has none).
+// row() gets each response with quality_flags and quality_reasons filled (a response received after the flags
+// were brought up to date has none): with a definition, from the kept flags in the same read as the rows, in
+// constant memory; without one, from a first read of every response.
 struct ExportSteps {
     std::function<bool(std::string& why)> begin;
     std::function<bool(const ExportRow& row, std::string& why)> row;

@@ -143,7 +143,7 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
         return rows;
     };
     core::SurveyPtr survey = catalog ? catalog->find(request.survey) : nullptr;
-    const ExportQuality quality{request.quality, survey.get()};
+    const ExportQuality quality{request.quality, survey};
     if (request.format == ExportFormat::Csv) {
         const auto text = [&](const std::string& part) { return write(part); };
         return done(export_csv_to(storage, request.survey, text, audit, quality, &error, &rows));

@@ -55,6 +55,13 @@ public:
     PgRow(const PGresult* r, int row) : m_r(r), m_row(row) {}
     bool is_null(int col) const override { return PQgetisnull(m_r, m_row, col) != 0; }
     std::string text(int col) const override { return PQgetvalue(m_r, m_row, col); }
+    // PostgreSQL 12+ prints a double in its shortest exact form (extra_float_digits 1), so the text reads back exactly.
+    double real(int col) const override {
+        const std::string_view v = PQgetvalue(m_r, m_row, col);
+        double x = 0;
+        std::from_chars(v.data(), v.data() + v.size(), x);
+        return x;
+    }
     std::int64_t int64(int col) const override {
         const std::string_view v = PQgetvalue(m_r, m_row, col);
         std::int64_t n = 0;

@@ -6,6 +6,7 @@
 #include "results/output.hpp"
 #include "results/tabulate.hpp"
 #include "sync/server/export_csv.hpp"
+#include "sync/server/kept_figures.hpp"
 #include "sync/server/quality_rows.hpp"
 #include "sync/server/server_config.hpp"
 #include "sync/server/storage.hpp"
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <unordered_map>
 #include <ostream>
 
 namespace fieldkiosk::sync::server {
@@ -39,15 +41,12 @@ public:
         results::ResponseFrame frame(survey);
         m_unreadable = 0;
         const auto row = [&](const ExportRow& r) {
-            auto loaded = frame.load_payload(r.payload);
+            auto loaded = load_stored_frame(frame, r);
             if (!loaded) {
                 if (m_unreadable++ < 20)
                     err << "fieldkiosk-server: report: response " << r.id << " left out: " << loaded.error() << "\n";
                 return true;
             }
-            frame.id = r.id;
-            frame.kiosk = r.kiosk;
-            frame.completed_at = r.completed_at;
             use(frame);
             return true;
         };
@@ -63,6 +62,7 @@ public:
         return {};
     }
     [[nodiscard]] std::int64_t unreadable() const { return m_unreadable; }
+    [[nodiscard]] Storage* storage() const { return m_storage; }
 
     // One read for the quality flags of every response (the database, or the file again).
     std::expected<ResponseFlags, std::string> flags(const core::Survey& survey, const QualitySettings& settings) {
@@ -162,13 +162,65 @@ std::expected<results::PopulationTotals, Stop> read_weights(const ReportOptions&
     return std::move(*t);
 }
 
+// The figures from the receiver's kept cells (kept_figures.hpp), brought up to date first: the cells of every
+// response, less the responses that are flagged now (unless include_flagged), read one by one; the responses that
+// could not be read are named and counted as the full pass does. Equal to tabulate()'s table over the same
+// responses (KeptFigures tests).
+std::expected<results::Table, std::string> tabulate_kept(Storage& storage, const core::SurveyPtr& survey, const results::IndicatorSet& set,
+                                                         results::Filters filters, bool include_flagged, std::ostream& err) {
+    filters.exclude = nullptr;
+    std::vector<std::string> breakdowns = filters.breakdowns;
+    for (const auto& ind : set.indicators)
+        if (!ind.compare.empty()) breakdowns.push_back(ind.compare);
+    results::Tabulator tab(set, filters);
+    auto cells = for_each_kept_cell(storage, survey->id, breakdowns,
+                                    [&](const results::CellKey& k, const results::CellSums& s) { tab.add_cells(k, s); });
+    if (!cells) return std::unexpected(cells.error().message);
+    results::ResponseFrame frame(survey);
+    std::int64_t unreadable = 0;
+    auto exceptions = for_each_kept_exception(storage, survey->id, [&](const ExportRow& row, const KeptException& e) {
+        if (!e.unreadable.empty()) {
+            if (unreadable++ < 20) err << "fieldkiosk-server: report: response " << row.id << " left out: " << e.unreadable << "\n";
+            return true;
+        }
+        if (include_flagged || e.flags == 0) return true;
+        if (load_stored_frame(frame, row)) tab.remove(frame, "quality flag: " + flag_names(e.flags));
+        return true;
+    });
+    if (!exceptions) return std::unexpected(exceptions.error().message);
+    auto table = tab.finish();
+    if (unreadable > 0) {
+        table.exclusion_reasons.push_back("could not be read (named on standard error): " + std::to_string(unreadable));
+        table.excluded += unreadable;
+    }
+    return table;
+}
+
 // The pass `report` and the dashboard share: the quality flags first (unless include_flagged), then the
-// weighting pass when weights are set, then every response into the tabulator.
+// weighting pass when weights are set, then every response into the tabulator. From the database, the kept
+// figures are brought up to date and, without weights, the figures are summed from their cells instead.
 std::expected<results::Table, std::string> tabulate(Source& source, const core::SurveyPtr& survey, const results::IndicatorSet& set,
                                                     results::Filters filters, const QualitySettings& quality, bool include_flagged,
-                                                    std::ostream& err) {
+                                                    std::ostream& err, bool kept = true) {
+    std::unordered_map<std::string, std::uint8_t> kept_flags;
     std::optional<ResponseFlags> flags;
-    if (!include_flagged) {
+    if (Storage* storage = source.storage(); storage && kept) {
+        auto refreshed = refresh_kept(*storage, KeptRequest{survey, &set, quality});
+        if (!refreshed) return std::unexpected(refreshed.error().message);
+        if (!filters.weights) return tabulate_kept(*storage, survey, set, std::move(filters), include_flagged, err);
+        if (!include_flagged) {
+            auto read = for_each_kept_exception(*storage, survey->id, [&](const ExportRow& row, const KeptException& e) {
+                if (e.flags != 0) kept_flags.emplace(row.id, e.flags);
+                return true;
+            });
+            if (!read) return std::unexpected(read.error().message);
+            filters.exclude = [&kept_flags](const results::ResponseFrame& r) -> std::optional<std::string> {
+                const auto it = kept_flags.find(r.id);
+                if (it == kept_flags.end()) return std::nullopt;
+                return "quality flag: " + flag_names(it->second);
+            };
+        }
+    } else if (!include_flagged) {
         auto f = source.flags(*survey, quality);
         if (!f) return std::unexpected(f.error());
         flags.emplace(std::move(*f));
@@ -202,7 +254,8 @@ std::expected<results::Table, std::string> tabulate_stored(Storage& storage, con
     ReportOptions o;
     o.survey = request.survey->id;
     Source source(o, &storage);
-    return tabulate(source, request.survey, *request.set, request.filters, request.quality, request.include_flagged, err);
+    return tabulate(source, request.survey, *request.set, request.filters, request.quality, request.include_flagged, err,
+                    request.kept);
 }
 
 std::expected<results::PopulationTotals, std::string> read_weights_for(const std::string& file, const core::Survey& survey) {

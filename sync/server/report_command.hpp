@@ -6,10 +6,13 @@
 //   fieldkiosk-server report --from-csv FILE --survey food ...   (an export, e.g. opened by `decrypt`)
 //                            [--config server.toml] [--include-flagged]
 //
-// Reads every stored response of the survey once (twice with --weights: raking needs every respondent first),
-// in constant memory, after one more read for the quality flags (quality_rows.hpp): a flagged response is left
-// out of every figure (Filters::exclude, "quality flag: burst"), counted and shown with its reason, unless
-// include_flagged. The flags are computed as the report runs with the thresholds of `config`'s [quality] table.
+// From the database: the kept figures (kept_figures.hpp) are brought up to date, reading only the responses
+// received since they last were, then the figures are summed from the kept cells of each month, less the
+// responses flagged now (read one by one). With --weights every response is read twice instead (raking needs
+// every respondent first), in constant memory. From an export file: every row is read for the quality flags,
+// then again for the figures. A flagged response is left out of every figure ("quality flag: burst"), counted
+// and shown with its reason, unless include_flagged. The flags use the thresholds of `config`'s [quality]
+// table (the receiver's own server.toml keeps its kept flags in step; other thresholds recompute them).
 // Exit codes: 0 done, 1 failed (said why on `err`), 2 a bad option value (said which and what is valid).
 #pragma once
 
@@ -53,6 +56,7 @@ struct TabulateRequest {
     results::Filters filters;  // its `exclude` is replaced by the quality flags unless include_flagged
     QualitySettings quality;
     bool include_flagged = false;
+    bool kept = true;  // false: every response read and flagged afresh, not the kept figures (tests compare the two)
 };
 [[nodiscard]] std::expected<results::Table, std::string> tabulate_stored(Storage& storage, const TabulateRequest& request, std::ostream& err);
 // --weights' checks for one survey: each margin a single-choice question of it, each category one of its choices.

@@ -543,7 +543,7 @@ struct Server::Impl {
         std::string why;
         const auto lib = surveys();
         const core::SurveyPtr definition = lib->validator().catalog().find(survey);
-        if (!export_csv_to(*storage, survey, write, audit, ExportQuality{options.quality, definition.get()}, &why)) {
+        if (!export_csv_to(*storage, survey, write, audit, ExportQuality{options.quality, definition}, &why)) {
             answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(why, 200));
             return;
         }

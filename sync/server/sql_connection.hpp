@@ -72,6 +72,7 @@ public:
     [[nodiscard]] virtual bool is_null(int col) const = 0;
     [[nodiscard]] virtual std::string text(int col) const = 0;    // "" for NULL
     [[nodiscard]] virtual std::int64_t int64(int col) const = 0;  // 0 for NULL
+    [[nodiscard]] virtual double real(int col) const = 0;         // 0 for NULL; exactly the stored double
     [[nodiscard]] std::optional<std::int64_t> optional_int64(int col) const {
         return is_null(col) ? std::nullopt : std::optional<std::int64_t>(int64(col));
     }

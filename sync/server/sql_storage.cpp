@@ -50,6 +50,19 @@ CREATE INDEX IF NOT EXISTS dropoffs_by_survey ON dropoffs(survey);
 CREATE TABLE IF NOT EXISTS audit(
   seq SERIAL_PRIMARY_KEY, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, what TEXT NOT NULL,
   row_count BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS kept_state(
+  survey TEXT PRIMARY KEY, flags_key TEXT NOT NULL, cells_key TEXT NOT NULL, rows_seen BIGINT NOT NULL,
+  last_received TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS response_flags(
+  id TEXT PRIMARY KEY, survey TEXT NOT NULL, kiosk TEXT NOT NULL, completed_s BIGINT, flags BIGINT NOT NULL,
+  reasons TEXT NOT NULL, in_cells BIGINT NOT NULL, unreadable TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS response_flags_by_kiosk ON response_flags(survey, kiosk, completed_s);
+CREATE INDEX IF NOT EXISTS response_flags_set ON response_flags(survey) WHERE flags <> 0 OR unreadable <> '';
+CREATE INDEX IF NOT EXISTS response_flags_new ON response_flags(survey) WHERE in_cells = 0;
+CREATE TABLE IF NOT EXISTS figure_cells(
+  survey TEXT NOT NULL, breakdown TEXT NOT NULL, month BIGINT NOT NULL, unit TEXT NOT NULL, grp TEXT NOT NULL,
+  n BIGINT NOT NULL, numerator BIGINT NOT NULL, nonresponse BIGINT NOT NULL, total DOUBLE PRECISION NOT NULL,
+  total_sq DOUBLE PRECISION NOT NULL, PRIMARY KEY(survey, breakdown, month, unit, grp));
 )sql";
 
 std::string schema_for(const SqlDialect& d) {
@@ -332,6 +345,16 @@ public:
             if (auto r = c.execute("INSERT INTO audit(at, who, action, what, row_count) VALUES(?1, ?2, ?3, ?4, ?5)", p); !r)
                 return std::unexpected(r.error());
             return {};
+        });
+    }
+
+    SResult<void> with_sql(bool write, const std::function<SResult<void>(SqlConnection&)>& fn) override {
+        return m_pool.with_connection([&](SqlConnection& c) -> SResult<void> {
+            if (!write) return fn(c);
+            auto tx = SqlTransaction::begin(c);
+            if (!tx) return std::unexpected(tx.error());
+            if (auto r = fn(c); !r) return r;
+            return tx->commit();
         });
     }
 

@@ -28,6 +28,7 @@ public:
     bool is_null(int col) const override { return m_st->column_is_null(col); }
     std::string text(int col) const override { return m_st->column_text(col); }
     std::int64_t int64(int col) const override { return m_st->column_int64(col); }
+    double real(int col) const override { return m_st->column_double(col); }
 
 private:
     const Statement* m_st;

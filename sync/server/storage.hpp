@@ -27,6 +27,8 @@
 
 namespace fieldkiosk::sync::server {
 
+class SqlConnection;
+
 struct ServerError {
     enum class Kind : std::uint8_t {
         Open,      // cannot open or create the database (path, URL, credentials)
@@ -186,6 +188,11 @@ public:
     // The audit log: appends one entry; every entry at or after `since` (ISO 8601 UTC; empty: all), oldest first.
     [[nodiscard]] virtual SResult<void> record_audit(const AuditEntry& entry) = 0;
     [[nodiscard]] virtual SResult<std::vector<AuditEntry>> audit_entries(std::string_view since) = 0;
+
+    // For what the receiver keeps derived from the responses (kept_figures.hpp, written once for both databases
+    // like this file's implementation): runs `fn` on one pooled connection; with `write`, inside one write
+    // transaction, committed when `fn` succeeds and rolled back otherwise.
+    [[nodiscard]] virtual SResult<void> with_sql(bool write, const std::function<SResult<void>(SqlConnection&)>& fn) = 0;
 };
 
 // "sqlite:PATH" or a bare PATH -> SQLite; "postgresql://...", "postgres://..." or "pg:CONNINFO" -> PostgreSQL.

@@ -1,0 +1,480 @@
+// Index:
+//   keys             what kept data were computed with, as text compared with kept_state's
+//   RowWriter        many rows in one INSERT (one round trip per few hundred rows, not per row)
+//   new responses    the survey's responses not yet in response_flags, read in (received_at, id) pages
+//   flags            computed again over a kiosk's time range, in chunks, context included
+//   cells            the responses not yet in the cells, read once into a CellBuilder, then upserted
+//   refresh_kept, readers
+#include "sync/server/kept_figures.hpp"
+
+#include "core/clock.hpp"
+#include "sync/server/fleet.hpp"
+#include "sync/server/quality_rows.hpp"
+#include "sync/server/sql_connection.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <variant>
+
+namespace fieldkiosk::sync::server {
+
+namespace {
+
+// Raised when what a kept column means changes, so that data kept by an older receiver are computed again.
+constexpr std::string_view k_flags_format = "flags 1", k_cells_format = "cells 1";
+constexpr std::size_t k_page_rows = 20'000;      // new responses read per page
+constexpr std::size_t k_most_ranges = 64;        // more separate time ranges on one kiosk: one range, chunked
+constexpr std::int64_t k_lookback_s = 3600;      // a batch stored this long before the last one seen may be new
+constexpr std::int64_t k_far = std::numeric_limits<std::int64_t>::max() / 4;
+
+std::string fnv_hex(std::string_view text) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (const unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    char out[17];
+    const auto r = std::to_chars(out, out + 16, h, 16);
+    return std::string(out, r.ptr);
+}
+
+std::string flags_key(const KeptRequest& r) {
+    const QualitySettings& q = r.quality;
+    std::ostringstream k;
+    k << k_flags_format << '|' << r.survey->id << '|' << r.survey->version << '|' << q.burst_window_s << ',' << q.burst_count << ','
+      << q.duplicate_window_s << ',' << q.near_identical_share << ',' << q.duplicate_min_answers << ',' << q.duplicate_max_compare
+      << ',' << q.min_seconds_per_screen << ',' << q.straight_line_min_items;
+    return k.str();
+}
+
+std::string cells_key(const KeptRequest& r) {
+    std::ifstream in(r.set->file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string ids;  // an indicator set made in memory (tests) has no file: its ids stand in
+    for (const auto& i : r.set->indicators) ids += i.id + ",";
+    return std::string(k_cells_format) + "|" + r.survey->id + "|" + r.survey->version + "|" + fnv_hex(text.str()) + "|" + fnv_hex(ids);
+}
+
+std::optional<std::int64_t> unix_seconds(std::string_view iso) {
+    const auto t = parse_utc(iso);
+    if (!t) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+}
+
+// One value of a row to insert, owned until the statement runs.
+using Owned = std::variant<std::nullptr_t, std::int64_t, std::string>;
+
+// Rows added in INSERT statements of up to `per_statement` rows. `columns` lists each column's placeholder form,
+// "?" or e.g. "CAST(? AS DOUBLE PRECISION)" (PostgreSQL types a text parameter as text).
+class RowWriter {
+public:
+    RowWriter(SqlConnection& c, std::string head, std::vector<std::string> columns, std::string tail)
+        : m_c(c), m_head(std::move(head)), m_columns(std::move(columns)), m_tail(std::move(tail)),
+          m_per_statement(std::max<std::size_t>(1, 2000 / m_columns.size())) {}
+
+    SResult<void> add(std::vector<Owned> row) {
+        for (auto& v : row) m_values.push_back(std::move(v));
+        if (m_values.size() >= m_per_statement * m_columns.size()) return flush();
+        return {};
+    }
+
+    SResult<void> flush() {
+        if (m_values.empty()) return {};
+        const std::size_t rows = m_values.size() / m_columns.size();
+        std::string sql = m_head;
+        std::size_t n = 0;
+        for (std::size_t r = 0; r < rows; ++r) {
+            sql += r == 0 ? " (" : ", (";
+            for (std::size_t c = 0; c < m_columns.size(); ++c) {
+                const std::string& form = m_columns[c];
+                const auto q = form.find('?');
+                sql += (c == 0 ? "" : ", ") + form.substr(0, q + 1) + std::to_string(++n) + form.substr(q + 1);
+            }
+            sql += ")";
+        }
+        sql += m_tail;
+        std::vector<SqlValue> params;
+        params.reserve(m_values.size());
+        for (const auto& v : m_values)
+            std::visit([&](const auto& x) {
+                using T = std::decay_t<decltype(x)>;
+                if constexpr (std::is_same_v<T, std::string>)
+                    params.emplace_back(std::string_view(x));
+                else
+                    params.emplace_back(x);
+            }, v);
+        auto r = m_c.execute(sql, params);
+        m_values.clear();
+        if (!r) return std::unexpected(r.error());
+        return {};
+    }
+
+private:
+    SqlConnection& m_c;
+    std::string m_head;
+    std::vector<std::string> m_columns;
+    std::string m_tail;
+    std::size_t m_per_statement;
+    std::vector<Owned> m_values;
+};
+
+std::string real_text(double x) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+}
+
+SResult<std::int64_t> count(SqlConnection& c, std::string_view sql, std::string_view survey) {
+    std::int64_t n = 0;
+    const std::array<SqlValue, 1> p{survey};
+    auto r = c.query(sql, p, [&](const SqlRow& row) {
+        n = row.int64(0);
+        return false;
+    });
+    if (!r) return std::unexpected(r.error());
+    return n;
+}
+
+struct State {
+    std::string flags_key, cells_key, last_received;
+    std::int64_t rows_seen = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// New responses
+// ---------------------------------------------------------------------------------------------
+
+struct NewRow {
+    std::string id, kiosk, received_at;
+    std::optional<std::int64_t> completed_s;
+};
+
+// Every response of `survey` received at or after `since` that is not in response_flags yet: added there (no
+// flag, not in the cells yet), each kiosk's completion times collected in `times`. Returns how many were added.
+SResult<std::int64_t> add_new_rows(SqlConnection& c, std::string_view survey, const std::string& since, std::string& last_received,
+                                   std::map<std::string, std::vector<std::int64_t>>& times) {
+    std::int64_t added = 0;
+    std::string after_at, after_id;
+    for (;;) {
+        std::vector<NewRow> page;
+        const std::string limit = std::to_string(k_page_rows);
+        const std::array<SqlValue, 4> p{survey, since, after_at, after_id};
+        auto r = c.query(
+            "SELECT r.id, r.kiosk, r.completed_at, r.received_at FROM responses r WHERE r.survey = ?1 AND r.received_at >= ?2"
+            " AND (r.received_at > ?3 OR (r.received_at = ?3 AND r.id > ?4))"
+            " AND NOT EXISTS (SELECT 1 FROM response_flags f WHERE f.id = r.id) ORDER BY r.received_at, r.id LIMIT " + limit,
+            p, [&](const SqlRow& row) {
+                page.push_back({row.text(0), row.text(1), row.text(3), unix_seconds(row.text(2))});
+                return true;
+            });
+        if (!r) return std::unexpected(r.error());
+        if (page.empty()) return added;
+        RowWriter insert(c, "INSERT INTO response_flags(id, survey, kiosk, completed_s, flags, reasons, in_cells, unreadable) VALUES",
+                         {"?", "?", "?", "?", "?", "?", "?", "?"}, "");
+        for (const auto& n : page) {
+            if (n.completed_s) times[n.kiosk].push_back(*n.completed_s);
+            const Owned at = n.completed_s ? Owned(*n.completed_s) : Owned(nullptr);
+            if (auto w = insert.add({n.id, std::string(survey), n.kiosk, at, std::int64_t{0}, std::string(), std::int64_t{0}, std::string()}); !w)
+                return std::unexpected(w.error());
+        }
+        if (auto w = insert.flush(); !w) return std::unexpected(w.error());
+        added += static_cast<std::int64_t>(page.size());
+        after_at = page.back().received_at;
+        after_id = page.back().id;
+        last_received = std::max(last_received, after_at);
+        if (page.size() < k_page_rows) return added;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flags
+// ---------------------------------------------------------------------------------------------
+
+// The flags of `kiosk`'s responses completed in [from, to] computed again and written where they changed. A
+// response's flags depend only on the same kiosk's responses within `reach` seconds of it (the burst and
+// duplicate windows), so each chunk is computed with that much context on both sides: the result is the
+// one compute_quality gives over all the survey's responses.
+SResult<void> reflag_range(SqlConnection& c, const KeptRequest& req, const std::string& kiosk, std::int64_t from, std::int64_t to,
+                           std::int64_t reach) {
+    const std::string& survey = req.survey->id;
+    std::vector<std::int64_t> at;
+    {
+        const std::array<SqlValue, 4> p{std::string_view(survey), std::string_view(kiosk), from, to};
+        auto r = c.query(
+            "SELECT completed_s FROM response_flags WHERE survey = ?1 AND kiosk = ?2 AND completed_s BETWEEN ?3 AND ?4"
+            " ORDER BY completed_s",
+            p, [&](const SqlRow& row) {
+                at.push_back(row.int64(0));
+                return true;
+            });
+        if (!r) return std::unexpected(r.error());
+    }
+    std::size_t begin = 0;
+    while (begin < at.size()) {
+        std::size_t end = std::min(at.size(), begin + std::max<std::size_t>(1, req.chunk_rows));
+        while (end < at.size() && at[end] == at[end - 1]) ++end;  // a second is never split
+        const std::int64_t c0 = at[begin], c1 = at[end - 1];
+        begin = end;
+        std::vector<QualityInput> inputs;
+        std::vector<std::pair<std::uint8_t, std::string>> kept;
+        std::vector<char> core;
+        const std::array<SqlValue, 4> p{std::string_view(survey), std::string_view(kiosk), c0 - reach, c1 + reach};
+        ExportRow row;
+        auto r = c.query(
+            "SELECT r.id, r.kiosk, r.completed_at, r.payload, f.flags, f.reasons, f.completed_s FROM response_flags f"
+            " JOIN responses r ON r.id = f.id WHERE f.survey = ?1 AND f.kiosk = ?2 AND f.completed_s BETWEEN ?3 AND ?4"
+            " ORDER BY f.completed_s, r.received_at, r.id",
+            p, [&](const SqlRow& s) {
+                row.id = s.text(0);
+                row.kiosk = s.text(1);
+                row.completed_at = s.text(2);
+                row.payload = s.text(3);
+                inputs.push_back(quality_input(row, req.survey.get()));
+                kept.emplace_back(static_cast<std::uint8_t>(s.int64(4)), s.text(5));
+                const std::int64_t t = s.int64(6);
+                core.push_back(t >= c0 && t <= c1);
+                return true;
+            });
+        if (!r) return std::unexpected(r.error());
+        const auto results = compute_quality(inputs, req.quality);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            if (!core[i] || (results[i].flags == kept[i].first && results[i].reasons == kept[i].second)) continue;
+            const std::array<SqlValue, 3> u{std::string_view(inputs[i].id), std::int64_t{results[i].flags},
+                                            std::string_view(results[i].reasons)};
+            if (auto w = c.execute("UPDATE response_flags SET flags = ?2, reasons = ?3 WHERE id = ?1", u); !w)
+                return std::unexpected(w.error());
+        }
+    }
+    return {};
+}
+
+// The time ranges a kiosk's new responses can change: [t - reach, t + reach] around each, merged; when there are
+// many, one range from the first to the last (reflag_range reads it in chunks).
+std::vector<std::pair<std::int64_t, std::int64_t>> ranges_of(std::vector<std::int64_t> t, std::int64_t reach) {
+    std::ranges::sort(t);
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    for (const auto x : t)
+        if (!out.empty() && x - reach <= out.back().second)
+            out.back().second = x + reach;
+        else
+            out.emplace_back(x - reach, x + reach);
+    if (out.size() > k_most_ranges) out = {{out.front().first, out.back().second}};
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+// ---------------------------------------------------------------------------------------------
+
+// The responses not in the cells yet, read once, added to them; one that cannot be read is kept aside with why.
+SResult<std::int64_t> add_to_cells(SqlConnection& c, const KeptRequest& req) {
+    const std::string& survey = req.survey->id;
+    results::CellBuilder cells(*req.set);
+    results::ResponseFrame frame(req.survey);
+    std::vector<std::pair<std::string, std::string>> unreadable;
+    std::int64_t read = 0;
+    ExportRow row;
+    const std::array<SqlValue, 1> p{std::string_view(survey)};
+    auto r = c.query(
+        "SELECT r.id, r.kiosk, r.completed_at, r.payload FROM response_flags f JOIN responses r ON r.id = f.id"
+        " WHERE f.survey = ?1 AND f.in_cells = 0",
+        p, [&](const SqlRow& s) {
+            row.id = s.text(0);
+            row.kiosk = s.text(1);
+            row.completed_at = s.text(2);
+            row.payload = s.text(3);
+            ++read;
+            if (auto loaded = load_stored_frame(frame, row); !loaded)
+                unreadable.emplace_back(row.id, loaded.error());
+            else
+                cells.add(frame);
+            return true;
+        });
+    if (!r) return std::unexpected(r.error());
+    RowWriter upsert(c, "INSERT INTO figure_cells(survey, breakdown, month, unit, grp, n, numerator, nonresponse, total, total_sq) VALUES",
+                     {"?", "?", "?", "?", "?", "?", "?", "?", "CAST(? AS DOUBLE PRECISION)", "CAST(? AS DOUBLE PRECISION)"},
+                     " ON CONFLICT(survey, breakdown, month, unit, grp) DO UPDATE SET n = figure_cells.n + excluded.n,"
+                     " numerator = figure_cells.numerator + excluded.numerator,"
+                     " nonresponse = figure_cells.nonresponse + excluded.nonresponse,"
+                     " total = figure_cells.total + excluded.total, total_sq = figure_cells.total_sq + excluded.total_sq");
+    std::optional<ServerError> failed;
+    cells.for_each([&](const results::CellKey& k, const results::CellSums& s) {
+        if (failed) return;
+        auto w = upsert.add({survey, k.breakdown, std::int64_t{k.month}, k.unit, k.group, s.n, s.numerator, s.nonresponse,
+                             real_text(s.sum), real_text(s.sum_sq)});
+        if (!w) failed = w.error();
+    });
+    if (failed) return std::unexpected(*failed);
+    if (auto w = upsert.flush(); !w) return std::unexpected(w.error());
+    if (auto w = c.execute("UPDATE response_flags SET in_cells = 1 WHERE survey = ?1 AND in_cells = 0", p); !w)
+        return std::unexpected(w.error());
+    for (const auto& [id, why] : unreadable) {
+        const std::array<SqlValue, 2> u{std::string_view(id), std::string_view(why)};
+        if (auto w = c.execute("UPDATE response_flags SET unreadable = ?2 WHERE id = ?1", u); !w) return std::unexpected(w.error());
+    }
+    return read;
+}
+
+}  // namespace
+
+std::expected<void, std::string> load_stored_frame(results::ResponseFrame& frame, const ExportRow& row) {
+    auto loaded = frame.load_payload(row.payload);
+    if (!loaded) return loaded;
+    frame.id = row.id;
+    frame.kiosk = row.kiosk;
+    frame.completed_at = row.completed_at;
+    return {};
+}
+
+SResult<KeptStatus> refresh_kept(Storage& storage, const KeptRequest& req) {
+    KeptStatus status;
+    const std::string survey = req.survey->id;
+    auto done = storage.with_sql(true, [&](SqlConnection& c) -> SResult<void> {
+        const std::array<SqlValue, 1> p{std::string_view(survey)};
+        // Writing the survey's row first makes a second refresh (another thread or process) wait for this one.
+        if (auto w = c.execute(
+                "INSERT INTO kept_state(survey, flags_key, cells_key, rows_seen, last_received) VALUES(?1, '', '', 0, '')"
+                " ON CONFLICT(survey) DO UPDATE SET rows_seen = kept_state.rows_seen",
+                p);
+            !w)
+            return std::unexpected(w.error());
+        State st;
+        if (auto r = c.query("SELECT flags_key, cells_key, rows_seen, last_received FROM kept_state WHERE survey = ?1", p,
+                             [&](const SqlRow& row) {
+                                 st.flags_key = row.text(0);
+                                 st.cells_key = row.text(1);
+                                 st.rows_seen = row.int64(2);
+                                 st.last_received = row.text(3);
+                                 return false;
+                             });
+            !r)
+            return std::unexpected(r.error());
+        auto total = count(c, "SELECT count(*) FROM responses WHERE survey = ?1", survey);
+        if (!total) return std::unexpected(total.error());
+        status.responses = *total;
+
+        const std::string want_flags = flags_key(req);
+        const std::int64_t reach = std::max<std::int64_t>({0, req.quality.burst_window_s, req.quality.duplicate_window_s});
+        std::map<std::string, std::vector<std::int64_t>> times;
+        std::int64_t seen = st.rows_seen;
+        if (seen != *total) {
+            // Batches arrive in received_at order, give or take a transaction that committed late: look back an hour
+            // first, then, if some response is still missing (a clock put back), through everything.
+            std::string since;
+            if (const auto last = parse_utc(st.last_received)) since = core::format_utc(*last - std::chrono::seconds(k_lookback_s));
+            for (int pass = 0; pass < 2 && seen != *total; ++pass) {
+                auto added = add_new_rows(c, survey, pass == 0 ? since : std::string(), st.last_received, times);
+                if (!added) return std::unexpected(added.error());
+                status.new_responses += *added;
+                auto now_seen = count(c, "SELECT count(*) FROM response_flags WHERE survey = ?1", survey);
+                if (!now_seen) return std::unexpected(now_seen.error());
+                seen = *now_seen;
+            }
+        }
+        if (st.flags_key != want_flags) {
+            status.flags_recomputed = true;
+            std::vector<std::string> kiosks;
+            if (auto r = c.query("SELECT DISTINCT kiosk FROM response_flags WHERE survey = ?1", p,
+                                 [&](const SqlRow& row) {
+                                     kiosks.push_back(row.text(0));
+                                     return true;
+                                 });
+                !r)
+                return std::unexpected(r.error());
+            for (const auto& k : kiosks)
+                if (auto r = reflag_range(c, req, k, -k_far, k_far, reach); !r) return r;
+        } else {
+            for (auto& [kiosk, t] : times)
+                for (const auto& [from, to] : ranges_of(std::move(t), reach))
+                    if (auto r = reflag_range(c, req, kiosk, from, to, reach); !r) return r;
+        }
+        std::string cells = st.cells_key;
+        if (req.set) {
+            cells = cells_key(req);
+            if (cells != st.cells_key) {
+                status.cells_rebuilt = true;
+                if (auto w = c.execute("DELETE FROM figure_cells WHERE survey = ?1", p); !w) return std::unexpected(w.error());
+                if (auto w = c.execute("UPDATE response_flags SET in_cells = 0, unreadable = '' WHERE survey = ?1", p); !w)
+                    return std::unexpected(w.error());
+            }
+            auto added = add_to_cells(c, req);
+            if (!added) return std::unexpected(added.error());
+            status.cells_added = *added;
+        }
+        const std::array<SqlValue, 5> u{std::string_view(survey), std::string_view(want_flags), std::string_view(cells), seen,
+                                        std::string_view(st.last_received)};
+        if (auto w = c.execute(
+                "UPDATE kept_state SET flags_key = ?2, cells_key = ?3, rows_seen = ?4, last_received = ?5 WHERE survey = ?1", u);
+            !w)
+            return std::unexpected(w.error());
+        return {};
+    });
+    if (!done) return std::unexpected(done.error());
+    return status;
+}
+
+SResult<void> for_each_kept_cell(Storage& storage, std::string_view survey, std::span<const std::string> breakdowns,
+                                 const std::function<void(const results::CellKey&, const results::CellSums&)>& fn) {
+    return storage.with_sql(false, [&](SqlConnection& c) -> SResult<void> {
+        std::vector<SqlValue> p{survey};
+        std::string in = "'all'";
+        for (const auto& b : breakdowns) {
+            p.emplace_back(std::string_view(b));
+            in += ", ?" + std::to_string(p.size());
+        }
+        results::CellKey key;
+        results::CellSums sums;
+        return c.query(
+            "SELECT month, unit, breakdown, grp, n, numerator, nonresponse, total, total_sq FROM figure_cells WHERE survey = ?1"
+            " AND breakdown IN (" + in + ")",
+            p, [&](const SqlRow& row) {
+                key.month = static_cast<int>(row.int64(0));
+                key.unit = row.text(1);
+                key.breakdown = row.text(2);
+                key.group = row.text(3);
+                sums = {row.int64(4), row.int64(5), row.int64(6), row.real(7), row.real(8)};
+                fn(key, sums);
+                return true;
+            });
+    });
+}
+
+SResult<void> for_each_kept_exception(Storage& storage, std::string_view survey,
+                                      const std::function<bool(const ExportRow&, const KeptException&)>& fn) {
+    return storage.with_sql(false, [&](SqlConnection& c) -> SResult<void> {
+        const std::array<SqlValue, 1> p{survey};
+        return c.query(
+            "SELECT r.id, r.kiosk, r.device_id, r.survey, r.survey_version, r.completed_at, r.received_at, r.payload, f.flags,"
+            " f.reasons, f.unreadable FROM response_flags f JOIN responses r ON r.id = f.id"
+            " WHERE f.survey = ?1 AND (f.flags <> 0 OR f.unreadable <> '') ORDER BY r.received_at, r.id",
+            p, [&](const SqlRow& row) {
+                const ExportRow e{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(7)};
+                return fn(e, KeptException{static_cast<std::uint8_t>(row.int64(8)), row.text(9), row.text(10)});
+            });
+    });
+}
+
+SResult<void> for_each_response_with_flags(Storage& storage, std::string_view survey, const std::function<bool(const ExportRow&)>& fn) {
+    return storage.with_sql(false, [&](SqlConnection& c) -> SResult<void> {
+        const std::array<SqlValue, 1> p{survey};
+        ExportRow e;
+        return c.query(
+            "SELECT r.id, r.kiosk, r.device_id, r.survey, r.survey_version, r.completed_at, r.received_at, r.payload, f.flags,"
+            " f.reasons FROM responses r LEFT JOIN response_flags f ON f.id = r.id WHERE r.survey = ?1 ORDER BY r.received_at, r.id",
+            p, [&](const SqlRow& row) {
+                e = ExportRow{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(7)};
+                const auto flags = static_cast<std::uint8_t>(row.int64(8));
+                if (flags != 0) {
+                    e.quality_flags = flag_names(flags);
+                    e.quality_reasons = row.text(9);
+                }
+                return fn(e);
+            });
+    });
+}
+
+}  // namespace fieldkiosk::sync::server
