@@ -5,7 +5,8 @@
 //   export_bench --db sqlite:/tmp/x.db --count 200000 [--survey food] [--surveys DIR]
 //
 // The answers are real: `fieldkiosk-ctl simulate` makes 500 distinct responses on a temporary kiosk store, and
-// each stored copy is one of them with a new id, stored in batches of 1,000 through Storage::store_batch (the
+// each stored copy is one of them with a new id and its own completion time in the last two years, stored in
+// batches of 1,000 from 20 kiosks in turn through Storage::store_batch (the
 // receiver's own path, one transaction per batch).
 #include "core/clock.hpp"
 #include "storage/response_store.hpp"
@@ -88,9 +89,13 @@ int main(int argc, char** argv) {
     std::vector<sync::server::PreparedItem> batch;
     long stored = 0;
     std::mt19937_64 rng(42);
+    const auto now = clock.wall_now();
     const auto flush = [&] {
-        sync::server::BatchContext ctx{"bench-kiosk", "bench-device", "batch-" + std::to_string(stored),
-                                       core::format_utc(clock.wall_now()), nullptr};
+        // 20 kiosks, a batch each in turn, so that quality flags stay the exception they are (each copy of a sample
+        // also gets its own completion time, below: otherwise every copy would be a burst and a duplicate).
+        const std::string kiosk = "bench-kiosk-" + std::to_string((stored / 1000) % 20);
+        sync::server::BatchContext ctx{kiosk, kiosk + "-device", "batch-" + std::to_string(stored), core::format_utc(clock.wall_now()),
+                                       nullptr};
         auto r = (*storage)->store_batch(ctx, batch, {});
         if (!r) {
             std::cerr << "export_bench: " << r.error().message << "\n";
@@ -106,6 +111,9 @@ int main(int argc, char** argv) {
                       static_cast<unsigned long>(rng() & 0xffff), static_cast<unsigned long>(rng() & 0xfff),
                       static_cast<unsigned long>(rng() & 0xfff), static_cast<unsigned long>(i));
         p["id"] = id;
+        const auto completed = now - std::chrono::seconds(static_cast<long>(rng() % (730 * 86'400)));
+        p["completed_at"] = core::format_utc(completed);
+        p["started_at"] = core::format_utc(completed - std::chrono::seconds(static_cast<long>(120 + rng() % 600)));
         std::string text = p.dump();
         batch.push_back({id, survey, p.value("survey_version", ""), p.value("completed_at", ""),
                          sync::protocol::sha256_hex(text).value_or(""), std::move(text)});

@@ -301,17 +301,17 @@ Tabulator::~Tabulator() = default;
 namespace {
 
 // The window of a month: 0, the period (or all time); 1, the same period a year earlier; none: outside both.
-std::optional<int> window_of_month(std::optional<int> month, const std::optional<Period>& period) {
+std::optional<int> window_of_month(int month, const std::optional<Period>& period) {
     if (!period) return 0;
-    if (!month) return std::nullopt;
-    if (period->contains_month(*month)) return 0;
-    if (period->year_earlier().contains_month(*month)) return 1;
+    if (month == k_no_month) return std::nullopt;
+    if (period->contains_month(month)) return 0;
+    if (period->year_earlier().contains_month(month)) return 1;
     return std::nullopt;
 }
 
 // -1: outside every window; 0: the period (or all time); 1: the same period a year earlier.
 int window_of(const ResponseFrame& r, const std::optional<Period>& period) {
-    return window_of_month(month_of(r.completed_at), period).value_or(-1);
+    return window_of_month(month_of(r.completed_at).value_or(k_no_month), period).value_or(-1);
 }
 
 }  // namespace
@@ -433,8 +433,7 @@ void Tabulator::accumulate(const ResponseFrame& r, int w, double weight, int sig
 
 void Tabulator::add_cells(const CellKey& key, const CellSums& sums) {
     auto& s = *m_state;
-    const std::optional<int> month = key.month == k_no_month ? std::nullopt : std::optional<int>(key.month);
-    const auto w = window_of_month(month, m_filters.period);
+    const auto w = window_of_month(key.month, m_filters.period);
     if (key.unit == k_responses_unit) {
         if (key.breakdown == "all") {
             s.table.responses_read += sums.n;

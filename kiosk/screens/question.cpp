@@ -183,7 +183,7 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
                        {{"n", std::to_string(q.typed_length)}, {"max", std::to_string(q.max_length)}});
     const float cw = counter.empty() ? 0.0f : measure(t.fonts.small, counter, 100000).x;
     if (!label.empty())
-        draw_text(dl, t.fonts.bold, {line.min, {line.max.x - cw - t.gap, line.max.y}}, label, open ? t.text : t.muted,
+        draw_text(dl, t.fonts.bold, {line.min, {line.max.x - cw - t.gap, line.max.y}}, label, open ? t.text : t.disabled_text,
                   Align::Left, true);
     if (!counter.empty() && !label.empty())
         draw_text(dl, t.fonts.small, {{line.max.x - cw, line.min.y}, line.max}, counter, q.limit_reached ? t.error : t.muted,
@@ -212,8 +212,9 @@ void text_entry(const ViewModel& vm, Rect area, std::string_view text, std::stri
         cut_top(area, t.gap * 0.5f);
     }
     Rect kb = cut_top(area, kh);
-    if (!open) {
-        text_field(field, {}, {}, false);
+    if (!open) {  // drawn as a control that is off (as a disabled button), not as an empty field waiting for a tap
+        dl->AddRectFilled(field.min, field.max, t.disabled_bg, t.radius * 0.6f);
+        dl->AddRect(field.min, field.max, t.disabled_text, t.radius * 0.6f, 0, std::max(1.0f, 1.5f * t.scale));
         return;
     }
     // The keyboard has Latin letters only: in a language written in another script (the strings file's

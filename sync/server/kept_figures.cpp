@@ -20,7 +20,6 @@
 #include <limits>
 #include <map>
 #include <sstream>
-#include <variant>
 
 namespace fieldkiosk::sync::server {
 
@@ -29,7 +28,8 @@ namespace {
 // Raised when what a kept column means changes, so that data kept by an older receiver are computed again.
 constexpr std::string_view k_flags_format = "flags 1", k_cells_format = "cells 1";
 constexpr std::size_t k_page_rows = 20'000;      // new responses read per page
-constexpr std::size_t k_most_ranges = 64;        // more separate time ranges on one kiosk: one range, chunked
+constexpr std::size_t k_most_ranges = 256;       // more separate time ranges on one kiosk: the closest joined
+constexpr std::size_t k_most_parameters = 30'000;  // per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535
 constexpr std::int64_t k_lookback_s = 3600;      // a batch stored this long before the last one seen may be new
 constexpr std::int64_t k_far = std::numeric_limits<std::int64_t>::max() / 4;
 
@@ -65,26 +65,36 @@ std::optional<std::int64_t> unix_seconds(std::string_view iso) {
     return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
 }
 
-// One value of a row to insert, owned until the statement runs.
-using Owned = std::variant<std::nullptr_t, std::int64_t, std::string>;
-
-// Rows added in INSERT statements of up to `per_statement` rows. `columns` lists each column's placeholder form,
-// "?" or e.g. "CAST(? AS DOUBLE PRECISION)" (PostgreSQL types a text parameter as text).
+// Rows added in INSERT statements of many rows each. `columns` lists each column's placeholder form, "?" or e.g.
+// "CAST(? AS DOUBLE PRECISION)" (PostgreSQL types a text parameter as text). A row is its values, one call each
+// (text, integer, null), then end_row(); the values are owned here until their statement has run.
 class RowWriter {
 public:
     RowWriter(SqlConnection& c, std::string head, std::vector<std::string> columns, std::string tail)
         : m_c(c), m_head(std::move(head)), m_columns(std::move(columns)), m_tail(std::move(tail)),
-          m_per_statement(std::max<std::size_t>(1, 2000 / m_columns.size())) {}
+          m_per_statement(std::max<std::size_t>(1, k_most_parameters / m_columns.size())) {}
 
-    SResult<void> add(std::vector<Owned> row) {
-        for (auto& v : row) m_values.push_back(std::move(v));
-        if (m_values.size() >= m_per_statement * m_columns.size()) return flush();
+    RowWriter& text(std::string_view s) {
+        m_params.push_back({Param::Kind::Text, 0, m_texts.size()});
+        m_texts.emplace_back(s);
+        return *this;
+    }
+    RowWriter& integer(std::int64_t n) {
+        m_params.push_back({Param::Kind::Integer, n, 0});
+        return *this;
+    }
+    RowWriter& null() {
+        m_params.push_back({Param::Kind::Null, 0, 0});
+        return *this;
+    }
+    SResult<void> end_row() {
+        if (m_params.size() >= m_per_statement * m_columns.size()) return flush();
         return {};
     }
 
     SResult<void> flush() {
-        if (m_values.empty()) return {};
-        const std::size_t rows = m_values.size() / m_columns.size();
+        if (m_params.empty()) return {};
+        const std::size_t rows = m_params.size() / m_columns.size();
         std::string sql = m_head;
         std::size_t n = 0;
         for (std::size_t r = 0; r < rows; ++r) {
@@ -97,29 +107,36 @@ public:
             sql += ")";
         }
         sql += m_tail;
-        std::vector<SqlValue> params;
-        params.reserve(m_values.size());
-        for (const auto& v : m_values)
-            std::visit([&](const auto& x) {
-                using T = std::decay_t<decltype(x)>;
-                if constexpr (std::is_same_v<T, std::string>)
-                    params.emplace_back(std::string_view(x));
-                else
-                    params.emplace_back(x);
-            }, v);
-        auto r = m_c.execute(sql, params);
-        m_values.clear();
+        std::vector<SqlValue> values;
+        values.reserve(m_params.size());
+        for (const auto& p : m_params) {
+            if (p.kind == Param::Kind::Text)
+                values.emplace_back(std::string_view(m_texts[p.text]));
+            else if (p.kind == Param::Kind::Integer)
+                values.emplace_back(p.integer);
+            else
+                values.emplace_back(nullptr);
+        }
+        auto r = m_c.execute(sql, values);
+        m_params.clear();
+        m_texts.clear();
         if (!r) return std::unexpected(r.error());
         return {};
     }
 
 private:
+    struct Param {
+        enum class Kind : std::uint8_t { Null, Integer, Text } kind;
+        std::int64_t integer;
+        std::size_t text;  // index into m_texts
+    };
     SqlConnection& m_c;
     std::string m_head;
     std::vector<std::string> m_columns;
     std::string m_tail;
     std::size_t m_per_statement;
-    std::vector<Owned> m_values;
+    std::vector<Param> m_params;
+    std::vector<std::string> m_texts;
 };
 
 std::string real_text(double x) {
@@ -176,10 +193,14 @@ SResult<std::int64_t> add_new_rows(SqlConnection& c, std::string_view survey, co
         RowWriter insert(c, "INSERT INTO response_flags(id, survey, kiosk, completed_s, flags, reasons, in_cells, unreadable) VALUES",
                          {"?", "?", "?", "?", "?", "?", "?", "?"}, "");
         for (const auto& n : page) {
-            if (n.completed_s) times[n.kiosk].push_back(*n.completed_s);
-            const Owned at = n.completed_s ? Owned(*n.completed_s) : Owned(nullptr);
-            if (auto w = insert.add({n.id, std::string(survey), n.kiosk, at, std::int64_t{0}, std::string(), std::int64_t{0}, std::string()}); !w)
-                return std::unexpected(w.error());
+            insert.text(n.id).text(survey).text(n.kiosk);
+            if (n.completed_s) {
+                times[n.kiosk].push_back(*n.completed_s);
+                insert.integer(*n.completed_s);
+            } else {
+                insert.null();
+            }
+            if (auto w = insert.integer(0).text("").integer(0).text("").end_row(); !w) return std::unexpected(w.error());
         }
         if (auto w = insert.flush(); !w) return std::unexpected(w.error());
         added += static_cast<std::int64_t>(page.size());
@@ -252,8 +273,9 @@ SResult<void> reflag_range(SqlConnection& c, const KeptRequest& req, const std::
     return {};
 }
 
-// The time ranges a kiosk's new responses can change: [t - reach, t + reach] around each, merged; when there are
-// many, one range from the first to the last (reflag_range reads it in chunks).
+// The time ranges a kiosk's new responses can change: [t - reach, t + reach] around each, merged. When there are
+// more than k_most_ranges, the ranges closest together are joined (keeping the widest gaps apart), so that a large
+// refresh makes a bounded number of queries; reflag_range reads a long range in chunks.
 std::vector<std::pair<std::int64_t, std::int64_t>> ranges_of(std::vector<std::int64_t> t, std::int64_t reach) {
     std::ranges::sort(t);
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
@@ -262,8 +284,23 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ranges_of(std::vector<std::in
             out.back().second = x + reach;
         else
             out.emplace_back(x - reach, x + reach);
-    if (out.size() > k_most_ranges) out = {{out.front().first, out.back().second}};
-    return out;
+    if (out.size() <= k_most_ranges) return out;
+    std::vector<std::int64_t> gaps(out.size() - 1);
+    for (std::size_t i = 1; i < out.size(); ++i) gaps[i - 1] = out[i].first - out[i - 1].second;
+    std::vector<std::int64_t> widest = gaps;
+    const auto keep = static_cast<std::ptrdiff_t>(k_most_ranges - 1);
+    std::ranges::nth_element(widest, widest.begin() + keep - 1, std::greater<>());
+    const std::int64_t threshold = widest[static_cast<std::size_t>(keep - 1)];  // the (k_most_ranges - 1)th widest gap
+    std::vector<std::pair<std::int64_t, std::int64_t>> joined{out.front()};
+    std::size_t splits = 0;
+    for (std::size_t i = 1; i < out.size(); ++i)
+        if (gaps[i - 1] >= threshold && splits < k_most_ranges - 1) {
+            joined.push_back(out[i]);
+            ++splits;
+        } else {
+            joined.back().second = out[i].second;
+        }
+    return joined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,8 +341,8 @@ SResult<std::int64_t> add_to_cells(SqlConnection& c, const KeptRequest& req) {
     std::optional<ServerError> failed;
     cells.for_each([&](const results::CellKey& k, const results::CellSums& s) {
         if (failed) return;
-        auto w = upsert.add({survey, k.breakdown, std::int64_t{k.month}, k.unit, k.group, s.n, s.numerator, s.nonresponse,
-                             real_text(s.sum), real_text(s.sum_sq)});
+        auto w = upsert.text(survey).text(k.breakdown).integer(k.month).text(k.unit).text(k.group).integer(s.n).integer(s.numerator)
+                     .integer(s.nonresponse).text(real_text(s.sum)).text(real_text(s.sum_sq)).end_row();
         if (!w) failed = w.error();
     });
     if (failed) return std::unexpected(*failed);
@@ -370,9 +407,7 @@ SResult<KeptStatus> refresh_kept(Storage& storage, const KeptRequest& req) {
                 auto added = add_new_rows(c, survey, pass == 0 ? since : std::string(), st.last_received, times);
                 if (!added) return std::unexpected(added.error());
                 status.new_responses += *added;
-                auto now_seen = count(c, "SELECT count(*) FROM response_flags WHERE survey = ?1", survey);
-                if (!now_seen) return std::unexpected(now_seen.error());
-                seen = *now_seen;
+                seen += *added;  // rows enter response_flags only here, under this survey's kept_state row
             }
         }
         if (st.flags_key != want_flags) {
