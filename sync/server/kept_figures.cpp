@@ -29,7 +29,6 @@ namespace {
 constexpr std::string_view k_flags_format = "flags 1", k_cells_format = "cells 1";
 constexpr std::size_t k_page_rows = 20'000;      // new responses read per page
 constexpr std::size_t k_most_ranges = 256;       // more separate time ranges on one kiosk: the closest joined
-constexpr std::size_t k_most_parameters = 30'000;  // per INSERT: under SQLite's 32,766 and PostgreSQL's 65,535
 constexpr std::int64_t k_lookback_s = 3600;      // a batch stored this long before the last one seen may be new
 constexpr std::int64_t k_far = std::numeric_limits<std::int64_t>::max() / 4;
 
@@ -72,7 +71,7 @@ class RowWriter {
 public:
     RowWriter(SqlConnection& c, std::string head, std::vector<std::string> columns, std::string tail)
         : m_c(c), m_head(std::move(head)), m_columns(std::move(columns)), m_tail(std::move(tail)),
-          m_per_statement(std::max<std::size_t>(1, k_most_parameters / m_columns.size())) {}
+          m_per_statement(std::max<std::size_t>(1, c.dialect().insert_parameters / m_columns.size())) {}
 
     RowWriter& text(std::string_view s) {
         m_params.push_back({Param::Kind::Text, 0, m_texts.size()});

@@ -44,18 +44,24 @@ struct SqlDialect {
     // Taken around the schema statements when set. PostgreSQL: several servers may start at once and
     // CREATE … IF NOT EXISTS is not safe against a concurrent CREATE. SQLite: each CREATE takes the file lock.
     std::string_view schema_lock, schema_unlock;
+    // The most parameters one multi-row INSERT is given (kept_figures.cpp). SQLite finds a numbered parameter's
+    // name by a linear search (sqlite3VListNumToName), so a statement's parse grows with the square of its
+    // parameters: small statements, each text prepared once and cached. PostgreSQL: few round trips.
+    std::size_t insert_parameters;
 };
 
 inline constexpr SqlDialect k_sqlite_dialect{.name = "sqlite",
                                              .begin_write = "BEGIN IMMEDIATE",
                                              .serial_primary_key = "INTEGER PRIMARY KEY",
                                              .schema_lock = {},
-                                             .schema_unlock = {}};
+                                             .schema_unlock = {},
+                                             .insert_parameters = 1'000};
 inline constexpr SqlDialect k_postgresql_dialect{.name = "postgresql",
                                                  .begin_write = "BEGIN",
                                                  .serial_primary_key = "BIGSERIAL PRIMARY KEY",
                                                  .schema_lock = "SELECT pg_advisory_lock(4242001)",
-                                                 .schema_unlock = "SELECT pg_advisory_unlock(4242001)"};
+                                                 .schema_unlock = "SELECT pg_advisory_unlock(4242001)",
+                                                 .insert_parameters = 30'000};
 
 // A positional parameter: NULL, a 64-bit integer, or text (copied by the adapter before the call returns).
 using SqlValue = std::variant<std::nullptr_t, std::int64_t, std::string_view>;
