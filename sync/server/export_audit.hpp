@@ -50,6 +50,9 @@ struct ExportSteps {
     std::function<bool(const ExportRow& row, std::string& why)> row;
     std::function<bool(std::string& why)> end;
     const ExportQuality* quality = nullptr;
+    // Set when row() may hold rows back (the wide CSV writes them in batches): the rows actually written, for
+    // `rows` and the audit entry. Unset: each row() that returned true counts as written.
+    std::function<std::int64_t()> written;
 };
 [[nodiscard]] bool export_audited(Storage& storage, const std::string& survey, const ExportSteps& steps, const ExportAudit& audit,
                                   std::int64_t* rows = nullptr, std::string* error = nullptr);

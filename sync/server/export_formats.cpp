@@ -9,6 +9,7 @@
 
 #include <array>
 #include <fstream>
+#include <future>
 #include <random>
 
 namespace fieldkiosk::sync::server {
@@ -29,8 +30,8 @@ constexpr std::array<FormatInfo, 5> k_formats{{
 
 const FormatInfo& info(ExportFormat f) { return k_formats[static_cast<std::size_t>(f)]; }
 
-exports::ResponseRecord record_of(const ExportRow& row) {
-    exports::ResponseRecord r;
+// A stored row as the wide table reads it, into `r` (its strings reused: assignment keeps their capacity).
+void fill_record(exports::ResponseRecord& r, const ExportRow& row) {
     r.id = row.id;
     r.kiosk = row.kiosk;
     r.survey_version = row.survey_version;
@@ -39,6 +40,11 @@ exports::ResponseRecord record_of(const ExportRow& row) {
     r.payload = row.payload;  // site, mode, language and started_at come from it
     r.quality_flags = row.quality_flags;
     r.quality_reasons = row.quality_reasons;
+}
+
+exports::ResponseRecord record_of(const ExportRow& row) {
+    exports::ResponseRecord r;
+    fill_record(r, row);
     return r;
 }
 
@@ -60,6 +66,101 @@ private:
     const std::function<void(const std::string&)>& m_warn;
     std::int64_t m_line = 1;  // the header
     std::string m_problem;
+};
+
+// The wide CSV's lines made on two threads, written in order: the rows come in batches; when one is full, a
+// worker makes the lines of most of it while this thread makes the rest, then goes on reading the next batch. So
+// the database read overlaps the work on the payloads, which is most of an export's time (docs/performance.md).
+// Memory: two batches. A payload that did not fit is reported through `warn` with its row, in order, as WideRows
+// does. WideTable::row is const and reads only its arguments, so the two threads share the table.
+class WideLines {
+public:
+    WideLines(const exports::WideTable& table, const std::function<void(const std::string&)>& warn,
+              const std::function<bool(std::string_view)>& write)
+        : m_table(table), m_warn(warn), m_write(write) {
+        m_filling.first_line = m_next_line;
+    }
+    ~WideLines() {
+        if (m_pending.valid()) m_pending.wait();
+    }
+    WideLines(const WideLines&) = delete;
+    WideLines& operator=(const WideLines&) = delete;
+
+    // false: the output failed (rows written so far: written()).
+    bool add(const ExportRow& row) {
+        Batch& b = m_filling;
+        if (b.count == b.rows.size()) b.rows.emplace_back();
+        fill_record(b.rows[b.count++], row);  // assigned into the strings of an earlier batch: no allocation
+        return b.count < k_batch || hand_over();
+    }
+    bool finish() {
+        if (!settle()) return false;
+        make(m_filling, 0, m_filling.count, m_filling.head, m_filling.head_problems);
+        return put(m_filling);
+    }
+    [[nodiscard]] std::int64_t written() const { return m_written; }
+
+private:
+    static constexpr std::size_t k_batch = 256;
+    struct Batch {
+        std::vector<exports::ResponseRecord> rows;  // [0, count) in use; the rest kept for their strings' capacity
+        std::size_t count = 0;
+        std::int64_t first_line = 0;
+        std::size_t split = 0;  // rows [0, split) made here, [split, size) by the worker
+        std::string head, tail;
+        std::vector<std::pair<std::size_t, std::string>> head_problems, tail_problems;  // (row index, note)
+    };
+
+    void make(const Batch& b, std::size_t from, std::size_t to, std::string& text,
+              std::vector<std::pair<std::size_t, std::string>>& problems) const {
+        std::string problem;
+        for (std::size_t i = from; i < to; ++i) {
+            problem.clear();
+            text += exports::csv_line(m_table.row(b.rows[i], &problem));
+            if (!problem.empty()) problems.emplace_back(i, problem);
+        }
+    }
+    // The batch given to the worker last: waited for and written.
+    bool settle() {
+        if (!m_pending.valid()) return true;
+        m_pending.get();  // rethrows what the worker threw (out of memory)
+        return put(m_worked);
+    }
+    bool put(Batch& b) {
+        for (auto* part : {&b.head_problems, &b.tail_problems})
+            for (const auto& [i, note] : *part)
+                if (m_warn)
+                    m_warn("row " + std::to_string(b.first_line + static_cast<std::int64_t>(i)) + " (response " + b.rows[i].id +
+                           "): " + note + "; written as stored");
+        const bool ok = (b.head.empty() || m_write(b.head)) && (b.tail.empty() || m_write(b.tail));
+        if (ok) m_written += static_cast<std::int64_t>(b.count);
+        b.count = 0;
+        b.head.clear();
+        b.tail.clear();
+        b.head_problems.clear();
+        b.tail_problems.clear();
+        return ok;
+    }
+    bool hand_over() {
+        if (!settle()) return false;
+        std::swap(m_worked, m_filling);
+        m_worked.first_line = m_next_line;
+        m_next_line += static_cast<std::int64_t>(m_worked.count);
+        m_filling.first_line = m_next_line;
+        m_worked.split = m_worked.count * 2 / 5;  // this thread also reads the database
+        m_pending = std::async(std::launch::async,
+                               [this] { make(m_worked, m_worked.split, m_worked.count, m_worked.tail, m_worked.tail_problems); });
+        make(m_worked, 0, m_worked.split, m_worked.head, m_worked.head_problems);
+        return true;
+    }
+
+    const exports::WideTable& m_table;
+    const std::function<void(const std::string&)>& m_warn;
+    const std::function<bool(std::string_view)>& m_write;
+    Batch m_filling, m_worked;
+    std::future<void> m_pending;
+    std::int64_t m_next_line = 2;  // line 1 is the header
+    std::int64_t m_written = 0;
 };
 
 std::filesystem::path temp_file(const std::filesystem::path& dir, std::string_view survey) {
@@ -167,14 +268,17 @@ std::expected<std::int64_t, ExportFailure> export_survey_to(Storage& storage, co
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
 
-    WideRows wide{*table, warn};
     if (request.format == ExportFormat::Wide) {
-        const ExportSteps steps{[&](std::string&) { return write(exports::csv_line(table->header())); },
-                                [&](const ExportRow& row, std::string&) { return write(exports::csv_line(wide.cells(row))); },
-                                {},
-                                &quality};
+        WideLines lines{*table, warn, write};
+        ExportSteps steps{[&](std::string&) { return write(exports::csv_line(table->header())); },
+                          [&](const ExportRow& row, std::string&) { return lines.add(row); },
+                          [&](std::string&) { return lines.finish(); },
+                          &quality};
+        steps.written = [&lines] { return lines.written(); };
         return done(export_audited(storage, request.survey, steps, audit, &rows, &error));
     }
+
+    WideRows wide{*table, warn};
 
     return done(export_xlsx(storage, request, *table, wide, write, audit, quality, temp_dir, &rows, &error));
 }

@@ -234,7 +234,7 @@ Verbs add_verbs(CLI::App& app, Settings& s) {
                       "wide, codebook, sps, xlsx: survey definition file or folder (repeatable), as for serve; the survey's "
                       "newest version gives the columns. csv: optional; with it, its scale and likert questions are "
                       "checked for straight-lining");
-    v.exp->add_option("--output,--out,-o", s.output, "File to write (default: standard output)");
+    v.exp->add_option("--output,--out,-o", s.output, "File to write (default, or -: standard output)");
     v.exp->add_option("--config", s.quality_config,
                       "server.toml whose [quality] table sets the thresholds of the quality_flags column (default: the "
                       "documented defaults; docs/quality_flags.md)");
@@ -369,8 +369,9 @@ int export_from_csv(const Settings& s, ExportFormat format, const core::Catalog&
     }
     std::istream& in = s.from_csv == "-" ? std::cin : in_file;
     std::ofstream file;
-    if (!s.output.empty()) file.open(s.output, std::ios::binary);
-    std::ostream& out = s.output.empty() ? std::cout : file;
+    const bool to_stdout = s.output.empty() || s.output == "-";
+    if (!to_stdout) file.open(s.output, std::ios::binary);
+    std::ostream& out = to_stdout ? std::cout : file;
     const std::string name = s.from_csv == "-" ? "standard input" : s.from_csv;
     const auto write = [&out](std::string_view text) { return static_cast<bool>(out << text); };
     const auto warn = [&name](const std::string& line) {
@@ -419,14 +420,15 @@ int export_survey(const Settings& s) {
     auto storage = open_or_say(s.db);
     if (!storage) return k_exit_fail;
     std::ofstream file;
-    if (!s.output.empty()) {
+    const bool to_stdout = s.output.empty() || s.output == "-";
+    if (!to_stdout) {
         file.open(s.output, std::ios::binary);
         if (!file) {
             std::cerr << "fieldkiosk-server: export: cannot write " << s.output << "\n";
             return k_exit_fail;
         }
     }
-    std::ostream& out = s.output.empty() ? std::cout : file;
+    std::ostream& out = to_stdout ? std::cout : file;
     core::SystemClock clock;
     const std::string what = format == ExportFormat::Csv ? std::string("CSV") : s.format;
     const ExportAudit audit{*storage, clock, command_line_user(),

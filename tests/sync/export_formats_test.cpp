@@ -2,10 +2,15 @@
 // /v1/export/ID.wide.csv, .codebook.csv, .sps, .xlsx) and from the real `fieldkiosk-server export`, on SQLite and
 // (FIELDKIOSK_TEST_PG) PostgreSQL: same token, scope and audit entry as the long CSV; 404 / 400 with a reason.
 #include "sync/server/export_formats.hpp"
+#include "core/clock.hpp"
 #include "core/xlsform/workbook.hpp"
+#include "exports/wide.hpp"
+#include "sync/server/kept_figures.hpp"
 #include "tests/support/csv_reader.hpp"
 #include "tests/support/run_command.hpp"
 #include "tests/sync/loopback.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 
@@ -167,6 +172,85 @@ TEST_P(ExportFormats, TheCommandLineWritesTheSameWideFileAndAuditsIt) {
     ASSERT_GE(log->size(), 1u);
     EXPECT_NE((*log)[0].what.find("as wide to " + out.string()), std::string::npos) << (*log)[0].what;
     EXPECT_EQ((*log)[0].rows, 6);
+}
+
+// The wide CSV is made in batches on two threads (export_formats.cpp, WideLines): over several batches the lines
+// must be those of WideTable::row, in storage order, a payload that does not fit named by its own line, and the
+// rows counted (and audited) as written, also when the output fails part-way.
+TEST_P(ExportFormats, ManyRowsAreWrittenInOrderAndABadPayloadIsNamedByItsLine) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    std::vector<sync::server::PreparedItem> items;
+    for (int i = 0; i < 700; ++i) {
+        const std::string id = "r-" + std::to_string(1000 + i);
+        nlohmann::json answers = {{"fresh_produce_nearby", i % 3 ? "yes" : "no"}, {"food_sources", {"market", "online"}}};
+        if (i == 299 || i == 611) answers["food_sources"] = "market";  // not a list: written as stored, with a note
+        const nlohmann::json p = {{"id", id}, {"survey", "food"}, {"survey_version", "2026.1"}, {"language", "en"},
+                                  {"mode", "kiosk"}, {"site", "Kentish Town Library"},
+                                  {"started_at", core::format_utc(now - std::chrono::seconds(900 * i + 300))},
+                                  {"completed_at", core::format_utc(now - std::chrono::seconds(900 * i))}, {"answers", answers}};
+        items.push_back({id, "food", "2026.1", core::format_utc(now - std::chrono::seconds(900 * i)), "h-" + id, p.dump()});
+    }
+    const sync::server::BatchContext ctx{"kiosk-1", "dev-1", "b-1", core::format_utc(now), nullptr};
+    ASSERT_TRUE(receiver->storage->store_batch(ctx, items, {}));
+
+    const auto catalog = shipped_catalog();
+    const core::SystemClock clock;
+    const sync::server::ExportAudit audit{*receiver->storage, clock, "test", "wide"};
+    std::string body;
+    std::vector<std::string> notes;
+    auto rows = sync::server::export_survey_to(
+        *receiver->storage, &catalog, {"food", sync::server::ExportFormat::Wide, "", {}},
+        [&](std::string_view part) {
+            body += part;
+            return true;
+        },
+        audit, [&](const std::string& note) { notes.push_back(note); });
+    ASSERT_TRUE(rows.has_value()) << rows.error().message;
+    EXPECT_EQ(*rows, 700);
+    // The same lines made one by one, in the storage's order, with the kept flags.
+    auto table = exports::WideTable::make(catalog.find("food"));
+    ASSERT_TRUE(table.has_value());
+    std::string expected = exports::csv_line(table->header());
+    std::vector<std::string> order;
+    ASSERT_TRUE(sync::server::for_each_response_with_flags(*receiver->storage, "food", [&](const sync::server::ExportRow& r) {
+        exports::ResponseRecord rec;  // as export_formats.cpp's record_of
+        rec.id = r.id;
+        rec.kiosk = r.kiosk;
+        rec.survey_version = r.survey_version;
+        rec.completed_at = r.completed_at;
+        rec.received_at = r.received_at;
+        rec.payload = r.payload;
+        rec.quality_flags = r.quality_flags;
+        rec.quality_reasons = r.quality_reasons;
+        expected += exports::csv_line(table->row(rec));
+        order.push_back(r.id);
+        return true;
+    }));
+    EXPECT_EQ(body, expected);
+    ASSERT_EQ(notes.size(), 2u);
+    const auto line_of = [&](const std::string& id) {
+        return std::to_string(std::ranges::find(order, id) - order.begin() + 2);  // line 1 is the header
+    };
+    EXPECT_TRUE(notes[0].starts_with("row " + line_of("r-1299") + " (response r-1299): question 'food_sources'")) << notes[0];
+    EXPECT_TRUE(notes[1].starts_with("row " + line_of("r-1611") + " (response r-1611)")) << notes[1];
+
+    // The output fails after 300 rows' worth of text: the rows counted are the rows written.
+    std::size_t lines = 0;
+    std::string error;
+    auto cut = sync::server::export_survey_to(*receiver->storage, &catalog, {"food", sync::server::ExportFormat::Wide, "", {}},
+                                              [&](std::string_view part) {
+                                                  const auto n = static_cast<std::size_t>(std::ranges::count(part, '\n'));
+                                                  if (lines + n > 301) return false;
+                                                  lines += n;
+                                                  return true;
+                                              },
+                                              audit, {});
+    ASSERT_FALSE(cut.has_value());
+    auto log = receiver->storage->audit_entries("");
+    ASSERT_TRUE(log);
+    ASSERT_EQ(log->size(), 2u);
+    EXPECT_EQ((*log)[1].rows, static_cast<std::int64_t>(lines) - 1) << "the header is not a row";
+    EXPECT_NE((*log)[1].what.find("(cut short)"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ExportFormats, ::testing::Values("sqlite", "postgresql"),

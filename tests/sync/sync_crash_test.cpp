@@ -230,8 +230,9 @@ TEST_P(SyncCrash, ServerKilledMidBatchAndRestarted) {
     EXPECT_EQ((*storage)->counts()->responses, 40);
     expect_exactly_once(**storage, kiosk.all_ids);
 
-    // And the operator's export sees each of them once: a header and one row per response.
-    Child exp = spawn({FIELDKIOSK_SERVER_PATH, "export", "--db", db, "--survey", "food", "--format", "csv"});
+    // And the operator's export sees each of them once: a header and one row per response ("--out -": standard
+    // output, as without --out, not a file named "-").
+    Child exp = spawn({FIELDKIOSK_SERVER_PATH, "export", "--db", db, "--survey", "food", "--format", "csv", "--out", "-"});
     std::string csv;
     {
         char buf[4096];
