@@ -19,6 +19,7 @@
 #include "sync/server/report_command.hpp"
 #include "sync/server/sql_connection.hpp"
 #include "sync/server/storage.hpp"
+#include "tests/support/random_answers.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -39,24 +40,6 @@ std::string hex(std::uint64_t v) {
     char b[17];
     std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
     return b;
-}
-
-json random_answers(const core::Survey& s, std::mt19937_64& rng) {
-    json a = json::object();
-    for (const auto& q : s.questions) {
-        if (q.type == core::QuestionType::SelectOne) {
-            a[q.name] = q.choices[rng() % q.choices.size()].value;
-        } else if (q.type == core::QuestionType::SelectMultiple) {
-            json list = json::array();
-            for (const auto& c : q.choices)
-                if (!c.exclusive && rng() % 3 == 0) list.push_back(c.value);
-            if (list.empty()) list.push_back(q.choices.back().value);
-            a[q.name] = list;
-        } else if (q.type == core::QuestionType::Scale) {
-            if (rng() % 10) a[q.name] = static_cast<int>(rng() % 11);
-        }
-    }
-    return a;
 }
 
 }  // namespace
@@ -104,7 +87,7 @@ int main(int argc, char** argv) {
                           {"site", "Site " + std::to_string(rng() % 6)},
                           {"started_at", core::format_utc(when - std::chrono::minutes(5))},
                           {"completed_at", core::format_utc(when)},
-                          {"answers", random_answers(s, rng)},
+                          {"answers", testing::random_answers(s, rng, false)},
                           {"write_ins", json::object()},
                           {"calculated", json::object()}};
                 std::string text = p.dump();

@@ -30,7 +30,8 @@ constexpr std::array<FormatInfo, 5> k_formats{{
 
 const FormatInfo& info(ExportFormat f) { return k_formats[static_cast<std::size_t>(f)]; }
 
-// A stored row as the wide table reads it, into `r` (its strings reused: assignment keeps their capacity).
+}  // namespace
+
 void fill_record(exports::ResponseRecord& r, const ExportRow& row) {
     r.id = row.id;
     r.kiosk = row.kiosk;
@@ -41,6 +42,8 @@ void fill_record(exports::ResponseRecord& r, const ExportRow& row) {
     r.quality_flags = row.quality_flags;
     r.quality_reasons = row.quality_reasons;
 }
+
+namespace {
 
 exports::ResponseRecord record_of(const ExportRow& row) {
     exports::ResponseRecord r;

@@ -9,6 +9,7 @@
 //   ExportFailure         why an export did not happen: the kind says which HTTP status fits
 //   export_survey_to      writes one export; the wide formats read the survey's CURRENT version from `catalog`
 //   export_wide_from_csv  the wide CSV from a long CSV file (`fieldkiosk-server decrypt`'s output, where the key is)
+//   fill_record           a stored row as the wide table reads it
 //
 // Thread-safety: as safe as the Storage it is given; the catalog is immutable.
 #pragma once
@@ -25,7 +26,14 @@
 #include <string>
 #include <string_view>
 
+namespace fieldkiosk::exports {
+struct ResponseRecord;
+}
+
 namespace fieldkiosk::sync::server {
+
+// A stored row as exports::WideTable::row reads it, into `r` (its strings reused: assignment keeps their capacity).
+void fill_record(exports::ResponseRecord& r, const ExportRow& row);
 
 enum class ExportFormat : std::uint8_t { Csv, Wide, Codebook, Sps, Xlsx };
 

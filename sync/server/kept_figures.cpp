@@ -155,6 +155,14 @@ SResult<std::int64_t> count(SqlConnection& c, std::string_view sql, std::string_
     return n;
 }
 
+// Columns 0-3 of a query that selects r.id, r.kiosk, r.completed_at, r.payload: what a frame and the flags read.
+void read_row_head(const SqlRow& s, ExportRow& row) {
+    row.id = s.text(0);
+    row.kiosk = s.text(1);
+    row.completed_at = s.text(2);
+    row.payload = s.text(3);
+}
+
 struct State {
     std::string flags_key, cells_key, last_received;
     std::int64_t rows_seen = 0;
@@ -249,10 +257,7 @@ SResult<void> reflag_range(SqlConnection& c, const KeptRequest& req, const std::
             " JOIN responses r ON r.id = f.id WHERE f.survey = ?1 AND f.kiosk = ?2 AND f.completed_s BETWEEN ?3 AND ?4"
             " ORDER BY f.completed_s, r.received_at, r.id",
             p, [&](const SqlRow& s) {
-                row.id = s.text(0);
-                row.kiosk = s.text(1);
-                row.completed_at = s.text(2);
-                row.payload = s.text(3);
+                read_row_head(s, row);
                 inputs.push_back(quality_input(row, req.survey.get()));
                 kept.emplace_back(static_cast<std::uint8_t>(s.int64(4)), s.text(5));
                 const std::int64_t t = s.int64(6);
@@ -319,10 +324,7 @@ SResult<std::int64_t> add_to_cells(SqlConnection& c, const KeptRequest& req) {
         "SELECT r.id, r.kiosk, r.completed_at, r.payload FROM response_flags f JOIN responses r ON r.id = f.id"
         " WHERE f.survey = ?1 AND f.in_cells = 0",
         p, [&](const SqlRow& s) {
-            row.id = s.text(0);
-            row.kiosk = s.text(1);
-            row.completed_at = s.text(2);
-            row.payload = s.text(3);
+            read_row_head(s, row);
             ++read;
             if (auto loaded = load_stored_frame(frame, row); !loaded)
                 unreadable.emplace_back(row.id, loaded.error());

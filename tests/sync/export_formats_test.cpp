@@ -213,15 +213,8 @@ TEST_P(ExportFormats, ManyRowsAreWrittenInOrderAndABadPayloadIsNamedByItsLine) {
     std::string expected = exports::csv_line(table->header());
     std::vector<std::string> order;
     ASSERT_TRUE(sync::server::for_each_response_with_flags(*receiver->storage, "food", [&](const sync::server::ExportRow& r) {
-        exports::ResponseRecord rec;  // as export_formats.cpp's record_of
-        rec.id = r.id;
-        rec.kiosk = r.kiosk;
-        rec.survey_version = r.survey_version;
-        rec.completed_at = r.completed_at;
-        rec.received_at = r.received_at;
-        rec.payload = r.payload;
-        rec.quality_flags = r.quality_flags;
-        rec.quality_reasons = r.quality_reasons;
+        exports::ResponseRecord rec;
+        sync::server::fill_record(rec, r);
         expected += exports::csv_line(table->row(rec));
         order.push_back(r.id);
         return true;

@@ -11,6 +11,7 @@
 #include "sync/server/quality_rows.hpp"
 #include "sync/server/report_command.hpp"
 #include "tests/results/shipped.hpp"
+#include "tests/support/random_answers.hpp"
 #include "tests/sync/loopback.hpp"
 
 #include <gtest/gtest.h>
@@ -24,25 +25,6 @@ namespace {
 
 using nlohmann::json;
 namespace srv = sync::server;
-
-json random_answers(const core::Survey& s, std::mt19937_64& rng) {
-    json a = json::object();
-    for (const auto& q : s.questions) {
-        if (rng() % 8 == 0) continue;  // unanswered
-        if (q.type == core::QuestionType::SelectOne) {
-            a[q.name] = q.choices[rng() % q.choices.size()].value;
-        } else if (q.type == core::QuestionType::SelectMultiple) {
-            json list = json::array();
-            for (const auto& c : q.choices)
-                if (!c.exclusive && rng() % 3 == 0) list.push_back(c.value);
-            if (list.empty()) list.push_back(q.choices.back().value);
-            a[q.name] = list;
-        } else if (q.type == core::QuestionType::Scale) {
-            a[q.name] = static_cast<int>(rng() % 11);
-        }
-    }
-    return a;
-}
 
 class KeptFigures : public ::testing::TestWithParam<std::string> {
 protected:
