@@ -135,8 +135,11 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
     consent_nav(vm, area, out);
 
     // The points, in one column (portrait) or two (landscape), each a bold lead and a short sentence, at the
-    // body size: when they do not fit (longer languages, a small tablet), they are paged, never shrunk.
-    const int cols = portrait(screen) ? 1 : 2;
+    // body size: when they do not fit (longer languages, a small tablet), they are paged, never shrunk. In
+    // landscape a third column comes before a second page, while a column stays wide enough to read (about 30
+    // characters): a point left alone on page 2 ("It is your choice": the age limit, skip or stop) was easy to
+    // miss before Start.
+    int cols = portrait(screen) ? 1 : 2;
     std::vector<std::pair<std::string, std::string>> points;
     for (const char* k : k_points) points.emplace_back(vm.t(std::string(k) + "_h"), fill(vm.t(k), {{"org", vm.organisation}}));
     auto layout = [&](Rect a) {  // the first point of each column, columns filled in order
@@ -155,6 +158,10 @@ void draw_consent(const ViewModel& vm, Rect screen, ActionQueue& out) {
         return col_starts;
     };
     auto col_starts = layout(area);
+    if (cols == 2 && col_starts.size() > 2 && (area.w() - t.pad * 2) / 3 >= font_px(t.fonts.body) * 15) {
+        cols = 3;
+        col_starts = layout(area);
+    }
     int pages = static_cast<int>((col_starts.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols));
     int page = 0;
     if (pages > 1) {

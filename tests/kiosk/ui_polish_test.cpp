@@ -143,6 +143,23 @@ TEST(UiPolish, ConsentSpeaksPlainlyNamesTheAgeLimitAndKeepsTheAddressWhole) {
     }
 }
 
+// A landscape kiosk at the standard text size shows every point at once (three columns before a second page), so
+// that the age limit and "you can stop" are not left alone on a page a resident may never open before Start.
+TEST(UiPolish, LandscapeConsentShowsEveryPointOnOnePage) {
+    KioskFixture f;
+    UiDriver ui(f.app, f.clock, {1920, 1080});
+    ASSERT_TRUE(f.app.go_to("consent"));
+    ui.frame();
+    ui.frame();
+    EXPECT_FALSE(ui.has("consent:down")) << "the summary is paged:\n" << all_text();
+    const std::string text = all_text();
+    EXPECT_NE(text.find("16 or over"), std::string::npos) << text;
+    EXPECT_NE(text.find("Who is asking"), std::string::npos) << text;
+    const auto* first = line_with("Who is asking");
+    ASSERT_NE(first, nullptr);
+    EXPECT_EQ(first->font, ui::theme().fonts.bold) << "never shrunk to fit";
+}
+
 TEST(UiPolish, TheFullNoticeShowsWholeLinesNumberedPagesAndBoldHeadings) {
     for (const ImVec2 size : k_sizes) {
         KioskFixture f;
