@@ -58,12 +58,6 @@ std::string cells_key(const KeptRequest& r) {
     return std::string(k_cells_format) + "|" + r.survey->id + "|" + r.survey->version + "|" + fnv_hex(text.str()) + "|" + fnv_hex(ids);
 }
 
-std::optional<std::int64_t> unix_seconds(std::string_view iso) {
-    const auto t = parse_utc(iso);
-    if (!t) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
-}
-
 // Rows added in INSERT statements of many rows each. `columns` lists each column's placeholder form, "?" or e.g.
 // "CAST(? AS DOUBLE PRECISION)" (PostgreSQL types a text parameter as text). A row is its values, one call each
 // (text, integer, null), then end_row(); the values are owned here until their statement has run.

@@ -13,12 +13,6 @@ namespace {
 
 namespace jv = core::json_view;
 
-std::optional<std::int64_t> unix_seconds(std::string_view iso) {
-    const auto t = parse_utc(iso);
-    if (!t) return std::nullopt;
-    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
-}
-
 // The straight-lining item of question `q` answered `a`: a scale's value, a likert option's place (from 1).
 std::optional<std::int64_t> scale_item(const core::Question& q, const jv::Node& a) {
     if (q.type == core::QuestionType::Scale) return jv::integer_of(a);
@@ -30,6 +24,12 @@ std::optional<std::int64_t> scale_item(const core::Question& q, const jv::Node& 
 }
 
 }  // namespace
+
+std::optional<std::int64_t> unix_seconds(std::string_view iso) {
+    const auto t = parse_utc(iso);
+    if (!t) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(t->time_since_epoch()).count();
+}
 
 QualityInput quality_input(const ExportRow& row, const core::Survey* survey, bool* known) {
     QualityInput in;

@@ -17,6 +17,7 @@
 #include "sync/server/storage.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,6 +31,9 @@ namespace fieldkiosk::sync::server {
 // straight-lining items (the other flags need no definition). A sealed payload gives kiosk and times only.
 // A start time that cannot be read never makes a response too_fast; a completion time that cannot be read
 // gives `known` false (the response is then never flagged: it cannot be placed in time).
+// Unix seconds of an ISO 8601 UTC time (fleet.hpp's parse_utc); nullopt when it cannot be read.
+[[nodiscard]] std::optional<std::int64_t> unix_seconds(std::string_view iso);
+
 [[nodiscard]] QualityInput quality_input(const ExportRow& row, const core::Survey* survey, bool* known = nullptr);
 
 class ResponseFlags {
