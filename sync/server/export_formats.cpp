@@ -8,6 +8,7 @@
 #include "sync/server/quality_rows.hpp"
 
 #include <array>
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <random>
@@ -71,17 +72,19 @@ private:
     std::string m_problem;
 };
 
-// The wide CSV's lines made on two threads, written in order: the rows come in batches; when one is full, a
-// worker makes the lines of most of it while this thread makes the rest, then goes on reading the next batch. So
-// the database read overlaps the work on the payloads, which is most of an export's time (docs/performance.md).
-// Memory: two batches. A payload that did not fit is reported through `warn` with its row, in order, as WideRows
-// does. WideTable::row is const and reads only its arguments, so the two threads share the table.
+// The wide CSV's lines made on two threads, written in order. The rows come in batches. When one is full, a worker
+// starts making its lines while this thread reads the next batch from the database; then this thread makes
+// whatever lines of the earlier batch are still left, takes turns with the worker to the end, and writes them.
+// The two threads take rows k_step at a time from one counter, so the work divides itself by their speeds (the
+// read is fast or slow with the database and the machine; docs/performance.md). Memory: two batches. A payload
+// that did not fit is reported through `warn` with its row, in order, as WideRows does. WideTable::row is const
+// and reads only its arguments, so the two threads share the table.
 class WideLines {
 public:
     WideLines(const exports::WideTable& table, const std::function<void(const std::string&)>& warn,
               const std::function<bool(std::string_view)>& write)
         : m_table(table), m_warn(warn), m_write(write) {
-        m_filling.first_line = m_next_line;
+        m_filling->first_line = m_next_line;
     }
     ~WideLines() {
         if (m_pending.valid()) m_pending.wait();
@@ -91,77 +94,84 @@ public:
 
     // false: the output failed (rows written so far: written()).
     bool add(const ExportRow& row) {
-        Batch& b = m_filling;
-        if (b.count == b.rows.size()) b.rows.emplace_back();
+        Batch& b = *m_filling;
+        if (b.count == b.rows.size()) b.grow();
         fill_record(b.rows[b.count++], row);  // assigned into the strings of an earlier batch: no allocation
         return b.count < k_batch || hand_over();
     }
     bool finish() {
         if (!settle()) return false;
-        make(m_filling, 0, m_filling.count, m_filling.head, m_filling.head_problems);
-        return put(m_filling);
+        m_filling->next = 0;
+        make(*m_filling);
+        return put(*m_filling);
     }
     [[nodiscard]] std::int64_t written() const { return m_written; }
 
 private:
-    static constexpr std::size_t k_batch = 256;
+    static constexpr std::size_t k_batch = 256, k_step = 8;
     struct Batch {
         std::vector<exports::ResponseRecord> rows;  // [0, count) in use; the rest kept for their strings' capacity
+        std::vector<std::string> lines, problems;   // per row, as rows
         std::size_t count = 0;
         std::int64_t first_line = 0;
-        std::size_t split = 0;  // rows [0, split) made here, [split, size) by the worker
-        std::string head, tail;
-        std::vector<std::pair<std::size_t, std::string>> head_problems, tail_problems;  // (row index, note)
+        std::atomic<std::size_t> next{0};  // the next row whose line is to be made, by either thread
+        void grow() {
+            rows.emplace_back();
+            lines.emplace_back();
+            problems.emplace_back();
+        }
     };
 
-    void make(const Batch& b, std::size_t from, std::size_t to, std::string& text,
-              std::vector<std::pair<std::size_t, std::string>>& problems) const {
-        std::string problem;
-        for (std::size_t i = from; i < to; ++i) {
-            problem.clear();
-            text += exports::csv_line(m_table.row(b.rows[i], &problem));
-            if (!problem.empty()) problems.emplace_back(i, problem);
+    // Either thread: makes lines k_step rows at a time until every row of `b` is taken.
+    void make(Batch& b) const {
+        for (;;) {
+            const std::size_t from = b.next.fetch_add(k_step, std::memory_order_relaxed);
+            if (from >= b.count) return;
+            for (std::size_t i = from, to = std::min(b.count, from + k_step); i < to; ++i) {
+                b.problems[i].clear();
+                b.lines[i] = exports::csv_line(m_table.row(b.rows[i], &b.problems[i]));
+            }
         }
     }
-    // The batch given to the worker last: waited for and written.
+    // The batch given to the worker last: its remaining lines made here too, then written.
     bool settle() {
         if (!m_pending.valid()) return true;
-        m_pending.get();  // rethrows what the worker threw (out of memory)
-        return put(m_worked);
+        make(*m_worked);
+        m_pending.get();  // the worker's lines are all made (rethrows what it threw: out of memory)
+        return put(*m_worked);
     }
     bool put(Batch& b) {
-        for (auto* part : {&b.head_problems, &b.tail_problems})
-            for (const auto& [i, note] : *part)
-                if (m_warn)
-                    m_warn("row " + std::to_string(b.first_line + static_cast<std::int64_t>(i)) + " (response " + b.rows[i].id +
-                           "): " + note + "; written as stored");
-        const bool ok = (b.head.empty() || m_write(b.head)) && (b.tail.empty() || m_write(b.tail));
+        m_out.clear();
+        for (std::size_t i = 0; i < b.count; ++i) {
+            if (m_warn && !b.problems[i].empty())
+                m_warn("row " + std::to_string(b.first_line + static_cast<std::int64_t>(i)) + " (response " + b.rows[i].id +
+                       "): " + b.problems[i] + "; written as stored");
+            m_out += b.lines[i];
+        }
+        const bool ok = m_out.empty() || m_write(m_out);
         if (ok) m_written += static_cast<std::int64_t>(b.count);
         b.count = 0;
-        b.head.clear();
-        b.tail.clear();
-        b.head_problems.clear();
-        b.tail_problems.clear();
         return ok;
     }
     bool hand_over() {
         if (!settle()) return false;
         std::swap(m_worked, m_filling);
-        m_worked.first_line = m_next_line;
-        m_next_line += static_cast<std::int64_t>(m_worked.count);
-        m_filling.first_line = m_next_line;
-        m_worked.split = m_worked.count * 2 / 5;  // this thread also reads the database
-        m_pending = std::async(std::launch::async,
-                               [this] { make(m_worked, m_worked.split, m_worked.count, m_worked.tail, m_worked.tail_problems); });
-        make(m_worked, 0, m_worked.split, m_worked.head, m_worked.head_problems);
+        m_worked->first_line = m_next_line;
+        m_next_line += static_cast<std::int64_t>(m_worked->count);
+        m_filling->first_line = m_next_line;
+        m_worked->next = 0;
+        m_pending = std::async(std::launch::async, [this] { make(*m_worked); });
         return true;
     }
 
     const exports::WideTable& m_table;
     const std::function<void(const std::string&)>& m_warn;
     const std::function<bool(std::string_view)>& m_write;
-    Batch m_filling, m_worked;
+    std::array<Batch, 2> m_batches;
+    Batch* m_filling = &m_batches[0];
+    Batch* m_worked = &m_batches[1];
     std::future<void> m_pending;
+    std::string m_out;
     std::int64_t m_next_line = 2;  // line 1 is the header
     std::int64_t m_written = 0;
 };

@@ -20,6 +20,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 namespace fieldkiosk::sync::server {
 
@@ -191,8 +192,10 @@ SResult<std::int64_t> add_new_rows(SqlConnection& c, std::string_view survey, co
             });
         if (!r) return std::unexpected(r.error());
         if (page.empty()) return added;
-        RowWriter insert(c, "INSERT INTO response_flags(id, survey, kiosk, completed_s, flags, reasons, in_cells, unreadable) VALUES",
-                         {"?", "?", "?", "?", "?", "?", "?", "?"}, "");
+        RowWriter insert(c,
+                         "INSERT INTO response_flags(id, survey, kiosk, completed_s, flags, reasons, in_cells, unreadable, received_at)"
+                         " VALUES",
+                         {"?", "?", "?", "?", "?", "?", "?", "?", "?"}, "");
         for (const auto& n : page) {
             insert.text(n.id).text(survey).text(n.kiosk);
             if (n.completed_s) {
@@ -201,7 +204,8 @@ SResult<std::int64_t> add_new_rows(SqlConnection& c, std::string_view survey, co
             } else {
                 insert.null();
             }
-            if (auto w = insert.integer(0).text("").integer(0).text("").end_row(); !w) return std::unexpected(w.error());
+            if (auto w = insert.integer(0).text("").integer(0).text("").text(n.received_at).end_row(); !w)
+                return std::unexpected(w.error());
         }
         if (auto w = insert.flush(); !w) return std::unexpected(w.error());
         added += static_cast<std::int64_t>(page.size());
@@ -488,22 +492,75 @@ SResult<void> for_each_kept_exception(Storage& storage, std::string_view survey,
     });
 }
 
-SResult<void> for_each_response_with_flags(Storage& storage, std::string_view survey, const std::function<bool(const ExportRow&)>& fn) {
+SResult<void> for_each_response_with_flags(Storage& storage, std::string_view survey, const std::function<bool(const ExportRow&)>& fn,
+                                          std::size_t flagged_page) {
+    // Not a join: looking up each response's flags by its id reads response_flags' key in random order, which cost an
+    // export more than reading the responses themselves. The flagged responses (few) are read first, a page at a
+    // time in export order; then the responses up to the page's last one, streamed, each looked up among them.
+    struct Flags {
+        std::uint8_t flags = 0;
+        std::string reasons;
+    };
+    flagged_page = std::max<std::size_t>(1, flagged_page);
     return storage.with_sql(false, [&](SqlConnection& c) -> SResult<void> {
-        const std::array<SqlValue, 1> p{survey};
+        auto tx = SqlTransaction::begin_read(c);  // the pages and the responses: one state of the database
+        if (!tx) return std::unexpected(tx.error());
+        const std::string page_sql =
+            "SELECT id, flags, reasons, received_at FROM response_flags WHERE survey = ?1 AND flags <> 0"
+            " AND (received_at > ?2 OR (received_at = ?2 AND id > ?3)) ORDER BY received_at, id LIMIT " +
+            std::to_string(flagged_page);
+        const std::string rows_sql =
+            "SELECT r.id, r.kiosk, r.device_id, r.survey, r.survey_version, r.completed_at, r.received_at, r.payload FROM responses r"
+            " WHERE r.survey = ?1 AND (r.received_at > ?2 OR (r.received_at = ?2 AND r.id > ?3))";
+        const std::string order = " ORDER BY r.received_at, r.id";
+        std::unordered_map<std::string, Flags> flagged;
+        std::string after_at, after_id;  // every response up to (after_at, after_id) has been given; "" sorts first
+        bool go_on = true;
         ExportRow e;
-        return c.query(
-            "SELECT r.id, r.kiosk, r.device_id, r.survey, r.survey_version, r.completed_at, r.received_at, r.payload, f.flags,"
-            " f.reasons FROM responses r LEFT JOIN response_flags f ON f.id = r.id WHERE r.survey = ?1 ORDER BY r.received_at, r.id",
-            p, [&](const SqlRow& row) {
-                e = ExportRow{row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(7)};
-                const auto flags = static_cast<std::uint8_t>(row.int64(8));
-                if (flags != 0) {
-                    e.quality_flags = flag_names(flags);
-                    e.quality_reasons = row.text(9);
+        while (go_on) {
+            flagged.clear();
+            std::string last_at, last_id;
+            const std::array<SqlValue, 3> p{survey, std::string_view(after_at), std::string_view(after_id)};
+            if (auto r = c.query(page_sql, p,
+                                 [&](const SqlRow& row) {
+                                     flagged.emplace(row.text(0), Flags{static_cast<std::uint8_t>(row.int64(1)), row.text(2)});
+                                     last_at = row.text(3);
+                                     last_id = row.text(0);
+                                     return true;
+                                 });
+                !r)
+                return std::unexpected(r.error());
+            const bool last_page = flagged.size() < flagged_page;
+            const auto on_row = [&](const SqlRow& row) {
+                e.id = row.text(0);
+                e.kiosk = row.text(1);
+                e.device_id = row.text(2);
+                e.survey = row.text(3);
+                e.survey_version = row.text(4);
+                e.completed_at = row.text(5);
+                e.received_at = row.text(6);
+                e.payload = row.text(7);
+                e.quality_flags.clear();
+                e.quality_reasons.clear();
+                if (const auto f = flagged.find(e.id); f != flagged.end()) {
+                    e.quality_flags = flag_names(f->second.flags);
+                    e.quality_reasons = f->second.reasons;
                 }
-                return fn(e);
-            });
+                go_on = fn(e);
+                return go_on;
+            };
+            if (last_page) {
+                if (auto r = c.query(rows_sql + order, p, on_row); !r) return std::unexpected(r.error());
+                break;
+            }
+            const std::array<SqlValue, 5> q{survey, std::string_view(after_at), std::string_view(after_id), std::string_view(last_at),
+                                            std::string_view(last_id)};
+            if (auto r = c.query(rows_sql + " AND (r.received_at < ?4 OR (r.received_at = ?4 AND r.id <= ?5))" + order, q, on_row); !r)
+                return std::unexpected(r.error());
+            after_at = std::move(last_at);
+            after_id = std::move(last_id);
+        }
+        return tx->commit();
     });
 }
 

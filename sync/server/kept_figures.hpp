@@ -11,7 +11,7 @@
 //   refresh_kept                   brings one survey's kept flags and cells up to date (one write transaction)
 //   for_each_kept_cell             the cells of the total and the breakdowns asked for
 //   for_each_kept_exception        the responses with a kept flag, or that could not be read for the figures
-//   for_each_response_with_flags   every response with its kept flags, in export order (one read)
+//   for_each_response_with_flags   every response with its kept flags, in export order (one snapshot)
 //
 // Tables (sql_storage.cpp's schema): kept_state (per survey: what the kept data were computed with, how many
 // responses they cover), response_flags (one row per response seen: kiosk, completion time, flags, reasons,
@@ -74,7 +74,11 @@ struct KeptException {
 
 // Every stored response of `survey`, as Storage::for_each_response gives them, with quality_flags and
 // quality_reasons filled from the kept flags (empty for a response received after the last refresh).
+// Read in one snapshot. The flagged responses are held `flagged_page` at a time (memory bounded whatever the
+// number of responses); a test makes the pages small.
+inline constexpr std::size_t k_flagged_page = 20'000;
 [[nodiscard]] SResult<void> for_each_response_with_flags(Storage& storage, std::string_view survey,
-                                                         const std::function<bool(const ExportRow&)>& fn);
+                                                         const std::function<bool(const ExportRow&)>& fn,
+                                                         std::size_t flagged_page = k_flagged_page);
 
 }  // namespace fieldkiosk::sync::server

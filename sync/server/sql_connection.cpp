@@ -8,6 +8,11 @@ SResult<SqlTransaction> SqlTransaction::begin(SqlConnection& c) {
     return SqlTransaction(&c);
 }
 
+SResult<SqlTransaction> SqlTransaction::begin_read(SqlConnection& c) {
+    if (auto r = c.execute(c.dialect().begin_read); !r) return std::unexpected(r.error());
+    return SqlTransaction(&c);
+}
+
 SqlTransaction::~SqlTransaction() {
     // A failed COMMIT may leave the transaction open (SQLite: SQLITE_BUSY) or end it (PostgreSQL): ask.
     if (m_conn != nullptr && m_conn->in_transaction()) (void)m_conn->execute("ROLLBACK");

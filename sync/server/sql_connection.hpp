@@ -38,6 +38,9 @@ struct SqlDialect {
     // A write transaction. SQLite: IMMEDIATE takes the write lock at once, so a batch never fails half-way
     // on a lock upgrade (SQLITE_BUSY after the first insert). PostgreSQL locks rows; a plain BEGIN.
     std::string_view begin_write;
+    // A read that spans several queries and must see one state of the database. SQLite: a deferred BEGIN keeps
+    // the snapshot of its first read (WAL). PostgreSQL: READ COMMITTED would take a new snapshot per statement.
+    std::string_view begin_read;
     // An auto-numbered 64-bit primary key (conflicts.seq). SQLite makes a rowid alias only of exactly
     // `INTEGER PRIMARY KEY` (already 64-bit); PostgreSQL's INTEGER is 32-bit and has no default.
     std::string_view serial_primary_key;
@@ -52,12 +55,14 @@ struct SqlDialect {
 
 inline constexpr SqlDialect k_sqlite_dialect{.name = "sqlite",
                                              .begin_write = "BEGIN IMMEDIATE",
+                                             .begin_read = "BEGIN",
                                              .serial_primary_key = "INTEGER PRIMARY KEY",
                                              .schema_lock = {},
                                              .schema_unlock = {},
                                              .insert_parameters = 1'000};
 inline constexpr SqlDialect k_postgresql_dialect{.name = "postgresql",
                                                  .begin_write = "BEGIN",
+                                                 .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
                                                  .serial_primary_key = "BIGSERIAL PRIMARY KEY",
                                                  .schema_lock = "SELECT pg_advisory_lock(4242001)",
                                                  .schema_unlock = "SELECT pg_advisory_unlock(4242001)",
@@ -113,6 +118,8 @@ public:
 class SqlTransaction {
 public:
     [[nodiscard]] static SResult<SqlTransaction> begin(SqlConnection& c);
+    // A read transaction (the dialect's begin_read): several queries see one snapshot.
+    [[nodiscard]] static SResult<SqlTransaction> begin_read(SqlConnection& c);
     SqlTransaction(SqlTransaction&& other) noexcept : m_conn(std::exchange(other.m_conn, nullptr)) {}
     SqlTransaction& operator=(SqlTransaction&&) = delete;
     SqlTransaction(const SqlTransaction&) = delete;

@@ -55,9 +55,10 @@ CREATE TABLE IF NOT EXISTS kept_state(
   last_received TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS response_flags(
   id TEXT PRIMARY KEY, survey TEXT NOT NULL, kiosk TEXT NOT NULL, completed_s BIGINT, flags BIGINT NOT NULL,
-  reasons TEXT NOT NULL, in_cells BIGINT NOT NULL, unreadable TEXT NOT NULL);
+  reasons TEXT NOT NULL, in_cells BIGINT NOT NULL, unreadable TEXT NOT NULL, received_at TEXT NOT NULL DEFAULT '');
 CREATE INDEX IF NOT EXISTS response_flags_by_kiosk ON response_flags(survey, kiosk, completed_s);
 CREATE INDEX IF NOT EXISTS response_flags_set ON response_flags(survey) WHERE flags <> 0 OR unreadable <> '';
+CREATE INDEX IF NOT EXISTS response_flags_flagged ON response_flags(survey, received_at, id) WHERE flags <> 0;
 CREATE INDEX IF NOT EXISTS response_flags_new ON response_flags(survey) WHERE in_cells = 0;
 CREATE TABLE IF NOT EXISTS figure_cells(
   survey TEXT NOT NULL, breakdown TEXT NOT NULL, month BIGINT NOT NULL, unit TEXT NOT NULL, grp TEXT NOT NULL,
@@ -183,6 +184,22 @@ SResult<std::int64_t> count_of(SqlConnection& c, std::string_view sql, std::span
     return n->value_or(0);
 }
 
+// response_flags made before its received_at column (which orders the flagged rows as an export reads them,
+// kept_figures.cpp): the column is added and filled from responses, before the schema indexes it.
+SResult<void> add_flags_received_at(SqlConnection& c) {
+    if (!c.execute("SELECT 1 FROM response_flags WHERE 1 = 0")) return {};              // no table yet: the schema makes it
+    if (c.execute("SELECT received_at FROM response_flags WHERE 1 = 0")) return {};     // already there
+    auto tx = SqlTransaction::begin(c);
+    if (!tx) return std::unexpected(tx.error());
+    if (auto r = c.execute("ALTER TABLE response_flags ADD COLUMN received_at TEXT NOT NULL DEFAULT ''"); !r)
+        return std::unexpected(r.error());
+    if (auto r = c.execute("UPDATE response_flags SET received_at = COALESCE((SELECT r.received_at FROM responses r"
+                           " WHERE r.id = response_flags.id), '')");
+        !r)
+        return std::unexpected(r.error());
+    return tx->commit();
+}
+
 class SqlStorage final : public Storage {
 public:
     SqlStorage(const SqlDialect& dialect, ConnectionPool::Opener open) : m_dialect(&dialect), m_pool(std::move(open)) {}
@@ -192,7 +209,8 @@ public:
             const auto& d = c.dialect();
             if (!d.schema_lock.empty())
                 if (auto r = c.execute(d.schema_lock); !r) return std::unexpected(r.error());
-            auto created = c.execute_script(schema_for(d));
+            auto created = add_flags_received_at(c);
+            if (created) created = c.execute_script(schema_for(d));
             if (!d.schema_unlock.empty()) (void)c.execute(d.schema_unlock);
             return created;
         });

@@ -10,6 +10,7 @@
 #include "results/period.hpp"
 #include "sync/server/quality_rows.hpp"
 #include "sync/server/report_command.hpp"
+#include "sync/server/sql_connection.hpp"
 #include "tests/results/shipped.hpp"
 #include "tests/support/random_answers.hpp"
 #include "tests/sync/loopback.hpp"
@@ -129,6 +130,34 @@ protected:
         EXPECT_EQ(with, full->flagged());
         if (flagged) *flagged = with;
         EXPECT_GT(rows, 0);
+        expect_same_rows_in_small_flagged_pages();
+    }
+
+    // The export's reader holds the flagged responses a page at a time: with pages of 1, 2 or 7 it gives what it
+    // gives with one page, row for row, in the stored order (received_at, id).
+    void expect_same_rows_in_small_flagged_pages() {
+        const auto rows_with = [&](std::size_t page) {
+            std::vector<std::string> out;
+            auto r = srv::for_each_response_with_flags(
+                *receiver->storage, "food",
+                [&](const srv::ExportRow& row) {
+                    out.push_back(row.id + " " + row.received_at + " " + row.quality_flags + " " + row.quality_reasons + " " +
+                                  std::to_string(row.payload.size()));
+                    return true;
+                },
+                page);
+            EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().message);
+            return out;
+        };
+        const auto one_page = rows_with(srv::k_flagged_page);
+        std::vector<std::string> stored;
+        ASSERT_TRUE(receiver->storage->for_each_response("food", [&](const srv::ExportRow& row) {
+            stored.push_back(row.id);
+            return true;
+        }));
+        ASSERT_EQ(one_page.size(), stored.size());
+        for (std::size_t i = 0; i < stored.size(); ++i) ASSERT_EQ(one_page[i].substr(0, one_page[i].find(' ')), stored[i]) << "row " << i;
+        for (const std::size_t page : {1, 2, 7}) EXPECT_EQ(rows_with(page), one_page) << "flagged pages of " << page;
     }
 
     std::unique_ptr<Receiver> receiver;
@@ -265,6 +294,34 @@ TEST_P(KeptFigures, UnreadableResponsesAreNamedAndCountedAsTheFullPassDoes) {
     EXPECT_NE(kept.find("could not be read (named on standard error): 3"), std::string::npos) << kept.substr(0, 2000);
     EXPECT_NE(kept.find("left out: answer to 'fresh_produce_nearby'"), std::string::npos) << kept.substr(kept.find("standard error"));
     EXPECT_EQ(kept, table_json({}, false));
+}
+
+// A receiver that kept its flags before response_flags had received_at (the key an export reads the flagged
+// responses by): opening its database adds the column and fills it from responses; the flags read as before.
+TEST_P(KeptFigures, FlagsKeptWithoutTheirReceivedTimeAreBroughtUpToDateOnOpening) {
+    store("kentish", 150, -7200);
+    store("swiss", 60, -600);
+    std::int64_t flagged = 0;
+    expect_kept_flags_equal_full({}, &flagged);
+    ASSERT_GT(flagged, 10);
+    ASSERT_TRUE(receiver->storage->with_sql(true, [](srv::SqlConnection& c) -> srv::SResult<void> {
+        for (const char* sql : {"DROP INDEX response_flags_flagged", "ALTER TABLE response_flags DROP COLUMN received_at"})
+            if (auto r = c.execute(sql); !r) return std::unexpected(r.error());
+        return {};
+    }));
+    auto reopened = srv::open_storage(receiver->db_url());
+    ASSERT_TRUE(reopened.has_value()) << reopened.error().message;
+    std::int64_t empty = -1;
+    ASSERT_TRUE((*reopened)->with_sql(false, [&](srv::SqlConnection& c) -> srv::SResult<void> {
+        return c.query("SELECT count(*) FROM response_flags WHERE received_at = ''", {}, [&](const srv::SqlRow& row) {
+            empty = row.int64(0);
+            return false;
+        });
+    }));
+    EXPECT_EQ(empty, 0) << "every kept row has its response's received_at";
+    receiver->storage = std::shared_ptr<srv::Storage>(std::move(*reopened));
+    expect_kept_flags_equal_full({}, &flagged);
+    EXPECT_GT(flagged, 10);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KeptFigures, ::testing::Values("sqlite", "postgresql"), [](const auto& p) { return p.param; });
