@@ -73,8 +73,8 @@ std::optional<int> parse_flags(int argc, char** argv, Flags& f) {
     cli.add_option("--windowed", f.windowed, "Open a window of WxH pixels instead of full screen, e.g. 1080x1920");
     cli.add_option("--screenshot", f.screenshot, "Render one screen (see --goto) to this PNG file and exit");
     cli.add_option("--goto", f.go_to,
-                   "Screen for --screenshot: attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, "
-                   "admin:panel, drafts, save_failed, closed");
+                   "Screen for --screenshot: attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, start_again, "
+                   "idle, admin, admin:panel, drafts, save_failed, closed");
     cli.add_option("--lang", f.lang,
                    "The language the kiosk starts in (default: [kiosk] default_language), e.g. bn, ar, zh-Hans; with "
                    "--screenshot, the language of the rendered screen");

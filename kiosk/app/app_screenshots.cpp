@@ -78,12 +78,19 @@ std::expected<void, std::string> App::go_to(std::string_view spec) {
         stage_closed();
     } else if (spec == "drafts") {
         r = stage_drafts();
+    } else if (spec == "start_again") {
+        // The first question answered, then "Start again": the question asked before the answers are cleared.
+        const auto s = first_enabled();
+        r = stage_open(s);
+        if (r && m_session && !m_session->current_answer()) stage_answer();
+        if (r) apply(act::StartAgain{});
+        if (r && !m_confirm_start_again) r = std::unexpected("\"Start again\" did not ask first");
     } else if (spec.starts_with("question:")) {
         r = stage_question(spec.substr(9));
     } else {
         return std::unexpected("unknown screen '" + std::string(spec) +
-                               "' (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, idle, admin, "
-                               "admin:panel, drafts, save_failed, closed)");
+                               "' (attract, language, consent, question:SURVEY:NAME[:CHOICE], thanks, start_again, idle, "
+                               "admin, admin:panel, drafts, save_failed, closed)");
     }
     if (r) stage_settled();
     return r;

@@ -211,18 +211,9 @@ void draw_admin(const ViewModel& vm, Rect screen, ActionQueue& out) {
 
 // "Exit the app" sits next to "Sync now": a question first, saying what happens, with staying the easy choice.
 void draw_exit_confirm(const ViewModel& vm, Rect screen, ActionQueue& out) {
-    const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect card = dialog_card(screen, 980 * t.scale, 700 * t.scale);
-    const float h = draw_text(dl, t.fonts.title, card, vm.t("admin_exit_heading"), t.text);
-    cut_top(card, h + t.gap);
-    const float b = draw_text(dl, t.fonts.body, card, vm.t("admin_exit_body"), t.text);
-    cut_top(card, b + t.gap * 2);
-    Rect yes = cut_bottom(card, t.target * 1.4f);
-    cut_bottom(card, t.gap);
-    Rect no = cut_bottom(card, t.target * 1.4f);
-    if (button("exit:no", no, vm.t("admin_exit_no"), Look::Primary)) out.push_back(act::AdminExitConfirm{false});
-    if (button("exit:yes", yes, vm.t("admin_exit_yes"), Look::Danger)) out.push_back(act::AdminExitConfirm{true});
+    if (const auto yes = confirm_dialog(screen, {"exit", vm.t("admin_exit_heading"), vm.t("admin_exit_body"), vm.t("admin_exit_no"),
+                                                 vm.t("admin_exit_yes"), Look::Danger}))
+        out.push_back(act::AdminExitConfirm{*yes});
 }
 
 }  // namespace fieldkiosk::kiosk::ui

@@ -61,19 +61,10 @@ void draw_drafts(const ViewModel& vm, Rect screen, ActionQueue& out) {
 
 // Deleting a draft deletes a resident's answers for good: a question first, with "keep" as the easy choice.
 void draw_discard_draft(const ViewModel& vm, Rect screen, ActionQueue& out) {
-    const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect card = dialog_card(screen, 980 * t.scale, 640 * t.scale);
-    const float h = draw_text(dl, t.fonts.title, card, vm.t("drafts_discard_heading"), t.text);
-    cut_top(card, h + t.gap);
-    const float b = draw_text(dl, t.fonts.body, card,
-                              fill(vm.t("drafts_discard_body"), {{"survey", vm.drafts.confirm_discard_title}}), t.text);
-    cut_top(card, b + t.gap * 2);
-    Rect yes = cut_bottom(card, t.target * 1.4f);
-    cut_bottom(card, t.gap);
-    Rect no = cut_bottom(card, t.target * 1.4f);
-    if (button("discard:no", no, vm.t("drafts_discard_no"), Look::Primary)) out.push_back(act::DiscardDraftConfirm{false});
-    if (button("discard:yes", yes, vm.t("drafts_discard_yes"), Look::Danger)) out.push_back(act::DiscardDraftConfirm{true});
+    const std::string body = fill(vm.t("drafts_discard_body"), {{"survey", vm.drafts.confirm_discard_title}});
+    if (const auto yes = confirm_dialog(screen, {"discard", vm.t("drafts_discard_heading"), body, vm.t("drafts_discard_no"),
+                                                 vm.t("drafts_discard_yes"), Look::Danger}))
+        out.push_back(act::DiscardDraftConfirm{*yes});
 }
 
 }  // namespace fieldkiosk::kiosk::ui

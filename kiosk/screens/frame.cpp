@@ -142,6 +142,27 @@ Rect dialog_card(Rect screen, float w, float h) {
     return inset(card, t.pad);
 }
 
+std::optional<bool> confirm_dialog(Rect screen, const ConfirmDialog& d) {
+    const Theme& t = theme();
+    const float w = std::min(980 * t.scale, screen.w() - t.pad * 2);
+    const float inner_w = w - t.pad * 2;
+    const float button_h = t.target * 1.4f;
+    const float heading_h = measure(t.fonts.title, d.heading, inner_w).y;
+    const float body_h = measure(t.fonts.body, d.body, inner_w).y;
+    Rect card = dialog_card(screen, w, t.pad * 2 + heading_h + t.gap + body_h + t.gap * 2 + button_h * 2 + t.gap);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    cut_top(card, draw_text(dl, t.fonts.title, card, d.heading, t.text) + t.gap);
+    cut_top(card, draw_text(dl, t.fonts.body, card, d.body, t.text) + t.gap * 2);
+    const Rect yes = cut_bottom(card, button_h);
+    cut_bottom(card, t.gap);
+    const Rect no = cut_bottom(card, button_h);
+    const std::string id(d.id);
+    std::optional<bool> chosen;
+    if (button(id + ":no", no, d.no, Look::Primary)) chosen = false;
+    if (button(id + ":yes", yes, d.yes, d.yes_look)) chosen = true;
+    return chosen;
+}
+
 bool frame_needs_redraw(const ActionQueue& actions) {
     const bool acted = std::any_of(actions.begin(), actions.end(), [](const Action& a) {
         return !std::holds_alternative<act::Activity>(a) && !std::holds_alternative<act::CornerHeld>(a);

@@ -519,20 +519,11 @@ void draw_question(const ViewModel& vm, Rect screen, ActionQueue& out) {
 }
 
 void draw_start_again(const ViewModel& vm, Rect screen, ActionQueue& out) {
-    const Theme& t = theme();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    Rect card = dialog_card(screen, 980 * t.scale, 640 * t.scale);
     // Assisted mode keeps the interview as a draft instead of clearing it: say so.
     const std::string suffix = vm.assisted ? "_assisted" : "";
-    const float h = draw_text(dl, t.fonts.title, card, vm.t("start_again_heading" + suffix), t.text);
-    cut_top(card, h + t.gap);
-    const float b = draw_text(dl, t.fonts.body, card, vm.t("start_again_body" + suffix), t.text);
-    cut_top(card, b + t.gap * 2);
-    Rect yes = cut_bottom(card, t.target * 1.4f);
-    cut_bottom(card, t.gap);
-    Rect no = cut_bottom(card, t.target * 1.4f);
-    if (button("again:no", no, vm.t("start_again_no"), Look::Primary)) out.push_back(act::StartAgainConfirm{false});
-    if (button("again:yes", yes, vm.t("start_again_yes" + suffix), Look::Secondary)) out.push_back(act::StartAgainConfirm{true});
+    if (const auto yes = confirm_dialog(screen, {"again", vm.t("start_again_heading" + suffix), vm.t("start_again_body" + suffix),
+                                                 vm.t("start_again_no"), vm.t("start_again_yes" + suffix), Look::Secondary}))
+        out.push_back(act::StartAgainConfirm{*yes});
 }
 
 }  // namespace fieldkiosk::kiosk::ui

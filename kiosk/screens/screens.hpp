@@ -7,6 +7,8 @@
 #include "kiosk/app/view_model.hpp"
 #include "kiosk/widgets/widgets.hpp"
 
+#include <optional>
+
 namespace fieldkiosk::kiosk::ui {
 
 [[nodiscard]] ActionQueue draw_frame(const ViewModel& vm);
@@ -27,6 +29,14 @@ void top_bar(const ViewModel& vm, Rect& area, std::string_view left, ActionQueue
 void read_aloud_controls(const ViewModel& vm, Rect& inner, ActionQueue& out);
 // A centred card over a dimmed screen (dialogs). Returns the card's inner rectangle.
 [[nodiscard]] Rect dialog_card(Rect screen, float w, float h);
+// A question before something that cannot be undone: a heading, a sentence, then the easy choice (`no`, hit id
+// ID:no) above the other (`yes`, ID:yes). The card is as tall as what it holds, so the buttons follow the text
+// with no gap, whatever the language and text size. Returns the choice tapped this frame, if any.
+struct ConfirmDialog {
+    std::string_view id, heading, body, no, yes;
+    Look yes_look = Look::Secondary;
+};
+[[nodiscard]] std::optional<bool> confirm_dialog(Rect screen, const ConfirmDialog& d);
 [[nodiscard]] bool portrait(Rect screen);
 [[nodiscard]] ImU32 survey_colour(std::string_view survey_id);
 

@@ -76,7 +76,7 @@ struct KeptException {
 // quality_reasons filled from the kept flags (empty for a response received after the last refresh).
 // Read in one snapshot. The flagged responses are held `flagged_page` at a time (memory bounded whatever the
 // number of responses); a test makes the pages small.
-inline constexpr std::size_t k_flagged_page = 20'000;
+inline constexpr std::size_t k_flagged_page = 2'000;
 [[nodiscard]] SResult<void> for_each_response_with_flags(Storage& storage, std::string_view survey,
                                                          const std::function<bool(const ExportRow&)>& fn,
                                                          std::size_t flagged_page = k_flagged_page);

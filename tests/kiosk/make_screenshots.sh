@@ -20,6 +20,7 @@ shots=(
   "long-list question:food:ward"
   "language language"
   "thanks thanks"
+  "start-again start_again"
   "idle idle"
   "admin admin"
   "admin-panel admin:panel"

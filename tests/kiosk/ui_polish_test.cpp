@@ -513,3 +513,37 @@ TEST(UiPolish, AClosingNoteAfterTheSaveOffersNoStartAgain) {
         EXPECT_NE(line_with("Finish"), nullptr) << all_text();
     }
 }
+
+// "Start again?" and the other confirmations: the buttons follow the sentence. They sat at the bottom of a card of
+// fixed height, under a gap of a third of it, which the helper's tap walk found looked unfinished. Every screen
+// size, at the standard and the largest text; the card never holds less than its text.
+TEST(UiPolish, ConfirmationButtonsFollowTheirText) {
+    for (const ImVec2 size : k_sizes)
+        for (const int text_size : {0, 2}) {
+            KioskFixture f;
+            UiDriver ui(f.app, f.clock, size);
+            ASSERT_TRUE(f.app.go_to("question:safety:safety_walk_dark"));
+            f.app.apply(act::SetTextSize{text_size});
+            ui.frame();
+            ui.frame();
+            ASSERT_TRUE(ui.tap("nav:start_again"));
+            ui.frame();
+            const auto no = ui::hits().find("again:no");
+            const auto yes = ui::hits().find("again:yes");
+            ASSERT_TRUE(no && yes) << where(size, "") << " text size " << text_size;
+            const std::string& body = f.app.view().t("start_again_body");
+            const std::string& heading = f.app.view().t("start_again_heading");
+            float body_bottom = 0, heading_top = size.y;
+            for (const auto& l : ui::drawn_lines()) {
+                if (l.text.empty() || l.rect.min.x < no->min.x - 1 || l.rect.max.x > no->max.x + 1) continue;
+                if (body.find(l.text) != std::string::npos) body_bottom = std::max(body_bottom, l.rect.max.y);
+                if (heading.find(l.text) != std::string::npos) heading_top = std::min(heading_top, l.rect.min.y);
+            }
+            const float gap = ui::theme().gap;
+            ASSERT_GT(body_bottom, 0) << all_text();
+            EXPECT_GE(no->min.y, body_bottom) << "a button over the text, " << where(size, "") << " text size " << text_size;
+            EXPECT_LE(no->min.y - body_bottom, gap * 2 + 1) << where(size, "") << " text size " << text_size;
+            EXPECT_LE(yes->max.y - heading_top, size.y) << where(size, "");
+            EXPECT_GE(yes->min.y, no->max.y) << where(size, "");
+        }
+}
