@@ -7,11 +7,17 @@
 #include "sync/server/export_csv.hpp"
 #include "sync/server/quality_rows.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <random>
+#include <utility>
 
 namespace fieldkiosk::sync::server {
 
@@ -358,6 +364,55 @@ std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in
     if (!read) return std::unexpected(ExportFailure{ExportFailure::Kind::BadRequest, read.error()});
     if (!written) return std::unexpected(ExportFailure{ExportFailure::Kind::Failed, "the output could not be written"});
     return rows;
+}
+
+std::expected<ExportSpool, std::string> ExportSpool::open(const std::filesystem::path& dir) {
+    std::error_code ec;
+    const auto where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
+    if (ec) return std::unexpected("no temporary folder for the export: " + ec.message());
+    int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {  // a file system without O_TMPFILE
+        std::string name = (where / "fieldkiosk-export-XXXXXX").string();
+        fd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd >= 0) ::unlink(name.c_str());
+    }
+    if (fd < 0) return std::unexpected("cannot make a temporary file for the export in " + where.string() + ": " + std::strerror(errno));
+    return ExportSpool(fd, where);
+}
+
+ExportSpool::ExportSpool(ExportSpool&& other) noexcept
+    : m_fd(std::exchange(other.m_fd, -1)), m_dir(std::move(other.m_dir)), m_buf(std::move(other.m_buf)),
+      m_error(std::move(other.m_error)), m_size(other.m_size) {}
+
+ExportSpool::~ExportSpool() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+bool ExportSpool::write(std::string_view part) {
+    if (!m_error.empty()) return false;
+    m_buf += part;
+    return m_buf.size() < (1u << 20) || flush();
+}
+
+bool ExportSpool::flush() {
+    for (std::size_t off = 0; off < m_buf.size();) {
+        const ssize_t n = ::write(m_fd, m_buf.data() + off, m_buf.size() - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            m_error = "cannot write the export to a temporary file in " + m_dir.string() + ": " +
+                      std::strerror(n < 0 ? errno : ENOSPC);
+            return false;
+        }
+        off += static_cast<std::size_t>(n);
+        m_size += static_cast<std::size_t>(n);
+    }
+    m_buf.clear();
+    return true;
+}
+
+std::shared_ptr<const FileBody> ExportSpool::finish() {
+    if (!m_error.empty() || !flush()) return nullptr;
+    return std::make_shared<const FileBody>(std::exchange(m_fd, -1), m_size);
 }
 
 }  // namespace fieldkiosk::sync::server

@@ -16,12 +16,15 @@
 
 #include "core/loader.hpp"
 #include "sync/server/export_audit.hpp"
+#include "sync/server/http_message.hpp"
 #include "sync/server/quality.hpp"
 
 #include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +76,33 @@ struct ExportFailure {
     Storage& storage, const core::Catalog* catalog, const ExportRequest& request,
     const std::function<bool(std::string_view)>& write, const ExportAudit& audit,
     const std::function<void(const std::string&)>& warn = {}, const std::filesystem::path& temp_dir = {});
+
+// An export's bytes written to a temporary file that has no name (O_TMPFILE, or a name removed at once), so it
+// is gone with its descriptor, after a crash too. The receiver answers GET /v1/export/... from it: the export costs
+// disk, not memory, whatever its size, and one that fails part-way is still answered 500 before any byte is sent.
+class ExportSpool {
+public:
+    // In `dir` (the system's temporary folder when empty); the error names the folder and the reason.
+    [[nodiscard]] static std::expected<ExportSpool, std::string> open(const std::filesystem::path& dir = {});
+    ExportSpool(ExportSpool&& other) noexcept;
+    ExportSpool& operator=(ExportSpool&&) = delete;
+    ExportSpool(const ExportSpool&) = delete;
+    ExportSpool& operator=(const ExportSpool&) = delete;
+    ~ExportSpool();
+
+    bool write(std::string_view part);  // buffered; false once a write failed (error() says why)
+    // Everything written, as an HTTP body; nullptr when a write failed.
+    [[nodiscard]] std::shared_ptr<const FileBody> finish();
+    [[nodiscard]] const std::string& error() const { return m_error; }
+
+private:
+    ExportSpool(int fd, std::filesystem::path dir) : m_fd(fd), m_dir(std::move(dir)) {}
+    bool flush();
+    int m_fd = -1;
+    std::filesystem::path m_dir;
+    std::string m_buf, m_error;
+    std::size_t m_size = 0;
+};
 
 // The wide CSV of `request.survey` made from a long CSV export read from `in` (e.g. what `fieldkiosk-server decrypt`
 // wrote), row by row: the sealed rows a receiver cannot widen are widened where the key is. Rows of other surveys

@@ -57,6 +57,8 @@ struct Conn {
     int served = 0;
     std::string in, out;
     std::size_t out_off = 0, head_end = 0, body_len = 0;
+    std::shared_ptr<const FileBody> file;  // the answer's body still to send from a file, from file_off
+    std::size_t file_off = 0;
     HttpRequest req;
     SteadyClock::time_point deadline;
 };
@@ -108,7 +110,9 @@ IoResult io_write(Conn& c, const char* buf, std::size_t n) {
         const ssize_t r = ::send(c.fd, buf, n, MSG_NOSIGNAL);
         if (r >= 0) return {Io::Ok, static_cast<std::size_t>(r)};
         if (errno == EINTR) continue;
-        return {would_block(errno) ? Io::Again : Io::Error};
+        // A full send buffer: wait until it can take more (EPOLLOUT). Waiting for EPOLLIN, as before, left an
+        // answer larger than the socket buffers stalled until its deadline unless the client sent something.
+        return {would_block(errno) ? Io::Again : Io::Error, 0, true};
     }
 }
 
@@ -412,20 +416,37 @@ struct HttpCore::Loop {
         c.out += res.cut_after ? std::string_view(res.body).substr(0, *res.cut_after) : std::string_view(res.body);
         c.out_off = 0;
         c.cut = res.cut_after.has_value();
+        c.file = c.cut ? nullptr : res.file;
+        c.file_off = 0;
         c.close_after = close;
         c.state = State::Writing;
         c.deadline = SteadyClock::now() + opt.write_timeout;
         write_more(c);
     }
 
+    // A file body goes out k_file_piece bytes at a time through `out`; its deadline is write_timeout without
+    // progress (an export may take longer than that to download, but a client that stops reading is let go).
+    static constexpr std::size_t k_file_piece = 256 * 1024;
     void write_more(Conn& c) {
-        while (c.out_off < c.out.size()) {
-            const IoResult io = io_write(c, c.out.data() + c.out_off, c.out.size() - c.out_off);
-            if (io.kind == Io::Again) return want(c, io.want_write ? EPOLLOUT : EPOLLIN);
-            if (io.kind != Io::Ok) return close_conn(c);
-            c.out_off += io.n;
+        while (true) {
+            while (c.out_off < c.out.size()) {
+                const IoResult io = io_write(c, c.out.data() + c.out_off, c.out.size() - c.out_off);
+                if (io.kind == Io::Again) return want(c, io.want_write ? EPOLLOUT : EPOLLIN);
+                if (io.kind != Io::Ok) return close_conn(c);
+                c.out_off += io.n;
+                if (c.file) c.deadline = SteadyClock::now() + opt.write_timeout;
+            }
+            if (!c.file || c.file_off >= c.file->size()) break;
+            c.out.resize(std::min(k_file_piece, c.file->size() - c.file_off));
+            const ssize_t r = ::pread(c.file->fd(), c.out.data(), c.out.size(), static_cast<off_t>(c.file_off));
+            if (r <= 0) return close_conn(c);  // the file cannot be read: a short body, then the connection closes
+            c.out.resize(static_cast<std::size_t>(r));
+            c.out_off = 0;
+            c.file_off += static_cast<std::size_t>(r);
         }
         c.out.clear();
+        if (c.file) c.out.shrink_to_fit();  // a file body's piece is not kept for an idle keep-alive connection
+        c.file.reset();
         if (c.cut) return close_conn(c);
         if (c.close_after) {  // lingering close: the client reads the answer before our close could reset it
             if (c.ssl != nullptr) SSL_shutdown(c.ssl);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <unistd.h>
+
 namespace fieldkiosk::sync::server {
 
 namespace {
@@ -102,11 +104,15 @@ std::string_view reason_phrase(int status) {
     }
 }
 
+FileBody::~FileBody() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
 std::string serialize_head(const HttpResponse& res, bool close) {
     std::string out = "HTTP/1.1 " + std::to_string(res.status) + " " + std::string(reason_phrase(res.status)) + "\r\n";
-    if (!res.body.empty() || res.status != 304) {
+    if (res.body_size() != 0 || res.status != 304) {
         out += "Content-Type: " + res.content_type + "\r\n";
-        out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
+        out += "Content-Length: " + std::to_string(res.body_size()) + "\r\n";
     }
     for (const auto& [k, v] : res.headers) out += k + ": " + v + "\r\n";
     out += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n";

@@ -527,34 +527,52 @@ struct Server::Impl {
         res.set_content(text, "text/plain; version=0.0.4");
     }
 
-    // GET /v1/export/SURVEY.csv: built whole on the worker, then sent with its length; a database error
-    // part-way answers 500 (never a short file that looks complete).
+    // An export's body: made whole on the worker into an ExportSpool (a temporary file without a name, so memory
+    // does not grow with the export), then sent from it with its length. A failure part-way, in the database or
+    // the temporary folder, answers 500 before any byte: never a short file that looks complete.
+    static std::optional<ExportSpool> open_spool(HttpResponse& res) {
+        auto spool = ExportSpool::open();
+        if (!spool) {
+            answer_error(res, 500, "internal", "the export could not be made: " + bounded_text(spool.error(), 200));
+            return std::nullopt;
+        }
+        return std::move(*spool);
+    }
+    static void send_spool(HttpResponse& res, ExportSpool& spool, const std::string& filename, std::string_view type) {
+        auto body = spool.finish();
+        if (!body) {
+            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(spool.error(), 200));
+            return;
+        }
+        res.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+        res.content_type = std::string(type);
+        res.file = std::move(body);
+    }
+
+    // GET /v1/export/SURVEY.csv.
     void handle_export(const HttpRequest& req, HttpResponse& res) {
         const auto token = authenticate(req, res, k_need_read);
         if (!token) return;
         const std::string survey = req.matches[1];
-        std::string text;
-        const auto write = [&text](const std::string& part) {
-            text += part;
-            return true;
-        };
+        auto spool = open_spool(res);
+        if (!spool) return;
+        const auto write = [&spool](const std::string& part) { return spool->write(part); };
         const ExportAudit audit{*storage, *clock, token->name, "survey '" + survey + "' as CSV over HTTP"};
         // Never a short file that looks complete, nor a file that is not in the audit log.
         std::string why;
         const auto lib = surveys();
         const core::SurveyPtr definition = lib->validator().catalog().find(survey);
         if (!export_csv_to(*storage, survey, write, audit, ExportQuality{options.quality, definition}, &why)) {
-            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(why, 200));
+            const std::string& reason = spool->error().empty() ? why : spool->error();
+            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(reason, 200));
             return;
         }
-        res.set_header("Content-Disposition", "attachment; filename=\"" + survey + ".csv\"");
-        res.set_content(std::move(text), "text/csv; charset=utf-8");
+        send_spool(res, *spool, survey + ".csv", "text/csv; charset=utf-8");
     }
 
     // GET /v1/export/SURVEY.wide.csv, .codebook.csv, .sps, .xlsx [?labels=LANG]: the same token, scope and audit
-    // entry as the long CSV; the survey's current definition from the library in force. Built whole on the
-    // worker like the long CSV (HttpCore sends complete responses): memory grows with the export here, unlike
-    // on the command line (docs/exports.md).
+    // entry as the long CSV; the survey's current definition from the library in force; made into a spool as the
+    // long CSV is (docs/exports.md, "Memory").
     void handle_export_format(const HttpRequest& req, HttpResponse& res) {
         const auto token = authenticate(req, res, k_need_read);
         if (!token) return;
@@ -575,11 +593,9 @@ struct Server::Impl {
         }
         request.quality = options.quality;
         const auto lib = surveys();
-        std::string body;
-        const auto write = [&body](std::string_view part) {
-            body += part;
-            return true;
-        };
+        auto spool = open_spool(res);
+        if (!spool) return;
+        const auto write = [&spool](std::string_view part) { return spool->write(part); };
         const ExportAudit audit{*storage, *clock, token->name,
                                 "survey '" + request.survey + "' as " + std::string(to_string(request.format)) +
                                     (request.labels.empty() ? "" : " (labels " + request.labels + ")") + " over HTTP"};
@@ -594,13 +610,12 @@ struct Server::Impl {
                          unknown ? "not_found"
                          : bad   ? "bad_request"
                                  : "internal",
-                         bounded_text(done.error().message, 300));
+                         bounded_text(spool->error().empty() ? done.error().message : spool->error(), 300));
             return;
         }
         const std::string name =
             request.survey + (request.labels.empty() ? "" : "." + request.labels) + std::string(export_suffix(request.format));
-        res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
-        res.set_content(std::move(body), std::string(export_content_type(request.format)));
+        send_spool(res, *spool, name, export_content_type(request.format));
     }
 
     // A survey document is ~60 KB of JSON and ~10 KB gzip'd: answers of 1 KB or more go gzip'd to a client

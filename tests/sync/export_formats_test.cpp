@@ -12,6 +12,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
 
 namespace fieldkiosk::testing {
@@ -246,6 +251,28 @@ TEST_P(ExportFormats, ManyRowsAreWrittenInOrderAndABadPayloadIsNamedByItsLine) {
     EXPECT_NE((*log)[1].what.find("(cut short)"), std::string::npos);
 }
 
+// Over HTTP an export is made into a temporary file first (ExportSpool), so that its size costs no memory. A
+// receiver whose temporary folder is missing answers 500 naming the folder, and audits no export.
+TEST_P(ExportFormats, WithNoTemporaryFolderAnExportIsA500NamingItAndIsNotAudited) {
+    send(3);
+    const char* was = std::getenv("TMPDIR");
+    const std::string saved = was ? was : "";
+    const TempDir dir;
+    const std::string missing = (dir.path() / "no-such-folder").string();
+    ::setenv("TMPDIR", missing.c_str(), 1);
+    const auto wide = get("/v1/export/food.wide.csv", receiver->admin_token);
+    const auto long_csv = get("/v1/export/food.csv", receiver->admin_token);
+    if (was) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
+    for (const auto& [status, body] : {wide, long_csv}) {
+        EXPECT_EQ(status, 500) << body;
+        EXPECT_NE(body.find("temporary"), std::string::npos) << body;
+    }
+    auto log = receiver->storage->audit_entries("");
+    ASSERT_TRUE(log) << log.error().message;
+    EXPECT_TRUE(log->empty()) << log->front().what;
+    EXPECT_EQ(get("/v1/export/food.wide.csv", receiver->admin_token).first, 200) << "with the folder back";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ExportFormats, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& p) { return p.param; });
 
@@ -271,6 +298,56 @@ TEST(ExportVerb, WideWithoutSurveyDefinitionsOrWithAnUnknownLanguageIsAUsageErro
     EXPECT_EQ(rc, 0);
     for (const char* word : {"wide", "codebook", "sps", "xlsx", "--labels", "--surveys", "--out", "docs/exports.md"})
         EXPECT_NE(text.find(word), std::string::npos) << word << " in\n" << text;
+}
+
+// --- ExportSpool: an export's bytes in a temporary file without a name ---
+
+TEST(ExportSpool, KeepsEveryByteInOrderAndGivesThemAsAFileBody) {
+    auto spool = sync::server::ExportSpool::open();
+    ASSERT_TRUE(spool) << spool.error();
+    std::string all;
+    for (int i = 0; i < 5000; ++i) {  // 5,000 lines of 700 bytes: several flushes of the 1 MiB buffer
+        const std::string line = std::to_string(i) + std::string(700 - std::to_string(i).size() - 2, static_cast<char>('a' + i % 26)) + "\r\n";
+        ASSERT_TRUE(spool->write(line));
+        all += line;
+    }
+    const auto body = spool->finish();
+    ASSERT_NE(body, nullptr) << spool->error();
+    ASSERT_EQ(body->size(), all.size());
+    std::string back(all.size(), '\0');
+    ASSERT_EQ(::pread(body->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(back.size()));
+    EXPECT_TRUE(back == all);
+}
+
+TEST(ExportSpool, AFolderThatIsNotThereIsNamed) {
+    const TempDir dir;
+    auto spool = sync::server::ExportSpool::open(dir.path() / "gone");
+    ASSERT_FALSE(spool);
+    EXPECT_NE(spool.error().find((dir.path() / "gone").string()), std::string::npos) << spool.error();
+}
+
+// A write that fails (the file size limit stands in for a full disk: both end write() with an error) is said,
+// with the folder and the reason, and nothing is given as a body.
+TEST(ExportSpool, AWriteThatFailsIsSaidAndGivesNoBody) {
+    const TempDir dir;
+    auto spool = sync::server::ExportSpool::open(dir.path());
+    ASSERT_TRUE(spool) << spool.error();
+    rlimit old{};
+    ::getrlimit(RLIMIT_FSIZE, &old);
+    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // else the signal ends the test process
+    rlimit small = old;
+    small.rlim_cur = 64 * 1024;
+    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    bool ok = true;
+    for (int i = 0; i < 3000 && ok; ++i) ok = spool->write(std::string(1000, 'x'));
+    const auto body = spool->finish();
+    ::setrlimit(RLIMIT_FSIZE, &old);
+    std::signal(SIGXFSZ, old_handler);
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(body, nullptr);
+    EXPECT_NE(spool->error().find(dir.path().string()), std::string::npos) << spool->error();
+    EXPECT_NE(spool->error().find("too large"), std::string::npos) << spool->error();
+    EXPECT_FALSE(spool->write("more")) << "a spool that failed stays failed";
 }
 
 }  // namespace

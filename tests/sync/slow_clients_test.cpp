@@ -2,12 +2,14 @@
 // open, silent or trickling bytes, while /v1/health and a real kiosk sync (libcurl client) are answered;
 // deadlines close connections that never finish a request; over the connection cap a client gets 503.
 // The receiver under test is the real Server (HttpCore) over loopback, plain and TLS.
+#include "sync/server/http_core.hpp"
 #include "tests/sync/loopback.hpp"
 #include "tests/sync/self_signed.hpp"
 
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -262,6 +265,117 @@ TEST(SlowClients, PipelinedRequestsAreAnsweredInOrderAndConnectionCloseIsHonoure
     ::close(old);
     EXPECT_TRUE(once.starts_with("HTTP/1.1 200")) << once;
     EXPECT_NE(once.find("Connection: close"), std::string::npos) << once;
+}
+
+// An HttpCore answering GET /file with "head-" and then `file` (a body held in a file, as exports are), and
+// anything else with "small". write_timeout is short: a file body's deadline counts from its last progress.
+class FileServer {
+public:
+    explicit FileServer(std::shared_ptr<const sync::server::FileBody> file) : m_file(std::move(file)) {
+        sync::server::HttpCoreOptions o;
+        o.port = 0;
+        o.workers = 2;
+        o.write_timeout = 2s;
+        m_core = std::make_unique<sync::server::HttpCore>(o, [this](sync::server::HttpRequest& r) {
+            sync::server::HttpResponse res;
+            res.content_type = "application/octet-stream";
+            res.body = r.path == "/file" ? "head-" : "small";
+            if (r.path == "/file") res.file = m_file;
+            return res;
+        });
+        if (!m_core->bind()) throw std::runtime_error(m_core->error());
+        m_thread = std::thread([this] { m_core->run(); });
+        if (!wait_until([this] { return m_core->is_running(); }, 10s)) throw std::runtime_error("did not start");
+    }
+    ~FileServer() {
+        m_core->stop();
+        m_thread.join();
+    }
+    FileServer(const FileServer&) = delete;
+    FileServer& operator=(const FileServer&) = delete;
+    [[nodiscard]] int port() const { return m_core->port(); }
+
+private:
+    std::shared_ptr<const sync::server::FileBody> m_file;
+    std::unique_ptr<sync::server::HttpCore> m_core;
+    std::thread m_thread;
+};
+
+// A file of `n` bytes of a pattern that no shift of it repeats soon, open for reading, and its bytes.
+std::pair<std::shared_ptr<const sync::server::FileBody>, std::string> pattern_file(std::size_t n) {
+    std::string bytes(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) bytes[i] = static_cast<char>((i * 131 + i / 997) % 251);
+    char name[] = "/tmp/fieldkiosk-file-body-XXXXXX";
+    const int fd = ::mkstemp(name);
+    EXPECT_GE(fd, 0);
+    ::unlink(name);
+    EXPECT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+    return {std::make_shared<const sync::server::FileBody>(fd, n), bytes};
+}
+
+// The body of the first answer in `got` (by its Content-Length), and what follows it.
+std::pair<std::string, std::string> first_body(const std::string& got) {
+    const auto end = got.find("\r\n\r\n");
+    const auto at = got.find("Content-Length: ");
+    if (end == std::string::npos || at == std::string::npos || at > end) return {};
+    const std::size_t len = std::stoull(got.substr(at + 16));
+    return {got.substr(end + 4, len), end + 4 + len <= got.size() ? got.substr(end + 4 + len) : std::string{}};
+}
+
+TEST(SlowClients, AFileBodyIsSentWholeWithItsLengthAndTheConnectionServesTheNextRequest) {
+    auto [file, bytes] = pattern_file((3u << 20) + 17);  // several pieces, the last one short
+    FileServer server(file);
+    const int fd = connect_to(server.port());
+    ASSERT_GE(fd, 0);
+    send_text(fd, "GET /file HTTP/1.1\r\nHost: x\r\n\r\nGET /other HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const std::string got = read_until_closed(fd);
+    ::close(fd);
+    ASSERT_TRUE(got.starts_with("HTTP/1.1 200 OK\r\n")) << got.substr(0, 200);
+    EXPECT_NE(got.find("Content-Length: " + std::to_string(5 + bytes.size()) + "\r\n"), std::string::npos);
+    const auto [body, rest] = first_body(got);
+    ASSERT_EQ(body.size(), 5 + bytes.size());
+    EXPECT_TRUE(body == "head-" + bytes) << "the file's bytes, in order, after the in-memory part";
+    EXPECT_TRUE(rest.starts_with("HTTP/1.1 200 OK\r\n")) << rest.substr(0, 200);
+    EXPECT_TRUE(rest.ends_with("\r\n\r\nsmall")) << rest;
+}
+
+// A client that reads slowly gets the whole file: the write deadline (2 s) counts from the last progress, not
+// from the start of an answer that takes longer than that to read.
+TEST(SlowClients, AFileBodyReadSlowlyIsNotCutAtTheWriteDeadline) {
+    auto [file, bytes] = pattern_file(24u << 20);
+    FileServer server(file);
+    const int fd = connect_to(server.port());
+    ASSERT_GE(fd, 0);
+    const int small = 64 * 1024;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    send_text(fd, "GET /file HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string got;
+    std::vector<char> buf(1 << 20);
+    const auto started = std::chrono::steady_clock::now();
+    for (;;) {  // about 1 MiB every 200 ms: five seconds or more for the whole file
+        const auto n = ::recv(fd, buf.data(), buf.size(), MSG_WAITALL);
+        if (n <= 0) break;
+        got.append(buf.data(), static_cast<std::size_t>(n));
+        std::this_thread::sleep_for(200ms);
+    }
+    ::close(fd);
+    ASSERT_GT(std::chrono::steady_clock::now() - started, 2s) << "the read was not slower than the deadline: the test shows nothing";
+    const auto [body, rest] = first_body(got);
+    EXPECT_EQ(body.size(), 5 + bytes.size()) << "cut after " << got.size() << " bytes";
+    EXPECT_TRUE(body == "head-" + bytes);
+}
+
+// A file that cannot be read to its length (here it has no bytes at all) ends the connection after what could be
+// sent: the client sees a body shorter than its Content-Length, never a hang or a complete-looking answer.
+TEST(SlowClients, AFileBodyThatCannotBeReadEndsTheConnection) {
+    FileServer server(std::make_shared<const sync::server::FileBody>(::open("/dev/null", O_RDONLY | O_CLOEXEC), 4096));
+    const int fd = connect_to(server.port());
+    ASSERT_GE(fd, 0);
+    send_text(fd, "GET /file HTTP/1.1\r\nHost: x\r\n\r\n");
+    const std::string got = read_until_closed(fd, 30s);
+    ::close(fd);
+    EXPECT_NE(got.find("Content-Length: 4101\r\n"), std::string::npos) << got;
+    EXPECT_TRUE(got.ends_with("\r\n\r\nhead-")) << got;
 }
 
 }  // namespace
