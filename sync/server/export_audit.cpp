@@ -58,6 +58,7 @@ bool export_audited(Storage& storage, const std::string& survey, const ExportSte
         }
     }
     if (written && steps.end) written = steps.end(why);
+    if (written && audit.flush) written = audit.flush(why);
     if (steps.written) rows = steps.written();
     if (!written && why.empty()) why = "the output could not be written";
     if (rows_out) *rows_out = rows;

@@ -20,6 +20,9 @@ struct ExportAudit {
     Storage& storage;
     const core::Clock& clock;
     std::string who, what;
+    // When set: called after the export's last byte and before its entry is written, to put what is still
+    // buffered where it goes (an HTTP export's ExportSpool); false makes the export "cut short" (`why` says why).
+    std::function<bool(std::string& why)> flush = {};
 };
 
 // The quality flags an export writes (quality_rows.hpp), with `settings`. With the survey's `definition` (which

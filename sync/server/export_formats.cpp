@@ -13,6 +13,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <future>
@@ -367,16 +368,17 @@ std::expected<std::int64_t, ExportFailure> export_wide_from_csv(std::istream& in
 }
 
 std::expected<ExportSpool, std::string> ExportSpool::open(const std::filesystem::path& dir) {
-    std::error_code ec;
-    const auto where = dir.empty() ? std::filesystem::temp_directory_path(ec) : dir;
-    if (ec) return std::unexpected("no temporary folder for the export: " + ec.message());
+    const char* tmp = std::getenv("TMPDIR");  // as temp_directory_path(), which forgets the folder when it is missing
+    const std::filesystem::path where = !dir.empty() ? dir : tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
     int fd = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {  // a file system without O_TMPFILE
+    int err = errno;
+    if (fd < 0 && (err == EOPNOTSUPP || err == EISDIR || err == EINVAL)) {  // a file system without O_TMPFILE
         std::string name = (where / "fieldkiosk-export-XXXXXX").string();
         fd = ::mkostemp(name.data(), O_CLOEXEC);
+        err = errno;
         if (fd >= 0) ::unlink(name.c_str());
     }
-    if (fd < 0) return std::unexpected("cannot make a temporary file for the export in " + where.string() + ": " + std::strerror(errno));
+    if (fd < 0) return std::unexpected("cannot make a temporary file for the export in " + where.string() + ": " + std::strerror(err));
     return ExportSpool(fd, where);
 }
 
@@ -395,12 +397,13 @@ bool ExportSpool::write(std::string_view part) {
 }
 
 bool ExportSpool::flush() {
+    if (!m_error.empty()) return false;
     for (std::size_t off = 0; off < m_buf.size();) {
         const ssize_t n = ::write(m_fd, m_buf.data() + off, m_buf.size() - off);
-        if (n < 0 && errno == EINTR) continue;
+        const int err = n < 0 ? errno : ENOSPC;
+        if (n < 0 && err == EINTR) continue;
         if (n <= 0) {
-            m_error = "cannot write the export to a temporary file in " + m_dir.string() + ": " +
-                      std::strerror(n < 0 ? errno : ENOSPC);
+            m_error = "cannot write the export to a temporary file in " + m_dir.string() + ": " + std::strerror(err);
             return false;
         }
         off += static_cast<std::size_t>(n);

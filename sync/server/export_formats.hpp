@@ -82,7 +82,7 @@ struct ExportFailure {
 // disk, not memory, whatever its size, and one that fails part-way is still answered 500 before any byte is sent.
 class ExportSpool {
 public:
-    // In `dir` (the system's temporary folder when empty); the error names the folder and the reason.
+    // In `dir` (when empty: $TMPDIR, else /tmp); the error names the folder and the reason.
     [[nodiscard]] static std::expected<ExportSpool, std::string> open(const std::filesystem::path& dir = {});
     ExportSpool(ExportSpool&& other) noexcept;
     ExportSpool& operator=(ExportSpool&&) = delete;
@@ -91,13 +91,13 @@ public:
     ~ExportSpool();
 
     bool write(std::string_view part);  // buffered; false once a write failed (error() says why)
+    bool flush();                       // what is buffered, to the file; false as write()
     // Everything written, as an HTTP body; nullptr when a write failed.
     [[nodiscard]] std::shared_ptr<const FileBody> finish();
     [[nodiscard]] const std::string& error() const { return m_error; }
 
 private:
     ExportSpool(int fd, std::filesystem::path dir) : m_fd(fd), m_dir(std::move(dir)) {}
-    bool flush();
     int m_fd = -1;
     std::filesystem::path m_dir;
     std::string m_buf, m_error;

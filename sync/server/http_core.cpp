@@ -428,7 +428,8 @@ struct HttpCore::Loop {
     // progress (an export may take longer than that to download, but a client that stops reading is let go).
     static constexpr std::size_t k_file_piece = 256 * 1024;
     void write_more(Conn& c) {
-        while (true) {
+        // At most four pieces of a file per turn, so that one fast download does not keep the loop from the others.
+        for (int pieces = 0;; ++pieces) {
             while (c.out_off < c.out.size()) {
                 const IoResult io = io_write(c, c.out.data() + c.out_off, c.out.size() - c.out_off);
                 if (io.kind == Io::Again) return want(c, io.want_write ? EPOLLOUT : EPOLLIN);
@@ -437,6 +438,7 @@ struct HttpCore::Loop {
                 if (c.file) c.deadline = SteadyClock::now() + opt.write_timeout;
             }
             if (!c.file || c.file_off >= c.file->size()) break;
+            if (pieces == 4) return want(c, EPOLLOUT);  // level-triggered: called again at once if the socket takes more
             c.out.resize(std::min(k_file_piece, c.file->size() - c.file_off));
             const ssize_t r = ::pread(c.file->fd(), c.out.data(), c.out.size(), static_cast<off_t>(c.file_off));
             if (r <= 0) return close_conn(c);  // the file cannot be read: a short body, then the connection closes

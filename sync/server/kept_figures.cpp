@@ -439,6 +439,13 @@ SResult<KeptStatus> refresh_kept(Storage& storage, const KeptRequest& req) {
             if (!added) return std::unexpected(added.error());
             status.cells_added = *added;
         }
+        // A flagged row without its arrival time (kept by an older receiver after this one added the column): the
+        // export reads flagged rows in that order, so it is filled in (through the flagged index: only those).
+        if (auto w = c.execute("UPDATE response_flags SET received_at = COALESCE((SELECT r.received_at FROM responses r"
+                               " WHERE r.id = response_flags.id), '') WHERE survey = ?1 AND flags <> 0 AND received_at = ''",
+                               p);
+            !w)
+            return std::unexpected(w.error());
         const std::array<SqlValue, 5> u{std::string_view(survey), std::string_view(want_flags), std::string_view(cells), seen,
                                         std::string_view(st.last_received)};
         if (auto w = c.execute(

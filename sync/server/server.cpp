@@ -538,6 +538,14 @@ struct Server::Impl {
         }
         return std::move(*spool);
     }
+    // The audit entry is written after the spool's last bytes are on disk: a full disk there is "cut short".
+    static std::function<bool(std::string&)> flush_of(ExportSpool& spool) {
+        return [&spool](std::string& why) {
+            if (spool.flush()) return true;
+            why = spool.error();
+            return false;
+        };
+    }
     static void send_spool(HttpResponse& res, ExportSpool& spool, const std::string& filename, std::string_view type) {
         auto body = spool.finish();
         if (!body) {
@@ -557,7 +565,7 @@ struct Server::Impl {
         auto spool = open_spool(res);
         if (!spool) return;
         const auto write = [&spool](const std::string& part) { return spool->write(part); };
-        const ExportAudit audit{*storage, *clock, token->name, "survey '" + survey + "' as CSV over HTTP"};
+        const ExportAudit audit{*storage, *clock, token->name, "survey '" + survey + "' as CSV over HTTP", flush_of(*spool)};
         // Never a short file that looks complete, nor a file that is not in the audit log.
         std::string why;
         const auto lib = surveys();
@@ -598,7 +606,8 @@ struct Server::Impl {
         const auto write = [&spool](std::string_view part) { return spool->write(part); };
         const ExportAudit audit{*storage, *clock, token->name,
                                 "survey '" + request.survey + "' as " + std::string(to_string(request.format)) +
-                                    (request.labels.empty() ? "" : " (labels " + request.labels + ")") + " over HTTP"};
+                                    (request.labels.empty() ? "" : " (labels " + request.labels + ")") + " over HTTP",
+                                flush_of(*spool)};
         auto done = export_survey_to(*storage, &lib->validator().catalog(), request, write, audit);
         if (!done) {
             const auto k = done.error().kind;

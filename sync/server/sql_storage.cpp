@@ -191,6 +191,14 @@ SResult<void> add_flags_received_at(SqlConnection& c) {
     if (c.execute("SELECT received_at FROM response_flags WHERE 1 = 0")) return {};     // already there
     auto tx = SqlTransaction::begin(c);
     if (!tx) return std::unexpected(tx.error());
+    // Again under the write lock: another process (a command beside the server) may have added it meanwhile. The
+    // probe may fail: its savepoint undoes that (PostgreSQL refuses a transaction's later statements otherwise).
+    if (auto r = c.execute("SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
+    const bool added = c.execute("SELECT received_at FROM response_flags WHERE 1 = 0").has_value();
+    if (!added)
+        if (auto r = c.execute("ROLLBACK TO SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
+    if (auto r = c.execute("RELEASE SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
+    if (added) return {};
     if (auto r = c.execute("ALTER TABLE response_flags ADD COLUMN received_at TEXT NOT NULL DEFAULT ''"); !r)
         return std::unexpected(r.error());
     if (auto r = c.execute("UPDATE response_flags SET received_at = COALESCE((SELECT r.received_at FROM responses r"

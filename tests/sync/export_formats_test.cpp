@@ -249,6 +249,22 @@ TEST_P(ExportFormats, ManyRowsAreWrittenInOrderAndABadPayloadIsNamedByItsLine) {
     ASSERT_EQ(log->size(), 2u);
     EXPECT_EQ((*log)[1].rows, static_cast<std::int64_t>(lines) - 1) << "the header is not a row";
     EXPECT_NE((*log)[1].what.find("(cut short)"), std::string::npos);
+
+    // Every byte taken, but what was buffered cannot be put on disk at the end (an HTTP export's spool on a full
+    // disk): the export fails with that reason and its audit entry says "cut short", never a complete export.
+    sync::server::ExportAudit flushing = audit;
+    flushing.flush = [](std::string& why) {
+        why = "cannot write the export to a temporary file in /x: No space left on device";
+        return false;
+    };
+    auto unflushed = sync::server::export_survey_to(*receiver->storage, &catalog, {"food", sync::server::ExportFormat::Wide, "", {}},
+                                                    [](std::string_view) { return true; }, flushing, {});
+    ASSERT_FALSE(unflushed.has_value());
+    EXPECT_NE(unflushed.error().message.find("No space left"), std::string::npos) << unflushed.error().message;
+    log = receiver->storage->audit_entries("");
+    ASSERT_TRUE(log);
+    ASSERT_EQ(log->size(), 3u);
+    EXPECT_NE((*log)[2].what.find("(cut short)"), std::string::npos) << (*log)[2].what;
 }
 
 // Over HTTP an export is made into a temporary file first (ExportSpool), so that its size costs no memory. A
@@ -265,7 +281,7 @@ TEST_P(ExportFormats, WithNoTemporaryFolderAnExportIsA500NamingItAndIsNotAudited
     if (was) ::setenv("TMPDIR", saved.c_str(), 1); else ::unsetenv("TMPDIR");
     for (const auto& [status, body] : {wide, long_csv}) {
         EXPECT_EQ(status, 500) << body;
-        EXPECT_NE(body.find("temporary"), std::string::npos) << body;
+        EXPECT_NE(body.find(missing), std::string::npos) << "the folder is named: " << body;
     }
     auto log = receiver->storage->audit_entries("");
     ASSERT_TRUE(log) << log.error().message;
@@ -332,17 +348,32 @@ TEST(ExportSpool, AWriteThatFailsIsSaidAndGivesNoBody) {
     const TempDir dir;
     auto spool = sync::server::ExportSpool::open(dir.path());
     ASSERT_TRUE(spool) << spool.error();
-    rlimit old{};
-    ::getrlimit(RLIMIT_FSIZE, &old);
-    const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);  // else the signal ends the test process
-    rlimit small = old;
-    small.rlim_cur = 64 * 1024;
-    ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+    struct Limited {  // the file size limit and SIGXFSZ ignored (else the signal ends the test), undone at the end
+        rlimit old{};
+        void (*handler)(int) = nullptr;
+        bool set = false;
+        Limited() {
+            ::getrlimit(RLIMIT_FSIZE, &old);
+            handler = std::signal(SIGXFSZ, SIG_IGN);
+            rlimit small = old;
+            small.rlim_cur = 64 * 1024;
+            set = ::setrlimit(RLIMIT_FSIZE, &small) == 0;
+        }
+        ~Limited() {
+            ::setrlimit(RLIMIT_FSIZE, &old);
+            std::signal(SIGXFSZ, handler);
+        }
+        Limited(const Limited&) = delete;
+        Limited& operator=(const Limited&) = delete;
+    };
     bool ok = true;
-    for (int i = 0; i < 3000 && ok; ++i) ok = spool->write(std::string(1000, 'x'));
-    const auto body = spool->finish();
-    ::setrlimit(RLIMIT_FSIZE, &old);
-    std::signal(SIGXFSZ, old_handler);
+    std::shared_ptr<const sync::server::FileBody> body;
+    {
+        const Limited limited;
+        ASSERT_TRUE(limited.set);
+        for (int i = 0; i < 3000 && ok; ++i) ok = spool->write(std::string(1000, 'x'));
+        body = spool->finish();
+    }
     EXPECT_FALSE(ok);
     EXPECT_EQ(body, nullptr);
     EXPECT_NE(spool->error().find(dir.path().string()), std::string::npos) << spool->error();

@@ -285,7 +285,11 @@ public:
         });
         if (!m_core->bind()) throw std::runtime_error(m_core->error());
         m_thread = std::thread([this] { m_core->run(); });
-        if (!wait_until([this] { return m_core->is_running(); }, 10s)) throw std::runtime_error("did not start");
+        if (!wait_until([this] { return m_core->is_running(); }, 10s)) {
+            m_core->stop();
+            m_thread.join();  // a thread still joinable at the throw would end the test program
+            throw std::runtime_error("did not start");
+        }
     }
     ~FileServer() {
         m_core->stop();
