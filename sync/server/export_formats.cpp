@@ -414,7 +414,7 @@ bool ExportSpool::flush() {
 }
 
 std::shared_ptr<const FileBody> ExportSpool::finish() {
-    if (!m_error.empty() || !flush()) return nullptr;
+    if (!flush()) return nullptr;
     return std::make_shared<const FileBody>(std::exchange(m_fd, -1), m_size);
 }
 

@@ -546,6 +546,10 @@ struct Server::Impl {
             return false;
         };
     }
+    // Why an export failed: the spool's own error (the temporary folder) first, else the export's.
+    static std::string spool_failure(const ExportSpool& spool, const std::string& why) {
+        return spool.error().empty() ? why : spool.error();
+    }
     static void send_spool(HttpResponse& res, ExportSpool& spool, const std::string& filename, std::string_view type) {
         auto body = spool.finish();
         if (!body) {
@@ -571,8 +575,7 @@ struct Server::Impl {
         const auto lib = surveys();
         const core::SurveyPtr definition = lib->validator().catalog().find(survey);
         if (!export_csv_to(*storage, survey, write, audit, ExportQuality{options.quality, definition}, &why)) {
-            const std::string& reason = spool->error().empty() ? why : spool->error();
-            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(reason, 200));
+            answer_error(res, 500, "internal", "the export could not be completed: " + bounded_text(spool_failure(*spool, why), 200));
             return;
         }
         send_spool(res, *spool, survey + ".csv", "text/csv; charset=utf-8");
@@ -619,7 +622,7 @@ struct Server::Impl {
                          unknown ? "not_found"
                          : bad   ? "bad_request"
                                  : "internal",
-                         bounded_text(spool->error().empty() ? done.error().message : spool->error(), 300));
+                         bounded_text(spool_failure(*spool, done.error().message), 300));
             return;
         }
         const std::string name =

@@ -187,14 +187,15 @@ SResult<std::int64_t> count_of(SqlConnection& c, std::string_view sql, std::span
 // response_flags made before its received_at column (which orders the flagged rows as an export reads them,
 // kept_figures.cpp): the column is added and filled from responses, before the schema indexes it.
 SResult<void> add_flags_received_at(SqlConnection& c) {
-    if (!c.execute("SELECT 1 FROM response_flags WHERE 1 = 0")) return {};              // no table yet: the schema makes it
-    if (c.execute("SELECT received_at FROM response_flags WHERE 1 = 0")) return {};     // already there
+    const auto has_column = [&c] { return c.execute("SELECT received_at FROM response_flags WHERE 1 = 0").has_value(); };
+    if (!c.execute("SELECT 1 FROM response_flags WHERE 1 = 0")) return {};  // no table yet: the schema makes it
+    if (has_column()) return {};
     auto tx = SqlTransaction::begin(c);
     if (!tx) return std::unexpected(tx.error());
     // Again under the write lock: another process (a command beside the server) may have added it meanwhile. The
     // probe may fail: its savepoint undoes that (PostgreSQL refuses a transaction's later statements otherwise).
     if (auto r = c.execute("SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
-    const bool added = c.execute("SELECT received_at FROM response_flags WHERE 1 = 0").has_value();
+    const bool added = has_column();
     if (!added)
         if (auto r = c.execute("ROLLBACK TO SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
     if (auto r = c.execute("RELEASE SAVEPOINT received_at_probe"); !r) return std::unexpected(r.error());
